@@ -1,0 +1,238 @@
+/*
+ * actfn — neural-network activation functions, forward and backward.
+ *
+ * This header is the whole public API. Every function is documented where it is
+ * declared; docs/semantics.md holds the same rules as tables, with what PyTorch and
+ * NumPy do beside them.
+ *
+ * Rules that hold for every function below unless its comment says otherwise:
+ *  - Arrays are contiguous and hold n elements of the given dtype. n = 0 is valid with
+ *    any pointers, NULL included, and does nothing.
+ *  - In place is allowed: an output may be the very same pointer as an input. Arrays that
+ *    overlap without being identical are rejected with ACTFN_ERR_OVERLAP.
+ *  - Nothing is read or written outside [0, n). On an error nothing is written.
+ *  - NaN in gives NaN out, forward and backward. The NaN's payload is not specified.
+ *  - Subnormal inputs and results are never flushed to zero; the library never reads or
+ *    changes the floating-point control register.
+ *  - Every function is thread safe: calls from several threads at once, on separate or
+ *    shared read-only inputs, are fine.
+ */
+#ifndef ACTFN_H
+#define ACTFN_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Marks the exported symbols; the library is built with hidden visibility. */
+#if defined(ACTFN_BUILDING) && defined(__GNUC__)
+#define ACTFN_API __attribute__((visibility("default")))
+#else
+#define ACTFN_API
+#endif
+
+#define ACTFN_VERSION_MAJOR 0
+#define ACTFN_VERSION_MINOR 1
+#define ACTFN_VERSION_PATCH 0
+
+/* The library's version as "MAJOR.MINOR.PATCH"; a static string. */
+ACTFN_API const char *actfn_version(void);
+
+/* ---------------------------------------------------------------------------------- */
+/* Status codes                                                                        */
+/* ---------------------------------------------------------------------------------- */
+
+typedef enum actfn_status {
+    ACTFN_OK = 0,
+    ACTFN_ERR_NULL_POINTER = 1,      /* a pointer is NULL while n > 0 (or op is NULL) */
+    ACTFN_ERR_UNKNOWN_OP = 2,        /* op->kind, or an op name, is not an actfn_kind */
+    ACTFN_ERR_UNKNOWN_DTYPE = 3,     /* dtype is not an actfn_dtype */
+    ACTFN_ERR_BAD_PARAMETER = 4,     /* a parameter is out of its documented range */
+    ACTFN_ERR_UNKNOWN_PARAMETER = 5, /* the op has no parameter of that name */
+    ACTFN_ERR_UNSUPPORTED = 6,       /* e.g. a backward from the output the op cannot do */
+    ACTFN_ERR_OVERLAP = 7            /* arrays overlap without being the same array */
+} actfn_status;
+
+/* A static English sentence for a status code; unknown codes get a message too. */
+ACTFN_API const char *actfn_strerror(actfn_status status);
+
+/* The detailed message of the last call on this thread that failed, naming the op,
+ * parameter and value (e.g. "clipped_relu: cap must be > 0, got -1"). Empty if no call
+ * on this thread has failed. The string stays valid until this thread's next actfn call. */
+ACTFN_API const char *actfn_last_error(void);
+
+/* ---------------------------------------------------------------------------------- */
+/* Element types                                                                       */
+/* ---------------------------------------------------------------------------------- */
+
+typedef enum actfn_dtype {
+    ACTFN_F32 = 1, /* IEEE binary32, `float` */
+    ACTFN_F64 = 2  /* IEEE binary64, `double` */
+} actfn_dtype;
+
+/* ---------------------------------------------------------------------------------- */
+/* Operations                                                                          */
+/* ---------------------------------------------------------------------------------- */
+
+/* The activation functions. Names and parameters follow torch.nn.functional. */
+typedef enum actfn_kind {
+    ACTFN_IDENTITY = 0,     /* x; no activation at all */
+    ACTFN_RELU = 1,         /* max(0, x) */
+    ACTFN_LEAKY_RELU = 2,   /* x > 0 ? x : negative_slope * x */
+    ACTFN_RELU6 = 3,        /* min(max(0, x), 6) */
+    ACTFN_CLIPPED_RELU = 4, /* min(max(0, x), cap) */
+    ACTFN_HARDTANH = 5,     /* min(max(min_val, x), max_val) */
+    ACTFN_ELU = 6,          /* x > 0 ? x : alpha * (exp(x) - 1) */
+    ACTFN_SELU = 7,         /* scale * (x > 0 ? x : alpha * (exp(x) - 1)), fixed constants */
+    ACTFN_CELU = 8,         /* x > 0 ? x : alpha * (exp(x / alpha) - 1) */
+    ACTFN_GELU = 9,         /* x * Phi(x), Phi the normal CDF (erf form, exact) */
+    ACTFN_GELU_TANH = 10,   /* x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) */
+    ACTFN_SILU = 11,        /* x * sigmoid(x), also called swish */
+    ACTFN_MISH = 12,        /* x * tanh(softplus(x)) */
+    ACTFN_SOFTPLUS = 13,    /* beta*x > threshold ? x : log(1 + exp(beta * x)) / beta */
+    ACTFN_SIGMOID = 14,     /* 1 / (1 + exp(-x)) */
+    ACTFN_TANH = 15,        /* tanh(x) */
+    ACTFN_HARDSIGMOID = 16, /* min(max(0, x + 3), 6) / 6 */
+    ACTFN_HARDSWISH = 17,   /* x * min(max(0, x + 3), 6) / 6 */
+    ACTFN_KIND_COUNT = 18   /* the number of kinds; not an op */
+} actfn_kind;
+
+/* An op: its kind and its parameters. Make one with actfn_op_init() (which fills in the
+ * defaults), then change the fields you need, directly or with actfn_op_set(). Fields
+ * that the kind does not use are ignored. For f32 every parameter is first rounded to
+ * float, as PyTorch does for a float tensor; the op is then exact or accurate with
+ * respect to the rounded parameter.
+ *
+ * Parameters (default; valid range):
+ *   negative_slope  leaky_relu                  (0.01; finite)
+ *   cap             clipped_relu                (6; > 0, +inf allowed)
+ *   min_val         hardtanh                    (-1; not NaN, <= max_val)
+ *   max_val         hardtanh                    (1; not NaN, >= min_val)
+ *   alpha           elu (1; finite), celu (1; finite and != 0)
+ *   beta            softplus                    (1; finite and > 0)
+ *   threshold       softplus                    (20; not NaN)
+ *   grad_at_zero    the derivative used at x == 0 (either zero), where the function has
+ *                   a kink there: relu, relu6, clipped_relu (0; in [0, 1]);
+ *                   leaky_relu (NaN, meaning "equal to negative_slope", as PyTorch; else
+ *                   between negative_slope and 1 inclusive). Any such value is a valid
+ *                   subgradient. */
+typedef struct actfn_op {
+    actfn_kind kind;
+    double negative_slope;
+    double cap;
+    double min_val;
+    double max_val;
+    double alpha;
+    double beta;
+    double threshold;
+    double grad_at_zero;
+} actfn_op;
+
+/* An op of the given kind with every parameter at its default. For a kind outside
+ * actfn_kind the result has that kind and fails validation with ACTFN_ERR_UNKNOWN_OP. */
+ACTFN_API actfn_op actfn_op_init(actfn_kind kind);
+
+/* Looks an op up by its name ("relu", "leaky_relu", "gelu_tanh", ... as actfn_op_name
+ * gives them) and stores it, with default parameters, in *op.
+ * Errors: ACTFN_ERR_NULL_POINTER, ACTFN_ERR_UNKNOWN_OP (nothing is stored). */
+ACTFN_API actfn_status actfn_op_from_name(const char *name, actfn_op *op);
+
+/* Sets the parameter `name` (spelled as in actfn_op, e.g. "negative_slope") of *op to
+ * value, after checking that the op has that parameter and the value is in range.
+ * Errors: ACTFN_ERR_NULL_POINTER, ACTFN_ERR_UNKNOWN_OP, ACTFN_ERR_UNKNOWN_PARAMETER,
+ * ACTFN_ERR_BAD_PARAMETER (*op is unchanged on error). */
+ACTFN_API actfn_status actfn_op_set(actfn_op *op, const char *name, double value);
+
+/* Sets a parameter that takes a word. The one such parameter is gelu's "approximate",
+ * as in torch: "none" makes the op ACTFN_GELU and "tanh" makes it ACTFN_GELU_TANH.
+ * Errors as actfn_op_set. */
+ACTFN_API actfn_status actfn_op_set_word(actfn_op *op, const char *name, const char *value);
+
+/* Checks every parameter of *op. Returns ACTFN_OK or the error that actfn_forward
+ * would return for it, with actfn_last_error() saying which parameter and why. */
+ACTFN_API actfn_status actfn_op_validate(const actfn_op *op);
+
+/* The op's name ("relu"), or NULL for a kind outside actfn_kind. */
+ACTFN_API const char *actfn_op_name(actfn_kind kind);
+
+/* Describes one parameter of an op, for listings and command-line front ends. */
+typedef struct actfn_param_info {
+    const char *name;     /* the actfn_op field, e.g. "negative_slope" */
+    double default_value; /* NaN for leaky_relu's grad_at_zero: see actfn_op */
+    const char *range;    /* the valid values, in words, e.g. "finite, > 0" */
+} actfn_param_info;
+
+/* Describes one op: what `actfn list` prints. */
+typedef struct actfn_op_info {
+    const char *name;                /* as actfn_op_name */
+    const char *formula;             /* the definition in one line */
+    size_t param_count;              /* the entries of params */
+    const actfn_param_info *params;  /* its parameters, in a fixed order */
+    int exact;                       /* 1: results are correctly rounded (0.5 ULP) */
+    int backward_from_output;        /* 1: actfn_backward_from_output can serve it */
+    double max_ulp_f32;              /* documented bound of the forward in f32 */
+    double max_ulp_f64;              /* documented bound of the forward in f64 */
+} actfn_op_info;
+
+/* The description of an op, or NULL for a kind outside actfn_kind. Static storage. */
+ACTFN_API const actfn_op_info *actfn_op_describe(actfn_kind kind);
+
+/* ---------------------------------------------------------------------------------- */
+/* Forward and backward on arrays                                                      */
+/* ---------------------------------------------------------------------------------- */
+
+/* y[i] = f(x[i]) for i in [0, n). y may equal x.
+ * Errors: ACTFN_ERR_NULL_POINTER (op NULL, or x or y NULL with n > 0),
+ * ACTFN_ERR_UNKNOWN_OP, ACTFN_ERR_UNKNOWN_DTYPE, ACTFN_ERR_BAD_PARAMETER,
+ * ACTFN_ERR_OVERLAP. Nothing is written on error. */
+ACTFN_API actfn_status actfn_forward(const actfn_op *op, actfn_dtype dtype, const void *x, void *y,
+                           size_t n);
+
+/* The gradient with respect to the input: dx[i] = dy[i] * f'(x[i]).
+ * Where f'(x) is exactly 0 (relu's negative side, the flat parts of the clamps),
+ * dx is +0 whatever dy holds, inf and NaN included: the unit took no part in the
+ * output (PyTorch does the same). At a kink the derivative is the op's grad_at_zero (relu
+ * family) or PyTorch's choice (see docs/semantics.md). If x[i] is NaN, dx[i] is NaN.
+ * dx may equal x or dy. Errors as actfn_forward. */
+ACTFN_API actfn_status actfn_backward(const actfn_op *op, actfn_dtype dtype, const void *x, const void *dy,
+                            void *dx, size_t n);
+
+/* The same gradient computed from the forward's output y = f(x) instead of x, as
+ * oneDNN's use_dst_for_bwd: lets a training loop run the forward in place and keep
+ * only y. Served for identity; relu, relu6, clipped_relu with grad_at_zero = 0 (from y
+ * alone x == 0 and x < 0 look the same); leaky_relu with negative_slope > 0; hardtanh;
+ * elu with alpha >= 0; selu; celu with alpha > 0; sigmoid; tanh. Other ops or
+ * parameters give ACTFN_ERR_UNSUPPORTED. The derivative is computed as a function of the
+ * given y (e.g. y * (1 - y) for sigmoid), which is accurate with respect to y; where y
+ * has saturated (sigmoid's y == 1) the gradient it gives is 0.
+ * dx may equal y or dy. Errors as actfn_forward, plus ACTFN_ERR_UNSUPPORTED. */
+ACTFN_API actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtype dtype, const void *y,
+                                        const void *dy, void *dx, size_t n);
+
+/* ---------------------------------------------------------------------------------- */
+/* Typed shortcuts for the everyday cases (default parameters unless given)            */
+/* ---------------------------------------------------------------------------------- */
+
+/* relu, f32: y[i] = x[i] > 0 ? x[i] : +0; NaN stays NaN; relu(-0) = +0. */
+ACTFN_API actfn_status actfn_relu_f32(const float *x, float *y, size_t n);
+/* relu backward, f32: dx[i] = x[i] > 0 ? dy[i] : +0 (x == 0 gives 0); NaN x gives NaN. */
+ACTFN_API actfn_status actfn_relu_backward_f32(const float *x, const float *dy, float *dx, size_t n);
+/* relu, f64: as actfn_relu_f32. */
+ACTFN_API actfn_status actfn_relu_f64(const double *x, double *y, size_t n);
+/* relu backward, f64: as actfn_relu_backward_f32. */
+ACTFN_API actfn_status actfn_relu_backward_f64(const double *x, const double *dy, double *dx, size_t n);
+/* leaky relu, f32: y[i] = x[i] > 0 ? x[i] : x[i] * negative_slope (slope rounded to
+ * float; the product is correctly rounded). negative_slope must be finite. */
+ACTFN_API actfn_status actfn_leaky_relu_f32(const float *x, float *y, size_t n, float negative_slope);
+/* sigmoid, f32, within 1 ULP. */
+ACTFN_API actfn_status actfn_sigmoid_f32(const float *x, float *y, size_t n);
+/* tanh, f32, within 1 ULP. */
+ACTFN_API actfn_status actfn_tanh_f32(const float *x, float *y, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ACTFN_H */

@@ -1,0 +1,58 @@
+/* The scalar definitions of every op: forward f(x) and backward dy * f'(v), in double.
+ * Each is the specification its fast kernels are tested against. Declared here for the
+ * op table (ops.c); the semantics are documented in include/actfn.h and
+ * docs/semantics.md. */
+#ifndef ACTFN_FUNCTIONS_H
+#define ACTFN_FUNCTIONS_H
+
+#include "ops.h"
+
+/* Piecewise-linear ops (functions_piecewise.c): results are exact or correctly rounded. */
+double identity_forward(double x, const op_params *p);
+double identity_backward(double x, double dy, const op_params *p);
+double relu_forward(double x, const op_params *p);
+double relu_backward(double x, double dy, const op_params *p);
+double leaky_relu_forward(double x, const op_params *p);
+double leaky_relu_backward(double x, double dy, const op_params *p);
+double relu6_forward(double x, const op_params *p);
+double relu6_backward(double x, double dy, const op_params *p);
+double clipped_relu_forward(double x, const op_params *p);
+double clipped_relu_backward(double x, double dy, const op_params *p);
+double hardtanh_forward(double x, const op_params *p);
+double hardtanh_backward(double x, double dy, const op_params *p);
+double hardsigmoid_forward(double x, const op_params *p);
+float hardsigmoid_forward_f32(float x, const op_params *p);
+double hardsigmoid_backward(double x, double dy, const op_params *p);
+double hardswish_forward(double x, const op_params *p);
+float hardswish_forward_f32(float x, const op_params *p);
+double hardswish_backward(double x, double dy, const op_params *p);
+
+/* Smooth ops (functions_smooth.c): accurate to a few ULPs of double, so that rounding
+ * to float is within 1 ULP of float. */
+double elu_forward(double x, const op_params *p);
+double elu_backward(double x, double dy, const op_params *p);
+double elu_backward_from_output(double y, double dy, const op_params *p);
+double selu_forward(double x, const op_params *p);
+double selu_backward(double x, double dy, const op_params *p);
+double selu_backward_from_output(double y, double dy, const op_params *p);
+double celu_forward(double x, const op_params *p);
+double celu_backward(double x, double dy, const op_params *p);
+double celu_backward_from_output(double y, double dy, const op_params *p);
+double gelu_forward(double x, const op_params *p);
+double gelu_backward(double x, double dy, const op_params *p);
+double gelu_tanh_forward(double x, const op_params *p);
+double gelu_tanh_backward(double x, double dy, const op_params *p);
+double silu_forward(double x, const op_params *p);
+double silu_backward(double x, double dy, const op_params *p);
+double mish_forward(double x, const op_params *p);
+double mish_backward(double x, double dy, const op_params *p);
+double softplus_forward(double x, const op_params *p);
+double softplus_backward(double x, double dy, const op_params *p);
+double sigmoid_forward(double x, const op_params *p);
+double sigmoid_backward(double x, double dy, const op_params *p);
+double sigmoid_backward_from_output(double y, double dy, const op_params *p);
+double tanh_forward(double x, const op_params *p);
+double tanh_backward(double x, double dy, const op_params *p);
+double tanh_backward_from_output(double y, double dy, const op_params *p);
+
+#endif

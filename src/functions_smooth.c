@@ -1,0 +1,295 @@
+#include "functions.h"
+
+#include <math.h>
+
+/* Constants as double-double pairs (hi + lo), from MPFR at 300 bits. */
+#define SQRT1_2_HI         0x1.6a09e667f3bcdp-1 /* 1/sqrt(2) */
+#define SQRT1_2_LO         -0x1.bdd3413b26456p-55
+#define TWO_OVER_SQRT_PI   0x1.20dd750429b6dp+0 /* 2/sqrt(pi) */
+#define INV_SQRT_2PI       0x1.9884533d43651p-2 /* 1/sqrt(2 pi) */
+#define SQRT_2_OVER_PI_HI  0x1.9884533d43651p-1 /* sqrt(2/pi) */
+#define SQRT_2_OVER_PI_LO  -0x1.cbc0d30ebfd15p-55
+#define GELU_TANH_CUBIC_HI 0x1.6e4e26d4801f7p-5 /* 0.044715 */
+#define GELU_TANH_CUBIC_LO 0x1.441355475a31ap-59
+#define SELU_SCALE         0x1.0cfabd6a91132p+0 /* 1.0507009873554804934193349852946 */
+#define SELU_SCALE_ALPHA   0x1.c212cc640f031p+0 /* scale * 1.6732632423543772848170429916717 */
+
+/* log(1 + exp(x)) without overflow, and without cancellation for large x. */
+static double softplus_unit(double x)
+{
+    return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
+
+/* 1 / (1 + exp(-x)); for x < 0 as e / (1 + e) so that exp never overflows. */
+static double logistic(double x)
+{
+    if (x >= 0)
+        return 1.0 / (1.0 + exp(-x));
+    double e = exp(x);
+    return e / (1.0 + e);
+}
+
+/* logistic(x) * logistic(-x), the logistic's derivative, without 1 - logistic(x). */
+static double logistic_derivative(double x)
+{
+    double e = exp(-fabs(x));
+    double one_plus_e = 1.0 + e;
+    return e / (one_plus_e * one_plus_e);
+}
+
+/* (x + shift) exp(x) for x far below -700, where exp(x) alone is subnormal or zero but
+ * the product is not. There x logistic(x) and x tanh(softplus(x)) equal x exp(x), and
+ * their derivatives (1 + x) exp(x), to double precision. */
+static double linear_times_exp_far_left(double x, double shift)
+{
+    return -exp(x + log(-(x + shift)));
+}
+
+/* a + b = sum + *error exactly (Knuth's two-sum). */
+static double two_sum(double a, double b, double *error)
+{
+    double sum = a + b;
+    double b_part = sum - a;
+    *error = (a - (sum - b_part)) + (b - b_part);
+    return sum;
+}
+
+double elu_forward(double x, const op_params *p)
+{
+    return x > 0 ? x : p->alpha * expm1(x);
+}
+
+double elu_backward(double x, double dy, const op_params *p)
+{
+    return x > 0 ? dy : dy * (p->alpha * exp(x));
+}
+
+double elu_backward_from_output(double y, double dy, const op_params *p)
+{
+    /* alpha exp(x) = alpha expm1(x) + alpha = y + alpha, on the side where y <= 0. */
+    return y > 0 ? dy : dy * (y + p->alpha);
+}
+
+double selu_forward(double x, const op_params *p)
+{
+    (void)p;
+    return x > 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * expm1(x);
+}
+
+double selu_backward(double x, double dy, const op_params *p)
+{
+    (void)p;
+    return x > 0 ? dy * SELU_SCALE : dy * (SELU_SCALE_ALPHA * exp(x));
+}
+
+double selu_backward_from_output(double y, double dy, const op_params *p)
+{
+    (void)p;
+    return y > 0 ? dy * SELU_SCALE : dy * (y + SELU_SCALE_ALPHA);
+}
+
+double celu_forward(double x, const op_params *p)
+{
+    return x > 0 ? x : p->alpha * expm1(x / p->alpha);
+}
+
+double celu_backward(double x, double dy, const op_params *p)
+{
+    return x > 0 ? dy : dy * exp(x / p->alpha);
+}
+
+double celu_backward_from_output(double y, double dy, const op_params *p)
+{
+    /* exp(x / alpha) = y / alpha + 1; y > 0 exactly where x > 0, whatever alpha's sign. */
+    return y > 0 ? dy : dy * (y / p->alpha + 1.0);
+}
+
+/* erfc(-x / sqrt(2)) = 2 Phi(x), with the argument's rounding error corrected to first
+ * order: erfc's condition number grows as 2 t^2, which would cost ~10 bits at t = 27. */
+static double twice_normal_cdf(double x)
+{
+    double t = -x * SQRT1_2_HI;
+    double t_error = fma(-x, SQRT1_2_HI, -t) - x * SQRT1_2_LO;
+    return erfc(t) - t_error * TWO_OVER_SQRT_PI * exp(-t * t);
+}
+
+/* exp(-x^2 / 2) with x^2 carried as an exact sum, for the same reason. */
+static double normal_kernel(double x)
+{
+    double square = x * x;
+    if (square > 1600)
+        return 0.0;
+    double square_error = fma(x, x, -square);
+    return exp(-0.5 * square) * (1.0 - 0.5 * square_error);
+}
+
+/* Below this, x Phi(x) and its derivative are below half the smallest subnormal. */
+#define GELU_ZERO_BELOW (-39.0)
+
+double gelu_forward(double x, const op_params *p)
+{
+    (void)p;
+    if (x < GELU_ZERO_BELOW)
+        return -0.0;
+    if (x > 40)
+        return x;
+    return 0.5 * x * twice_normal_cdf(x);
+}
+
+double gelu_backward(double x, double dy, const op_params *p)
+{
+    (void)p;
+    if (x < GELU_ZERO_BELOW)
+        return dy * -0.0;
+    if (x > 40)
+        return dy;
+    double derivative = 0.5 * twice_normal_cdf(x) + x * normal_kernel(x) * INV_SQRT_2PI;
+    return dy * derivative;
+}
+
+/* gelu_tanh's inner argument 2 u = 2 sqrt(2/pi) x (1 + 0.044715 x^2), with its two
+ * constants and x^2 as double-double: for x < -10 the result is x exp(2u) and every
+ * relative error in u is multiplied by |2u|. Also returns du/dx. */
+static double gelu_tanh_argument(double x, double *du_dx)
+{
+    double square = x * x;
+    double square_error = fma(x, x, -square);
+    double cubic_term = GELU_TANH_CUBIC_HI * square;
+    double cubic_term_error = fma(GELU_TANH_CUBIC_HI, square, -cubic_term) +
+                              GELU_TANH_CUBIC_HI * square_error + GELU_TANH_CUBIC_LO * square;
+    double inner_error;
+    double inner = two_sum(1.0, cubic_term, &inner_error);
+    inner_error += cubic_term_error;
+    double scaled = SQRT_2_OVER_PI_HI * x;
+    double scaled_error = fma(SQRT_2_OVER_PI_HI, x, -scaled) + SQRT_2_OVER_PI_LO * x;
+    double u = scaled * inner;
+    double u_error = fma(scaled, inner, -u) + scaled * inner_error + scaled_error * inner;
+    if (du_dx != NULL)
+        *du_dx = SQRT_2_OVER_PI_HI * (1.0 + 3.0 * GELU_TANH_CUBIC_HI * square);
+    return 2.0 * (u + u_error);
+}
+
+double gelu_tanh_forward(double x, const op_params *p)
+{
+    (void)p;
+    if (x > 1e10)
+        return x;
+    if (x < -1e10)
+        return -0.0;
+    /* x/2 (1 + tanh(u)) = x logistic(2u), which has no cancellation for x < 0. */
+    return x * logistic(gelu_tanh_argument(x, NULL));
+}
+
+double gelu_tanh_backward(double x, double dy, const op_params *p)
+{
+    (void)p;
+    if (x > 1e10)
+        return dy;
+    if (x < -1e10)
+        return dy * -0.0;
+    double du_dx;
+    double two_u = gelu_tanh_argument(x, &du_dx);
+    double derivative = logistic(two_u) + 2.0 * x * logistic_derivative(two_u) * du_dx;
+    return dy * derivative;
+}
+
+#define FAR_LEFT   (-700.0)
+#define ZERO_BELOW (-760.0) /* x exp(x) < 2^-1075 here */
+
+double silu_forward(double x, const op_params *p)
+{
+    (void)p;
+    if (x >= 0)
+        return x / (1.0 + exp(-x));
+    if (x < FAR_LEFT)
+        return x < ZERO_BELOW ? -0.0 : linear_times_exp_far_left(x, 0.0);
+    double e = exp(x);
+    return x * e / (1.0 + e);
+}
+
+double silu_backward(double x, double dy, const op_params *p)
+{
+    (void)p;
+    /* logistic(x) (1 + x logistic(-x)) */
+    if (x >= 0) {
+        double e = exp(-x);
+        return dy * ((1.0 + x * e / (1.0 + e)) / (1.0 + e));
+    }
+    if (x < FAR_LEFT)
+        return dy * (x < ZERO_BELOW ? -0.0 : linear_times_exp_far_left(x, 1.0));
+    double e = exp(x);
+    return dy * (e / (1.0 + e) * (1.0 + x / (1.0 + e)));
+}
+
+double mish_forward(double x, const op_params *p)
+{
+    (void)p;
+    if (x < FAR_LEFT)
+        return x < ZERO_BELOW || isinf(x) ? -0.0 : linear_times_exp_far_left(x, 0.0);
+    return x * tanh(softplus_unit(x));
+}
+
+double mish_backward(double x, double dy, const op_params *p)
+{
+    (void)p;
+    if (x < FAR_LEFT) /* (1 + x) exp(x) to double precision */
+        return dy * (x < ZERO_BELOW ? -0.0 : linear_times_exp_far_left(x, 1.0));
+    double softplus = softplus_unit(x);
+    double hyperbolic_cosine = cosh(softplus);
+    double sech_squared = 1.0 / (hyperbolic_cosine * hyperbolic_cosine);
+    return dy * (tanh(softplus) + x * logistic(x) * sech_squared);
+}
+
+double softplus_forward(double x, const op_params *p)
+{
+    double scaled = p->beta * x;
+    if (scaled > p->threshold) /* PyTorch's switch to the identity, for stability */
+        return x;
+    return softplus_unit(scaled) / p->beta;
+}
+
+double softplus_backward(double x, double dy, const op_params *p)
+{
+    double scaled = p->beta * x;
+    if (scaled > p->threshold)
+        return dy;
+    return dy * logistic(scaled);
+}
+
+double sigmoid_forward(double x, const op_params *p)
+{
+    (void)p;
+    return logistic(x);
+}
+
+double sigmoid_backward(double x, double dy, const op_params *p)
+{
+    (void)p;
+    return dy * logistic_derivative(x);
+}
+
+double sigmoid_backward_from_output(double y, double dy, const op_params *p)
+{
+    (void)p;
+    return dy * (y * (1.0 - y));
+}
+
+double tanh_forward(double x, const op_params *p)
+{
+    (void)p;
+    return tanh(x);
+}
+
+double tanh_backward(double x, double dy, const op_params *p)
+{
+    (void)p;
+    double hyperbolic_cosine = cosh(x);
+    return dy / (hyperbolic_cosine * hyperbolic_cosine);
+}
+
+double tanh_backward_from_output(double y, double dy, const op_params *p)
+{
+    (void)p;
+    /* 1 - y^2 as a product: 1 - y is exact for y in [1/2, 1], where y^2 would cancel. */
+    return dy * ((1.0 - y) * (1.0 + y));
+}

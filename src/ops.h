@@ -1,0 +1,74 @@
+/* The op table: the one definition of every activation, and the scalar reference that
+ * every fast path must reproduce. Internal to the library. */
+#ifndef ACTFN_OPS_H
+#define ACTFN_OPS_H
+
+#include "actfn.h"
+
+#include <stdbool.h>
+
+/* The parameters of an op as a kernel sees them: already validated, rounded to the
+ * dtype, and with defaults that depend on other parameters resolved. */
+typedef struct op_params {
+    double negative_slope;
+    double cap;
+    double min_val;
+    double max_val;
+    double alpha;
+    double beta;
+    double threshold;
+    double grad_at_zero;
+} op_params;
+
+/* f(v) in double. For f32 the argument is a float widened to double and the result is
+ * rounded to float once; the functions are accurate enough in double that this single
+ * rounding is the only error that matters (docs/accuracy in docs/semantics.md). */
+typedef double (*scalar_forward_fn)(double x, const op_params *p);
+/* dy * f'(v), where v is x for a backward from the input and y for one from the output.
+ * Returns +0 where f'(v) is exactly 0, whatever dy is. */
+typedef double (*scalar_backward_fn)(double v, double dy, const op_params *p);
+/* f(x) in f32, for the exact ops whose double result rounded again to float would not
+ * always be the correctly rounded float (a double rounding). */
+typedef float (*scalar_forward_f32_fn)(float x, const op_params *p);
+/* Whether the op, with these parameters, can compute its backward from y. */
+typedef bool (*output_backward_ok_fn)(const op_params *p);
+
+typedef struct param_def {
+    const char *name;
+    size_t offset; /* of the double in actfn_op and in op_params */
+    double default_value;
+    const char *range;
+    /* NULL if value is valid, else the reason (e.g. "must be > 0"). */
+    const char *(*check)(double value);
+} param_def;
+
+#define MAX_PARAMS 3
+
+typedef struct op_def {
+    const char *name;
+    const char *formula;
+    param_def params[MAX_PARAMS];
+    bool exact;
+    double max_ulp_f32; /* the bound the docs state for the forward */
+    double max_ulp_f64;
+    scalar_forward_fn forward;
+    scalar_backward_fn backward;
+    scalar_backward_fn backward_from_output; /* NULL: not served */
+    output_backward_ok_fn output_backward_ok; /* NULL: always, if backward_from_output */
+    scalar_forward_f32_fn forward_f32;       /* NULL: (float)forward(x) */
+    /* Checks relations between parameters; NULL if there are none. Returns the reason. */
+    const char *(*check_op)(const actfn_op *op);
+} op_def;
+
+/* Indexed by actfn_kind; every entry is filled (a test checks it). */
+extern const op_def actfn_op_table[ACTFN_KIND_COUNT];
+
+static inline size_t op_param_count(const op_def *def)
+{
+    size_t count = 0;
+    while (count < MAX_PARAMS && def->params[count].name != NULL)
+        count++;
+    return count;
+}
+
+#endif

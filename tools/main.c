@@ -1,0 +1,46 @@
+/* actfn: apply activation functions from the command line. */
+#include "actfn.h"
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void print_usage(FILE *out)
+{
+    fputs("usage: actfn COMMAND [ARGS]\n"
+          "\n"
+          "commands:\n"
+          "  eval OP [--PARAM VALUE ...] [--dtype f32|f64] [--grad] [-- X ...]\n"
+          "        print OP (or with --grad its derivative) applied to the numbers X,\n"
+          "        or to the whitespace-separated numbers on stdin when none are given\n"
+          "  list  list the ops with their parameters and defaults\n"
+          "\n"
+          "options:\n"
+          "  --help     show this help (also after a command: actfn eval --help)\n"
+          "  --version  print the version\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0) {
+        print_usage(stdout);
+        return 0;
+    }
+    if (strcmp(command, "--version") == 0) {
+        printf("actfn %s\n", actfn_version());
+        return 0;
+    }
+    if (strcmp(command, "eval") == 0)
+        return command_eval(argc - 1, argv + 1);
+    if (strcmp(command, "list") == 0)
+        return command_list(argc - 1, argv + 1);
+    fprintf(stderr, "actfn: unknown command '%s'\n", command);
+    print_usage(stderr);
+    return EXIT_USAGE;
+}
