@@ -172,8 +172,11 @@ typedef struct actfn_op_info {
     const actfn_param_info *params;  /* its parameters, in a fixed order */
     int exact;                       /* 1: results are correctly rounded (0.5 ULP) */
     int backward_from_output;        /* 1: actfn_backward_from_output can serve it */
-    double max_ulp_f32;              /* documented bound of the forward in f32 */
-    double max_ulp_f64;              /* documented bound of the forward in f64 */
+    double max_ulp_f32;              /* bound of the forward's error in f32, in ULP */
+    double max_ulp_f64;              /* the same in f64 */
+    double max_ulp_backward_f32;     /* bound of f'(x)'s error in f32 (the backward
+                                        with dy = 1); dy * f'(x) adds nothing in f32 */
+    double max_ulp_backward_f64;     /* the same in f64; dy * f'(x) adds 0.5 */
 } actfn_op_info;
 
 /* The description of an op, or NULL for a kind outside actfn_kind. Static storage. */

@@ -4,24 +4,21 @@
 #include <stdint.h>
 #include <string.h>
 
-double div6_nearest(double hi, double lo)
-{
-    double quotient = hi / 6.0;
-    /* The remainder of a correctly rounded division is exactly representable, so the
-     * fma computes it without error; the correction below is then tiny against the
-     * quotient and only decides its last bit. */
-    double remainder = fma(-quotient, 6.0, hi);
-    return quotient + (remainder + lo) / 6.0;
-}
-
-static int is_even(float f)
+static int float_is_even(float f)
 {
     uint32_t bits;
     memcpy(&bits, &f, sizeof bits);
     return (bits & 1u) == 0;
 }
 
-float nearest_float(double t, double (*excess)(double m, double a, double b), double a, double b)
+static int double_is_even(double d)
+{
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    return (bits & 1u) == 0;
+}
+
+float nearest_float(double t, excess_f32_fn excess, double a, double b)
 {
     float nearest = (float)t;
     if ((double)nearest == t)
@@ -38,5 +35,27 @@ float nearest_float(double t, double (*excess)(double m, double a, double b), do
         return above;
     if (sign < 0)
         return below;
-    return is_even(above) ? above : below; /* an exact tie: to even */
+    return float_is_even(above) ? above : below; /* an exact tie: to even */
+}
+
+double nearest_double(wide_double t, excess_f64_fn excess, double x)
+{
+    double nearest = (double)t;
+    if ((wide_double)nearest == t)
+        return nearest;
+    double other = (wide_double)nearest < t ? nextafter(nearest, INFINITY)
+                                            : nextafter(nearest, -INFINITY);
+    wide_double midpoint = ((wide_double)nearest + (wide_double)other) / 2;
+    wide_double distance = t > midpoint ? t - midpoint : midpoint - t;
+    wide_double magnitude = t > 0 ? t : -t;
+    if (distance > magnitude * (wide_double)0x1p-100)
+        return nearest;
+    double above = nearest > other ? nearest : other;
+    double below = nearest > other ? other : nearest;
+    int sign = excess(below, above, x);
+    if (sign > 0)
+        return above;
+    if (sign < 0)
+        return below;
+    return double_is_even(above) ? above : below;
 }

@@ -110,10 +110,23 @@ double hardtanh_backward(double x, double dy, const op_params *p)
     return masked_gradient(dy, derivative);
 }
 
-/* Below this magnitude x + 3 is inexact in double but no longer matters: (x + 3) / 6
- * rounds to 1/2 and x (x + 3) / 6 to x / 2 (bar the subnormal tie, handled below). */
+/* Below these magnitudes x + 3 no longer matters: (x + 3) / 6 rounds to 1/2 and
+ * x (x + 3) / 6 to x / 2 (bar the subnormal tie, handled below), since x / 3 is far
+ * below half an ULP. Above TINY_F32, x + 3 is exact in double. */
 #define TINY_F32 0x1p-28
-#define TINY_F64 0x1p-30
+#define TINY_F64 0x1p-60
+
+static int sign_of(wide_double value)
+{
+    return (value > 0) - (value < 0);
+}
+
+/* sign((x + 3) - 6 m), m = (below + above) / 2: every term is exact in wide_double. */
+static int hardsigmoid_excess_f64(double below, double above, double x)
+{
+    wide_double six_m = 3 * ((wide_double)below + (wide_double)above);
+    return sign_of(((wide_double)x + 3) - six_m);
+}
 
 double hardsigmoid_forward(double x, const op_params *p)
 {
@@ -122,11 +135,9 @@ double hardsigmoid_forward(double x, const op_params *p)
         return isnan(x) ? x : 0.0;
     if (x >= 3)
         return 1.0;
-    /* x + 3 as an exact sum hi + lo (Knuth's two-sum). */
-    double hi = x + 3.0;
-    double x_part = hi - 3.0;
-    double lo = (x - x_part) + (3.0 - (hi - x_part));
-    return div6_nearest(hi, lo);
+    if (fabs(x) < TINY_F64)
+        return 0.5;
+    return nearest_double(((wide_double)x + 3) / 6, hardsigmoid_excess_f64, x);
 }
 
 static double hardsigmoid_excess(double m, double sum, double unused)
@@ -164,6 +175,16 @@ static double half_plus_tiny_square(double x, double quantum)
     return copysign((x + quantum) * 0.5, x);
 }
 
+/* sign(x (x + 3) - 6 m) as (3x - 6m) + x^2: 3x - 6m is exact in wide_double (the two
+ * are close, with at most 57 bits each), x^2 has 106 bits and is exact too, and the last
+ * rounding keeps the sign. */
+static int hardswish_excess_f64(double below, double above, double x)
+{
+    wide_double wide_x = x;
+    wide_double six_m = 3 * ((wide_double)below + (wide_double)above);
+    return sign_of((3 * wide_x - six_m) + wide_x * wide_x);
+}
+
 double hardswish_forward(double x, const op_params *p)
 {
     (void)p;
@@ -175,12 +196,8 @@ double hardswish_forward(double x, const op_params *p)
         double half = x * 0.5;
         return half * 2.0 == x ? half : half_plus_tiny_square(x, 0x1p-1074);
     }
-    double hi = x + 3.0;
-    double x_part = hi - 3.0;
-    double lo = (x - x_part) + (3.0 - (hi - x_part));
-    double product = x * hi;
-    double product_error = fma(x, hi, -product);
-    return div6_nearest(product, product_error + x * lo);
+    wide_double wide_x = x;
+    return nearest_double(wide_x * (wide_x + 3) / 6, hardswish_excess_f64, x);
 }
 
 static double hardswish_excess(double m, double x, double sum)

@@ -37,14 +37,6 @@ static double logistic_derivative(double x)
     return e / (one_plus_e * one_plus_e);
 }
 
-/* (x + shift) exp(x) for x far below -700, where exp(x) alone is subnormal or zero but
- * the product is not. There x logistic(x) and x tanh(softplus(x)) equal x exp(x), and
- * their derivatives (1 + x) exp(x), to double precision. */
-static double linear_times_exp_far_left(double x, double shift)
-{
-    return -exp(x + log(-(x + shift)));
-}
-
 /* a + b = sum + *error exactly (Knuth's two-sum). */
 static double two_sum(double a, double b, double *error)
 {
@@ -52,6 +44,29 @@ static double two_sum(double a, double b, double *error)
     double b_part = sum - a;
     *error = (a - (sum - b_part)) + (b - b_part);
     return sum;
+}
+
+/* 64 ln 2 as hi + lo */
+#define LN2_TIMES_64_HI 0x1.62e42fefa39efp+5
+#define LN2_TIMES_64_LO 0x1.abc9e3b39803fp-50
+
+/* exp(hi + lo) * 2^64, for hi + lo between about -810 and -600, where exp itself would
+ * be subnormal and lose bits that a later product needs: the caller multiplies, then
+ * scales by 2^-64 with ldexp, which rounds once. */
+static double exp_times_2_to_64(double hi, double lo)
+{
+    double error;
+    double shifted = two_sum(hi, LN2_TIMES_64_HI, &error);
+    error += lo + LN2_TIMES_64_LO;
+    return exp(shifted) * (1.0 + error);
+}
+
+/* (x + shift) exp(x) for x far below -700, where exp(x) alone is subnormal or zero but
+ * the product is not. There x logistic(x) and x tanh(softplus(x)) equal x exp(x), and
+ * their derivatives (1 + x) exp(x), to double precision. */
+static double linear_times_exp_far_left(double x, double shift)
+{
+    return ldexp((x + shift) * exp_times_2_to_64(x, 0.0), -64);
 }
 
 double elu_forward(double x, const op_params *p)
@@ -88,14 +103,31 @@ double selu_backward_from_output(double y, double dy, const op_params *p)
     return y > 0 ? dy * SELU_SCALE : dy * (y + SELU_SCALE_ALPHA);
 }
 
+/* x / alpha as quotient + *error: exp magnifies the quotient's rounding error by |x / alpha|. */
+static double divide_exactly(double x, double alpha, double *error)
+{
+    double quotient = x / alpha;
+    *error = fma(-quotient, alpha, x) / alpha; /* the remainder is exact */
+    return quotient;
+}
+
 double celu_forward(double x, const op_params *p)
 {
-    return x > 0 ? x : p->alpha * expm1(x / p->alpha);
+    if (x > 0)
+        return x;
+    double error;
+    double quotient = divide_exactly(x, p->alpha, &error);
+    /* expm1(q + e) = expm1(q) + e exp(q) to first order */
+    return p->alpha * (expm1(quotient) + error * exp(quotient));
 }
 
 double celu_backward(double x, double dy, const op_params *p)
 {
-    return x > 0 ? dy : dy * exp(x / p->alpha);
+    if (x > 0)
+        return dy;
+    double error;
+    double quotient = divide_exactly(x, p->alpha, &error);
+    return dy * (exp(quotient) * (1.0 + error));
 }
 
 double celu_backward_from_output(double y, double dy, const op_params *p)
@@ -125,12 +157,36 @@ static double normal_kernel(double x)
 
 /* Below this, x Phi(x) and its derivative are below half the smallest subnormal. */
 #define GELU_ZERO_BELOW (-39.0)
+/* Below this, erfc(-x / sqrt 2) is subnormal: the left tail uses the asymptotic series. */
+#define GELU_TAIL_BELOW (-37.0)
+
+/* Phi(x) / phi(x) * |x| = sum_k (-1)^k (2k-1)!! / x^2k for x -> -inf, to double
+ * precision for x < -37 (the next term is below 2^-60). */
+static double mills_series(double x)
+{
+    double inverse_square = 1.0 / (x * x);
+    double sum = 0.0;
+    static const double double_factorials[] = {1, 1, 3, 15, 105, 945, 10395, 135135, 2027025};
+    for (int k = 8; k >= 0; k--)
+        sum = double_factorials[k] - sum * inverse_square;
+    return sum;
+}
+
+/* phi(x) * 2^64 for the left tail: exp(-x^2 / 2) with x^2 as an exact sum. */
+static double normal_density_times_2_to_64(double x)
+{
+    double square = x * x;
+    double square_error = fma(x, x, -square);
+    return INV_SQRT_2PI * exp_times_2_to_64(-0.5 * square, -0.5 * square_error);
+}
 
 double gelu_forward(double x, const op_params *p)
 {
     (void)p;
     if (x < GELU_ZERO_BELOW)
         return -0.0;
+    if (x < GELU_TAIL_BELOW) /* x Phi(x) = -phi(x) S(x) */
+        return ldexp(-normal_density_times_2_to_64(x) * mills_series(x), -64);
     if (x > 40)
         return x;
     return 0.5 * x * twice_normal_cdf(x);
@@ -141,6 +197,10 @@ double gelu_backward(double x, double dy, const op_params *p)
     (void)p;
     if (x < GELU_ZERO_BELOW)
         return dy * -0.0;
+    if (x < GELU_TAIL_BELOW) { /* Phi + x phi = phi (x + S / |x|) */
+        double factor = x - mills_series(x) / x;
+        return dy * ldexp(normal_density_times_2_to_64(x) * factor, -64);
+    }
     if (x > 40)
         return dy;
     double derivative = 0.5 * twice_normal_cdf(x) + x * normal_kernel(x) * INV_SQRT_2PI;
@@ -150,7 +210,7 @@ double gelu_backward(double x, double dy, const op_params *p)
 /* gelu_tanh's inner argument 2 u = 2 sqrt(2/pi) x (1 + 0.044715 x^2), with its two
  * constants and x^2 as double-double: for x < -10 the result is x exp(2u) and every
  * relative error in u is multiplied by |2u|. Also returns du/dx. */
-static double gelu_tanh_argument(double x, double *du_dx)
+static double gelu_tanh_argument(double x, double *du_dx, double *error)
 {
     double square = x * x;
     double square_error = fma(x, x, -square);
@@ -166,8 +226,12 @@ static double gelu_tanh_argument(double x, double *du_dx)
     double u_error = fma(scaled, inner, -u) + scaled * inner_error + scaled_error * inner;
     if (du_dx != NULL)
         *du_dx = SQRT_2_OVER_PI_HI * (1.0 + 3.0 * GELU_TANH_CUBIC_HI * square);
-    return 2.0 * (u + u_error);
+    *error = 2.0 * u_error;
+    return 2.0 * u;
 }
+
+/* Below this, logistic(v) = exp(v) / (1 + exp(v)) equals exp(v) to double precision. */
+#define LOGISTIC_IS_EXP_BELOW (-700.0)
 
 double gelu_tanh_forward(double x, const op_params *p)
 {
@@ -176,8 +240,13 @@ double gelu_tanh_forward(double x, const op_params *p)
         return x;
     if (x < -1e10)
         return -0.0;
-    /* x/2 (1 + tanh(u)) = x logistic(2u), which has no cancellation for x < 0. */
-    return x * logistic(gelu_tanh_argument(x, NULL));
+    /* x/2 (1 + tanh(u)) = x logistic(2u), which has no cancellation for x < 0; with
+     * 2u = v + e, logistic(v + e) = logistic(v) (1 + e logistic(-v)) to first order. */
+    double error;
+    double two_u = gelu_tanh_argument(x, NULL, &error);
+    if (two_u < LOGISTIC_IS_EXP_BELOW) /* logistic(v) = exp(v) here, and is subnormal */
+        return two_u < -810 ? -0.0 : ldexp(x * exp_times_2_to_64(two_u, error), -64);
+    return x * (logistic(two_u) * (1.0 + error * logistic(-two_u)));
 }
 
 double gelu_tanh_backward(double x, double dy, const op_params *p)
@@ -187,9 +256,15 @@ double gelu_tanh_backward(double x, double dy, const op_params *p)
         return dy;
     if (x < -1e10)
         return dy * -0.0;
-    double du_dx;
-    double two_u = gelu_tanh_argument(x, &du_dx);
-    double derivative = logistic(two_u) + 2.0 * x * logistic_derivative(two_u) * du_dx;
+    double du_dx, error;
+    double two_u = gelu_tanh_argument(x, &du_dx, &error);
+    if (two_u < LOGISTIC_IS_EXP_BELOW) { /* (1 + 2 x u') exp(v) */
+        double factor = 1.0 + 2.0 * x * du_dx;
+        return dy * (two_u < -810 ? -0.0 : ldexp(factor * exp_times_2_to_64(two_u, error), -64));
+    }
+    double corrected_logistic = logistic(two_u) * (1.0 + error * logistic(-two_u));
+    double derivative =
+        corrected_logistic + 2.0 * x * logistic_derivative(two_u) * (1.0 - error * tanh(two_u / 2)) * du_dx;
     return dy * derivative;
 }
 
@@ -283,8 +358,11 @@ double tanh_forward(double x, const op_params *p)
 double tanh_backward(double x, double dy, const op_params *p)
 {
     (void)p;
-    double hyperbolic_cosine = cosh(x);
-    return dy / (hyperbolic_cosine * hyperbolic_cosine);
+    /* 1 / cosh(x)^2 = 4 e / (1 + e)^2 with e = exp(-2 |x|): cosh(x)^2 would overflow
+     * for |x| > 355 while the result is still a subnormal. */
+    double e = exp(-2.0 * fabs(x));
+    double one_plus_e = 1.0 + e;
+    return dy * (4.0 * e / (one_plus_e * one_plus_e));
 }
 
 double tanh_backward_from_output(double y, double dy, const op_params *p)

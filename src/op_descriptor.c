@@ -157,6 +157,8 @@ static void describe_all(void)
         info->backward_from_output = def->backward_from_output != NULL;
         info->max_ulp_f32 = def->max_ulp_f32;
         info->max_ulp_f64 = def->max_ulp_f64;
+        info->max_ulp_backward_f32 = def->max_ulp_backward_f32;
+        info->max_ulp_backward_f64 = def->max_ulp_backward_f64;
     }
 }
 

@@ -51,6 +51,8 @@ typedef struct op_def {
     bool exact;
     double max_ulp_f32; /* the bound the docs state for the forward */
     double max_ulp_f64;
+    double max_ulp_backward_f32;
+    double max_ulp_backward_f64;
     scalar_forward_fn forward;
     scalar_backward_fn backward;
     scalar_backward_fn backward_from_output; /* NULL: not served */

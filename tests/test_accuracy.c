@@ -1,0 +1,285 @@
+/* Accuracy against MPFR: every op, forward and backward, f32 and f64, on a dense sample
+ * that includes the hard regions (near 0, the tails, subnormal results, saturation, the
+ * kinks, the zeros of the derivative). Exact ops must be correctly rounded; the others
+ * must stay within the bounds the op table documents. Prints the measured maxima. */
+#include "mpfr_reference.h"
+#include "sampling.h"
+
+#include <float.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+typedef struct measurement {
+    double max_ulp;
+    double worst_input;
+    double max_absolute_near_zero; /* f64 backward only: in units of 2^-53 */
+} measurement;
+
+static int precision_of(actfn_dtype dtype)
+{
+    return dtype == ACTFN_F32 ? FLT_MANT_DIG : DBL_MANT_DIG;
+}
+
+static long min_ulp_exponent(actfn_dtype dtype)
+{
+    return dtype == ACTFN_F32 ? -149 : -1074;
+}
+
+static double round_to(actfn_dtype dtype, const mpfr_t exact)
+{
+    return dtype == ACTFN_F32 ? (double)mpfr_get_flt(exact, MPFR_RNDN)
+                              : mpfr_get_d(exact, MPFR_RNDN);
+}
+
+/* |computed - exact| in units of the last place of exact in the dtype, subnormal ulp
+ * included. A result that overflowed counts as exact if exact rounds to that infinity. */
+static double ulp_error(actfn_dtype dtype, double computed, const mpfr_t exact)
+{
+    if (isnan(computed))
+        return INFINITY;
+    if (isinf(computed))
+        return round_to(dtype, exact) == computed ? 0 : INFINITY;
+    if (mpfr_zero_p(exact))
+        return computed == 0 ? 0 : INFINITY;
+    long ulp_exponent = mpfr_get_exp(exact) - precision_of(dtype);
+    if (ulp_exponent < min_ulp_exponent(dtype))
+        ulp_exponent = min_ulp_exponent(dtype);
+    mpfr_t difference;
+    mpfr_init2(difference, mpfr_get_prec(exact) + 64);
+    mpfr_set_d(difference, computed, MPFR_RNDN);
+    mpfr_sub(difference, difference, exact, MPFR_RNDN);
+    mpfr_abs(difference, difference, MPFR_RNDN);
+    mpfr_mul_2si(difference, difference, -ulp_exponent, MPFR_RNDN);
+    double error = mpfr_get_d(difference, MPFR_RNDU);
+    mpfr_clear(difference);
+    return error;
+}
+
+/* The op's parameters as the library applies them to dtype: rounded to it, and the
+ * leaky slope standing in for a NaN grad_at_zero. */
+static actfn_op as_applied(actfn_op op, actfn_dtype dtype)
+{
+    if (dtype == ACTFN_F32) {
+        double *fields[] = {&op.negative_slope, &op.cap,       &op.min_val,     &op.max_val,
+                            &op.alpha,          &op.beta,      &op.threshold,   &op.grad_at_zero};
+        for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+            *fields[i] = (double)(float)*fields[i];
+    }
+    if (op.kind == ACTFN_LEAKY_RELU && isnan(op.grad_at_zero))
+        op.grad_at_zero = op.negative_slope;
+    return op;
+}
+
+static void *to_dtype(actfn_dtype dtype, const double *values, size_t n)
+{
+    if (dtype == ACTFN_F64) {
+        double *out = malloc(n * sizeof *out);
+        for (size_t i = 0; i < n; i++)
+            out[i] = values[i];
+        return out;
+    }
+    float *out = malloc(n * sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = (float)values[i];
+    return out;
+}
+
+static double element(actfn_dtype dtype, const void *array, size_t i)
+{
+    return dtype == ACTFN_F32 ? (double)((const float *)array)[i] : ((const double *)array)[i];
+}
+
+typedef enum direction { FORWARD, BACKWARD } direction;
+
+/* Within this distance of a zero of f' (gelu, gelu_tanh, silu, mish), the f64
+ * derivative is a difference of two terms of size ~1 and its error is bounded in
+ * absolute terms, not relative ones: docs/semantics.md states both bounds. */
+#define ZERO_WINDOW              0.25
+#define ABSOLUTE_BOUND_NEAR_ZERO 4.0
+
+static int near_derivative_zero(double x)
+{
+    for (size_t i = 0; i < DERIVATIVE_ZERO_COUNT; i++)
+        if (fabs(x - derivative_zeros[i]) < ZERO_WINDOW)
+            return 1;
+    return 0;
+}
+
+/* |computed - exact| in units of 2^-53. */
+static double absolute_error(double computed, const mpfr_t exact)
+{
+    mpfr_t difference;
+    mpfr_init2(difference, mpfr_get_prec(exact) + 64);
+    mpfr_set_d(difference, computed, MPFR_RNDN);
+    mpfr_sub(difference, difference, exact, MPFR_RNDN);
+    mpfr_abs(difference, difference, MPFR_RNDN);
+    mpfr_mul_2si(difference, difference, 53, MPFR_RNDN);
+    double error = mpfr_get_d(difference, MPFR_RNDU);
+    mpfr_clear(difference);
+    return error;
+}
+
+/* Runs the library on every sample and measures the worst error against MPFR. With
+ * random_dy, the backward is checked as the product dy * f'(x) rather than f'(x). */
+static measurement measure(const actfn_op *op, actfn_dtype dtype, direction which,
+                           const sample_set *samples, int random_dy)
+{
+    size_t n = samples->count;
+    void *x = to_dtype(dtype, samples->values, n);
+    double *dy_values = malloc(n * sizeof *dy_values);
+    uint64_t state = 12345;
+    for (size_t i = 0; i < n; i++)
+        dy_values[i] = random_dy ? sample_uniform(&state, -4, 4) : 1.0;
+    void *dy = to_dtype(dtype, dy_values, n);
+    void *result = to_dtype(dtype, samples->values, n);
+    actfn_status status = which == FORWARD ? actfn_forward(op, dtype, x, result, n)
+                                           : actfn_backward(op, dtype, x, dy, result, n);
+    assert_int_equal(status, ACTFN_OK);
+
+    actfn_op applied = as_applied(*op, dtype);
+    measurement worst = {0, 0, 0};
+    mpfr_t input, exact;
+    mpfr_inits2(reference_precision(op->kind), input, exact, (mpfr_ptr)0);
+    for (size_t i = 0; i < n; i++) {
+        double xi = element(dtype, x, i);
+        mpfr_set_d(input, xi, MPFR_RNDN);
+        if (which == FORWARD) {
+            reference_forward(&applied, exact, input);
+        } else {
+            reference_derivative(&applied, exact, input);
+            mpfr_mul_d(exact, exact, element(dtype, dy, i), MPFR_RNDN);
+        }
+        double computed = element(dtype, result, i);
+        if (which == BACKWARD && dtype == ACTFN_F64 && near_derivative_zero(xi)) {
+            double error = absolute_error(computed, exact);
+            if (error > worst.max_absolute_near_zero)
+                worst.max_absolute_near_zero = error;
+            continue;
+        }
+        double error = ulp_error(dtype, computed, exact);
+        if (error > worst.max_ulp || isnan(error)) {
+            worst.max_ulp = error;
+            worst.worst_input = xi;
+        }
+        if (actfn_op_describe(op->kind)->exact && which == FORWARD && round_to(dtype, exact) != computed) {
+            print_error("%s %s(%a) = %a, correctly rounded %a\n",
+                        dtype == ACTFN_F32 ? "f32" : "f64", actfn_op_name(op->kind), xi,
+                        computed, round_to(dtype, exact));
+            fail();
+        }
+    }
+    mpfr_clears(input, exact, (mpfr_ptr)0);
+    free(x);
+    free(dy);
+    free(dy_values);
+    free(result);
+    return worst;
+}
+
+static void check_op(actfn_op op, const char *label)
+{
+    static const actfn_dtype dtypes[] = {ACTFN_F32, ACTFN_F64};
+    for (size_t d = 0; d < 2; d++) {
+        actfn_dtype dtype = dtypes[d];
+        sample_set samples = make_samples(op.kind, dtype);
+        measurement forward = measure(&op, dtype, FORWARD, &samples, 0);
+        measurement backward = measure(&op, dtype, BACKWARD, &samples, 0);
+        measurement product = measure(&op, dtype, BACKWARD, &samples, 1);
+        const actfn_op_info *info = actfn_op_describe(op.kind);
+        int f32 = dtype == ACTFN_F32;
+        double forward_bound = f32 ? info->max_ulp_f32 : info->max_ulp_f64;
+        double backward_bound = f32 ? info->max_ulp_backward_f32 : info->max_ulp_backward_f64;
+        printf("  %-28s %s  forward %-8.3g (at %-14.8g)  backward %-8.3g (at %-14.8g)  "
+               "dy*f' %-8.3g  near f'=0 %-6.3g [%zu samples]\n",
+               label, dtype == ACTFN_F32 ? "f32" : "f64", forward.max_ulp, forward.worst_input,
+               backward.max_ulp, backward.worst_input, product.max_ulp,
+               backward.max_absolute_near_zero, samples.count);
+        assert_true(forward.max_ulp <= forward_bound);
+        assert_true(backward.max_ulp <= backward_bound);
+        /* In f32 the product dy * f'(x) is formed in double and rounded once. In f64 it
+         * is one more rounding, and a relative error of k ULP in f'(x) may be up to
+         * 2k ULP of a product that lands lower in its binade. */
+        assert_true(product.max_ulp <= (f32 ? fmax(backward_bound, 0.5) : 2 * backward_bound + 0.5));
+        assert_true(backward.max_absolute_near_zero <= ABSOLUTE_BOUND_NEAR_ZERO);
+        free_samples(&samples);
+    }
+}
+
+static void check_kind(void **state)
+{
+    actfn_kind kind = (actfn_kind)(intptr_t)*state;
+    check_op(actfn_op_init(kind), actfn_op_name(kind));
+}
+
+/* Non-default parameters: every parameter is exercised at a value other than its
+ * default, including ones that do not round exactly to float. */
+static void check_other_parameters(void **state)
+{
+    (void)state;
+    actfn_op op = actfn_op_init(ACTFN_LEAKY_RELU);
+    op.negative_slope = 0.3;
+    check_op(op, "leaky_relu slope=0.3");
+    op = actfn_op_init(ACTFN_CLIPPED_RELU);
+    op.cap = 2.7;
+    check_op(op, "clipped_relu cap=2.7");
+    op = actfn_op_init(ACTFN_HARDTANH);
+    op.min_val = -0.3, op.max_val = 2.5;
+    check_op(op, "hardtanh [-0.3, 2.5]");
+    op = actfn_op_init(ACTFN_ELU);
+    op.alpha = 0.7;
+    check_op(op, "elu alpha=0.7");
+    op = actfn_op_init(ACTFN_CELU);
+    op.alpha = 1.9;
+    check_op(op, "celu alpha=1.9");
+    op = actfn_op_init(ACTFN_SOFTPLUS);
+    op.beta = 2.0, op.threshold = 15;
+    check_op(op, "softplus beta=2 threshold=15");
+}
+
+/* dy * f'(x) against a central difference of the library's own forward in f64, away
+ * from the kinks: catches a derivative that is accurate but of the wrong function. */
+static void backward_matches_finite_difference(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
+        actfn_op op = actfn_op_init((actfn_kind)kind);
+        for (int i = 0; i < 400; i++) {
+            double x = -9.87 + 0.0493 * i;
+            if (fabs(x - nearbyint(x)) < 1e-3)
+                continue; /* the kinks are at integers: 0, 6, -1, 1, -3, 3 */
+            double h = 1e-6 * fmax(1, fabs(x));
+            double points[2] = {x - h, x + h}, values[2], derivative, one = 1;
+            assert_int_equal(actfn_forward(&op, ACTFN_F64, points, values, 2), ACTFN_OK);
+            assert_int_equal(actfn_backward(&op, ACTFN_F64, &x, &one, &derivative, 1), ACTFN_OK);
+            double difference = (values[1] - values[0]) / (2 * h);
+            if (fabs(difference - derivative) > 1e-6 * fmax(1, fabs(derivative))) {
+                print_error("%s'(%g) = %.17g, finite difference %.17g\n",
+                            actfn_op_name((actfn_kind)kind), x, derivative, difference);
+                fail();
+            }
+        }
+    }
+}
+
+int main(void)
+{
+    struct CMUnitTest tests[ACTFN_KIND_COUNT + 2];
+    static char names[ACTFN_KIND_COUNT][48];
+    for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
+        snprintf(names[kind], sizeof names[kind], "%s_within_bound",
+                 actfn_op_name((actfn_kind)kind));
+        tests[kind] = (struct CMUnitTest){names[kind], check_kind, NULL, NULL,
+                                          (void *)(intptr_t)kind};
+    }
+    tests[ACTFN_KIND_COUNT] =
+        (struct CMUnitTest)cmocka_unit_test(check_other_parameters);
+    tests[ACTFN_KIND_COUNT + 1] =
+        (struct CMUnitTest)cmocka_unit_test(backward_matches_finite_difference);
+    return cmocka_run_group_tests_name("accuracy against MPFR", tests, NULL, NULL);
+}
