@@ -2,8 +2,7 @@
 #include <actfn.h>
 #include <stdio.h>
 
-int main(void)
-{
+int main(void) {
     const float x[5] = {-2, -1, 0, 1, 2};
     const float dy[5] = {1, 1, 1, 1, 1};
     float y[5], dx[5];

@@ -166,17 +166,17 @@ typedef struct actfn_param_info {
 
 /* Describes one op: what `actfn list` prints. */
 typedef struct actfn_op_info {
-    const char *name;                /* as actfn_op_name */
-    const char *formula;             /* the definition in one line */
-    size_t param_count;              /* the entries of params */
-    const actfn_param_info *params;  /* its parameters, in a fixed order */
-    int exact;                       /* 1: results are correctly rounded (0.5 ULP) */
-    int backward_from_output;        /* 1: actfn_backward_from_output can serve it */
-    double max_ulp_f32;              /* bound of the forward's error in f32, in ULP */
-    double max_ulp_f64;              /* the same in f64 */
-    double max_ulp_backward_f32;     /* bound of f'(x)'s error in f32 (the backward
-                                        with dy = 1); dy * f'(x) adds nothing in f32 */
-    double max_ulp_backward_f64;     /* the same in f64; dy * f'(x) adds 0.5 */
+    const char *name;               /* as actfn_op_name */
+    const char *formula;            /* the definition in one line */
+    size_t param_count;             /* the entries of params */
+    const actfn_param_info *params; /* its parameters, in a fixed order */
+    int exact;                      /* 1: results are correctly rounded (0.5 ULP) */
+    int backward_from_output;       /* 1: actfn_backward_from_output can serve it */
+    double max_ulp_f32;             /* bound of the forward's error in f32, in ULP */
+    double max_ulp_f64;             /* the same in f64 */
+    double max_ulp_backward_f32;    /* bound of f'(x)'s error in f32 (the backward
+                                       with dy = 1); dy * f'(x) adds nothing in f32 */
+    double max_ulp_backward_f64;    /* the same in f64; dy * f'(x) adds 0.5 */
 } actfn_op_info;
 
 /* The description of an op, or NULL for a kind outside actfn_kind. Static storage. */
@@ -191,7 +191,7 @@ ACTFN_API const actfn_op_info *actfn_op_describe(actfn_kind kind);
  * ACTFN_ERR_UNKNOWN_OP, ACTFN_ERR_UNKNOWN_DTYPE, ACTFN_ERR_BAD_PARAMETER,
  * ACTFN_ERR_OVERLAP. Nothing is written on error. */
 ACTFN_API actfn_status actfn_forward(const actfn_op *op, actfn_dtype dtype, const void *x, void *y,
-                           size_t n);
+                                     size_t n);
 
 /* The gradient with respect to the input: dx[i] = dy[i] * f'(x[i]).
  * Where f'(x) is exactly 0 (relu's negative side, the flat parts of the clamps),
@@ -199,8 +199,8 @@ ACTFN_API actfn_status actfn_forward(const actfn_op *op, actfn_dtype dtype, cons
  * output (PyTorch does the same). At a kink the derivative is the op's grad_at_zero (relu
  * family) or PyTorch's choice (see docs/semantics.md). If x[i] is NaN, dx[i] is NaN.
  * dx may equal x or dy. Errors as actfn_forward. */
-ACTFN_API actfn_status actfn_backward(const actfn_op *op, actfn_dtype dtype, const void *x, const void *dy,
-                            void *dx, size_t n);
+ACTFN_API actfn_status actfn_backward(const actfn_op *op, actfn_dtype dtype, const void *x,
+                                      const void *dy, void *dx, size_t n);
 
 /* The same gradient computed from the forward's output y = f(x) instead of x, as
  * oneDNN's use_dst_for_bwd: lets a training loop run the forward in place and keep
@@ -211,8 +211,9 @@ ACTFN_API actfn_status actfn_backward(const actfn_op *op, actfn_dtype dtype, con
  * given y (e.g. y * (1 - y) for sigmoid), which is accurate with respect to y; where y
  * has saturated (sigmoid's y == 1) the gradient it gives is 0.
  * dx may equal y or dy. Errors as actfn_forward, plus ACTFN_ERR_UNSUPPORTED. */
-ACTFN_API actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtype dtype, const void *y,
-                                        const void *dy, void *dx, size_t n);
+ACTFN_API actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtype dtype,
+                                                  const void *y, const void *dy, void *dx,
+                                                  size_t n);
 
 /* ---------------------------------------------------------------------------------- */
 /* Typed shortcuts for the everyday cases (default parameters unless given)            */
@@ -221,14 +222,17 @@ ACTFN_API actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtyp
 /* relu, f32: y[i] = x[i] > 0 ? x[i] : +0; NaN stays NaN; relu(-0) = +0. */
 ACTFN_API actfn_status actfn_relu_f32(const float *x, float *y, size_t n);
 /* relu backward, f32: dx[i] = x[i] > 0 ? dy[i] : +0 (x == 0 gives 0); NaN x gives NaN. */
-ACTFN_API actfn_status actfn_relu_backward_f32(const float *x, const float *dy, float *dx, size_t n);
+ACTFN_API actfn_status actfn_relu_backward_f32(const float *x, const float *dy, float *dx,
+                                               size_t n);
 /* relu, f64: as actfn_relu_f32. */
 ACTFN_API actfn_status actfn_relu_f64(const double *x, double *y, size_t n);
 /* relu backward, f64: as actfn_relu_backward_f32. */
-ACTFN_API actfn_status actfn_relu_backward_f64(const double *x, const double *dy, double *dx, size_t n);
+ACTFN_API actfn_status actfn_relu_backward_f64(const double *x, const double *dy, double *dx,
+                                               size_t n);
 /* leaky relu, f32: y[i] = x[i] > 0 ? x[i] : x[i] * negative_slope (slope rounded to
  * float; the product is correctly rounded). negative_slope must be finite. */
-ACTFN_API actfn_status actfn_leaky_relu_f32(const float *x, float *y, size_t n, float negative_slope);
+ACTFN_API actfn_status actfn_leaky_relu_f32(const float *x, float *y, size_t n,
+                                            float negative_slope);
 /* sigmoid, f32, within 1 ULP. */
 ACTFN_API actfn_status actfn_sigmoid_f32(const float *x, float *y, size_t n);
 /* tanh, f32, within 1 ULP. */

@@ -5,75 +5,62 @@
 
 #include <stdint.h>
 
-static size_t element_size(actfn_dtype dtype)
-{
+static size_t element_size(actfn_dtype dtype) {
     return dtype == ACTFN_F32 ? sizeof(float) : sizeof(double);
 }
 
 /* Arrays may be identical (in place) or disjoint, never partly overlapping: a kernel
  * that reads a vector ahead would see values it had already overwritten. */
-static bool overlap_partially(const void *a, const void *b, size_t bytes)
-{
+static bool overlap_partially(const void *a, const void *b, size_t bytes) {
     uintptr_t first = (uintptr_t)a, second = (uintptr_t)b;
-    if (first == second)
-        return false;
+    if (first == second) return false;
     return first < second ? second - first < bytes : first - second < bytes;
 }
 
 static actfn_status check_arrays(const char *function, actfn_dtype dtype, size_t n,
-                                 const void *input, const void *second_input, void *output)
-{
+                                 const void *input, const void *second_input, void *output) {
     if (input == NULL || second_input == NULL || output == NULL)
         return fail(ACTFN_ERR_NULL_POINTER, "%s: NULL array with n = %zu", function, n);
     size_t size = element_size(dtype);
     if (n > SIZE_MAX / size)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: n = %zu elements do not fit in memory",
-                    function, n);
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: n = %zu elements do not fit in memory", function,
+                    n);
     size_t bytes = n * size;
     if (overlap_partially(input, output, bytes) || overlap_partially(second_input, output, bytes))
-        return fail(ACTFN_ERR_OVERLAP, "%s: output overlaps an input without being it",
-                    function);
+        return fail(ACTFN_ERR_OVERLAP, "%s: output overlaps an input without being it", function);
     return ACTFN_OK;
 }
 
 actfn_status actfn_forward(const actfn_op *op, actfn_dtype dtype, const void *x, void *y,
-                           size_t n)
-{
+                           size_t n) {
     const op_def *def;
     op_params params;
     actfn_status status = op_prepare(op, dtype, &def, &params);
-    if (status != ACTFN_OK || n == 0)
-        return status;
+    if (status != ACTFN_OK || n == 0) return status;
     status = check_arrays("actfn_forward", dtype, n, x, x, y);
-    if (status != ACTFN_OK)
-        return status;
+    if (status != ACTFN_OK) return status;
     run_forward(def, &params, dtype, x, y, n);
     return ACTFN_OK;
 }
 
 actfn_status actfn_backward(const actfn_op *op, actfn_dtype dtype, const void *x, const void *dy,
-                            void *dx, size_t n)
-{
+                            void *dx, size_t n) {
     const op_def *def;
     op_params params;
     actfn_status status = op_prepare(op, dtype, &def, &params);
-    if (status != ACTFN_OK || n == 0)
-        return status;
+    if (status != ACTFN_OK || n == 0) return status;
     status = check_arrays("actfn_backward", dtype, n, x, dy, dx);
-    if (status != ACTFN_OK)
-        return status;
+    if (status != ACTFN_OK) return status;
     run_backward(def->backward, &params, dtype, x, dy, dx, n);
     return ACTFN_OK;
 }
 
 actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtype dtype, const void *y,
-                                        const void *dy, void *dx, size_t n)
-{
+                                        const void *dy, void *dx, size_t n) {
     const op_def *def;
     op_params params;
     actfn_status status = op_prepare(op, dtype, &def, &params);
-    if (status != ACTFN_OK)
-        return status;
+    if (status != ACTFN_OK) return status;
     if (def->backward_from_output == NULL)
         return fail(ACTFN_ERR_UNSUPPORTED, "%s: its backward needs the input x, not the output",
                     def->name);
@@ -81,11 +68,9 @@ actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtype dtype, c
         return fail(ACTFN_ERR_UNSUPPORTED,
                     "%s: with these parameters the output does not determine the derivative",
                     def->name);
-    if (n == 0)
-        return ACTFN_OK;
+    if (n == 0) return ACTFN_OK;
     status = check_arrays("actfn_backward_from_output", dtype, n, y, dy, dx);
-    if (status != ACTFN_OK)
-        return status;
+    if (status != ACTFN_OK) return status;
     run_backward(def->backward_from_output, &params, dtype, y, dy, dx, n);
     return ACTFN_OK;
 }

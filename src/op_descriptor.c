@@ -6,28 +6,22 @@
 #include <pthread.h>
 #include <string.h>
 
-static const op_def *find_def(actfn_kind kind)
-{
-    if ((unsigned)kind >= ACTFN_KIND_COUNT)
-        return NULL;
+static const op_def *find_def(actfn_kind kind) {
+    if ((unsigned)kind >= ACTFN_KIND_COUNT) return NULL;
     return &actfn_op_table[kind];
 }
 
-static double *field_of(actfn_op *op, const param_def *param)
-{
+static double *field_of(actfn_op *op, const param_def *param) {
     return (double *)((char *)op + param->offset);
 }
 
-static const param_def *find_param(const op_def *def, const char *name)
-{
+static const param_def *find_param(const op_def *def, const char *name) {
     for (size_t i = 0; i < op_param_count(def); i++)
-        if (strcmp(def->params[i].name, name) == 0)
-            return &def->params[i];
+        if (strcmp(def->params[i].name, name) == 0) return &def->params[i];
     return NULL;
 }
 
-actfn_op actfn_op_init(actfn_kind kind)
-{
+actfn_op actfn_op_init(actfn_kind kind) {
     actfn_op op = {.kind = kind};
     const op_def *def = find_def(kind);
     if (def != NULL)
@@ -36,14 +30,12 @@ actfn_op actfn_op_init(actfn_kind kind)
     return op;
 }
 
-const char *actfn_op_name(actfn_kind kind)
-{
+const char *actfn_op_name(actfn_kind kind) {
     const op_def *def = find_def(kind);
     return def != NULL ? def->name : NULL;
 }
 
-actfn_status actfn_op_from_name(const char *name, actfn_op *op)
-{
+actfn_status actfn_op_from_name(const char *name, actfn_op *op) {
     if (name == NULL || op == NULL)
         return fail(ACTFN_ERR_NULL_POINTER, "actfn_op_from_name: NULL argument");
     for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
@@ -55,74 +47,60 @@ actfn_status actfn_op_from_name(const char *name, actfn_op *op)
     return fail(ACTFN_ERR_UNKNOWN_OP, "unknown op '%s'", name);
 }
 
-static actfn_status check_kind(const actfn_op *op, const op_def **def)
-{
+static actfn_status check_kind(const actfn_op *op, const op_def **def) {
     *def = find_def(op->kind);
-    if (*def == NULL)
-        return fail(ACTFN_ERR_UNKNOWN_OP, "unknown op kind %d", (int)op->kind);
+    if (*def == NULL) return fail(ACTFN_ERR_UNKNOWN_OP, "unknown op kind %d", (int)op->kind);
     return ACTFN_OK;
 }
 
-static actfn_status check_param(const op_def *def, const param_def *param, double value)
-{
+static actfn_status check_param(const op_def *def, const param_def *param, double value) {
     const char *problem = param->check(value);
     if (problem != NULL)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s %s, got %g", def->name, param->name,
-                    problem, value);
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s %s, got %g", def->name, param->name, problem,
+                    value);
     return ACTFN_OK;
 }
 
-actfn_status actfn_op_validate(const actfn_op *op)
-{
-    if (op == NULL)
-        return fail(ACTFN_ERR_NULL_POINTER, "op is NULL");
+actfn_status actfn_op_validate(const actfn_op *op) {
+    if (op == NULL) return fail(ACTFN_ERR_NULL_POINTER, "op is NULL");
     const op_def *def;
     actfn_status status = check_kind(op, &def);
-    if (status != ACTFN_OK)
-        return status;
+    if (status != ACTFN_OK) return status;
     for (size_t i = 0; i < op_param_count(def); i++) {
         const param_def *param = &def->params[i];
         status = check_param(def, param, *field_of((actfn_op *)op, param));
-        if (status != ACTFN_OK)
-            return status;
+        if (status != ACTFN_OK) return status;
     }
     const char *problem = def->check_op != NULL ? def->check_op(op) : NULL;
-    if (problem != NULL)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s", def->name, problem);
+    if (problem != NULL) return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s", def->name, problem);
     return ACTFN_OK;
 }
 
-actfn_status actfn_op_set(actfn_op *op, const char *name, double value)
-{
+actfn_status actfn_op_set(actfn_op *op, const char *name, double value) {
     if (op == NULL || name == NULL)
         return fail(ACTFN_ERR_NULL_POINTER, "actfn_op_set: NULL argument");
     const op_def *def;
     actfn_status status = check_kind(op, &def);
-    if (status != ACTFN_OK)
-        return status;
+    if (status != ACTFN_OK) return status;
     const param_def *param = find_param(def, name);
     if (param == NULL)
         return fail(ACTFN_ERR_UNKNOWN_PARAMETER, "%s has no parameter '%s'", def->name, name);
     status = check_param(def, param, value);
-    if (status != ACTFN_OK)
-        return status;
+    if (status != ACTFN_OK) return status;
     actfn_op changed = *op;
     *field_of(&changed, param) = value;
     const char *problem = def->check_op != NULL ? def->check_op(&changed) : NULL;
-    if (problem != NULL)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s", def->name, problem);
+    if (problem != NULL) return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s", def->name, problem);
     *op = changed;
     return ACTFN_OK;
 }
 
-actfn_status actfn_op_set_word(actfn_op *op, const char *name, const char *value)
-{
+actfn_status actfn_op_set_word(actfn_op *op, const char *name, const char *value) {
     if (op == NULL || name == NULL || value == NULL)
         return fail(ACTFN_ERR_NULL_POINTER, "actfn_op_set_word: NULL argument");
     const op_def *def;
     actfn_status status = check_kind(op, &def);
-    if (status != ACTFN_OK)
-        return status;
+    if (status != ACTFN_OK) return status;
     bool is_gelu = op->kind == ACTFN_GELU || op->kind == ACTFN_GELU_TANH;
     if (!is_gelu || strcmp(name, "approximate") != 0)
         return fail(ACTFN_ERR_UNKNOWN_PARAMETER, "%s has no parameter '%s'", def->name, name);
@@ -141,8 +119,7 @@ static actfn_param_info described_params[ACTFN_KIND_COUNT][MAX_PARAMS];
 static actfn_op_info described_ops[ACTFN_KIND_COUNT];
 static pthread_once_t describe_once = PTHREAD_ONCE_INIT;
 
-static void describe_all(void)
-{
+static void describe_all(void) {
     for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
         const op_def *def = &actfn_op_table[kind];
         actfn_op_info *info = &described_ops[kind];
@@ -162,25 +139,20 @@ static void describe_all(void)
     }
 }
 
-const actfn_op_info *actfn_op_describe(actfn_kind kind)
-{
-    if (find_def(kind) == NULL)
-        return NULL;
+const actfn_op_info *actfn_op_describe(actfn_kind kind) {
+    if (find_def(kind) == NULL) return NULL;
     pthread_once(&describe_once, describe_all);
     return &described_ops[kind];
 }
 
-static double round_for(actfn_dtype dtype, double value)
-{
+static double round_for(actfn_dtype dtype, double value) {
     return dtype == ACTFN_F32 ? (double)(float)value : value;
 }
 
 actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **def,
-                        op_params *params)
-{
+                        op_params *params) {
     actfn_status status = actfn_op_validate(op);
-    if (status != ACTFN_OK)
-        return status;
+    if (status != ACTFN_OK) return status;
     if (dtype != ACTFN_F32 && dtype != ACTFN_F64)
         return fail(ACTFN_ERR_UNKNOWN_DTYPE, "unknown dtype %d", (int)dtype);
     *def = &actfn_op_table[op->kind];

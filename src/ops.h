@@ -55,9 +55,9 @@ typedef struct op_def {
     double max_ulp_backward_f64;
     scalar_forward_fn forward;
     scalar_backward_fn backward;
-    scalar_backward_fn backward_from_output; /* NULL: not served */
+    scalar_backward_fn backward_from_output;  /* NULL: not served */
     output_backward_ok_fn output_backward_ok; /* NULL: always, if backward_from_output */
-    scalar_forward_f32_fn forward_f32;       /* NULL: (float)forward(x) */
+    scalar_forward_f32_fn forward_f32;        /* NULL: (float)forward(x) */
     /* Checks relations between parameters; NULL if there are none. Returns the reason. */
     const char *(*check_op)(const actfn_op *op);
 } op_def;
@@ -65,8 +65,7 @@ typedef struct op_def {
 /* Indexed by actfn_kind; every entry is filled (a test checks it). */
 extern const op_def actfn_op_table[ACTFN_KIND_COUNT];
 
-static inline size_t op_param_count(const op_def *def)
-{
+static inline size_t op_param_count(const op_def *def) {
     size_t count = 0;
     while (count < MAX_PARAMS && def->params[count].name != NULL)
         count++;

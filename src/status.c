@@ -6,14 +6,12 @@
 #define STRINGIFY_VALUE(x) #x
 #define STRINGIFY(x)       STRINGIFY_VALUE(x)
 
-const char *actfn_version(void)
-{
+const char *actfn_version(void) {
     return STRINGIFY(ACTFN_VERSION_MAJOR) "." STRINGIFY(ACTFN_VERSION_MINOR) "." STRINGIFY(
         ACTFN_VERSION_PATCH);
 }
 
-const char *actfn_strerror(actfn_status status)
-{
+const char *actfn_strerror(actfn_status status) {
     switch (status) {
     case ACTFN_OK:
         return "success";
@@ -37,13 +35,11 @@ const char *actfn_strerror(actfn_status status)
 
 static _Thread_local char last_error[256];
 
-const char *actfn_last_error(void)
-{
+const char *actfn_last_error(void) {
     return last_error;
 }
 
-actfn_status fail(actfn_status status, const char *format, ...)
-{
+actfn_status fail(actfn_status status, const char *format, ...) {
     va_list args;
     va_start(args, format);
     vsnprintf(last_error, sizeof last_error, format, args);

@@ -8,25 +8,21 @@ typedef struct scratch {
     mpfr_t a, b, c, d;
 } scratch;
 
-mpfr_prec_t reference_precision(actfn_kind kind)
-{
+mpfr_prec_t reference_precision(actfn_kind kind) {
     return kind == ACTFN_HARDSIGMOID || kind == ACTFN_HARDSWISH ? 2 * 1100 + 64
-                                                               : REFERENCE_PRECISION;
+                                                                : REFERENCE_PRECISION;
 }
 
-static void scratch_init(scratch *s, mpfr_prec_t precision)
-{
+static void scratch_init(scratch *s, mpfr_prec_t precision) {
     mpfr_inits2(precision, s->a, s->b, s->c, s->d, (mpfr_ptr)0);
 }
 
-static void scratch_clear(scratch *s)
-{
+static void scratch_clear(scratch *s) {
     mpfr_clears(s->a, s->b, s->c, s->d, (mpfr_ptr)0);
 }
 
 /* out = 1 / (1 + exp(-v)) */
-static void logistic(mpfr_t out, const mpfr_t v, mpfr_t tmp)
-{
+static void logistic(mpfr_t out, const mpfr_t v, mpfr_t tmp) {
     mpfr_neg(tmp, v, RND);
     mpfr_exp(tmp, tmp, RND);
     mpfr_add_ui(tmp, tmp, 1, RND);
@@ -34,28 +30,24 @@ static void logistic(mpfr_t out, const mpfr_t v, mpfr_t tmp)
 }
 
 /* out = log(1 + exp(v)) */
-static void softplus_unit(mpfr_t out, const mpfr_t v)
-{
+static void softplus_unit(mpfr_t out, const mpfr_t v) {
     mpfr_exp(out, v, RND);
     mpfr_log1p(out, out, RND);
 }
 
 /* out = 1 / cosh(v)^2 */
-static void sech_squared(mpfr_t out, const mpfr_t v)
-{
+static void sech_squared(mpfr_t out, const mpfr_t v) {
     mpfr_sech(out, v, RND);
     mpfr_sqr(out, out, RND);
 }
 
-static void set_selu_constants(mpfr_t scale, mpfr_t alpha)
-{
+static void set_selu_constants(mpfr_t scale, mpfr_t alpha) {
     mpfr_set_str(scale, "1.0507009873554804934193349852946", 10, RND);
     mpfr_set_str(alpha, "1.6732632423543772848170429916717", 10, RND);
 }
 
 /* 2u = 2 sqrt(2/pi) (x + 0.044715 x^3) and du/dx, for gelu_tanh. */
-static void gelu_tanh_argument(const mpfr_t x, mpfr_t two_u, mpfr_t du_dx, scratch *s)
-{
+static void gelu_tanh_argument(const mpfr_t x, mpfr_t two_u, mpfr_t du_dx, scratch *s) {
     mpfr_set_str(s->a, "0.044715", 10, RND);
     mpfr_const_pi(s->b, RND);
     mpfr_ui_div(s->b, 2, s->b, RND);
@@ -72,8 +64,7 @@ static void gelu_tanh_argument(const mpfr_t x, mpfr_t two_u, mpfr_t du_dx, scrat
 }
 
 /* Phi(x) = erfc(-x / sqrt 2) / 2 */
-static void normal_cdf(mpfr_t out, const mpfr_t x, mpfr_t tmp)
-{
+static void normal_cdf(mpfr_t out, const mpfr_t x, mpfr_t tmp) {
     mpfr_sqrt_ui(tmp, 2, RND);
     mpfr_div(out, x, tmp, RND);
     mpfr_neg(out, out, RND);
@@ -82,8 +73,7 @@ static void normal_cdf(mpfr_t out, const mpfr_t x, mpfr_t tmp)
 }
 
 /* clamp into [low, high] */
-static void clamp(mpfr_t out, const mpfr_t x, double low, double high)
-{
+static void clamp(mpfr_t out, const mpfr_t x, double low, double high) {
     if (mpfr_cmp_d(x, low) < 0)
         mpfr_set_d(out, low, RND);
     else if (mpfr_cmp_d(x, high) > 0)
@@ -92,8 +82,7 @@ static void clamp(mpfr_t out, const mpfr_t x, double low, double high)
         mpfr_set(out, x, RND);
 }
 
-void reference_forward(const actfn_op *op, mpfr_t out, const mpfr_t x)
-{
+void reference_forward(const actfn_op *op, mpfr_t out, const mpfr_t x) {
     scratch s;
     scratch_init(&s, mpfr_get_prec(out));
     switch (op->kind) {
@@ -134,8 +123,7 @@ void reference_forward(const actfn_op *op, mpfr_t out, const mpfr_t x)
         }
         if (op->kind == ACTFN_SELU) {
             set_selu_constants(s.b, s.c);
-            if (mpfr_sgn(x) <= 0)
-                mpfr_mul(out, out, s.c, RND);
+            if (mpfr_sgn(x) <= 0) mpfr_mul(out, out, s.c, RND);
             mpfr_mul(out, out, s.b, RND);
         }
         break;
@@ -192,9 +180,7 @@ void reference_forward(const actfn_op *op, mpfr_t out, const mpfr_t x)
 }
 
 /* 1 inside (low, high), at_kink exactly at low, 0 elsewhere */
-static void interval_indicator(mpfr_t out, const mpfr_t x, double low, double high,
-                               double at_low)
-{
+static void interval_indicator(mpfr_t out, const mpfr_t x, double low, double high, double at_low) {
     if (mpfr_cmp_d(x, low) > 0 && mpfr_cmp_d(x, high) < 0)
         mpfr_set_ui(out, 1, RND);
     else if (mpfr_cmp_d(x, low) == 0)
@@ -203,8 +189,7 @@ static void interval_indicator(mpfr_t out, const mpfr_t x, double low, double hi
         mpfr_set_ui(out, 0, RND);
 }
 
-void reference_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x)
-{
+void reference_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x) {
     scratch s;
     scratch_init(&s, mpfr_get_prec(out));
     switch (op->kind) {
@@ -246,8 +231,7 @@ void reference_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x)
         }
         if (op->kind == ACTFN_SELU) {
             set_selu_constants(s.b, s.c);
-            if (mpfr_sgn(x) <= 0)
-                mpfr_mul(out, out, s.c, RND);
+            if (mpfr_sgn(x) <= 0) mpfr_mul(out, out, s.c, RND);
             mpfr_mul(out, out, s.b, RND);
         }
         break;

@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t sample_next(uint64_t *state)
-{
+uint64_t sample_next(uint64_t *state) {
     /* xorshift64*: fixed seeds give the same sample on every machine. */
     uint64_t x = *state;
     x ^= x >> 12;
@@ -15,8 +14,7 @@ uint64_t sample_next(uint64_t *state)
     return x * 0x2545F4914F6CDD1DULL;
 }
 
-double sample_uniform(uint64_t *state, double low, double high)
-{
+double sample_uniform(uint64_t *state, double low, double high) {
     return low + (high - low) * ((double)(sample_next(state) >> 11) * 0x1p-53);
 }
 
@@ -26,11 +24,9 @@ typedef struct builder {
     actfn_dtype dtype;
 } builder;
 
-static void add(builder *b, double value)
-{
+static void add(builder *b, double value) {
     value = b->dtype == ACTFN_F32 ? (double)(float)value : value;
-    if (!isfinite(value))
-        return;
+    if (!isfinite(value)) return;
     if (b->set.count == b->capacity) {
         b->capacity = b->capacity ? 2 * b->capacity : 4096;
         b->set.values = realloc(b->set.values, b->capacity * sizeof *b->set.values);
@@ -38,15 +34,13 @@ static void add(builder *b, double value)
     b->set.values[b->set.count++] = value;
 }
 
-static void add_uniform(builder *b, uint64_t *state, size_t count, double low, double high)
-{
+static void add_uniform(builder *b, uint64_t *state, size_t count, double low, double high) {
     for (size_t i = 0; i < count; i++)
         add(b, sample_uniform(state, low, high));
 }
 
 /* Consecutive representable values around center: where a single ULP matters. */
-static void add_neighbours(builder *b, double center, int count)
-{
+static void add_neighbours(builder *b, double center, int count) {
     if (b->dtype == ACTFN_F32) {
         float up = (float)center, down = (float)center;
         for (int i = 0; i < count; i++) {
@@ -63,8 +57,7 @@ static void add_neighbours(builder *b, double center, int count)
 }
 
 /* Random bit patterns: every exponent, subnormals, the largest values. */
-static void add_random_bits(builder *b, uint64_t *state, size_t count)
-{
+static void add_random_bits(builder *b, uint64_t *state, size_t count) {
     for (size_t i = 0; i < count; i++) {
         uint64_t bits = sample_next(state);
         if (b->dtype == ACTFN_F32) {
@@ -82,16 +75,14 @@ static void add_random_bits(builder *b, uint64_t *state, size_t count)
 
 /* Log-uniform magnitudes from 2^low_exponent to 2^high_exponent, both signs. */
 static void add_log_uniform(builder *b, uint64_t *state, size_t count, double low_exponent,
-                            double high_exponent)
-{
+                            double high_exponent) {
     for (size_t i = 0; i < count; i++) {
         double magnitude = exp2(sample_uniform(state, low_exponent, high_exponent));
         add(b, (sample_next(state) & 1) ? magnitude : -magnitude);
     }
 }
 
-static size_t scaled(size_t count)
-{
+static size_t scaled(size_t count) {
     const char *text = getenv("ACTFN_SAMPLE_SCALE");
     double scale = text != NULL ? atof(text) : 1.0;
     size_t result = (size_t)(count * (scale > 0 ? scale : 1.0));
@@ -101,10 +92,9 @@ static size_t scaled(size_t count)
 /* Where the derivatives of gelu, gelu_tanh, silu and mish cross zero, found by bisection
  * in MPFR; the derivative's relative accuracy is hardest there. */
 const double derivative_zeros[DERIVATIVE_ZERO_COUNT] = {-0.7517915634, -0.7522, -1.2784645428,
-                                                      -1.1924};
+                                                        -1.1924};
 
-sample_set make_samples(actfn_kind kind, actfn_dtype dtype)
-{
+sample_set make_samples(actfn_kind kind, actfn_dtype dtype) {
     builder b = {.dtype = dtype};
     uint64_t state = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)kind << 32) ^ (uint64_t)dtype;
     int is_f32 = dtype == ACTFN_F32;
@@ -125,14 +115,12 @@ sample_set make_samples(actfn_kind kind, actfn_dtype dtype)
         add_neighbours(&b, derivative_zeros[i], (int)scaled(300));
         add_uniform(&b, &state, scaled(200), derivative_zeros[i] - 1e-3,
                     derivative_zeros[i] + 1e-3);
-        add_uniform(&b, &state, scaled(200), derivative_zeros[i] - 0.5,
-                    derivative_zeros[i] + 0.5);
+        add_uniform(&b, &state, scaled(200), derivative_zeros[i] - 0.5, derivative_zeros[i] + 0.5);
     }
     return b.set;
 }
 
-void free_samples(sample_set *samples)
-{
+void free_samples(sample_set *samples) {
     free(samples->values);
     samples->values = NULL;
     samples->count = 0;

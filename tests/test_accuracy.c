@@ -21,35 +21,27 @@ typedef struct measurement {
     double max_absolute_near_zero; /* f64 backward only: in units of 2^-53 */
 } measurement;
 
-static int precision_of(actfn_dtype dtype)
-{
+static int precision_of(actfn_dtype dtype) {
     return dtype == ACTFN_F32 ? FLT_MANT_DIG : DBL_MANT_DIG;
 }
 
-static long min_ulp_exponent(actfn_dtype dtype)
-{
+static long min_ulp_exponent(actfn_dtype dtype) {
     return dtype == ACTFN_F32 ? -149 : -1074;
 }
 
-static double round_to(actfn_dtype dtype, const mpfr_t exact)
-{
+static double round_to(actfn_dtype dtype, const mpfr_t exact) {
     return dtype == ACTFN_F32 ? (double)mpfr_get_flt(exact, MPFR_RNDN)
                               : mpfr_get_d(exact, MPFR_RNDN);
 }
 
 /* |computed - exact| in units of the last place of exact in the dtype, subnormal ulp
  * included. A result that overflowed counts as exact if exact rounds to that infinity. */
-static double ulp_error(actfn_dtype dtype, double computed, const mpfr_t exact)
-{
-    if (isnan(computed))
-        return INFINITY;
-    if (isinf(computed))
-        return round_to(dtype, exact) == computed ? 0 : INFINITY;
-    if (mpfr_zero_p(exact))
-        return computed == 0 ? 0 : INFINITY;
+static double ulp_error(actfn_dtype dtype, double computed, const mpfr_t exact) {
+    if (isnan(computed)) return INFINITY;
+    if (isinf(computed)) return round_to(dtype, exact) == computed ? 0 : INFINITY;
+    if (mpfr_zero_p(exact)) return computed == 0 ? 0 : INFINITY;
     long ulp_exponent = mpfr_get_exp(exact) - precision_of(dtype);
-    if (ulp_exponent < min_ulp_exponent(dtype))
-        ulp_exponent = min_ulp_exponent(dtype);
+    if (ulp_exponent < min_ulp_exponent(dtype)) ulp_exponent = min_ulp_exponent(dtype);
     mpfr_t difference;
     mpfr_init2(difference, mpfr_get_prec(exact) + 64);
     mpfr_set_d(difference, computed, MPFR_RNDN);
@@ -63,21 +55,18 @@ static double ulp_error(actfn_dtype dtype, double computed, const mpfr_t exact)
 
 /* The op's parameters as the library applies them to dtype: rounded to it, and the
  * leaky slope standing in for a NaN grad_at_zero. */
-static actfn_op as_applied(actfn_op op, actfn_dtype dtype)
-{
+static actfn_op as_applied(actfn_op op, actfn_dtype dtype) {
     if (dtype == ACTFN_F32) {
-        double *fields[] = {&op.negative_slope, &op.cap,       &op.min_val,     &op.max_val,
-                            &op.alpha,          &op.beta,      &op.threshold,   &op.grad_at_zero};
+        double *fields[] = {&op.negative_slope, &op.cap,  &op.min_val,   &op.max_val,
+                            &op.alpha,          &op.beta, &op.threshold, &op.grad_at_zero};
         for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
             *fields[i] = (double)(float)*fields[i];
     }
-    if (op.kind == ACTFN_LEAKY_RELU && isnan(op.grad_at_zero))
-        op.grad_at_zero = op.negative_slope;
+    if (op.kind == ACTFN_LEAKY_RELU && isnan(op.grad_at_zero)) op.grad_at_zero = op.negative_slope;
     return op;
 }
 
-static void *to_dtype(actfn_dtype dtype, const double *values, size_t n)
-{
+static void *to_dtype(actfn_dtype dtype, const double *values, size_t n) {
     if (dtype == ACTFN_F64) {
         double *out = malloc(n * sizeof *out);
         for (size_t i = 0; i < n; i++)
@@ -90,8 +79,7 @@ static void *to_dtype(actfn_dtype dtype, const double *values, size_t n)
     return out;
 }
 
-static double element(actfn_dtype dtype, const void *array, size_t i)
-{
+static double element(actfn_dtype dtype, const void *array, size_t i) {
     return dtype == ACTFN_F32 ? (double)((const float *)array)[i] : ((const double *)array)[i];
 }
 
@@ -103,17 +91,14 @@ typedef enum direction { FORWARD, BACKWARD } direction;
 #define ZERO_WINDOW              0.25
 #define ABSOLUTE_BOUND_NEAR_ZERO 4.0
 
-static int near_derivative_zero(double x)
-{
+static int near_derivative_zero(double x) {
     for (size_t i = 0; i < DERIVATIVE_ZERO_COUNT; i++)
-        if (fabs(x - derivative_zeros[i]) < ZERO_WINDOW)
-            return 1;
+        if (fabs(x - derivative_zeros[i]) < ZERO_WINDOW) return 1;
     return 0;
 }
 
 /* |computed - exact| in units of 2^-53. */
-static double absolute_error(double computed, const mpfr_t exact)
-{
+static double absolute_error(double computed, const mpfr_t exact) {
     mpfr_t difference;
     mpfr_init2(difference, mpfr_get_prec(exact) + 64);
     mpfr_set_d(difference, computed, MPFR_RNDN);
@@ -128,8 +113,7 @@ static double absolute_error(double computed, const mpfr_t exact)
 /* Runs the library on every sample and measures the worst error against MPFR. With
  * random_dy, the backward is checked as the product dy * f'(x) rather than f'(x). */
 static measurement measure(const actfn_op *op, actfn_dtype dtype, direction which,
-                           const sample_set *samples, int random_dy)
-{
+                           const sample_set *samples, int random_dy) {
     size_t n = samples->count;
     void *x = to_dtype(dtype, samples->values, n);
     double *dy_values = malloc(n * sizeof *dy_values);
@@ -158,8 +142,7 @@ static measurement measure(const actfn_op *op, actfn_dtype dtype, direction whic
         double computed = element(dtype, result, i);
         if (which == BACKWARD && dtype == ACTFN_F64 && near_derivative_zero(xi)) {
             double error = absolute_error(computed, exact);
-            if (error > worst.max_absolute_near_zero)
-                worst.max_absolute_near_zero = error;
+            if (error > worst.max_absolute_near_zero) worst.max_absolute_near_zero = error;
             continue;
         }
         double error = ulp_error(dtype, computed, exact);
@@ -167,10 +150,11 @@ static measurement measure(const actfn_op *op, actfn_dtype dtype, direction whic
             worst.max_ulp = error;
             worst.worst_input = xi;
         }
-        if (actfn_op_describe(op->kind)->exact && which == FORWARD && round_to(dtype, exact) != computed) {
+        if (actfn_op_describe(op->kind)->exact && which == FORWARD &&
+            round_to(dtype, exact) != computed) {
             print_error("%s %s(%a) = %a, correctly rounded %a\n",
-                        dtype == ACTFN_F32 ? "f32" : "f64", actfn_op_name(op->kind), xi,
-                        computed, round_to(dtype, exact));
+                        dtype == ACTFN_F32 ? "f32" : "f64", actfn_op_name(op->kind), xi, computed,
+                        round_to(dtype, exact));
             fail();
         }
     }
@@ -182,8 +166,7 @@ static measurement measure(const actfn_op *op, actfn_dtype dtype, direction whic
     return worst;
 }
 
-static void check_op(actfn_op op, const char *label)
-{
+static void check_op(actfn_op op, const char *label) {
     static const actfn_dtype dtypes[] = {ACTFN_F32, ACTFN_F64};
     for (size_t d = 0; d < 2; d++) {
         actfn_dtype dtype = dtypes[d];
@@ -205,22 +188,21 @@ static void check_op(actfn_op op, const char *label)
         /* In f32 the product dy * f'(x) is formed in double and rounded once. In f64 it
          * is one more rounding, and a relative error of k ULP in f'(x) may be up to
          * 2k ULP of a product that lands lower in its binade. */
-        assert_true(product.max_ulp <= (f32 ? fmax(backward_bound, 0.5) : 2 * backward_bound + 0.5));
+        assert_true(product.max_ulp <=
+                    (f32 ? fmax(backward_bound, 0.5) : 2 * backward_bound + 0.5));
         assert_true(backward.max_absolute_near_zero <= ABSOLUTE_BOUND_NEAR_ZERO);
         free_samples(&samples);
     }
 }
 
-static void check_kind(void **state)
-{
+static void check_kind(void **state) {
     actfn_kind kind = (actfn_kind)(intptr_t)*state;
     check_op(actfn_op_init(kind), actfn_op_name(kind));
 }
 
 /* Non-default parameters: every parameter is exercised at a value other than its
  * default, including ones that do not round exactly to float. */
-static void check_other_parameters(void **state)
-{
+static void check_other_parameters(void **state) {
     (void)state;
     actfn_op op = actfn_op_init(ACTFN_LEAKY_RELU);
     op.negative_slope = 0.3;
@@ -244,8 +226,7 @@ static void check_other_parameters(void **state)
 
 /* dy * f'(x) against a central difference of the library's own forward in f64, away
  * from the kinks: catches a derivative that is accurate but of the wrong function. */
-static void backward_matches_finite_difference(void **state)
-{
+static void backward_matches_finite_difference(void **state) {
     (void)state;
     for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
         actfn_op op = actfn_op_init((actfn_kind)kind);
@@ -267,18 +248,16 @@ static void backward_matches_finite_difference(void **state)
     }
 }
 
-int main(void)
-{
+int main(void) {
     struct CMUnitTest tests[ACTFN_KIND_COUNT + 2];
     static char names[ACTFN_KIND_COUNT][48];
     for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
         snprintf(names[kind], sizeof names[kind], "%s_within_bound",
                  actfn_op_name((actfn_kind)kind));
-        tests[kind] = (struct CMUnitTest){names[kind], check_kind, NULL, NULL,
-                                          (void *)(intptr_t)kind};
+        tests[kind] =
+            (struct CMUnitTest){names[kind], check_kind, NULL, NULL, (void *)(intptr_t)kind};
     }
-    tests[ACTFN_KIND_COUNT] =
-        (struct CMUnitTest)cmocka_unit_test(check_other_parameters);
+    tests[ACTFN_KIND_COUNT] = (struct CMUnitTest)cmocka_unit_test(check_other_parameters);
     tests[ACTFN_KIND_COUNT + 1] =
         (struct CMUnitTest)cmocka_unit_test(backward_matches_finite_difference);
     return cmocka_run_group_tests_name("accuracy against MPFR", tests, NULL, NULL);

@@ -15,8 +15,7 @@ typedef struct eval_request {
     bool gradient;
 } eval_request;
 
-static void print_eval_usage(FILE *out)
-{
+static void print_eval_usage(FILE *out) {
     fputs("usage: actfn eval OP [--PARAM VALUE ...] [--dtype f32|f64] [--grad] [-- X ...]\n"
           "\n"
           "Prints OP applied to each number X, space-separated, as the shortest text that\n"
@@ -31,8 +30,7 @@ static void print_eval_usage(FILE *out)
 }
 
 /* Evaluates n values in place; the library has validated the op already. */
-static void evaluate(const eval_request *request, void *values, void *scratch, size_t n)
-{
+static void evaluate(const eval_request *request, void *values, void *scratch, size_t n) {
     if (request->gradient) {
         /* dy = 1 makes the backward print f'(x) itself. */
         if (request->dtype == ACTFN_F32)
@@ -47,20 +45,16 @@ static void evaluate(const eval_request *request, void *values, void *scratch, s
     }
 }
 
-static size_t element_size(const eval_request *request)
-{
+static size_t element_size(const eval_request *request) {
     return request->dtype == ACTFN_F32 ? sizeof(float) : sizeof(double);
 }
 
-static bool parse_into(const eval_request *request, const char *token, void *values, size_t i)
-{
-    if (request->dtype == ACTFN_F32)
-        return parse_float(token, &((float *)values)[i]);
+static bool parse_into(const eval_request *request, const char *token, void *values, size_t i) {
+    if (request->dtype == ACTFN_F32) return parse_float(token, &((float *)values)[i]);
     return parse_double(token, &((double *)values)[i]);
 }
 
-static void print_values(const eval_request *request, const void *values, size_t n, FILE *out)
-{
+static void print_values(const eval_request *request, const void *values, size_t n, FILE *out) {
     for (size_t i = 0; i < n; i++) {
         char text[40];
         double value = request->dtype == ACTFN_F32 ? (double)((const float *)values)[i]
@@ -70,8 +64,7 @@ static void print_values(const eval_request *request, const void *values, size_t
     }
 }
 
-static int eval_arguments(const eval_request *request, char **tokens, size_t n)
-{
+static int eval_arguments(const eval_request *request, char **tokens, size_t n) {
     void *values = calloc(n, sizeof(double));
     void *scratch = calloc(n, sizeof(double));
     if (values == NULL || scratch == NULL) {
@@ -97,8 +90,7 @@ static int eval_arguments(const eval_request *request, char **tokens, size_t n)
 }
 
 /* Reads stdin a line at a time, so memory is bounded by the longest line. */
-static int eval_stdin(const eval_request *request)
-{
+static int eval_stdin(const eval_request *request) {
     char *line = NULL;
     size_t capacity = 0;
     size_t line_number = 0;
@@ -114,11 +106,9 @@ static int eval_stdin(const eval_request *request)
             if (n == values_capacity) {
                 size_t grown = values_capacity == 0 ? 64 : values_capacity * 2;
                 void *more_values = realloc(values, grown * element_size(request));
-                void *more_scratch = more_values != NULL
-                                         ? realloc(scratch, grown * element_size(request))
-                                         : NULL;
-                if (more_values != NULL)
-                    values = more_values;
+                void *more_scratch =
+                    more_values != NULL ? realloc(scratch, grown * element_size(request)) : NULL;
+                if (more_values != NULL) values = more_values;
                 if (more_scratch == NULL) {
                     fputs("actfn eval: out of memory\n", stderr);
                     status = EXIT_RUNTIME_FAILURE;
@@ -128,8 +118,7 @@ static int eval_stdin(const eval_request *request)
                 values_capacity = grown;
             }
             if (!parse_into(request, token, values, n)) {
-                fprintf(stderr, "actfn eval: stdin:%zu: invalid number '%s'\n", line_number,
-                        token);
+                fprintf(stderr, "actfn eval: stdin:%zu: invalid number '%s'\n", line_number, token);
                 status = EXIT_USAGE;
                 goto done;
             }
@@ -151,19 +140,15 @@ done:
 }
 
 /* "--negative-slope" -> "negative_slope"; NULL if it does not start with "--". */
-static bool option_to_param(const char *option, char *name, size_t size)
-{
-    if (strncmp(option, "--", 2) != 0 || strlen(option) - 2 >= size)
-        return false;
+static bool option_to_param(const char *option, char *name, size_t size) {
+    if (strncmp(option, "--", 2) != 0 || strlen(option) - 2 >= size) return false;
     strcpy(name, option + 2);
     for (char *c = name; *c != '\0'; c++)
-        if (*c == '-')
-            *c = '_';
+        if (*c == '-') *c = '_';
     return true;
 }
 
-static int parse_option(eval_request *request, const char *option, const char *value)
-{
+static int parse_option(eval_request *request, const char *option, const char *value) {
     if (value == NULL) {
         fprintf(stderr, "actfn eval: %s needs a value\n", option);
         return EXIT_USAGE;
@@ -202,14 +187,12 @@ static int parse_option(eval_request *request, const char *option, const char *v
     return 0;
 }
 
-static bool looks_like_number(const char *token)
-{
+static bool looks_like_number(const char *token) {
     double ignored;
     return parse_double(token, &ignored);
 }
 
-int command_eval(int argc, char **argv)
-{
+int command_eval(int argc, char **argv) {
     if (argc < 2) {
         print_eval_usage(stderr);
         return EXIT_USAGE;

@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int command_list(int argc, char **argv)
-{
+int command_list(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--help") == 0) {
         puts("usage: actfn list\n\nLists every op: name, definition, parameters with their "
              "defaults and valid ranges, and the accuracy of the forward (ULP, f32 / f64).");
@@ -25,16 +24,16 @@ int command_list(int argc, char **argv)
             char option[40];
             snprintf(option, sizeof option, "--%s", info->params[i].name);
             for (char *c = option; *c != '\0'; c++)
-                if (*c == '_')
-                    *c = '-';
+                if (*c == '_') *c = '-';
             printf("%-13s   %-18s default %-5s (%s)\n", "", option, text, info->params[i].range);
         }
         if (kind == ACTFN_GELU)
             printf("%-13s   %-18s default none  (none or tanh: tanh selects gelu_tanh)\n", "",
                    "--approximate");
         printf("%-13s   accuracy: %s; backward from output: %s\n", "",
-               info->exact ? "exact (correctly rounded)" : "within the ULP bounds of "
-                                                            "docs/semantics.md",
+               info->exact ? "exact (correctly rounded)"
+                           : "within the ULP bounds of "
+                             "docs/semantics.md",
                info->backward_from_output ? "yes" : "no");
     }
     return 0;

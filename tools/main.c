@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void print_usage(FILE *out)
-{
+static void print_usage(FILE *out) {
     fputs("usage: actfn COMMAND [ARGS]\n"
           "\n"
           "commands:\n"
@@ -21,8 +20,7 @@ static void print_usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2) {
         print_usage(stderr);
         return EXIT_USAGE;
@@ -36,10 +34,8 @@ int main(int argc, char **argv)
         printf("actfn %s\n", actfn_version());
         return 0;
     }
-    if (strcmp(command, "eval") == 0)
-        return command_eval(argc - 1, argv + 1);
-    if (strcmp(command, "list") == 0)
-        return command_list(argc - 1, argv + 1);
+    if (strcmp(command, "eval") == 0) return command_eval(argc - 1, argv + 1);
+    if (strcmp(command, "list") == 0) return command_list(argc - 1, argv + 1);
     fprintf(stderr, "actfn: unknown command '%s'\n", command);
     print_usage(stderr);
     return EXIT_USAGE;

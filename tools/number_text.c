@@ -8,37 +8,29 @@
 /* strtod and strtof skip leading blanks and stop at the first character they cannot
  * use; a number here is the whole token or nothing. An overflow reads as inf and an
  * underflow as the nearest subnormal or zero: what the text means in IEEE arithmetic. */
-static bool starts_well(const char *text)
-{
+static bool starts_well(const char *text) {
     return text != NULL && *text != '\0' && !isspace((unsigned char)*text);
 }
 
-bool parse_double(const char *text, double *value)
-{
-    if (!starts_well(text))
-        return false;
+bool parse_double(const char *text, double *value) {
+    if (!starts_well(text)) return false;
     char *end;
     double parsed = strtod(text, &end);
-    if (*end != '\0')
-        return false;
+    if (*end != '\0') return false;
     *value = parsed;
     return true;
 }
 
-bool parse_float(const char *text, float *value)
-{
-    if (!starts_well(text))
-        return false;
+bool parse_float(const char *text, float *value) {
+    if (!starts_well(text)) return false;
     char *end;
     float parsed = strtof(text, &end);
-    if (*end != '\0')
-        return false;
+    if (*end != '\0') return false;
     *value = parsed;
     return true;
 }
 
-void format_shortest(char *out, size_t size, double value, bool is_float)
-{
+void format_shortest(char *out, size_t size, double value, bool is_float) {
     if (isnan(value)) {
         snprintf(out, size, "nan");
         return;
@@ -51,7 +43,6 @@ void format_shortest(char *out, size_t size, double value, bool is_float)
     for (int digits = 1; digits <= max_digits; digits++) {
         snprintf(out, size, "%.*g", digits, value);
         bool exact = is_float ? strtof(out, NULL) == (float)value : strtod(out, NULL) == value;
-        if (exact)
-            return;
+        if (exact) return;
     }
 }

@@ -3,8 +3,7 @@
 #include "../kernels.h"
 
 static void forward_f32(const op_def *def, const op_params *params, const float *x, float *y,
-                        size_t n)
-{
+                        size_t n) {
     if (def->forward_f32 != NULL) {
         for (size_t i = 0; i < n; i++)
             y[i] = def->forward_f32(x[i], params);
@@ -15,15 +14,13 @@ static void forward_f32(const op_def *def, const op_params *params, const float 
 }
 
 static void forward_f64(const op_def *def, const op_params *params, const double *x, double *y,
-                        size_t n)
-{
+                        size_t n) {
     for (size_t i = 0; i < n; i++)
         y[i] = def->forward(x[i], params);
 }
 
 void run_forward(const op_def *def, const op_params *params, actfn_dtype dtype, const void *x,
-                 void *y, size_t n)
-{
+                 void *y, size_t n) {
     if (dtype == ACTFN_F32)
         forward_f32(def, params, x, y, n);
     else
@@ -31,8 +28,7 @@ void run_forward(const op_def *def, const op_params *params, actfn_dtype dtype, 
 }
 
 void run_backward(scalar_backward_fn backward, const op_params *params, actfn_dtype dtype,
-                  const void *v, const void *dy, void *dx, size_t n)
-{
+                  const void *v, const void *dy, void *dx, size_t n) {
     if (dtype == ACTFN_F32) {
         const float *v32 = v, *dy32 = dy;
         float *dx32 = dx;
