@@ -1,0 +1,60 @@
+# A thin front end to CMake. Every target installs missing Debian packages first.
+BUILD ?= build
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test test-release test-sanitize test-coverage bench install clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The main job: the classic ReLU example through the C API and the command.
+demo: build
+	@echo "== examples/relu_example.c: the C API"
+	@$(BUILD)/examples/relu_example
+	@echo
+	@echo "== actfn eval relu -- -2 -1 0 1 2"
+	@$(BUILD)/tools/actfn eval relu -- -2 -1 0 1 2
+	@echo "== actfn eval relu --grad -- -2 -1 0 1 2"
+	@$(BUILD)/tools/actfn eval relu --grad -- -2 -1 0 1 2
+	@echo "== actfn eval gelu -- -3 -1 0 1 3"
+	@$(BUILD)/tools/actfn eval gelu -- -3 -1 0 1 3
+	@echo "== actfn list"
+	@$(BUILD)/tools/actfn list
+
+# Everything: gcc -Werror build and tests, clang ASan+UBSan build and tests, and gcov
+# line coverage of src/ (at least 95%).
+test: test-release test-sanitize test-coverage
+
+test-release: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-sanitize: deps
+	CC=clang cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=Debug -DACTFN_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD)-sanitize -j $(JOBS)
+	cd $(BUILD)-sanitize && ACTFN_SAMPLE_SCALE=0.25 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+test-coverage: deps
+	CC=gcc cmake -S . -B $(BUILD)-coverage -DCMAKE_BUILD_TYPE=Debug -DACTFN_COVERAGE=ON >/dev/null
+	cmake --build $(BUILD)-coverage -j $(JOBS)
+	find $(BUILD)-coverage -name '*.gcda' -delete
+	cd $(BUILD)-coverage && ACTFN_SAMPLE_SCALE=0.25 ctest --output-on-failure -j $(JOBS)
+	scripts/coverage.sh $(BUILD)-coverage 95
+
+bench: build
+	$(BUILD)/bench/bench_memory_bound
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-coverage

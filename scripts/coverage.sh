@@ -1,0 +1,16 @@
+#!/bin/sh
+# Line coverage of src/ from a build configured with ACTFN_COVERAGE=ON whose tests have
+# run. Prints the summary, writes BUILD/coverage-html, fails below the threshold.
+# usage: coverage.sh BUILD_DIR THRESHOLD_PERCENT
+set -eu
+build=${1:?usage: coverage.sh BUILD_DIR THRESHOLD}
+threshold=${2:?usage: coverage.sh BUILD_DIR THRESHOLD}
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+lcov --quiet --capture --directory "$build" --output-file "$build/all.info" --rc lcov_branch_coverage=0
+lcov --quiet --extract "$build/all.info" "$source_dir/src/*" --output-file "$build/src.info"
+genhtml --quiet "$build/src.info" --output-directory "$build/coverage-html"
+summary=$(lcov --summary "$build/src.info" 2>&1)
+echo "$summary"
+percent=$(echo "$summary" | sed -n 's/.*lines\.*: *\([0-9.]*\)%.*/\1/p')
+echo "line coverage of src/: $percent% (threshold $threshold%)"
+awk -v p="$percent" -v t="$threshold" 'BEGIN { exit !(p >= t) }'

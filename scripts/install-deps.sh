@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian packages actfn needs to build and test, if any are missing.
+# As root it runs apt-get; otherwise it prints the exact command and fails.
+set -eu
+packages="cmake make gcc clang pkg-config libcmocka-dev libmpfr-dev libgmp-dev lcov"
+missing=""
+for package in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $package"
+    fi
+done
+[ -z "$missing" ] && exit 0
+command="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "actfn needs these Debian packages:$missing" >&2
+    echo "run as root:  apt-get update && $command" >&2
+    exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
