@@ -91,10 +91,22 @@ typedef enum direction { FORWARD, BACKWARD } direction;
 #define ZERO_WINDOW              0.25
 #define ABSOLUTE_BOUND_NEAR_ZERO 4.0
 
-static int near_derivative_zero(double x) {
-    for (size_t i = 0; i < DERIVATIVE_ZERO_COUNT; i++)
-        if (fabs(x - derivative_zeros[i]) < ZERO_WINDOW) return 1;
-    return 0;
+/* Whether x lies in the window around a zero of this op's f' (an op whose f' does not
+ * vanish at any of the listed points has no window). */
+static int near_derivative_zero(const actfn_op *applied, double x)
+{
+    int near = 0;
+    mpfr_t point, derivative;
+    mpfr_inits2(REFERENCE_PRECISION, point, derivative, (mpfr_ptr)0);
+    for (size_t i = 0; i < DERIVATIVE_ZERO_COUNT && !near; i++) {
+        if (fabs(x - derivative_zeros[i]) >= ZERO_WINDOW)
+            continue;
+        mpfr_set_d(point, derivative_zeros[i], MPFR_RNDN);
+        reference_derivative(applied, derivative, point);
+        near = fabs(mpfr_get_d(derivative, MPFR_RNDN)) < 1e-3;
+    }
+    mpfr_clears(point, derivative, (mpfr_ptr)0);
+    return near;
 }
 
 /* |computed - exact| in units of 2^-53. */
@@ -140,7 +152,7 @@ static measurement measure(const actfn_op *op, actfn_dtype dtype, direction whic
             mpfr_mul_d(exact, exact, element(dtype, dy, i), MPFR_RNDN);
         }
         double computed = element(dtype, result, i);
-        if (which == BACKWARD && dtype == ACTFN_F64 && near_derivative_zero(xi)) {
+        if (which == BACKWARD && dtype == ACTFN_F64 && near_derivative_zero(&applied, xi)) {
             double error = absolute_error(computed, exact);
             if (error > worst.max_absolute_near_zero) worst.max_absolute_near_zero = error;
             continue;
