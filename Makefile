@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-release test-sanitize test-coverage bench install clean
+.PHONY: all deps build demo test test-release test-install test-sanitize test-coverage bench install clean
 
 all: build
 
@@ -31,7 +31,7 @@ demo: build
 
 # Everything: gcc -Werror build and tests, clang ASan+UBSan build and tests, and gcov
 # line coverage of src/ (at least 95%).
-test: test-release test-sanitize test-coverage
+test: test-release test-install test-sanitize test-coverage
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -58,3 +58,6 @@ install: build
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-coverage
+
+test-install: build
+	tests/install_test.sh $(BUILD)

@@ -93,14 +93,12 @@ typedef enum direction { FORWARD, BACKWARD } direction;
 
 /* Whether x lies in the window around a zero of this op's f' (an op whose f' does not
  * vanish at any of the listed points has no window). */
-static int near_derivative_zero(const actfn_op *applied, double x)
-{
+static int near_derivative_zero(const actfn_op *applied, double x) {
     int near = 0;
     mpfr_t point, derivative;
     mpfr_inits2(REFERENCE_PRECISION, point, derivative, (mpfr_ptr)0);
     for (size_t i = 0; i < DERIVATIVE_ZERO_COUNT && !near; i++) {
-        if (fabs(x - derivative_zeros[i]) >= ZERO_WINDOW)
-            continue;
+        if (fabs(x - derivative_zeros[i]) >= ZERO_WINDOW) continue;
         mpfr_set_d(point, derivative_zeros[i], MPFR_RNDN);
         reference_derivative(applied, derivative, point);
         near = fabs(mpfr_get_d(derivative, MPFR_RNDN)) < 1e-3;
