@@ -40,6 +40,13 @@ extern "C" {
 /* The library's version as "MAJOR.MINOR.PATCH"; a static string. */
 ACTFN_API const char *actfn_version(void);
 
+/* The instruction set the kernels run on: "avx512", "avx2", "sse2", "neon" or "scalar".
+ * Chosen once, at the first call, as the best the CPU supports; the environment variable
+ * ACTFN_ISA (scalar, sse2, avx2, avx512, neon) caps it, for testing and comparison.
+ * Every ISA gives the same results bit for bit for the exact ops, and results within
+ * the documented bounds for the others. */
+ACTFN_API const char *actfn_isa(void);
+
 /* ---------------------------------------------------------------------------------- */
 /* Status codes                                                                        */
 /* ---------------------------------------------------------------------------------- */

@@ -39,7 +39,7 @@ actfn_status actfn_forward(const actfn_op *op, actfn_dtype dtype, const void *x,
     if (status != ACTFN_OK || n == 0) return status;
     status = check_arrays("actfn_forward", dtype, n, x, x, y);
     if (status != ACTFN_OK) return status;
-    run_forward(def, &params, dtype, x, y, n);
+    run_forward(op->kind, &params, dtype, x, y, n);
     return ACTFN_OK;
 }
 
@@ -51,7 +51,7 @@ actfn_status actfn_backward(const actfn_op *op, actfn_dtype dtype, const void *x
     if (status != ACTFN_OK || n == 0) return status;
     status = check_arrays("actfn_backward", dtype, n, x, dy, dx);
     if (status != ACTFN_OK) return status;
-    run_backward(def->backward, &params, dtype, x, dy, dx, n);
+    run_backward(op->kind, false, &params, dtype, x, dy, dx, n);
     return ACTFN_OK;
 }
 
@@ -71,6 +71,6 @@ actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtype dtype, c
     if (n == 0) return ACTFN_OK;
     status = check_arrays("actfn_backward_from_output", dtype, n, y, dy, dx);
     if (status != ACTFN_OK) return status;
-    run_backward(def->backward_from_output, &params, dtype, y, dy, dx, n);
+    run_backward(op->kind, true, &params, dtype, y, dy, dx, n);
     return ACTFN_OK;
 }

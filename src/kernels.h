@@ -1,16 +1,22 @@
-/* The contract between the API layer (api.c: validation, policy) and the kernels
- * (arithmetic only). Arguments arrive validated: pointers non-NULL, n > 0, arrays
- * either identical or disjoint. */
+/* The contract between the API layer (api.c: validation) and the kernels (arithmetic
+ * only). Arguments arrive validated: pointers non-NULL, n > 0, arrays either identical
+ * or disjoint. */
 #ifndef ACTFN_KERNELS_H
 #define ACTFN_KERNELS_H
 
 #include "ops.h"
 
-void run_forward(const op_def *def, const op_params *params, actfn_dtype dtype, const void *x,
+/* Runs the active ISA's kernel for the op, or the scalar reference where it has none. */
+void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, const void *x,
                  void *y, size_t n);
-
-/* dx = backward(v, dy), v being x or y as `backward` expects. */
-void run_backward(scalar_backward_fn backward, const op_params *params, actfn_dtype dtype,
+/* from_output: v is y and the op's backward_from_output applies; else v is x. */
+void run_backward(actfn_kind kind, bool from_output, const op_params *params, actfn_dtype dtype,
                   const void *v, const void *dy, void *dx, size_t n);
+
+/* The scalar reference applied element by element (reference_loops.c). */
+void reference_forward(const op_def *def, const op_params *params, actfn_dtype dtype, const void *x,
+                       void *y, size_t n);
+void reference_backward(scalar_backward_fn backward, const op_params *params, actfn_dtype dtype,
+                        const void *v, const void *dy, void *dx, size_t n);
 
 #endif

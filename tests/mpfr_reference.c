@@ -82,7 +82,7 @@ static void clamp(mpfr_t out, const mpfr_t x, double low, double high) {
         mpfr_set(out, x, RND);
 }
 
-void reference_forward(const actfn_op *op, mpfr_t out, const mpfr_t x) {
+void exact_forward(const actfn_op *op, mpfr_t out, const mpfr_t x) {
     scratch s;
     scratch_init(&s, mpfr_get_prec(out));
     switch (op->kind) {
@@ -189,7 +189,7 @@ static void interval_indicator(mpfr_t out, const mpfr_t x, double low, double hi
         mpfr_set_ui(out, 0, RND);
 }
 
-void reference_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x) {
+void exact_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x) {
     scratch s;
     scratch_init(&s, mpfr_get_prec(out));
     switch (op->kind) {

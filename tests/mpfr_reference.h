@@ -18,9 +18,9 @@ mpfr_prec_t reference_precision(actfn_kind kind);
 /* out = f(x) for op (its parameters already rounded to the dtype under test; for
  * leaky_relu a NaN grad_at_zero already replaced by the slope). x must be finite; out must have
  * reference_precision(op->kind) bits. */
-void reference_forward(const actfn_op *op, mpfr_t out, const mpfr_t x);
+void exact_forward(const actfn_op *op, mpfr_t out, const mpfr_t x);
 
 /* out = f'(x), with the library's documented choices at the kinks. */
-void reference_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x);
+void exact_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x);
 
 #endif

@@ -1,6 +1,7 @@
 /* The API's contract: errors, parameters, lengths, alignment, in place, and agreement
  * of every kernel with the scalar reference in the op table (bit for bit). */
 #include "actfn.h"
+#include "dispatch.h"
 #include "ops.h"
 
 #include <fenv.h>
@@ -361,11 +362,33 @@ static double reference_f64(const op_def *def, const op_params *p, int which, do
     return def->backward_from_output(x, dy, p);
 }
 
+/* The kernel under test: the given ISA's, or the public API (table == NULL). Tables
+ * without a kernel for the op fall back to the reference, as the library does. */
+static const kernel_table *table_under_test;
+
 static actfn_status call(const actfn_op *op, actfn_dtype dtype, int which, const void *x,
                          const void *dy, void *out, size_t n) {
-    if (which == 0) return actfn_forward(op, dtype, x, out, n);
-    if (which == 1) return actfn_backward(op, dtype, x, dy, out, n);
-    return actfn_backward_from_output(op, dtype, x, dy, out, n);
+    if (table_under_test == NULL) {
+        if (which == 0) return actfn_forward(op, dtype, x, out, n);
+        if (which == 1) return actfn_backward(op, dtype, x, dy, out, n);
+        return actfn_backward_from_output(op, dtype, x, dy, out, n);
+    }
+    int slot = dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64;
+    op_params p = params_as_applied(op, dtype == ACTFN_F32);
+    forward_kernel forward = table_under_test->forward[slot][op->kind];
+    backward_kernel backward = which == 1 ? table_under_test->backward[slot][op->kind]
+                                          : table_under_test->backward_from_output[slot][op->kind];
+    if (which == 0 && forward != NULL && n > 0)
+        forward(&p, x, out, n);
+    else if (which != 0 && backward != NULL && n > 0)
+        backward(&p, x, dy, out, n);
+    else if (which == 0)
+        return actfn_forward(op, dtype, x, out, n);
+    else if (which == 1)
+        return actfn_backward(op, dtype, x, dy, out, n);
+    else
+        return actfn_backward_from_output(op, dtype, x, dy, out, n);
+    return ACTFN_OK;
 }
 
 static void check_lengths_f32(const actfn_op *op, int which) {
@@ -438,8 +461,7 @@ static void check_lengths_f64(const actfn_op *op, int which) {
     }
 }
 
-static void every_length_offset_and_in_place_matches_the_reference(void **state) {
-    (void)state;
+static void check_all_lengths(void) {
     for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
         const actfn_op ops[2] = {actfn_op_init((actfn_kind)kind),
                                  op_with_nondefault_parameters((actfn_kind)kind)};
@@ -455,6 +477,39 @@ static void every_length_offset_and_in_place_matches_the_reference(void **state)
             }
         }
     }
+}
+
+/* Through the API (the active ISA), then every ISA this CPU can run, kernel by kernel. */
+static void every_length_offset_and_in_place_matches_the_reference(void **state) {
+    (void)state;
+    table_under_test = NULL;
+    check_all_lengths();
+    for (int which = 0; which < ISA_COUNT; which++) {
+        if (!isa_available((isa)which)) continue;
+        printf("  kernels of %s\n", isa_name((isa)which));
+        table_under_test = kernels_of((isa)which);
+        check_all_lengths();
+    }
+    table_under_test = NULL;
+}
+
+static void the_isa_is_named_and_can_be_capped(void **state) {
+    (void)state;
+    const char *active = actfn_isa();
+    int found = 0;
+    for (int which = 0; which < ISA_COUNT; which++)
+        if (strcmp(active, isa_name((isa)which)) == 0) {
+            found = 1;
+            assert_true(isa_available((isa)which));
+            assert_ptr_equal(kernels_of((isa)which), active_kernels());
+        }
+    assert_true(found);
+    assert_true(isa_available(ISA_SCALAR));
+    assert_false(isa_available(ISA_COUNT));
+    assert_null(kernels_of(ISA_COUNT));
+    assert_string_equal(isa_name(ISA_COUNT), "unknown");
+    const char *cap = getenv("ACTFN_ISA");
+    if (cap != NULL && strcmp(cap, "scalar") == 0) assert_string_equal(active, "scalar");
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -668,6 +723,7 @@ int main(void) {
         cmocka_unit_test(partly_overlapping_arrays_are_rejected),
         cmocka_unit_test(backward_from_output_refuses_what_y_cannot_determine),
         cmocka_unit_test(every_length_offset_and_in_place_matches_the_reference),
+        cmocka_unit_test(the_isa_is_named_and_can_be_capped),
         cmocka_unit_test(documented_semantics_hold_in_both_dtypes),
         cmocka_unit_test(backward_from_output_agrees_with_backward_from_input),
         cmocka_unit_test(shortcuts_equal_the_generic_calls),

@@ -19,16 +19,16 @@ static void forward_f64(const op_def *def, const op_params *params, const double
         y[i] = def->forward(x[i], params);
 }
 
-void run_forward(const op_def *def, const op_params *params, actfn_dtype dtype, const void *x,
-                 void *y, size_t n) {
+void reference_forward(const op_def *def, const op_params *params, actfn_dtype dtype, const void *x,
+                       void *y, size_t n) {
     if (dtype == ACTFN_F32)
         forward_f32(def, params, x, y, n);
     else
         forward_f64(def, params, x, y, n);
 }
 
-void run_backward(scalar_backward_fn backward, const op_params *params, actfn_dtype dtype,
-                  const void *v, const void *dy, void *dx, size_t n) {
+void reference_backward(scalar_backward_fn backward, const op_params *params, actfn_dtype dtype,
+                        const void *v, const void *dy, void *dx, size_t n) {
     if (dtype == ACTFN_F32) {
         const float *v32 = v, *dy32 = dy;
         float *dx32 = dx;

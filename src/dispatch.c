@@ -1,0 +1,74 @@
+#include "dispatch.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const names[ISA_COUNT] = {"scalar", "sse2", "avx2", "avx512", "neon"};
+
+static kernel_table tables[ISA_COUNT];
+static bool available[ISA_COUNT];
+static isa active = ISA_SCALAR;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void detect(void) {
+    available[ISA_SCALAR] = true;
+#if defined(__x86_64__) && defined(ACTFN_HAVE_X86_KERNELS)
+    __builtin_cpu_init();
+    available[ISA_SSE2] = true; /* the x86-64 baseline */
+    /* __builtin_cpu_supports also checks that the OS saves the wider registers. */
+    available[ISA_AVX2] = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    available[ISA_AVX512] = available[ISA_AVX2] && __builtin_cpu_supports("avx512f");
+    fill_kernel_table_sse2(&tables[ISA_SSE2]);
+    if (available[ISA_AVX2]) fill_kernel_table_avx2(&tables[ISA_AVX2]);
+    if (available[ISA_AVX512]) fill_kernel_table_avx512(&tables[ISA_AVX512]);
+#elif defined(__aarch64__) && defined(ACTFN_HAVE_NEON_KERNELS)
+    available[ISA_NEON] = true; /* Advanced SIMD is part of every AArch64 CPU */
+    fill_kernel_table_neon(&tables[ISA_NEON]);
+#endif
+}
+
+static void choose(void) {
+    detect();
+    for (int which = ISA_COUNT - 1; which >= 0; which--) {
+        if (available[which]) {
+            active = (isa)which;
+            break;
+        }
+    }
+    /* ACTFN_ISA caps the choice, for testing and comparison; a name this CPU cannot run
+     * leaves the best available one below it, and an unknown name changes nothing. */
+    const char *cap = getenv("ACTFN_ISA");
+    if (cap == NULL) return;
+    for (int which = 0; which < ISA_COUNT; which++) {
+        if (strcmp(cap, names[which]) == 0) {
+            while (which > 0 && !available[which])
+                which--;
+            if ((isa)which < active) active = (isa)which;
+            return;
+        }
+    }
+}
+
+const kernel_table *active_kernels(void) {
+    pthread_once(&once, choose);
+    return &tables[active];
+}
+
+const char *actfn_isa(void) {
+    pthread_once(&once, choose);
+    return names[active];
+}
+
+bool isa_available(isa which) {
+    pthread_once(&once, choose);
+    return (unsigned)which < ISA_COUNT && available[which];
+}
+
+const char *isa_name(isa which) {
+    return (unsigned)which < ISA_COUNT ? names[which] : "unknown";
+}
+
+const kernel_table *kernels_of(isa which) {
+    return isa_available(which) ? &tables[which] : NULL;
+}

@@ -1,0 +1,21 @@
+/* Choosing the kernels: CPU features detected once, the best ISA picked, capped by the
+ * environment variable ACTFN_ISA. Holds no arithmetic. */
+#ifndef ACTFN_DISPATCH_H
+#define ACTFN_DISPATCH_H
+
+#include "kernels/kernel_table.h"
+
+#include <stdbool.h>
+
+typedef enum isa { ISA_SCALAR, ISA_SSE2, ISA_AVX2, ISA_AVX512, ISA_NEON, ISA_COUNT } isa;
+
+/* The table of the ISA in use; entries left NULL fall back to the scalar reference. */
+const kernel_table *active_kernels(void);
+
+/* For tests and benchmarks: whether this CPU (and this build) can run an ISA, its name,
+ * and its table (NULL when it cannot run). */
+bool isa_available(isa which);
+const char *isa_name(isa which);
+const kernel_table *kernels_of(isa which);
+
+#endif

@@ -1,0 +1,8 @@
+/* The kernel table of one ISA: every kernel source compiled for it adds its entries. */
+#include "kernel_template.h"
+
+void ISA_FUNCTION(fill_piecewise_kernels)(kernel_table *table);
+
+void ISA_FUNCTION(fill_kernel_table)(kernel_table *table) {
+    ISA_FUNCTION(fill_piecewise_kernels)(table);
+}

@@ -1,0 +1,27 @@
+/* What a set of SIMD kernels for one ISA provides: for each dtype and op, a forward, a
+ * backward from x and a backward from y, or NULL where the scalar reference serves.
+ * Kernels do arithmetic only; the API has validated everything before they run. */
+#ifndef ACTFN_KERNEL_TABLE_H
+#define ACTFN_KERNEL_TABLE_H
+
+#include "../ops.h"
+
+typedef void (*forward_kernel)(const op_params *p, const void *x, void *y, size_t n);
+typedef void (*backward_kernel)(const op_params *p, const void *v, const void *dy, void *dx,
+                                size_t n);
+
+enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2 };
+
+typedef struct kernel_table {
+    forward_kernel forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+    backward_kernel backward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+    backward_kernel backward_from_output[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+} kernel_table;
+
+/* One per ISA, each defined by the kernel sources compiled for that ISA. */
+void fill_kernel_table_sse2(kernel_table *table);
+void fill_kernel_table_avx2(kernel_table *table);
+void fill_kernel_table_avx512(kernel_table *table);
+void fill_kernel_table_neon(kernel_table *table);
+
+#endif

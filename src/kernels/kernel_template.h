@@ -1,0 +1,60 @@
+/* Helpers for writing a kernel once for both dtypes. A kernel source defines its
+ * element-wise bodies in a file included twice, after this header has mapped T (the
+ * element type), V / M (vector and mask), LANES, VOP(name) (the vf_ / vd_ primitive)
+ * and SUFFIX (f32 / f64) to one dtype. */
+#ifndef ACTFN_KERNEL_TEMPLATE_H
+#define ACTFN_KERNEL_TEMPLATE_H
+
+#include "../vec/vec.h"
+#include "kernel_table.h"
+
+#define CONCAT_(a, b) a##_##b
+#define CONCAT(a, b)  CONCAT_(a, b)
+/* relu_forward -> relu_forward_f32_avx2 */
+#define KERNEL(name)       CONCAT(CONCAT(name, SUFFIX), VEC_ISA_SUFFIX)
+#define ISA_FUNCTION(name) CONCAT(name, VEC_ISA_SUFFIX)
+
+/* A forward kernel from body(V x, const CONSTANTS *k): four vectors per iteration,
+ * then whole vectors, then one masked tail. */
+#define DEFINE_FORWARD_KERNEL(name, body)                                                          \
+    static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
+        const T *x = input;                                                                        \
+        T *y = output;                                                                             \
+        const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
+        size_t i = 0;                                                                              \
+        for (; i + 4 * LANES <= n; i += 4 * LANES) {                                               \
+            V a = VOP(load)(x + i), b = VOP(load)(x + i + LANES);                                  \
+            V c = VOP(load)(x + i + 2 * LANES), d = VOP(load)(x + i + 3 * LANES);                  \
+            VOP(store)(y + i, body(a, &k));                                                        \
+            VOP(store)(y + i + LANES, body(b, &k));                                                \
+            VOP(store)(y + i + 2 * LANES, body(c, &k));                                            \
+            VOP(store)(y + i + 3 * LANES, body(d, &k));                                            \
+        }                                                                                          \
+        for (; i + LANES <= n; i += LANES)                                                         \
+            VOP(store)(y + i, body(VOP(load)(x + i), &k));                                         \
+        if (i < n) VOP(store_tail)(y + i, body(VOP(load_tail)(x + i, n - i), &k), n - i);          \
+    }
+
+/* A backward kernel from body(V v, V dy, const CONSTANTS *k). */
+#define DEFINE_BACKWARD_KERNEL(name, body)                                                         \
+    static void KERNEL(name)(const op_params *p, const void *input, const void *gradient,          \
+                             void *output, size_t n) {                                             \
+        const T *v = input, *dy = gradient;                                                        \
+        T *dx = output;                                                                            \
+        const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
+        size_t i = 0;                                                                              \
+        for (; i + 2 * LANES <= n; i += 2 * LANES) {                                               \
+            V a = VOP(load)(v + i), b = VOP(load)(v + i + LANES);                                  \
+            V da = VOP(load)(dy + i), db = VOP(load)(dy + i + LANES);                              \
+            VOP(store)(dx + i, body(a, da, &k));                                                   \
+            VOP(store)(dx + i + LANES, body(b, db, &k));                                           \
+        }                                                                                          \
+        for (; i + LANES <= n; i += LANES)                                                         \
+            VOP(store)(dx + i, body(VOP(load)(v + i), VOP(load)(dy + i), &k));                     \
+        if (i < n)                                                                                 \
+            VOP(store_tail)                                                                        \
+            (dx + i, body(VOP(load_tail)(v + i, n - i), VOP(load_tail)(dy + i, n - i), &k),        \
+             n - i);                                                                               \
+    }
+
+#endif

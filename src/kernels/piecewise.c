@@ -1,0 +1,52 @@
+/* SIMD kernels of the piecewise-linear ops, compiled once per ISA. */
+#include "kernel_template.h"
+
+#define T         float
+#define V         vf
+#define M         mf
+#define LANES     VF_LANES
+#define VOP(name) vf_##name
+#define MOP(name) mf_##name
+#define SUFFIX    f32
+#define CONSTANTS piecewise_constants_f32
+#include "piecewise_body.h"
+#undef T
+#undef V
+#undef M
+#undef LANES
+#undef VOP
+#undef MOP
+#undef SUFFIX
+#undef CONSTANTS
+
+#define T         double
+#define V         vd
+#define M         md
+#define LANES     VD_LANES
+#define VOP(name) vd_##name
+#define MOP(name) md_##name
+#define SUFFIX    f64
+#define CONSTANTS piecewise_constants_f64
+#include "piecewise_body.h"
+
+/* The from-output backward of these ops is their backward applied to y: y has the same
+ * sign and the same position against the kinks as x (docs/semantics.md). */
+#define REGISTER(kind, name)                                                                       \
+    do {                                                                                           \
+        table->forward[SLOT_F32][kind] = CONCAT(CONCAT(name##_forward, f32), VEC_ISA_SUFFIX);      \
+        table->forward[SLOT_F64][kind] = CONCAT(CONCAT(name##_forward, f64), VEC_ISA_SUFFIX);      \
+        table->backward[SLOT_F32][kind] = CONCAT(CONCAT(name##_backward, f32), VEC_ISA_SUFFIX);    \
+        table->backward[SLOT_F64][kind] = CONCAT(CONCAT(name##_backward, f64), VEC_ISA_SUFFIX);    \
+        table->backward_from_output[SLOT_F32][kind] = table->backward[SLOT_F32][kind];             \
+        table->backward_from_output[SLOT_F64][kind] = table->backward[SLOT_F64][kind];             \
+    } while (0)
+
+void ISA_FUNCTION(fill_piecewise_kernels)(kernel_table *table);
+void ISA_FUNCTION(fill_piecewise_kernels)(kernel_table *table) {
+    REGISTER(ACTFN_IDENTITY, identity);
+    REGISTER(ACTFN_RELU, relu);
+    REGISTER(ACTFN_LEAKY_RELU, leaky_relu);
+    REGISTER(ACTFN_RELU6, relu6);
+    REGISTER(ACTFN_CLIPPED_RELU, clipped_relu);
+    REGISTER(ACTFN_HARDTANH, hardtanh);
+}

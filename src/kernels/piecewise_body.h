@@ -1,0 +1,127 @@
+/* The piecewise-linear ops, written once against the vector layer for the dtype that
+ * kernel_template.h's macros name (included twice by piecewise.c). Each body reproduces
+ * its scalar reference in functions_piecewise.c bit for bit: comparisons and selects
+ * only, and the one multiplication the reference also rounds once. */
+
+typedef struct CONSTANTS {
+    V zero, slope, cap, six, min_val, max_val, grad_at_zero;
+    M slope_nonzero, grad_at_zero_nonzero;
+} CONSTANTS;
+
+static inline CONSTANTS CONCAT(make_constants, SUFFIX)(const op_params *p) {
+    CONSTANTS k;
+    k.zero = VOP(zero)();
+    k.slope = VOP(set1)((T)p->negative_slope);
+    k.cap = VOP(set1)((T)p->cap);
+    k.six = VOP(set1)((T)6);
+    k.min_val = VOP(set1)((T)p->min_val);
+    k.max_val = VOP(set1)((T)p->max_val);
+    k.grad_at_zero = VOP(set1)((T)p->grad_at_zero);
+    k.slope_nonzero = VOP(not_le)(VOP(set1)(p->negative_slope == 0 ? 0 : 1), k.zero);
+    k.grad_at_zero_nonzero = VOP(not_le)(VOP(set1)(p->grad_at_zero == 0 ? 0 : 1), k.zero);
+    return k;
+}
+
+/* dy * d for a derivative d that is the same in every lane, +0 where d == 0 (the
+ * masked_gradient rule of the reference). */
+static inline V CONCAT(uniform_gradient, SUFFIX)(V dy, V d, M d_nonzero, V zero) {
+    return VOP(select)(d_nonzero, VOP(mul)(dy, d), zero);
+}
+#define UNIFORM_GRADIENT CONCAT(uniform_gradient, SUFFIX)
+
+/* NaN in x gives NaN out: the last select of every backward. */
+static inline V CONCAT(keep_nan, SUFFIX)(V x, V result) {
+    return VOP(select)(VOP(is_nan)(x), x, result);
+}
+#define KEEP_NAN CONCAT(keep_nan, SUFFIX)
+
+static inline V CONCAT(identity_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    (void)k;
+    return x;
+}
+
+static inline V CONCAT(identity_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    (void)k;
+    return KEEP_NAN(x, dy);
+}
+
+/* x where x > 0 or x is NaN, +0 elsewhere (-0 included). */
+static inline V CONCAT(relu_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    return VOP(select)(VOP(not_le)(x, k->zero), x, k->zero);
+}
+
+static inline V CONCAT(relu_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    V result = VOP(select)(VOP(gt)(x, k->zero), dy, k->zero);
+    V at_zero = UNIFORM_GRADIENT(dy, k->grad_at_zero, k->grad_at_zero_nonzero, k->zero);
+    result = VOP(select)(VOP(eq)(x, k->zero), at_zero, result);
+    return KEEP_NAN(x, result);
+}
+
+static inline V CONCAT(leaky_relu_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    return VOP(select)(VOP(gt)(x, k->zero), x, VOP(mul)(x, k->slope));
+}
+
+static inline V CONCAT(leaky_relu_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    V negative_side = UNIFORM_GRADIENT(dy, k->slope, k->slope_nonzero, k->zero);
+    V result = VOP(select)(VOP(gt)(x, k->zero), dy, negative_side);
+    V at_zero = UNIFORM_GRADIENT(dy, k->grad_at_zero, k->grad_at_zero_nonzero, k->zero);
+    result = VOP(select)(VOP(eq)(x, k->zero), at_zero, result);
+    return KEEP_NAN(x, result);
+}
+
+/* min(max(0, x), cap) keeping NaN and with clamp(-0) = +0, as clamp_below_at_zero. */
+static inline V CONCAT(clamp_at_zero, SUFFIX)(V x, V cap, V zero) {
+    V result = VOP(select)(VOP(lt)(x, cap), x, cap);
+    result = VOP(select)(VOP(gt)(x, zero), result, zero);
+    return VOP(select)(VOP(is_nan)(x), x, result);
+}
+
+static inline V CONCAT(clamp_backward, SUFFIX)(V x, V dy, V cap, const CONSTANTS *k) {
+    M inside = MOP(and)(VOP(gt)(x, k->zero), VOP(lt)(x, cap));
+    V result = VOP(select)(inside, dy, k->zero);
+    V at_zero = UNIFORM_GRADIENT(dy, k->grad_at_zero, k->grad_at_zero_nonzero, k->zero);
+    result = VOP(select)(VOP(eq)(x, k->zero), at_zero, result);
+    return KEEP_NAN(x, result);
+}
+
+static inline V CONCAT(relu6_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    return CONCAT(clamp_at_zero, SUFFIX)(x, k->six, k->zero);
+}
+
+static inline V CONCAT(relu6_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    return CONCAT(clamp_backward, SUFFIX)(x, dy, k->six, k);
+}
+
+static inline V CONCAT(clipped_relu_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    return CONCAT(clamp_at_zero, SUFFIX)(x, k->cap, k->zero);
+}
+
+static inline V CONCAT(clipped_relu_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    return CONCAT(clamp_backward, SUFFIX)(x, dy, k->cap, k);
+}
+
+static inline V CONCAT(hardtanh_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    V result = VOP(select)(VOP(lt)(x, k->min_val), k->min_val, x);
+    return VOP(select)(VOP(gt)(x, k->max_val), k->max_val, result);
+}
+
+static inline V CONCAT(hardtanh_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    M inside = MOP(and)(VOP(gt)(x, k->min_val), VOP(lt)(x, k->max_val));
+    return KEEP_NAN(x, VOP(select)(inside, dy, k->zero));
+}
+
+DEFINE_FORWARD_KERNEL(identity_forward, CONCAT(identity_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(identity_backward, CONCAT(identity_backward_body, SUFFIX))
+DEFINE_FORWARD_KERNEL(relu_forward, CONCAT(relu_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(relu_backward, CONCAT(relu_backward_body, SUFFIX))
+DEFINE_FORWARD_KERNEL(leaky_relu_forward, CONCAT(leaky_relu_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(leaky_relu_backward, CONCAT(leaky_relu_backward_body, SUFFIX))
+DEFINE_FORWARD_KERNEL(relu6_forward, CONCAT(relu6_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(relu6_backward, CONCAT(relu6_backward_body, SUFFIX))
+DEFINE_FORWARD_KERNEL(clipped_relu_forward, CONCAT(clipped_relu_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(clipped_relu_backward, CONCAT(clipped_relu_backward_body, SUFFIX))
+DEFINE_FORWARD_KERNEL(hardtanh_forward, CONCAT(hardtanh_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(hardtanh_backward, CONCAT(hardtanh_backward_body, SUFFIX))
+
+#undef UNIFORM_GRADIENT
+#undef KEEP_NAN

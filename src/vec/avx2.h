@@ -1,0 +1,153 @@
+/* The vector layer on AVX2 + FMA (8 floats, 4 doubles); masks are all-ones lanes, and
+ * the tails are vmaskmov loads and stores, which do not touch the masked-off lanes. */
+#include <immintrin.h>
+
+#define VEC_ISA_SUFFIX avx2
+#define VF_LANES       8
+#define VD_LANES       4
+
+typedef __m256 vf;
+typedef __m256 mf;
+typedef __m256d vd;
+typedef __m256d md;
+
+static inline __m256i vf_tail_mask(size_t n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+static inline __m256i vd_tail_mask(size_t n) {
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)n), _mm256_setr_epi64x(0, 1, 2, 3));
+}
+
+static inline vf vf_load(const float *p) {
+    return _mm256_loadu_ps(p);
+}
+static inline void vf_store(float *p, vf v) {
+    _mm256_storeu_ps(p, v);
+}
+static inline vf vf_load_tail(const float *p, size_t n) {
+    return _mm256_maskload_ps(p, vf_tail_mask(n));
+}
+static inline void vf_store_tail(float *p, vf v, size_t n) {
+    _mm256_maskstore_ps(p, vf_tail_mask(n), v);
+}
+static inline vf vf_zero(void) {
+    return _mm256_setzero_ps();
+}
+static inline vf vf_set1(float x) {
+    return _mm256_set1_ps(x);
+}
+static inline vf vf_add(vf a, vf b) {
+    return _mm256_add_ps(a, b);
+}
+static inline vf vf_sub(vf a, vf b) {
+    return _mm256_sub_ps(a, b);
+}
+static inline vf vf_mul(vf a, vf b) {
+    return _mm256_mul_ps(a, b);
+}
+static inline vf vf_div(vf a, vf b) {
+    return _mm256_div_ps(a, b);
+}
+static inline vf vf_fma(vf a, vf b, vf c) {
+    return _mm256_fmadd_ps(a, b, c);
+}
+static inline mf vf_gt(vf a, vf b) {
+    return _mm256_cmp_ps(a, b, _CMP_GT_OQ);
+}
+static inline mf vf_lt(vf a, vf b) {
+    return _mm256_cmp_ps(a, b, _CMP_LT_OQ);
+}
+static inline mf vf_ge(vf a, vf b) {
+    return _mm256_cmp_ps(a, b, _CMP_GE_OQ);
+}
+static inline mf vf_le(vf a, vf b) {
+    return _mm256_cmp_ps(a, b, _CMP_LE_OQ);
+}
+static inline mf vf_eq(vf a, vf b) {
+    return _mm256_cmp_ps(a, b, _CMP_EQ_OQ);
+}
+static inline mf vf_not_le(vf a, vf b) {
+    return _mm256_cmp_ps(a, b, _CMP_NLE_UQ);
+}
+static inline mf vf_is_nan(vf a) {
+    return _mm256_cmp_ps(a, a, _CMP_UNORD_Q);
+}
+static inline vf vf_select(mf m, vf a, vf b) {
+    return _mm256_blendv_ps(b, a, m);
+}
+static inline mf mf_or(mf a, mf b) {
+    return _mm256_or_ps(a, b);
+}
+static inline mf mf_and(mf a, mf b) {
+    return _mm256_and_ps(a, b);
+}
+static inline mf mf_andnot(mf a, mf b) {
+    return _mm256_andnot_ps(b, a);
+}
+
+static inline vd vd_load(const double *p) {
+    return _mm256_loadu_pd(p);
+}
+static inline void vd_store(double *p, vd v) {
+    _mm256_storeu_pd(p, v);
+}
+static inline vd vd_load_tail(const double *p, size_t n) {
+    return _mm256_maskload_pd(p, vd_tail_mask(n));
+}
+static inline void vd_store_tail(double *p, vd v, size_t n) {
+    _mm256_maskstore_pd(p, vd_tail_mask(n), v);
+}
+static inline vd vd_zero(void) {
+    return _mm256_setzero_pd();
+}
+static inline vd vd_set1(double x) {
+    return _mm256_set1_pd(x);
+}
+static inline vd vd_add(vd a, vd b) {
+    return _mm256_add_pd(a, b);
+}
+static inline vd vd_sub(vd a, vd b) {
+    return _mm256_sub_pd(a, b);
+}
+static inline vd vd_mul(vd a, vd b) {
+    return _mm256_mul_pd(a, b);
+}
+static inline vd vd_div(vd a, vd b) {
+    return _mm256_div_pd(a, b);
+}
+static inline vd vd_fma(vd a, vd b, vd c) {
+    return _mm256_fmadd_pd(a, b, c);
+}
+static inline md vd_gt(vd a, vd b) {
+    return _mm256_cmp_pd(a, b, _CMP_GT_OQ);
+}
+static inline md vd_lt(vd a, vd b) {
+    return _mm256_cmp_pd(a, b, _CMP_LT_OQ);
+}
+static inline md vd_ge(vd a, vd b) {
+    return _mm256_cmp_pd(a, b, _CMP_GE_OQ);
+}
+static inline md vd_le(vd a, vd b) {
+    return _mm256_cmp_pd(a, b, _CMP_LE_OQ);
+}
+static inline md vd_eq(vd a, vd b) {
+    return _mm256_cmp_pd(a, b, _CMP_EQ_OQ);
+}
+static inline md vd_not_le(vd a, vd b) {
+    return _mm256_cmp_pd(a, b, _CMP_NLE_UQ);
+}
+static inline md vd_is_nan(vd a) {
+    return _mm256_cmp_pd(a, a, _CMP_UNORD_Q);
+}
+static inline vd vd_select(md m, vd a, vd b) {
+    return _mm256_blendv_pd(b, a, m);
+}
+static inline md md_or(md a, md b) {
+    return _mm256_or_pd(a, b);
+}
+static inline md md_and(md a, md b) {
+    return _mm256_and_pd(a, b);
+}
+static inline md md_andnot(md a, md b) {
+    return _mm256_andnot_pd(b, a);
+}

@@ -1,0 +1,153 @@
+/* The vector layer on AVX-512F (16 floats, 8 doubles); masks are k-registers, and the
+ * tails are masked loads and stores, which do not touch the masked-off lanes. */
+#include <immintrin.h>
+
+#define VEC_ISA_SUFFIX avx512
+#define VF_LANES       16
+#define VD_LANES       8
+
+typedef __m512 vf;
+typedef __mmask16 mf;
+typedef __m512d vd;
+typedef __mmask8 md;
+
+static inline mf vf_tail_mask(size_t n) {
+    return (mf)((1u << n) - 1u);
+}
+static inline md vd_tail_mask(size_t n) {
+    return (md)((1u << n) - 1u);
+}
+
+static inline vf vf_load(const float *p) {
+    return _mm512_loadu_ps(p);
+}
+static inline void vf_store(float *p, vf v) {
+    _mm512_storeu_ps(p, v);
+}
+static inline vf vf_load_tail(const float *p, size_t n) {
+    return _mm512_maskz_loadu_ps(vf_tail_mask(n), p);
+}
+static inline void vf_store_tail(float *p, vf v, size_t n) {
+    _mm512_mask_storeu_ps(p, vf_tail_mask(n), v);
+}
+static inline vf vf_zero(void) {
+    return _mm512_setzero_ps();
+}
+static inline vf vf_set1(float x) {
+    return _mm512_set1_ps(x);
+}
+static inline vf vf_add(vf a, vf b) {
+    return _mm512_add_ps(a, b);
+}
+static inline vf vf_sub(vf a, vf b) {
+    return _mm512_sub_ps(a, b);
+}
+static inline vf vf_mul(vf a, vf b) {
+    return _mm512_mul_ps(a, b);
+}
+static inline vf vf_div(vf a, vf b) {
+    return _mm512_div_ps(a, b);
+}
+static inline vf vf_fma(vf a, vf b, vf c) {
+    return _mm512_fmadd_ps(a, b, c);
+}
+static inline mf vf_gt(vf a, vf b) {
+    return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ);
+}
+static inline mf vf_lt(vf a, vf b) {
+    return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ);
+}
+static inline mf vf_ge(vf a, vf b) {
+    return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ);
+}
+static inline mf vf_le(vf a, vf b) {
+    return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ);
+}
+static inline mf vf_eq(vf a, vf b) {
+    return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ);
+}
+static inline mf vf_not_le(vf a, vf b) {
+    return _mm512_cmp_ps_mask(a, b, _CMP_NLE_UQ);
+}
+static inline mf vf_is_nan(vf a) {
+    return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q);
+}
+static inline vf vf_select(mf m, vf a, vf b) {
+    return _mm512_mask_blend_ps(m, b, a);
+}
+static inline mf mf_or(mf a, mf b) {
+    return (mf)(a | b);
+}
+static inline mf mf_and(mf a, mf b) {
+    return (mf)(a & b);
+}
+static inline mf mf_andnot(mf a, mf b) {
+    return (mf)(a & (mf)~b);
+}
+
+static inline vd vd_load(const double *p) {
+    return _mm512_loadu_pd(p);
+}
+static inline void vd_store(double *p, vd v) {
+    _mm512_storeu_pd(p, v);
+}
+static inline vd vd_load_tail(const double *p, size_t n) {
+    return _mm512_maskz_loadu_pd(vd_tail_mask(n), p);
+}
+static inline void vd_store_tail(double *p, vd v, size_t n) {
+    _mm512_mask_storeu_pd(p, vd_tail_mask(n), v);
+}
+static inline vd vd_zero(void) {
+    return _mm512_setzero_pd();
+}
+static inline vd vd_set1(double x) {
+    return _mm512_set1_pd(x);
+}
+static inline vd vd_add(vd a, vd b) {
+    return _mm512_add_pd(a, b);
+}
+static inline vd vd_sub(vd a, vd b) {
+    return _mm512_sub_pd(a, b);
+}
+static inline vd vd_mul(vd a, vd b) {
+    return _mm512_mul_pd(a, b);
+}
+static inline vd vd_div(vd a, vd b) {
+    return _mm512_div_pd(a, b);
+}
+static inline vd vd_fma(vd a, vd b, vd c) {
+    return _mm512_fmadd_pd(a, b, c);
+}
+static inline md vd_gt(vd a, vd b) {
+    return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ);
+}
+static inline md vd_lt(vd a, vd b) {
+    return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ);
+}
+static inline md vd_ge(vd a, vd b) {
+    return _mm512_cmp_pd_mask(a, b, _CMP_GE_OQ);
+}
+static inline md vd_le(vd a, vd b) {
+    return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ);
+}
+static inline md vd_eq(vd a, vd b) {
+    return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ);
+}
+static inline md vd_not_le(vd a, vd b) {
+    return _mm512_cmp_pd_mask(a, b, _CMP_NLE_UQ);
+}
+static inline md vd_is_nan(vd a) {
+    return _mm512_cmp_pd_mask(a, a, _CMP_UNORD_Q);
+}
+static inline vd vd_select(md m, vd a, vd b) {
+    return _mm512_mask_blend_pd(m, b, a);
+}
+static inline md md_or(md a, md b) {
+    return (md)(a | b);
+}
+static inline md md_and(md a, md b) {
+    return (md)(a & b);
+}
+static inline md md_andnot(md a, md b) {
+    return (md)(a & (md)~b);
+}

@@ -1,0 +1,157 @@
+/* The vector layer on SSE2 (4 floats, 2 doubles), the x86-64 baseline. SSE2 has no
+ * masked loads or stores: tails go through a small buffer, so that nothing past n is
+ * read (a whole-vector load there could cross into an unmapped page, and is out of
+ * bounds for the sanitizers). */
+#include <emmintrin.h>
+#include <string.h>
+
+#define VEC_ISA_SUFFIX sse2
+#define VF_LANES       4
+#define VD_LANES       2
+
+typedef __m128 vf;
+typedef __m128 mf;
+typedef __m128d vd;
+typedef __m128d md;
+
+static inline vf vf_load(const float *p) {
+    return _mm_loadu_ps(p);
+}
+static inline void vf_store(float *p, vf v) {
+    _mm_storeu_ps(p, v);
+}
+static inline vf vf_load_tail(const float *p, size_t n) {
+    float buffer[VF_LANES] = {0};
+    memcpy(buffer, p, n * sizeof *p);
+    return _mm_loadu_ps(buffer);
+}
+static inline void vf_store_tail(float *p, vf v, size_t n) {
+    float buffer[VF_LANES];
+    _mm_storeu_ps(buffer, v);
+    memcpy(p, buffer, n * sizeof *p);
+}
+static inline vf vf_zero(void) {
+    return _mm_setzero_ps();
+}
+static inline vf vf_set1(float x) {
+    return _mm_set1_ps(x);
+}
+static inline vf vf_add(vf a, vf b) {
+    return _mm_add_ps(a, b);
+}
+static inline vf vf_sub(vf a, vf b) {
+    return _mm_sub_ps(a, b);
+}
+static inline vf vf_mul(vf a, vf b) {
+    return _mm_mul_ps(a, b);
+}
+static inline vf vf_div(vf a, vf b) {
+    return _mm_div_ps(a, b);
+}
+static inline vf vf_fma(vf a, vf b, vf c) {
+    return _mm_add_ps(_mm_mul_ps(a, b), c);
+}
+static inline mf vf_gt(vf a, vf b) {
+    return _mm_cmpgt_ps(a, b);
+}
+static inline mf vf_lt(vf a, vf b) {
+    return _mm_cmplt_ps(a, b);
+}
+static inline mf vf_ge(vf a, vf b) {
+    return _mm_cmpge_ps(a, b);
+}
+static inline mf vf_le(vf a, vf b) {
+    return _mm_cmple_ps(a, b);
+}
+static inline mf vf_eq(vf a, vf b) {
+    return _mm_cmpeq_ps(a, b);
+}
+static inline mf vf_not_le(vf a, vf b) {
+    return _mm_cmpnle_ps(a, b);
+}
+static inline mf vf_is_nan(vf a) {
+    return _mm_cmpunord_ps(a, a);
+}
+static inline vf vf_select(mf m, vf a, vf b) {
+    return _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b));
+}
+static inline mf mf_or(mf a, mf b) {
+    return _mm_or_ps(a, b);
+}
+static inline mf mf_and(mf a, mf b) {
+    return _mm_and_ps(a, b);
+}
+static inline mf mf_andnot(mf a, mf b) {
+    return _mm_andnot_ps(b, a);
+}
+
+static inline vd vd_load(const double *p) {
+    return _mm_loadu_pd(p);
+}
+static inline void vd_store(double *p, vd v) {
+    _mm_storeu_pd(p, v);
+}
+static inline vd vd_load_tail(const double *p, size_t n) {
+    double buffer[VD_LANES] = {0};
+    memcpy(buffer, p, n * sizeof *p);
+    return _mm_loadu_pd(buffer);
+}
+static inline void vd_store_tail(double *p, vd v, size_t n) {
+    double buffer[VD_LANES];
+    _mm_storeu_pd(buffer, v);
+    memcpy(p, buffer, n * sizeof *p);
+}
+static inline vd vd_zero(void) {
+    return _mm_setzero_pd();
+}
+static inline vd vd_set1(double x) {
+    return _mm_set1_pd(x);
+}
+static inline vd vd_add(vd a, vd b) {
+    return _mm_add_pd(a, b);
+}
+static inline vd vd_sub(vd a, vd b) {
+    return _mm_sub_pd(a, b);
+}
+static inline vd vd_mul(vd a, vd b) {
+    return _mm_mul_pd(a, b);
+}
+static inline vd vd_div(vd a, vd b) {
+    return _mm_div_pd(a, b);
+}
+static inline vd vd_fma(vd a, vd b, vd c) {
+    return _mm_add_pd(_mm_mul_pd(a, b), c);
+}
+static inline md vd_gt(vd a, vd b) {
+    return _mm_cmpgt_pd(a, b);
+}
+static inline md vd_lt(vd a, vd b) {
+    return _mm_cmplt_pd(a, b);
+}
+static inline md vd_ge(vd a, vd b) {
+    return _mm_cmpge_pd(a, b);
+}
+static inline md vd_le(vd a, vd b) {
+    return _mm_cmple_pd(a, b);
+}
+static inline md vd_eq(vd a, vd b) {
+    return _mm_cmpeq_pd(a, b);
+}
+static inline md vd_not_le(vd a, vd b) {
+    return _mm_cmpnle_pd(a, b);
+}
+static inline md vd_is_nan(vd a) {
+    return _mm_cmpunord_pd(a, a);
+}
+static inline vd vd_select(md m, vd a, vd b) {
+    return _mm_or_pd(_mm_and_pd(m, a), _mm_andnot_pd(m, b));
+}
+static inline md md_or(md a, md b) {
+    return _mm_or_pd(a, b);
+}
+static inline md md_and(md a, md b) {
+    return _mm_and_pd(a, b);
+}
+static inline md md_andnot(md a, md b) {
+    return _mm_andnot_pd(b, a);
+}

@@ -1,0 +1,44 @@
+/* The vector layer: the small vocabulary every SIMD kernel is written against, defined
+ * once per ISA (sse2.h, avx2.h, avx512.h, neon.h) with the same meaning everywhere.
+ * Exactly one ACTFN_VEC_<ISA> macro selects the header; the kernels in src/kernels/ are
+ * compiled once per ISA with it.
+ *
+ * Types: vf (floats, VF_LANES of them), vd (doubles, VD_LANES), and their comparison
+ * masks mf and md. For each of vf / vd (prefix vf_ / vd_):
+ *   load(p), store(p, v)             unaligned, whole vector
+ *   load_tail(p, n), store_tail(p, v, n)
+ *                                    the first n < LANES elements only; nothing outside
+ *                                    them is read or written (masked, or through a
+ *                                    buffer where the ISA has no masked access); lanes
+ *                                    past n load as +0
+ *   zero(), set1(x)
+ *   add, sub, mul, div               IEEE, correctly rounded, no flush to zero
+ *   fma(a, b, c)                     a * b + c rounded once; on SSE2, which has no fused
+ *                                    multiply-add, rounded twice (kernels that must be
+ *                                    bit-exact do not use it)
+ *   gt, lt, eq, ge, le (a, b)        the ordered comparison: false where either is NaN
+ *   not_le(a, b)                     !(a <= b): a > b, or either is NaN
+ *   is_nan(a)
+ *   select(m, a, b)                  m ? a : b, lane by lane; a and b pass unchanged,
+ *                                    NaN payloads and the sign of zero included
+ * and for masks (mf_ / md_): or, and, andnot(a, b) = a & !b.
+ * No primitive has an unstated NaN or signed-zero behaviour: there is deliberately no
+ * max/min, whose NaN result differs between x86 (the second operand) and NEON (NaN). */
+#ifndef ACTFN_VEC_H
+#define ACTFN_VEC_H
+
+#include <stddef.h>
+
+#if defined(ACTFN_VEC_AVX512)
+#include "avx512.h"
+#elif defined(ACTFN_VEC_AVX2)
+#include "avx2.h"
+#elif defined(ACTFN_VEC_SSE2)
+#include "sse2.h"
+#elif defined(ACTFN_VEC_NEON)
+#include "neon.h"
+#else
+#error "compile the kernels with one of ACTFN_VEC_AVX512, _AVX2, _SSE2, _NEON"
+#endif
+
+#endif
