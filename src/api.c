@@ -2,6 +2,7 @@
 #include "errors.h"
 #include "kernels.h"
 #include "op_descriptor.h"
+#include "array_checks.h"
 
 #include <stdint.h>
 
@@ -17,8 +18,8 @@ static bool overlap_partially(const void *a, const void *b, size_t bytes) {
     return first < second ? second - first < bytes : first - second < bytes;
 }
 
-static actfn_status check_arrays(const char *function, actfn_dtype dtype, size_t n,
-                                 const void *input, const void *second_input, void *output) {
+actfn_status check_arrays(const char *function, actfn_dtype dtype, size_t n, const void *input,
+                          const void *second_input, void *output) {
     if (input == NULL || second_input == NULL || output == NULL)
         return fail(ACTFN_ERR_NULL_POINTER, "%s: NULL array with n = %zu", function, n);
     size_t size = element_size(dtype);

@@ -1,39 +1,58 @@
-/* Typed one-line entry points for the everyday cases; each is the generic call with
- * default parameters. */
-#include "actfn.h"
+/* Typed entry points for the everyday cases. Each is the generic call with default
+ * parameters, minus the generic call's op validation, which is what costs the most at
+ * small n: their parameters are known to be valid. */
+#include "array_checks.h"
+#include "errors.h"
+#include "kernels.h"
+
+#include <math.h>
+
+static const op_params defaults = {.grad_at_zero = 0};
+
+static actfn_status forward(const char *function, actfn_kind kind, const op_params *params,
+                            actfn_dtype dtype, const void *x, void *y, size_t n) {
+    if (n == 0) return ACTFN_OK;
+    actfn_status status = check_arrays(function, dtype, n, x, x, y);
+    if (status == ACTFN_OK) run_forward(kind, params, dtype, x, y, n);
+    return status;
+}
+
+static actfn_status backward(const char *function, actfn_kind kind, actfn_dtype dtype,
+                             const void *x, const void *dy, void *dx, size_t n) {
+    if (n == 0) return ACTFN_OK;
+    actfn_status status = check_arrays(function, dtype, n, x, dy, dx);
+    if (status == ACTFN_OK) run_backward(kind, false, &defaults, dtype, x, dy, dx, n);
+    return status;
+}
 
 actfn_status actfn_relu_f32(const float *x, float *y, size_t n) {
-    actfn_op op = actfn_op_init(ACTFN_RELU);
-    return actfn_forward(&op, ACTFN_F32, x, y, n);
+    return forward("actfn_relu_f32", ACTFN_RELU, &defaults, ACTFN_F32, x, y, n);
 }
 
 actfn_status actfn_relu_backward_f32(const float *x, const float *dy, float *dx, size_t n) {
-    actfn_op op = actfn_op_init(ACTFN_RELU);
-    return actfn_backward(&op, ACTFN_F32, x, dy, dx, n);
+    return backward("actfn_relu_backward_f32", ACTFN_RELU, ACTFN_F32, x, dy, dx, n);
 }
 
 actfn_status actfn_relu_f64(const double *x, double *y, size_t n) {
-    actfn_op op = actfn_op_init(ACTFN_RELU);
-    return actfn_forward(&op, ACTFN_F64, x, y, n);
+    return forward("actfn_relu_f64", ACTFN_RELU, &defaults, ACTFN_F64, x, y, n);
 }
 
 actfn_status actfn_relu_backward_f64(const double *x, const double *dy, double *dx, size_t n) {
-    actfn_op op = actfn_op_init(ACTFN_RELU);
-    return actfn_backward(&op, ACTFN_F64, x, dy, dx, n);
+    return backward("actfn_relu_backward_f64", ACTFN_RELU, ACTFN_F64, x, dy, dx, n);
 }
 
 actfn_status actfn_leaky_relu_f32(const float *x, float *y, size_t n, float negative_slope) {
-    actfn_op op = actfn_op_init(ACTFN_LEAKY_RELU);
-    op.negative_slope = negative_slope;
-    return actfn_forward(&op, ACTFN_F32, x, y, n);
+    if (!isfinite(negative_slope))
+        return fail(ACTFN_ERR_BAD_PARAMETER, "leaky_relu: negative_slope must be finite, got %g",
+                    (double)negative_slope);
+    const op_params params = {.negative_slope = negative_slope, .grad_at_zero = negative_slope};
+    return forward("actfn_leaky_relu_f32", ACTFN_LEAKY_RELU, &params, ACTFN_F32, x, y, n);
 }
 
 actfn_status actfn_sigmoid_f32(const float *x, float *y, size_t n) {
-    actfn_op op = actfn_op_init(ACTFN_SIGMOID);
-    return actfn_forward(&op, ACTFN_F32, x, y, n);
+    return forward("actfn_sigmoid_f32", ACTFN_SIGMOID, &defaults, ACTFN_F32, x, y, n);
 }
 
 actfn_status actfn_tanh_f32(const float *x, float *y, size_t n) {
-    actfn_op op = actfn_op_init(ACTFN_TANH);
-    return actfn_forward(&op, ACTFN_F32, x, y, n);
+    return forward("actfn_tanh_f32", ACTFN_TANH, &defaults, ACTFN_F32, x, y, n);
 }
