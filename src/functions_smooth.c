@@ -93,7 +93,8 @@ double selu_backward_from_output(double y, double dy, const op_params *p) {
 /* x / alpha as quotient + *error: exp magnifies the quotient's rounding error by |x / alpha|. */
 static double divide_exactly(double x, double alpha, double *error) {
     double quotient = x / alpha;
-    *error = fma(-quotient, alpha, x) / alpha; /* the remainder is exact */
+    /* the remainder is exact; an infinite quotient has none */
+    *error = isfinite(quotient) ? fma(-quotient, alpha, x) / alpha : 0.0;
     return quotient;
 }
 

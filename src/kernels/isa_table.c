@@ -2,7 +2,9 @@
 #include "kernel_template.h"
 
 void ISA_FUNCTION(fill_piecewise_kernels)(kernel_table *table);
+void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table);
 
 void ISA_FUNCTION(fill_kernel_table)(kernel_table *table) {
     ISA_FUNCTION(fill_piecewise_kernels)(table);
+    ISA_FUNCTION(fill_smooth_kernels)(table);
 }

@@ -51,10 +51,8 @@
         }                                                                                          \
         for (; i + LANES <= n; i += LANES)                                                         \
             VOP(store)(dx + i, body(VOP(load)(v + i), VOP(load)(dy + i), &k));                     \
-        if (i < n)                                                                                 \
-            VOP(store_tail)                                                                        \
-            (dx + i, body(VOP(load_tail)(v + i, n - i), VOP(load_tail)(dy + i, n - i), &k),        \
-             n - i);                                                                               \
+        if (i < n) VOP(store_tail)                                                                 \
+        (dx + i, body(VOP(load_tail)(v + i, n - i), VOP(load_tail)(dy + i, n - i), &k), n - i);    \
     }
 
 #endif

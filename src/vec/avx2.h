@@ -151,3 +151,24 @@ static inline md md_and(md a, md b) {
 static inline md md_andnot(md a, md b) {
     return _mm256_andnot_pd(b, a);
 }
+
+static inline vd vd_abs(vd a) {
+    return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a);
+}
+static inline vd vd_exp2_integer(vd k) {
+    /* k + 1.5 * 2^52 holds k in its low mantissa bits; move it into the exponent. */
+    const __m256d magic = _mm256_set1_pd(0x1.8p52);
+    __m256i bits = _mm256_castpd_si256(_mm256_add_pd(k, magic));
+    bits = _mm256_sub_epi64(bits, _mm256_castpd_si256(magic));
+    return _mm256_castsi256_pd(
+        _mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52));
+}
+static inline vd vf_widen_low(vf v) {
+    return _mm256_cvtps_pd(_mm256_castps256_ps128(v));
+}
+static inline vd vf_widen_high(vf v) {
+    return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
+}
+static inline vf vf_narrow(vd low, vd high) {
+    return _mm256_set_m128(_mm256_cvtpd_ps(high), _mm256_cvtpd_ps(low));
+}

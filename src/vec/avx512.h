@@ -151,3 +151,26 @@ static inline md md_and(md a, md b) {
 static inline md md_andnot(md a, md b) {
     return (md)(a & (md)~b);
 }
+
+static inline vd vd_abs(vd a) {
+    return _mm512_abs_pd(a);
+}
+static inline vd vd_exp2_integer(vd k) {
+    /* k + 1.5 * 2^52 holds k in its low mantissa bits; move it into the exponent. */
+    const __m512d magic = _mm512_set1_pd(0x1.8p52);
+    __m512i bits = _mm512_castpd_si512(_mm512_add_pd(k, magic));
+    bits = _mm512_sub_epi64(bits, _mm512_castpd_si512(magic));
+    return _mm512_castsi512_pd(
+        _mm512_slli_epi64(_mm512_add_epi64(bits, _mm512_set1_epi64(1023)), 52));
+}
+static inline vd vf_widen_low(vf v) {
+    return _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+}
+static inline vd vf_widen_high(vf v) {
+    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+}
+static inline vf vf_narrow(vd low, vd high) {
+    __m512d low_half = _mm512_castps_pd(_mm512_castps256_ps512(_mm512_cvtpd_ps(low)));
+    return _mm512_castpd_ps(
+        _mm512_insertf64x4(low_half, _mm256_castps_pd(_mm512_cvtpd_ps(high)), 1));
+}

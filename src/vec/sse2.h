@@ -155,3 +155,23 @@ static inline md md_and(md a, md b) {
 static inline md md_andnot(md a, md b) {
     return _mm_andnot_pd(b, a);
 }
+
+static inline vd vd_abs(vd a) {
+    return _mm_andnot_pd(_mm_set1_pd(-0.0), a);
+}
+static inline vd vd_exp2_integer(vd k) {
+    /* k + 1.5 * 2^52 holds k in its low mantissa bits; move it into the exponent. */
+    const __m128d magic = _mm_set1_pd(0x1.8p52);
+    __m128i bits = _mm_castpd_si128(_mm_add_pd(k, magic));
+    bits = _mm_sub_epi64(bits, _mm_castpd_si128(magic));
+    return _mm_castsi128_pd(_mm_slli_epi64(_mm_add_epi64(bits, _mm_set1_epi64x(1023)), 52));
+}
+static inline vd vf_widen_low(vf v) {
+    return _mm_cvtps_pd(v);
+}
+static inline vd vf_widen_high(vf v) {
+    return _mm_cvtps_pd(_mm_movehl_ps(v, v));
+}
+static inline vf vf_narrow(vd low, vd high) {
+    return _mm_movelh_ps(_mm_cvtpd_ps(low), _mm_cvtpd_ps(high));
+}

@@ -22,6 +22,12 @@
  *   select(m, a, b)                  m ? a : b, lane by lane; a and b pass unchanged,
  *                                    NaN payloads and the sign of zero included
  * and for masks (mf_ / md_): or, and, andnot(a, b) = a & !b.
+ * For the f32 ops computed in double:
+ *   vd_abs(a)                        |a|, the sign bit cleared (NaN stays NaN)
+ *   vd_exp2_integer(k)               2^k exactly, for k integer-valued in [-1022, 1023]
+ *   vf_widen_low(v), vf_widen_high(v)
+ *                                    the first / last VD_LANES floats of v, as doubles
+ *   vf_narrow(low, high)             the inverse: the doubles rounded to nearest floats
  * No primitive has an unstated NaN or signed-zero behaviour: there is deliberately no
  * max/min, whose NaN result differs between x86 (the second operand) and NEON (NaN). */
 #ifndef ACTFN_VEC_H

@@ -1,0 +1,154 @@
+/* SIMD kernels of the smooth ops in f32, compiled once per ISA. Each float is widened
+ * to double, the op evaluated there with vector_math.h (relative error below 2^-46),
+ * and the result rounded to float once: the same scheme as the scalar reference, so the
+ * error stays within the f32 bound of 1 ULP (measured 0.5). The bodies mirror
+ * functions_smooth.c, including its guards for the tails. */
+#include "kernel_template.h"
+#include "vector_math.h"
+
+#define SELU_SCALE       0x1.0cfabd6a91132p+0
+#define SELU_SCALE_ALPHA 0x1.c212cc640f031p+0
+
+typedef struct smooth_constants {
+    vd alpha, beta, threshold;
+} smooth_constants;
+
+static inline smooth_constants make_smooth_constants(const op_params *p) {
+    smooth_constants k = {vd_set1(p->alpha), vd_set1(p->beta), vd_set1(p->threshold)};
+    return k;
+}
+
+static inline vd at_least(vd x, double low) {
+    return vd_select(vd_lt(x, vd_set1(low)), vd_set1(low), x);
+}
+
+static inline vd at_most(vd x, double high) {
+    return vd_select(vd_gt(x, vd_set1(high)), vd_set1(high), x);
+}
+
+/* NaN in gives NaN out, whatever the clamps did to it. */
+static inline vd keep_nan(vd x, vd result) {
+    return vd_select(vd_is_nan(x), x, result);
+}
+
+static inline vd sigmoid_body(vd x, const smooth_constants *k) {
+    (void)k;
+    return keep_nan(x, vm_logistic(x));
+}
+
+/* Below -200 every result of silu, mish and gelu_tanh is below half the smallest float
+ * subnormal: clamping there keeps -inf * 0 out and gives the reference's -0. */
+static inline vd silu_body(vd x, const smooth_constants *k) {
+    (void)k;
+    vd clamped = at_least(x, -200);
+    return keep_nan(x, vd_mul(clamped, vm_logistic(clamped)));
+}
+
+static inline vd elu_body(vd x, const smooth_constants *k) {
+    vd negative = vd_mul(k->alpha, vm_expm1(at_least(x, -708)));
+    return keep_nan(x, vd_select(vd_gt(x, vd_zero()), x, negative));
+}
+
+static inline vd selu_body(vd x, const smooth_constants *k) {
+    (void)k;
+    vd negative = vd_mul(vd_set1(SELU_SCALE_ALPHA), vm_expm1(at_least(x, -708)));
+    vd positive = vd_mul(vd_set1(SELU_SCALE), x);
+    return keep_nan(x, vd_select(vd_gt(x, vd_zero()), positive, negative));
+}
+
+static inline vd celu_body(vd x, const smooth_constants *k) {
+    vd scaled = at_most(at_least(vd_div(x, k->alpha), -708), 709);
+    vd negative = vd_mul(k->alpha, vm_expm1(scaled));
+    return keep_nan(x, vd_select(vd_gt(x, vd_zero()), x, negative));
+}
+
+/* log(1 + exp(v)) = max(v, 0) + log1p(exp(-|v|)), |v| clamped to 708. */
+static inline vd softplus_unit(vd v) {
+    vd magnitude = at_most(vd_abs(v), 708);
+    vd positive_part = vd_select(vd_gt(v, vd_zero()), v, vd_zero());
+    return vd_add(positive_part, vm_log1p_unit(vm_exp(vd_sub(vd_zero(), magnitude))));
+}
+
+static inline vd softplus_body(vd x, const smooth_constants *k) {
+    vd scaled = vd_mul(k->beta, x);
+    vd smooth = vd_div(softplus_unit(scaled), k->beta);
+    return keep_nan(x, vd_select(vd_gt(scaled, k->threshold), x, smooth));
+}
+
+/* tanh(|x|) = -expm1(-2|x|) / (2 + expm1(-2|x|)), |x| clamped to 20 where tanh is 1 to
+ * 2^-57; the sign restored after, and tanh(+-0) = +-0 kept. */
+static inline vd tanh_body(vd x, const smooth_constants *k) {
+    (void)k;
+    vd magnitude = at_most(vd_abs(x), 20);
+    vd m = vm_expm1(vd_mul(vd_set1(-2.0), magnitude));
+    vd t = vd_div(vd_sub(vd_zero(), m), vd_add(vd_set1(2.0), m));
+    vd result = vd_select(vd_lt(x, vd_zero()), vd_sub(vd_zero(), t), t);
+    result = vd_select(vd_eq(x, vd_zero()), x, result);
+    return keep_nan(x, result);
+}
+
+/* x tanh(softplus(x)) = x n / (n + 2) with n = e (e + 2), e = exp(x); above 20 the
+ * factor is 1 to 2^-57. */
+static inline vd mish_body(vd x, const smooth_constants *k) {
+    (void)k;
+    vd clamped = at_least(x, -200);
+    vd e = vm_exp(at_most(clamped, 20));
+    vd n = vd_mul(e, vd_add(e, vd_set1(2.0)));
+    vd factor = vd_div(n, vd_add(n, vd_set1(2.0)));
+    vd result = vd_select(vd_gt(clamped, vd_set1(20)), clamped, vd_mul(clamped, factor));
+    return keep_nan(x, result);
+}
+
+/* x logistic(2u), 2u = 2 sqrt(2/pi) x (1 + 0.044715 x^2), with x clamped to [-20, 20]
+ * inside u (logistic is 0 or 1 beyond, in float). */
+static inline vd gelu_tanh_body(vd x, const smooth_constants *k) {
+    (void)k;
+    vd clamped = at_most(at_least(x, -20), 20);
+    vd square = vd_mul(clamped, clamped);
+    vd inner = vd_fma(vd_set1(0.044715), square, vd_set1(1.0));
+    vd two_u = vd_mul(vd_mul(vd_set1(2 * 0x1.9884533d43651p-1), clamped), inner);
+    vd result = vd_mul(at_least(x, -20), vm_logistic(two_u));
+    return keep_nan(x, result);
+}
+
+/* A forward f32 kernel through double: each vector of floats is two of doubles. */
+#define DEFINE_F32_VIA_F64_KERNEL(name, body)                                                      \
+    static void ISA_FUNCTION(name##_f32)(const op_params *p, const void *input, void *output,      \
+                                         size_t n) {                                               \
+        const float *x = input;                                                                    \
+        float *y = output;                                                                         \
+        const smooth_constants k = make_smooth_constants(p);                                       \
+        size_t i = 0;                                                                              \
+        for (; i + VF_LANES <= n; i += VF_LANES) {                                                 \
+            vf v = vf_load(x + i);                                                                 \
+            vf_store(y + i, vf_narrow(body(vf_widen_low(v), &k), body(vf_widen_high(v), &k)));     \
+        }                                                                                          \
+        if (i < n) {                                                                               \
+            vf v = vf_load_tail(x + i, n - i);                                                     \
+            vf_store_tail(y + i, vf_narrow(body(vf_widen_low(v), &k), body(vf_widen_high(v), &k)), \
+                          n - i);                                                                  \
+        }                                                                                          \
+    }
+
+DEFINE_F32_VIA_F64_KERNEL(sigmoid_forward, sigmoid_body)
+DEFINE_F32_VIA_F64_KERNEL(silu_forward, silu_body)
+DEFINE_F32_VIA_F64_KERNEL(elu_forward, elu_body)
+DEFINE_F32_VIA_F64_KERNEL(selu_forward, selu_body)
+DEFINE_F32_VIA_F64_KERNEL(celu_forward, celu_body)
+DEFINE_F32_VIA_F64_KERNEL(softplus_forward, softplus_body)
+DEFINE_F32_VIA_F64_KERNEL(tanh_forward, tanh_body)
+DEFINE_F32_VIA_F64_KERNEL(mish_forward, mish_body)
+DEFINE_F32_VIA_F64_KERNEL(gelu_tanh_forward, gelu_tanh_body)
+
+void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table);
+void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table) {
+    table->forward[SLOT_F32][ACTFN_SIGMOID] = ISA_FUNCTION(sigmoid_forward_f32);
+    table->forward[SLOT_F32][ACTFN_SILU] = ISA_FUNCTION(silu_forward_f32);
+    table->forward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_forward_f32);
+    table->forward[SLOT_F32][ACTFN_SELU] = ISA_FUNCTION(selu_forward_f32);
+    table->forward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_forward_f32);
+    table->forward[SLOT_F32][ACTFN_SOFTPLUS] = ISA_FUNCTION(softplus_forward_f32);
+    table->forward[SLOT_F32][ACTFN_TANH] = ISA_FUNCTION(tanh_forward_f32);
+    table->forward[SLOT_F32][ACTFN_MISH] = ISA_FUNCTION(mish_forward_f32);
+    table->forward[SLOT_F32][ACTFN_GELU_TANH] = ISA_FUNCTION(gelu_tanh_forward_f32);
+}
