@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-release test-install test-sanitize test-coverage bench install clean
+.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-coverage bench install clean
 
 all: build
 
@@ -31,7 +31,7 @@ demo: build
 
 # Everything: gcc -Werror build and tests, clang ASan+UBSan build and tests, and gcov
 # line coverage of src/ (at least 95%).
-test: test-release test-install test-sanitize test-coverage
+test: test-release test-install test-sanitize test-threads test-coverage
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -42,6 +42,12 @@ test-sanitize: deps
 	cd $(BUILD)-sanitize && ACTFN_SAMPLE_SCALE=0.25 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# The concurrency test under ThreadSanitizer.
+test-threads: deps
+	CC=clang cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTFN_SANITIZE_THREAD=ON >/dev/null
+	cmake --build $(BUILD)-tsan -j $(JOBS) --target test_threads
+	cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1:die_after_fork=0 ctest --output-on-failure -R test_threads
 
 test-coverage: deps
 	CC=gcc cmake -S . -B $(BUILD)-coverage -DCMAKE_BUILD_TYPE=Debug -DACTFN_COVERAGE=ON >/dev/null
@@ -57,7 +63,7 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-coverage
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-coverage
 
 test-install: build
 	tests/install_test.sh $(BUILD)

@@ -71,6 +71,21 @@ ACTFN_API const char *actfn_strerror(actfn_status status);
 ACTFN_API const char *actfn_last_error(void);
 
 /* ---------------------------------------------------------------------------------- */
+/* Threads                                                                             */
+/* ---------------------------------------------------------------------------------- */
+/* Large arrays are split across a pool of threads (the calling thread takes a part).
+ * Each element's result is the same as in a serial call. While one call uses the pool,
+ * a concurrent call from another thread runs serially instead of adding threads, so the
+ * machine is never oversubscribed.
+ * actfn_set_num_threads(count): at most count threads per call, the caller included;
+ * 0 restores the default (the environment variable ACTFN_NUM_THREADS, else the number
+ * of online CPUs); 1 makes every call serial. Errors: ACTFN_ERR_BAD_PARAMETER for a
+ * count outside [0, 64]. Thread safe. */
+ACTFN_API actfn_status actfn_set_num_threads(int count);
+/* The number of threads a call may use now, at least 1. */
+ACTFN_API int actfn_get_num_threads(void);
+
+/* ---------------------------------------------------------------------------------- */
 /* Element types                                                                       */
 /* ---------------------------------------------------------------------------------- */
 

@@ -1,30 +1,85 @@
-/* Routing a validated call to the active ISA's kernel, or to the scalar reference. */
+/* Routing a validated call: the active ISA's kernel or the scalar reference, on one
+ * thread or split across the pool. The policy lives here; the kernels only compute. */
 #include "../dispatch.h"
 #include "../kernels.h"
+#include "../threads.h"
+
+/* Below these sizes, measured with bench/bench_memory_bound on a 2-core machine, a
+ * second thread costs more than it saves: memory-bound kernels (the piecewise ops)
+ * need large arrays, SIMD transcendental kernels fewer elements, the scalar reference
+ * fewest. */
+#define PARALLEL_MIN_MEMORY_BOUND  ((size_t)1 << 18)
+#define PARALLEL_MIN_COMPUTE_BOUND ((size_t)1 << 14)
+#define PARALLEL_MIN_SCALAR        ((size_t)1 << 12)
+#define CACHE_LINE                 64
 
 static int slot_of(actfn_dtype dtype) {
     return dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64;
 }
 
+static size_t size_of(actfn_dtype dtype) {
+    return dtype == ACTFN_F32 ? sizeof(float) : sizeof(double);
+}
+
+static size_t parallel_threshold(actfn_kind kind, bool has_kernel) {
+    if (!has_kernel) return PARALLEL_MIN_SCALAR;
+    return actfn_op_table[kind].exact ? PARALLEL_MIN_MEMORY_BOUND : PARALLEL_MIN_COMPUTE_BOUND;
+}
+
+typedef struct call {
+    actfn_kind kind;
+    const op_params *params;
+    actfn_dtype dtype;
+    forward_kernel forward;
+    backward_kernel backward;
+    scalar_backward_fn reference_backward; /* when backward is NULL */
+    const char *input, *gradient;
+    char *output;
+} call;
+
+static void forward_range(void *context, size_t begin, size_t end) {
+    const call *c = context;
+    size_t offset = begin * size_of(c->dtype);
+    if (c->forward != NULL)
+        c->forward(c->params, c->input + offset, c->output + offset, end - begin);
+    else
+        reference_forward(&actfn_op_table[c->kind], c->params, c->dtype, c->input + offset,
+                          c->output + offset, end - begin);
+}
+
+static void backward_range(void *context, size_t begin, size_t end) {
+    const call *c = context;
+    size_t offset = begin * size_of(c->dtype);
+    if (c->backward != NULL)
+        c->backward(c->params, c->input + offset, c->gradient + offset, c->output + offset,
+                    end - begin);
+    else
+        reference_backward(c->reference_backward, c->params, c->dtype, c->input + offset,
+                           c->gradient + offset, c->output + offset, end - begin);
+}
+
+static void run(call *c, void (*range)(void *, size_t, size_t), bool has_kernel, size_t n) {
+    if (n >= parallel_threshold(c->kind, has_kernel))
+        parallel_for(n, CACHE_LINE / size_of(c->dtype), range, c);
+    else
+        range(c, 0, n);
+}
+
 void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, const void *x,
                  void *y, size_t n) {
-    forward_kernel kernel = active_kernels()->forward[slot_of(dtype)][kind];
-    if (kernel != NULL)
-        kernel(params, x, y, n);
-    else
-        reference_forward(&actfn_op_table[kind], params, dtype, x, y, n);
+    call c = {.kind = kind, .params = params, .dtype = dtype, .input = x, .output = y};
+    c.forward = active_kernels()->forward[slot_of(dtype)][kind];
+    run(&c, forward_range, c.forward != NULL, n);
 }
 
 void run_backward(actfn_kind kind, bool from_output, const op_params *params, actfn_dtype dtype,
                   const void *v, const void *dy, void *dx, size_t n) {
     const kernel_table *table = active_kernels();
-    backward_kernel kernel = from_output ? table->backward_from_output[slot_of(dtype)][kind]
-                                         : table->backward[slot_of(dtype)][kind];
-    if (kernel != NULL) {
-        kernel(params, v, dy, dx, n);
-        return;
-    }
     const op_def *def = &actfn_op_table[kind];
-    reference_backward(from_output ? def->backward_from_output : def->backward, params, dtype, v,
-                       dy, dx, n);
+    call c = {
+        .kind = kind, .params = params, .dtype = dtype, .input = v, .gradient = dy, .output = dx};
+    c.backward = from_output ? table->backward_from_output[slot_of(dtype)][kind]
+                             : table->backward[slot_of(dtype)][kind];
+    c.reference_backward = from_output ? def->backward_from_output : def->backward;
+    run(&c, backward_range, c.backward != NULL, n);
 }

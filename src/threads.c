@@ -1,0 +1,147 @@
+#include "threads.h"
+
+#include "actfn.h"
+#include "errors.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define MAX_THREADS 64
+
+/* The work the pool is doing: written by the caller that holds `owner`, read by the
+ * workers under `lock` once the generation changes. */
+typedef struct work {
+    void (*range)(void *context, size_t begin, size_t end);
+    void *context;
+    size_t n, part;
+    int parts;
+} work;
+
+static pthread_mutex_t owner = PTHREAD_MUTEX_INITIALIZER; /* one parallel call at a time */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_ready = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t work_done = PTHREAD_COND_INITIALIZER;
+static work current;             /* guarded by lock */
+static unsigned long generation; /* guarded by lock */
+static int unfinished;           /* guarded by lock */
+static int workers_started;      /* guarded by lock */
+/* The generation current when each worker was started: a worker started for a new
+ * piece of work must not take that work for one it has already done. */
+static unsigned long birth_generation[MAX_THREADS]; /* guarded by lock */
+static atomic_int requested_threads;                /* 0: the default */
+
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+static int default_threads;
+
+static void compute_default_threads(void) {
+    long count = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *text = getenv("ACTFN_NUM_THREADS");
+    long wanted = text != NULL ? strtol(text, NULL, 10) : 0;
+    if (wanted > 0) count = wanted;
+    default_threads = count < 1 ? 1 : count > MAX_THREADS ? MAX_THREADS : (int)count;
+}
+
+int thread_count(void) {
+    int requested = atomic_load_explicit(&requested_threads, memory_order_relaxed);
+    if (requested > 0) return requested;
+    pthread_once(&default_once, compute_default_threads);
+    return default_threads;
+}
+
+actfn_status actfn_set_num_threads(int count) {
+    if (count < 0 || count > MAX_THREADS)
+        return fail(ACTFN_ERR_BAD_PARAMETER,
+                    "actfn_set_num_threads: count must be in [0, %d], got %d", MAX_THREADS, count);
+    atomic_store_explicit(&requested_threads, count, memory_order_relaxed);
+    return ACTFN_OK;
+}
+
+int actfn_get_num_threads(void) {
+    return thread_count();
+}
+
+static size_t part_start(const work *w, int index) {
+    size_t start = (size_t)index * w->part;
+    return start < w->n ? start : w->n;
+}
+
+static void *worker_main(void *argument) {
+    int index = (int)(intptr_t)argument;
+    pthread_mutex_lock(&lock);
+    unsigned long seen = birth_generation[index];
+    for (;;) {
+        while (generation == seen)
+            pthread_cond_wait(&work_ready, &lock);
+        seen = generation;
+        work w = current;
+        pthread_mutex_unlock(&lock);
+        if (index < w.parts) w.range(w.context, part_start(&w, index), part_start(&w, index + 1));
+        pthread_mutex_lock(&lock);
+        if (index < w.parts && --unfinished == 0) pthread_cond_signal(&work_done);
+    }
+    return NULL;
+}
+
+/* Starts workers 1 .. wanted - 1 that are not running yet; returns how many run.
+ * Called with lock held. */
+static int start_workers(int wanted) {
+    while (workers_started < wanted - 1) {
+        pthread_t thread;
+        pthread_attr_t attributes;
+        birth_generation[workers_started + 1] = generation;
+        pthread_attr_init(&attributes);
+        pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+        int failed = pthread_create(&thread, &attributes, worker_main,
+                                    (void *)(intptr_t)(workers_started + 1));
+        pthread_attr_destroy(&attributes);
+        if (failed) break;
+        workers_started++;
+    }
+    return workers_started + 1;
+}
+
+/* A child of fork() has none of the parent's workers. */
+static void forget_workers_after_fork(void) {
+    pthread_mutex_init(&owner, NULL);
+    pthread_mutex_init(&lock, NULL);
+    pthread_cond_init(&work_ready, NULL);
+    pthread_cond_init(&work_done, NULL);
+    workers_started = 0;
+}
+
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+static void register_fork_handler(void) {
+    pthread_atfork(NULL, NULL, forget_workers_after_fork);
+}
+
+void parallel_for(size_t n, size_t granule, void (*range)(void *context, size_t begin, size_t end),
+                  void *context) {
+    int threads = thread_count();
+    if (threads <= 1 || pthread_mutex_trylock(&owner) != 0) {
+        range(context, 0, n);
+        return;
+    }
+    pthread_once(&fork_once, register_fork_handler);
+    pthread_mutex_lock(&lock);
+    threads = start_workers(threads);
+    size_t part = (n + (size_t)threads - 1) / (size_t)threads;
+    part = (part + granule - 1) / granule * granule;
+    current = (work){range, context, n, part, (int)((n + part - 1) / part)};
+    unfinished = current.parts - 1;
+    generation++;
+    work mine = current;
+    pthread_cond_broadcast(&work_ready);
+    pthread_mutex_unlock(&lock);
+
+    range(context, 0, part_start(&mine, 1));
+
+    pthread_mutex_lock(&lock);
+    while (unfinished > 0)
+        pthread_cond_wait(&work_done, &lock);
+    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&owner);
+}

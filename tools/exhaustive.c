@@ -1,0 +1,132 @@
+/* exhaustive: every one of the 2^32 float inputs of an op, against the library's own
+ * f64 result for the same input (the scalar reference, within a few double ULPs, so its
+ * error is below 2^-48 float ULPs). Prints the largest error in float ULPs and where it
+ * occurs. Runs outside CI: minutes per op.
+ *
+ * usage: exhaustive OP [--grad] [--isa ISA] [--threads N]   (ISA as ACTFN_ISA) */
+#define _POSIX_C_SOURCE 200809L
+#include "actfn.h"
+
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { CHUNK = 1 << 16 };
+
+typedef struct job {
+    actfn_op op;
+    int gradient;
+    uint64_t first, end; /* bit patterns [first, end) */
+    double max_ulp;
+    float worst_input;
+    uint64_t above_half_ulp, nan_mismatches;
+} job;
+
+/* The float ULP at the magnitude of v, subnormal ULP included. */
+static double float_ulp(double v) {
+    int exponent;
+    frexp(v, &exponent); /* v = m 2^exponent, 0.5 <= |m| < 1 */
+    return ldexp(1.0, exponent - 24 < -149 ? -149 : exponent - 24);
+}
+
+static void evaluate(const job *j, const float *x, float *y32, double *x64, double *y64,
+                     const float *ones32, const double *ones64, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        x64[i] = x[i];
+    if (j->gradient) {
+        actfn_backward(&j->op, ACTFN_F32, x, ones32, y32, n);
+        actfn_backward(&j->op, ACTFN_F64, x64, ones64, y64, n);
+    } else {
+        actfn_forward(&j->op, ACTFN_F32, x, y32, n);
+        actfn_forward(&j->op, ACTFN_F64, x64, y64, n);
+    }
+}
+
+static void *run(void *argument) {
+    job *j = argument;
+    static _Thread_local float x[CHUNK], y32[CHUNK], ones32[CHUNK];
+    static _Thread_local double x64[CHUNK], y64[CHUNK], ones64[CHUNK];
+    for (size_t i = 0; i < CHUNK; i++)
+        ones32[i] = 1.0f, ones64[i] = 1.0;
+    for (uint64_t start = j->first; start < j->end; start += CHUNK) {
+        for (size_t i = 0; i < CHUNK; i++) {
+            uint32_t bits = (uint32_t)(start + i);
+            memcpy(&x[i], &bits, sizeof bits);
+        }
+        evaluate(j, x, y32, x64, y64, ones32, ones64, CHUNK);
+        for (size_t i = 0; i < CHUNK; i++) {
+            if (isnan(y64[i]) || isnan(y32[i])) {
+                j->nan_mismatches += isnan(y64[i]) != isnan(y32[i]);
+                continue;
+            }
+            double error;
+            if (isinf(y32[i]) || fabs(y64[i]) > FLT_MAX)
+                error = (double)y32[i] == (double)(float)y64[i] ? 0 : INFINITY;
+            else
+                error = fabs((double)y32[i] - y64[i]) / float_ulp(y64[i]);
+            if (error > 0.5 + 0x1p-20) j->above_half_ulp++;
+            if (error > j->max_ulp) {
+                j->max_ulp = error;
+                j->worst_input = x[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+        fputs("usage: exhaustive OP [--grad] [--isa ISA] [--threads N]\n", stderr);
+        return 2;
+    }
+    job base = {0};
+    if (actfn_op_from_name(argv[1], &base.op) != ACTFN_OK) {
+        fprintf(stderr, "exhaustive: unknown op '%s'\n", argv[1]);
+        return 2;
+    }
+    int threads = 2;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--grad") == 0) {
+            base.gradient = 1;
+        } else if (strcmp(argv[i], "--isa") == 0 && i + 1 < argc) {
+            setenv("ACTFN_ISA", argv[++i], 1); /* read at the library's first call */
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            threads = atoi(argv[++i]);
+            threads = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+        } else {
+            fprintf(stderr, "exhaustive: unknown argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    job jobs[64];
+    pthread_t ids[64];
+    uint64_t total = (uint64_t)1 << 32, share = total / (uint64_t)threads;
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = base;
+        jobs[t].first = share * (uint64_t)t;
+        jobs[t].end = t == threads - 1 ? total : share * (uint64_t)(t + 1);
+        pthread_create(&ids[t], NULL, run, &jobs[t]);
+    }
+    job result = base;
+    for (int t = 0; t < threads; t++) {
+        pthread_join(ids[t], NULL);
+        if (jobs[t].max_ulp > result.max_ulp) {
+            result.max_ulp = jobs[t].max_ulp;
+            result.worst_input = jobs[t].worst_input;
+        }
+        result.above_half_ulp += jobs[t].above_half_ulp;
+        result.nan_mismatches += jobs[t].nan_mismatches;
+    }
+    uint32_t bits;
+    memcpy(&bits, &result.worst_input, sizeof bits);
+    printf("%s %s f32 on %s: max %.4f ULP at x = %.9g (0x%08x); %llu inputs above 0.5 ULP; "
+           "%llu NaN mismatches\n",
+           argv[1], base.gradient ? "backward" : "forward", actfn_isa(), result.max_ulp,
+           (double)result.worst_input, bits, (unsigned long long)result.above_half_ulp,
+           (unsigned long long)result.nan_mismatches);
+    return result.nan_mismatches == 0 && result.max_ulp <= 1.0 ? 0 : 1;
+}
