@@ -56,8 +56,14 @@ test-coverage: deps
 	cd $(BUILD)-coverage && ACTFN_SAMPLE_SCALE=0.25 ctest --output-on-failure -j $(JOBS)
 	scripts/coverage.sh $(BUILD)-coverage 95
 
-bench: build
-	$(BUILD)/bench/bench_memory_bound
+# actfn against memcpy, oneDNN, XNNPACK, NumPy and PyTorch: bench/RESULTS.md and
+# bench/throughput.png. MAX_N=4194304 for a quicker run.
+MAX_N ?= 67108864
+bench: deps
+	@scripts/install-deps.sh bench
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	bench/run.sh $(BUILD) $(MAX_N)
 
 install: build
 	cmake --install $(BUILD)

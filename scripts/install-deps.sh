@@ -2,7 +2,12 @@
 # Installs the Debian packages actfn needs to build and test, if any are missing.
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
+# usage: install-deps.sh [bench]   (bench: also the peers the benchmark compares against)
 packages="cmake make gcc clang pkg-config libcmocka-dev libmpfr-dev libgmp-dev lcov"
+if [ "${1-}" = bench ]; then
+    packages="$packages libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-numpy python3-torch
+              libplplot-dev plplot-driver-cairo"
+fi
 missing=""
 for package in $packages; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -75,7 +75,11 @@ case "$list_output" in
 *"leaky_relu"*"--negative-slope"*"0.01"*) passed=$((passed + 1)) ;;
 *) failed=$((failed + 1)); echo "FAIL: list shows leaky_relu's slope" ;;
 esac
-for help in "--help" "eval --help" "list --help"; do
+if "$actfn" info | grep -q "^isa: " && [ -n "$("$actfn" info --isa)" ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: info"; fi
+if [ "$(ACTFN_ISA=scalar "$actfn" info --isa)" = scalar ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: ACTFN_ISA caps the ISA"; fi
+for help in "--help" "eval --help" "list --help" "info --help"; do
     # shellcheck disable=SC2086
     if "$actfn" $help | grep -q usage; then passed=$((passed + 1)); else
         failed=$((failed + 1)); echo "FAIL: $help"; fi

@@ -13,6 +13,7 @@ static void print_usage(FILE *out) {
           "        print OP (or with --grad its derivative) applied to the numbers X,\n"
           "        or to the whitespace-separated numbers on stdin when none are given\n"
           "  list  list the ops with their parameters and defaults\n"
+          "  info  print the version, the instruction set in use and the threads\n"
           "\n"
           "options:\n"
           "  --help     show this help (also after a command: actfn eval --help)\n"
@@ -36,6 +37,7 @@ int main(int argc, char **argv) {
     }
     if (strcmp(command, "eval") == 0) return command_eval(argc - 1, argv + 1);
     if (strcmp(command, "list") == 0) return command_list(argc - 1, argv + 1);
+    if (strcmp(command, "info") == 0) return command_info(argc - 1, argv + 1);
     fprintf(stderr, "actfn: unknown command '%s'\n", command);
     print_usage(stderr);
     return EXIT_USAGE;

@@ -1,0 +1,244 @@
+/* Throughput of actfn, oneDNN and XNNPACK (from Debian's packages) and of the physical
+ * limits (memcpy; a 3-stream a + b for backwards), f32, at n = 1K .. 64M. Prints one
+ * tab-separated line per measurement: threads, op, implementation, n, ns per element.
+ * bench/run.sh adds NumPy and PyTorch and turns it all into bench/RESULTS.md.
+ *
+ * usage: bench_peers THREADS MAX_N   (THREADS: 1, or 0 for all; set OMP_NUM_THREADS and
+ *        ACTFN_NUM_THREADS to match, as run.sh does) */
+#include "actfn.h"
+#include "timing.h"
+
+#include <oneapi/dnnl/dnnl.h>
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct arrays {
+    float *x, *dy, *y;
+    size_t n;
+} arrays;
+
+/* ---- the limits ---------------------------------------------------------------- */
+
+static void run_memcpy(void *state) {
+    arrays *a = state;
+    memcpy(a->y, a->x, a->n * sizeof *a->x);
+}
+
+static void run_add(void *state) {
+    arrays *a = state;
+    float *restrict y = a->y;
+    const float *restrict x = a->x, *restrict dy = a->dy;
+    for (size_t i = 0; i < a->n; i++)
+        y[i] = x[i] + dy[i];
+}
+
+/* ---- actfn ----------------------------------------------------------------------- */
+
+typedef struct actfn_case {
+    arrays *a;
+    actfn_op op;
+    int mode; /* 0 forward, 1 forward in place, 2 backward */
+} actfn_case;
+
+static void run_actfn(void *state) {
+    actfn_case *c = state;
+    arrays *a = c->a;
+    if (c->mode == 0)
+        actfn_forward(&c->op, ACTFN_F32, a->x, a->y, a->n);
+    else if (c->mode == 1)
+        actfn_forward(&c->op, ACTFN_F32, a->y, a->y, a->n);
+    else
+        actfn_backward(&c->op, ACTFN_F32, a->x, a->dy, a->y, a->n);
+}
+
+/* ---- oneDNN ---------------------------------------------------------------------- */
+
+typedef struct onednn_case {
+    dnnl_engine_t engine;
+    dnnl_stream_t stream;
+    dnnl_primitive_t primitive;
+    dnnl_memory_t src, dst, diff;
+    int backward;
+} onednn_case;
+
+static int onednn_prepare(onednn_case *c, arrays *a, dnnl_alg_kind_t algorithm, float alpha,
+                          int mode) {
+    memset(c, 0, sizeof *c);
+    dnnl_dims_t dims = {(dnnl_dim_t)a->n};
+    dnnl_memory_desc_t md;
+    if (dnnl_engine_create(&c->engine, dnnl_cpu, 0) != dnnl_success ||
+        dnnl_stream_create(&c->stream, c->engine, dnnl_stream_default_flags) != dnnl_success ||
+        dnnl_memory_desc_init_by_tag(&md, 1, dims, dnnl_f32, dnnl_a) != dnnl_success)
+        return 0;
+    dnnl_eltwise_desc_t forward_desc;
+    dnnl_primitive_desc_t forward_pd = NULL, pd = NULL;
+    dnnl_eltwise_forward_desc_init(&forward_desc,
+                                   mode == 2 ? dnnl_forward_training : dnnl_forward_inference,
+                                   algorithm, &md, alpha, 0);
+    if (dnnl_primitive_desc_create(&forward_pd, &forward_desc, NULL, c->engine, NULL) !=
+        dnnl_success)
+        return 0;
+    pd = forward_pd;
+    if (mode == 2) {
+        dnnl_eltwise_desc_t backward_desc;
+        dnnl_eltwise_backward_desc_init(&backward_desc, algorithm, &md, &md, alpha, 0);
+        if (dnnl_primitive_desc_create(&pd, &backward_desc, NULL, c->engine, forward_pd) !=
+            dnnl_success)
+            return 0;
+        c->backward = 1;
+    }
+    if (dnnl_primitive_create(&c->primitive, pd) != dnnl_success) return 0;
+    float *input = mode == 1 ? a->y : a->x;
+    dnnl_memory_create(&c->src, &md, c->engine, input);
+    dnnl_memory_create(&c->dst, &md, c->engine, a->y);
+    dnnl_memory_create(&c->diff, &md, c->engine, a->dy);
+    if (pd != forward_pd) dnnl_primitive_desc_destroy(pd);
+    dnnl_primitive_desc_destroy(forward_pd);
+    return 1;
+}
+
+static void run_onednn(void *state) {
+    onednn_case *c = state;
+    if (c->backward) {
+        dnnl_exec_arg_t args[3] = {
+            {DNNL_ARG_SRC, c->src}, {DNNL_ARG_DIFF_DST, c->diff}, {DNNL_ARG_DIFF_SRC, c->dst}};
+        dnnl_primitive_execute(c->primitive, c->stream, 3, args);
+    } else {
+        dnnl_exec_arg_t args[2] = {{DNNL_ARG_SRC, c->src}, {DNNL_ARG_DST, c->dst}};
+        dnnl_primitive_execute(c->primitive, c->stream, 2, args);
+    }
+    dnnl_stream_wait(c->stream);
+}
+
+static void onednn_release(onednn_case *c) {
+    dnnl_memory_destroy(c->src);
+    dnnl_memory_destroy(c->dst);
+    dnnl_memory_destroy(c->diff);
+    dnnl_primitive_destroy(c->primitive);
+    dnnl_stream_destroy(c->stream);
+    dnnl_engine_destroy(c->engine);
+}
+
+/* ---- XNNPACK --------------------------------------------------------------------- */
+
+typedef struct xnnpack_case {
+    xnn_operator_t op;
+    pthreadpool_t pool;
+} xnnpack_case;
+
+static void run_xnnpack(void *state) {
+    xnnpack_case *c = state;
+    xnn_run_operator(c->op, c->pool);
+}
+
+/* ---- the rows -------------------------------------------------------------------- */
+
+typedef struct row {
+    const char *op;
+    actfn_kind kind;
+    int mode;               /* 0 forward, 1 in place, 2 backward */
+    dnnl_alg_kind_t onednn; /* 0: none */
+    float alpha;
+    int xnnpack; /* 0 none, 1 clamp, 2 leaky, 3 sigmoid, 4 elu */
+} row;
+
+static const row rows[] = {
+    {"relu forward", ACTFN_RELU, 0, dnnl_eltwise_relu, 0, 1},
+    {"relu forward in place", ACTFN_RELU, 1, dnnl_eltwise_relu, 0, 1},
+    {"relu backward", ACTFN_RELU, 2, dnnl_eltwise_relu, 0, 0},
+    {"leaky_relu forward", ACTFN_LEAKY_RELU, 0, dnnl_eltwise_relu, 0.01f, 2},
+    {"sigmoid forward", ACTFN_SIGMOID, 0, dnnl_eltwise_logistic, 0, 3},
+    {"tanh forward", ACTFN_TANH, 0, dnnl_eltwise_tanh, 0, 0},
+    {"gelu forward", ACTFN_GELU, 0, dnnl_eltwise_gelu_erf, 0, 0},
+    {"silu forward", ACTFN_SILU, 0, dnnl_eltwise_swish, 1, 0},
+    {"elu forward", ACTFN_ELU, 0, dnnl_eltwise_elu, 1, 4},
+};
+
+static int xnnpack_prepare(xnnpack_case *c, const row *r, arrays *a, int threads) {
+    c->pool = threads == 1 ? NULL : pthreadpool_create(0);
+    enum xnn_status status = xnn_status_unsupported_parameter;
+    size_t n = a->n;
+    float *input = r->mode == 1 ? a->y : a->x;
+    switch (r->xnnpack) {
+    case 1:
+        status = xnn_create_clamp_nc_f32(1, 1, 1, 0.0f, INFINITY, 0, &c->op);
+        if (status == xnn_status_success)
+            status = xnn_setup_clamp_nc_f32(c->op, n, input, a->y, c->pool);
+        break;
+    case 2:
+        status = xnn_create_leaky_relu_nc_f32(1, 1, 1, r->alpha, 0, &c->op);
+        if (status == xnn_status_success)
+            status = xnn_setup_leaky_relu_nc_f32(c->op, n, input, a->y, c->pool);
+        break;
+    case 3:
+        status = xnn_create_sigmoid_nc_f32(1, 1, 1, 0, &c->op);
+        if (status == xnn_status_success)
+            status = xnn_setup_sigmoid_nc_f32(c->op, n, input, a->y, c->pool);
+        break;
+    case 4:
+        status = xnn_create_elu_nc_f32(1, 1, 1, r->alpha, 0, &c->op);
+        if (status == xnn_status_success)
+            status = xnn_setup_elu_nc_f32(c->op, n, input, a->y, c->pool);
+        break;
+    }
+    return status == xnn_status_success;
+}
+
+static void report(int threads, const char *op, const char *implementation, size_t n, double ns) {
+    printf("%s\t%s\t%s\t%zu\t%.5f\n", threads == 1 ? "1" : "all", op, implementation, n, ns);
+    fflush(stdout);
+}
+
+int main(int argc, char **argv) {
+    int threads = argc > 1 ? atoi(argv[1]) : 1;
+    size_t max_n = argc > 2 ? strtoull(argv[2], NULL, 10) : (size_t)64 << 20;
+    actfn_set_num_threads(threads);
+    if (xnn_initialize(NULL) != xnn_status_success) {
+        fprintf(stderr, "bench_peers: XNNPACK failed to initialize\n");
+        return 1;
+    }
+    arrays a = {0};
+    a.x = aligned_alloc(64, max_n * sizeof(float));
+    a.dy = aligned_alloc(64, max_n * sizeof(float));
+    a.y = aligned_alloc(64, max_n * sizeof(float));
+    if (a.x == NULL || a.dy == NULL || a.y == NULL) {
+        fprintf(stderr, "bench_peers: out of memory for n = %zu\n", max_n);
+        return 1;
+    }
+    for (size_t i = 0; i < max_n; i++) {
+        a.x[i] = (float)((double)(i % 1000) / 50.0 - 10.0);
+        a.dy[i] = 1.0f;
+        a.y[i] = a.x[i];
+    }
+    for (size_t n = 1024; n <= max_n; n *= 4) {
+        a.n = n;
+        report(threads, "limit", "memcpy", n, median_ns_per_element(run_memcpy, &a, n));
+        report(threads, "limit", "a + b", n, median_ns_per_element(run_add, &a, n));
+        for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+            actfn_case ac = {&a, actfn_op_init(rows[r].kind), rows[r].mode};
+            report(threads, rows[r].op, "actfn", n, median_ns_per_element(run_actfn, &ac, n));
+            onednn_case oc;
+            if (rows[r].onednn != 0 &&
+                onednn_prepare(&oc, &a, rows[r].onednn, rows[r].alpha, rows[r].mode)) {
+                report(threads, rows[r].op, "oneDNN", n, median_ns_per_element(run_onednn, &oc, n));
+                onednn_release(&oc);
+            }
+            xnnpack_case xc = {0};
+            if (rows[r].xnnpack != 0 && xnnpack_prepare(&xc, &rows[r], &a, threads)) {
+                report(threads, rows[r].op, "XNNPACK", n,
+                       median_ns_per_element(run_xnnpack, &xc, n));
+                xnn_delete_operator(xc.op);
+            }
+            if (xc.pool != NULL) pthreadpool_destroy(xc.pool);
+        }
+    }
+    free(a.x);
+    free(a.dy);
+    free(a.y);
+    return 0;
+}

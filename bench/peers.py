@@ -1,0 +1,63 @@
+"""NumPy and PyTorch on the same ops and sizes as bench_peers, in the same format:
+threads, op, implementation, n, ns per element (median of 7 repetitions of >= 10 ms).
+Run with Debian's /usr/bin/python3 (python3-numpy, python3-torch).
+
+usage: peers.py THREADS MAX_N   (THREADS: 1, or 0 for all)
+"""
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def median_ns_per_element(run, n):
+    run()
+    samples = []
+    for _ in range(7):
+        calls, start = 0, time.perf_counter()
+        while True:
+            run()
+            calls += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= 0.01:
+                break
+        samples.append(elapsed * 1e9 / (calls * n))
+    return sorted(samples)[3]
+
+
+def main():
+    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    max_n = int(sys.argv[2]) if len(sys.argv) > 2 else 64 << 20
+    label = "1" if threads == 1 else "all"
+    if threads == 1:
+        torch.set_num_threads(1)
+    n = 1024
+    while n <= max_n:
+        x_np = (np.arange(n, dtype=np.float32) % 1000) / 50.0 - 10.0
+        y_np = np.empty_like(x_np)
+        x = torch.from_numpy(x_np)
+        y = torch.empty_like(x)
+        dy = torch.ones_like(x)
+        cases = [
+            ("relu forward", "NumPy", lambda: np.maximum(x_np, 0, out=y_np)),
+            ("relu forward", "PyTorch", lambda: torch.relu(x)),
+            ("relu forward in place", "PyTorch", lambda: torch.relu_(y)),
+            ("relu backward", "PyTorch",
+             lambda: torch.ops.aten.threshold_backward(dy, x, 0)),
+            ("leaky_relu forward", "PyTorch", lambda: F.leaky_relu(x, 0.01)),
+            ("sigmoid forward", "PyTorch", lambda: torch.sigmoid(x, out=y)),
+            ("tanh forward", "PyTorch", lambda: torch.tanh(x, out=y)),
+            ("gelu forward", "PyTorch", lambda: F.gelu(x)),
+            ("silu forward", "PyTorch", lambda: F.silu(x)),
+            ("elu forward", "PyTorch", lambda: F.elu(x)),
+        ]
+        for op, implementation, run in cases:
+            ns = median_ns_per_element(run, n)
+            print(f"{label}\t{op}\t{implementation}\t{n}\t{ns:.5f}", flush=True)
+        n *= 4
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Turns the measurements of bench_peers and peers.py (tab-separated: threads, op,
+implementation, n, ns per element) into bench/RESULTS.md: ns per element and, in
+brackets, the ratio of the limit's time to each implementation's (1.00 = as fast as
+memcpy, or as the 3-stream a + b for a backward; above 1 is faster than the limit, which
+happens in place and in cache).
+
+usage: report.py MEASUREMENTS.tsv MACHINE_DESCRIPTION > RESULTS.md
+"""
+import collections
+import datetime
+import sys
+
+
+def size_label(n):
+    return f"{n >> 20}M" if n >= 1 << 20 else f"{n >> 10}K"
+
+
+def main():
+    rows = collections.OrderedDict()
+    sizes = []
+    with open(sys.argv[1]) as handle:
+        for line in handle:
+            threads, op, implementation, n, ns = line.rstrip("\n").split("\t")
+            n = int(n)
+            if n not in sizes:
+                sizes.append(n)
+            rows.setdefault((threads, op), {}).setdefault(implementation, {})[n] = float(ns)
+    sizes.sort()
+    print("# actfn benchmark results\n")
+    print(f"Measured {datetime.date.today()} on {sys.argv[2]}, by `make bench` "
+          "(bench/run.sh). f32, 64-byte-aligned warm arrays.")
+    print("Each cell: ns per element (median of 7 repetitions of >= 10 ms), and in brackets "
+          "the limit's time over this implementation's, measured in the same run: the limit "
+          "is memcpy for a forward and the 3-stream `y = a + b` for a backward. "
+          "Higher is better; 1.00 is the limit.\n")
+    for threads in ("1", "all"):
+        limits = rows.get((threads, "limit"), {})
+        if not limits:
+            continue
+        print(f"## {'One thread' if threads == '1' else 'All threads'}\n")
+        header = "| op | implementation | " + " | ".join(size_label(n) for n in sizes) + " |"
+        print(header)
+        print("|" + "---|" * (len(sizes) + 2))
+        for name in ("memcpy", "a + b"):
+            cells = [f"{limits[name][n]:.3f}" if n in limits.get(name, {}) else "" for n in sizes]
+            print(f"| limit | {name} | " + " | ".join(cells) + " |")
+        for (row_threads, op), implementations in rows.items():
+            if row_threads != threads or op == "limit":
+                continue
+            limit = limits["a + b" if "backward" in op else "memcpy"]
+            for implementation, values in implementations.items():
+                cells = []
+                for n in sizes:
+                    if n in values and n in limit:
+                        cells.append(f"{values[n]:.3f} ({limit[n] / values[n]:.2f})")
+                    else:
+                        cells.append("")
+                print(f"| {op} | {implementation} | " + " | ".join(cells) + " |")
+        print()
+
+
+if __name__ == "__main__":
+    main()
