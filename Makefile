@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-coverage bench install clean
+.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-neon test-coverage bench install clean
 
 all: build
 
@@ -31,7 +31,7 @@ demo: build
 
 # Everything: gcc -Werror build and tests, clang ASan+UBSan build and tests, and gcov
 # line coverage of src/ (at least 95%).
-test: test-release test-install test-sanitize test-threads test-coverage
+test: test-release test-install test-sanitize test-threads test-neon test-coverage
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -48,6 +48,15 @@ test-threads: deps
 	CC=clang cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTFN_SANITIZE_THREAD=ON >/dev/null
 	cmake --build $(BUILD)-tsan -j $(JOBS) --target test_threads
 	cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1:die_after_fork=0 ctest --output-on-failure -R test_threads
+
+# The NEON kernels: cross-compiled for AArch64 and checked against the reference under
+# qemu-user (test_api: every op, length, offset, in place).
+test-neon: deps
+	@scripts/install-deps.sh neon
+	cmake -S . -B $(BUILD)-neon -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD)-neon -j $(JOBS) --target test_api
+	cd $(BUILD)-neon && ctest --output-on-failure -R '^test_api$$'
 
 test-coverage: deps
 	CC=gcc cmake -S . -B $(BUILD)-coverage -DCMAKE_BUILD_TYPE=Debug -DACTFN_COVERAGE=ON >/dev/null
@@ -69,7 +78,7 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-coverage
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-neon $(BUILD)-coverage
 
 test-install: build
 	tests/install_test.sh $(BUILD)

@@ -2,11 +2,23 @@
 # Installs the Debian packages actfn needs to build and test, if any are missing.
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
-# usage: install-deps.sh [bench]   (bench: also the peers the benchmark compares against)
+# usage: install-deps.sh [bench|neon]
+#   bench: also the peers the benchmark compares against
+#   neon: the AArch64 cross compiler, qemu-user and arm64 cmocka (multiarch)
 packages="cmake make gcc clang pkg-config libcmocka-dev libmpfr-dev libgmp-dev lcov"
 if [ "${1-}" = bench ]; then
     packages="$packages libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-numpy python3-torch
               libplplot-dev plplot-driver-cairo"
+fi
+if [ "${1-}" = neon ]; then
+    packages="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static libcmocka-dev:arm64"
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "run as root:  dpkg --add-architecture arm64 && apt-get update" >&2
+            exit 1
+        fi
+        dpkg --add-architecture arm64
+    fi
 fi
 missing=""
 for package in $packages; do

@@ -1,0 +1,180 @@
+/* The vector layer on AArch64 Advanced SIMD (4 floats, 2 doubles). NEON has no masked
+ * loads or stores: tails go through a small buffer, as on SSE2. Comparisons give
+ * all-ones lanes, as on x86, and every one is the ordered IEEE comparison. */
+#include <arm_neon.h>
+#include <string.h>
+
+#define VEC_ISA_SUFFIX neon
+#define VF_LANES       4
+#define VD_LANES       2
+
+typedef float32x4_t vf;
+typedef uint32x4_t mf;
+typedef float64x2_t vd;
+typedef uint64x2_t md;
+
+static inline vf vf_load(const float *p) {
+    return vld1q_f32(p);
+}
+static inline void vf_store(float *p, vf v) {
+    vst1q_f32(p, v);
+}
+static inline vf vf_load_tail(const float *p, size_t n) {
+    float buffer[VF_LANES] = {0};
+    memcpy(buffer, p, n * sizeof *p);
+    return vld1q_f32(buffer);
+}
+static inline void vf_store_tail(float *p, vf v, size_t n) {
+    float buffer[VF_LANES];
+    vst1q_f32(buffer, v);
+    memcpy(p, buffer, n * sizeof *p);
+}
+static inline vf vf_zero(void) {
+    return vdupq_n_f32(0.0f);
+}
+static inline vf vf_set1(float x) {
+    return vdupq_n_f32(x);
+}
+static inline vf vf_add(vf a, vf b) {
+    return vaddq_f32(a, b);
+}
+static inline vf vf_sub(vf a, vf b) {
+    return vsubq_f32(a, b);
+}
+static inline vf vf_mul(vf a, vf b) {
+    return vmulq_f32(a, b);
+}
+static inline vf vf_div(vf a, vf b) {
+    return vdivq_f32(a, b);
+}
+static inline vf vf_fma(vf a, vf b, vf c) {
+    return vfmaq_f32(c, a, b);
+}
+static inline mf vf_gt(vf a, vf b) {
+    return vcgtq_f32(a, b);
+}
+static inline mf vf_lt(vf a, vf b) {
+    return vcltq_f32(a, b);
+}
+static inline mf vf_ge(vf a, vf b) {
+    return vcgeq_f32(a, b);
+}
+static inline mf vf_le(vf a, vf b) {
+    return vcleq_f32(a, b);
+}
+static inline mf vf_eq(vf a, vf b) {
+    return vceqq_f32(a, b);
+}
+static inline mf vf_not_le(vf a, vf b) {
+    return vmvnq_u32(vcleq_f32(a, b));
+}
+static inline mf vf_is_nan(vf a) {
+    return vmvnq_u32(vceqq_f32(a, a));
+}
+static inline vf vf_select(mf m, vf a, vf b) {
+    return vbslq_f32(m, a, b);
+}
+static inline mf mf_or(mf a, mf b) {
+    return vorrq_u32(a, b);
+}
+static inline mf mf_and(mf a, mf b) {
+    return vandq_u32(a, b);
+}
+static inline mf mf_andnot(mf a, mf b) {
+    return vbicq_u32(a, b);
+}
+
+static inline md md_not(md a) {
+    return vreinterpretq_u64_u32(vmvnq_u32(vreinterpretq_u32_u64(a)));
+}
+
+static inline vd vd_load(const double *p) {
+    return vld1q_f64(p);
+}
+static inline void vd_store(double *p, vd v) {
+    vst1q_f64(p, v);
+}
+static inline vd vd_load_tail(const double *p, size_t n) {
+    double buffer[VD_LANES] = {0};
+    memcpy(buffer, p, n * sizeof *p);
+    return vld1q_f64(buffer);
+}
+static inline void vd_store_tail(double *p, vd v, size_t n) {
+    double buffer[VD_LANES];
+    vst1q_f64(buffer, v);
+    memcpy(p, buffer, n * sizeof *p);
+}
+static inline vd vd_zero(void) {
+    return vdupq_n_f64(0.0);
+}
+static inline vd vd_set1(double x) {
+    return vdupq_n_f64(x);
+}
+static inline vd vd_add(vd a, vd b) {
+    return vaddq_f64(a, b);
+}
+static inline vd vd_sub(vd a, vd b) {
+    return vsubq_f64(a, b);
+}
+static inline vd vd_mul(vd a, vd b) {
+    return vmulq_f64(a, b);
+}
+static inline vd vd_div(vd a, vd b) {
+    return vdivq_f64(a, b);
+}
+static inline vd vd_fma(vd a, vd b, vd c) {
+    return vfmaq_f64(c, a, b);
+}
+static inline md vd_gt(vd a, vd b) {
+    return vcgtq_f64(a, b);
+}
+static inline md vd_lt(vd a, vd b) {
+    return vcltq_f64(a, b);
+}
+static inline md vd_ge(vd a, vd b) {
+    return vcgeq_f64(a, b);
+}
+static inline md vd_le(vd a, vd b) {
+    return vcleq_f64(a, b);
+}
+static inline md vd_eq(vd a, vd b) {
+    return vceqq_f64(a, b);
+}
+static inline md vd_not_le(vd a, vd b) {
+    return md_not(vcleq_f64(a, b));
+}
+static inline md vd_is_nan(vd a) {
+    return md_not(vceqq_f64(a, a));
+}
+static inline vd vd_select(md m, vd a, vd b) {
+    return vbslq_f64(m, a, b);
+}
+static inline md md_or(md a, md b) {
+    return vorrq_u64(a, b);
+}
+static inline md md_and(md a, md b) {
+    return vandq_u64(a, b);
+}
+static inline md md_andnot(md a, md b) {
+    return vbicq_u64(a, b);
+}
+
+static inline vd vd_abs(vd a) {
+    return vabsq_f64(a);
+}
+static inline vd vd_exp2_integer(vd k) {
+    /* k + 1.5 * 2^52 holds k in its low mantissa bits; move it into the exponent. */
+    const vd magic = vdupq_n_f64(0x1.8p52);
+    int64x2_t bits = vreinterpretq_s64_f64(vaddq_f64(k, magic));
+    bits = vsubq_s64(bits, vreinterpretq_s64_f64(magic));
+    return vreinterpretq_f64_s64(vshlq_n_s64(vaddq_s64(bits, vdupq_n_s64(1023)), 52));
+}
+static inline vd vf_widen_low(vf v) {
+    return vcvt_f64_f32(vget_low_f32(v));
+}
+static inline vd vf_widen_high(vf v) {
+    return vcvt_high_f64_f32(v);
+}
+static inline vf vf_narrow(vd low, vd high) {
+    return vcvt_high_f32_f64(vcvt_f32_f64(low), high);
+}
