@@ -2,7 +2,7 @@
  * loads or stores: tails go through a small buffer, as on SSE2. Comparisons give
  * all-ones lanes, as on x86, and every one is the ordered IEEE comparison. */
 #include <arm_neon.h>
-#include <string.h>
+#include "buffered_tail.h"
 
 #define VEC_ISA_SUFFIX neon
 #define VF_LANES       4
@@ -19,16 +19,7 @@ static inline vf vf_load(const float *p) {
 static inline void vf_store(float *p, vf v) {
     vst1q_f32(p, v);
 }
-static inline vf vf_load_tail(const float *p, size_t n) {
-    float buffer[VF_LANES] = {0};
-    memcpy(buffer, p, n * sizeof *p);
-    return vld1q_f32(buffer);
-}
-static inline void vf_store_tail(float *p, vf v, size_t n) {
-    float buffer[VF_LANES];
-    vst1q_f32(buffer, v);
-    memcpy(p, buffer, n * sizeof *p);
-}
+DEFINE_BUFFERED_TAIL(vf, float, vf, VF_LANES, vld1q_f32, vst1q_f32)
 static inline vf vf_zero(void) {
     return vdupq_n_f32(0.0f);
 }
@@ -94,16 +85,7 @@ static inline vd vd_load(const double *p) {
 static inline void vd_store(double *p, vd v) {
     vst1q_f64(p, v);
 }
-static inline vd vd_load_tail(const double *p, size_t n) {
-    double buffer[VD_LANES] = {0};
-    memcpy(buffer, p, n * sizeof *p);
-    return vld1q_f64(buffer);
-}
-static inline void vd_store_tail(double *p, vd v, size_t n) {
-    double buffer[VD_LANES];
-    vst1q_f64(buffer, v);
-    memcpy(p, buffer, n * sizeof *p);
-}
+DEFINE_BUFFERED_TAIL(vd, double, vd, VD_LANES, vld1q_f64, vst1q_f64)
 static inline vd vd_zero(void) {
     return vdupq_n_f64(0.0);
 }

@@ -3,7 +3,7 @@
  * read (a whole-vector load there could cross into an unmapped page, and is out of
  * bounds for the sanitizers). */
 #include <emmintrin.h>
-#include <string.h>
+#include "buffered_tail.h"
 
 #define VEC_ISA_SUFFIX sse2
 #define VF_LANES       4
@@ -20,16 +20,7 @@ static inline vf vf_load(const float *p) {
 static inline void vf_store(float *p, vf v) {
     _mm_storeu_ps(p, v);
 }
-static inline vf vf_load_tail(const float *p, size_t n) {
-    float buffer[VF_LANES] = {0};
-    memcpy(buffer, p, n * sizeof *p);
-    return _mm_loadu_ps(buffer);
-}
-static inline void vf_store_tail(float *p, vf v, size_t n) {
-    float buffer[VF_LANES];
-    _mm_storeu_ps(buffer, v);
-    memcpy(p, buffer, n * sizeof *p);
-}
+DEFINE_BUFFERED_TAIL(vf, float, vf, VF_LANES, _mm_loadu_ps, _mm_storeu_ps)
 static inline vf vf_zero(void) {
     return _mm_setzero_ps();
 }
@@ -91,16 +82,7 @@ static inline vd vd_load(const double *p) {
 static inline void vd_store(double *p, vd v) {
     _mm_storeu_pd(p, v);
 }
-static inline vd vd_load_tail(const double *p, size_t n) {
-    double buffer[VD_LANES] = {0};
-    memcpy(buffer, p, n * sizeof *p);
-    return _mm_loadu_pd(buffer);
-}
-static inline void vd_store_tail(double *p, vd v, size_t n) {
-    double buffer[VD_LANES];
-    _mm_storeu_pd(buffer, v);
-    memcpy(p, buffer, n * sizeof *p);
-}
+DEFINE_BUFFERED_TAIL(vd, double, vd, VD_LANES, _mm_loadu_pd, _mm_storeu_pd)
 static inline vd vd_zero(void) {
     return _mm_setzero_pd();
 }
