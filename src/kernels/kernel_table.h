@@ -14,6 +14,8 @@ enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2 };
 
 typedef struct kernel_table {
     forward_kernel forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+    /* The forward with non-temporal stores, for out-of-place calls on large arrays. */
+    forward_kernel forward_stream[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     backward_kernel backward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     backward_kernel backward_from_output[DTYPE_SLOTS][ACTFN_KIND_COUNT];
 } kernel_table;

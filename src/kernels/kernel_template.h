@@ -8,6 +8,8 @@
 #include "../vec/vec.h"
 #include "kernel_table.h"
 
+#include <stdint.h>
+
 #define CONCAT_(a, b) a##_##b
 #define CONCAT(a, b)  CONCAT_(a, b)
 /* relu_forward -> relu_forward_f32_avx2 */
@@ -33,6 +35,30 @@
         for (; i + LANES <= n; i += LANES)                                                         \
             VOP(store)(y + i, body(VOP(load)(x + i), &k));                                         \
         if (i < n) VOP(store_tail)(y + i, body(VOP(load_tail)(x + i, n - i), &k), n - i);          \
+    }
+
+/* The same forward with non-temporal stores, for arrays far larger than the caches: the
+ * output does not displace the input from the cache, and is not read before it is
+ * written (no write-allocate). Stores start once y is aligned to VEC_BYTES. */
+#define DEFINE_STREAMING_FORWARD_KERNEL(name, body)                                                \
+    static void KERNEL(name##_stream)(const op_params *p, const void *input, void *output,         \
+                                      size_t n) {                                                  \
+        const T *x = input;                                                                        \
+        T *y = output;                                                                             \
+        const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
+        size_t misalignment = ((uintptr_t)y % VEC_BYTES) / sizeof(T);                              \
+        size_t i = misalignment == 0 ? 0 : LANES - misalignment;                                   \
+        if (i > n) i = n;                                                                          \
+        if (i > 0) VOP(store_tail)(y, body(VOP(load_tail)(x, i), &k), i);                          \
+        for (; i + 2 * LANES <= n; i += 2 * LANES) {                                               \
+            V a = VOP(load)(x + i), b = VOP(load)(x + i + LANES);                                  \
+            VOP(store_stream)(y + i, body(a, &k));                                                 \
+            VOP(store_stream)(y + i + LANES, body(b, &k));                                         \
+        }                                                                                          \
+        for (; i + LANES <= n; i += LANES)                                                         \
+            VOP(store_stream)(y + i, body(VOP(load)(x + i), &k));                                  \
+        if (i < n) VOP(store_tail)(y + i, body(VOP(load_tail)(x + i, n - i), &k), n - i);          \
+        stream_fence();                                                                            \
     }
 
 /* A backward kernel from body(V v, V dy, const CONSTANTS *k). */

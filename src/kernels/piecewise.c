@@ -35,6 +35,10 @@
     do {                                                                                           \
         table->forward[SLOT_F32][kind] = CONCAT(CONCAT(name##_forward, f32), VEC_ISA_SUFFIX);      \
         table->forward[SLOT_F64][kind] = CONCAT(CONCAT(name##_forward, f64), VEC_ISA_SUFFIX);      \
+        table->forward_stream[SLOT_F32][kind] =                                                    \
+            CONCAT(CONCAT(name##_forward_stream, f32), VEC_ISA_SUFFIX);                            \
+        table->forward_stream[SLOT_F64][kind] =                                                    \
+            CONCAT(CONCAT(name##_forward_stream, f64), VEC_ISA_SUFFIX);                            \
         table->backward[SLOT_F32][kind] = CONCAT(CONCAT(name##_backward, f32), VEC_ISA_SUFFIX);    \
         table->backward[SLOT_F64][kind] = CONCAT(CONCAT(name##_backward, f64), VEC_ISA_SUFFIX);    \
         table->backward_from_output[SLOT_F32][kind] = table->backward[SLOT_F32][kind];             \

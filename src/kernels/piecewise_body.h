@@ -111,16 +111,22 @@ static inline V CONCAT(hardtanh_backward_body, SUFFIX)(V x, V dy, const CONSTANT
 }
 
 DEFINE_FORWARD_KERNEL(identity_forward, CONCAT(identity_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(identity_forward, CONCAT(identity_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(identity_backward, CONCAT(identity_backward_body, SUFFIX))
 DEFINE_FORWARD_KERNEL(relu_forward, CONCAT(relu_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(relu_forward, CONCAT(relu_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(relu_backward, CONCAT(relu_backward_body, SUFFIX))
 DEFINE_FORWARD_KERNEL(leaky_relu_forward, CONCAT(leaky_relu_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(leaky_relu_forward, CONCAT(leaky_relu_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(leaky_relu_backward, CONCAT(leaky_relu_backward_body, SUFFIX))
 DEFINE_FORWARD_KERNEL(relu6_forward, CONCAT(relu6_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(relu6_forward, CONCAT(relu6_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(relu6_backward, CONCAT(relu6_backward_body, SUFFIX))
 DEFINE_FORWARD_KERNEL(clipped_relu_forward, CONCAT(clipped_relu_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(clipped_relu_forward, CONCAT(clipped_relu_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(clipped_relu_backward, CONCAT(clipped_relu_backward_body, SUFFIX))
 DEFINE_FORWARD_KERNEL(hardtanh_forward, CONCAT(hardtanh_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(hardtanh_forward, CONCAT(hardtanh_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(hardtanh_backward, CONCAT(hardtanh_backward_body, SUFFIX))
 
 #undef UNIFORM_GRADIENT

@@ -11,7 +11,12 @@
 #define PARALLEL_MIN_MEMORY_BOUND  ((size_t)1 << 22)
 #define PARALLEL_MIN_COMPUTE_BOUND ((size_t)1 << 19)
 #define PARALLEL_MIN_SCALAR        ((size_t)1 << 16)
-#define CACHE_LINE                 64
+/* From this size on, an out-of-place forward of a memory-bound op streams its output
+ * past the caches (non-temporal stores). Measured on the development VM, relu against
+ * memcpy, one thread: 0.96x at 1M with ordinary stores; streaming 1.52x at 4M, 1.49x at
+ * 16M, 0.97x at 64M (where glibc's memcpy streams too). */
+#define STREAMING_MIN ((size_t)1 << 22)
+#define CACHE_LINE    64
 
 static int slot_of(actfn_dtype dtype) {
     return dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64;
@@ -68,7 +73,10 @@ static void run(call *c, void (*range)(void *, size_t, size_t), bool has_kernel,
 void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, const void *x,
                  void *y, size_t n) {
     call c = {.kind = kind, .params = params, .dtype = dtype, .input = x, .output = y};
-    c.forward = active_kernels()->forward[slot_of(dtype)][kind];
+    const kernel_table *table = active_kernels();
+    c.forward = table->forward[slot_of(dtype)][kind];
+    if (n >= STREAMING_MIN && x != y && table->forward_stream[slot_of(dtype)][kind] != NULL)
+        c.forward = table->forward_stream[slot_of(dtype)][kind];
     run(&c, forward_range, c.forward != NULL, n);
 }
 

@@ -172,3 +172,14 @@ static inline vd vf_widen_high(vf v) {
 static inline vf vf_narrow(vd low, vd high) {
     return _mm256_set_m128(_mm256_cvtpd_ps(high), _mm256_cvtpd_ps(low));
 }
+
+#define VEC_BYTES 32
+static inline void vf_store_stream(float *p, vf v) {
+    _mm256_stream_ps(p, v);
+}
+static inline void vd_store_stream(double *p, vd v) {
+    _mm256_stream_pd(p, v);
+}
+static inline void stream_fence(void) {
+    _mm_sfence();
+}

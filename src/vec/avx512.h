@@ -174,3 +174,14 @@ static inline vf vf_narrow(vd low, vd high) {
     return _mm512_castpd_ps(
         _mm512_insertf64x4(low_half, _mm256_castps_pd(_mm512_cvtpd_ps(high)), 1));
 }
+
+#define VEC_BYTES 64
+static inline void vf_store_stream(float *p, vf v) {
+    _mm512_stream_ps(p, v);
+}
+static inline void vd_store_stream(double *p, vd v) {
+    _mm512_stream_pd(p, v);
+}
+static inline void stream_fence(void) {
+    _mm_sfence();
+}

@@ -160,3 +160,13 @@ static inline vd vf_widen_high(vf v) {
 static inline vf vf_narrow(vd low, vd high) {
     return vcvt_high_f32_f64(vcvt_f32_f64(low), high);
 }
+
+/* AArch64 has non-temporal pair stores (STNP) but no intrinsic for them: ordinary stores. */
+#define VEC_BYTES 16
+static inline void vf_store_stream(float *p, vf v) {
+    vst1q_f32(p, v);
+}
+static inline void vd_store_stream(double *p, vd v) {
+    vst1q_f64(p, v);
+}
+static inline void stream_fence(void) {}

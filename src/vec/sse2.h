@@ -157,3 +157,14 @@ static inline vd vf_widen_high(vf v) {
 static inline vf vf_narrow(vd low, vd high) {
     return _mm_movelh_ps(_mm_cvtpd_ps(low), _mm_cvtpd_ps(high));
 }
+
+#define VEC_BYTES 16
+static inline void vf_store_stream(float *p, vf v) {
+    _mm_stream_ps(p, v);
+}
+static inline void vd_store_stream(double *p, vd v) {
+    _mm_stream_pd(p, v);
+}
+static inline void stream_fence(void) {
+    _mm_sfence();
+}

@@ -22,6 +22,10 @@
  *   select(m, a, b)                  m ? a : b, lane by lane; a and b pass unchanged,
  *                                    NaN payloads and the sign of zero included
  * and for masks (mf_ / md_): or, and, andnot(a, b) = a & !b.
+ * For large arrays (vf_ / vd_):
+ *   store_stream(p, v)               a non-temporal store, bypassing the caches; p must be
+ *                                    aligned to VEC_BYTES (on NEON an ordinary store)
+ *   stream_fence()                   orders the streamed stores before later stores
  * For the f32 ops computed in double:
  *   vd_abs(a)                        |a|, the sign bit cleared (NaN stays NaN)
  *   vd_exp2_integer(k)               2^k exactly, for k integer-valued in [-1022, 1023]
