@@ -1,6 +1,7 @@
 #include "dispatch.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
