@@ -51,8 +51,15 @@ static void choose(void) {
     }
 }
 
+/* Set once the choice is made: every later call reads one pointer instead of going
+ * through pthread_once. */
+static _Atomic(const kernel_table *) chosen_table;
+
 const kernel_table *active_kernels(void) {
+    const kernel_table *table = atomic_load_explicit(&chosen_table, memory_order_acquire);
+    if (table != NULL) return table;
     pthread_once(&once, choose);
+    atomic_store_explicit(&chosen_table, &tables[active], memory_order_release);
     return &tables[active];
 }
 

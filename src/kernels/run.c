@@ -64,6 +64,10 @@ static void backward_range(void *context, size_t begin, size_t end) {
 }
 
 static void run(call *c, void (*range)(void *, size_t, size_t), bool has_kernel, size_t n) {
+    if (n < PARALLEL_MIN_COMPUTE_BOUND && c->forward != NULL) {
+        c->forward(c->params, c->input, c->output, n); /* the small-call fast path */
+        return;
+    }
     if (n >= parallel_threshold(c->kind, has_kernel))
         parallel_for(n, CACHE_LINE / size_of(c->dtype), range, c);
     else
