@@ -21,6 +21,7 @@
 #define ACTFN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -89,9 +90,15 @@ ACTFN_API int actfn_get_num_threads(void);
 /* Element types                                                                       */
 /* ---------------------------------------------------------------------------------- */
 
+/* The 16-bit types are stored as uint16_t bit patterns. Their ops compute in double
+ * (parameters rounded to float, as for f32) and round once to the 16-bit type, to
+ * nearest, ties to even: every result is the correctly rounded one (docs/semantics.md).
+ * Subnormals are kept, NaN stays NaN. */
 typedef enum actfn_dtype {
     ACTFN_F32 = 1, /* IEEE binary32, `float` */
-    ACTFN_F64 = 2  /* IEEE binary64, `double` */
+    ACTFN_F64 = 2, /* IEEE binary64, `double` */
+    ACTFN_F16 = 3, /* IEEE binary16 (half): 1 sign, 5 exponent, 10 mantissa bits */
+    ACTFN_BF16 = 4 /* bfloat16: the top 16 bits of a float (8 exponent, 7 mantissa bits) */
 } actfn_dtype;
 
 /* ---------------------------------------------------------------------------------- */
@@ -251,6 +258,13 @@ ACTFN_API actfn_status actfn_relu_f64(const double *x, double *y, size_t n);
 /* relu backward, f64: as actfn_relu_backward_f32. */
 ACTFN_API actfn_status actfn_relu_backward_f64(const double *x, const double *dy, double *dx,
                                                size_t n);
+/* relu and its backward on f16 and bf16 bit patterns: as actfn_relu_f32. */
+ACTFN_API actfn_status actfn_relu_f16(const uint16_t *x, uint16_t *y, size_t n);
+ACTFN_API actfn_status actfn_relu_backward_f16(const uint16_t *x, const uint16_t *dy, uint16_t *dx,
+                                               size_t n);
+ACTFN_API actfn_status actfn_relu_bf16(const uint16_t *x, uint16_t *y, size_t n);
+ACTFN_API actfn_status actfn_relu_backward_bf16(const uint16_t *x, const uint16_t *dy, uint16_t *dx,
+                                                size_t n);
 /* leaky relu, f32: y[i] = x[i] > 0 ? x[i] : x[i] * negative_slope (slope rounded to
  * float; the product is correctly rounded). negative_slope must be finite. */
 ACTFN_API actfn_status actfn_leaky_relu_f32(const float *x, float *y, size_t n,

@@ -3,12 +3,9 @@
 #include "kernels.h"
 #include "op_descriptor.h"
 #include "array_checks.h"
+#include "dtypes.h"
 
 #include <stdint.h>
-
-static size_t element_size(actfn_dtype dtype) {
-    return dtype == ACTFN_F32 ? sizeof(float) : sizeof(double);
-}
 
 /* Arrays may be identical (in place) or disjoint, never partly overlapping: a kernel
  * that reads a vector ahead would see values it had already overwritten. */
@@ -22,7 +19,7 @@ actfn_status check_arrays(const char *function, actfn_dtype dtype, size_t n, con
                           const void *second_input, void *output) {
     if (input == NULL || second_input == NULL || output == NULL)
         return fail(ACTFN_ERR_NULL_POINTER, "%s: NULL array with n = %zu", function, n);
-    size_t size = element_size(dtype);
+    size_t size = dtype_size(dtype);
     if (n > SIZE_MAX / size)
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: n = %zu elements do not fit in memory", function,
                     n);

@@ -185,9 +185,14 @@ double hardswish_backward(double x, double dy, const op_params *p) {
     double derivative;
     if (x < -3)
         derivative = 0.0;
-    else if (x <= 3)
+    else if (x <= 3) {
+        /* dy (2x + 3) is exact for float and 16-bit inputs, so one division rounds the
+         * product once: dy (2x + 3) / 6 can be exactly a tie of the narrower type, which
+         * dy * ((2x + 3) / 6), rounded twice, would miss. */
+        double numerator = dy * (2.0 * x + 3.0);
+        if (isfinite(numerator) && numerator != 0) return numerator / 6.0;
         derivative = (2.0 * x + 3.0) / 6.0;
-    else if (x > 3)
+    } else if (x > 3)
         derivative = 1.0;
     else
         derivative = x;

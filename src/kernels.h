@@ -4,6 +4,7 @@
 #ifndef ACTFN_KERNELS_H
 #define ACTFN_KERNELS_H
 
+#include "kernels/kernel_table.h"
 #include "ops.h"
 
 /* Runs the active ISA's kernel for the op, or the scalar reference where it has none. */
@@ -18,5 +19,13 @@ void reference_forward(const op_def *def, const op_params *params, actfn_dtype d
                        void *y, size_t n);
 void reference_backward(scalar_backward_fn backward, const op_params *params, actfn_dtype dtype,
                         const void *v, const void *dy, void *dx, size_t n);
+
+/* f16 and bf16 through double (narrow_loops.c): the f64 kernel where there is one
+ * (wide_kernel), else the scalar reference. */
+void narrow_forward(const op_def *def, forward_kernel wide_kernel, const op_params *params,
+                    actfn_dtype dtype, const void *x, void *y, size_t n);
+void narrow_backward(backward_kernel wide_kernel, scalar_backward_fn reference,
+                     const op_params *params, actfn_dtype dtype, const void *v, const void *dy,
+                     void *dx, size_t n);
 
 #endif

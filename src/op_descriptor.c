@@ -1,6 +1,7 @@
 /* Making, naming, changing and checking op descriptors (actfn_op). No arithmetic. */
 #include "errors.h"
 #include "op_descriptor.h"
+#include "dtypes.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -145,15 +146,16 @@ const actfn_op_info *actfn_op_describe(actfn_kind kind) {
     return &described_ops[kind];
 }
 
+/* f32, f16 and bf16 use float parameters; f64 double ones. */
 static double round_for(actfn_dtype dtype, double value) {
-    return dtype == ACTFN_F32 ? (double)(float)value : value;
+    return dtype == ACTFN_F64 ? value : (double)(float)value;
 }
 
 actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **def,
                         op_params *params) {
     actfn_status status = actfn_op_validate(op);
     if (status != ACTFN_OK) return status;
-    if (dtype != ACTFN_F32 && dtype != ACTFN_F64)
+    if (!dtype_is_known(dtype))
         return fail(ACTFN_ERR_UNKNOWN_DTYPE, "unknown dtype %d", (int)dtype);
     *def = &actfn_op_table[op->kind];
     *params = (op_params){

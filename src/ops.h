@@ -58,6 +58,11 @@ typedef struct op_def {
     scalar_backward_fn backward_from_output;  /* NULL: not served */
     output_backward_ok_fn output_backward_ok; /* NULL: always, if backward_from_output */
     scalar_forward_f32_fn forward_f32;        /* NULL: (float)forward(x) */
+    /* f(x) = x/2 + c x^2 + ... near 0 with c > 0 (gelu, gelu_tanh, silu,
+     * hardswish): below |x| =
+     * 2^-60 the double result is x/2 exactly, and where that is a tie of a 16-bit type the
+     * exact value, just above it, decides the rounding (narrow_loops.c). */
+    bool above_half_x_near_zero;
     /* Checks relations between parameters; NULL if there are none. Returns the reason. */
     const char *(*check_op)(const actfn_op *op);
 } op_def;

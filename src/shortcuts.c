@@ -41,6 +41,24 @@ actfn_status actfn_relu_backward_f64(const double *x, const double *dy, double *
     return backward("actfn_relu_backward_f64", ACTFN_RELU, ACTFN_F64, x, dy, dx, n);
 }
 
+actfn_status actfn_relu_f16(const uint16_t *x, uint16_t *y, size_t n) {
+    return forward("actfn_relu_f16", ACTFN_RELU, &defaults, ACTFN_F16, x, y, n);
+}
+
+actfn_status actfn_relu_backward_f16(const uint16_t *x, const uint16_t *dy, uint16_t *dx,
+                                     size_t n) {
+    return backward("actfn_relu_backward_f16", ACTFN_RELU, ACTFN_F16, x, dy, dx, n);
+}
+
+actfn_status actfn_relu_bf16(const uint16_t *x, uint16_t *y, size_t n) {
+    return forward("actfn_relu_bf16", ACTFN_RELU, &defaults, ACTFN_BF16, x, y, n);
+}
+
+actfn_status actfn_relu_backward_bf16(const uint16_t *x, const uint16_t *dy, uint16_t *dx,
+                                      size_t n) {
+    return backward("actfn_relu_backward_bf16", ACTFN_RELU, ACTFN_BF16, x, dy, dx, n);
+}
+
 actfn_status actfn_leaky_relu_f32(const float *x, float *y, size_t n, float negative_slope) {
     if (!isfinite(negative_slope))
         return fail(ACTFN_ERR_BAD_PARAMETER, "leaky_relu: negative_slope must be finite, got %g",

@@ -37,6 +37,19 @@
         if (i < n) VOP(store_tail)(y + i, body(VOP(load_tail)(x + i, n - i), &k), n - i);          \
     }
 
+/* A forward kernel for a long body (the float-lane smooth ops): one vector per iteration.
+ * The out-of-order core overlaps iterations by itself; unrolling only spills registers. */
+#define DEFINE_LONG_FORWARD_KERNEL(name, body)                                                     \
+    static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
+        const T *x = input;                                                                        \
+        T *y = output;                                                                             \
+        const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
+        size_t i = 0;                                                                              \
+        for (; i + LANES <= n; i += LANES)                                                         \
+            VOP(store)(y + i, body(VOP(load)(x + i), &k));                                         \
+        if (i < n) VOP(store_tail)(y + i, body(VOP(load_tail)(x + i, n - i), &k), n - i);          \
+    }
+
 /* The same forward with non-temporal stores, for arrays far larger than the caches: the
  * output does not displace the input from the cache, and is not read before it is
  * written (no write-allocate). Stores start once y is aligned to VEC_BYTES. */

@@ -1,6 +1,7 @@
 /* Routing a validated call: the active ISA's kernel or the scalar reference, on one
  * thread or split across the pool. The policy lives here; the kernels only compute. */
 #include "../dispatch.h"
+#include "../dtypes.h"
 #include "../kernels.h"
 #include "../threads.h"
 
@@ -18,16 +19,17 @@
 #define STREAMING_MIN ((size_t)1 << 22)
 #define CACHE_LINE    64
 
+/* f16 and bf16 compute in double: they use the f64 kernels. */
 static int slot_of(actfn_dtype dtype) {
     return dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64;
 }
 
 static size_t size_of(actfn_dtype dtype) {
-    return dtype == ACTFN_F32 ? sizeof(float) : sizeof(double);
+    return dtype_size(dtype);
 }
 
-static size_t parallel_threshold(actfn_kind kind, bool has_kernel) {
-    if (!has_kernel) return PARALLEL_MIN_SCALAR;
+static size_t parallel_threshold(actfn_kind kind, actfn_dtype dtype, bool has_kernel) {
+    if (!has_kernel || dtype_is_narrow(dtype)) return PARALLEL_MIN_SCALAR;
     return actfn_op_table[kind].exact ? PARALLEL_MIN_MEMORY_BOUND : PARALLEL_MIN_COMPUTE_BOUND;
 }
 
@@ -45,7 +47,10 @@ typedef struct call {
 static void forward_range(void *context, size_t begin, size_t end) {
     const call *c = context;
     size_t offset = begin * size_of(c->dtype);
-    if (c->forward != NULL)
+    if (dtype_is_narrow(c->dtype))
+        narrow_forward(&actfn_op_table[c->kind], c->forward, c->params, c->dtype, c->input + offset,
+                       c->output + offset, end - begin);
+    else if (c->forward != NULL)
         c->forward(c->params, c->input + offset, c->output + offset, end - begin);
     else
         reference_forward(&actfn_op_table[c->kind], c->params, c->dtype, c->input + offset,
@@ -55,7 +60,10 @@ static void forward_range(void *context, size_t begin, size_t end) {
 static void backward_range(void *context, size_t begin, size_t end) {
     const call *c = context;
     size_t offset = begin * size_of(c->dtype);
-    if (c->backward != NULL)
+    if (dtype_is_narrow(c->dtype))
+        narrow_backward(c->backward, c->reference_backward, c->params, c->dtype, c->input + offset,
+                        c->gradient + offset, c->output + offset, end - begin);
+    else if (c->backward != NULL)
         c->backward(c->params, c->input + offset, c->gradient + offset, c->output + offset,
                     end - begin);
     else
@@ -64,11 +72,11 @@ static void backward_range(void *context, size_t begin, size_t end) {
 }
 
 static void run(call *c, void (*range)(void *, size_t, size_t), bool has_kernel, size_t n) {
-    if (n < PARALLEL_MIN_COMPUTE_BOUND && c->forward != NULL) {
+    if (n < PARALLEL_MIN_COMPUTE_BOUND && c->forward != NULL && !dtype_is_narrow(c->dtype)) {
         c->forward(c->params, c->input, c->output, n); /* the small-call fast path */
         return;
     }
-    if (n >= parallel_threshold(c->kind, has_kernel))
+    if (n >= parallel_threshold(c->kind, c->dtype, has_kernel))
         parallel_for(n, CACHE_LINE / size_of(c->dtype), range, c);
     else
         range(c, 0, n);
@@ -79,7 +87,8 @@ void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, co
     call c = {.kind = kind, .params = params, .dtype = dtype, .input = x, .output = y};
     const kernel_table *table = active_kernels();
     c.forward = table->forward[slot_of(dtype)][kind];
-    if (n >= STREAMING_MIN && x != y && table->forward_stream[slot_of(dtype)][kind] != NULL)
+    if (n >= STREAMING_MIN && x != y && !dtype_is_narrow(dtype) &&
+        table->forward_stream[slot_of(dtype)][kind] != NULL)
         c.forward = table->forward_stream[slot_of(dtype)][kind];
     run(&c, forward_range, c.forward != NULL, n);
 }

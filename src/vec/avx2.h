@@ -5,6 +5,7 @@
 #define VEC_ISA_SUFFIX avx2
 #define VF_LANES       8
 #define VD_LANES       4
+#define VEC_HAS_FMA    1
 
 typedef __m256 vf;
 typedef __m256 mf;
@@ -50,6 +51,9 @@ static inline vf vf_div(vf a, vf b) {
 }
 static inline vf vf_fma(vf a, vf b, vf c) {
     return _mm256_fmadd_ps(a, b, c);
+}
+static inline vf vf_fnma(vf a, vf b, vf c) {
+    return _mm256_fnmadd_ps(a, b, c);
 }
 static inline mf vf_gt(vf a, vf b) {
     return _mm256_cmp_ps(a, b, _CMP_GT_OQ);
@@ -152,6 +156,20 @@ static inline md md_andnot(md a, md b) {
     return _mm256_andnot_pd(b, a);
 }
 
+static inline int mf_any(mf a) {
+    return _mm256_movemask_ps(a) != 0;
+}
+static inline vf vf_abs(vf a) {
+    return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a);
+}
+static inline vf vf_exp2_integer(vf k) {
+    /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
+    const __m256 magic = _mm256_set1_ps(0x1.8p23f);
+    __m256i bits =
+        _mm256_sub_epi32(_mm256_castps_si256(_mm256_add_ps(k, magic)), _mm256_castps_si256(magic));
+    return _mm256_castsi256_ps(
+        _mm256_slli_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(127)), 23));
+}
 static inline vd vd_abs(vd a) {
     return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a);
 }

@@ -5,6 +5,7 @@
 #define VEC_ISA_SUFFIX avx512
 #define VF_LANES       16
 #define VD_LANES       8
+#define VEC_HAS_FMA    1
 
 typedef __m512 vf;
 typedef __mmask16 mf;
@@ -50,6 +51,9 @@ static inline vf vf_div(vf a, vf b) {
 }
 static inline vf vf_fma(vf a, vf b, vf c) {
     return _mm512_fmadd_ps(a, b, c);
+}
+static inline vf vf_fnma(vf a, vf b, vf c) {
+    return _mm512_fnmadd_ps(a, b, c);
 }
 static inline mf vf_gt(vf a, vf b) {
     return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ);
@@ -152,6 +156,20 @@ static inline md md_andnot(md a, md b) {
     return (md)(a & (md)~b);
 }
 
+static inline int mf_any(mf a) {
+    return a != 0;
+}
+static inline vf vf_abs(vf a) {
+    return _mm512_abs_ps(a);
+}
+static inline vf vf_exp2_integer(vf k) {
+    /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
+    const __m512 magic = _mm512_set1_ps(0x1.8p23f);
+    __m512i bits =
+        _mm512_sub_epi32(_mm512_castps_si512(_mm512_add_ps(k, magic)), _mm512_castps_si512(magic));
+    return _mm512_castsi512_ps(
+        _mm512_slli_epi32(_mm512_add_epi32(bits, _mm512_set1_epi32(127)), 23));
+}
 static inline vd vd_abs(vd a) {
     return _mm512_abs_pd(a);
 }

@@ -7,6 +7,7 @@
 #define VEC_ISA_SUFFIX neon
 #define VF_LANES       4
 #define VD_LANES       2
+#define VEC_HAS_FMA    1
 
 typedef float32x4_t vf;
 typedef uint32x4_t mf;
@@ -40,6 +41,9 @@ static inline vf vf_div(vf a, vf b) {
 }
 static inline vf vf_fma(vf a, vf b, vf c) {
     return vfmaq_f32(c, a, b);
+}
+static inline vf vf_fnma(vf a, vf b, vf c) {
+    return vfmsq_f32(c, a, b);
 }
 static inline mf vf_gt(vf a, vf b) {
     return vcgtq_f32(a, b);
@@ -141,6 +145,19 @@ static inline md md_andnot(md a, md b) {
     return vbicq_u64(a, b);
 }
 
+static inline int mf_any(mf a) {
+    return vmaxvq_u32(a) != 0;
+}
+static inline vf vf_abs(vf a) {
+    return vabsq_f32(a);
+}
+static inline vf vf_exp2_integer(vf k) {
+    /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
+    const vf magic = vdupq_n_f32(0x1.8p23f);
+    int32x4_t bits =
+        vsubq_s32(vreinterpretq_s32_f32(vaddq_f32(k, magic)), vreinterpretq_s32_f32(magic));
+    return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(bits, vdupq_n_s32(127)), 23));
+}
 static inline vd vd_abs(vd a) {
     return vabsq_f64(a);
 }

@@ -8,6 +8,7 @@
 #define VEC_ISA_SUFFIX sse2
 #define VF_LANES       4
 #define VD_LANES       2
+#define VEC_HAS_FMA    0 /* vf_fma rounds twice */
 
 typedef __m128 vf;
 typedef __m128 mf;
@@ -41,6 +42,9 @@ static inline vf vf_div(vf a, vf b) {
 }
 static inline vf vf_fma(vf a, vf b, vf c) {
     return _mm_add_ps(_mm_mul_ps(a, b), c);
+}
+static inline vf vf_fnma(vf a, vf b, vf c) {
+    return _mm_sub_ps(c, _mm_mul_ps(a, b));
 }
 static inline mf vf_gt(vf a, vf b) {
     return _mm_cmpgt_ps(a, b);
@@ -138,6 +142,18 @@ static inline md md_andnot(md a, md b) {
     return _mm_andnot_pd(b, a);
 }
 
+static inline int mf_any(mf a) {
+    return _mm_movemask_ps(a) != 0;
+}
+static inline vf vf_abs(vf a) {
+    return _mm_andnot_ps(_mm_set1_ps(-0.0f), a);
+}
+static inline vf vf_exp2_integer(vf k) {
+    /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
+    const __m128 magic = _mm_set1_ps(0x1.8p23f);
+    __m128i bits = _mm_sub_epi32(_mm_castps_si128(_mm_add_ps(k, magic)), _mm_castps_si128(magic));
+    return _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(bits, _mm_set1_epi32(127)), 23));
+}
 static inline vd vd_abs(vd a) {
     return _mm_andnot_pd(_mm_set1_pd(-0.0), a);
 }

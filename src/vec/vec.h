@@ -16,6 +16,7 @@
  *   fma(a, b, c)                     a * b + c rounded once; on SSE2, which has no fused
  *                                    multiply-add, rounded twice (kernels that must be
  *                                    bit-exact do not use it)
+ *   vf_fnma(a, b, c)                 c - a * b, rounded as fma (floats only)
  *   gt, lt, eq, ge, le (a, b)        the ordered comparison: false where either is NaN
  *   not_le(a, b)                     !(a <= b): a > b, or either is NaN
  *   is_nan(a)
@@ -26,6 +27,12 @@
  *   store_stream(p, v)               a non-temporal store, bypassing the caches; p must be
  *                                    aligned to VEC_BYTES (on NEON an ordinary store)
  *   stream_fence()                   orders the streamed stores before later stores
+ * For the f32 ops computed in float lanes (src/kernels/float_math.h):
+ *   VEC_HAS_FMA                      1 where vf_fma rounds once (all but SSE2); the
+ *                                    compensated float kernels need it
+ *   mf_any(m)                        nonzero if any lane of m is set
+ *   vf_abs(a)                        |a|, the sign bit cleared
+ *   vf_exp2_integer(k)               2^k exactly, for k integer-valued in [-126, 127]
  * For the f32 ops computed in double:
  *   vd_abs(a)                        |a|, the sign bit cleared (NaN stays NaN)
  *   vd_exp2_integer(k)               2^k exactly, for k integer-valued in [-1022, 1023]

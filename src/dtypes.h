@@ -1,0 +1,31 @@
+/* Facts about the element types that several modules need. */
+#ifndef ACTFN_DTYPES_H
+#define ACTFN_DTYPES_H
+
+#include "actfn.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+static inline bool dtype_is_known(actfn_dtype dtype) {
+    return dtype == ACTFN_F32 || dtype == ACTFN_F64 || dtype == ACTFN_F16 || dtype == ACTFN_BF16;
+}
+
+/* f16 and bf16: stored in 16 bits, computed in double. */
+static inline bool dtype_is_narrow(actfn_dtype dtype) {
+    return dtype == ACTFN_F16 || dtype == ACTFN_BF16;
+}
+
+static inline size_t dtype_size(actfn_dtype dtype) {
+    switch (dtype) {
+    case ACTFN_F64:
+        return sizeof(double);
+    case ACTFN_F16:
+    case ACTFN_BF16:
+        return 2;
+    default:
+        return sizeof(float);
+    }
+}
+
+#endif

@@ -1,0 +1,194 @@
+/* SIMD kernels of the exp-based smooth ops in f32, evaluated in float lanes: sigmoid,
+ * silu, tanh, elu, selu and celu. float_math.h carries exp and expm1 with their rounding
+ * errors, and fm_divide rounds each quotient once, so every result is within 0.77 ULP of
+ * the exact value over all 2^32 inputs (tools/exhaustive, docs/accuracy.md) at twice the
+ * lanes of the double-lane kernels in smooth.c, which these replace where the ISA has a
+ * fused multiply-add (not SSE2). */
+#include "float_math.h"
+#include "kernel_template.h"
+
+#include <math.h>
+
+#if VEC_HAS_FMA
+
+#define T         float
+#define V         vf
+#define LANES     VF_LANES
+#define VOP(name) vf_##name
+#define SUFFIX    f32
+#define CONSTANTS float_constants
+
+/* selu's two constants, each as a float and the float nearest its remainder, so that a
+ * product with either is rounded once. */
+#define SELU_SCALE_HI       0x1.0cfabep+0f /* + _LO = 0x1.0cfabd6a91132p+0, as functions_smooth.c */
+#define SELU_SCALE_LO       (-0x1.2adddap-25f)
+#define SELU_SCALE_ALPHA_HI 0x1.c212ccp+0f /* + _LO = 0x1.c212cc640f031p+0 */
+#define SELU_SCALE_ALPHA_LO 0x1.903c0cp-26f
+
+typedef struct float_constants {
+    vf alpha, inverse_alpha;
+} float_constants;
+
+static inline float_constants make_constants_f32(const op_params *p) {
+    float_constants k = {vf_set1((float)p->alpha), vf_set1(1.0f / (float)p->alpha)};
+    return k;
+}
+
+static inline vf fm_neg(vf x) {
+    return vf_sub(vf_zero(), x);
+}
+
+static inline vf fm_keep_nan(vf x, vf result) {
+    return vf_select(vf_is_nan(x), x, result);
+}
+
+/* The quotient N / (1 + e^-|x|) with N = numerator for x >= 0 and numerator e^x below:
+ * sigmoid (numerator 1, multiply 0) and silu (numerator x). e = e^-|x| is carried as
+ * hi + lo. With wide_range 0 every lane must have |x| <= 80, where 2^n and e.lo are normal
+ * floats (e.lo subnormal would lose the bits it carries).
+ * With wide_range 1, |x| is clamped to 120 (exp(-120) is below every float result these
+ * ops can round to a nonzero value) and 2^n scaled by 2^64 below n = -100; the quotient
+ * is scaled back by one multiplication, its only rounding there. */
+static inline vf logistic_times(vf x, vf numerator, int multiply, int wide_range) {
+    vf magnitude = vf_abs(x);
+    if (wide_range)
+        magnitude = vf_select(vf_gt(magnitude, vf_set1(120.0f)), vf_set1(120.0f), magnitude);
+    float_exp e = fm_exp(fm_neg(magnitude));
+    mf tiny = vf_lt(e.n, vf_set1(-100.0f));
+    vf n = wide_range ? vf_select(tiny, vf_add(e.n, vf_set1(64.0f)), e.n) : e.n;
+    vf scale = vf_exp2_integer(n);
+    vf e_hi = vf_mul(e.w, scale), e_lo = vf_mul(e.wlo, scale);
+    vf d_lo;
+    vf d = fm_fast_two_sum(vf_set1(1.0f), e_hi, &d_lo);
+    d_lo = vf_add(d_lo, e_lo);
+    if (wide_range) {
+        d = vf_select(tiny, vf_set1(1.0f), d);
+        d_lo = vf_select(tiny, vf_zero(), d_lo);
+    }
+    mf positive = vf_ge(x, vf_zero());
+    vf product = e_hi, product_lo = e_lo;
+    if (multiply) {
+        product = vf_mul(numerator, e_hi);
+        product_lo = vf_fma(numerator, e_lo, vf_fma(numerator, e_hi, fm_neg(product)));
+    }
+    vf n_hi = vf_select(positive, numerator, product);
+    vf n_lo = vf_select(positive, vf_zero(), product_lo);
+    vf quotient = fm_divide(n_hi, n_lo, d, d_lo);
+    if (!wide_range) return quotient;
+    mf unscale = mf_andnot(tiny, positive);
+    return vf_mul(quotient, vf_select(unscale, vf_set1(0x1p-64f), vf_set1(1.0f)));
+}
+
+/* Lanes beyond |x| = 80 (the far tails, infinities) are rare: a vector with one takes the
+ * wide-range path. */
+static inline int has_far_lane(vf x) {
+    return mf_any(vf_not_le(vf_abs(x), vf_set1(80.0f)));
+}
+
+static inline vf sigmoid_f32_body(vf x, const float_constants *k) {
+    (void)k;
+    vf one = vf_set1(1.0f);
+    vf result = has_far_lane(x) ? logistic_times(x, one, 0, 1) : logistic_times(x, one, 0, 0);
+    return fm_keep_nan(x, result);
+}
+
+/* Above 30, silu(x) = x (1 - e^-x) rounds to x; below -120 it rounds to -0. */
+static inline vf silu_f32_body(vf x, const float_constants *k) {
+    (void)k;
+    vf result;
+    if (has_far_lane(x)) {
+        vf clamped = vf_select(vf_lt(x, vf_set1(-120.0f)), vf_set1(-120.0f), x);
+        result = logistic_times(x, clamped, 1, 1);
+    } else {
+        result = logistic_times(x, x, 1, 0);
+    }
+    result = vf_select(vf_gt(x, vf_set1(30.0f)), x, result);
+    return fm_keep_nan(x, result);
+}
+
+/* tanh(a) = -expm1(-2a) / (2 + expm1(-2a)) for a = |x| clamped to 10 (tanh is 1 in
+ * float from 9.01); both sides exact sums until the division. */
+static inline vf tanh_f32_body(vf x, const float_constants *k) {
+    (void)k;
+    vf magnitude = vf_abs(x);
+    magnitude = vf_select(vf_gt(magnitude, vf_set1(10.0f)), vf_set1(10.0f), magnitude);
+    vf m_lo;
+    vf m = fm_expm1_nonpositive(vf_mul(magnitude, vf_set1(-2.0f)), &m_lo);
+    vf d_lo;
+    vf d = fm_fast_two_sum(vf_set1(2.0f), m, &d_lo);
+    d_lo = vf_add(d_lo, m_lo);
+    vf t = fm_divide(fm_neg(m), fm_neg(m_lo), d, d_lo);
+    vf result = vf_select(vf_lt(x, vf_zero()), fm_neg(t), t);
+    result = vf_select(vf_eq(x, vf_zero()), x, result);
+    return fm_keep_nan(x, result);
+}
+
+/* (scale_hi + scale_lo) * (m + m_lo) rounded once: m_lo and scale_lo only enter the
+ * addend, where their own roundings are far below the result's last bit. */
+static inline vf scaled_sum(vf scale_hi, vf scale_lo, vf m, vf m_lo) {
+    return vf_fma(scale_hi, m, vf_fma(scale_hi, m_lo, vf_mul(scale_lo, m)));
+}
+
+/* expm1 for the negative side of the elu family, its argument clamped to -30, below
+ * which expm1 is -1 in float. */
+static inline vf negative_expm1(vf z, vf *lo) {
+    return fm_expm1_nonpositive(vf_select(vf_lt(z, vf_set1(-30.0f)), vf_set1(-30.0f), z), lo);
+}
+
+static inline vf elu_f32_body(vf x, const float_constants *k) {
+    vf m_lo;
+    vf m = negative_expm1(x, &m_lo);
+    vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
+    return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), x, negative));
+}
+
+static inline vf selu_f32_body(vf x, const float_constants *k) {
+    (void)k;
+    vf m_lo;
+    vf m = negative_expm1(x, &m_lo);
+    vf negative = scaled_sum(vf_set1(SELU_SCALE_ALPHA_HI), vf_set1(SELU_SCALE_ALPHA_LO), m, m_lo);
+    vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
+    positive = vf_select(vf_eq(x, vf_set1(INFINITY)), x, positive); /* not inf - inf */
+    return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), positive, negative));
+}
+
+/* alpha expm1(x / alpha): the quotient's rounding error z_lo enters expm1 as
+ * z_lo e^z, with e^z = m + 1. Where |z| < 2^-26 the result x (1 + z/2 + ...) rounds to x,
+ * and x is taken as it is (z and z_lo may be subnormal there, and inexact). */
+static inline vf celu_f32_body(vf x, const float_constants *k) {
+    vf z = vf_div(x, k->alpha);
+    vf z_lo = vf_mul(vf_fma(fm_neg(z), k->alpha, x), k->inverse_alpha);
+    vf m_lo;
+    vf m = negative_expm1(z, &m_lo);
+    mf in_range = vf_ge(z, vf_set1(-30.0f));
+    m_lo = vf_select(in_range, vf_fma(z_lo, vf_add(m, vf_set1(1.0f)), m_lo), m_lo);
+    vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
+    negative = vf_select(vf_lt(vf_abs(z), vf_set1(0x1p-26f)), x, negative);
+    return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), x, negative));
+}
+
+DEFINE_LONG_FORWARD_KERNEL(sigmoid_forward, sigmoid_f32_body)
+DEFINE_LONG_FORWARD_KERNEL(silu_forward, silu_f32_body)
+DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_f32_body)
+DEFINE_LONG_FORWARD_KERNEL(elu_forward, elu_f32_body)
+DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_f32_body)
+DEFINE_LONG_FORWARD_KERNEL(celu_forward, celu_f32_body)
+
+void ISA_FUNCTION(fill_float_lane_kernels)(kernel_table *table);
+void ISA_FUNCTION(fill_float_lane_kernels)(kernel_table *table) {
+    table->forward[SLOT_F32][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
+    table->forward[SLOT_F32][ACTFN_SILU] = KERNEL(silu_forward);
+    table->forward[SLOT_F32][ACTFN_TANH] = KERNEL(tanh_forward);
+    table->forward[SLOT_F32][ACTFN_ELU] = KERNEL(elu_forward);
+    table->forward[SLOT_F32][ACTFN_SELU] = KERNEL(selu_forward);
+    table->forward[SLOT_F32][ACTFN_CELU] = KERNEL(celu_forward);
+}
+
+#else
+
+void ISA_FUNCTION(fill_float_lane_kernels)(kernel_table *table);
+void ISA_FUNCTION(fill_float_lane_kernels)(kernel_table *table) {
+    (void)table; /* without a single-rounding fma the double-lane kernels stay */
+}
+
+#endif
