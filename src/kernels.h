@@ -20,11 +20,11 @@ void reference_forward(const op_def *def, const op_params *params, actfn_dtype d
 void reference_backward(scalar_backward_fn backward, const op_params *params, actfn_dtype dtype,
                         const void *v, const void *dy, void *dx, size_t n);
 
-/* f16 and bf16 through double (narrow_loops.c): the f64 kernel where there is one
- * (wide_kernel), else the scalar reference. */
-void narrow_forward(const op_def *def, forward_kernel wide_kernel, const op_params *params,
+/* f16 and bf16 through float (narrow_loops.c): the f32 kernel where there is one, else
+ * the scalar reference; results near a 16-bit midpoint again from the double reference. */
+void narrow_forward(const op_def *def, forward_kernel f32_kernel, const op_params *params,
                     actfn_dtype dtype, const void *x, void *y, size_t n);
-void narrow_backward(backward_kernel wide_kernel, scalar_backward_fn reference,
+void narrow_backward(backward_kernel f32_kernel, scalar_backward_fn reference,
                      const op_params *params, actfn_dtype dtype, const void *v, const void *dy,
                      void *dx, size_t n);
 

@@ -50,7 +50,8 @@ static int same_bits_f64(double a, double b) {
  * in sign, and NaN with NaN. */
 static int within_one_ulp_f32(float a, float b) {
     if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
-    if (a == 0 || b == 0) return same_bits_f32(a, b) || fabsf(a - b) <= 0x1p-149f;
+    if (a == 0 && b == 0) return same_bits_f32(a, b);
+    if (a == 0 || b == 0) return fabsf(a - b) <= 0x1p-149f;
     if (signbit(a) != signbit(b)) return 0;
     int32_t ia, ib;
     memcpy(&ia, &a, sizeof ia);

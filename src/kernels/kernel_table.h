@@ -6,11 +6,20 @@
 
 #include "../ops.h"
 
+#include <stdint.h>
+
 typedef void (*forward_kernel)(const op_params *p, const void *x, void *y, size_t n);
 typedef void (*backward_kernel)(const op_params *p, const void *v, const void *dy, void *dx,
                                 size_t n);
 
 enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2 };
+
+/* f16 / bf16 to and from float, on whole vectors (n a multiple of the ISA's float lanes;
+ * at most 16). narrow stores the offsets of the vectors it flags (see
+ * narrow_conversions.c) and returns how many. */
+typedef void (*widen_kernel)(const uint16_t *in, float *out, size_t n);
+typedef size_t (*narrow_kernel)(const float *in, uint16_t *out, size_t n, uint32_t *flagged);
+enum { NARROW_F16 = 0, NARROW_BF16 = 1, NARROW_TYPES = 2 };
 
 typedef struct kernel_table {
     forward_kernel forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
@@ -18,6 +27,8 @@ typedef struct kernel_table {
     forward_kernel forward_stream[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     backward_kernel backward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     backward_kernel backward_from_output[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+    widen_kernel widen[NARROW_TYPES]; /* NULL: the scalar conversions */
+    narrow_kernel narrow[NARROW_TYPES];
 } kernel_table;
 
 /* One per ISA, each defined by the kernel sources compiled for that ISA. */

@@ -19,9 +19,9 @@
 #define STREAMING_MIN ((size_t)1 << 22)
 #define CACHE_LINE    64
 
-/* f16 and bf16 compute in double: they use the f64 kernels. */
+/* f16 and bf16 compute in float: they use the f32 kernels (narrow_loops.c). */
 static int slot_of(actfn_dtype dtype) {
-    return dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64;
+    return dtype == ACTFN_F64 ? SLOT_F64 : SLOT_F32;
 }
 
 static size_t size_of(actfn_dtype dtype) {

@@ -46,12 +46,14 @@ static inline vd silu_body(vd x, const smooth_constants *k) {
 
 static inline vd elu_body(vd x, const smooth_constants *k) {
     vd negative = vd_mul(k->alpha, vm_expm1(at_least(x, -708)));
+    negative = vd_select(vd_eq(x, vd_zero()), x, negative); /* elu(-0) = -0 */
     return keep_nan(x, vd_select(vd_gt(x, vd_zero()), x, negative));
 }
 
 static inline vd selu_body(vd x, const smooth_constants *k) {
     (void)k;
     vd negative = vd_mul(vd_set1(SELU_SCALE_ALPHA), vm_expm1(at_least(x, -708)));
+    negative = vd_select(vd_eq(x, vd_zero()), x, negative); /* selu(-0) = -0 */
     vd positive = vd_mul(vd_set1(SELU_SCALE), x);
     return keep_nan(x, vd_select(vd_gt(x, vd_zero()), positive, negative));
 }

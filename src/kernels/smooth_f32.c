@@ -103,6 +103,7 @@ static inline vf silu_f32_body(vf x, const float_constants *k) {
         result = logistic_times(x, x, 1, 0);
     }
     result = vf_select(vf_gt(x, vf_set1(30.0f)), x, result);
+    result = vf_select(vf_eq(x, vf_zero()), x, result); /* silu(-0) = -0 */
     return fm_keep_nan(x, result);
 }
 
@@ -139,6 +140,7 @@ static inline vf elu_f32_body(vf x, const float_constants *k) {
     vf m_lo;
     vf m = negative_expm1(x, &m_lo);
     vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
+    negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* elu(-0) = -0 */
     return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), x, negative));
 }
 
@@ -147,6 +149,7 @@ static inline vf selu_f32_body(vf x, const float_constants *k) {
     vf m_lo;
     vf m = negative_expm1(x, &m_lo);
     vf negative = scaled_sum(vf_set1(SELU_SCALE_ALPHA_HI), vf_set1(SELU_SCALE_ALPHA_LO), m, m_lo);
+    negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* selu(-0) = -0 */
     vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
     positive = vf_select(vf_eq(x, vf_set1(INFINITY)), x, positive); /* not inf - inf */
     return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), positive, negative));
@@ -163,7 +166,8 @@ static inline vf celu_f32_body(vf x, const float_constants *k) {
     mf in_range = vf_ge(z, vf_set1(-30.0f));
     m_lo = vf_select(in_range, vf_fma(z_lo, vf_add(m, vf_set1(1.0f)), m_lo), m_lo);
     vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
-    negative = vf_select(vf_lt(vf_abs(z), vf_set1(0x1p-26f)), x, negative);
+    /* + 0: celu(-0) = +0, as the reference (and PyTorch) has it */
+    negative = vf_select(vf_lt(vf_abs(z), vf_set1(0x1p-26f)), vf_add(x, vf_zero()), negative);
     return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), x, negative));
 }
 

@@ -156,6 +156,42 @@ static inline md md_andnot(md a, md b) {
     return _mm256_andnot_pd(b, a);
 }
 
+/* f16 and bf16 (whole vectors of VF_LANES 16-bit values): F16C conversions for f16;
+ * bf16 by integer shifts, rounded to nearest even, NaN kept quiet. */
+static inline vf vf_load_f16(const uint16_t *p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p));
+}
+static inline __m128i vf_to_f16_bits(vf v) {
+    return _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+static inline void vf_store_f16(uint16_t *p, vf v) {
+    _mm_storeu_si128((__m128i *)p, vf_to_f16_bits(v));
+}
+static inline vf vf_round_f16(vf v) {
+    return _mm256_cvtph_ps(vf_to_f16_bits(v));
+}
+static inline vf vf_load_bf16(const uint16_t *p) {
+    __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+}
+/* the bf16 value of each lane in the high half of a 32-bit lane, low half zero */
+static inline __m256i vf_bf16_high_bits(vf v) {
+    __m256i bits = _mm256_castps_si256(v);
+    __m256i odd = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
+    __m256i rounded = _mm256_add_epi32(bits, _mm256_add_epi32(_mm256_set1_epi32(0x7fff), odd));
+    __m256i quiet = _mm256_or_si256(bits, _mm256_set1_epi32(0x400000));
+    __m256i nan = _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    return _mm256_and_si256(_mm256_blendv_epi8(rounded, quiet, nan),
+                            _mm256_set1_epi32((int)0xffff0000));
+}
+static inline void vf_store_bf16(uint16_t *p, vf v) {
+    __m256i shifted = _mm256_srli_epi32(vf_bf16_high_bits(v), 16);
+    __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(shifted, shifted), 0x08);
+    _mm_storeu_si128((__m128i *)p, _mm256_castsi256_si128(packed));
+}
+static inline vf vf_round_bf16(vf v) {
+    return _mm256_castsi256_ps(vf_bf16_high_bits(v));
+}
 static inline int mf_any(mf a) {
     return _mm256_movemask_ps(a) != 0;
 }

@@ -156,6 +156,40 @@ static inline md md_andnot(md a, md b) {
     return (md)(a & (md)~b);
 }
 
+/* f16 and bf16 (whole vectors of VF_LANES 16-bit values): AVX-512F conversions for
+ * f16; bf16 by integer shifts, rounded to nearest even, NaN kept quiet. */
+static inline vf vf_load_f16(const uint16_t *p) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p));
+}
+static inline __m256i vf_to_f16_bits(vf v) {
+    return _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+static inline void vf_store_f16(uint16_t *p, vf v) {
+    _mm256_storeu_si256((__m256i *)p, vf_to_f16_bits(v));
+}
+static inline vf vf_round_f16(vf v) {
+    return _mm512_cvtph_ps(vf_to_f16_bits(v));
+}
+static inline vf vf_load_bf16(const uint16_t *p) {
+    __m512i wide = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(wide, 16));
+}
+static inline __m512i vf_bf16_high_bits(vf v) {
+    __m512i bits = _mm512_castps_si512(v);
+    __m512i odd = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+    __m512i rounded = _mm512_add_epi32(bits, _mm512_add_epi32(_mm512_set1_epi32(0x7fff), odd));
+    __m512i quiet = _mm512_or_si512(bits, _mm512_set1_epi32(0x400000));
+    __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    return _mm512_and_si512(_mm512_mask_blend_epi32(nan, rounded, quiet),
+                            _mm512_set1_epi32((int)0xffff0000));
+}
+static inline void vf_store_bf16(uint16_t *p, vf v) {
+    __m512i shifted = _mm512_srli_epi32(vf_bf16_high_bits(v), 16);
+    _mm256_storeu_si256((__m256i *)p, _mm512_cvtepi32_epi16(shifted));
+}
+static inline vf vf_round_bf16(vf v) {
+    return _mm512_castsi512_ps(vf_bf16_high_bits(v));
+}
 static inline int mf_any(mf a) {
     return a != 0;
 }

@@ -145,6 +145,35 @@ static inline md md_andnot(md a, md b) {
     return vbicq_u64(a, b);
 }
 
+/* f16 and bf16 (whole vectors of VF_LANES 16-bit values): NEON's conversions for f16
+ * (round to nearest even under the default FPCR); bf16 by integer shifts, rounded to
+ * nearest even, NaN kept quiet. */
+static inline vf vf_load_f16(const uint16_t *p) {
+    return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p)));
+}
+static inline void vf_store_f16(uint16_t *p, vf v) {
+    vst1_u16(p, vreinterpret_u16_f16(vcvt_f16_f32(v)));
+}
+static inline vf vf_round_f16(vf v) {
+    return vcvt_f32_f16(vcvt_f16_f32(v));
+}
+static inline vf vf_load_bf16(const uint16_t *p) {
+    return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(p), 16));
+}
+static inline uint32x4_t vf_bf16_high_bits(vf v) {
+    uint32x4_t bits = vreinterpretq_u32_f32(v);
+    uint32x4_t odd = vandq_u32(vshrq_n_u32(bits, 16), vdupq_n_u32(1));
+    uint32x4_t rounded = vaddq_u32(bits, vaddq_u32(vdupq_n_u32(0x7fff), odd));
+    uint32x4_t quiet = vorrq_u32(bits, vdupq_n_u32(0x400000));
+    uint32x4_t number = vceqq_f32(v, v);
+    return vandq_u32(vbslq_u32(number, rounded, quiet), vdupq_n_u32(0xffff0000u));
+}
+static inline void vf_store_bf16(uint16_t *p, vf v) {
+    vst1_u16(p, vshrn_n_u32(vf_bf16_high_bits(v), 16));
+}
+static inline vf vf_round_bf16(vf v) {
+    return vreinterpretq_f32_u32(vf_bf16_high_bits(v));
+}
 static inline int mf_any(mf a) {
     return vmaxvq_u32(a) != 0;
 }

@@ -4,6 +4,7 @@
  * bounds for the sanitizers). */
 #include <emmintrin.h>
 #include "buffered_tail.h"
+#include "../narrow_float.h"
 
 #define VEC_ISA_SUFFIX sse2
 #define VF_LANES       4
@@ -142,6 +143,38 @@ static inline md md_andnot(md a, md b) {
     return _mm_andnot_pd(b, a);
 }
 
+/* f16 and bf16 (whole vectors of VF_LANES 16-bit values): SSE2 has no F16C, so lane by
+ * lane with the bit conversions of narrow_float.h. */
+static inline vf vf_load_f16(const uint16_t *p) {
+    return _mm_setr_ps(f16_to_float(p[0]), f16_to_float(p[1]), f16_to_float(p[2]),
+                       f16_to_float(p[3]));
+}
+static inline void vf_store_f16(uint16_t *p, vf v) {
+    float lanes[VF_LANES];
+    _mm_storeu_ps(lanes, v);
+    for (int i = 0; i < VF_LANES; i++)
+        p[i] = float_to_f16(lanes[i]);
+}
+static inline vf vf_round_f16(vf v) {
+    uint16_t bits[VF_LANES];
+    vf_store_f16(bits, v);
+    return vf_load_f16(bits);
+}
+static inline vf vf_load_bf16(const uint16_t *p) {
+    return _mm_castsi128_ps(
+        _mm_unpacklo_epi16(_mm_setzero_si128(), _mm_loadl_epi64((const __m128i *)p)));
+}
+static inline void vf_store_bf16(uint16_t *p, vf v) {
+    float lanes[VF_LANES];
+    _mm_storeu_ps(lanes, v);
+    for (int i = 0; i < VF_LANES; i++)
+        p[i] = float_to_bf16(lanes[i]);
+}
+static inline vf vf_round_bf16(vf v) {
+    uint16_t bits[VF_LANES];
+    vf_store_bf16(bits, v);
+    return vf_load_bf16(bits);
+}
 static inline int mf_any(mf a) {
     return _mm_movemask_ps(a) != 0;
 }

@@ -33,6 +33,10 @@
  *   mf_any(m)                        nonzero if any lane of m is set
  *   vf_abs(a)                        |a|, the sign bit cleared
  *   vf_exp2_integer(k)               2^k exactly, for k integer-valued in [-126, 127]
+ * For f16 and bf16 (VF_LANES 16-bit values, whole vectors only), both rounding to
+ * nearest even, keeping subnormals, NaN staying NaN:
+ *   vf_load_f16(p), vf_store_f16(p, v), vf_load_bf16(p), vf_store_bf16(p, v)
+ *   vf_round_f16(v), vf_round_bf16(v)  v rounded to the 16-bit type, as floats
  * For the f32 ops computed in double:
  *   vd_abs(a)                        |a|, the sign bit cleared (NaN stays NaN)
  *   vd_exp2_integer(k)               2^k exactly, for k integer-valued in [-1022, 1023]
@@ -45,6 +49,7 @@
 #define ACTFN_VEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #if defined(ACTFN_VEC_AVX512)
 #include "avx512.h"

@@ -1,0 +1,41 @@
+/* The f16 and bf16 conversions of one ISA, on whole vectors (narrow_loops.c pads its
+ * blocks): widening is exact; narrowing rounds to nearest even and flags each vector
+ * holding a value within about 2 float ULPs of a 16-bit midpoint, whose rounding
+ * narrow_loops.c then settles in double. A value is flagged when rounding it nudged down
+ * and up by 2^-22 relative (at least 2 float ULPs) gives two different 16-bit values, or
+ * when it is a float subnormal (there the nudge would vanish). */
+#include "kernel_template.h"
+
+#define NUDGE 0x1p-22f
+
+#define DEFINE_CONVERSIONS(type)                                                                   \
+    static void ISA_FUNCTION(widen_##type)(const uint16_t *in, float *out, size_t n) {             \
+        for (size_t i = 0; i < n; i += VF_LANES)                                                   \
+            vf_store(out + i, vf_load_##type(in + i));                                             \
+    }                                                                                              \
+    static size_t ISA_FUNCTION(narrow_##type)(const float *in, uint16_t *out, size_t n,            \
+                                              uint32_t *flagged) {                                 \
+        size_t count = 0;                                                                          \
+        for (size_t i = 0; i < n; i += VF_LANES) {                                                 \
+            vf v = vf_load(in + i);                                                                \
+            vf_store_##type(out + i, v);                                                           \
+            vf magnitude = vf_abs(v);                                                              \
+            vf below = vf_round_##type(vf_mul(magnitude, vf_set1(1 - NUDGE)));                     \
+            vf above = vf_round_##type(vf_mul(magnitude, vf_set1(1 + NUDGE)));                     \
+            mf subnormal =                                                                         \
+                mf_and(vf_gt(magnitude, vf_zero()), vf_lt(magnitude, vf_set1(0x1p-126f)));         \
+            if (mf_any(mf_or(vf_lt(below, above), subnormal))) flagged[count++] = (uint32_t)i;     \
+        }                                                                                          \
+        return count;                                                                              \
+    }
+
+DEFINE_CONVERSIONS(f16)
+DEFINE_CONVERSIONS(bf16)
+
+void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);
+void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table) {
+    table->widen[NARROW_F16] = ISA_FUNCTION(widen_f16);
+    table->widen[NARROW_BF16] = ISA_FUNCTION(widen_bf16);
+    table->narrow[NARROW_F16] = ISA_FUNCTION(narrow_f16);
+    table->narrow[NARROW_BF16] = ISA_FUNCTION(narrow_bf16);
+}
