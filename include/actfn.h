@@ -95,11 +95,20 @@ ACTFN_API int actfn_get_num_threads(void);
  * nearest, ties to even: every result is the correctly rounded one (docs/semantics.md).
  * Subnormals are kept, NaN stays NaN. */
 typedef enum actfn_dtype {
-    ACTFN_F32 = 1, /* IEEE binary32, `float` */
-    ACTFN_F64 = 2, /* IEEE binary64, `double` */
-    ACTFN_F16 = 3, /* IEEE binary16 (half): 1 sign, 5 exponent, 10 mantissa bits */
-    ACTFN_BF16 = 4 /* bfloat16: the top 16 bits of a float (8 exponent, 7 mantissa bits) */
+    ACTFN_F32 = 1,  /* IEEE binary32, `float` */
+    ACTFN_F64 = 2,  /* IEEE binary64, `double` */
+    ACTFN_F16 = 3,  /* IEEE binary16 (half): 1 sign, 5 exponent, 10 mantissa bits */
+    ACTFN_BF16 = 4, /* bfloat16: the top 16 bits of a float (8 exponent, 7 mantissa bits) */
+    ACTFN_S8 = 5,   /* quantized int8_t: through actfn_forward_quantized only */
+    ACTFN_U8 = 6    /* quantized uint8_t: through actfn_forward_quantized only */
 } actfn_dtype;
+
+/* An affine quantization, as TFLite and XNNPACK's qs8 / qu8 define it: the integer q
+ * stands for the real value scale * (q - zero_point). */
+typedef struct actfn_quantization {
+    double scale;       /* finite, > 0 */
+    int32_t zero_point; /* within the integer type's range */
+} actfn_quantization;
 
 /* ---------------------------------------------------------------------------------- */
 /* Operations                                                                          */
@@ -243,6 +252,20 @@ ACTFN_API actfn_status actfn_backward(const actfn_op *op, actfn_dtype dtype, con
 ACTFN_API actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtype dtype,
                                                   const void *y, const void *dy, void *dx,
                                                   size_t n);
+
+/* The forward on quantized int8 (ACTFN_S8) or uint8 (ACTFN_U8) arrays, with input and
+ * output quantizations that may differ (requantization):
+ *   y[i] = clamp(round(f(in.scale * (x[i] - in.zero_point)) / out.scale) + out.zero_point)
+ * with f the op's f64 reference (its parameters not rounded), round to nearest with ties
+ * to even, and clamp to the type's range (-128..127 or 0..255). The 256 possible results
+ * are computed once per call into a table, then looked up. y may equal x.
+ * Errors as actfn_forward, plus ACTFN_ERR_BAD_PARAMETER for a scale that is not finite
+ * and positive or a zero point out of range. actfn_forward and actfn_backward refuse
+ * ACTFN_S8 and ACTFN_U8 with ACTFN_ERR_UNSUPPORTED. */
+ACTFN_API actfn_status actfn_forward_quantized(const actfn_op *op, actfn_dtype dtype,
+                                               const actfn_quantization *input,
+                                               const actfn_quantization *output, const void *x,
+                                               void *y, size_t n);
 
 /* ---------------------------------------------------------------------------------- */
 /* Typed shortcuts for the everyday cases (default parameters unless given)            */

@@ -7,8 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The floating-point types, which every entry point takes. */
 static inline bool dtype_is_known(actfn_dtype dtype) {
     return dtype == ACTFN_F32 || dtype == ACTFN_F64 || dtype == ACTFN_F16 || dtype == ACTFN_BF16;
+}
+
+/* The quantized types, which only actfn_forward_quantized takes. */
+static inline bool dtype_is_quantized(actfn_dtype dtype) {
+    return dtype == ACTFN_S8 || dtype == ACTFN_U8;
 }
 
 /* f16 and bf16: stored in 16 bits, computed in double. */
@@ -23,6 +29,9 @@ static inline size_t dtype_size(actfn_dtype dtype) {
     case ACTFN_F16:
     case ACTFN_BF16:
         return 2;
+    case ACTFN_S8:
+    case ACTFN_U8:
+        return 1;
     default:
         return sizeof(float);
     }

@@ -155,6 +155,10 @@ actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **de
                         op_params *params) {
     actfn_status status = actfn_op_validate(op);
     if (status != ACTFN_OK) return status;
+    if (dtype_is_quantized(dtype))
+        return fail(ACTFN_ERR_UNSUPPORTED,
+                    "quantized dtype %d: use actfn_forward_quantized with scales and zero points",
+                    (int)dtype);
     if (!dtype_is_known(dtype))
         return fail(ACTFN_ERR_UNKNOWN_DTYPE, "unknown dtype %d", (int)dtype);
     *def = &actfn_op_table[op->kind];

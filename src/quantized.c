@@ -1,0 +1,78 @@
+/* Quantized int8 / uint8 forwards (actfn_forward_quantized): the op applied to the 256
+ * possible inputs once per call, in double through the op's reference, each result
+ * requantized (round to nearest, ties to even, then clamped), and the table looked up. */
+#include "array_checks.h"
+#include "errors.h"
+#include "op_descriptor.h"
+#include "threads.h"
+
+#include <math.h>
+#include <stdint.h>
+
+typedef struct lookup {
+    uint8_t table[256]; /* indexed by the input byte */
+    const uint8_t *x;
+    uint8_t *y;
+} lookup;
+
+static void look_up(void *context, size_t begin, size_t end) {
+    lookup *l = context;
+    for (size_t i = begin; i < end; i++)
+        l->y[i] = l->table[l->x[i]];
+}
+
+static actfn_status check_quantization(const char *which, actfn_dtype dtype,
+                                       const actfn_quantization *q) {
+    if (q == NULL)
+        return fail(ACTFN_ERR_NULL_POINTER, "actfn_forward_quantized: %s quantization is NULL",
+                    which);
+    if (!isfinite(q->scale) || !(q->scale > 0))
+        return fail(ACTFN_ERR_BAD_PARAMETER,
+                    "actfn_forward_quantized: %s scale must be finite and > 0, got %g", which,
+                    q->scale);
+    int low = dtype == ACTFN_S8 ? INT8_MIN : 0, high = dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
+    if (q->zero_point < low || q->zero_point > high)
+        return fail(ACTFN_ERR_BAD_PARAMETER,
+                    "actfn_forward_quantized: %s zero_point must be in [%d, %d], got %d", which,
+                    low, high, (int)q->zero_point);
+    return ACTFN_OK;
+}
+
+/* The requantized result for one integer input q. */
+static int requantize(const op_def *def, const op_params *params, actfn_dtype dtype,
+                      const actfn_quantization *input, const actfn_quantization *output, int q) {
+    double real = input->scale * (q - input->zero_point);
+    double scaled = def->forward(real, params) / output->scale;
+    int low = dtype == ACTFN_S8 ? INT8_MIN : 0, high = dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
+    if (isnan(scaled)) return output->zero_point;            /* cannot happen for finite reals */
+    double rounded = nearbyint(scaled) + output->zero_point; /* ties to even */
+    return rounded < low ? low : rounded > high ? high : (int)rounded;
+}
+
+actfn_status actfn_forward_quantized(const actfn_op *op, actfn_dtype dtype,
+                                     const actfn_quantization *input,
+                                     const actfn_quantization *output, const void *x, void *y,
+                                     size_t n) {
+    if (dtype != ACTFN_S8 && dtype != ACTFN_U8)
+        return fail(ACTFN_ERR_UNKNOWN_DTYPE,
+                    "actfn_forward_quantized: dtype %d is not ACTFN_S8 or ACTFN_U8", (int)dtype);
+    const op_def *def;
+    op_params params;
+    actfn_status status = op_prepare(op, ACTFN_F64, &def, &params);
+    if (status != ACTFN_OK) return status;
+    status = check_quantization("input", dtype, input);
+    if (status == ACTFN_OK) status = check_quantization("output", dtype, output);
+    if (status != ACTFN_OK || n == 0) return status;
+    status = check_arrays("actfn_forward_quantized", dtype, n, x, x, y);
+    if (status != ACTFN_OK) return status;
+    lookup l = {.x = x, .y = y};
+    for (int byte = 0; byte < 256; byte++) {
+        int q = dtype == ACTFN_S8 ? (int)(int8_t)byte : byte;
+        l.table[byte] = (uint8_t)requantize(def, &params, dtype, input, output, q);
+    }
+    if (n >= (size_t)1 << 22)
+        parallel_for(n, 64, look_up, &l);
+    else
+        look_up(&l, 0, n);
+    return ACTFN_OK;
+}

@@ -1,0 +1,166 @@
+/* Quantized int8 and uint8 forwards against a reference that dequantizes each of the 256
+ * inputs, applies the library's f64 op, and requantizes (round half to even, then clamp),
+ * for every op and several pairs of input and output quantizations; relu and relu6 also
+ * against integer arithmetic alone; and the errors. */
+#include "actfn.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+typedef struct quantizations {
+    actfn_quantization input, output;
+} quantizations;
+
+static const quantizations s8_cases[] = {
+    {{0.05, 0}, {0.05, 0}},     {{0.1, -20}, {0.0173, 5}}, {{1.0 / 16, 3}, {1.0 / 128, -128}},
+    {{0.3, 100}, {0.25, -100}}, {{2.5, 0}, {0.01, 0}},
+};
+static const quantizations u8_cases[] = {
+    {{0.05, 128}, {0.05, 128}},
+    {{0.1, 100}, {0.0173, 5}},
+    {{1.0 / 16, 131}, {1.0 / 256, 0}},
+    {{0.02, 0}, {0.04, 255}},
+};
+
+/* Round half to even, written with floor (not nearbyint, which the library uses). */
+static double round_half_even(double v) {
+    double down = floor(v), fraction = v - down;
+    if (fraction > 0.5) return down + 1;
+    if (fraction < 0.5) return down;
+    return fmod(down, 2) == 0 ? down : down + 1;
+}
+
+static int reference(const actfn_op *op, actfn_dtype dtype, const quantizations *q, int x) {
+    double real = q->input.scale * (x - q->input.zero_point), y;
+    assert_int_equal(actfn_forward(op, ACTFN_F64, &real, &y, 1), ACTFN_OK);
+    double v = round_half_even(y / q->output.scale) + q->output.zero_point;
+    double low = dtype == ACTFN_S8 ? -128 : 0, high = dtype == ACTFN_S8 ? 127 : 255;
+    return (int)(v < low ? low : v > high ? high : v);
+}
+
+static void check(const actfn_op *op, actfn_dtype dtype, const quantizations *q) {
+    uint8_t x[256], y[256];
+    for (int i = 0; i < 256; i++)
+        x[i] = (uint8_t)i;
+    assert_int_equal(actfn_forward_quantized(op, dtype, &q->input, &q->output, x, y, 256),
+                     ACTFN_OK);
+    for (int i = 0; i < 256; i++) {
+        int value = dtype == ACTFN_S8 ? (int8_t)x[i] : x[i];
+        int got = dtype == ACTFN_S8 ? (int8_t)y[i] : y[i];
+        int want = reference(op, dtype, q, value);
+        if (got != want) {
+            print_error("%s %s q=%d: got %d, want %d\n", actfn_op_name(op->kind),
+                        dtype == ACTFN_S8 ? "s8" : "u8", value, got, want);
+            fail();
+        }
+    }
+}
+
+static void every_op_matches_the_requantizing_reference(void **state) {
+    (void)state;
+    for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
+        actfn_op op = actfn_op_init((actfn_kind)kind);
+        for (size_t c = 0; c < sizeof s8_cases / sizeof *s8_cases; c++)
+            check(&op, ACTFN_S8, &s8_cases[c]);
+        for (size_t c = 0; c < sizeof u8_cases / sizeof *u8_cases; c++)
+            check(&op, ACTFN_U8, &u8_cases[c]);
+    }
+    actfn_op leaky = actfn_op_init(ACTFN_LEAKY_RELU);
+    leaky.negative_slope = 0.2;
+    check(&leaky, ACTFN_S8, &s8_cases[1]);
+    check(&leaky, ACTFN_U8, &u8_cases[1]);
+}
+
+/* With one quantization on both sides, relu is max(q, zero_point) and relu6 also caps
+ * at zero_point + 6 / scale: integer arithmetic, no reference involved. */
+static void relu_and_relu6_are_integer_exact(void **state) {
+    (void)state;
+    const actfn_quantization same = {0.25, -7};
+    actfn_op relu = actfn_op_init(ACTFN_RELU), relu6 = actfn_op_init(ACTFN_RELU6);
+    uint8_t x[256], y[256], y6[256];
+    for (int i = 0; i < 256; i++)
+        x[i] = (uint8_t)i;
+    assert_int_equal(actfn_forward_quantized(&relu, ACTFN_S8, &same, &same, x, y, 256), ACTFN_OK);
+    assert_int_equal(actfn_forward_quantized(&relu6, ACTFN_S8, &same, &same, x, y6, 256), ACTFN_OK);
+    for (int i = 0; i < 256; i++) {
+        int q = (int8_t)x[i];
+        int expected = q > -7 ? q : -7;
+        assert_int_equal((int8_t)y[i], expected);
+        assert_int_equal((int8_t)y6[i], expected > -7 + 24 ? -7 + 24 : expected);
+    }
+}
+
+static void lengths_offsets_and_in_place(void **state) {
+    (void)state;
+    actfn_op op = actfn_op_init(ACTFN_SIGMOID);
+    const quantizations *q = &u8_cases[2];
+    uint8_t all[256], table[256], input[264], output[264];
+    for (int i = 0; i < 256; i++)
+        all[i] = (uint8_t)i;
+    assert_int_equal(actfn_forward_quantized(&op, ACTFN_U8, &q->input, &q->output, all, table, 256),
+                     ACTFN_OK);
+    for (size_t n = 0; n <= 257; n++) {
+        size_t offset = n % 4;
+        for (size_t i = 0; i < n; i++)
+            input[offset + i] = (uint8_t)(i * 37 + n);
+        assert_int_equal(actfn_forward_quantized(&op, ACTFN_U8, &q->input, &q->output,
+                                                 input + offset, output + offset, n),
+                         ACTFN_OK);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(output[offset + i], table[input[offset + i]]);
+        assert_int_equal(actfn_forward_quantized(&op, ACTFN_U8, &q->input, &q->output,
+                                                 input + offset, input + offset, n),
+                         ACTFN_OK);
+        assert_memory_equal(input + offset, output + offset, n);
+    }
+}
+
+static void bad_quantizations_are_rejected(void **state) {
+    (void)state;
+    actfn_op op = actfn_op_init(ACTFN_RELU);
+    uint8_t x[4] = {1, 2, 3, 4}, y[4];
+    actfn_quantization good = {0.1, 0};
+    const actfn_quantization bad[] = {{0, 0},        {-1, 0},    {NAN, 0},
+                                      {INFINITY, 0}, {0.1, 128}, {0.1, -129}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(actfn_forward_quantized(&op, ACTFN_S8, &bad[i], &good, x, y, 4),
+                         ACTFN_ERR_BAD_PARAMETER);
+        assert_int_equal(actfn_forward_quantized(&op, ACTFN_S8, &good, &bad[i], x, y, 4),
+                         ACTFN_ERR_BAD_PARAMETER);
+        assert_non_null(strstr(actfn_last_error(), "actfn_forward_quantized"));
+    }
+    actfn_quantization u8_bad = {0.1, 256};
+    assert_int_equal(actfn_forward_quantized(&op, ACTFN_U8, &u8_bad, &good, x, y, 4),
+                     ACTFN_ERR_BAD_PARAMETER);
+    assert_int_equal(actfn_forward_quantized(&op, ACTFN_S8, NULL, &good, x, y, 4),
+                     ACTFN_ERR_NULL_POINTER);
+    assert_int_equal(actfn_forward_quantized(&op, ACTFN_S8, &good, &good, NULL, y, 4),
+                     ACTFN_ERR_NULL_POINTER);
+    assert_int_equal(actfn_forward_quantized(&op, ACTFN_S8, &good, &good, NULL, NULL, 0), ACTFN_OK);
+    assert_int_equal(actfn_forward_quantized(&op, ACTFN_F32, &good, &good, x, y, 4),
+                     ACTFN_ERR_UNKNOWN_DTYPE);
+    assert_int_equal(actfn_forward_quantized(&op, ACTFN_S8, &good, &good, x, x + 1, 3),
+                     ACTFN_ERR_OVERLAP);
+    assert_int_equal(actfn_forward(&op, ACTFN_S8, x, y, 4), ACTFN_ERR_UNSUPPORTED);
+    assert_non_null(strstr(actfn_last_error(), "actfn_forward_quantized"));
+    assert_int_equal(actfn_backward(&op, ACTFN_U8, x, x, y, 4), ACTFN_ERR_UNSUPPORTED);
+    assert_int_equal(actfn_forward_quantized(NULL, ACTFN_S8, &good, &good, x, y, 4),
+                     ACTFN_ERR_NULL_POINTER);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_op_matches_the_requantizing_reference),
+        cmocka_unit_test(relu_and_relu6_are_integer_exact),
+        cmocka_unit_test(lengths_offsets_and_in_place),
+        cmocka_unit_test(bad_quantizations_are_rejected),
+    };
+    return cmocka_run_group_tests_name("quantized int8 and uint8", tests, NULL, NULL);
+}
