@@ -15,6 +15,15 @@ def size_label(n):
     return f"{n >> 20}M" if n >= 1 << 20 else f"{n >> 10}K"
 
 
+def limit_name(op):
+    """The limit an op's row is measured against: memcpy of the same bytes for a forward
+    (the op names of bench_narrow end in their type), the 3-stream add for a backward."""
+    if "backward" in op:
+        return "a + b"
+    last = op.split()[-1]
+    return {"f16": "memcpy 2 B", "bf16": "memcpy 2 B", "s8": "memcpy 1 B", "u8": "memcpy 1 B"}.get(last, "memcpy")
+
+
 def main():
     rows = collections.OrderedDict()
     sizes = []
@@ -28,7 +37,8 @@ def main():
     sizes.sort()
     print("# actfn benchmark results\n")
     print(f"Measured {datetime.date.today()} on {sys.argv[2]}, by `make bench` "
-          "(bench/run.sh). f32, 64-byte-aligned warm arrays.")
+          "(bench/run.sh). f32 unless the op names another type (f16, bf16, s8: bench_narrow, "
+          "against a memcpy of the same bytes), 64-byte-aligned warm arrays.")
     print("Each cell: ns per element (median of 7 repetitions of >= 10 ms), and in brackets "
           "the limit's time over this implementation's, measured in the same run: the limit "
           "is memcpy for a forward and the 3-stream `y = a + b` for a backward. "
@@ -41,13 +51,13 @@ def main():
         header = "| op | implementation | " + " | ".join(size_label(n) for n in sizes) + " |"
         print(header)
         print("|" + "---|" * (len(sizes) + 2))
-        for name in ("memcpy", "a + b"):
+        for name in [name for name in ("memcpy", "a + b", "memcpy 2 B", "memcpy 1 B") if name in limits]:
             cells = [f"{limits[name][n]:.3f}" if n in limits.get(name, {}) else "" for n in sizes]
             print(f"| limit | {name} | " + " | ".join(cells) + " |")
         for (row_threads, op), implementations in rows.items():
             if row_threads != threads or op == "limit":
                 continue
-            limit = limits["a + b" if "backward" in op else "memcpy"]
+            limit = limits[limit_name(op)]
             for implementation, values in implementations.items():
                 cells = []
                 for n in sizes:

@@ -267,6 +267,14 @@ ACTFN_API actfn_status actfn_forward_quantized(const actfn_op *op, actfn_dtype d
                                                const actfn_quantization *output, const void *x,
                                                void *y, size_t n);
 
+/* Converts n values between the floating-point types (F32, F64, F16, BF16): widening is
+ * exact; narrowing rounds once to nearest, ties to even, keeping subnormals, overflowing
+ * to infinity, keeping NaN a NaN. dst may equal src only if the types have the same size.
+ * Errors: ACTFN_ERR_NULL_POINTER, ACTFN_ERR_UNKNOWN_DTYPE (the quantized types too),
+ * ACTFN_ERR_OVERLAP. */
+ACTFN_API actfn_status actfn_convert(const void *src, actfn_dtype src_dtype, void *dst,
+                                     actfn_dtype dst_dtype, size_t n);
+
 /* ---------------------------------------------------------------------------------- */
 /* Typed shortcuts for the everyday cases (default parameters unless given)            */
 /* ---------------------------------------------------------------------------------- */

@@ -49,6 +49,9 @@ typedef struct op_def {
     const char *formula;
     param_def params[MAX_PARAMS];
     bool exact;
+    /* Every result is the input, a parameter or a constant (comparisons and selects, no
+     * arithmetic): exact in any type the input and parameters are exact in. */
+    bool selects_only;
     double max_ulp_f32; /* the bound the docs state for the forward */
     double max_ulp_f64;
     double max_ulp_backward_f32;

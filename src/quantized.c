@@ -1,13 +1,15 @@
 /* Quantized int8 / uint8 forwards (actfn_forward_quantized): the op applied to the 256
- * possible inputs once per call, in double through the op's reference, each result
+ * possible inputs once per call, in double through the op's f64 kernel, each result
  * requantized (round to nearest, ties to even, then clamped), and the table looked up. */
 #include "array_checks.h"
 #include "errors.h"
+#include "kernels.h"
 #include "op_descriptor.h"
 #include "threads.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct lookup {
     uint8_t table[256]; /* indexed by the input byte */
@@ -16,9 +18,19 @@ typedef struct lookup {
 } lookup;
 
 static void look_up(void *context, size_t begin, size_t end) {
-    lookup *l = context;
+    const lookup *l = context;
+    uint8_t table[256]; /* a local copy: stores through y cannot alias it */
+    memcpy(table, l->table, sizeof table);
+    const uint8_t *restrict x = l->x;
+    uint8_t *restrict y = l->y;
+    if (x == y) { /* in place: restrict does not hold, but the loop is the same */
+        uint8_t *xy = l->y;
+        for (size_t i = begin; i < end; i++)
+            xy[i] = table[xy[i]];
+        return;
+    }
     for (size_t i = begin; i < end; i++)
-        l->y[i] = l->table[l->x[i]];
+        y[i] = table[x[i]];
 }
 
 static actfn_status check_quantization(const char *which, actfn_dtype dtype,
@@ -38,11 +50,9 @@ static actfn_status check_quantization(const char *which, actfn_dtype dtype,
     return ACTFN_OK;
 }
 
-/* The requantized result for one integer input q. */
-static int requantize(const op_def *def, const op_params *params, actfn_dtype dtype,
-                      const actfn_quantization *input, const actfn_quantization *output, int q) {
-    double real = input->scale * (q - input->zero_point);
-    double scaled = def->forward(real, params) / output->scale;
+/* The requantized integer for one result of the op. */
+static int requantize(actfn_dtype dtype, const actfn_quantization *output, double result) {
+    double scaled = result / output->scale;
     int low = dtype == ACTFN_S8 ? INT8_MIN : 0, high = dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
     if (isnan(scaled)) return output->zero_point;            /* cannot happen for finite reals */
     double rounded = nearbyint(scaled) + output->zero_point; /* ties to even */
@@ -65,11 +75,16 @@ actfn_status actfn_forward_quantized(const actfn_op *op, actfn_dtype dtype,
     if (status != ACTFN_OK || n == 0) return status;
     status = check_arrays("actfn_forward_quantized", dtype, n, x, x, y);
     if (status != ACTFN_OK) return status;
-    lookup l = {.x = x, .y = y};
+    /* the op on the 256 dequantized inputs, through the f64 kernels */
+    double reals[256];
     for (int byte = 0; byte < 256; byte++) {
         int q = dtype == ACTFN_S8 ? (int)(int8_t)byte : byte;
-        l.table[byte] = (uint8_t)requantize(def, &params, dtype, input, output, q);
+        reals[byte] = input->scale * (q - input->zero_point);
     }
+    run_forward(op->kind, &params, ACTFN_F64, reals, reals, 256);
+    lookup l = {.x = x, .y = y};
+    for (int byte = 0; byte < 256; byte++)
+        l.table[byte] = (uint8_t)requantize(dtype, output, reals[byte]);
     if (n >= (size_t)1 << 22)
         parallel_for(n, 64, look_up, &l);
     else

@@ -38,6 +38,10 @@ input=
 expect "the classic example" 0 "0 0 0 1 2" "$actfn" eval relu -- -2 -1 0 1 2
 expect "its derivative" 0 "0 0 0 1 1" "$actfn" eval relu --grad -- -2 -1 0 1 2
 expect "derivative 1 at zero" 0 "0 1 1" "$actfn" eval relu --grad --grad-at-zero 1 -- -1 0 1
+expect "f16: ties to even, overflow" 0 "0 0 1.0009766 1 inf" "$actfn" eval relu --dtype f16 -- -2 -0 1.0009765625 1.00048828125 70000
+expect "bf16 sigmoid, correctly rounded" 0 "0.73046875 0.119140625" "$actfn" eval sigmoid --dtype bf16 -- 1 -2
+expect "bf16 derivative" 0 "0 0 1" "$actfn" eval relu --dtype bf16 --grad -- -1 0 1
+expect_error "unknown dtype" 2 "unknown dtype 'f8'" "$actfn" eval relu --dtype f8 -- 1
 expect "numbers without --" 0 "0 0 3" "$actfn" eval relu -2 0 3
 expect "negative slope" 0 "-0.4 -0 2" "$actfn" eval leaky_relu --negative-slope 0.2 -- -2 -0 2
 expect "shortest float text" 0 "0.7310586 0.5 0.26894143" "$actfn" eval sigmoid -- 1 0 -1
@@ -64,7 +68,7 @@ expect_error "unknown parameter" 2 "relu has no parameter 'alpha'" "$actfn" eval
 expect_error "out of range" 2 "cap must be > 0, got -1" "$actfn" eval clipped_relu --cap -1 -- 1
 expect_error "bad parameter number" 2 "invalid number 'x' for --alpha" "$actfn" eval elu --alpha x -- 1
 expect_error "missing value" 2 "--alpha needs a value" "$actfn" eval elu --alpha
-expect_error "bad dtype" 2 "unknown dtype 'f16'" "$actfn" eval relu --dtype f16 -- 1
+expect_error "bad dtype" 2 "unknown dtype 'int4'" "$actfn" eval relu --dtype int4 -- 1
 expect_error "bad word" 2 "'none' or 'tanh'" "$actfn" eval gelu --approximate fast -- 1
 expect_error "unknown command" 2 "unknown command 'frobnicate'" "$actfn" frobnicate
 expect_error "no command" 2 "usage" "$actfn"

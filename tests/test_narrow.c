@@ -311,8 +311,44 @@ static void every_length_offset_and_in_place_agrees(void **state) {
     free(table), free(all);
 }
 
+/* actfn_convert: each type's values survive a round trip through every wider type, a
+ * narrowing rounds once (from double, not through float), and bad calls are refused. */
+static void convert_rounds_once_and_checks_its_arguments(void **state) {
+    (void)state;
+    uint16_t all[PATTERNS], back[PATTERNS];
+    float wide[PATTERNS];
+    double wider[PATTERNS];
+    for (uint32_t i = 0; i < PATTERNS; i++)
+        all[i] = (uint16_t)i;
+    for (size_t k = 0; k < sizeof formats / sizeof *formats; k++) {
+        actfn_dtype dtype = formats[k].dtype;
+        assert_int_equal(actfn_convert(all, dtype, wide, ACTFN_F32, PATTERNS), ACTFN_OK);
+        assert_int_equal(actfn_convert(wide, ACTFN_F32, back, dtype, PATTERNS), ACTFN_OK);
+        assert_int_equal(actfn_convert(all, dtype, wider, ACTFN_F64, PATTERNS), ACTFN_OK);
+        for (uint32_t i = 0; i < PATTERNS; i++) {
+            if (isnan(wider[i])) continue;
+            assert_int_equal(back[i], all[i]);
+            assert_true(wider[i] == (double)wide[i]);
+            assert_true(same_value(wider[i], formats[k].widen(all[i])));
+        }
+    }
+    /* 1 + 2^-11 + 2^-40 rounds up in f16; through float (1 + 2^-11, a tie) it would not */
+    double above_tie = 1 + 0x1p-11 + 0x1p-40;
+    uint16_t h;
+    assert_int_equal(actfn_convert(&above_tie, ACTFN_F64, &h, ACTFN_F16, 1), ACTFN_OK);
+    assert_int_equal(h, 0x3c01);
+    float f = 1.5f;
+    assert_int_equal(actfn_convert(&f, ACTFN_F32, &f, ACTFN_F32, 1), ACTFN_OK);
+    assert_int_equal(actfn_convert(NULL, ACTFN_F32, &h, ACTFN_F16, 1), ACTFN_ERR_NULL_POINTER);
+    assert_int_equal(actfn_convert(NULL, ACTFN_F32, NULL, ACTFN_F16, 0), ACTFN_OK);
+    assert_int_equal(actfn_convert(&f, ACTFN_S8, &h, ACTFN_F16, 1), ACTFN_ERR_UNKNOWN_DTYPE);
+    assert_int_equal(actfn_convert(wider, ACTFN_F64, (char *)wider + 2, ACTFN_F16, 4),
+                     ACTFN_ERR_OVERLAP);
+    assert_int_equal(actfn_convert(wider, ACTFN_F64, wider, ACTFN_F32, 4), ACTFN_ERR_OVERLAP);
+}
+
 int main(void) {
-    enum { EXTRA = 4 };
+    enum { EXTRA = 5 };
     struct CMUnitTest tests[ACTFN_KIND_COUNT + EXTRA];
     static char names[ACTFN_KIND_COUNT][48];
     for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
@@ -329,5 +365,7 @@ int main(void) {
         (struct CMUnitTest)cmocka_unit_test(relu_shortcuts_match_the_generic_call);
     tests[ACTFN_KIND_COUNT + 3] =
         (struct CMUnitTest)cmocka_unit_test(every_length_offset_and_in_place_agrees);
+    tests[ACTFN_KIND_COUNT + 4] =
+        (struct CMUnitTest)cmocka_unit_test(convert_rounds_once_and_checks_its_arguments);
     return cmocka_run_group_tests_name("f16 and bf16, every input", tests, NULL, NULL);
 }

@@ -16,50 +16,65 @@ typedef struct eval_request {
 } eval_request;
 
 static void print_eval_usage(FILE *out) {
-    fputs("usage: actfn eval OP [--PARAM VALUE ...] [--dtype f32|f64] [--grad] [-- X ...]\n"
-          "\n"
-          "Prints OP applied to each number X, space-separated, as the shortest text that\n"
-          "reads back as the same value. With no X, reads whitespace-separated numbers from\n"
-          "stdin and keeps its lines. Parameters are named as in 'actfn list', with '-' for\n"
-          "'_': --negative-slope 0.2, --alpha 1.0, --grad-at-zero 1, --approximate tanh.\n"
-          "  --grad         print the derivative f'(x) instead of f(x)\n"
-          "  --dtype T      compute in f32 (default) or f64\n"
-          "Exit status: 0 on success, 1 on a read error, 2 on a usage error (unknown op,\n"
-          "unknown parameter, a value out of range, a number that does not parse).\n",
-          out);
+    fputs(
+        "usage: actfn eval OP [--PARAM VALUE ...] [--dtype f32|f64|f16|bf16] [--grad] [-- X ...]\n"
+        "\n"
+        "Prints OP applied to each number X, space-separated, as the shortest text that\n"
+        "reads back as the same value. With no X, reads whitespace-separated numbers from\n"
+        "stdin and keeps its lines. Parameters are named as in 'actfn list', with '-' for\n"
+        "'_': --negative-slope 0.2, --alpha 1.0, --grad-at-zero 1, --approximate tanh.\n"
+        "  --grad         print the derivative f'(x) instead of f(x)\n"
+        "  --dtype T      f32 (default), f64, or f16 / bf16 (results correctly rounded)\n"
+        "Exit status: 0 on success, 1 on a read error, 2 on a usage error (unknown op,\n"
+        "unknown parameter, a value out of range, a number that does not parse).\n",
+        out);
+}
+
+static size_t element_size(const eval_request *request) {
+    switch (request->dtype) {
+    case ACTFN_F64:
+        return sizeof(double);
+    case ACTFN_F32:
+        return sizeof(float);
+    default:
+        return sizeof(uint16_t);
+    }
 }
 
 /* Evaluates n values in place; the library has validated the op already. */
 static void evaluate(const eval_request *request, void *values, void *scratch, size_t n) {
     if (request->gradient) {
         /* dy = 1 makes the backward print f'(x) itself. */
-        if (request->dtype == ACTFN_F32)
-            for (size_t i = 0; i < n; i++)
-                ((float *)scratch)[i] = 1.0f;
-        else
-            for (size_t i = 0; i < n; i++)
-                ((double *)scratch)[i] = 1.0;
+        const double one = 1.0;
+        for (size_t i = 0; i < n; i++)
+            actfn_convert(&one, ACTFN_F64, (char *)scratch + i * element_size(request),
+                          request->dtype, 1);
         actfn_backward(&request->op, request->dtype, values, scratch, values, n);
     } else {
         actfn_forward(&request->op, request->dtype, values, values, n);
     }
 }
 
-static size_t element_size(const eval_request *request) {
-    return request->dtype == ACTFN_F32 ? sizeof(float) : sizeof(double);
-}
-
+/* f16 and bf16 values are parsed as doubles and rounded once by actfn_convert. */
 static bool parse_into(const eval_request *request, const char *token, void *values, size_t i) {
     if (request->dtype == ACTFN_F32) return parse_float(token, &((float *)values)[i]);
-    return parse_double(token, &((double *)values)[i]);
+    double value;
+    if (!parse_double(token, &value)) return false;
+    if (request->dtype == ACTFN_F64) {
+        ((double *)values)[i] = value;
+        return true;
+    }
+    return actfn_convert(&value, ACTFN_F64, (uint16_t *)values + i, request->dtype, 1) == ACTFN_OK;
 }
 
 static void print_values(const eval_request *request, const void *values, size_t n, FILE *out) {
     for (size_t i = 0; i < n; i++) {
         char text[40];
-        double value = request->dtype == ACTFN_F32 ? (double)((const float *)values)[i]
-                                                   : ((const double *)values)[i];
-        format_shortest(text, sizeof text, value, request->dtype == ACTFN_F32);
+        double value;
+        actfn_convert((const char *)values + i * element_size(request), request->dtype, &value,
+                      ACTFN_F64, 1);
+        /* shortest round-trip text: as a float for the types a float holds exactly */
+        format_shortest(text, sizeof text, value, request->dtype != ACTFN_F64);
         fprintf(out, i == 0 ? "%s" : " %s", text);
     }
 }
@@ -158,8 +173,12 @@ static int parse_option(eval_request *request, const char *option, const char *v
             request->dtype = ACTFN_F32;
         else if (strcmp(value, "f64") == 0)
             request->dtype = ACTFN_F64;
+        else if (strcmp(value, "f16") == 0)
+            request->dtype = ACTFN_F16;
+        else if (strcmp(value, "bf16") == 0)
+            request->dtype = ACTFN_BF16;
         else {
-            fprintf(stderr, "actfn eval: unknown dtype '%s' (f32 or f64)\n", value);
+            fprintf(stderr, "actfn eval: unknown dtype '%s' (f32, f64, f16 or bf16)\n", value);
             return EXIT_USAGE;
         }
         return 0;

@@ -16,7 +16,7 @@ enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2 };
 
 /* f16 / bf16 to and from float, on whole vectors (n a multiple of the ISA's float lanes;
  * at most 16). narrow stores the offsets of the vectors it flags (see
- * narrow_conversions.c) and returns how many. */
+ * narrow_conversions.c) and returns how many; with flagged NULL it only converts. */
 typedef void (*widen_kernel)(const uint16_t *in, float *out, size_t n);
 typedef size_t (*narrow_kernel)(const float *in, uint16_t *out, size_t n, uint32_t *flagged);
 enum { NARROW_F16 = 0, NARROW_BF16 = 1, NARROW_TYPES = 2 };

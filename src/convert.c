@@ -1,0 +1,58 @@
+/* actfn_convert: between the floating-point types through double, which holds every value
+ * of each exactly, so that a narrowing rounds once. */
+#include "dtypes.h"
+#include "errors.h"
+#include "narrow_float.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static double load(const void *array, actfn_dtype dtype, size_t i) {
+    switch (dtype) {
+    case ACTFN_F64:
+        return ((const double *)array)[i];
+    case ACTFN_F32:
+        return ((const float *)array)[i];
+    case ACTFN_F16:
+        return f16_to_double(((const uint16_t *)array)[i]);
+    default:
+        return bf16_to_double(((const uint16_t *)array)[i]);
+    }
+}
+
+static void store(void *array, actfn_dtype dtype, size_t i, double value) {
+    switch (dtype) {
+    case ACTFN_F64:
+        ((double *)array)[i] = value;
+        break;
+    case ACTFN_F32:
+        ((float *)array)[i] = (float)value;
+        break;
+    case ACTFN_F16:
+        ((uint16_t *)array)[i] = double_to_f16(value);
+        break;
+    default:
+        ((uint16_t *)array)[i] = double_to_bf16(value);
+        break;
+    }
+}
+
+actfn_status actfn_convert(const void *src, actfn_dtype src_dtype, void *dst, actfn_dtype dst_dtype,
+                           size_t n) {
+    if (!dtype_is_known(src_dtype) || !dtype_is_known(dst_dtype))
+        return fail(ACTFN_ERR_UNKNOWN_DTYPE, "actfn_convert: dtypes %d -> %d (floating-point only)",
+                    (int)src_dtype, (int)dst_dtype);
+    if (n == 0) return ACTFN_OK;
+    if (src == NULL || dst == NULL)
+        return fail(ACTFN_ERR_NULL_POINTER, "actfn_convert: NULL array with n = %zu", n);
+    size_t src_bytes = n * dtype_size(src_dtype), dst_bytes = n * dtype_size(dst_dtype);
+    if (n > SIZE_MAX / sizeof(double))
+        return fail(ACTFN_ERR_BAD_PARAMETER, "actfn_convert: n = %zu does not fit in memory", n);
+    uintptr_t s = (uintptr_t)src, d = (uintptr_t)dst;
+    bool same_place = s == d && src_bytes == dst_bytes;
+    if (!same_place && s < d + dst_bytes && d < s + src_bytes)
+        return fail(ACTFN_ERR_OVERLAP, "actfn_convert: dst overlaps src without being it");
+    for (size_t i = 0; i < n; i++)
+        store(dst, dst_dtype, i, load(src, src_dtype, i));
+    return ACTFN_OK;
+}
