@@ -50,13 +50,14 @@ test-threads: deps
 	cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1:die_after_fork=0 ctest --output-on-failure -R test_threads
 
 # The NEON kernels: cross-compiled for AArch64 and checked against the reference under
-# qemu-user (test_api: every op, length, offset, in place).
+# qemu-user (test_api: every op, length, offset, in place; test_quantized: the byte
+# table lookup).
 test-neon: deps
 	@scripts/install-deps.sh neon
 	cmake -S . -B $(BUILD)-neon -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build $(BUILD)-neon -j $(JOBS) --target test_api
-	cd $(BUILD)-neon && ctest --output-on-failure -R '^test_api$$'
+	cmake --build $(BUILD)-neon -j $(JOBS) --target test_api test_quantized test_layers
+	cd $(BUILD)-neon && ctest --output-on-failure -R '^test_(api|quantized|layers)$$'
 
 test-coverage: deps
 	CC=gcc cmake -S . -B $(BUILD)-coverage -DCMAKE_BUILD_TYPE=Debug -DACTFN_COVERAGE=ON >/dev/null

@@ -276,6 +276,90 @@ ACTFN_API actfn_status actfn_convert(const void *src, actfn_dtype src_dtype, voi
                                      actfn_dtype dst_dtype, size_t n);
 
 /* ---------------------------------------------------------------------------------- */
+/* Layer-level ops on a batch: rows x cols (N samples x C features), row-major, f32/f64 */
+/* ---------------------------------------------------------------------------------- */
+
+/* A batch of rows x cols values; row r starts stride elements after row r - 1
+ * (stride >= cols, so that a sub-matrix can be passed). Every array of the batch (x, y,
+ * dy, dx) has this layout; per-feature vectors (bias, slopes, counts) have cols entries.
+ * rows == 0 is an empty batch (nothing is read or written). The layer ops take ACTFN_F32
+ * and ACTFN_F64 (others: ACTFN_ERR_UNSUPPORTED); a NULL array, or stride < cols, is an
+ * error; outputs may equal their inputs where stated, and must not overlap them
+ * otherwise. */
+typedef struct actfn_batch {
+    size_t rows, cols, stride;
+} actfn_batch;
+
+/* Per-feature activity over any number of batches: how many rows had x > 0 for each
+ * feature. A feature never active over a whole data set is a dead unit. */
+typedef struct actfn_activity {
+    size_t cols;
+    uint64_t rows;    /* rows seen */
+    uint64_t *active; /* cols counts */
+} actfn_activity;
+
+/* Allocates the counts (zeroed); ACTFN_ERR_BAD_PARAMETER if out of memory or cols == 0. */
+ACTFN_API actfn_status actfn_activity_init(actfn_activity *activity, size_t cols);
+ACTFN_API void actfn_activity_free(actfn_activity *activity);
+/* The fraction of features with no active row so far (0 before any row). */
+ACTFN_API double actfn_activity_dead_fraction(const actfn_activity *activity);
+
+/* relu, leaky_relu or relu6 forward that also writes a 1-bit mask, each row starting on a
+ * byte: the bit of (r, j) is mask[r * actfn_mask_row_bytes(cols) + j / 8] >> (j % 8) & 1,
+ * 1 where the derivative is 1 (relu: x > 0;
+ * relu6: 0 < x < 6; leaky_relu: x > 0) and 0 where it is 0 or the slope; at x == 0 the
+ * op's grad_at_zero decides, which must therefore be 0 or 1 (leaky_relu: its slope or 1),
+ * else ACTFN_ERR_UNSUPPORTED. mask needs rows * actfn_mask_row_bytes(cols) bytes. If
+ * activity is not
+ * NULL (its cols equal to the batch's) the active rows (x > 0) of each feature are added
+ * to it, and the rows seen. y may equal x. A NaN x leaves bit 0: the mask backward then
+ * treats it as inactive (the backward from x gives NaN). */
+/* The bytes of one row of a mask: (cols + 7) / 8. */
+ACTFN_API size_t actfn_mask_row_bytes(size_t cols);
+ACTFN_API actfn_status actfn_mask_forward(const actfn_op *op, actfn_dtype dtype,
+                                          const actfn_batch *batch, const void *x, void *y,
+                                          uint8_t *mask, actfn_activity *activity);
+/* The backward from that mask: dx = dy where the bit is 1; where it is 0, +0 (relu,
+ * relu6) or dy * negative_slope (leaky_relu; +0 if the slope is 0). dx may equal dy. */
+ACTFN_API actfn_status actfn_mask_backward(const actfn_op *op, actfn_dtype dtype,
+                                           const actfn_batch *batch, const uint8_t *mask,
+                                           const void *dy, void *dx);
+
+/* The epilogue of a dense layer: y[r][j] = f(x[r][j] + bias[j]), the sum rounded to the
+ * dtype (as a separate add would), in one pass. Any op. y may equal x. */
+ACTFN_API actfn_status actfn_bias_forward(const actfn_op *op, actfn_dtype dtype,
+                                          const actfn_batch *batch, const void *x, const void *bias,
+                                          void *y);
+/* Its backward: dx[r][j] = dy[r][j] * f'(x[r][j] + bias[j]) and dbias[j] = the sum of
+ * dx over the rows (accumulated in double). dx may equal x or dy. */
+ACTFN_API actfn_status actfn_bias_backward(const actfn_op *op, actfn_dtype dtype,
+                                           const actfn_batch *batch, const void *x,
+                                           const void *bias, const void *dy, void *dx, void *dbias);
+
+/* PReLU, a negative slope per feature: y = x > 0 ? x : slopes[j] * x (NaN stays NaN,
+ * -0 gives slopes[j] * -0). y may equal x. */
+ACTFN_API actfn_status actfn_prelu_forward(actfn_dtype dtype, const actfn_batch *batch,
+                                           const void *x, const void *slopes, void *y);
+/* Its backward, as torch's prelu: dx = x > 0 ? dy : slopes[j] * dy, and dslopes[j] = the
+ * sum over the rows of (x > 0 ? 0 : x * dy) (accumulated in double). dx may equal dy. */
+ACTFN_API actfn_status actfn_prelu_backward(actfn_dtype dtype, const actfn_batch *batch,
+                                            const void *x, const void *slopes, const void *dy,
+                                            void *dx, void *dslopes);
+
+/* Maxout (Goodfellow et al. 2013): y[r][g] = the maximum of x[r][g k .. g k + k - 1], for
+ * the cols / k groups of k consecutive features; y rows are y_stride elements apart
+ * (>= cols / k). A group holding NaN gives NaN. k must divide cols (else
+ * ACTFN_ERR_BAD_PARAMETER). */
+ACTFN_API actfn_status actfn_maxout_forward(actfn_dtype dtype, const actfn_batch *batch, size_t k,
+                                            const void *x, void *y, size_t y_stride);
+/* Its backward: dy[r][g] goes to the arg-max of its group in dx (the lowest index among
+ * equal maxima, the first NaN if any), every other element of dx is +0. dy rows are
+ * dy_stride elements apart; dx has x's layout and must not overlap x or dy. */
+ACTFN_API actfn_status actfn_maxout_backward(actfn_dtype dtype, const actfn_batch *batch, size_t k,
+                                             const void *x, const void *dy, size_t dy_stride,
+                                             void *dx);
+
+/* ---------------------------------------------------------------------------------- */
 /* Typed shortcuts for the everyday cases (default parameters unless given)            */
 /* ---------------------------------------------------------------------------------- */
 

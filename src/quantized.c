@@ -2,6 +2,7 @@
  * possible inputs once per call, in double through the op's f64 kernel, each result
  * requantized (round to nearest, ties to even, then clamped), and the table looked up. */
 #include "array_checks.h"
+#include "dispatch.h"
 #include "errors.h"
 #include "kernels.h"
 #include "op_descriptor.h"
@@ -13,24 +14,19 @@
 
 typedef struct lookup {
     uint8_t table[256]; /* indexed by the input byte */
+    lookup_kernel kernel;
     const uint8_t *x;
     uint8_t *y;
 } lookup;
 
 static void look_up(void *context, size_t begin, size_t end) {
     const lookup *l = context;
-    uint8_t table[256]; /* a local copy: stores through y cannot alias it */
-    memcpy(table, l->table, sizeof table);
-    const uint8_t *restrict x = l->x;
-    uint8_t *restrict y = l->y;
-    if (x == y) { /* in place: restrict does not hold, but the loop is the same */
-        uint8_t *xy = l->y;
-        for (size_t i = begin; i < end; i++)
-            xy[i] = table[xy[i]];
+    if (l->kernel != NULL) {
+        l->kernel(l->table, l->x + begin, l->y + begin, end - begin);
         return;
     }
     for (size_t i = begin; i < end; i++)
-        y[i] = table[x[i]];
+        l->y[i] = l->table[l->x[i]];
 }
 
 static actfn_status check_quantization(const char *which, actfn_dtype dtype,
@@ -82,7 +78,7 @@ actfn_status actfn_forward_quantized(const actfn_op *op, actfn_dtype dtype,
         reals[byte] = input->scale * (q - input->zero_point);
     }
     run_forward(op->kind, &params, ACTFN_F64, reals, reals, 256);
-    lookup l = {.x = x, .y = y};
+    lookup l = {.kernel = active_kernels()->lookup_bytes, .x = x, .y = y};
     for (int byte = 0; byte < 256; byte++)
         l.table[byte] = (uint8_t)requantize(dtype, output, reals[byte]);
     if (n >= (size_t)1 << 22)

@@ -43,13 +43,13 @@ static inline float_exp fm_exp(vf z) {
     vf r1 = vf_fma(e.n, vf_set1(-FM_LN2_HI), z);
     vf c = vf_mul(e.n, vf_set1(FM_LN2_LO_NEG));
     vf r = vf_add(r1, c);
-    /* Estrin's scheme: a shorter dependency chain than Horner's */
-    vf r2 = vf_mul(r, r);
-    vf p01 = vf_fma(vf_set1(0x1.555556p-3f), r, vf_set1(0x1.000000p-1f));
-    vf p23 = vf_fma(vf_set1(0x1.1110c6p-7f), r, vf_set1(0x1.5554e8p-5f));
-    vf p45 = vf_fma(vf_set1(0x1.a15178p-13f), r, vf_set1(0x1.6d4332p-10f));
-    vf p = vf_fma(vf_fma(p45, r2, p23), r2, p01);
-    vf t = vf_mul(r2, p);
+    vf p = vf_set1(0x1.a15178p-13f);
+    p = vf_fma(p, r, vf_set1(0x1.6d4332p-10f));
+    p = vf_fma(p, r, vf_set1(0x1.1110c6p-7f));
+    p = vf_fma(p, r, vf_set1(0x1.5554e8p-5f));
+    p = vf_fma(p, r, vf_set1(0x1.555556p-3f));
+    p = vf_fma(p, r, vf_set1(0x1.000000p-1f));
+    vf t = vf_mul(vf_mul(r, r), p);
     vf w_error;
     e.v = fm_fast_two_sum(r1, vf_add(c, t), &e.vlo);
     e.w = fm_fast_two_sum(vf_set1(1.0f), e.v, &w_error);

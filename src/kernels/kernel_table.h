@@ -20,6 +20,11 @@ enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2 };
 typedef void (*widen_kernel)(const uint16_t *in, float *out, size_t n);
 typedef size_t (*narrow_kernel)(const float *in, uint16_t *out, size_t n, uint32_t *flagged);
 enum { NARROW_F16 = 0, NARROW_BF16 = 1, NARROW_TYPES = 2 };
+/* One row of the mask backward (actfn_mask_backward): dx[j] = dy[j] where bit j of bits
+ * is set, else +0 (slope 0) or dy[j] * slope; dx may equal dy. */
+typedef void (*mask_kernel)(const uint8_t *bits, const void *dy, void *dx, size_t n, double slope);
+/* y[i] = table[x[i]] (the quantized ops); y may equal x. */
+typedef void (*lookup_kernel)(const uint8_t table[256], const uint8_t *x, uint8_t *y, size_t n);
 
 typedef struct kernel_table {
     forward_kernel forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
@@ -29,6 +34,8 @@ typedef struct kernel_table {
     backward_kernel backward_from_output[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     widen_kernel widen[NARROW_TYPES]; /* NULL: the scalar conversions */
     narrow_kernel narrow[NARROW_TYPES];
+    lookup_kernel lookup_bytes;             /* NULL: byte by byte */
+    mask_kernel mask_backward[DTYPE_SLOTS]; /* NULL: bit by bit */
 } kernel_table;
 
 /* One per ISA, each defined by the kernel sources compiled for that ISA. */

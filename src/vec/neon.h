@@ -174,6 +174,33 @@ static inline void vf_store_bf16(uint16_t *p, vf v) {
 static inline vf vf_round_bf16(vf v) {
     return vreinterpretq_f32_u32(vf_bf16_high_bits(v));
 }
+/* y[i] = table[x[i]] for 16 bytes: four 64-entry tbl lookups over the index minus 64k
+ * (tbl gives 0 for an index past 64). */
+typedef struct byte_tables {
+    uint8x16x4_t quarter[4];
+} byte_tables;
+static inline void byte_tables_init(byte_tables *t, const uint8_t table[256]) {
+    for (int q = 0; q < 4; q++)
+        t->quarter[q] = vld1q_u8_x4(table + 64 * q);
+}
+static inline void bytes_lookup(const byte_tables *t, const uint8_t *x, uint8_t *y) {
+    uint8x16_t index = vld1q_u8(x), sixty_four = vdupq_n_u8(64);
+    uint8x16_t result = vqtbl4q_u8(t->quarter[0], index);
+    for (int q = 1; q < 4; q++) {
+        index = vsubq_u8(index, sixty_four);
+        result = vorrq_u8(result, vqtbl4q_u8(t->quarter[q], index));
+    }
+    vst1q_u8(y, result);
+}
+#define BYTE_LANES 16
+static inline mf vf_mask_from_bits(unsigned bits) {
+    const uint32_t lanes[4] = {1, 2, 4, 8};
+    return vtstq_u32(vdupq_n_u32(bits), vld1q_u32(lanes));
+}
+static inline md vd_mask_from_bits(unsigned bits) {
+    const uint64_t lanes[2] = {1, 2};
+    return vtstq_u64(vdupq_n_u64(bits), vld1q_u64(lanes));
+}
 static inline int mf_any(mf a) {
     return vmaxvq_u32(a) != 0;
 }

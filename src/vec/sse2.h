@@ -3,6 +3,7 @@
  * read (a whole-vector load there could cross into an unmapped page, and is out of
  * bounds for the sanitizers). */
 #include <emmintrin.h>
+#include <string.h>
 #include "buffered_tail.h"
 #include "../narrow_float.h"
 
@@ -174,6 +175,29 @@ static inline vf vf_round_bf16(vf v) {
     uint16_t bits[VF_LANES];
     vf_store_bf16(bits, v);
     return vf_load_bf16(bits);
+}
+/* y[i] = table[x[i]]: SSE2 has no byte shuffle, so one byte at a time. */
+typedef struct byte_tables {
+    uint8_t table[256];
+} byte_tables;
+static inline void byte_tables_init(byte_tables *t, const uint8_t table[256]) {
+    memcpy(t->table, table, sizeof t->table);
+}
+static inline void bytes_lookup(const byte_tables *t, const uint8_t *x, uint8_t *y) {
+    for (int i = 0; i < 16; i++)
+        y[i] = t->table[x[i]];
+}
+#define BYTE_LANES 16
+static inline mf vf_mask_from_bits(unsigned bits) {
+    __m128i lanes = _mm_setr_epi32(1, 2, 4, 8);
+    __m128i set = _mm_and_si128(_mm_set1_epi32((int)bits), lanes);
+    return _mm_castsi128_ps(_mm_cmpeq_epi32(set, lanes));
+}
+static inline md vd_mask_from_bits(unsigned bits) {
+    /* SSE2 has no 64-bit compare: each 64-bit lane is two equal 32-bit ones */
+    __m128i lanes = _mm_setr_epi32(1, 1, 2, 2);
+    __m128i set = _mm_and_si128(_mm_set1_epi32((int)bits), lanes);
+    return _mm_castsi128_pd(_mm_cmpeq_epi32(set, lanes));
 }
 static inline int mf_any(mf a) {
     return _mm_movemask_ps(a) != 0;

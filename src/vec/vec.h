@@ -31,12 +31,17 @@
  *   VEC_HAS_FMA                      1 where vf_fma rounds once (all but SSE2); the
  *                                    compensated float kernels need it
  *   mf_any(m)                        nonzero if any lane of m is set
+ *   vf_mask_from_bits(b), vd_mask_from_bits(b)
+ *                                    the mask whose lane i is set where bit i of b is
  *   vf_abs(a)                        |a|, the sign bit cleared
  *   vf_exp2_integer(k)               2^k exactly, for k integer-valued in [-126, 127]
  * For f16 and bf16 (VF_LANES 16-bit values, whole vectors only), both rounding to
  * nearest even, keeping subnormals, NaN staying NaN:
  *   vf_load_f16(p), vf_store_f16(p, v), vf_load_bf16(p), vf_store_bf16(p, v)
  *   vf_round_f16(v), vf_round_bf16(v)  v rounded to the 16-bit type, as floats
+ * For quantized int8 / uint8 (a 256-entry table lookup, BYTE_LANES bytes at a time):
+ *   byte_tables_init(&t, table)      prepares the table of 256 bytes for this ISA
+ *   bytes_lookup(&t, x, y)           y[i] = table[x[i]] for i < BYTE_LANES
  * For the f32 ops computed in double:
  *   vd_abs(a)                        |a|, the sign bit cleared (NaN stays NaN)
  *   vd_exp2_integer(k)               2^k exactly, for k integer-valued in [-1022, 1023]

@@ -1,0 +1,304 @@
+/* The layer-level ops against references written here from their definitions: the mask
+ * forward and backward (and the activity counts), fused bias + activation, PReLU and
+ * Maxout, in f32 and f64, with odd cols, row strides larger than cols, N = 0, and the
+ * argument errors. */
+#include "actfn.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+enum { ROWS = 37, COLS = 23, STRIDE = 29, SPAN = ROWS * STRIDE };
+
+static uint64_t seed = 88172645463325252ull;
+static double random_value(void) {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    double u = (double)(seed >> 11) * 0x1p-53;
+    if ((seed & 63) == 0) return 0.0; /* exact zeros: the kinks */
+    if ((seed & 63) == 1) return 6.0;
+    return u * 16 - 8;
+}
+
+/* Values as doubles; copied to the dtype under test by to_dtype. */
+static void fill(double *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        v[i] = random_value();
+}
+
+static void *to_dtype(actfn_dtype dtype, const double *v, size_t n) {
+    void *out = malloc(n * (dtype == ACTFN_F32 ? sizeof(float) : sizeof(double)));
+    assert_int_equal(actfn_convert(v, ACTFN_F64, out, dtype, n), ACTFN_OK);
+    return out;
+}
+
+static double at(actfn_dtype dtype, const void *a, size_t i) {
+    return dtype == ACTFN_F32 ? (double)((const float *)a)[i] : ((const double *)a)[i];
+}
+
+static int same(double a, double b) {
+    return (isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b));
+}
+
+static const actfn_dtype dtypes[2] = {ACTFN_F32, ACTFN_F64};
+
+static void mask_forward_and_backward_match_the_elementwise_ops(void **state) {
+    (void)state;
+    const actfn_kind kinds[3] = {ACTFN_RELU, ACTFN_LEAKY_RELU, ACTFN_RELU6};
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 3; k++)
+            for (int g0 = 0; g0 < 2; g0++) {
+                actfn_dtype dtype = dtypes[d];
+                actfn_op op = actfn_op_init(kinds[k]);
+                op.negative_slope = 0.125;
+                op.grad_at_zero = g0 ? 1.0 : (kinds[k] == ACTFN_LEAKY_RELU ? 0.125 : 0.0);
+                double values[SPAN], gradients[SPAN];
+                fill(values, SPAN);
+                fill(gradients, SPAN);
+                void *x = to_dtype(dtype, values, SPAN), *y = to_dtype(dtype, values, SPAN);
+                void *dy = to_dtype(dtype, gradients, SPAN), *dx = to_dtype(dtype, gradients, SPAN);
+                void *want = to_dtype(dtype, values, SPAN);
+                uint8_t mask[ROWS * ((COLS + 7) / 8)];
+                actfn_batch batch = {ROWS, COLS, STRIDE};
+                actfn_activity activity;
+                assert_int_equal(actfn_activity_init(&activity, COLS), ACTFN_OK);
+                assert_int_equal(actfn_mask_forward(&op, dtype, &batch, x, y, mask, &activity),
+                                 ACTFN_OK);
+                assert_int_equal(actfn_mask_backward(&op, dtype, &batch, mask, dy, dx), ACTFN_OK);
+                size_t size = dtype == ACTFN_F32 ? 4 : 8;
+                for (size_t r = 0; r < ROWS; r++) {
+                    const char *row = (const char *)x + r * STRIDE * size;
+                    char *expected = (char *)want + r * STRIDE * size;
+                    assert_int_equal(actfn_forward(&op, dtype, row, expected, COLS), ACTFN_OK);
+                }
+                for (size_t r = 0; r < ROWS; r++)
+                    for (size_t j = 0; j < COLS; j++) {
+                        size_t i = r * STRIDE + j;
+                        assert_true(same(at(dtype, y, i), at(dtype, want, i)));
+                    }
+                /* the backward from the mask equals the backward from x */
+                for (size_t r = 0; r < ROWS; r++) {
+                    size_t offset = r * STRIDE * size;
+                    assert_int_equal(actfn_backward(&op, dtype, (const char *)x + offset,
+                                                    (const char *)dy + offset,
+                                                    (char *)want + offset, COLS),
+                                     ACTFN_OK);
+                }
+                for (size_t r = 0; r < ROWS; r++)
+                    for (size_t j = 0; j < COLS; j++) {
+                        size_t i = r * STRIDE + j;
+                        if (!same(at(dtype, dx, i), at(dtype, want, i))) {
+                            print_error("%s g0=%d x=%g: mask %g, from x %g\n",
+                                        actfn_op_name(kinds[k]), g0, at(dtype, x, i),
+                                        at(dtype, dx, i), at(dtype, want, i));
+                            fail();
+                        }
+                    }
+                /* the gap between rows is untouched */
+                for (size_t r = 0; r + 1 < ROWS; r++)
+                    for (size_t j = COLS; j < STRIDE; j++)
+                        assert_true(
+                            same(at(dtype, y, r * STRIDE + j), at(dtype, x, r * STRIDE + j)));
+                for (size_t j = 0; j < COLS; j++) {
+                    uint64_t active = 0;
+                    for (size_t r = 0; r < ROWS; r++)
+                        active += at(dtype, x, r * STRIDE + j) > 0;
+                    assert_int_equal(activity.active[j], active);
+                }
+                assert_int_equal(activity.rows, ROWS);
+                actfn_activity_free(&activity);
+                free(x), free(y), free(dy), free(dx), free(want);
+            }
+}
+
+static void dead_units_are_counted_across_batches(void **state) {
+    (void)state;
+    float x[4 * 3] = {-1, 2, 0, -3, 0, 0, -2, 5, 0, -1, 1, 0};
+    float y[12];
+    uint8_t mask[4]; /* a byte per row of 3 features */
+    actfn_batch batch = {4, 3, 3};
+    actfn_activity activity;
+    actfn_op relu = actfn_op_init(ACTFN_RELU);
+    assert_int_equal(actfn_activity_init(&activity, 3), ACTFN_OK);
+    assert_true(actfn_activity_dead_fraction(&activity) == 0);
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F32, &batch, x, y, mask, &activity), ACTFN_OK);
+    assert_int_equal(activity.active[0], 0);
+    assert_int_equal(activity.active[1], 3);
+    assert_int_equal(activity.active[2], 0);
+    assert_true(fabs(actfn_activity_dead_fraction(&activity) - 2.0 / 3) < 1e-15);
+    x[2] = 1; /* feature 2 wakes up in the second batch */
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F32, &batch, x, y, mask, &activity), ACTFN_OK);
+    assert_int_equal(activity.rows, 8);
+    assert_true(fabs(actfn_activity_dead_fraction(&activity) - 1.0 / 3) < 1e-15);
+    /* bits: x > 0, each row from a byte boundary */
+    assert_int_equal(actfn_mask_row_bytes(3), 1);
+    assert_int_equal(mask[0], (1 << 1) | (1 << 2));
+    assert_int_equal(mask[1], 0);
+    assert_int_equal(mask[2], 1 << 1);
+    assert_int_equal(mask[3], 1 << 1);
+    actfn_activity_free(&activity);
+}
+
+static void bias_forward_and_backward(void **state) {
+    (void)state;
+    const actfn_kind kinds[3] = {ACTFN_RELU, ACTFN_GELU, ACTFN_SIGMOID};
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 3; k++) {
+            actfn_dtype dtype = dtypes[d];
+            size_t size = dtype == ACTFN_F32 ? 4 : 8;
+            actfn_op op = actfn_op_init(kinds[k]);
+            double values[SPAN], gradients[SPAN], biases[COLS];
+            fill(values, SPAN), fill(gradients, SPAN), fill(biases, COLS);
+            void *x = to_dtype(dtype, values, SPAN), *dy = to_dtype(dtype, gradients, SPAN);
+            void *b = to_dtype(dtype, biases, COLS), *y = to_dtype(dtype, values, SPAN);
+            void *dx = to_dtype(dtype, values, SPAN), *db = to_dtype(dtype, biases, COLS);
+            void *z = to_dtype(dtype, values, COLS), *want = to_dtype(dtype, values, COLS);
+            actfn_batch batch = {ROWS, COLS, STRIDE};
+            assert_int_equal(actfn_bias_forward(&op, dtype, &batch, x, b, y), ACTFN_OK);
+            assert_int_equal(actfn_bias_backward(&op, dtype, &batch, x, b, dy, dx, db), ACTFN_OK);
+            double sums[COLS] = {0};
+            for (size_t r = 0; r < ROWS; r++) {
+                double zs[COLS];
+                for (size_t j = 0; j < COLS; j++)
+                    zs[j] = at(dtype, x, r * STRIDE + j) + at(dtype, b, j);
+                assert_int_equal(actfn_convert(zs, ACTFN_F64, z, dtype, COLS), ACTFN_OK);
+                assert_int_equal(actfn_forward(&op, dtype, z, want, COLS), ACTFN_OK);
+                for (size_t j = 0; j < COLS; j++)
+                    assert_true(same(at(dtype, y, r * STRIDE + j), at(dtype, want, j)));
+                assert_int_equal(
+                    actfn_backward(&op, dtype, z, (const char *)dy + r * STRIDE * size, want, COLS),
+                    ACTFN_OK);
+                for (size_t j = 0; j < COLS; j++) {
+                    assert_true(same(at(dtype, dx, r * STRIDE + j), at(dtype, want, j)));
+                    sums[j] += at(dtype, want, j);
+                }
+            }
+            for (size_t j = 0; j < COLS; j++) {
+                double expected = dtype == ACTFN_F32 ? (double)(float)sums[j] : sums[j];
+                assert_true(same(at(dtype, db, j), expected));
+            }
+            /* in place: y == x, and dx == dy */
+            assert_int_equal(actfn_bias_forward(&op, dtype, &batch, x, b, x), ACTFN_OK);
+            for (size_t r = 0; r < ROWS; r++)
+                for (size_t j = 0; j < COLS; j++)
+                    assert_true(same(at(dtype, x, r * STRIDE + j), at(dtype, y, r * STRIDE + j)));
+            free(x), free(dy), free(b), free(y), free(dx), free(db), free(z), free(want);
+        }
+}
+
+static void prelu_forward_and_backward(void **state) {
+    (void)state;
+    for (int d = 0; d < 2; d++) {
+        actfn_dtype dtype = dtypes[d];
+        double values[SPAN], gradients[SPAN], slopes[COLS];
+        fill(values, SPAN), fill(gradients, SPAN), fill(slopes, COLS);
+        values[3] = NAN, values[4] = -0.0;
+        void *x = to_dtype(dtype, values, SPAN), *dy = to_dtype(dtype, gradients, SPAN);
+        void *a = to_dtype(dtype, slopes, COLS), *y = to_dtype(dtype, values, SPAN);
+        void *dx = to_dtype(dtype, values, SPAN), *da = to_dtype(dtype, slopes, COLS);
+        actfn_batch batch = {ROWS, COLS, STRIDE};
+        assert_int_equal(actfn_prelu_forward(dtype, &batch, x, a, y), ACTFN_OK);
+        assert_int_equal(actfn_prelu_backward(dtype, &batch, x, a, dy, dx, da), ACTFN_OK);
+        double sums[COLS] = {0};
+        for (size_t r = 0; r < ROWS; r++)
+            for (size_t j = 0; j < COLS; j++) {
+                size_t i = r * STRIDE + j;
+                double v = at(dtype, x, i), g = at(dtype, dy, i), s = at(dtype, a, j);
+                double fy = v > 0 ? v : s * v, fdx = v > 0 ? g : s * g;
+                if (dtype == ACTFN_F32) fy = (float)fy, fdx = (float)fdx;
+                assert_true(same(at(dtype, y, i), fy));
+                assert_true(same(at(dtype, dx, i), fdx));
+                if (!(v > 0)) sums[j] += v * g;
+            }
+        for (size_t j = 0; j < COLS; j++) {
+            double expected = dtype == ACTFN_F32 ? (double)(float)sums[j] : sums[j];
+            assert_true(same(at(dtype, da, j), expected));
+        }
+        free(x), free(dy), free(a), free(y), free(dx), free(da);
+    }
+}
+
+static void maxout_routes_to_the_first_maximum(void **state) {
+    (void)state;
+    /* 2 rows of 6 features, k = 3; row stride 7; y stride 3 */
+    double x[14] = {1, 5, 5, -2, -1, -3, 99, 0, NAN, 2, 4, 4, 9, 99};
+    double y[6], dy[6] = {10, 20, 0, 30, 40, 0}, dx[14];
+    actfn_batch batch = {2, 6, 7};
+    assert_int_equal(actfn_maxout_forward(ACTFN_F64, &batch, 3, x, y, 3), ACTFN_OK);
+    assert_true(y[0] == 5 && y[1] == -1 && isnan(y[3]) && y[4] == 9);
+    memset(dx, 0x7f, sizeof dx); /* the gap (index 6) stays as it was */
+    assert_int_equal(actfn_maxout_backward(ACTFN_F64, &batch, 3, x, dy, 3, dx), ACTFN_OK);
+    double want[14] = {0, 10, 0, 0, 20, 0, dx[6], 0, 30, 0, 0, 0, 40, dx[13]};
+    for (int i = 0; i < 14; i++)
+        assert_true(same(dx[i], want[i]));
+    float xf[6] = {3, 3, 1, -1, -1, -1}, yf[2], dyf[2] = {1, 2}, dxf[6];
+    actfn_batch one = {1, 6, 6};
+    assert_int_equal(actfn_maxout_forward(ACTFN_F32, &one, 3, xf, yf, 2), ACTFN_OK);
+    assert_true(yf[0] == 3 && yf[1] == -1);
+    assert_int_equal(actfn_maxout_backward(ACTFN_F32, &one, 3, xf, dyf, 2, dxf), ACTFN_OK);
+    assert_true(dxf[0] == 1 && dxf[1] == 0 && dxf[3] == 2 && dxf[4] == 0);
+    assert_int_equal(actfn_maxout_forward(ACTFN_F32, &one, 4, xf, yf, 2), ACTFN_ERR_BAD_PARAMETER);
+    assert_int_equal(actfn_maxout_forward(ACTFN_F32, &one, 0, xf, yf, 2), ACTFN_ERR_BAD_PARAMETER);
+    assert_int_equal(actfn_maxout_forward(ACTFN_F32, &one, 3, xf, yf, 1), ACTFN_ERR_BAD_PARAMETER);
+    assert_int_equal(actfn_maxout_backward(ACTFN_F32, &one, 3, xf, dyf, 2, xf), ACTFN_ERR_OVERLAP);
+}
+
+static void bad_arguments_are_rejected(void **state) {
+    (void)state;
+    float x[8] = {0}, y[8];
+    uint8_t mask[1];
+    actfn_batch batch = {2, 4, 4}, narrow = {2, 4, 3}, empty = {0, 4, 4};
+    actfn_op relu = actfn_op_init(ACTFN_RELU), sigmoid = actfn_op_init(ACTFN_SIGMOID);
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F32, &narrow, x, y, mask, NULL),
+                     ACTFN_ERR_BAD_PARAMETER);
+    assert_int_equal(actfn_mask_forward(&sigmoid, ACTFN_F32, &batch, x, y, mask, NULL),
+                     ACTFN_ERR_UNSUPPORTED);
+    actfn_op half = relu;
+    half.grad_at_zero = 0.5;
+    assert_int_equal(actfn_mask_forward(&half, ACTFN_F32, &batch, x, y, mask, NULL),
+                     ACTFN_ERR_UNSUPPORTED);
+    assert_non_null(strstr(actfn_last_error(), "grad_at_zero"));
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F16, &batch, x, y, mask, NULL),
+                     ACTFN_ERR_UNSUPPORTED);
+    assert_int_equal(actfn_mask_forward(&relu, (actfn_dtype)9, &batch, x, y, mask, NULL),
+                     ACTFN_ERR_UNKNOWN_DTYPE);
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F32, NULL, x, y, mask, NULL),
+                     ACTFN_ERR_NULL_POINTER);
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F32, &batch, x, y, NULL, NULL),
+                     ACTFN_ERR_NULL_POINTER);
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F32, &empty, NULL, NULL, NULL, NULL),
+                     ACTFN_OK);
+    actfn_activity wrong;
+    assert_int_equal(actfn_activity_init(&wrong, 5), ACTFN_OK);
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F32, &batch, x, y, mask, &wrong),
+                     ACTFN_ERR_BAD_PARAMETER);
+    actfn_activity_free(&wrong);
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F32, &batch, x, x + 1, mask, NULL),
+                     ACTFN_ERR_OVERLAP);
+    assert_int_equal(actfn_bias_forward(&relu, ACTFN_F32, &batch, x, NULL, y),
+                     ACTFN_ERR_NULL_POINTER);
+    assert_int_equal(actfn_bias_forward(&relu, ACTFN_F32, &batch, x, x, y), ACTFN_OK);
+    assert_int_equal(actfn_bias_forward(&relu, ACTFN_F32, &batch, x, y, y), ACTFN_ERR_OVERLAP);
+    assert_int_equal(actfn_prelu_forward(ACTFN_F32, &batch, x, y + 2, y), ACTFN_ERR_OVERLAP);
+    float db[4] = {1, 1, 1, 1};
+    assert_int_equal(actfn_bias_backward(&relu, ACTFN_F32, &empty, x, x, x, y, db), ACTFN_OK);
+    assert_true(db[0] == 0 && db[3] == 0); /* no rows: the sums are 0 */
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(mask_forward_and_backward_match_the_elementwise_ops),
+        cmocka_unit_test(dead_units_are_counted_across_batches),
+        cmocka_unit_test(bias_forward_and_backward),
+        cmocka_unit_test(prelu_forward_and_backward),
+        cmocka_unit_test(maxout_routes_to_the_first_maximum),
+        cmocka_unit_test(bad_arguments_are_rejected),
+    };
+    return cmocka_run_group_tests_name("layer-level ops", tests, NULL, NULL);
+}
