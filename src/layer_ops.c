@@ -213,13 +213,16 @@ actfn_status actfn_bias_forward(const actfn_op *op, actfn_dtype dtype, const act
     size_t bytes = span(batch, dtype), size = dtype_size(dtype);
     CHECK(check_output(function, y, bytes, x, bytes, true));
     CHECK(check_output(function, y, bytes, bias, batch->cols * size, false));
+    add_kernel add = active_kernels()->add_rows[dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
     for (size_t r = 0; r < batch->rows; r++) {
         void *row = (char *)y + r * batch->stride * size;
-        if (dtype == ACTFN_F32)
+        if (add != NULL)
+            add((const char *)x + r * batch->stride * size, bias, row, batch->cols);
+        else if (dtype == ACTFN_F32)
             add_bias_f32(batch, r, x, bias, row);
         else
             add_bias_f64(batch, r, x, bias, row);
-        run_forward(op->kind, &params, dtype, row, row, batch->cols);
+        run_forward(op->kind, &params, dtype, row, row, batch->cols); /* while in L1 */
     }
     return ACTFN_OK;
 }

@@ -23,6 +23,8 @@ enum { NARROW_F16 = 0, NARROW_BF16 = 1, NARROW_TYPES = 2 };
 /* One row of the mask backward (actfn_mask_backward): dx[j] = dy[j] where bit j of bits
  * is set, else +0 (slope 0) or dy[j] * slope; dx may equal dy. */
 typedef void (*mask_kernel)(const uint8_t *bits, const void *dy, void *dx, size_t n, double slope);
+/* out = a + b elementwise (the bias add of the fused bias + activation). */
+typedef void (*add_kernel)(const void *a, const void *b, void *out, size_t n);
 /* y[i] = table[x[i]] (the quantized ops); y may equal x. */
 typedef void (*lookup_kernel)(const uint8_t table[256], const uint8_t *x, uint8_t *y, size_t n);
 
@@ -36,6 +38,7 @@ typedef struct kernel_table {
     narrow_kernel narrow[NARROW_TYPES];
     lookup_kernel lookup_bytes;             /* NULL: byte by byte */
     mask_kernel mask_backward[DTYPE_SLOTS]; /* NULL: bit by bit */
+    add_kernel add_rows[DTYPE_SLOTS];       /* NULL: element by element */
 } kernel_table;
 
 /* One per ISA, each defined by the kernel sources compiled for that ISA. */
