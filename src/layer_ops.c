@@ -154,10 +154,28 @@ actfn_status actfn_mask_forward(const actfn_op *op, actfn_dtype dtype, const act
     CHECK(check_output(function, mask, mask_bytes(batch), x, bytes, false));
     CHECK(check_output(function, mask, mask_bytes(batch), y, bytes, false));
     uint64_t *active = activity != NULL ? activity->active : NULL;
-    if (dtype == ACTFN_F32)
-        mask_bits_f32(batch, x, mask, active, op->kind, zero_bit);
-    else
-        mask_bits_f64(batch, x, mask, active, op->kind, zero_bit);
+    mask_bits_kernel kernel =
+        active_kernels()->mask_forward[dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
+    if (kernel == NULL || batch->rows >= ((size_t)1 << 24)) {
+        if (dtype == ACTFN_F32)
+            mask_bits_f32(batch, x, mask, active, op->kind, zero_bit);
+        else
+            mask_bits_f64(batch, x, mask, active, op->kind, zero_bit);
+    } else {
+        /* counts per call in the dtype (exact below 2^24 rows), then added to activity */
+        void *counts = active != NULL ? calloc(batch->cols, dtype_size(dtype)) : NULL;
+        if (active != NULL && counts == NULL)
+            return fail(ACTFN_ERR_BAD_PARAMETER, "%s: out of memory for %zu counts", function,
+                        batch->cols);
+        size_t size = dtype_size(dtype), row_bytes = actfn_mask_row_bytes(batch->cols);
+        for (size_t r = 0; r < batch->rows; r++)
+            kernel((const char *)x + r * batch->stride * size, mask + r * row_bytes, counts,
+                   batch->cols, op->kind == ACTFN_RELU6, zero_bit);
+        for (size_t j = 0; active != NULL && j < batch->cols; j++)
+            active[j] += dtype == ACTFN_F32 ? (uint64_t)((float *)counts)[j]
+                                            : (uint64_t)((double *)counts)[j];
+        free(counts);
+    }
     if (activity != NULL) activity->rows += batch->rows;
     size_t size = dtype_size(dtype);
     for (size_t r = 0; r < batch->rows; r++)

@@ -23,6 +23,9 @@ enum { NARROW_F16 = 0, NARROW_BF16 = 1, NARROW_TYPES = 2 };
 /* One row of the mask backward (actfn_mask_backward): dx[j] = dy[j] where bit j of bits
  * is set, else +0 (slope 0) or dy[j] * slope; dx may equal dy. */
 typedef void (*mask_kernel)(const uint8_t *bits, const void *dy, void *dx, size_t n, double slope);
+/* One row of the mask forward's bits (and per-feature counts of x > 0, in the dtype). */
+typedef void (*mask_bits_kernel)(const void *x, uint8_t *bits, void *counts, size_t n, int relu6,
+                                 int zero_bit);
 /* out = a + b elementwise (the bias add of the fused bias + activation). */
 typedef void (*add_kernel)(const void *a, const void *b, void *out, size_t n);
 /* y[i] = table[x[i]] (the quantized ops); y may equal x. */
@@ -36,9 +39,10 @@ typedef struct kernel_table {
     backward_kernel backward_from_output[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     widen_kernel widen[NARROW_TYPES]; /* NULL: the scalar conversions */
     narrow_kernel narrow[NARROW_TYPES];
-    lookup_kernel lookup_bytes;             /* NULL: byte by byte */
-    mask_kernel mask_backward[DTYPE_SLOTS]; /* NULL: bit by bit */
-    add_kernel add_rows[DTYPE_SLOTS];       /* NULL: element by element */
+    lookup_kernel lookup_bytes;                 /* NULL: byte by byte */
+    mask_kernel mask_backward[DTYPE_SLOTS];     /* NULL: bit by bit */
+    add_kernel add_rows[DTYPE_SLOTS];           /* NULL: element by element */
+    mask_bits_kernel mask_forward[DTYPE_SLOTS]; /* NULL: element by element */
 } kernel_table;
 
 /* One per ISA, each defined by the kernel sources compiled for that ISA. */

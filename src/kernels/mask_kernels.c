@@ -36,6 +36,54 @@ static inline unsigned bits_at(const uint8_t *bits, size_t i, unsigned lanes) {
 DEFINE_MASK_BACKWARD(float, VF_OP, vf, VF_LANES, vf_mask_from_bits, f32)
 DEFINE_MASK_BACKWARD(double, VD_OP, vd, VD_LANES, vd_mask_from_bits, f64)
 
+/* One row of the mask forward's bits: bit j of bits (byte-aligned) set where x passes
+ * (0 < x, and x < 6 for relu6, or x == 0 when zero_bit), and, if counts is not NULL,
+ * counts[j] += (x > 0), counted in the dtype (exact below 2^24 rows per call). */
+#define DEFINE_MASK_FORWARD(T, VOP, V, M, MOP, LANES, SUFFIX)                                      \
+    static void ISA_FUNCTION(mask_forward_##SUFFIX)(const void *input, uint8_t *bits, void *count, \
+                                                    size_t n, int relu6, int zero_bit) {           \
+        const T *x = input;                                                                        \
+        T *counts = count;                                                                         \
+        const V zero = VOP(zero)(), six = VOP(set1)((T)6), one = VOP(set1)((T)1);                  \
+        uint64_t pending = 0;                                                                      \
+        unsigned held = 0;                                                                         \
+        size_t i = 0, byte = 0;                                                                    \
+        for (; i + LANES <= n; i += LANES) {                                                       \
+            V v = VOP(load)(x + i);                                                                \
+            M positive = VOP(gt)(v, zero), passes = positive;                                      \
+            if (relu6) passes = MOP(and)(passes, VOP(lt)(v, six));                                 \
+            if (zero_bit) passes = MOP(or)(passes, VOP(eq)(v, zero));                              \
+            pending |= (uint64_t)MOP(to_bits)(passes) << held;                                     \
+            held += LANES;                                                                         \
+            while (held >= 8) {                                                                    \
+                bits[byte++] = (uint8_t)pending;                                                   \
+                pending >>= 8;                                                                     \
+                held -= 8;                                                                         \
+            }                                                                                      \
+            if (counts != NULL)                                                                    \
+                VOP(store)                                                                         \
+                (counts + i, VOP(add)(VOP(load)(counts + i), VOP(select)(positive, one, zero)));   \
+        }                                                                                          \
+        for (; i < n; i++) {                                                                       \
+            T v = x[i];                                                                            \
+            int passes = v > 0 && (!relu6 || v < 6);                                               \
+            passes |= zero_bit && v == 0;                                                          \
+            pending |= (uint64_t)passes << held;                                                   \
+            if (++held == 8) {                                                                     \
+                bits[byte++] = (uint8_t)pending;                                                   \
+                pending = 0;                                                                       \
+                held = 0;                                                                          \
+            }                                                                                      \
+            if (counts != NULL) counts[i] += v > 0;                                                \
+        }                                                                                          \
+        if (held > 0) bits[byte] = (uint8_t)pending;                                               \
+    }
+
+#define MF_OP(name) mf_##name
+#define MD_OP(name) md_##name
+DEFINE_MASK_FORWARD(float, VF_OP, vf, mf, MF_OP, VF_LANES, f32)
+DEFINE_MASK_FORWARD(double, VD_OP, vd, md, MD_OP, VD_LANES, f64)
+
 /* out = a + b; out may equal a, and overlaps b nowhere else. */
 #define DEFINE_ADD_ROWS(T, VOP, V, LANES, SUFFIX)                                                  \
     static void ISA_FUNCTION(add_rows_##SUFFIX)(const void *first, const void *second,             \
@@ -45,10 +93,8 @@ DEFINE_MASK_BACKWARD(double, VD_OP, vd, VD_LANES, vd_mask_from_bits, f64)
         size_t i = 0;                                                                              \
         for (; i + LANES <= n; i += LANES)                                                         \
             VOP(store)(out + i, VOP(add)(VOP(load)(a + i), VOP(load)(b + i)));                     \
-        if (i < n)                                                                                 \
-            VOP(store_tail)                                                                        \
-            (out + i, VOP(add)(VOP(load_tail)(a + i, n - i), VOP(load_tail)(b + i, n - i)),        \
-             n - i);                                                                               \
+        if (i < n) VOP(store_tail)                                                                 \
+        (out + i, VOP(add)(VOP(load_tail)(a + i, n - i), VOP(load_tail)(b + i, n - i)), n - i);    \
     }
 
 DEFINE_ADD_ROWS(float, VF_OP, vf, VF_LANES, f32)
@@ -58,6 +104,8 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table) {
     table->mask_backward[SLOT_F32] = ISA_FUNCTION(mask_backward_f32);
     table->mask_backward[SLOT_F64] = ISA_FUNCTION(mask_backward_f64);
+    table->mask_forward[SLOT_F32] = ISA_FUNCTION(mask_forward_f32);
+    table->mask_forward[SLOT_F64] = ISA_FUNCTION(mask_forward_f64);
     table->add_rows[SLOT_F32] = ISA_FUNCTION(add_rows_f32);
     table->add_rows[SLOT_F64] = ISA_FUNCTION(add_rows_f64);
 }

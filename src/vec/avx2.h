@@ -236,6 +236,12 @@ static inline md vd_mask_from_bits(unsigned bits) {
     __m256i set = _mm256_and_si256(_mm256_set1_epi64x((long long)bits), lanes);
     return _mm256_castsi256_pd(_mm256_cmpeq_epi64(set, lanes));
 }
+static inline unsigned mf_to_bits(mf m) {
+    return (unsigned)_mm256_movemask_ps(m);
+}
+static inline unsigned md_to_bits(md m) {
+    return (unsigned)_mm256_movemask_pd(m);
+}
 static inline int mf_any(mf a) {
     return _mm256_movemask_ps(a) != 0;
 }

@@ -231,6 +231,12 @@ static inline mf vf_mask_from_bits(unsigned bits) {
 static inline md vd_mask_from_bits(unsigned bits) {
     return (md)bits;
 }
+static inline unsigned mf_to_bits(mf m) {
+    return (unsigned)m;
+}
+static inline unsigned md_to_bits(md m) {
+    return (unsigned)m;
+}
 static inline int mf_any(mf a) {
     return a != 0;
 }

@@ -201,6 +201,14 @@ static inline md vd_mask_from_bits(unsigned bits) {
     const uint64_t lanes[2] = {1, 2};
     return vtstq_u64(vdupq_n_u64(bits), vld1q_u64(lanes));
 }
+static inline unsigned mf_to_bits(mf m) {
+    const uint32_t lanes[4] = {1, 2, 4, 8};
+    return vaddvq_u32(vandq_u32(m, vld1q_u32(lanes)));
+}
+static inline unsigned md_to_bits(md m) {
+    const uint64_t lanes[2] = {1, 2};
+    return (unsigned)vaddvq_u64(vandq_u64(m, vld1q_u64(lanes)));
+}
 static inline int mf_any(mf a) {
     return vmaxvq_u32(a) != 0;
 }

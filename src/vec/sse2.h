@@ -199,6 +199,12 @@ static inline md vd_mask_from_bits(unsigned bits) {
     __m128i set = _mm_and_si128(_mm_set1_epi32((int)bits), lanes);
     return _mm_castsi128_pd(_mm_cmpeq_epi32(set, lanes));
 }
+static inline unsigned mf_to_bits(mf m) {
+    return (unsigned)_mm_movemask_ps(m);
+}
+static inline unsigned md_to_bits(md m) {
+    return (unsigned)_mm_movemask_pd(m);
+}
 static inline int mf_any(mf a) {
     return _mm_movemask_ps(a) != 0;
 }

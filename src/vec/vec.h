@@ -31,6 +31,7 @@
  *   VEC_HAS_FMA                      1 where vf_fma rounds once (all but SSE2); the
  *                                    compensated float kernels need it
  *   mf_any(m)                        nonzero if any lane of m is set
+ *   mf_to_bits(m), md_to_bits(m)     bit i set where lane i of m is
  *   vf_mask_from_bits(b), vd_mask_from_bits(b)
  *                                    the mask whose lane i is set where bit i of b is
  *   vf_abs(a)                        |a|, the sign bit cleared
