@@ -15,18 +15,41 @@
 typedef struct lookup {
     uint8_t table[256]; /* indexed by the input byte */
     lookup_kernel kernel;
+    clamp_kernel clamp; /* set where the table is a clamp of its index */
+    uint8_t low, high, flip;
     const uint8_t *x;
     uint8_t *y;
 } lookup;
 
 static void look_up(void *context, size_t begin, size_t end) {
     const lookup *l = context;
+    if (l->clamp != NULL) {
+        l->clamp(l->x + begin, l->y + begin, end - begin, l->low, l->high, l->flip);
+        return;
+    }
     if (l->kernel != NULL) {
         l->kernel(l->table, l->x + begin, l->y + begin, end - begin);
         return;
     }
     for (size_t i = begin; i < end; i++)
         l->y[i] = l->table[l->x[i]];
+}
+
+/* relu, relu6 and the like with one quantization on both sides give a table that is a
+ * clamp of its index, min(max(q, low), high) in the type's order: then the clamp runs
+ * (byte min/max) instead of the lookup. Bytes are compared in unsigned order after
+ * flipping the top bit of signed ones. */
+static void use_clamp_if_possible(lookup *l, actfn_dtype dtype) {
+    uint8_t flip = dtype == ACTFN_S8 ? 0x80 : 0;
+    uint8_t low = (uint8_t)(l->table[(uint8_t)(0 ^ flip)] ^ flip);
+    uint8_t high = (uint8_t)(l->table[(uint8_t)(255 ^ flip)] ^ flip);
+    if (low > high) return;
+    for (int u = 0; u < 256; u++) {
+        uint8_t expected = (uint8_t)(u < low ? low : u > high ? high : u);
+        if ((uint8_t)(l->table[(uint8_t)(u ^ flip)] ^ flip) != expected) return;
+    }
+    l->clamp = active_kernels()->clamp_bytes;
+    l->low = low, l->high = high, l->flip = flip;
 }
 
 static actfn_status check_quantization(const char *which, actfn_dtype dtype,
@@ -81,6 +104,7 @@ actfn_status actfn_forward_quantized(const actfn_op *op, actfn_dtype dtype,
     lookup l = {.kernel = active_kernels()->lookup_bytes, .x = x, .y = y};
     for (int byte = 0; byte < 256; byte++)
         l.table[byte] = (uint8_t)requantize(dtype, output, reals[byte]);
+    use_clamp_if_possible(&l, dtype);
     if (n >= (size_t)1 << 22)
         parallel_for(n, 64, look_up, &l);
     else

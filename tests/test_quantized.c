@@ -97,26 +97,36 @@ static void relu_and_relu6_are_integer_exact(void **state) {
     }
 }
 
+/* Tails, offsets and in place, through the lookup (sigmoid) and through the clamp that
+ * replaces it for relu with one quantization on both sides, in both types. */
+static void check_lengths(actfn_kind kind, actfn_dtype dtype, const quantizations *q);
+
 static void lengths_offsets_and_in_place(void **state) {
     (void)state;
-    actfn_op op = actfn_op_init(ACTFN_SIGMOID);
-    const quantizations *q = &u8_cases[2];
+    check_lengths(ACTFN_SIGMOID, ACTFN_U8, &u8_cases[2]);
+    check_lengths(ACTFN_RELU, ACTFN_U8, &u8_cases[0]);
+    check_lengths(ACTFN_RELU, ACTFN_S8, &s8_cases[0]);
+    check_lengths(ACTFN_RELU6, ACTFN_S8, &s8_cases[0]);
+}
+
+static void check_lengths(actfn_kind kind, actfn_dtype dtype, const quantizations *q) {
+    actfn_op op = actfn_op_init(kind);
     uint8_t all[256], table[256], input[264], output[264];
     for (int i = 0; i < 256; i++)
         all[i] = (uint8_t)i;
-    assert_int_equal(actfn_forward_quantized(&op, ACTFN_U8, &q->input, &q->output, all, table, 256),
+    assert_int_equal(actfn_forward_quantized(&op, dtype, &q->input, &q->output, all, table, 256),
                      ACTFN_OK);
     for (size_t n = 0; n <= 257; n++) {
         size_t offset = n % 4;
         for (size_t i = 0; i < n; i++)
             input[offset + i] = (uint8_t)(i * 37 + n);
-        assert_int_equal(actfn_forward_quantized(&op, ACTFN_U8, &q->input, &q->output,
-                                                 input + offset, output + offset, n),
+        assert_int_equal(actfn_forward_quantized(&op, dtype, &q->input, &q->output, input + offset,
+                                                 output + offset, n),
                          ACTFN_OK);
         for (size_t i = 0; i < n; i++)
             assert_int_equal(output[offset + i], table[input[offset + i]]);
-        assert_int_equal(actfn_forward_quantized(&op, ACTFN_U8, &q->input, &q->output,
-                                                 input + offset, input + offset, n),
+        assert_int_equal(actfn_forward_quantized(&op, dtype, &q->input, &q->output, input + offset,
+                                                 input + offset, n),
                          ACTFN_OK);
         assert_memory_equal(input + offset, output + offset, n);
     }

@@ -30,6 +30,9 @@ typedef void (*mask_bits_kernel)(const void *x, uint8_t *bits, void *counts, siz
 typedef void (*add_kernel)(const void *a, const void *b, void *out, size_t n);
 /* y[i] = table[x[i]] (the quantized ops); y may equal x. */
 typedef void (*lookup_kernel)(const uint8_t table[256], const uint8_t *x, uint8_t *y, size_t n);
+/* y[i] = min(max(x[i] ^ flip, low), high) ^ flip; y may equal x. */
+typedef void (*clamp_kernel)(const uint8_t *x, uint8_t *y, size_t n, uint8_t low, uint8_t high,
+                             uint8_t flip);
 
 typedef struct kernel_table {
     forward_kernel forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
@@ -40,6 +43,7 @@ typedef struct kernel_table {
     widen_kernel widen[NARROW_TYPES]; /* NULL: the scalar conversions */
     narrow_kernel narrow[NARROW_TYPES];
     lookup_kernel lookup_bytes;                 /* NULL: byte by byte */
+    clamp_kernel clamp_bytes;                   /* NULL: the lookup */
     mask_kernel mask_backward[DTYPE_SLOTS];     /* NULL: bit by bit */
     add_kernel add_rows[DTYPE_SLOTS];           /* NULL: element by element */
     mask_bits_kernel mask_forward[DTYPE_SLOTS]; /* NULL: element by element */

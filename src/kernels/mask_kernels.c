@@ -60,9 +60,8 @@ DEFINE_MASK_BACKWARD(double, VD_OP, vd, VD_LANES, vd_mask_from_bits, f64)
                 pending >>= 8;                                                                     \
                 held -= 8;                                                                         \
             }                                                                                      \
-            if (counts != NULL)                                                                    \
-                VOP(store)                                                                         \
-                (counts + i, VOP(add)(VOP(load)(counts + i), VOP(select)(positive, one, zero)));   \
+            if (counts != NULL) VOP(store)                                                         \
+            (counts + i, VOP(add)(VOP(load)(counts + i), VOP(select)(positive, one, zero)));       \
         }                                                                                          \
         for (; i < n; i++) {                                                                       \
             T v = x[i];                                                                            \

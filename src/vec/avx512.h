@@ -237,6 +237,16 @@ static inline unsigned mf_to_bits(mf m) {
 static inline unsigned md_to_bits(md m) {
     return (unsigned)m;
 }
+/* y[i] = min(max(x[i] ^ flip, low), high) ^ flip for BYTE_LANES bytes (unsigned order;
+ * flip = 0x80 turns signed bytes into it). */
+static inline void bytes_clamp(const uint8_t *x, uint8_t *y, uint8_t low, uint8_t high,
+                               uint8_t flip) {
+    __m256i f = _mm256_set1_epi8((char)flip);
+    __m256i v = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)x), f);
+    v = _mm256_min_epu8(_mm256_max_epu8(v, _mm256_set1_epi8((char)low)),
+                        _mm256_set1_epi8((char)high));
+    _mm256_storeu_si256((__m256i *)y, _mm256_xor_si256(v, f));
+}
 static inline int mf_any(mf a) {
     return a != 0;
 }

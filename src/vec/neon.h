@@ -209,6 +209,15 @@ static inline unsigned md_to_bits(md m) {
     const uint64_t lanes[2] = {1, 2};
     return (unsigned)vaddvq_u64(vandq_u64(m, vld1q_u64(lanes)));
 }
+/* y[i] = min(max(x[i] ^ flip, low), high) ^ flip for BYTE_LANES bytes (unsigned order;
+ * flip = 0x80 turns signed bytes into it). */
+static inline void bytes_clamp(const uint8_t *x, uint8_t *y, uint8_t low, uint8_t high,
+                               uint8_t flip) {
+    uint8x16_t f = vdupq_n_u8(flip);
+    uint8x16_t v = veorq_u8(vld1q_u8(x), f);
+    v = vminq_u8(vmaxq_u8(v, vdupq_n_u8(low)), vdupq_n_u8(high));
+    vst1q_u8(y, veorq_u8(v, f));
+}
 static inline int mf_any(mf a) {
     return vmaxvq_u32(a) != 0;
 }

@@ -43,6 +43,8 @@
  * For quantized int8 / uint8 (a 256-entry table lookup, BYTE_LANES bytes at a time):
  *   byte_tables_init(&t, table)      prepares the table of 256 bytes for this ISA
  *   bytes_lookup(&t, x, y)           y[i] = table[x[i]] for i < BYTE_LANES
+ *   bytes_clamp(x, y, low, high, flip)
+ *                                    y[i] = min(max(x[i] ^ flip, low), high) ^ flip
  * For the f32 ops computed in double:
  *   vd_abs(a)                        |a|, the sign bit cleared (NaN stays NaN)
  *   vd_exp2_integer(k)               2^k exactly, for k integer-valued in [-1022, 1023]
