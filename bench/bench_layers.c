@@ -61,11 +61,6 @@ static void run_bias_separate(void *p) {
     actfn_forward(&s->relu, ACTFN_F32, s->y, s->y, s->batch.rows * COLS);
 }
 
-static void report(int threads, const char *op, const char *implementation, size_t n, double ns) {
-    printf("%s\t%s\t%s\t%zu\t%.5f\n", threads == 1 ? "1" : "all", op, implementation, n, ns);
-    fflush(stdout);
-}
-
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 1;
     size_t max_n = argc > 2 ? strtoull(argv[2], NULL, 10) : (size_t)64 << 20;
@@ -92,16 +87,16 @@ int main(int argc, char **argv) {
     for (size_t n = (size_t)1 << 20; n <= max_rows * COLS; n *= 4) {
         s.batch = (actfn_batch){n / COLS, COLS, COLS};
         actfn_mask_forward(&s.relu, ACTFN_F32, &s.batch, s.x, s.y, s.mask, NULL);
-        report(threads, "limit", "memcpy", n, median_ns_per_element(run_memcpy, &s, n));
-        report(threads, "limit", "a + b", n, median_ns_per_element(run_add, &s, n));
-        report(threads, "relu backward from x", "actfn", n,
-               median_ns_per_element(run_backward_from_x, &s, n));
-        report(threads, "relu backward from a 1-bit mask", "actfn", n,
-               median_ns_per_element(run_backward_from_mask, &s, n));
-        report(threads, "bias + relu forward, fused", "actfn", n,
-               median_ns_per_element(run_bias_fused, &s, n));
-        report(threads, "bias + relu forward, bias add then relu", "actfn", n,
-               median_ns_per_element(run_bias_separate, &s, n));
+        report_measurement(threads, "limit", "memcpy", n, median_ns_per_element(run_memcpy, &s, n));
+        report_measurement(threads, "limit", "a + b", n, median_ns_per_element(run_add, &s, n));
+        report_measurement(threads, "relu backward from x", "actfn", n,
+                           median_ns_per_element(run_backward_from_x, &s, n));
+        report_measurement(threads, "relu backward from a 1-bit mask", "actfn", n,
+                           median_ns_per_element(run_backward_from_mask, &s, n));
+        report_measurement(threads, "bias + relu forward, fused", "actfn", n,
+                           median_ns_per_element(run_bias_fused, &s, n));
+        report_measurement(threads, "bias + relu forward, bias add then relu", "actfn", n,
+                           median_ns_per_element(run_bias_separate, &s, n));
     }
     return 0;
 }

@@ -140,11 +140,6 @@ static int xnnpack_prepare(xnnpack_case *c, const row *r, buffers *b, int thread
     return status == xnn_status_success;
 }
 
-static void report(int threads, const char *op, const char *implementation, size_t n, double ns) {
-    printf("%s\t%s\t%s\t%zu\t%.5f\n", threads == 1 ? "1" : "all", op, implementation, n, ns);
-    fflush(stdout);
-}
-
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 1;
     size_t max_n = argc > 2 ? strtoull(argv[2], NULL, 10) : (size_t)64 << 20;
@@ -171,24 +166,28 @@ int main(int argc, char **argv) {
     }
     for (size_t n = 1024; n <= max_n; n *= 4) {
         buffers f16 = {x16, y, n, 2}, bf16 = {xb16, y, n, 2}, one = {x8, y8, n, 1};
-        report(threads, "limit", "memcpy 2 B", n, median_ns_per_element(run_memcpy, &f16, n));
-        report(threads, "limit", "memcpy 1 B", n, median_ns_per_element(run_memcpy, &one, n));
+        report_measurement(threads, "limit", "memcpy 2 B", n,
+                           median_ns_per_element(run_memcpy, &f16, n));
+        report_measurement(threads, "limit", "memcpy 1 B", n,
+                           median_ns_per_element(run_memcpy, &one, n));
         for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
             buffers *b = rows[r].dtype == ACTFN_S8    ? &one
                          : rows[r].dtype == ACTFN_F16 ? &f16
                                                       : &bf16;
             actfn_case ac = {b, actfn_op_init(rows[r].kind), rows[r].dtype, {0.05, 0}};
-            report(threads, rows[r].op, "actfn", n, median_ns_per_element(run_actfn, &ac, n));
+            report_measurement(threads, rows[r].op, "actfn", n,
+                               median_ns_per_element(run_actfn, &ac, n));
             onednn_case oc;
             if (rows[r].onednn_type != dnnl_data_type_undef &&
                 onednn_prepare(&oc, b, rows[r].onednn_type, rows[r].onednn)) {
-                report(threads, rows[r].op, "oneDNN", n, median_ns_per_element(run_onednn, &oc, n));
+                report_measurement(threads, rows[r].op, "oneDNN", n,
+                                   median_ns_per_element(run_onednn, &oc, n));
                 onednn_release(&oc);
             }
             xnnpack_case xc = {0};
             if (rows[r].xnnpack != 0 && xnnpack_prepare(&xc, &rows[r], b, threads)) {
-                report(threads, rows[r].op, "XNNPACK", n,
-                       median_ns_per_element(run_xnnpack, &xc, n));
+                report_measurement(threads, rows[r].op, "XNNPACK", n,
+                                   median_ns_per_element(run_xnnpack, &xc, n));
                 xnn_delete_operator(xc.op);
             }
             if (xc.pool != NULL) pthreadpool_destroy(xc.pool);

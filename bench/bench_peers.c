@@ -189,11 +189,6 @@ static int xnnpack_prepare(xnnpack_case *c, const row *r, arrays *a, int threads
     return status == xnn_status_success;
 }
 
-static void report(int threads, const char *op, const char *implementation, size_t n, double ns) {
-    printf("%s\t%s\t%s\t%zu\t%.5f\n", threads == 1 ? "1" : "all", op, implementation, n, ns);
-    fflush(stdout);
-}
-
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 1;
     size_t max_n = argc > 2 ? strtoull(argv[2], NULL, 10) : (size_t)64 << 20;
@@ -217,21 +212,23 @@ int main(int argc, char **argv) {
     }
     for (size_t n = 1024; n <= max_n; n *= 4) {
         a.n = n;
-        report(threads, "limit", "memcpy", n, median_ns_per_element(run_memcpy, &a, n));
-        report(threads, "limit", "a + b", n, median_ns_per_element(run_add, &a, n));
+        report_measurement(threads, "limit", "memcpy", n, median_ns_per_element(run_memcpy, &a, n));
+        report_measurement(threads, "limit", "a + b", n, median_ns_per_element(run_add, &a, n));
         for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
             actfn_case ac = {&a, actfn_op_init(rows[r].kind), rows[r].mode};
-            report(threads, rows[r].op, "actfn", n, median_ns_per_element(run_actfn, &ac, n));
+            report_measurement(threads, rows[r].op, "actfn", n,
+                               median_ns_per_element(run_actfn, &ac, n));
             onednn_case oc;
             if (rows[r].onednn != 0 &&
                 onednn_prepare(&oc, &a, rows[r].onednn, rows[r].alpha, rows[r].mode)) {
-                report(threads, rows[r].op, "oneDNN", n, median_ns_per_element(run_onednn, &oc, n));
+                report_measurement(threads, rows[r].op, "oneDNN", n,
+                                   median_ns_per_element(run_onednn, &oc, n));
                 onednn_release(&oc);
             }
             xnnpack_case xc = {0};
             if (rows[r].xnnpack != 0 && xnnpack_prepare(&xc, &rows[r], &a, threads)) {
-                report(threads, rows[r].op, "XNNPACK", n,
-                       median_ns_per_element(run_xnnpack, &xc, n));
+                report_measurement(threads, rows[r].op, "XNNPACK", n,
+                                   median_ns_per_element(run_xnnpack, &xc, n));
                 xnn_delete_operator(xc.op);
             }
             if (xc.pool != NULL) pthreadpool_destroy(xc.pool);

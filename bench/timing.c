@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "timing.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -31,4 +32,11 @@ double median_ns_per_element(void (*run)(void *state), void *state, size_t n) {
     }
     qsort(samples, REPETITIONS, sizeof *samples, compare_doubles);
     return samples[REPETITIONS / 2];
+}
+
+void report_measurement(int threads, const char *op, const char *implementation, size_t n,
+                        double ns_per_element) {
+    printf("%s\t%s\t%s\t%zu\t%.5f\n", threads == 1 ? "1" : "all", op, implementation, n,
+           ns_per_element);
+    fflush(stdout);
 }

@@ -80,6 +80,16 @@ static actfn_status check_pointers(const char *function, int count, const void *
     return ACTFN_OK;
 }
 
+/* Per-feature sums accumulated in double, rounded once to the dtype. */
+static void store_sums(actfn_dtype dtype, const double *sums, void *out, size_t cols) {
+    for (size_t j = 0; j < cols; j++) {
+        if (dtype == ACTFN_F32)
+            ((float *)out)[j] = (float)sums[j];
+        else
+            ((double *)out)[j] = sums[j];
+    }
+}
+
 /* ---- mask ------------------------------------------------------------------------- */
 
 actfn_status actfn_activity_init(actfn_activity *activity, size_t cols) {
@@ -289,12 +299,7 @@ actfn_status actfn_bias_backward(const actfn_op *op, actfn_dtype dtype, const ac
         for (size_t j = 0; j < batch->cols; j++)
             sums[j] += dtype == ACTFN_F32 ? (double)((float *)out)[j] : ((double *)out)[j];
     }
-    for (size_t j = 0; j < batch->cols; j++) {
-        if (dtype == ACTFN_F32)
-            ((float *)dbias)[j] = (float)sums[j];
-        else
-            ((double *)dbias)[j] = sums[j];
-    }
+    store_sums(dtype, sums, dbias, batch->cols);
     free(sums_memory);
     free(z);
     return ACTFN_OK;
@@ -348,12 +353,7 @@ actfn_status actfn_prelu_backward(actfn_dtype dtype, const actfn_batch *batch, c
         prelu_backward_f32(batch, x, slopes, dy, dx, sums);
     else
         prelu_backward_f64(batch, x, slopes, dy, dx, sums);
-    for (size_t j = 0; j < batch->cols; j++) {
-        if (dtype == ACTFN_F32)
-            ((float *)dslopes)[j] = (float)sums[j];
-        else
-            ((double *)dslopes)[j] = sums[j];
-    }
+    store_sums(dtype, sums, dslopes, batch->cols);
     free(sums);
     return ACTFN_OK;
 }

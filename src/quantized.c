@@ -35,6 +35,15 @@ static void look_up(void *context, size_t begin, size_t end) {
         l->y[i] = l->table[l->x[i]];
 }
 
+/* The range of the quantized type. */
+static int type_min(actfn_dtype dtype) {
+    return dtype == ACTFN_S8 ? INT8_MIN : 0;
+}
+
+static int type_max(actfn_dtype dtype) {
+    return dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
+}
+
 /* relu, relu6 and the like with one quantization on both sides give a table that is a
  * clamp of its index, min(max(q, low), high) in the type's order: then the clamp runs
  * (byte min/max) instead of the lookup. Bytes are compared in unsigned order after
@@ -61,7 +70,7 @@ static actfn_status check_quantization(const char *which, actfn_dtype dtype,
         return fail(ACTFN_ERR_BAD_PARAMETER,
                     "actfn_forward_quantized: %s scale must be finite and > 0, got %g", which,
                     q->scale);
-    int low = dtype == ACTFN_S8 ? INT8_MIN : 0, high = dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
+    int low = type_min(dtype), high = type_max(dtype);
     if (q->zero_point < low || q->zero_point > high)
         return fail(ACTFN_ERR_BAD_PARAMETER,
                     "actfn_forward_quantized: %s zero_point must be in [%d, %d], got %d", which,
@@ -72,7 +81,7 @@ static actfn_status check_quantization(const char *which, actfn_dtype dtype,
 /* The requantized integer for one result of the op. */
 static int requantize(actfn_dtype dtype, const actfn_quantization *output, double result) {
     double scaled = result / output->scale;
-    int low = dtype == ACTFN_S8 ? INT8_MIN : 0, high = dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
+    int low = type_min(dtype), high = type_max(dtype);
     if (isnan(scaled)) return output->zero_point;            /* cannot happen for finite reals */
     double rounded = nearbyint(scaled) + output->zero_point; /* ties to even */
     return rounded < low ? low : rounded > high ? high : (int)rounded;
