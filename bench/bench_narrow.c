@@ -6,6 +6,7 @@
  *
  * usage: bench_narrow THREADS MAX_N   (as bench_peers) */
 #include "actfn.h"
+#include "peer_cases.h"
 #include "timing.h"
 
 #include <oneapi/dnnl/dnnl.h>
@@ -44,13 +45,6 @@ static void run_actfn(void *state) {
         actfn_forward(&c->op, c->dtype, c->b->x, c->b->y, c->b->n);
 }
 
-typedef struct onednn_case {
-    dnnl_engine_t engine;
-    dnnl_stream_t stream;
-    dnnl_primitive_t primitive;
-    dnnl_memory_t src, dst;
-} onednn_case;
-
 static int onednn_prepare(onednn_case *c, buffers *b, dnnl_data_type_t type,
                           dnnl_alg_kind_t algorithm) {
     memset(c, 0, sizeof *c);
@@ -71,31 +65,6 @@ static int onednn_prepare(onednn_case *c, buffers *b, dnnl_data_type_t type,
     dnnl_memory_create(&c->src, &md, c->engine, b->x);
     dnnl_memory_create(&c->dst, &md, c->engine, b->y);
     return 1;
-}
-
-static void run_onednn(void *state) {
-    onednn_case *c = state;
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_SRC, c->src}, {DNNL_ARG_DST, c->dst}};
-    dnnl_primitive_execute(c->primitive, c->stream, 2, args);
-    dnnl_stream_wait(c->stream);
-}
-
-static void onednn_release(onednn_case *c) {
-    dnnl_memory_destroy(c->src);
-    dnnl_memory_destroy(c->dst);
-    dnnl_primitive_destroy(c->primitive);
-    dnnl_stream_destroy(c->stream);
-    dnnl_engine_destroy(c->engine);
-}
-
-typedef struct xnnpack_case {
-    xnn_operator_t op;
-    pthreadpool_t pool;
-} xnnpack_case;
-
-static void run_xnnpack(void *state) {
-    xnnpack_case *c = state;
-    xnn_run_operator(c->op, c->pool);
 }
 
 typedef struct row {

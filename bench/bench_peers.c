@@ -6,6 +6,7 @@
  * usage: bench_peers THREADS MAX_N   (THREADS: 1, or 0 for all; set OMP_NUM_THREADS and
  *        ACTFN_NUM_THREADS to match, as run.sh does) */
 #include "actfn.h"
+#include "peer_cases.h"
 #include "timing.h"
 
 #include <oneapi/dnnl/dnnl.h>
@@ -58,14 +59,6 @@ static void run_actfn(void *state) {
 
 /* ---- oneDNN ---------------------------------------------------------------------- */
 
-typedef struct onednn_case {
-    dnnl_engine_t engine;
-    dnnl_stream_t stream;
-    dnnl_primitive_t primitive;
-    dnnl_memory_t src, dst, diff;
-    int backward;
-} onednn_case;
-
 static int onednn_prepare(onednn_case *c, arrays *a, dnnl_alg_kind_t algorithm, float alpha,
                           int mode) {
     memset(c, 0, sizeof *c);
@@ -102,39 +95,7 @@ static int onednn_prepare(onednn_case *c, arrays *a, dnnl_alg_kind_t algorithm, 
     return 1;
 }
 
-static void run_onednn(void *state) {
-    onednn_case *c = state;
-    if (c->backward) {
-        dnnl_exec_arg_t args[3] = {
-            {DNNL_ARG_SRC, c->src}, {DNNL_ARG_DIFF_DST, c->diff}, {DNNL_ARG_DIFF_SRC, c->dst}};
-        dnnl_primitive_execute(c->primitive, c->stream, 3, args);
-    } else {
-        dnnl_exec_arg_t args[2] = {{DNNL_ARG_SRC, c->src}, {DNNL_ARG_DST, c->dst}};
-        dnnl_primitive_execute(c->primitive, c->stream, 2, args);
-    }
-    dnnl_stream_wait(c->stream);
-}
-
-static void onednn_release(onednn_case *c) {
-    dnnl_memory_destroy(c->src);
-    dnnl_memory_destroy(c->dst);
-    dnnl_memory_destroy(c->diff);
-    dnnl_primitive_destroy(c->primitive);
-    dnnl_stream_destroy(c->stream);
-    dnnl_engine_destroy(c->engine);
-}
-
 /* ---- XNNPACK --------------------------------------------------------------------- */
-
-typedef struct xnnpack_case {
-    xnn_operator_t op;
-    pthreadpool_t pool;
-} xnnpack_case;
-
-static void run_xnnpack(void *state) {
-    xnnpack_case *c = state;
-    xnn_run_operator(c->op, c->pool);
-}
 
 /* ---- the rows -------------------------------------------------------------------- */
 
