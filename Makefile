@@ -43,11 +43,11 @@ test-sanitize: deps
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-# The concurrency test under ThreadSanitizer.
+# The concurrency tests under ThreadSanitizer: the pool, and the layer ops split over threads.
 test-threads: deps
 	CC=clang cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTFN_SANITIZE_THREAD=ON >/dev/null
-	cmake --build $(BUILD)-tsan -j $(JOBS) --target test_threads
-	cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1:die_after_fork=0 ctest --output-on-failure -R test_threads
+	cmake --build $(BUILD)-tsan -j $(JOBS) --target test_threads test_layers
+	cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1:die_after_fork=0 ctest --output-on-failure -R '^test_(threads|layers)$$'
 
 # The NEON kernels: cross-compiled for AArch64 and checked against the reference under
 # qemu-user (test_api: every op, length, offset, in place; test_quantized: the byte

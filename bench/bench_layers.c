@@ -1,7 +1,8 @@
 /* The layer-level ops against what they replace, on batches of rows x 1024 features, f32:
  * the relu backward from a 1-bit mask against the backward from x (4 + 4 + 4 bytes moved
  * per element against 1/8 + 4 + 4), and the fused bias + relu against a separate bias add
- * and relu (two passes). Prints the tab-separated lines of bench_peers (threads, op,
+ * and relu (two passes), and the relu forward that writes a mask against the plain one.
+ * Prints the tab-separated lines of bench_peers (threads, op,
  * implementation, n, ns per element), with the limits memcpy and a + b.
  *
  * usage: bench_layers THREADS MAX_N */
@@ -43,6 +44,16 @@ static void run_backward_from_x(void *p) {
 static void run_backward_from_mask(void *p) {
     state *s = p;
     actfn_mask_backward(&s->relu, ACTFN_F32, &s->batch, s->mask, s->dy, s->dx);
+}
+
+static void run_forward_plain(void *p) {
+    state *s = p;
+    actfn_forward(&s->relu, ACTFN_F32, s->x, s->y, s->batch.rows * COLS);
+}
+
+static void run_forward_with_mask(void *p) {
+    state *s = p;
+    actfn_mask_forward(&s->relu, ACTFN_F32, &s->batch, s->x, s->y, s->mask, NULL);
 }
 
 static void run_bias_fused(void *p) {
@@ -93,6 +104,10 @@ int main(int argc, char **argv) {
                            median_ns_per_element(run_backward_from_x, &s, n));
         report_measurement(threads, "relu backward from a 1-bit mask", "actfn", n,
                            median_ns_per_element(run_backward_from_mask, &s, n));
+        report_measurement(threads, "relu forward", "actfn", n,
+                           median_ns_per_element(run_forward_plain, &s, n));
+        report_measurement(threads, "relu forward writing a 1-bit mask", "actfn", n,
+                           median_ns_per_element(run_forward_with_mask, &s, n));
         report_measurement(threads, "bias + relu forward, fused", "actfn", n,
                            median_ns_per_element(run_bias_fused, &s, n));
         report_measurement(threads, "bias + relu forward, bias add then relu", "actfn", n,

@@ -282,10 +282,11 @@ ACTFN_API actfn_status actfn_convert(const void *src, actfn_dtype src_dtype, voi
 /* A batch of rows x cols values; row r starts stride elements after row r - 1
  * (stride >= cols, so that a sub-matrix can be passed). Every array of the batch (x, y,
  * dy, dx) has this layout; per-feature vectors (bias, slopes, counts) have cols entries.
- * rows == 0 is an empty batch (nothing is read or written). The layer ops take ACTFN_F32
- * and ACTFN_F64 (others: ACTFN_ERR_UNSUPPORTED); a NULL array, or stride < cols, is an
- * error; outputs may equal their inputs where stated, and must not overlap them
- * otherwise. */
+ * rows == 0 is an empty batch (nothing is read or written). The layer ops take ACTFN_F32,
+ * ACTFN_F64, ACTFN_F16 and ACTFN_BF16 (quantized types: ACTFN_ERR_UNSUPPORTED); large
+ * batches are split over threads with results identical to one thread's (see
+ * docs/semantics.md); a NULL array, or stride < cols, is an error; outputs may equal their inputs
+ * where stated, and must not overlap them otherwise. */
 typedef struct actfn_batch {
     size_t rows, cols, stride;
 } actfn_batch;

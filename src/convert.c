@@ -2,40 +2,10 @@
  * of each exactly, so that a narrowing rounds once. */
 #include "dtypes.h"
 #include "errors.h"
-#include "narrow_float.h"
+#include "element_access.h"
 
 #include <stdint.h>
 #include <string.h>
-
-static double load(const void *array, actfn_dtype dtype, size_t i) {
-    switch (dtype) {
-    case ACTFN_F64:
-        return ((const double *)array)[i];
-    case ACTFN_F32:
-        return ((const float *)array)[i];
-    case ACTFN_F16:
-        return f16_to_double(((const uint16_t *)array)[i]);
-    default:
-        return bf16_to_double(((const uint16_t *)array)[i]);
-    }
-}
-
-static void store(void *array, actfn_dtype dtype, size_t i, double value) {
-    switch (dtype) {
-    case ACTFN_F64:
-        ((double *)array)[i] = value;
-        break;
-    case ACTFN_F32:
-        ((float *)array)[i] = (float)value;
-        break;
-    case ACTFN_F16:
-        ((uint16_t *)array)[i] = double_to_f16(value);
-        break;
-    default:
-        ((uint16_t *)array)[i] = double_to_bf16(value);
-        break;
-    }
-}
 
 actfn_status actfn_convert(const void *src, actfn_dtype src_dtype, void *dst, actfn_dtype dst_dtype,
                            size_t n) {
@@ -53,6 +23,6 @@ actfn_status actfn_convert(const void *src, actfn_dtype src_dtype, void *dst, ac
     if (!same_place && s < d + dst_bytes && d < s + src_bytes)
         return fail(ACTFN_ERR_OVERLAP, "actfn_convert: dst overlaps src without being it");
     for (size_t i = 0; i < n; i++)
-        store(dst, dst_dtype, i, load(src, src_dtype, i));
+        element_store(dst_dtype, dst, i, element_load(src_dtype, src, i));
     return ACTFN_OK;
 }

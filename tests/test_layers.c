@@ -1,7 +1,7 @@
 /* The layer-level ops against references written here from their definitions: the mask
  * forward and backward (and the activity counts), fused bias + activation, PReLU and
- * Maxout, in f32 and f64, with odd cols, row strides larger than cols, N = 0, and the
- * argument errors. */
+ * Maxout, in f32, f64, f16 and bf16, on one thread and two, with odd cols, row strides larger than
+ * cols, N = 0, and the argument errors. */
 #include "actfn.h"
 
 #include <math.h>
@@ -32,26 +32,41 @@ static void fill(double *v, size_t n) {
         v[i] = random_value();
 }
 
+static size_t size_of(actfn_dtype dtype) {
+    return dtype == ACTFN_F64 ? 8 : dtype == ACTFN_F32 ? 4 : 2;
+}
+
 static void *to_dtype(actfn_dtype dtype, const double *v, size_t n) {
-    void *out = malloc(n * (dtype == ACTFN_F32 ? sizeof(float) : sizeof(double)));
+    void *out = malloc(n * size_of(dtype));
     assert_int_equal(actfn_convert(v, ACTFN_F64, out, dtype, n), ACTFN_OK);
     return out;
 }
 
 static double at(actfn_dtype dtype, const void *a, size_t i) {
-    return dtype == ACTFN_F32 ? (double)((const float *)a)[i] : ((const double *)a)[i];
+    double v;
+    assert_int_equal(actfn_convert((const char *)a + i * size_of(dtype), dtype, &v, ACTFN_F64, 1),
+                     ACTFN_OK);
+    return v;
+}
+
+/* v rounded to the dtype, once. */
+static double rounded(actfn_dtype dtype, double v) {
+    double buffer[1];
+    assert_int_equal(actfn_convert(&v, ACTFN_F64, buffer, dtype, 1), ACTFN_OK);
+    return at(dtype, buffer, 0);
 }
 
 static int same(double a, double b) {
     return (isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b));
 }
 
-static const actfn_dtype dtypes[2] = {ACTFN_F32, ACTFN_F64};
+enum { DTYPES = 4 };
+static const actfn_dtype dtypes[DTYPES] = {ACTFN_F32, ACTFN_F64, ACTFN_F16, ACTFN_BF16};
 
 static void mask_forward_and_backward_match_the_elementwise_ops(void **state) {
     (void)state;
     const actfn_kind kinds[3] = {ACTFN_RELU, ACTFN_LEAKY_RELU, ACTFN_RELU6};
-    for (int d = 0; d < 2; d++)
+    for (int d = 0; d < DTYPES; d++)
         for (int k = 0; k < 3; k++)
             for (int g0 = 0; g0 < 2; g0++) {
                 actfn_dtype dtype = dtypes[d];
@@ -71,7 +86,7 @@ static void mask_forward_and_backward_match_the_elementwise_ops(void **state) {
                 assert_int_equal(actfn_mask_forward(&op, dtype, &batch, x, y, mask, &activity),
                                  ACTFN_OK);
                 assert_int_equal(actfn_mask_backward(&op, dtype, &batch, mask, dy, dx), ACTFN_OK);
-                size_t size = dtype == ACTFN_F32 ? 4 : 8;
+                size_t size = size_of(dtype);
                 for (size_t r = 0; r < ROWS; r++) {
                     const char *row = (const char *)x + r * STRIDE * size;
                     char *expected = (char *)want + r * STRIDE * size;
@@ -148,10 +163,10 @@ static void dead_units_are_counted_across_batches(void **state) {
 static void bias_forward_and_backward(void **state) {
     (void)state;
     const actfn_kind kinds[3] = {ACTFN_RELU, ACTFN_GELU, ACTFN_SIGMOID};
-    for (int d = 0; d < 2; d++)
+    for (int d = 0; d < DTYPES; d++)
         for (int k = 0; k < 3; k++) {
             actfn_dtype dtype = dtypes[d];
-            size_t size = dtype == ACTFN_F32 ? 4 : 8;
+            size_t size = size_of(dtype);
             actfn_op op = actfn_op_init(kinds[k]);
             double values[SPAN], gradients[SPAN], biases[COLS];
             fill(values, SPAN), fill(gradients, SPAN), fill(biases, COLS);
@@ -180,7 +195,7 @@ static void bias_forward_and_backward(void **state) {
                 }
             }
             for (size_t j = 0; j < COLS; j++) {
-                double expected = dtype == ACTFN_F32 ? (double)(float)sums[j] : sums[j];
+                double expected = rounded(dtype, sums[j]);
                 assert_true(same(at(dtype, db, j), expected));
             }
             /* in place: y == x, and dx == dy */
@@ -194,7 +209,7 @@ static void bias_forward_and_backward(void **state) {
 
 static void prelu_forward_and_backward(void **state) {
     (void)state;
-    for (int d = 0; d < 2; d++) {
+    for (int d = 0; d < DTYPES; d++) {
         actfn_dtype dtype = dtypes[d];
         double values[SPAN], gradients[SPAN], slopes[COLS];
         fill(values, SPAN), fill(gradients, SPAN), fill(slopes, COLS);
@@ -211,13 +226,13 @@ static void prelu_forward_and_backward(void **state) {
                 size_t i = r * STRIDE + j;
                 double v = at(dtype, x, i), g = at(dtype, dy, i), s = at(dtype, a, j);
                 double fy = v > 0 ? v : s * v, fdx = v > 0 ? g : s * g;
-                if (dtype == ACTFN_F32) fy = (float)fy, fdx = (float)fdx;
+                fy = rounded(dtype, fy), fdx = rounded(dtype, fdx);
                 assert_true(same(at(dtype, y, i), fy));
                 assert_true(same(at(dtype, dx, i), fdx));
                 if (!(v > 0)) sums[j] += v * g;
             }
         for (size_t j = 0; j < COLS; j++) {
-            double expected = dtype == ACTFN_F32 ? (double)(float)sums[j] : sums[j];
+            double expected = rounded(dtype, sums[j]);
             assert_true(same(at(dtype, da, j), expected));
         }
         free(x), free(dy), free(a), free(y), free(dx), free(da);
@@ -237,6 +252,17 @@ static void maxout_routes_to_the_first_maximum(void **state) {
     double want[14] = {0, 10, 0, 0, 20, 0, dx[6], 0, 30, 0, 0, 0, 40, dx[13]};
     for (int i = 0; i < 14; i++)
         assert_true(same(dx[i], want[i]));
+    for (int d = 2; d < DTYPES; d++) { /* the 16-bit types select the same elements */
+        void *xn = to_dtype(dtypes[d], x, 14), *dyn = to_dtype(dtypes[d], dy, 6);
+        void *yn = to_dtype(dtypes[d], y, 6), *dxn = to_dtype(dtypes[d], dx, 14);
+        assert_int_equal(actfn_maxout_forward(dtypes[d], &batch, 3, xn, yn, 3), ACTFN_OK);
+        assert_int_equal(actfn_maxout_backward(dtypes[d], &batch, 3, xn, dyn, 3, dxn), ACTFN_OK);
+        for (int i = 0; i < 6; i++)
+            assert_true(i % 3 == 2 || same(at(dtypes[d], yn, i), y[i]));
+        for (int i = 0; i < 14; i++)
+            assert_true(same(at(dtypes[d], dxn, i), rounded(dtypes[d], want[i])));
+        free(xn), free(dyn), free(yn), free(dxn);
+    }
     float xf[6] = {3, 3, 1, -1, -1, -1}, yf[2], dyf[2] = {1, 2}, dxf[6];
     actfn_batch one = {1, 6, 6};
     assert_int_equal(actfn_maxout_forward(ACTFN_F32, &one, 3, xf, yf, 2), ACTFN_OK);
@@ -247,6 +273,60 @@ static void maxout_routes_to_the_first_maximum(void **state) {
     assert_int_equal(actfn_maxout_forward(ACTFN_F32, &one, 0, xf, yf, 2), ACTFN_ERR_BAD_PARAMETER);
     assert_int_equal(actfn_maxout_forward(ACTFN_F32, &one, 3, xf, yf, 1), ACTFN_ERR_BAD_PARAMETER);
     assert_int_equal(actfn_maxout_backward(ACTFN_F32, &one, 3, xf, dyf, 2, xf), ACTFN_ERR_OVERLAP);
+}
+
+/* Large enough to be split over threads (by rows, or by columns for the sums): the
+ * results equal those of one thread, bit for bit, in every dtype. */
+static void threads_give_the_results_of_one_thread(void **state) {
+    (void)state;
+    enum { R = 2048, C = 520, S = 530, N = R * S }; /* over 2^20 elements */
+    double *values = malloc(N * sizeof *values), *gradients = malloc(N * sizeof *gradients);
+    double biases[C];
+    fill(values, N), fill(gradients, N), fill(biases, C);
+    actfn_batch batch = {R, C, S};
+    actfn_op leaky = actfn_op_init(ACTFN_LEAKY_RELU), silu = actfn_op_init(ACTFN_SILU);
+    for (int d = 0; d < DTYPES; d++) {
+        actfn_dtype dtype = dtypes[d];
+        void *x = to_dtype(dtype, values, N), *dy = to_dtype(dtype, gradients, N);
+        void *b = to_dtype(dtype, biases, C);
+        void *out[2][6];
+        uint8_t *masks[2];
+        actfn_activity activity[2];
+        for (int t = 0; t < 2; t++) {
+            assert_int_equal(actfn_set_num_threads(t == 0 ? 1 : 2), ACTFN_OK);
+            for (int o = 0; o < 6; o++)
+                out[t][o] = to_dtype(dtype, values, N);
+            masks[t] = calloc(R, actfn_mask_row_bytes(C));
+            assert_int_equal(actfn_activity_init(&activity[t], C), ACTFN_OK);
+            assert_int_equal(
+                actfn_mask_forward(&leaky, dtype, &batch, x, out[t][0], masks[t], &activity[t]),
+                ACTFN_OK);
+            assert_int_equal(actfn_mask_backward(&leaky, dtype, &batch, masks[t], dy, out[t][1]),
+                             ACTFN_OK);
+            assert_int_equal(actfn_bias_forward(&silu, dtype, &batch, x, b, out[t][2]), ACTFN_OK);
+            assert_int_equal(
+                actfn_bias_backward(&silu, dtype, &batch, x, b, dy, out[t][3], (char *)out[t][5]),
+                ACTFN_OK);
+            assert_int_equal(actfn_prelu_backward(dtype, &batch, x, b, dy, out[t][4],
+                                                  (char *)out[t][5] + C * size_of(dtype)),
+                             ACTFN_OK);
+        }
+        assert_int_equal(actfn_set_num_threads(0), ACTFN_OK);
+        size_t bytes = ((R - 1) * S + C) * size_of(dtype);
+        for (int o = 0; o < 5; o++)
+            assert_memory_equal(out[0][o], out[1][o], bytes);
+        assert_memory_equal(out[0][5], out[1][5], 2 * C * size_of(dtype)); /* the sums */
+        assert_memory_equal(masks[0], masks[1], R * actfn_mask_row_bytes(C));
+        assert_memory_equal(activity[0].active, activity[1].active, C * sizeof(uint64_t));
+        for (int t = 0; t < 2; t++) {
+            for (int o = 0; o < 6; o++)
+                free(out[t][o]);
+            free(masks[t]);
+            actfn_activity_free(&activity[t]);
+        }
+        free(x), free(dy), free(b);
+    }
+    free(values), free(gradients);
 }
 
 static void bad_arguments_are_rejected(void **state) {
@@ -264,7 +344,7 @@ static void bad_arguments_are_rejected(void **state) {
     assert_int_equal(actfn_mask_forward(&half, ACTFN_F32, &batch, x, y, mask, NULL),
                      ACTFN_ERR_UNSUPPORTED);
     assert_non_null(strstr(actfn_last_error(), "grad_at_zero"));
-    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F16, &batch, x, y, mask, NULL),
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_S8, &batch, x, y, mask, NULL),
                      ACTFN_ERR_UNSUPPORTED);
     assert_int_equal(actfn_mask_forward(&relu, (actfn_dtype)9, &batch, x, y, mask, NULL),
                      ACTFN_ERR_UNKNOWN_DTYPE);
@@ -298,6 +378,7 @@ int main(void) {
         cmocka_unit_test(bias_forward_and_backward),
         cmocka_unit_test(prelu_forward_and_backward),
         cmocka_unit_test(maxout_routes_to_the_first_maximum),
+        cmocka_unit_test(threads_give_the_results_of_one_thread),
         cmocka_unit_test(bad_arguments_are_rejected),
     };
     return cmocka_run_group_tests_name("layer-level ops", tests, NULL, NULL);
