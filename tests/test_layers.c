@@ -329,6 +329,29 @@ static void threads_give_the_results_of_one_thread(void **state) {
     free(values), free(gradients);
 }
 
+/* A batch large enough for the mask backward's non-temporal stores, with rows that do
+ * not start on a vector boundary: equal to the backward from x. */
+static void large_mask_backward_streams_the_same_values(void **state) {
+    (void)state;
+    enum { R = 2050, C = 2047, N = R * C }; /* over 2^22 elements, odd row length */
+    for (int d = 0; d < 2; d++) {
+        actfn_dtype dtype = dtypes[d];
+        double *values = malloc(N * sizeof *values);
+        fill(values, N);
+        void *x = to_dtype(dtype, values, N), *dy = to_dtype(dtype, values, N);
+        void *dx = to_dtype(dtype, values, N + 1), *want = to_dtype(dtype, values, N);
+        uint8_t *mask = malloc(R * actfn_mask_row_bytes(C));
+        actfn_batch batch = {R, C, C};
+        actfn_op leaky = actfn_op_init(ACTFN_LEAKY_RELU);
+        void *out = (char *)dx + size_of(dtype); /* dx + 1: misaligned */
+        assert_int_equal(actfn_mask_forward(&leaky, dtype, &batch, x, want, mask, NULL), ACTFN_OK);
+        assert_int_equal(actfn_mask_backward(&leaky, dtype, &batch, mask, dy, out), ACTFN_OK);
+        assert_int_equal(actfn_backward(&leaky, dtype, x, dy, want, N), ACTFN_OK);
+        assert_memory_equal(out, want, (size_t)N * size_of(dtype));
+        free(values), free(x), free(dy), free(dx), free(want), free(mask);
+    }
+}
+
 static void bad_arguments_are_rejected(void **state) {
     (void)state;
     float x[8] = {0}, y[8];
@@ -379,6 +402,7 @@ int main(void) {
         cmocka_unit_test(prelu_forward_and_backward),
         cmocka_unit_test(maxout_routes_to_the_first_maximum),
         cmocka_unit_test(threads_give_the_results_of_one_thread),
+        cmocka_unit_test(large_mask_backward_streams_the_same_values),
         cmocka_unit_test(bad_arguments_are_rejected),
     };
     return cmocka_run_group_tests_name("layer-level ops", tests, NULL, NULL);

@@ -22,7 +22,8 @@ typedef size_t (*narrow_kernel)(const float *in, uint16_t *out, size_t n, uint32
 enum { NARROW_F16 = 0, NARROW_BF16 = 1, NARROW_TYPES = 2 };
 /* One row of the mask backward (actfn_mask_backward): dx[j] = dy[j] where bit j of bits
  * is set, else +0 (slope 0) or dy[j] * slope; dx may equal dy. */
-typedef void (*mask_kernel)(const uint8_t *bits, const void *dy, void *dx, size_t n, double slope);
+typedef void (*mask_kernel)(const uint8_t *bits, const void *dy, void *dx, size_t n, double slope,
+                            int stream);
 /* One row of the mask forward's bits (and per-feature counts of x > 0, in the dtype). */
 typedef void (*mask_bits_kernel)(const void *x, uint8_t *bits, void *counts, size_t n, int relu6,
                                  int zero_bit);
