@@ -59,7 +59,7 @@ expect "stdin keeps lines" 0 "0 0 0
 input='1,2,-3'
 expect "commas separate too" 0 "1 2 0" "$actfn" eval relu
 input='1 abc 3'
-expect_error "bad number on stdin" 2 "stdin:1: invalid number 'abc'" "$actfn" eval relu
+expect_error "bad number on stdin" 2 "stdin:1:3: invalid number 'abc'" "$actfn" eval relu
 input=
 expect_error "bad number argument" 2 "invalid number '1.2.3'" "$actfn" eval relu -- 1.2.3
 expect_error "word argument" 2 "invalid number 'abc'" "$actfn" eval relu abc
@@ -74,6 +74,51 @@ expect_error "unknown command" 2 "unknown command 'frobnicate'" "$actfn" frobnic
 expect_error "no command" 2 "usage" "$actfn"
 expect_error "list takes nothing" 2 "unexpected argument" "$actfn" list extra
 expect_error "eval needs an op" 2 "usage" "$actfn" eval
+# Files: .npy (shape and dtype kept) and text in, text and .npy out, against golden files.
+data=$(cd "$(dirname "$0")/data" && pwd)
+work=$(mktemp -d)
+input=
+expect "npy in, text out: a row per line" 0 "0 0 0
+1 2 3" "$actfn" eval relu "$data/npy/matrix_f32.npy"
+expect "npy by -i" 0 "0 0 0
+1 2 3" "$actfn" eval relu -i "$data/npy/matrix_f32.npy"
+expect "3-D f64 npy, golden text" 0 "$(cat "$data/golden/gelu_cube_f64.txt")" "$actfn" eval gelu "$data/npy/cube_f64.npy"
+expect "0-d npy" 0 "0" "$actfn" eval relu "$data/npy/scalar_f64.npy"
+expect "npy out equals the golden file" 0 "same" sh -c \
+    "'$actfn' eval relu '$data/npy/matrix_f32.npy' -o '$work/out.npy' && cmp '$work/out.npy' '$data/golden/relu_matrix_f32.npy' && echo same"
+expect "f16 npy, its own dtype kept" 0 "same" sh -c \
+    "'$actfn' eval sigmoid --grad '$data/npy/vector_f16.npy' -o '$work/h.npy' && cmp '$work/h.npy' '$data/golden/sigmoid_grad_vector_f16.npy' && echo same"
+expect "csv text to a 2-D npy" 0 "same" sh -c \
+    "'$actfn' eval leaky_relu --negative-slope 0.5 '$data/text_rows.csv' -o '$work/t.npy' && cmp '$work/t.npy' '$data/golden/leaky_text_rows.npy' && echo same"
+expect "npy round trip through text" 0 "0 0 0
+1 2 3" sh -c "'$actfn' eval relu '$data/npy/matrix_f32.npy' -o '$work/m.npy' && '$actfn' eval identity '$work/m.npy'"
+expect "--dtype converts a npy" 0 "0 0 0
+1 2 3" "$actfn" eval relu --dtype bf16 "$data/npy/matrix_f32.npy"
+expect "empty npy" 0 "" "$actfn" eval relu "$data/npy/empty_f32.npy"
+expect "backward with dy from a file" 0 "0 0 0
+40 50 60" "$actfn" eval relu --grad --dy "$data/npy/dy_f32.npy" "$data/npy/matrix_f32.npy"
+expect "text file to text" 0 "1 0 3
+0 5 0" "$actfn" eval relu "$data/text_rows.csv"
+expect_error "dy too short" 1 "dy has fewer values than x" "$actfn" eval relu --grad --dy "$data/npy/vector_f16.npy" "$data/npy/matrix_f32.npy"
+expect_error "dy too long" 1 "dy has more values than x" "$actfn" eval relu --grad --dy "$data/npy/matrix_f32.npy" "$data/npy/vector_f16.npy"
+expect_error "--dy without --grad" 2 "--dy needs --grad" "$actfn" eval relu --dy "$data/npy/dy_f32.npy" "$data/npy/matrix_f32.npy"
+expect_error "missing file" 1 "nothing.npy: No such file" "$actfn" eval relu "$work/nothing.npy"
+expect_error "-o needs a file" 2 "-o needs a file" "$actfn" eval relu -o
+for case in "bad_magic.npy:not a .npy file" "bad_truncated_header.npy:truncated header" \
+    "bad_truncated_data.npy:the shape needs 24 bytes of data, the file has 19" \
+    "bad_shape_mismatch.npy:the shape needs 32 bytes" "bad_fortran.npy:Fortran-order" \
+    "bad_big_endian.npy:big-endian" "bad_object.npy:object arrays" "bad_int.npy:dtype '<i4' is not supported" \
+    "bad_overflow.npy:the shape's element count overflows" "bad_dict.npy:the header dictionary is malformed" "bad_version.npy:unknown .npy version 9.0"; do
+    expect_error "malformed ${case%%:*}" 1 "${case%%:*}: ${case#*:}" "$actfn" eval relu "$data/npy/${case%%:*}"
+done
+printf '1 2\n3 x4 5\n' >"$work/bad.txt"
+expect_error "bad number names file, line, column, token" 2 "bad.txt:2:3: invalid number 'x4'" \
+    "$actfn" eval relu "$work/bad.txt" -o "$work/never.txt"
+if [ -e "$work/never.txt" ] || ls -A "$work" | grep -q '^\.'; then
+    failed=$((failed + 1)); echo "FAIL: a failed run left a partial output file"
+else passed=$((passed + 1)); fi
+rm -rf "$work"
+
 list_output=$("$actfn" list)
 case "$list_output" in
 *"leaky_relu"*"--negative-slope"*"0.01"*) passed=$((passed + 1)) ;;

@@ -1,157 +1,49 @@
-/* actfn eval: apply an op, or its derivative, to numbers from the command line or stdin. */
+/* actfn eval: apply an op, or its derivative, to numbers from the command line, stdin,
+ * a text file or a .npy file, writing text or .npy; large files stream in chunks. */
 #define _POSIX_C_SOURCE 200809L
 #include "actfn.h"
 #include "commands.h"
 #include "number_text.h"
+#include "progress.h"
+#include "value_sink.h"
+#include "value_source.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct eval_request {
     actfn_op op;
     actfn_dtype dtype;
-    bool gradient;
+    bool dtype_given, gradient;
+    const char *input, *output, *dy;
 } eval_request;
 
 static void print_eval_usage(FILE *out) {
-    fputs(
-        "usage: actfn eval OP [--PARAM VALUE ...] [--dtype f32|f64|f16|bf16] [--grad] [-- X ...]\n"
-        "\n"
-        "Prints OP applied to each number X, space-separated, as the shortest text that\n"
-        "reads back as the same value. With no X, reads whitespace-separated numbers from\n"
-        "stdin and keeps its lines. Parameters are named as in 'actfn list', with '-' for\n"
-        "'_': --negative-slope 0.2, --alpha 1.0, --grad-at-zero 1, --approximate tanh.\n"
-        "  --grad         print the derivative f'(x) instead of f(x)\n"
-        "  --dtype T      f32 (default), f64, or f16 / bf16 (results correctly rounded)\n"
-        "Exit status: 0 on success, 1 on a read error, 2 on a usage error (unknown op,\n"
-        "unknown parameter, a value out of range, a number that does not parse).\n",
-        out);
-}
-
-static size_t element_size(const eval_request *request) {
-    switch (request->dtype) {
-    case ACTFN_F64:
-        return sizeof(double);
-    case ACTFN_F32:
-        return sizeof(float);
-    default:
-        return sizeof(uint16_t);
-    }
-}
-
-/* Evaluates n values in place; the library has validated the op already. */
-static void evaluate(const eval_request *request, void *values, void *scratch, size_t n) {
-    if (request->gradient) {
-        /* dy = 1 makes the backward print f'(x) itself. */
-        const double one = 1.0;
-        for (size_t i = 0; i < n; i++)
-            actfn_convert(&one, ACTFN_F64, (char *)scratch + i * element_size(request),
-                          request->dtype, 1);
-        actfn_backward(&request->op, request->dtype, values, scratch, values, n);
-    } else {
-        actfn_forward(&request->op, request->dtype, values, values, n);
-    }
-}
-
-/* f16 and bf16 values are parsed as doubles and rounded once by actfn_convert. */
-static bool parse_into(const eval_request *request, const char *token, void *values, size_t i) {
-    if (request->dtype == ACTFN_F32) return parse_float(token, &((float *)values)[i]);
-    double value;
-    if (!parse_double(token, &value)) return false;
-    if (request->dtype == ACTFN_F64) {
-        ((double *)values)[i] = value;
-        return true;
-    }
-    return actfn_convert(&value, ACTFN_F64, (uint16_t *)values + i, request->dtype, 1) == ACTFN_OK;
-}
-
-static void print_values(const eval_request *request, const void *values, size_t n, FILE *out) {
-    for (size_t i = 0; i < n; i++) {
-        char text[40];
-        double value;
-        actfn_convert((const char *)values + i * element_size(request), request->dtype, &value,
-                      ACTFN_F64, 1);
-        /* shortest round-trip text: as a float for the types a float holds exactly */
-        format_shortest(text, sizeof text, value, request->dtype != ACTFN_F64);
-        fprintf(out, i == 0 ? "%s" : " %s", text);
-    }
-}
-
-static int eval_arguments(const eval_request *request, char **tokens, size_t n) {
-    void *values = calloc(n, sizeof(double));
-    void *scratch = calloc(n, sizeof(double));
-    if (values == NULL || scratch == NULL) {
-        free(values);
-        free(scratch);
-        fputs("actfn eval: out of memory\n", stderr);
-        return EXIT_RUNTIME_FAILURE;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!parse_into(request, tokens[i], values, i)) {
-            fprintf(stderr, "actfn eval: invalid number '%s'\n", tokens[i]);
-            free(values);
-            free(scratch);
-            return EXIT_USAGE;
-        }
-    }
-    evaluate(request, values, scratch, n);
-    print_values(request, values, n, stdout);
-    putchar('\n');
-    free(values);
-    free(scratch);
-    return 0;
-}
-
-/* Reads stdin a line at a time, so memory is bounded by the longest line. */
-static int eval_stdin(const eval_request *request) {
-    char *line = NULL;
-    size_t capacity = 0;
-    size_t line_number = 0;
-    void *values = NULL, *scratch = NULL;
-    size_t values_capacity = 0;
-    int status = 0;
-    ssize_t length;
-    while ((length = getline(&line, &capacity, stdin)) != -1) {
-        line_number++;
-        size_t n = 0;
-        for (char *token = strtok(line, " \t\r\n\v\f,"); token != NULL;
-             token = strtok(NULL, " \t\r\n\v\f,")) {
-            if (n == values_capacity) {
-                size_t grown = values_capacity == 0 ? 64 : values_capacity * 2;
-                void *more_values = realloc(values, grown * element_size(request));
-                void *more_scratch =
-                    more_values != NULL ? realloc(scratch, grown * element_size(request)) : NULL;
-                if (more_values != NULL) values = more_values;
-                if (more_scratch == NULL) {
-                    fputs("actfn eval: out of memory\n", stderr);
-                    status = EXIT_RUNTIME_FAILURE;
-                    goto done;
-                }
-                scratch = more_scratch;
-                values_capacity = grown;
-            }
-            if (!parse_into(request, token, values, n)) {
-                fprintf(stderr, "actfn eval: stdin:%zu: invalid number '%s'\n", line_number, token);
-                status = EXIT_USAGE;
-                goto done;
-            }
-            n++;
-        }
-        evaluate(request, values, scratch, n);
-        print_values(request, values, n, stdout);
-        putchar('\n');
-    }
-    if (ferror(stdin)) {
-        perror("actfn eval: stdin");
-        status = EXIT_RUNTIME_FAILURE;
-    }
-done:
-    free(line);
-    free(values);
-    free(scratch);
-    return status;
+    fputs("usage: actfn eval OP [--PARAM VALUE ...] [--dtype T] [--grad [--dy FILE]]\n"
+          "                     [-o FILE] [-- X ... | FILE | -i FILE]\n"
+          "\n"
+          "Applies OP to each number X, or to the numbers of FILE: text (numbers separated\n"
+          "by blanks or commas, lines kept) or .npy (float16/32/64, C order, any shape,\n"
+          "kept). With neither, reads text from stdin. Results are printed as the\n"
+          "shortest text that reads back as the same value, or written to -o FILE: .npy\n"
+          "by its extension, else text; the file appears only once it is complete.\n"
+          "Files stream in chunks, in bounded memory; a progress bar shows on a terminal\n"
+          "when a run takes over a second.\n"
+          "Parameters are named as in 'actfn list', with '-' for '_':\n"
+          "--negative-slope 0.2, --alpha 1.0, --grad-at-zero 1, --approximate tanh.\n"
+          "  --grad         the backward: dx = dy * f'(x); dy = 1 (so f'(x) itself)\n"
+          "                 unless --dy FILE gives dy, as many values as x\n"
+          "  --dtype T      f32, f64, f16 or bf16: the type OP runs in and the output's\n"
+          "                 (default: a .npy input's own, else f32)\n"
+          "  -o FILE        write to FILE instead of stdout\n"
+          "  -i FILE        read FILE (also: a lone FILE argument that is not a number)\n"
+          "Exit status: 0 on success, 1 on a runtime failure (a file that cannot be read\n"
+          "or is malformed), 2 on a usage error (unknown op or parameter, a value out of\n"
+          "range, a number that does not parse). Errors name the file, line and token.\n",
+          out);
 }
 
 /* "--negative-slope" -> "negative_slope"; NULL if it does not start with "--". */
@@ -169,6 +61,7 @@ static int parse_option(eval_request *request, const char *option, const char *v
         return EXIT_USAGE;
     }
     if (strcmp(option, "--dtype") == 0) {
+        request->dtype_given = true;
         if (strcmp(value, "f32") == 0)
             request->dtype = ACTFN_F32;
         else if (strcmp(value, "f64") == 0)
@@ -211,6 +104,121 @@ static bool looks_like_number(const char *token) {
     return parse_double(token, &ignored);
 }
 
+static bool is_file_argument(const char *token) {
+    size_t n = strlen(token);
+    bool named =
+        n > 4 && (strcmp(token + n - 4, ".npy") == 0 || strcmp(token + n - 4, ".txt") == 0 ||
+                  strcmp(token + n - 4, ".csv") == 0);
+    return named || access(token, F_OK) == 0;
+}
+
+static int fail_with(const char *message, int status) {
+    fprintf(stderr, "actfn eval: %s\n", message);
+    return status;
+}
+
+static int status_of(int source_status) {
+    return source_status == SOURCE_BAD_NUMBER ? EXIT_USAGE : EXIT_RUNTIME_FAILURE;
+}
+
+/* The values of x (and dy) chunk by chunk through the op into the sink. */
+static int run_eval(const eval_request *request, value_source *x, value_source *dy,
+                    value_sink *sink) {
+    value_buffer values = {0}, gradients = {0};
+    progress bar;
+    progress_start(&bar, "actfn eval", 0);
+    int status = 0;
+    for (;;) {
+        bool line_end;
+        int got = source_next(x, &values, &line_end);
+        if (got == SOURCE_END) break;
+        if (got != SOURCE_DATA) {
+            status = fail_with(x->error, status_of(got));
+            break;
+        }
+        size_t n = values.count;
+        if (request->gradient) {
+            if (dy != NULL) {
+                int taken = source_take(dy, &gradients, n);
+                if (taken != SOURCE_DATA) {
+                    status = taken == SOURCE_END
+                                 ? fail_with("dy has fewer values than x", EXIT_RUNTIME_FAILURE)
+                                 : fail_with(dy->error, status_of(taken));
+                    break;
+                }
+            } else {
+                const double one = 1.0; /* dy = 1: the backward is f'(x) itself */
+                if (!buffer_reserve(&gradients, n, request->dtype)) {
+                    status = fail_with("out of memory", EXIT_RUNTIME_FAILURE);
+                    break;
+                }
+                for (size_t i = 0; i < n; i++)
+                    actfn_convert(&one, ACTFN_F64,
+                                  (char *)gradients.data + i * dtype_bytes(request->dtype),
+                                  request->dtype, 1);
+            }
+            actfn_backward(&request->op, request->dtype, values.data, gradients.data, values.data,
+                           n);
+        } else {
+            actfn_forward(&request->op, request->dtype, values.data, values.data, n);
+        }
+        if (!sink_write(sink, values.data, n, line_end)) {
+            status = fail_with(sink->error, EXIT_RUNTIME_FAILURE);
+            break;
+        }
+        uint64_t done, total;
+        source_progress(x, &done, &total);
+        bar.total = total;
+        progress_update(&bar, done);
+    }
+    progress_finish(&bar);
+    if (status == 0 && dy != NULL) {
+        int more = source_take(dy, &gradients, 1);
+        if (more == SOURCE_DATA)
+            status = fail_with("dy has more values than x", EXIT_RUNTIME_FAILURE);
+    }
+    free(values.data);
+    free(gradients.data);
+    return status;
+}
+
+static int eval_with(eval_request *request, char **numbers, size_t count) {
+    value_source x, dy;
+    if (count > 0 && request->input == NULL) {
+        source_open_arguments(&x, numbers, count,
+                              request->dtype_given ? request->dtype : ACTFN_F32);
+    } else if (count > 0) {
+        return fail_with("give numbers or a file, not both", EXIT_USAGE);
+    } else if (!source_open_file(&x, request->input, request->dtype_given ? request->dtype : 0)) {
+        return fail_with(x.error, EXIT_RUNTIME_FAILURE);
+    }
+    if (x.dtype == 0) source_set_dtype(&x, ACTFN_F32); /* text */
+    request->dtype = x.dtype;
+    bool has_dy = request->dy != NULL;
+    if (has_dy && !request->gradient) {
+        source_close(&x);
+        return fail_with("--dy needs --grad", EXIT_USAGE);
+    }
+    if (has_dy && !source_open_file(&dy, request->dy, request->dtype)) {
+        source_close(&x);
+        return fail_with(dy.error, EXIT_RUNTIME_FAILURE);
+    }
+    if (has_dy && dy.dtype != request->dtype) source_set_dtype(&dy, request->dtype);
+    value_sink sink;
+    int status = 0;
+    if (!sink_open(&sink, request->output, request->dtype, x.npy ? &x.header : NULL)) {
+        status = fail_with(sink.error, EXIT_RUNTIME_FAILURE);
+    } else {
+        status = run_eval(request, &x, has_dy ? &dy : NULL, &sink);
+        if (status == 0 && !sink_commit(&sink))
+            status = fail_with(sink.error, EXIT_RUNTIME_FAILURE);
+        if (status != 0) sink_abandon(&sink);
+    }
+    source_close(&x);
+    if (has_dy) source_close(&dy);
+    return status;
+}
+
 int command_eval(int argc, char **argv) {
     if (argc < 2) {
         print_eval_usage(stderr);
@@ -226,15 +234,13 @@ int command_eval(int argc, char **argv) {
         return EXIT_USAGE;
     }
     char **numbers = calloc((size_t)argc, sizeof *numbers);
-    if (numbers == NULL) {
-        fputs("actfn eval: out of memory\n", stderr);
-        return EXIT_RUNTIME_FAILURE;
-    }
+    if (numbers == NULL) return fail_with("out of memory", EXIT_RUNTIME_FAILURE);
     size_t count = 0;
     bool only_numbers = false;
     int status = 0;
     for (int i = 2; i < argc && status == 0; i++) {
         const char *token = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (only_numbers || token[0] != '-' || looks_like_number(token)) {
             numbers[count++] = argv[i];
         } else if (strcmp(token, "--") == 0) {
@@ -245,13 +251,32 @@ int command_eval(int argc, char **argv) {
             print_eval_usage(stdout);
             free(numbers);
             return 0;
+        } else if (strcmp(token, "-o") == 0 || strcmp(token, "--output") == 0 ||
+                   strcmp(token, "-i") == 0 || strcmp(token, "--input") == 0 ||
+                   strcmp(token, "--dy") == 0) {
+            if (value == NULL) {
+                fprintf(stderr, "actfn eval: %s needs a file\n", token);
+                status = EXIT_USAGE;
+            } else if (token[1] == 'o' || token[2] == 'o')
+                request.output = value;
+            else if (token[1] == 'i' || token[2] == 'i')
+                request.input = value;
+            else
+                request.dy = value;
+            i++;
         } else {
-            status = parse_option(&request, token, i + 1 < argc ? argv[i + 1] : NULL);
+            status = parse_option(&request, token, value);
             i++;
         }
     }
-    if (status == 0)
-        status = count > 0 ? eval_arguments(&request, numbers, count) : eval_stdin(&request);
+    /* a lone argument that is not a number but names a file is the input */
+    double ignored;
+    if (status == 0 && count == 1 && request.input == NULL && !parse_double(numbers[0], &ignored) &&
+        is_file_argument(numbers[0])) {
+        request.input = numbers[0];
+        count = 0;
+    }
+    if (status == 0) status = eval_with(&request, numbers, count);
     free(numbers);
     return status;
 }

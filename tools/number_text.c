@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* strtod and strtof skip leading blanks and stop at the first character they cannot
  * use; a number here is the whole token or nothing. An overflow reads as inf and an
@@ -43,6 +44,12 @@ void format_shortest(char *out, size_t size, double value, bool is_float) {
     for (int digits = 1; digits <= max_digits; digits++) {
         snprintf(out, size, "%.*g", digits, value);
         bool exact = is_float ? strtof(out, NULL) == (float)value : strtod(out, NULL) == value;
-        if (exact) return;
+        if (!exact) continue;
+        /* "4e+01" reads back, but 40 is what a person writes: positional notation for
+         * magnitudes below 10^9 (float) or 10^17, with as many digits as the integer part needs */
+        int exponent = value == 0 ? 0 : (int)floor(log10(fabs(value)));
+        if (strchr(out, 'e') != NULL && exponent >= digits && exponent < max_digits)
+            snprintf(out, size, "%.*g", exponent + 1, value);
+        return;
     }
 }

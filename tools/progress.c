@@ -1,0 +1,47 @@
+#define _POSIX_C_SOURCE 200809L
+#include "progress.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static double seconds_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+void progress_start(progress *p, const char *label, uint64_t total) {
+    p->label = label;
+    p->total = total;
+    p->start = p->last_drawn = seconds_now();
+    p->terminal = isatty(STDERR_FILENO);
+    p->drawn = false;
+}
+
+void progress_update(progress *p, uint64_t done) {
+    if (!p->terminal) return;
+    double now = seconds_now(), elapsed = now - p->start;
+    if (elapsed < 1.0 || now - p->last_drawn < 0.1) return;
+    p->last_drawn = now;
+    p->drawn = true;
+    if (p->total == 0) {
+        fprintf(stderr, "\r%s: %llu  %.0f s", p->label, (unsigned long long)done, elapsed);
+    } else {
+        enum { WIDTH = 30 };
+        double fraction = done >= p->total ? 1.0 : (double)done / (double)p->total;
+        char bar[WIDTH + 1];
+        int filled = (int)(fraction * WIDTH);
+        for (int i = 0; i < WIDTH; i++)
+            bar[i] = i < filled ? '#' : '.';
+        bar[WIDTH] = '\0';
+        double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+        fprintf(stderr, "\r%s [%s] %3.0f%%  %.0f s left ", p->label, bar, fraction * 100, left);
+    }
+    fflush(stderr);
+}
+
+void progress_finish(progress *p) {
+    if (p->drawn) fputs("\r\033[K", stderr);
+    p->drawn = false;
+}

@@ -1,0 +1,220 @@
+#define _POSIX_C_SOURCE 200809L
+#include "value_source.h"
+
+#include "number_text.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+size_t dtype_bytes(actfn_dtype dtype) {
+    return dtype == ACTFN_F64 ? 8 : dtype == ACTFN_F32 ? 4 : 2;
+}
+
+bool buffer_reserve(value_buffer *buffer, size_t count, actfn_dtype dtype) {
+    if (count <= buffer->capacity) return true;
+    size_t grown = buffer->capacity < 64 ? 64 : buffer->capacity;
+    while (grown < count)
+        grown *= 2;
+    void *data = realloc(buffer->data, grown * dtype_bytes(dtype));
+    if (data == NULL) return false;
+    buffer->data = data;
+    buffer->capacity = grown;
+    return true;
+}
+
+static bool ends_with(const char *text, const char *suffix) {
+    size_t n = strlen(text), m = strlen(suffix);
+    return n >= m && strcmp(text + n - m, suffix) == 0;
+}
+
+bool source_open_file(value_source *s, const char *path, actfn_dtype dtype) {
+    memset(s, 0, sizeof *s);
+    s->file_size = -1;
+    s->dtype = dtype;
+    if (path == NULL || strcmp(path, "-") == 0) {
+        s->name = "stdin";
+        s->file = stdin;
+        return true;
+    }
+    s->name = path;
+    s->file = fopen(path, "rb");
+    if (s->file == NULL) {
+        snprintf(s->error, sizeof s->error, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    struct stat status;
+    if (fstat(fileno(s->file), &status) == 0 && S_ISREG(status.st_mode))
+        s->file_size = (long long)status.st_size;
+    int first = getc(s->file);
+    if (first != EOF) ungetc(first, s->file);
+    s->npy = ends_with(path, ".npy") || first == 0x93;
+    if (!s->npy) return true;
+    char reason[200];
+    if (!npy_read_header(s->file, s->file_size, &s->header, reason, sizeof reason)) {
+        snprintf(s->error, sizeof s->error, "%s: %s", path, reason);
+        fclose(s->file);
+        s->file = NULL;
+        return false;
+    }
+    if (s->dtype == 0) s->dtype = s->header.dtype;
+    return true;
+}
+
+void source_open_arguments(value_source *s, char **arguments, size_t count, actfn_dtype dtype) {
+    memset(s, 0, sizeof *s);
+    s->file_size = -1;
+    s->name = "the arguments";
+    s->arguments = arguments;
+    s->argument_count = count;
+    s->dtype = dtype;
+}
+
+void source_set_dtype(value_source *s, actfn_dtype dtype) {
+    s->dtype = dtype;
+}
+
+void source_close(value_source *s) {
+    if (s->file != NULL && s->file != stdin) fclose(s->file);
+    free(s->raw);
+    free(s->line);
+    free(s->pending.data);
+    memset(s, 0, sizeof *s);
+}
+
+/* f16 and bf16 values are parsed as doubles and rounded once by actfn_convert; f32 by
+ * strtof directly (through double would round twice). */
+static bool parse_into(actfn_dtype dtype, const char *token, void *values, size_t i) {
+    if (dtype == ACTFN_F32) return parse_float(token, &((float *)values)[i]);
+    double value;
+    if (!parse_double(token, &value)) return false;
+    if (dtype == ACTFN_F64) {
+        ((double *)values)[i] = value;
+        return true;
+    }
+    return actfn_convert(&value, ACTFN_F64, (uint16_t *)values + i, dtype, 1) == ACTFN_OK;
+}
+
+static int out_of_memory(value_source *s) {
+    snprintf(s->error, sizeof s->error, "%s: out of memory", s->name);
+    return SOURCE_FAILED;
+}
+
+static bool is_separator(char c) {
+    return c == ' ' || c == '\t' || c == ',' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+static int next_line(value_source *s, value_buffer *out) {
+    errno = 0;
+    ssize_t length = getline(&s->line, &s->line_capacity, s->file);
+    if (length < 0) {
+        if (ferror(s->file)) {
+            snprintf(s->error, sizeof s->error, "%s: %s", s->name, strerror(errno));
+            return SOURCE_FAILED;
+        }
+        return SOURCE_END;
+    }
+    s->line_number++;
+    if (memchr(s->line, '\0', (size_t)length) != NULL) {
+        snprintf(s->error, sizeof s->error, "%s:%zu: a NUL byte: not a text file", s->name,
+                 s->line_number);
+        return SOURCE_BAD_NUMBER;
+    }
+    out->count = 0;
+    char *at = s->line, *end = s->line + length;
+    for (;;) {
+        while (at < end && is_separator(*at))
+            at++;
+        if (at >= end) break;
+        char *token = at;
+        while (at < end && !is_separator(*at))
+            at++;
+        char saved = at < end ? *at : '\0';
+        if (at < end) *at = '\0';
+        if (!buffer_reserve(out, out->count + 1, s->dtype)) return out_of_memory(s);
+        if (!parse_into(s->dtype, token, out->data, out->count)) {
+            snprintf(s->error, sizeof s->error, "%s:%zu:%zu: invalid number '%.40s'", s->name,
+                     s->line_number, (size_t)(token - s->line) + 1, token);
+            return SOURCE_BAD_NUMBER;
+        }
+        if (at < end) *at = saved;
+        out->count++;
+    }
+    return SOURCE_DATA;
+}
+
+static int next_chunk(value_source *s, value_buffer *out) {
+    uint64_t left = s->header.count - s->npy_read;
+    if (left == 0) return SOURCE_END;
+    size_t n = left < SOURCE_CHUNK ? (size_t)left : SOURCE_CHUNK;
+    size_t raw_size = dtype_bytes(s->header.dtype);
+    if (s->raw == NULL && (s->raw = malloc((size_t)SOURCE_CHUNK * raw_size)) == NULL)
+        return out_of_memory(s);
+    if (!buffer_reserve(out, n, s->dtype)) return out_of_memory(s);
+    if (fread(s->raw, raw_size, n, s->file) != n) {
+        snprintf(s->error, sizeof s->error, "%s: %s after %llu of %llu values", s->name,
+                 ferror(s->file) ? strerror(errno) : "truncated data",
+                 (unsigned long long)s->npy_read, (unsigned long long)s->header.count);
+        return SOURCE_FAILED;
+    }
+    /* .npy data is little-endian, as the hosts actfn runs on */
+    actfn_convert(s->raw, s->header.dtype, out->data, s->dtype, n);
+    out->count = n;
+    s->npy_read += n;
+    return SOURCE_DATA;
+}
+
+int source_next(value_source *s, value_buffer *out, bool *line_end) {
+    *line_end = !s->npy;
+    if (s->arguments != NULL) {
+        if (s->arguments_done) return SOURCE_END;
+        s->arguments_done = true;
+        if (!buffer_reserve(out, s->argument_count, s->dtype)) return out_of_memory(s);
+        for (size_t i = 0; i < s->argument_count; i++)
+            if (!parse_into(s->dtype, s->arguments[i], out->data, i)) {
+                snprintf(s->error, sizeof s->error, "invalid number '%.40s'", s->arguments[i]);
+                return SOURCE_BAD_NUMBER;
+            }
+        out->count = s->argument_count;
+        return SOURCE_DATA;
+    }
+    return s->npy ? next_chunk(s, out) : next_line(s, out);
+}
+
+int source_take(value_source *s, value_buffer *out, size_t n) {
+    size_t size = dtype_bytes(s->dtype);
+    value_buffer more = {0};
+    while (s->pending.count < n) {
+        bool line_end;
+        int status = source_next(s, &more, &line_end);
+        if (status != SOURCE_DATA) {
+            free(more.data);
+            return status;
+        }
+        if (!buffer_reserve(&s->pending, s->pending.count + more.count, s->dtype)) {
+            free(more.data);
+            return out_of_memory(s);
+        }
+        memcpy((char *)s->pending.data + s->pending.count * size, more.data, more.count * size);
+        s->pending.count += more.count;
+    }
+    free(more.data);
+    if (!buffer_reserve(out, n, s->dtype)) return out_of_memory(s);
+    memcpy(out->data, s->pending.data, n * size);
+    out->count = n;
+    memmove(s->pending.data, (char *)s->pending.data + n * size, (s->pending.count - n) * size);
+    s->pending.count -= n;
+    return SOURCE_DATA;
+}
+
+void source_progress(const value_source *s, uint64_t *done, uint64_t *total) {
+    if (s->npy) {
+        *done = s->npy_read, *total = s->header.count;
+    } else if (s->file != NULL && s->file_size > 0) {
+        long at = ftell(s->file);
+        *done = at > 0 ? (uint64_t)at : 0, *total = (uint64_t)s->file_size;
+    } else {
+        *done = 0, *total = 0;
+    }
+}
