@@ -15,7 +15,7 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: the classic ReLU example through the C API and the command.
+# The main job: the classic ReLU example through the C API and the command, and the figures.
 demo: build
 	@echo "== examples/relu_example.c: the C API"
 	@$(BUILD)/examples/relu_example
@@ -26,8 +26,13 @@ demo: build
 	@$(BUILD)/tools/actfn eval relu --grad -- -2 -1 0 1 2
 	@echo "== actfn eval gelu -- -3 -1 0 1 3"
 	@$(BUILD)/tools/actfn eval gelu -- -3 -1 0 1 3
-	@echo "== actfn list"
-	@$(BUILD)/tools/actfn list
+	@echo "== actfn plot: the figures of docs/figures/"
+	@mkdir -p docs/figures
+	@$(BUILD)/tools/actfn plot relu -o docs/figures/relu.png
+	@$(BUILD)/tools/actfn plot relu --grad -o docs/figures/relu-grad.png
+	@$(BUILD)/tools/actfn plot relu leaky_relu elu gelu silu softplus -o docs/figures/relu-family.png
+	@$(BUILD)/tools/actfn plot relu leaky_relu relu6 gelu --grad --range -3:8 -o docs/figures/relu-family-grad.png
+	@$(BUILD)/tools/actfn plot sigmoid tanh relu --grad --range -6:6 -o docs/figures/saturating-grad.png
 
 # Everything: gcc -Werror build and tests, clang ASan+UBSan build and tests, and gcov
 # line coverage of src/ (at least 95%).

@@ -5,10 +5,10 @@ set -eu
 # usage: install-deps.sh [bench|neon]
 #   bench: also the peers the benchmark compares against
 #   neon: the AArch64 cross compiler, qemu-user and arm64 cmocka (multiarch)
-packages="cmake make gcc clang pkg-config libcmocka-dev libmpfr-dev libgmp-dev lcov"
+packages="cmake make gcc clang pkg-config libcmocka-dev libmpfr-dev libgmp-dev lcov
+          libplplot-dev plplot-driver-cairo libclang-rt-dev"
 if [ "${1-}" = bench ]; then
-    packages="$packages libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-numpy python3-torch
-              libplplot-dev plplot-driver-cairo"
+    packages="$packages libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-numpy python3-torch"
 fi
 if [ "${1-}" = neon ]; then
     packages="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static libcmocka-dev:arm64"

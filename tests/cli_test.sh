@@ -2,6 +2,7 @@
 # End-to-end tests of the actfn command: outputs and exit statuses.
 # usage: cli_test.sh PATH_TO_ACTFN
 actfn=${1:?usage: cli_test.sh PATH_TO_ACTFN}
+actfn=$(cd "$(dirname "$actfn")" && pwd)/$(basename "$actfn")
 passed=0
 failed=0
 
@@ -117,6 +118,23 @@ expect_error "bad number names file, line, column, token" 2 "bad.txt:2:3: invali
 if [ -e "$work/never.txt" ] || ls -A "$work" | grep -q '^\.'; then
     failed=$((failed + 1)); echo "FAIL: a failed run left a partial output file"
 else passed=$((passed + 1)); fi
+# plot: a real PNG / SVG / PDF, each whole; usage errors before anything is drawn
+expect "plot the classic figure" 0 "$work/relu.png" "$actfn" plot -o "$work/relu.png"
+expect "a PNG" 0 "PNG" sh -c "head -c 4 '$work/relu.png' | tail -c 3"
+expect "several ops, derivatives, SVG" 0 "$work/g.svg" "$actfn" plot relu leaky_relu relu6 --grad --range -3:8 -o "$work/g.svg"
+expect "an SVG with a legend" 0 "yes" sh -c "grep -q '<svg' '$work/g.svg' && echo yes"
+expect "a PDF" 0 "%PDF" sh -c "'$actfn' plot gelu -o '$work/g.pdf' >/dev/null && head -c 4 '$work/g.pdf'"
+expect "the default name" 0 "relu-grad.png" sh -c "cd '$work' && '$actfn' plot --grad"
+expect_error "plot: unknown op" 2 "unknown op 'relu9'" "$actfn" plot relu9
+expect_error "plot: bad range" 2 "invalid range '3:1'" "$actfn" plot relu --range 3:1
+expect_error "plot: bad extension" 2 "must end in .png, .svg or .pdf" "$actfn" plot relu -o "$work/x.gif"
+expect_error "plot: unwritable" 1 "could not write the figure" "$actfn" plot relu -o "$work/no/such/dir.png"
+if ls -A "$work" | grep -q '^\.'; then failed=$((failed + 1)); echo "FAIL: plot left a temporary file"
+else passed=$((passed + 1)); fi
+# bench: a row per size with the ratio to memcpy
+expect "bench rows" 0 "2" sh -c "'$actfn' bench relu --max-n 4096 --threads 1 | grep -cE '^ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$'"
+expect_error "bench: bad dtype" 2 "invalid value 'f8' for --dtype" "$actfn" bench relu --dtype f8
+expect_error "bench: bad op" 2 "unknown op 'nope'" "$actfn" bench nope
 rm -rf "$work"
 
 list_output=$("$actfn" list)
@@ -124,11 +142,11 @@ case "$list_output" in
 *"leaky_relu"*"--negative-slope"*"0.01"*) passed=$((passed + 1)) ;;
 *) failed=$((failed + 1)); echo "FAIL: list shows leaky_relu's slope" ;;
 esac
-if "$actfn" info | grep -q "^isa: " && [ -n "$("$actfn" info --isa)" ]; then passed=$((passed + 1)); else
+if "$actfn" info | grep -q "^isa: " && "$actfn" info | grep -q "^cpu features:" && [ -n "$("$actfn" info --isa)" ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: info"; fi
 if [ "$(ACTFN_ISA=scalar "$actfn" info --isa)" = scalar ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: ACTFN_ISA caps the ISA"; fi
-for help in "--help" "eval --help" "list --help" "info --help"; do
+for help in "--help" "eval --help" "list --help" "info --help" "plot --help" "bench --help"; do
     # shellcheck disable=SC2086
     if "$actfn" $help | grep -q usage; then passed=$((passed + 1)); else
         failed=$((failed + 1)); echo "FAIL: $help"; fi

@@ -12,6 +12,7 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig:$prefix/lib/x86_64-linux-gnu/pkgco
 cc -std=c11 -o "$prefix/example" "$source_dir/examples/relu_example.c" $(pkg-config --cflags --libs actfn)
 LD_LIBRARY_PATH=$(pkg-config --variable=libdir actfn) "$prefix/example" | grep -q "^2 *2 *1$"
 "$prefix/bin/actfn" eval relu -- -1 2 | grep -qx "0 2"
+test -f "$prefix/share/man/man1/actfn.1" # the man page
 mkdir "$prefix/consumer"
 cat >"$prefix/consumer/CMakeLists.txt" <<CMAKE
 cmake_minimum_required(VERSION 3.25)

@@ -9,5 +9,7 @@
 int command_eval(int argc, char **argv);
 int command_list(int argc, char **argv);
 int command_info(int argc, char **argv);
+int command_plot(int argc, char **argv);
+int command_bench(int argc, char **argv);
 
 #endif

@@ -12,6 +12,10 @@ static void print_usage(FILE *out) {
           "  eval OP [--PARAM VALUE ...] [--dtype f32|f64] [--grad] [-- X ...]\n"
           "        print OP (or with --grad its derivative) applied to the numbers X,\n"
           "        or to the whitespace-separated numbers on stdin when none are given\n"
+          "  plot [OP ...] [--grad] [--range A:B] [-o FILE]\n"
+          "        draw ops or their derivatives (default: relu over [-10, 10])\n"
+          "  bench [OP] [--grad] [--dtype T] [--threads N]\n"
+          "        time OP against memcpy of the same bytes, 1K to 16M elements\n"
           "  list  list the ops with their parameters and defaults\n"
           "  info  print the version, the instruction set in use and the threads\n"
           "\n"
@@ -38,6 +42,8 @@ int main(int argc, char **argv) {
     if (strcmp(command, "eval") == 0) return command_eval(argc - 1, argv + 1);
     if (strcmp(command, "list") == 0) return command_list(argc - 1, argv + 1);
     if (strcmp(command, "info") == 0) return command_info(argc - 1, argv + 1);
+    if (strcmp(command, "plot") == 0) return command_plot(argc - 1, argv + 1);
+    if (strcmp(command, "bench") == 0) return command_bench(argc - 1, argv + 1);
     fprintf(stderr, "actfn: unknown command '%s'\n", command);
     print_usage(stderr);
     return EXIT_USAGE;

@@ -1,0 +1,307 @@
+/* actfn plot: activation functions (or their derivatives) as a figure, with PLplot's
+ * cairo drivers (PNG, SVG, PDF). Jumps of a derivative (relu's at 0) are drawn as
+ * jumps, the value the library gives at the jump marked by a filled dot and the other
+ * side's limit by an open one. */
+#define _POSIX_C_SOURCE 200809L
+#include "actfn.h"
+#include "commands.h"
+#include "number_text.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef ACTFN_HAVE_PLPLOT
+#include <plplot.h>
+#endif
+
+enum { MAX_OPS = 8, SAMPLES = 2001, MAX_JUMPS = 16 };
+
+static void print_plot_usage(FILE *out) {
+    fputs("usage: actfn plot [OP ...] [--grad] [--range A:B] [-o FILE.png|.svg|.pdf]\n"
+          "\n"
+          "Draws each OP (default: relu) over [A, B] (default -10:10), or with --grad its\n"
+          "derivative, where a jump is drawn as a jump with the value at the jump marked\n"
+          "(filled dot; the other side's limit open). Several ops get a legend, distinct\n"
+          "colours and distinct line styles (readable in black and white). The output\n"
+          "format follows the extension; default OP[-OP...][-grad].png. The file\n"
+          "appears only once complete.\n"
+          "Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error.\n",
+          out);
+}
+
+typedef struct curve {
+    actfn_op op;
+    const char *name;
+    double y[SAMPLES];
+    size_t jumps;
+    double jump_x[MAX_JUMPS], jump_at[MAX_JUMPS], jump_other[MAX_JUMPS];
+} curve;
+
+static double evaluate(const curve *c, bool gradient, double x) {
+    double y, one = 1;
+    if (gradient)
+        actfn_backward(&c->op, ACTFN_F64, &x, &one, &y, 1);
+    else
+        actfn_forward(&c->op, ACTFN_F64, &x, &y, 1);
+    return y;
+}
+
+/* The x of a jump between a and b, by bisection, snapped to a short decimal (0, 6, -1)
+ * where the function still jumps there: the library's value at the kink is then the
+ * value at exactly that point. */
+static double locate_jump(const curve *c, bool gradient, double a, double b) {
+    double fa = evaluate(c, gradient, a);
+    for (int i = 0; i < 200 && b - a > 1e-12 * (1 + fabs(a)); i++) {
+        double m = 0.5 * (a + b), fm = evaluate(c, gradient, m);
+        if (fabs(fm - fa) < 1e-9)
+            a = m;
+        else
+            b = m;
+    }
+    double snapped = round(b * 1e6) / 1e6;
+    return fabs(snapped - b) < 1e-6 ? snapped : b;
+}
+
+static void sample(curve *c, bool gradient, const double *x, double low, double high) {
+    for (size_t i = 0; i < SAMPLES; i++)
+        c->y[i] = evaluate(c, gradient, x[i]);
+    double span = 1e-12;
+    for (size_t i = 0; i < SAMPLES; i++)
+        if (isfinite(c->y[i])) span = fmax(span, fabs(c->y[i]));
+    c->jumps = 0;
+    double step = (high - low) / (SAMPLES - 1);
+    for (size_t i = 0; i + 1 < SAMPLES && c->jumps < MAX_JUMPS; i++) {
+        /* a jump: a change far larger than the neighbouring slopes allow */
+        double change = fabs(c->y[i + 1] - c->y[i]);
+        double before = i > 0 ? fabs(c->y[i] - c->y[i - 1]) : 0;
+        double after = i + 2 < SAMPLES ? fabs(c->y[i + 2] - c->y[i + 1]) : 0;
+        if (change > 0.05 * span && change > 20 * fmax(before, after)) {
+            double where = locate_jump(c, gradient, x[i], x[i + 1]);
+            double at = evaluate(c, gradient, where);
+            double left = evaluate(c, gradient, where - step * 1e-3);
+            double right = evaluate(c, gradient, where + step * 1e-3);
+            c->jump_x[c->jumps] = where;
+            c->jump_at[c->jumps] = at;
+            c->jump_other[c->jumps] = fabs(at - left) > fabs(at - right) ? left : right;
+            c->jumps++;
+        }
+    }
+}
+
+static bool parse_range(const char *text, double *low, double *high) {
+    const char *colon = strchr(text + 1, ':'); /* text + 1: a leading '-' is a sign */
+    if (colon == NULL || colon - text >= 64) return false;
+    char first[64];
+    memcpy(first, text, (size_t)(colon - text));
+    first[colon - text] = '\0';
+    return parse_double(first, low) && parse_double(colon + 1, high) && isfinite(*low) &&
+           isfinite(*high) && *low < *high;
+}
+
+static const char *extension_of(const char *path) {
+    const char *dot = strrchr(path, '.');
+    return dot != NULL ? dot + 1 : "";
+}
+
+#ifdef ACTFN_HAVE_PLPLOT
+static void draw(curve *curves, size_t count, bool gradient, const double *x, double low,
+                 double high, const char *device, const char *path) {
+    double y_low = INFINITY, y_high = -INFINITY;
+    for (size_t k = 0; k < count; k++)
+        for (size_t i = 0; i < SAMPLES; i++)
+            if (isfinite(curves[k].y[i])) {
+                y_low = fmin(y_low, curves[k].y[i]);
+                y_high = fmax(y_high, curves[k].y[i]);
+            }
+    double margin = 0.08 * (y_high - y_low > 0 ? y_high - y_low : 1);
+    y_low -= margin, y_high += margin;
+    /* dark, distinct colours on white (cmap0: 0 the background, 1 the axes) */
+    static const int rgb[MAX_OPS][3] = {{31, 119, 180}, {214, 39, 40},   {44, 160, 44},
+                                        {255, 127, 14}, {148, 103, 189}, {140, 86, 75},
+                                        {23, 190, 207}, {127, 127, 127}};
+    plsdev(device);
+    plsfnam(path);
+    plspage(0, 0, 960, 640, 0, 0);
+    plscol0(0, 255, 255, 255);
+    plscol0(1, 0, 0, 0);
+    plscol0(15, 200, 200, 200); /* the grid */
+    for (int k = 0; k < MAX_OPS; k++)
+        plscol0(2 + k, rgb[k][0], rgb[k][1], rgb[k][2]);
+    plinit();
+    pladv(0);
+    plvpor(0.1, 0.95, 0.12, 0.9);
+    plwind(low, high, y_low, y_high);
+    plcol0(15);
+    plwidth(0.5);
+    plbox("g", 0, 0, "g", 0, 0);
+    plcol0(1);
+    plwidth(1);
+    plbox("abcnst", 0, 0, "abcnstv", 0, 0);
+    char title[256] = "", ylabel[32];
+    for (size_t k = 0; k < count; k++)
+        snprintf(title + strlen(title), sizeof title - strlen(title), "%s%s", k ? ", " : "",
+                 curves[k].name);
+    snprintf(title + strlen(title), sizeof title - strlen(title), "%s",
+             gradient ? ": derivatives" : "");
+    snprintf(ylabel, sizeof ylabel, "%s", gradient ? "f'(x)" : "f(x)");
+    pllab("x", ylabel, title);
+    PLINT opts[MAX_OPS], colors[MAX_OPS], styles[MAX_OPS];
+    PLFLT widths[MAX_OPS];
+    const char *names[MAX_OPS];
+    for (size_t k = 0; k < count; k++) {
+        curve *c = &curves[k];
+        plcol0(2 + (int)k);
+        pllsty(1 + (int)k % 8);
+        plwidth(2.5);
+        /* the line, broken at each jump */
+        size_t start = 0;
+        for (size_t j = 0; j <= c->jumps; j++) {
+            size_t end = SAMPLES;
+            if (j < c->jumps)
+                for (end = start; end < SAMPLES && x[end] < c->jump_x[j]; end++) {
+                }
+            if (end > start + 1) plline((PLINT)(end - start), x + start, c->y + start);
+            start = end;
+            while (j < c->jumps && start < SAMPLES && x[start] <= c->jump_x[j])
+                start++; /* the point at the jump is the marker's */
+        }
+        pllsty(1);
+        for (size_t j = 0; j < c->jumps; j++) {
+            PLFLT px = c->jump_x[j], at = c->jump_at[j], other = c->jump_other[j];
+            plssym(0, 1.0);
+            plpoin(1, &px, &other, 4); /* open circle: the limit not taken */
+            plpoin(1, &px, &at, 17);   /* filled dot: the value at the jump */
+        }
+        opts[k] = PL_LEGEND_LINE, colors[k] = 2 + (PLINT)k, styles[k] = 1 + (PLINT)k % 8;
+        widths[k] = 2.5, names[k] = c->name;
+    }
+    plwidth(1);
+    PLFLT legend_width, legend_height;
+    PLINT zeros[MAX_OPS] = {0};
+    PLFLT unit[MAX_OPS] = {1, 1, 1, 1, 1, 1, 1, 1};
+    pllegend(&legend_width, &legend_height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
+             /* clear of the curves: a forward is low on the left, a derivative mid-height */
+             gradient ? PL_POSITION_RIGHT | PL_POSITION_INSIDE
+                      : PL_POSITION_TOP | PL_POSITION_LEFT | PL_POSITION_INSIDE,
+             0.02, 0.02, 0.12, 0, 1, 1, 0, 0, (PLINT)count, opts, 1.0, 1.0, 2.0, 0, colors, names,
+             zeros, zeros, unit, unit, colors, styles, widths, zeros, unit, zeros, NULL);
+    plend();
+}
+#endif
+
+int command_plot(int argc, char **argv) {
+    curve *curves = calloc(MAX_OPS, sizeof *curves);
+    double *x = malloc(SAMPLES * sizeof *x);
+    if (curves == NULL || x == NULL) {
+        free(curves), free(x);
+        fputs("actfn plot: out of memory\n", stderr);
+        return EXIT_RUNTIME_FAILURE;
+    }
+    size_t count = 0;
+    bool gradient = false;
+    double low = -10, high = 10;
+    const char *output = NULL;
+    int status = -1;
+    for (int i = 1; i < argc && status < 0; i++) {
+        const char *token = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(token, "--help") == 0) {
+            print_plot_usage(stdout);
+            status = 0;
+        } else if (strcmp(token, "--grad") == 0) {
+            gradient = true;
+        } else if (strcmp(token, "--range") == 0 || strcmp(token, "-o") == 0) {
+            if (value == NULL) {
+                fprintf(stderr, "actfn plot: %s needs a value\n", token);
+                status = EXIT_USAGE;
+            } else if (token[1] == 'o') {
+                output = value;
+            } else if (!parse_range(value, &low, &high)) {
+                fprintf(stderr, "actfn plot: invalid range '%s' (A:B, finite, A < B)\n", value);
+                status = EXIT_USAGE;
+            }
+            i++;
+        } else if (token[0] == '-') {
+            fprintf(stderr, "actfn plot: unknown option '%s'\n", token);
+            status = EXIT_USAGE;
+        } else if (count == MAX_OPS) {
+            fprintf(stderr, "actfn plot: at most %d ops in one figure\n", MAX_OPS);
+            status = EXIT_USAGE;
+        } else if (actfn_op_from_name(token, &curves[count].op) != ACTFN_OK) {
+            fprintf(stderr, "actfn plot: unknown op '%s' (see 'actfn list')\n", token);
+            status = EXIT_USAGE;
+        } else {
+            curves[count++].name = token;
+        }
+    }
+    if (status < 0 && count == 0) {
+        actfn_op_from_name("relu", &curves[0].op);
+        curves[count++].name = "relu";
+    }
+    char default_path[256] = "", temporary[4200] = "";
+    const char *device = NULL;
+    if (status < 0) {
+        if (output == NULL) {
+            for (size_t k = 0; k < count; k++)
+                snprintf(default_path + strlen(default_path),
+                         sizeof default_path - strlen(default_path), "%s%s", k ? "-" : "",
+                         curves[k].name);
+            snprintf(default_path + strlen(default_path),
+                     sizeof default_path - strlen(default_path), "%s.png", gradient ? "-grad" : "");
+            output = default_path;
+        }
+        const char *extension = extension_of(output);
+        device = strcmp(extension, "png") == 0   ? "pngcairo"
+                 : strcmp(extension, "svg") == 0 ? "svgcairo"
+                 : strcmp(extension, "pdf") == 0 ? "pdfcairo"
+                                                 : NULL;
+        if (device == NULL) {
+            fprintf(stderr, "actfn plot: %s: the output must end in .png, .svg or .pdf\n", output);
+            status = EXIT_USAGE;
+        } else if (strlen(output) > 4000) {
+            fprintf(stderr, "actfn plot: the output path is too long\n");
+            status = EXIT_USAGE;
+        }
+    }
+#ifdef ACTFN_HAVE_PLPLOT
+    if (status < 0) {
+        for (size_t i = 0; i < SAMPLES; i++)
+            x[i] = low + (high - low) * (double)i / (SAMPLES - 1);
+        for (size_t k = 0; k < count; k++)
+            sample(&curves[k], gradient, x, low, high);
+        /* drawn beside the output, renamed over it when complete */
+        const char *slash = strrchr(output, '/');
+        int directory = slash != NULL ? (int)(slash - output) + 1 : 0;
+        snprintf(temporary, sizeof temporary, "%.*s.%s.%ld.tmp", directory, output,
+                 output + directory, (long)getpid());
+        /* PLplot asks on the terminal for another name when it cannot open a file:
+         * make sure it can first */
+        FILE *probe = fopen(temporary, "wb");
+        if (probe == NULL) {
+            fprintf(stderr, "actfn plot: %s: could not write the figure\n", output);
+            free(curves), free(x);
+            return EXIT_RUNTIME_FAILURE;
+        }
+        fclose(probe);
+        draw(curves, count, gradient, x, low, high, device, temporary);
+        if (access(temporary, F_OK) != 0 || rename(temporary, output) != 0) {
+            fprintf(stderr, "actfn plot: %s: could not write the figure\n", output);
+            unlink(temporary);
+            status = EXIT_RUNTIME_FAILURE;
+        } else {
+            printf("%s\n", output);
+            status = 0;
+        }
+    }
+#else
+    if (status < 0) {
+        fputs("actfn plot: this actfn was built without PLplot (libplplot-dev)\n", stderr);
+        status = EXIT_RUNTIME_FAILURE;
+    }
+#endif
+    free(curves), free(x);
+    return status;
+}
