@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-neon test-coverage bench install clean
+.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-neon test-fuzz fuzz test-coverage bench install clean
 
 all: build
 
@@ -36,7 +36,7 @@ demo: build
 
 # Everything: gcc -Werror build and tests, clang ASan+UBSan build and tests, and gcov
 # line coverage of src/ (at least 95%).
-test: test-release test-install test-sanitize test-threads test-neon test-coverage
+test: test-release test-install test-sanitize test-threads test-neon test-fuzz test-coverage
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -64,6 +64,19 @@ test-neon: deps
 	cmake --build $(BUILD)-neon -j $(JOBS) --target test_api test_quantized test_layers
 	cd $(BUILD)-neon && ctest --output-on-failure -R '^test_(api|quantized|layers)$$'
 
+# The libFuzzer harnesses of the command's readers (fuzz/): briefly in make test, for
+# FUZZ_SECONDS each by make fuzz. Findings stop the run; new inputs stay in the build
+# directory's corpus.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	CC=clang cmake -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTFN_FUZZ=ON \
+	  -DACTFN_BUILD_TESTS=OFF >/dev/null
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_number fuzz_text fuzz_npy
+	scripts/fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
+
+test-fuzz:
+	$(MAKE) fuzz FUZZ_SECONDS=15
+
 test-coverage: deps
 	CC=gcc cmake -S . -B $(BUILD)-coverage -DCMAKE_BUILD_TYPE=Debug -DACTFN_COVERAGE=ON >/dev/null
 	cmake --build $(BUILD)-coverage -j $(JOBS)
@@ -84,7 +97,7 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-neon $(BUILD)-coverage
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-neon $(BUILD)-coverage $(BUILD)-fuzz
 
 test-install: build
 	tests/install_test.sh $(BUILD)

@@ -62,6 +62,15 @@ bool source_open_file(value_source *s, const char *path, actfn_dtype dtype) {
     return true;
 }
 
+void source_open_stream(value_source *s, FILE *stream, const char *name, actfn_dtype dtype) {
+    memset(s, 0, sizeof *s);
+    s->file_size = -1;
+    s->name = name;
+    s->file = stream;
+    s->borrowed = true;
+    s->dtype = dtype;
+}
+
 void source_open_arguments(value_source *s, char **arguments, size_t count, actfn_dtype dtype) {
     memset(s, 0, sizeof *s);
     s->file_size = -1;
@@ -76,7 +85,7 @@ void source_set_dtype(value_source *s, actfn_dtype dtype) {
 }
 
 void source_close(value_source *s) {
-    if (s->file != NULL && s->file != stdin) fclose(s->file);
+    if (s->file != NULL && s->file != stdin && !s->borrowed) fclose(s->file);
     free(s->raw);
     free(s->line);
     free(s->pending.data);

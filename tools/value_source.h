@@ -21,6 +21,7 @@ typedef struct value_source {
     const char *name; /* for messages: the path, "stdin" or "the arguments" */
     actfn_dtype dtype;
     FILE *file;
+    bool borrowed; /* file is the caller's to close */
     bool npy;
     npy_header header;
     uint64_t npy_read; /* elements read so far */
@@ -41,6 +42,8 @@ enum { SOURCE_END = 0, SOURCE_DATA = 1, SOURCE_BAD_NUMBER = -2, SOURCE_FAILED = 
 /* path NULL: stdin (text). A path ending in .npy, or a file starting with the .npy
  * magic, is read as .npy. false with the reason in source->error. */
 bool source_open_file(value_source *source, const char *path, actfn_dtype dtype_or_zero);
+/* An open text stream (not closed by source_close), named name in messages. */
+void source_open_stream(value_source *source, FILE *stream, const char *name, actfn_dtype dtype);
 void source_open_arguments(value_source *source, char **arguments, size_t count, actfn_dtype dtype);
 /* The dtype the values come in: the one given, else the .npy file's, else f32. */
 void source_set_dtype(value_source *source, actfn_dtype dtype);
