@@ -11,5 +11,6 @@ int command_list(int argc, char **argv);
 int command_info(int argc, char **argv);
 int command_plot(int argc, char **argv);
 int command_bench(int argc, char **argv);
+int command_lab(int argc, char **argv);
 
 #endif

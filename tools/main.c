@@ -16,6 +16,8 @@ static void print_usage(FILE *out) {
           "        draw ops or their derivatives (default: relu over [-10, 10])\n"
           "  bench [OP] [--grad] [--dtype T] [--threads N]\n"
           "        time OP against memcpy of the same bytes, 1K to 16M elements\n"
+          "  lab NAME|all [--epochs N] [--seed S] [--out DIR]\n"
+          "        train networks on Fashion-MNIST and report on ReLU's claims\n"
           "  list  list the ops with their parameters and defaults\n"
           "  info  print the version, the instruction set in use and the threads\n"
           "\n"
@@ -44,6 +46,7 @@ int main(int argc, char **argv) {
     if (strcmp(command, "info") == 0) return command_info(argc - 1, argv + 1);
     if (strcmp(command, "plot") == 0) return command_plot(argc - 1, argv + 1);
     if (strcmp(command, "bench") == 0) return command_bench(argc - 1, argv + 1);
+    if (strcmp(command, "lab") == 0) return command_lab(argc - 1, argv + 1);
     fprintf(stderr, "actfn: unknown command '%s'\n", command);
     print_usage(stderr);
     return EXIT_USAGE;

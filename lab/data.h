@@ -1,0 +1,40 @@
+/* The lab's data sets: Fashion-MNIST from Debian's dataset-fashion-mnist (pixels scaled
+ * to [0, 1]), and two built-in 2-D sets for the non-linearity experiment. */
+#ifndef ACTFN_LAB_DATA_H
+#define ACTFN_LAB_DATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct dataset {
+    size_t count, features, classes;
+    float *x;       /* count x features, row-major */
+    uint8_t *label; /* count */
+} dataset;
+
+#define FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
+
+/* train: the 60,000 training images, else the 10,000 test images. directory NULL: the
+ * package's (or $ACTFN_FASHION_MNIST). false with the reason (naming the package when the
+ * files are missing) in error. */
+bool load_fashion_mnist(const char *directory, bool train, dataset *out, char *error,
+                        size_t error_size);
+/* Labels file + images file as one set (also for tests on small IDX files). */
+bool load_idx_pair(const char *images, const char *labels, dataset *out, char *error,
+                   size_t error_size);
+
+/* Two interleaved spirals (2 classes) and a 4 x 4 checkerboard (2 classes) in [-1, 1]^2. */
+void make_spirals(size_t count, uint64_t seed, dataset *out);
+void make_checkerboard(size_t count, uint64_t seed, dataset *out);
+
+/* The first count rows (a view: frees nothing). */
+dataset dataset_head(const dataset *d, size_t count);
+void dataset_free(dataset *d);
+
+/* A small fast generator for shuffles, initialisation and the built-in sets. */
+uint64_t random_next(uint64_t *state);
+double random_uniform(uint64_t *state); /* [0, 1) */
+double random_normal(uint64_t *state);
+
+#endif

@@ -1,0 +1,174 @@
+#include "mlp.h"
+
+#include "data.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rounds n values of dtype to the 16-bit type and back, in place (16-bit training). */
+static void round_through(actfn_dtype narrow, actfn_dtype dtype, void *values, size_t n) {
+    uint16_t buffer[1024];
+    size_t size = dtype == ACTFN_F32 ? 4 : 8;
+    for (size_t i = 0; i < n; i += 1024) {
+        size_t m = n - i < 1024 ? n - i : 1024;
+        actfn_convert((char *)values + i * size, dtype, buffer, narrow, m);
+        actfn_convert(buffer, narrow, (char *)values + i * size, dtype, m);
+    }
+}
+
+#define T         float
+#define SUFFIX(x) x##_f32
+#define GEMM      cblas_sgemm
+#define DTYPE     ACTFN_F32
+#include "mlp_body.h"
+#undef T
+#undef SUFFIX
+#undef GEMM
+#undef DTYPE
+#define T         double
+#define SUFFIX(x) x##_f64
+#define GEMM      cblas_dgemm
+#define DTYPE     ACTFN_F64
+#include "mlp_body.h"
+
+static size_t element_size(const mlp *net) {
+    return net->config.dtype == ACTFN_F64 ? sizeof(double) : sizeof(float);
+}
+
+static bool mask_op(actfn_kind kind) {
+    return kind == ACTFN_RELU || kind == ACTFN_LEAKY_RELU || kind == ACTFN_RELU6;
+}
+
+bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error, size_t size) {
+    memset(net, 0, sizeof *net);
+    net->config = *config;
+    net->capacity = capacity;
+    const mlp_config *c = &net->config;
+    if (c->layers == 0 || c->layers > MLP_MAX_LAYERS ||
+        (c->dtype != ACTFN_F32 && c->dtype != ACTFN_F64)) {
+        snprintf(error, size, "a network needs 1 to %d layers, f32 or f64", MLP_MAX_LAYERS);
+        return false;
+    }
+    /* the mask holds two derivatives: relu'(0) must be one of them */
+    net->uses_mask = mask_op(c->activation.kind);
+    if (net->uses_mask) {
+        double inactive = c->activation.kind == ACTFN_LEAKY_RELU ? c->activation.negative_slope : 0;
+        net->uses_mask = c->activation.grad_at_zero == 1 || c->activation.grad_at_zero == inactive;
+    }
+    size_t e = element_size(net), widest = 0;
+    bool ok = true;
+    for (size_t l = 0; l <= c->layers; l++)
+        widest = c->sizes[l] > widest ? c->sizes[l] : widest;
+    for (size_t l = 0; l < c->layers && ok; l++) {
+        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        void **arrays[] = {&net->w[l], &net->dw[l], &net->m_w[l], &net->v_w[l]};
+        for (int k = 0; k < 4; k++)
+            ok = ok && (*arrays[k] = calloc(in * out, e)) != NULL;
+        void **vectors[] = {&net->b[l], &net->db[l], &net->m_b[l], &net->v_b[l]};
+        for (int k = 0; k < 4; k++)
+            ok = ok && (*vectors[k] = calloc(out, e)) != NULL;
+        ok = ok && (net->z[l] = calloc(capacity * out, e)) != NULL;
+        ok = ok && (net->a[l + 1] = calloc(capacity * out, e)) != NULL;
+        if (c->emulate) ok = ok && (net->w_round[l] = calloc(in * out, e)) != NULL;
+        if (l + 1 < c->layers && net->uses_mask) {
+            ok = ok && (net->mask[l] = calloc(capacity, actfn_mask_row_bytes(out))) != NULL;
+            ok = ok && actfn_activity_init(&net->activity[l], out) == ACTFN_OK;
+        }
+    }
+    ok = ok && (net->da = calloc(capacity * widest, e)) != NULL;
+    ok = ok && (net->dz = calloc(capacity * widest, e)) != NULL;
+    if (!ok) {
+        mlp_free(net);
+        snprintf(error, size, "out of memory for the network");
+        return false;
+    }
+    uint64_t seed = c->seed;
+    if (c->dtype == ACTFN_F32)
+        initialise_f32(net, &seed);
+    else
+        initialise_f64(net, &seed);
+    for (size_t l = 0; l < c->layers && c->emulate; l++) {
+        memcpy(net->w_round[l], net->w[l], c->sizes[l] * c->sizes[l + 1] * e);
+        round_through(c->emulate, c->dtype, net->w_round[l], c->sizes[l] * c->sizes[l + 1]);
+    }
+    return true;
+}
+
+void mlp_free(mlp *net) {
+    for (size_t l = 0; l < MLP_MAX_LAYERS; l++) {
+        void *arrays[] = {net->w[l],       net->b[l],   net->dw[l],    net->db[l],
+                          net->m_w[l],     net->v_w[l], net->m_b[l],   net->v_b[l],
+                          net->w_round[l], net->z[l],   net->a[l + 1], net->mask[l]};
+        for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
+            free(arrays[k]);
+        actfn_activity_free(&net->activity[l]);
+    }
+    free(net->da);
+    free(net->dz);
+    memset(net, 0, sizeof *net);
+}
+
+void mlp_forward(mlp *net, const void *x, size_t rows, bool track) {
+    if (net->config.dtype == ACTFN_F32)
+        forward_f32(net, x, rows, track);
+    else
+        forward_f64(net, x, rows, track);
+}
+
+double mlp_loss(mlp *net, const uint8_t *labels, size_t rows, size_t *correct, bool backward) {
+    return net->config.dtype == ACTFN_F32 ? loss_f32(net, labels, rows, correct, backward)
+                                          : loss_f64(net, labels, rows, correct, backward);
+}
+
+void mlp_step(mlp *net, mlp_optimizer optimizer, double learning_rate, double momentum) {
+    if (net->config.dtype == ACTFN_F32)
+        step_f32(net, optimizer, learning_rate, momentum);
+    else
+        step_f64(net, optimizer, learning_rate, momentum);
+}
+
+void mlp_predict(const mlp *net, size_t rows, uint8_t *classes) {
+    size_t k = net->config.sizes[net->config.layers];
+    for (size_t r = 0; r < rows; r++) {
+        size_t best = 0;
+        for (size_t j = 1; j < k; j++)
+            if (mlp_get_logit(net, r, j) > mlp_get_logit(net, r, best)) best = j;
+        classes[r] = (uint8_t)best;
+    }
+}
+
+static void *parameter(const mlp *net, size_t layer, int which) {
+    return which == 0 ? net->w[layer] : net->b[layer];
+}
+
+size_t mlp_count(const mlp *net, size_t layer, int which) {
+    return which == 0 ? net->config.sizes[layer] * net->config.sizes[layer + 1]
+                      : net->config.sizes[layer + 1];
+}
+
+static double load(const mlp *net, const void *array, size_t i) {
+    return net->config.dtype == ACTFN_F32 ? ((const float *)array)[i] : ((const double *)array)[i];
+}
+
+double mlp_get(const mlp *net, size_t layer, int which, size_t i) {
+    return load(net, parameter(net, layer, which), i);
+}
+
+void mlp_set(mlp *net, size_t layer, int which, size_t i, double value) {
+    void *array = parameter(net, layer, which);
+    if (net->config.dtype == ACTFN_F32)
+        ((float *)array)[i] = (float)value;
+    else
+        ((double *)array)[i] = value;
+}
+
+double mlp_gradient(const mlp *net, size_t layer, int which, size_t i) {
+    return load(net, which == 0 ? net->dw[layer] : net->db[layer], i);
+}
+
+double mlp_get_logit(const mlp *net, size_t row, size_t k) {
+    return load(net, net->a[net->config.layers], row * net->config.sizes[net->config.layers] + k);
+}

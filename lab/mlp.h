@@ -1,0 +1,74 @@
+/* A small multilayer perceptron for the lab: dense layers (GEMM through OpenBLAS's
+ * cblas_sgemm / cblas_dgemm), one actfn activation for the hidden layers, softmax
+ * cross-entropy, SGD with momentum or Adam, He or Xavier initialisation. f32 for
+ * training, f64 for the finite-difference gradient check. The activations run through
+ * actfn's public layer ops: relu, leaky_relu and relu6 by the 1-bit mask forward and
+ * backward with the dead-unit counts, every other op by the fused bias + activation. */
+#ifndef ACTFN_LAB_MLP_H
+#define ACTFN_LAB_MLP_H
+
+#include "actfn.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MLP_MAX_LAYERS 24
+
+typedef enum mlp_init { MLP_INIT_HE, MLP_INIT_XAVIER } mlp_init;
+typedef enum mlp_optimizer { MLP_SGD, MLP_ADAM } mlp_optimizer;
+
+typedef struct mlp_config {
+    size_t layers;                    /* dense layers; layers - 1 hidden activations */
+    size_t sizes[MLP_MAX_LAYERS + 1]; /* sizes[0] inputs ... sizes[layers] classes */
+    actfn_op activation;              /* of the hidden layers */
+    mlp_init init;
+    double hidden_bias; /* initial bias of the hidden layers (0 usually) */
+    uint64_t seed;
+    actfn_dtype dtype;   /* ACTFN_F32 or ACTFN_F64 */
+    actfn_dtype emulate; /* 0, or ACTFN_F16 / ACTFN_BF16: the forward's
+                            inputs, weights and pre-activations rounded to
+                            that type (16-bit training, f32 master weights) */
+} mlp_config;
+
+typedef struct mlp {
+    mlp_config config;
+    size_t capacity; /* rows of the work buffers */
+    void *w[MLP_MAX_LAYERS], *b[MLP_MAX_LAYERS], *dw[MLP_MAX_LAYERS], *db[MLP_MAX_LAYERS];
+    void *m_w[MLP_MAX_LAYERS], *v_w[MLP_MAX_LAYERS], *m_b[MLP_MAX_LAYERS], *v_b[MLP_MAX_LAYERS];
+    void *w_round[MLP_MAX_LAYERS]; /* emulate: the rounded weights */
+    void *a[MLP_MAX_LAYERS + 1];   /* a[0] the input, a[l + 1] layer l's output */
+    void *z[MLP_MAX_LAYERS];       /* pre-activations */
+    void *da, *dz;                 /* backward scratch, capacity x widest */
+    uint8_t *mask[MLP_MAX_LAYERS];
+    actfn_activity activity[MLP_MAX_LAYERS];
+    double grad_norm[MLP_MAX_LAYERS];             /* ||dL/dW|| of the last backward, per layer */
+    uint64_t zero_preactivations, preactivations; /* hidden z == 0 exactly, and all */
+    uint64_t steps;                               /* optimizer steps (Adam's bias correction) */
+    bool uses_mask;
+} mlp;
+
+bool mlp_create(mlp *net, const mlp_config *config, size_t batch_capacity, char *error,
+                size_t error_size);
+void mlp_free(mlp *net);
+
+/* Forward of rows inputs (rows <= capacity, row-major, the config's dtype): the logits
+ * are net->a[layers]. track adds the hidden layers' activity counts. */
+void mlp_forward(mlp *net, const void *x, size_t rows, bool track);
+/* Softmax cross-entropy of the last forward's logits: the mean loss, the number of
+ * correct predictions; with backward, the gradients dw, db of every layer. */
+double mlp_loss(mlp *net, const uint8_t *labels, size_t rows, size_t *correct, bool backward);
+/* One optimizer step from the gradients. */
+void mlp_step(mlp *net, mlp_optimizer optimizer, double learning_rate, double momentum);
+/* The predicted class of each row of the last forward. */
+void mlp_predict(const mlp *net, size_t rows, uint8_t *classes);
+/* Logit k of row r of the last forward. */
+double mlp_get_logit(const mlp *net, size_t row, size_t k);
+
+/* Parameter access for the gradient check: layer, which (0 weights, 1 biases), index. */
+double mlp_get(const mlp *net, size_t layer, int which, size_t i);
+void mlp_set(mlp *net, size_t layer, int which, size_t i, double value);
+double mlp_gradient(const mlp *net, size_t layer, int which, size_t i);
+size_t mlp_count(const mlp *net, size_t layer, int which);
+
+#endif

@@ -1,0 +1,142 @@
+/* The arithmetic of mlp.c for one element type: included with T = float (cblas_s*) and
+ * T = double (cblas_d*); SUFFIX names the functions, GEMM is the type's cblas_?gemm. */
+
+static void SUFFIX(initialise)(mlp *net, uint64_t *seed) {
+    const mlp_config *c = &net->config;
+    for (size_t l = 0; l < c->layers; l++) {
+        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        /* He: var 2 / fan_in (for relu); Xavier (Glorot): var 2 / (fan_in + fan_out) */
+        double sigma =
+            c->init == MLP_INIT_HE ? sqrt(2.0 / (double)in) : sqrt(2.0 / (double)(in + out));
+        T *w = net->w[l], *b = net->b[l];
+        for (size_t i = 0; i < in * out; i++)
+            w[i] = (T)(sigma * random_normal(seed));
+        for (size_t j = 0; j < out; j++)
+            b[j] = (T)(l + 1 < c->layers ? c->hidden_bias : 0);
+    }
+}
+
+static void SUFFIX(forward)(mlp *net, const T *x, size_t rows, bool track) {
+    const mlp_config *c = &net->config;
+    net->a[0] = (void *)(uintptr_t)x;
+    for (size_t l = 0; l < c->layers; l++) {
+        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        const T *w = net->w_round[l] != NULL ? net->w_round[l] : net->w[l];
+        T *z = net->z[l], *a = net->a[l + 1];
+        GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)out, (int)in, 1,
+             (const T *)net->a[l], (int)in, w, (int)out, 0, z, (int)out);
+        actfn_batch batch = {rows, out, out};
+        bool hidden = l + 1 < c->layers;
+        if (hidden && net->uses_mask) {
+            actfn_op identity = actfn_op_init(ACTFN_IDENTITY);
+            actfn_bias_forward(&identity, DTYPE, &batch, z, net->b[l], z);
+            if (c->emulate) round_through(c->emulate, DTYPE, z, rows * out);
+            for (size_t i = 0; i < rows * out; i++)
+                net->zero_preactivations += z[i] == 0;
+            net->preactivations += rows * out;
+            actfn_mask_forward(&c->activation, DTYPE, &batch, z, a, net->mask[l],
+                               track ? &net->activity[l] : NULL);
+        } else {
+            actfn_op op = hidden ? c->activation : actfn_op_init(ACTFN_IDENTITY);
+            actfn_bias_forward(&op, DTYPE, &batch, z, net->b[l], a);
+            if (hidden && c->emulate) round_through(c->emulate, DTYPE, a, rows * out);
+        }
+    }
+}
+
+/* Softmax cross-entropy; dlogits = (softmax - one_hot) / rows into net->dz. */
+static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t *correct,
+                           bool backward) {
+    const mlp_config *c = &net->config;
+    size_t classes = c->sizes[c->layers];
+    const T *logits = net->a[c->layers];
+    T *d = net->dz;
+    double total = 0;
+    *correct = 0;
+    for (size_t r = 0; r < rows; r++) {
+        const T *row = logits + r * classes;
+        size_t best = 0;
+        for (size_t k = 1; k < classes; k++)
+            if (row[k] > row[best]) best = k;
+        *correct += best == labels[r];
+        double top = row[best], sum = 0;
+        for (size_t k = 0; k < classes; k++)
+            sum += exp((double)row[k] - top);
+        total += log(sum) - ((double)row[labels[r]] - top);
+        if (backward)
+            for (size_t k = 0; k < classes; k++)
+                d[r * classes + k] =
+                    (T)((exp((double)row[k] - top) / sum - (k == labels[r])) / (double)rows);
+    }
+    if (!backward) return total / (double)rows;
+    /* backward through the layers: dz of layer l is in net->dz, its da in net->da */
+    for (size_t l = c->layers; l-- > 0;) {
+        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        actfn_batch batch = {rows, out, out};
+        T *dz = net->dz, *da = net->da;
+        bool hidden = l + 1 < c->layers;
+        if (hidden && net->uses_mask) {
+            /* dz = mask backward of da; db = the column sums */
+            actfn_mask_backward(&c->activation, DTYPE, &batch, net->mask[l], da, dz);
+            T *db = net->db[l];
+            for (size_t j = 0; j < out; j++)
+                db[j] = 0;
+            for (size_t r = 0; r < rows; r++)
+                for (size_t j = 0; j < out; j++)
+                    db[j] += dz[r * out + j];
+        } else {
+            actfn_op op = hidden ? c->activation : actfn_op_init(ACTFN_IDENTITY);
+            /* the output layer's dz is already in net->dz: its op is the identity */
+            const T *gradient = hidden ? da : dz;
+            actfn_bias_backward(&op, DTYPE, &batch, net->z[l], net->b[l], gradient, dz, net->db[l]);
+        }
+        /* dW = a_l^T dz; da_(l-1) = dz W^T */
+        GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)out, (int)rows, 1,
+             (const T *)net->a[l], (int)in, dz, (int)out, 0, (T *)net->dw[l], (int)out);
+        double norm = 0;
+        const T *dw = net->dw[l];
+        for (size_t i = 0; i < in * out; i++)
+            norm += (double)dw[i] * (double)dw[i];
+        net->grad_norm[l] = sqrt(norm);
+        if (l > 0)
+            GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)in, (int)out, 1, dz,
+                 (int)out, (const T *)(net->w_round[l] != NULL ? net->w_round[l] : net->w[l]),
+                 (int)out, 0, da, (int)in);
+    }
+    return total / (double)rows;
+}
+
+static void SUFFIX(update)(T *p, const T *g, T *m, T *v, size_t n, mlp_optimizer optimizer,
+                           double lr, double momentum, uint64_t step) {
+    if (optimizer == MLP_SGD) {
+        for (size_t i = 0; i < n; i++) {
+            m[i] = (T)(momentum * m[i] + g[i]);
+            p[i] -= (T)(lr * m[i]);
+        }
+        return;
+    }
+    const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+    double c1 = 1 - pow(beta1, (double)step), c2 = 1 - pow(beta2, (double)step);
+    for (size_t i = 0; i < n; i++) {
+        m[i] = (T)(beta1 * m[i] + (1 - beta1) * g[i]);
+        v[i] = (T)(beta2 * v[i] + (1 - beta2) * (double)g[i] * g[i]);
+        p[i] -= (T)(lr * (m[i] / c1) / (sqrt(v[i] / c2) + epsilon));
+    }
+}
+
+static void SUFFIX(step)(mlp *net, mlp_optimizer optimizer, double lr, double momentum) {
+    const mlp_config *c = &net->config;
+    net->steps++;
+    for (size_t l = 0; l < c->layers; l++) {
+        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        SUFFIX(update)
+        (net->w[l], net->dw[l], net->m_w[l], net->v_w[l], in * out, optimizer, lr, momentum,
+         net->steps);
+        SUFFIX(update)
+        (net->b[l], net->db[l], net->m_b[l], net->v_b[l], out, optimizer, lr, momentum, net->steps);
+        if (net->w_round[l] != NULL) {
+            memcpy(net->w_round[l], net->w[l], in * out * sizeof(T));
+            round_through(c->emulate, DTYPE, net->w_round[l], in * out);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+#define _POSIX_C_SOURCE 200809L
+#include "train.h"
+
+#include "progress.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double seconds_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* The rows of a batch gathered into contiguous memory, in the network's dtype. */
+static void gather(const mlp *net, const dataset *data, const size_t *order, size_t start,
+                   size_t rows, void *x, uint8_t *labels) {
+    size_t f = data->features;
+    for (size_t r = 0; r < rows; r++) {
+        const float *row = data->x + order[start + r] * f;
+        if (net->config.dtype == ACTFN_F32)
+            memcpy((float *)x + r * f, row, f * sizeof(float));
+        else
+            for (size_t j = 0; j < f; j++)
+                ((double *)x)[r * f + j] = row[j];
+        labels[r] = data->label[order[start + r]];
+    }
+}
+
+double evaluate(mlp *net, const dataset *data) {
+    size_t f = data->features, capacity = net->capacity, correct = 0;
+    size_t e = net->config.dtype == ACTFN_F32 ? 4 : 8;
+    void *x = malloc(capacity * f * e);
+    uint8_t *labels = malloc(capacity);
+    size_t *order = malloc(data->count * sizeof *order + 1);
+    if (x == NULL || labels == NULL || order == NULL) abort();
+    for (size_t i = 0; i < data->count; i++)
+        order[i] = i;
+    for (size_t start = 0; start < data->count; start += capacity) {
+        size_t rows = data->count - start < capacity ? data->count - start : capacity, ok;
+        gather(net, data, order, start, rows, x, labels);
+        mlp_forward(net, x, rows, false);
+        mlp_loss(net, labels, rows, &ok, false);
+        correct += ok;
+    }
+    free(x), free(labels), free(order);
+    return data->count > 0 ? (double)correct / (double)data->count : 0;
+}
+
+void gradient_norms(mlp *net, const dataset *data, size_t rows, double *norms) {
+    size_t f = data->features, e = net->config.dtype == ACTFN_F32 ? 4 : 8, correct;
+    if (rows > net->capacity) rows = net->capacity;
+    if (rows > data->count) rows = data->count;
+    void *x = malloc(rows * f * e);
+    uint8_t *labels = malloc(rows);
+    size_t *order = malloc(rows * sizeof *order);
+    if (x == NULL || labels == NULL || order == NULL) abort();
+    for (size_t i = 0; i < rows; i++)
+        order[i] = i;
+    gather(net, data, order, 0, rows, x, labels);
+    mlp_forward(net, x, rows, false);
+    mlp_loss(net, labels, rows, &correct, true);
+    for (size_t l = 0; l < net->config.layers; l++)
+        norms[l] = net->grad_norm[l];
+    free(x), free(labels), free(order);
+}
+
+void train(mlp *net, const dataset *training, const dataset *test, const train_config *config,
+           epoch_result *results) {
+    size_t count = config->max_train > 0 && config->max_train < training->count ? config->max_train
+                                                                                : training->count;
+    size_t f = training->features,
+           batch = config->batch < net->capacity ? config->batch : net->capacity;
+    size_t e = net->config.dtype == ACTFN_F32 ? 4 : 8, layers = net->config.layers;
+    void *x = malloc(batch * f * e);
+    uint8_t *labels = malloc(batch);
+    size_t *order = malloc(count * sizeof *order + 1);
+    if (x == NULL || labels == NULL || order == NULL) abort();
+    for (size_t i = 0; i < count; i++)
+        order[i] = i;
+    uint64_t seed = config->seed;
+    bool diverged = false;
+    for (size_t epoch = 0; epoch < config->epochs; epoch++) {
+        epoch_result *result = &results[epoch];
+        memset(result, 0, sizeof *result);
+        if (diverged) {
+            result->diverged = true;
+            result->loss = NAN;
+            continue;
+        }
+        for (size_t i = count; i > 1; i--) { /* Fisher-Yates */
+            size_t j = (size_t)(random_next(&seed) % i), t = order[i - 1];
+            order[i - 1] = order[j], order[j] = t;
+        }
+        for (size_t l = 0; l + 1 < layers; l++)
+            if (net->activity[l].active != NULL) {
+                memset(net->activity[l].active, 0, net->activity[l].cols * sizeof(uint64_t));
+                net->activity[l].rows = 0;
+            }
+        net->zero_preactivations = net->preactivations = 0;
+        double start = seconds_now(), loss = 0;
+        size_t correct = 0, steps = 0;
+        progress bar;
+        char label[96];
+        snprintf(label, sizeof label, "%s epoch %zu/%zu", config->label, epoch + 1, config->epochs);
+        progress_start(&bar, label, count);
+        bar.terminal = bar.terminal && !config->quiet;
+        for (size_t at = 0; at < count; at += batch) {
+            size_t rows = count - at < batch ? count - at : batch, ok;
+            gather(net, training, order, at, rows, x, labels);
+            mlp_forward(net, x, rows, config->track_activity);
+            loss += mlp_loss(net, labels, rows, &ok, true) * (double)rows;
+            correct += ok;
+            for (size_t l = 0; l < layers; l++)
+                result->grad_norm[l] += net->grad_norm[l];
+            mlp_step(net, config->optimizer, config->learning_rate, config->momentum);
+            steps++;
+            progress_update(&bar, at + rows);
+        }
+        progress_finish(&bar);
+        result->seconds = seconds_now() - start;
+        result->loss = loss / (double)count;
+        result->train_accuracy = (double)correct / (double)count;
+        for (size_t l = 0; l < layers; l++)
+            result->grad_norm[l] /= (double)steps;
+        for (size_t l = 0; l + 1 < layers; l++)
+            result->dead[l] = actfn_activity_dead_fraction(&net->activity[l]);
+        result->zero_fraction = net->preactivations > 0
+                                    ? (double)net->zero_preactivations / (double)net->preactivations
+                                    : 0;
+        diverged = !isfinite(result->loss);
+        result->diverged = diverged;
+        result->test_accuracy = test != NULL && !diverged ? evaluate(net, test) : 0;
+        if (!config->quiet)
+            fprintf(stderr, "%s: loss %.4f, train %.2f%%, test %.2f%%, %.2f s\n", label,
+                    result->loss, 100 * result->train_accuracy, 100 * result->test_accuracy,
+                    result->seconds);
+    }
+    free(x), free(labels), free(order);
+}
