@@ -15,7 +15,8 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: the classic ReLU example through the C API and the command, and the figures.
+# The main job: the classic ReLU example through the C API and the command, the figures,
+# and a short Fashion-MNIST run of relu against sigmoid (lab/).
 demo: build
 	@echo "== examples/relu_example.c: the C API"
 	@$(BUILD)/examples/relu_example
@@ -33,6 +34,11 @@ demo: build
 	@$(BUILD)/tools/actfn plot relu leaky_relu elu gelu silu softplus -o docs/figures/relu-family.png
 	@$(BUILD)/tools/actfn plot relu leaky_relu relu6 gelu --grad --range -3:8 -o docs/figures/relu-family-grad.png
 	@$(BUILD)/tools/actfn plot sigmoid tanh relu --grad --range -6:6 -o docs/figures/saturating-grad.png
+	@echo "== actfn lab demo: relu against sigmoid on Fashion-MNIST, 2 epochs each"
+	@$(BUILD)/tools/actfn lab demo --out lab-results >/dev/null
+	@echo
+	@echo "The report: lab-results/demo/report.md, with its pictures lab-results/demo/*.png;"
+	@echo "the figures of the ops: docs/figures/*.png. All experiments: $(BUILD)/tools/actfn lab all"
 
 # Everything: gcc -Werror build and tests, clang ASan+UBSan build and tests, and gcov
 # line coverage of src/ (at least 95%).

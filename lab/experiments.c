@@ -611,6 +611,11 @@ static int relu0(const lab_options *o) {
     return 0;
 }
 
+static int relu_alone(const lab_options *o) {
+    static const char *const ops[] = {"relu"};
+    return shootout_of(o, ops, 1, 5, "relu on Fashion-MNIST (the network of bench/torch_mlp.py)");
+}
+
 const lab_entry lab_experiments[] = {
     {"demo", "relu against sigmoid on Fashion-MNIST, 2 epochs (make demo)", demo},
     {"nonlinearity", "identity against relu: spirals, checkerboard, Fashion-MNIST", nonlinearity},
@@ -618,5 +623,6 @@ const lab_entry lab_experiments[] = {
     {"dying", "dead units: learning rates and a bad initialisation, relu and leaky_relu", dying},
     {"vanishing", "gradient norm per layer of a 16-layer MLP: sigmoid, tanh, relu", vanishing},
     {"relu0", "relu'(0) = 0 against 1, in f32 and in f16", relu0},
+    {"relu", "relu alone, 784-256-128-10, Adam (bench/torch_mlp.py compares)", relu_alone},
     {NULL, NULL, NULL},
 };

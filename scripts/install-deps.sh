@@ -6,7 +6,8 @@ set -eu
 #   bench: also the peers the benchmark compares against
 #   neon: the AArch64 cross compiler, qemu-user and arm64 cmocka (multiarch)
 packages="cmake make gcc clang pkg-config libcmocka-dev libmpfr-dev libgmp-dev lcov
-          libplplot-dev plplot-driver-cairo libclang-rt-dev"
+          libplplot-dev plplot-driver-cairo libclang-rt-dev libopenblas-dev zlib1g-dev
+          dataset-fashion-mnist"
 if [ "${1-}" = bench ]; then
     packages="$packages libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-numpy python3-torch"
 fi

@@ -135,6 +135,10 @@ else passed=$((passed + 1)); fi
 expect "bench rows" 0 "2" sh -c "'$actfn' bench relu --max-n 4096 --threads 1 | grep -cE '^ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$'"
 expect_error "bench: bad dtype" 2 "invalid value 'f8' for --dtype" "$actfn" bench relu --dtype f8
 expect_error "bench: bad op" 2 "unknown op 'nope'" "$actfn" bench nope
+# lab: usage errors, and a missing data set named by its package
+expect_error "lab: unknown experiment" 2 "unknown experiment 'nope'" "$actfn" lab nope
+expect_error "lab: bad epochs" 2 "invalid value '0' for --epochs" "$actfn" lab demo --epochs 0
+expect_error "lab: no data" 1 "install Debian's package dataset-fashion-mnist" "$actfn" lab demo --data "$work/none" --out "$work/lab"
 rm -rf "$work"
 
 list_output=$("$actfn" list)
@@ -146,7 +150,7 @@ if "$actfn" info | grep -q "^isa: " && "$actfn" info | grep -q "^cpu features:" 
     failed=$((failed + 1)); echo "FAIL: info"; fi
 if [ "$(ACTFN_ISA=scalar "$actfn" info --isa)" = scalar ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: ACTFN_ISA caps the ISA"; fi
-for help in "--help" "eval --help" "list --help" "info --help" "plot --help" "bench --help"; do
+for help in "--help" "eval --help" "list --help" "info --help" "plot --help" "bench --help" "lab --help"; do
     # shellcheck disable=SC2086
     if "$actfn" $help | grep -q usage; then passed=$((passed + 1)); else
         failed=$((failed + 1)); echo "FAIL: $help"; fi

@@ -1,0 +1,200 @@
+#define _POSIX_C_SOURCE 200809L
+/* The lab's network and data: the analytic gradients of the whole network against
+ * central finite differences in f64 (mask path and fused bias path, every layer), a short
+ * training run on the built-in spirals that must reach a stated accuracy (and a linear
+ * model that must not), a fixed seed giving the same run twice, and the IDX reader
+ * against malformed files. */
+#include "data.h"
+#include "idx.h"
+#include "mlp.h"
+#include "train.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cmocka.h>
+
+enum { ROWS = 6 };
+
+static double loss_at(mlp *net, const double *x, const uint8_t *labels) {
+    size_t correct;
+    mlp_forward(net, x, ROWS, false);
+    return mlp_loss(net, labels, ROWS, &correct, false);
+}
+
+static void check_gradients(const char *activation, double grad_at_zero) {
+    static const size_t sizes[4] = {5, 7, 6, 3};
+    mlp_config config = {
+        .layers = 3, .init = MLP_INIT_XAVIER, .seed = 42, .dtype = ACTFN_F64, .hidden_bias = 0.1};
+    memcpy(config.sizes, sizes, sizeof sizes);
+    assert_int_equal(actfn_op_from_name(activation, &config.activation), ACTFN_OK);
+    config.activation.grad_at_zero = grad_at_zero;
+    mlp net;
+    char error[128];
+    assert_true(mlp_create(&net, &config, ROWS, error, sizeof error));
+    uint64_t seed = 7;
+    double x[ROWS * 5];
+    uint8_t labels[ROWS];
+    for (size_t i = 0; i < ROWS * 5; i++)
+        x[i] = random_normal(&seed);
+    for (size_t r = 0; r < ROWS; r++)
+        labels[r] = (uint8_t)(r % 3);
+    size_t correct;
+    mlp_forward(&net, x, ROWS, false);
+    mlp_loss(&net, labels, ROWS, &correct, true);
+    double worst = 0;
+    for (size_t l = 0; l < 3; l++)
+        for (int which = 0; which < 2; which++)
+            for (size_t i = 0; i < mlp_count(&net, l, which); i++) {
+                double analytic = mlp_gradient(&net, l, which, i);
+                double saved = mlp_get(&net, l, which, i), h = 1e-6;
+                mlp_set(&net, l, which, i, saved + h);
+                double up = loss_at(&net, x, labels);
+                mlp_set(&net, l, which, i, saved - h);
+                double down = loss_at(&net, x, labels);
+                mlp_set(&net, l, which, i, saved);
+                double numeric = (up - down) / (2 * h);
+                double error_here = fabs(analytic - numeric) / fmax(1e-4, fabs(numeric));
+                if (error_here > worst) worst = error_here;
+            }
+    if (worst > 1e-5) {
+        print_error("%s: worst relative gradient error %g\n", activation, worst);
+        fail();
+    }
+    mlp_free(&net);
+}
+
+static void gradients_match_finite_differences(void **state) {
+    (void)state;
+    check_gradients("relu", 0);       /* the mask forward and backward */
+    check_gradients("leaky_relu", 1); /* the mask with the slope */
+    check_gradients("tanh", 0);       /* the fused bias + activation */
+    check_gradients("gelu", 0);
+    check_gradients("sigmoid", 0);
+    check_gradients("identity", 0);
+}
+
+static double spirals_accuracy(const char *activation, uint64_t seed, epoch_result *last) {
+    dataset all;
+    make_spirals(1200, 3, &all);
+    dataset training = dataset_head(&all, 900), test = all;
+    test.x += 900 * 2, test.label += 900, test.count = 300;
+    static const size_t sizes[4] = {2, 64, 64, 2};
+    mlp_config config = {.layers = 3, .init = MLP_INIT_HE, .seed = seed, .dtype = ACTFN_F32};
+    memcpy(config.sizes, sizes, sizeof sizes);
+    assert_int_equal(actfn_op_from_name(activation, &config.activation), ACTFN_OK);
+    mlp net;
+    char error[128];
+    assert_true(mlp_create(&net, &config, 256, error, sizeof error));
+    enum { EPOCHS = 120 };
+    epoch_result results[EPOCHS];
+    train_config t = {.epochs = EPOCHS,
+                      .batch = 32,
+                      .optimizer = MLP_ADAM,
+                      .learning_rate = 3e-3,
+                      .seed = seed,
+                      .label = activation,
+                      .quiet = true};
+    train(&net, &training, &test, &t, results);
+    *last = results[EPOCHS - 1];
+    mlp_free(&net);
+    dataset_free(&all);
+    return last->test_accuracy;
+}
+
+static void relu_learns_the_spirals_and_a_linear_model_cannot(void **state) {
+    (void)state;
+    epoch_result a, b, linear;
+    double relu = spirals_accuracy("relu", 5, &a);
+    if (relu < 0.95) {
+        print_error("relu on the spirals: %.3f (want >= 0.95)\n", relu);
+        fail();
+    }
+    assert_true(spirals_accuracy("identity", 5, &linear) < 0.75);
+    /* the same seed, the same run, bit for bit */
+    spirals_accuracy("relu", 5, &b);
+    assert_true(a.loss == b.loss && a.test_accuracy == b.test_accuracy);
+}
+
+/* Writes bytes as a gzip file. */
+static void write_gz(const char *path, const uint8_t *bytes, size_t n) {
+    gzFile file = gzopen(path, "wb");
+    assert_non_null(file);
+    assert_int_equal(gzwrite(file, bytes, (unsigned)n), (int)n);
+    gzclose(file);
+}
+
+static void idx_reader_refuses_malformed_files(void **state) {
+    (void)state;
+    char directory[] = "/tmp/actfn_idx_XXXXXX";
+    assert_non_null(mkdtemp(directory));
+    char images[256], labels[256], error[512];
+    snprintf(images, sizeof images, "%s/images.gz", directory);
+    snprintf(labels, sizeof labels, "%s/labels.gz", directory);
+    /* two 2 x 2 images and their labels: a good pair first */
+    uint8_t image_bytes[24] = {0, 0, 8, 3, 0, 0,   0,  2,  0,  0,  0,  2,
+                               0, 0, 0, 2, 0, 255, 10, 20, 30, 40, 50, 60};
+    uint8_t label_bytes[10] = {0, 0, 8, 1, 0, 0, 0, 2, 3, 9};
+    write_gz(images, image_bytes, sizeof image_bytes);
+    write_gz(labels, label_bytes, sizeof label_bytes);
+    dataset d;
+    assert_true(load_idx_pair(images, labels, &d, error, sizeof error));
+    assert_int_equal(d.count, 2);
+    assert_int_equal(d.features, 4);
+    assert_true(d.x[1] == 1.0f && d.label[1] == 9);
+    dataset_free(&d);
+    struct {
+        const char *name;
+        size_t length;
+        uint8_t first[4];
+        const char *message;
+    } cases[] = {
+        {"wrong magic", sizeof image_bytes, {0, 0, 8, 1}, "wrong magic"},
+        {"truncated header", 6, {0, 0, 8, 3}, "truncated header"},
+        {"truncated data", sizeof image_bytes - 3, {0, 0, 8, 3}, "truncated"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        uint8_t bad[24];
+        memcpy(bad, image_bytes, sizeof bad);
+        memcpy(bad, cases[k].first, 4);
+        write_gz(images, bad, cases[k].length);
+        assert_false(load_idx_pair(images, labels, &d, error, sizeof error));
+        if (strstr(error, cases[k].message) == NULL || strstr(error, "images.gz") == NULL) {
+            print_error("%s: '%s'\n", cases[k].name, error);
+            fail();
+        }
+    }
+    write_gz(images, image_bytes, sizeof image_bytes);
+    uint8_t three_labels[11] = {0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3};
+    write_gz(labels, three_labels, sizeof three_labels);
+    assert_false(load_idx_pair(images, labels, &d, error, sizeof error));
+    assert_non_null(strstr(error, "2 images but"));
+    uint8_t extra[11] = {0, 0, 8, 1, 0, 0, 0, 2, 1, 2, 3};
+    write_gz(labels, extra, sizeof extra);
+    assert_false(load_idx_pair(images, labels, &d, error, sizeof error));
+    assert_non_null(strstr(error, "more bytes than the sizes say"));
+    uint8_t bad_class[10] = {0, 0, 8, 1, 0, 0, 0, 2, 1, 12};
+    write_gz(labels, bad_class, sizeof bad_class);
+    assert_false(load_idx_pair(images, labels, &d, error, sizeof error));
+    assert_non_null(strstr(error, "not a class"));
+    assert_false(load_fashion_mnist(directory, true, &d, error, sizeof error));
+    assert_non_null(strstr(error, "dataset-fashion-mnist")); /* names the package */
+    unlink(images), unlink(labels), rmdir(directory);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gradients_match_finite_differences),
+        cmocka_unit_test(relu_learns_the_spirals_and_a_linear_model_cannot),
+        cmocka_unit_test(idx_reader_refuses_malformed_files),
+    };
+    return cmocka_run_group_tests_name("lab", tests, NULL, NULL);
+}
