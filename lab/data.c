@@ -66,6 +66,7 @@ bool load_idx_pair(const char *images, const char *labels, dataset *out, char *e
 
 bool load_fashion_mnist(const char *directory, bool train, dataset *out, char *error,
                         size_t error_size) {
+    memset(out, 0, sizeof *out);
     if (directory == NULL) directory = getenv("ACTFN_FASHION_MNIST");
     if (directory == NULL) directory = FASHION_MNIST_DIR;
     char images[1024], labels[1024];

@@ -20,6 +20,7 @@ typedef struct fashion {
 
 static bool load_fashion(const lab_options *o, fashion *f) {
     char error[512];
+    memset(f, 0, sizeof *f);
     if (!load_fashion_mnist(o->data, true, &f->train, error, sizeof error) ||
         !load_fashion_mnist(o->data, false, &f->test, error, sizeof error)) {
         fprintf(stderr, "actfn lab: %s\n", error);
