@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-neon test-fuzz fuzz test-coverage bench install clean
+.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-neon test-fuzz fuzz test-coverage test-python python bench install clean
 
 all: build
 
@@ -42,7 +42,7 @@ demo: build
 
 # Everything: gcc -Werror build and tests, clang ASan+UBSan build and tests, and gcov
 # line coverage of src/ (at least 95%).
-test: test-release test-install test-sanitize test-threads test-neon test-fuzz test-coverage
+test: test-release test-install test-python test-sanitize test-threads test-neon test-fuzz test-coverage
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -83,6 +83,16 @@ fuzz: deps
 test-fuzz:
 	$(MAKE) fuzz FUZZ_SECONDS=15
 
+# The Python package (python/actfn): actfn's ops as NumPy ufuncs, built in place with
+# Debian's /usr/bin/python3, and its pytest suite (against NumPy, and torch if present).
+PYTHON ?= /usr/bin/python3
+python: deps
+	@scripts/install-deps.sh python
+	$(PYTHON) setup.py -q build_ext --inplace --build-temp $(BUILD)-python/temp
+
+test-python: python
+	cd python && $(PYTHON) -m pytest -q tests
+
 test-coverage: deps
 	CC=gcc cmake -S . -B $(BUILD)-coverage -DCMAKE_BUILD_TYPE=Debug -DACTFN_COVERAGE=ON >/dev/null
 	cmake --build $(BUILD)-coverage -j $(JOBS)
@@ -103,7 +113,8 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-neon $(BUILD)-coverage $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-neon $(BUILD)-coverage $(BUILD)-fuzz \
+	  $(BUILD)-python python/actfn/_actfn*.so
 
 test-install: build
 	tests/install_test.sh $(BUILD)

@@ -4,12 +4,20 @@ Run with Debian's /usr/bin/python3 (python3-numpy, python3-torch).
 
 usage: peers.py THREADS MAX_N   (THREADS: 1, or 0 for all)
 """
+import os
 import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+# actfn's own NumPy ufuncs (make python), when built: "actfn (Python)" rows
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+try:
+    import actfn
+except ImportError:
+    actfn = None
 
 
 def median_ns_per_element(run, n):
@@ -53,6 +61,13 @@ def main():
             ("silu forward", "PyTorch", lambda: F.silu(x)),
             ("elu forward", "PyTorch", lambda: F.elu(x)),
         ]
+        if actfn is not None:
+            cases += [
+                ("relu forward", "actfn (Python)", lambda: actfn.relu(x_np, out=y_np)),
+                ("relu forward in place", "actfn (Python)", lambda: actfn.relu(y_np, out=y_np)),
+                ("sigmoid forward", "actfn (Python)", lambda: actfn.sigmoid(x_np, out=y_np)),
+                ("gelu forward", "actfn (Python)", lambda: actfn.gelu(x_np, out=y_np)),
+            ]
         for op, implementation, run in cases:
             ns = median_ns_per_element(run, n)
             print(f"{label}\t{op}\t{implementation}\t{n}\t{ns:.5f}", flush=True)

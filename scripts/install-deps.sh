@@ -2,14 +2,18 @@
 # Installs the Debian packages actfn needs to build and test, if any are missing.
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
-# usage: install-deps.sh [bench|neon]
+# usage: install-deps.sh [bench|python|neon]
 #   bench: also the peers the benchmark compares against
+#   python: also what the NumPy extension needs to build and test
 #   neon: the AArch64 cross compiler, qemu-user and arm64 cmocka (multiarch)
 packages="cmake make gcc clang pkg-config libcmocka-dev libmpfr-dev libgmp-dev lcov
           libplplot-dev plplot-driver-cairo libclang-rt-dev libopenblas-dev zlib1g-dev
           dataset-fashion-mnist"
 if [ "${1-}" = bench ]; then
     packages="$packages libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-numpy python3-torch"
+fi
+if [ "${1-}" = python ]; then
+    packages="$packages python3-dev python3-numpy python3-setuptools python3-pytest python3-pip"
 fi
 if [ "${1-}" = neon ]; then
     packages="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static libcmocka-dev:arm64"

@@ -1,0 +1,177 @@
+"""actfn: ReLU and its family as NumPy ufuncs.
+
+Every op is a function named and parametrised as in torch.nn.functional —
+``actfn.relu(x)``, ``actfn.leaky_relu(x, negative_slope=0.01)``,
+``actfn.gelu(x, approximate='none')``, ``actfn.softplus(x, beta=1, threshold=20)`` — and
+its backward, ``actfn.relu_backward(x, dy, grad_at_zero=0)``: dx = dy * f'(x). They take
+float16, float32 and float64 arrays of any shape and strides, broadcast ``x`` against
+``dy``, and write to ``out=`` (in place when ``out`` is ``x``). They are thin front ends
+of the ufuncs in ``actfn.ufuncs`` (``actfn.ufuncs.leaky_relu(x, slope)``, with the
+parameters as further, broadcast, inputs), which run actfn's C kernels with the GIL
+released. Semantics (NaN, signed zeros, the value at the kinks, accuracy) are those of
+the C library: docs/semantics.md.
+"""
+import inspect as _inspect
+
+import numpy as _np
+
+from . import _actfn as ufuncs
+
+__all__ = ["isa", "ufuncs"]
+
+_FLOATS = (_np.dtype(_np.float16), _np.dtype(_np.float32), _np.dtype(_np.float64))
+_NAN = float("nan")
+
+# (name, forward parameters with torch's defaults); the backward adds grad_at_zero to
+# the relu family (NaN for leaky_relu: its slope).
+_OPS = [
+    ("identity", []),
+    ("relu", []),
+    ("leaky_relu", [("negative_slope", 0.01)]),
+    ("relu6", []),
+    ("clipped_relu", [("cap", 6.0)]),
+    ("hardtanh", [("min_val", -1.0), ("max_val", 1.0)]),
+    ("elu", [("alpha", 1.0)]),
+    ("selu", []),
+    ("celu", [("alpha", 1.0)]),
+    ("gelu", []),
+    ("silu", []),
+    ("mish", []),
+    ("softplus", [("beta", 1.0), ("threshold", 20.0)]),
+    ("sigmoid", []),
+    ("tanh", []),
+    ("hardsigmoid", []),
+    ("hardswish", []),
+]
+_KINKED = {"relu": 0.0, "leaky_relu": _NAN, "relu6": 0.0, "clipped_relu": 0.0}
+
+
+def isa():
+    """The instruction set actfn's kernels run on (avx512, avx2, sse2, neon, scalar)."""
+    return ufuncs.isa()
+
+
+def _float_array(value, name):
+    array = _np.asanyarray(value)
+    if array.dtype not in _FLOATS:
+        raise TypeError(f"actfn: {name} must hold float16, float32 or float64 values, "
+                        f"not {array.dtype}")
+    return array
+
+
+def _check_out(out, dtype):
+    if not isinstance(out, _np.ndarray):
+        raise TypeError("actfn: out must be a NumPy array")
+    if not out.flags.writeable:
+        raise ValueError("actfn: out is read-only")
+    if out.dtype != dtype:
+        raise TypeError(f"actfn: out is {out.dtype} but x is {dtype}")
+
+
+_checked = {}  # (op, parameter values) already validated: calls stay cheap
+
+
+def _scalars(op, names, values):
+    key = (op, values)
+    if key in _checked:
+        return values
+    for name, value in zip(names, values):
+        if not isinstance(value, (int, float, _np.floating, _np.integer)) or isinstance(value, bool):
+            raise TypeError(f"actfn.{op}: {name} must be a number, not {type(value).__name__}")
+    numbers = tuple(float(v) for v in values)
+    ufuncs.check(op, **dict(zip(names, numbers)))
+    if len(_checked) < 4096:
+        _checked[key] = True
+    return numbers
+
+
+def _make(op, params, backward):
+    ufunc = getattr(ufuncs, op + ("_backward" if backward else ""))
+    names = [p for p, _ in params] + (["grad_at_zero"] if backward and op in _KINKED else [])
+    defaults = dict(params)
+    if backward and op in _KINKED:
+        defaults["grad_at_zero"] = _KINKED[op]
+    default_values = tuple(defaults[n] for n in names)
+    inputs = 2 if backward else 1
+    array_type, floats = _np.ndarray, _FLOATS
+
+    def function(*args, out=None, **keywords):
+        if len(args) < inputs:
+            raise TypeError(f"actfn.{function.__name__}() needs {'x, dy' if backward else 'x'}")
+        if len(args) > inputs + len(names):
+            raise TypeError(f"actfn.{function.__name__}() takes at most "
+                            f"{inputs + len(names)} positional arguments")
+        if len(args) == inputs and not keywords:
+            values = default_values
+        else:
+            given = dict(zip(names, args[inputs:]))
+            for name, value in keywords.items():
+                if name not in defaults:
+                    raise TypeError(f"actfn.{function.__name__}() has no parameter '{name}'")
+                given[name] = value
+            values = _scalars(op, names, tuple(given.get(n, defaults[n]) for n in names))
+        x = args[0]
+        if type(x) is not array_type or x.dtype not in floats:  # the fast path skips this
+            x = _float_array(x, "x")
+        if backward:
+            dy = args[1]
+            if type(dy) is not array_type or dy.dtype not in floats:
+                dy = _float_array(dy, "dy")
+            if x.dtype != dy.dtype:
+                raise TypeError(f"actfn.{function.__name__}: x is {x.dtype} but dy is "
+                                f"{dy.dtype}")
+            if out is not None:
+                _check_out(out, x.dtype)
+            return ufunc(x, dy, *values, out=out)
+        if out is not None:
+            _check_out(out, x.dtype)
+        return ufunc(x, *values, out=out)
+
+    function.__name__ = op + ("_backward" if backward else "")
+    function.__qualname__ = function.__name__
+    parameters = [_inspect.Parameter(n, _inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                  for n in (["x", "dy"] if backward else ["x"])]
+    parameters += [_inspect.Parameter(n, _inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                      default=defaults[n]) for n in names]
+    parameters.append(_inspect.Parameter("out", _inspect.Parameter.KEYWORD_ONLY, default=None))
+    function.__signature__ = _inspect.Signature(parameters)
+    function.__doc__ = ufunc.__doc__.split("\n", 1)[-1].strip() + (
+        "\n\nx (and dy): float16, float32 or float64 arrays of any shape (not cast: integer "
+        "arrays raise TypeError); out, if given, a writeable array of x's dtype.")
+    return function
+
+
+for _op, _params in _OPS:
+    # an op without parameters is its ufunc itself (no Python in between); the others
+    # take their parameters by name, as torch.nn.functional does
+    globals()[_op] = getattr(ufuncs, _op) if not _params else _make(_op, _params, False)
+    globals()[_op + "_backward"] = (getattr(ufuncs, _op + "_backward")
+                                    if not _params and _op not in _KINKED
+                                    else _make(_op, _params, True))
+    __all__ += [_op, _op + "_backward"]
+
+_gelu_erf, _gelu_erf_backward = gelu, gelu_backward  # noqa: F821 (made above)
+_gelu_tanh = _make("gelu_tanh", [], False)
+_gelu_tanh_backward = _make("gelu_tanh", [], True)
+
+
+def _approximation(approximate, forward, backward):
+    if approximate == "none":
+        return forward
+    if approximate == "tanh":
+        return backward
+    raise ValueError(f"actfn.gelu: approximate must be 'none' or 'tanh', not {approximate!r}")
+
+
+def gelu(x, approximate="none", *, out=None):
+    """GELU, x * Phi(x), or with approximate='tanh' its tanh approximation, as
+    torch.nn.functional.gelu."""
+    return _approximation(approximate, _gelu_erf, _gelu_tanh)(x, out=out)
+
+
+def gelu_backward(x, dy, approximate="none", *, out=None):
+    """dx = dy * gelu'(x) (approximate: 'none' or 'tanh')."""
+    return _approximation(approximate, _gelu_erf_backward, _gelu_tanh_backward)(x, dy, out=out)
+
+
+del _op, _params

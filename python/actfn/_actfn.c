@@ -1,0 +1,255 @@
+/* actfn's ops as NumPy ufuncs: for every op, `name(x, *params)` (the forward) and
+ * `name_backward(x, dy, *params)` (dx = dy * f'(x)), each with loops for float16,
+ * float32 and float64 arrays and float64 parameters, broadcasting as any ufunc. The
+ * inner loop hands contiguous runs to the library as they are and gathers strided
+ * ones through a small buffer; NumPy releases the GIL around it. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+#include <numpy/ufuncobject.h>
+
+#include "actfn.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { MAX_PARAMS = 4, BLOCK = 1024 };
+
+/* What one ufunc computes: the op, forward or backward, and the op's parameters in the
+ * order of the ufunc's inputs. */
+typedef struct ufunc_spec {
+    actfn_kind kind;
+    int backward;
+    int param_count;
+    const char *params[MAX_PARAMS];
+} ufunc_spec;
+
+static ufunc_spec specs[2 * ACTFN_KIND_COUNT];
+
+static size_t size_of(actfn_dtype dtype) {
+    return dtype == ACTFN_F64 ? 8 : dtype == ACTFN_F32 ? 4 : 2;
+}
+
+/* The op with the parameters of element i; NaN results (and false) if they are invalid:
+ * the Python functions validate their scalars first, so only raw ufunc calls with
+ * invalid parameter arrays get there. */
+static int op_at(const ufunc_spec *spec, char **args, const npy_intp *steps, int first_param,
+                 npy_intp i, actfn_op *op) {
+    *op = actfn_op_init(spec->kind);
+    for (int p = 0; p < spec->param_count; p++) {
+        double value = *(const double *)(args[first_param + p] + i * steps[first_param + p]);
+        if (actfn_op_set(op, spec->params[p], value) != ACTFN_OK) return 0;
+    }
+    return 1;
+}
+
+static int params_vary(const ufunc_spec *spec, const npy_intp *steps, int first_param) {
+    for (int p = 0; p < spec->param_count; p++)
+        if (steps[first_param + p] != 0) return 1;
+    return 0;
+}
+
+static void fill_nan(actfn_dtype dtype, char *out, npy_intp step, npy_intp n) {
+    const double nan = NAN;
+    for (npy_intp i = 0; i < n; i++)
+        actfn_convert(&nan, ACTFN_F64, out + i * step, dtype, 1);
+}
+
+static void gather(const char *in, npy_intp step, size_t size, npy_intp n, char *buffer) {
+    for (npy_intp i = 0; i < n; i++)
+        memcpy(buffer + (size_t)i * size, in + i * step, size);
+}
+
+static void scatter(const char *buffer, size_t size, npy_intp n, char *out, npy_intp step) {
+    for (npy_intp i = 0; i < n; i++)
+        memcpy(out + i * step, buffer + (size_t)i * size, size);
+}
+
+/* Runs elements [0, n) whose parameters are those of element 0's op. */
+static void run(const ufunc_spec *spec, const actfn_op *op, actfn_dtype dtype, char **data,
+                const npy_intp *steps, int inputs, npy_intp n) {
+    size_t size = size_of(dtype);
+    char *x = data[0], *dy = inputs == 2 ? data[1] : NULL, *out = data[inputs + spec->param_count];
+    npy_intp x_step = steps[0], dy_step = inputs == 2 ? steps[1] : 0;
+    npy_intp out_step = steps[inputs + spec->param_count];
+    int contiguous = x_step == (npy_intp)size && out_step == (npy_intp)size &&
+                     (dy == NULL || dy_step == (npy_intp)size);
+    if (contiguous) {
+        if (spec->backward)
+            actfn_backward(op, dtype, x, dy, out, (size_t)n);
+        else
+            actfn_forward(op, dtype, x, out, (size_t)n);
+        return;
+    }
+    _Alignas(64) char xs[BLOCK * 8], gs[BLOCK * 8];
+    for (npy_intp start = 0; start < n; start += BLOCK) {
+        npy_intp m = n - start < BLOCK ? n - start : BLOCK;
+        gather(x + start * x_step, x_step, size, m, xs);
+        if (spec->backward) {
+            gather(dy + start * dy_step, dy_step, size, m, gs);
+            actfn_backward(op, dtype, xs, gs, xs, (size_t)m);
+        } else {
+            actfn_forward(op, dtype, xs, xs, (size_t)m);
+        }
+        scatter(xs, size, m, out + start * out_step, out_step);
+    }
+}
+
+static void loop(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
+                 actfn_dtype dtype) {
+    const ufunc_spec *spec = extra;
+    int inputs = spec->backward ? 2 : 1;
+    npy_intp n = dimensions[0];
+    actfn_op op;
+    if (!params_vary(spec, steps, inputs)) {
+        if (op_at(spec, args, steps, inputs, 0, &op))
+            run(spec, &op, dtype, args, steps, inputs, n);
+        else
+            fill_nan(dtype, args[inputs + spec->param_count], steps[inputs + spec->param_count], n);
+        return;
+    }
+    /* parameters that vary: one element at a time */
+    int total = inputs + spec->param_count + 1;
+    for (npy_intp i = 0; i < n; i++) {
+        char *element[2 + MAX_PARAMS + 1];
+        for (int a = 0; a < total; a++)
+            element[a] = args[a] + i * steps[a];
+        if (op_at(spec, args, steps, inputs, i, &op))
+            run(spec, &op, dtype, element, steps, inputs, 1);
+        else
+            fill_nan(dtype, element[total - 1], 0, 1);
+    }
+}
+
+static void loop_f16(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra) {
+    loop(args, dimensions, steps, extra, ACTFN_F16);
+}
+static void loop_f32(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra) {
+    loop(args, dimensions, steps, extra, ACTFN_F32);
+}
+static void loop_f64(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra) {
+    loop(args, dimensions, steps, extra, ACTFN_F64);
+}
+
+/* NumPy would cast an integer array to float64 and run the float64 loop; actfn's ops
+ * take floating-point arrays only, so the array inputs (x, and dy) are checked before
+ * NumPy's own resolution. Parameters may be any number. */
+static int float_arrays_only(PyUFuncObject *ufunc, NPY_CASTING casting, PyArrayObject **operands,
+                             PyObject *type_tuple, PyArray_Descr **out_dtypes) {
+    const ufunc_spec *spec = ((void **)ufunc->data)[0];
+    int arrays = spec->backward ? 2 : 1;
+    for (int i = 0; i < arrays; i++) {
+        int type = PyArray_DESCR(operands[i])->type_num;
+        if (type != NPY_HALF && type != NPY_FLOAT && type != NPY_DOUBLE) {
+            PyErr_Format(PyExc_TypeError,
+                         "actfn.%s: %s must hold float16, float32 or float64 values, not %s",
+                         ufunc->name, i == 0 ? "x" : "dy",
+                         PyArray_DESCR(operands[i])->typeobj->tp_name);
+            return -1;
+        }
+    }
+    return PyUFunc_DefaultTypeResolver(ufunc, casting, operands, type_tuple, out_dtypes);
+}
+
+static PyUFuncGenericFunction loops[3] = {loop_f16, loop_f32, loop_f64};
+static void *loop_data[2 * ACTFN_KIND_COUNT][3];
+static char loop_types[2 * ACTFN_KIND_COUNT][3 * (2 + MAX_PARAMS + 1)];
+
+/* check(name, backward, **params): raises ValueError (actfn's message) for a parameter
+ * the op does not have or a value out of its range. */
+static PyObject *check(PyObject *self, PyObject *args, PyObject *keywords) {
+    (void)self;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+    actfn_op op;
+    if (actfn_op_from_name(name, &op) != ACTFN_OK) {
+        PyErr_Format(PyExc_ValueError, "unknown op '%s'", name);
+        return NULL;
+    }
+    PyObject *key, *value;
+    Py_ssize_t position = 0;
+    while (keywords != NULL && PyDict_Next(keywords, &position, &key, &value)) {
+        double number = PyFloat_AsDouble(value);
+        if (number == -1.0 && PyErr_Occurred()) return NULL;
+        if (actfn_op_set(&op, PyUnicode_AsUTF8(key), number) != ACTFN_OK) {
+            PyErr_SetString(PyExc_ValueError, actfn_last_error());
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *isa(PyObject *self, PyObject *unused) {
+    (void)self, (void)unused;
+    return PyUnicode_FromString(actfn_isa());
+}
+
+static PyMethodDef methods[] = {
+    {"check", (PyCFunction)(void (*)(void))check, METH_VARARGS | METH_KEYWORDS,
+     "check(op_name, **params): ValueError if a parameter is unknown or out of range"},
+    {"isa", isa, METH_NOARGS, "the instruction set actfn's kernels run on"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_actfn",
+    .m_doc = "actfn's activation functions as NumPy ufuncs",
+    .m_size = -1,
+    .m_methods = methods,
+};
+
+static int add_ufunc(PyObject *m, int index, actfn_kind kind, int backward) {
+    const actfn_op_info *info = actfn_op_describe(kind);
+    ufunc_spec *spec = &specs[index];
+    spec->kind = kind;
+    spec->backward = backward;
+    spec->param_count = 0;
+    for (size_t p = 0; p < info->param_count; p++) {
+        const char *name = info->params[p].name;
+        if (strcmp(name, "approximate") == 0) continue; /* a separate op: gelu_tanh */
+        if (!backward && strcmp(name, "grad_at_zero") == 0) continue;
+        spec->params[spec->param_count++] = name;
+    }
+    int inputs = (backward ? 2 : 1) + spec->param_count, args = inputs + 1;
+    static const char array_types[3] = {NPY_HALF, NPY_FLOAT, NPY_DOUBLE};
+    for (int t = 0; t < 3; t++) {
+        char *types = loop_types[index] + t * args;
+        types[0] = array_types[t];
+        if (backward) types[1] = array_types[t];
+        for (int p = 0; p < spec->param_count; p++)
+            types[(backward ? 2 : 1) + p] = NPY_DOUBLE;
+        types[inputs] = array_types[t];
+        loop_data[index][t] = spec;
+    }
+    static char names[2 * ACTFN_KIND_COUNT][64], docs[2 * ACTFN_KIND_COUNT][512];
+    snprintf(names[index], sizeof names[index], "%s%s", info->name, backward ? "_backward" : "");
+    int length =
+        snprintf(docs[index], sizeof docs[index], "%s(x%s", names[index], backward ? ", dy" : "");
+    for (int p = 0; p < spec->param_count; p++)
+        length += snprintf(docs[index] + length, sizeof docs[index] - (size_t)length, ", %s",
+                           spec->params[p]);
+    snprintf(docs[index] + length, sizeof docs[index] - (size_t)length,
+             ")\n\n%s of actfn's %s: %s. A NumPy ufunc (float16, float32, float64).",
+             backward ? "dx = dy * f'(x), the backward" : "The forward", info->name, info->formula);
+    PyObject *ufunc = PyUFunc_FromFuncAndData(loops, loop_data[index], loop_types[index], 3, inputs,
+                                              1, PyUFunc_None, names[index], docs[index], 0);
+    if (ufunc == NULL) return -1;
+    ((PyUFuncObject *)ufunc)->type_resolver = float_arrays_only;
+    return PyModule_AddObject(m, names[index], ufunc);
+}
+
+PyMODINIT_FUNC PyInit__actfn(void) {
+    import_array();
+    import_umath();
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++)
+        if (add_ufunc(m, 2 * kind, (actfn_kind)kind, 0) < 0 ||
+            add_ufunc(m, 2 * kind + 1, (actfn_kind)kind, 1) < 0) {
+            Py_DECREF(m);
+            return NULL;
+        }
+    return m;
+}
