@@ -52,11 +52,15 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
         snprintf(error, size, "a network needs 1 to %d layers, f32 or f64", MLP_MAX_LAYERS);
         return false;
     }
-    /* the mask holds two derivatives: relu'(0) must be one of them */
-    net->uses_mask = mask_op(c->activation.kind);
-    if (net->uses_mask) {
-        double inactive = c->activation.kind == ACTFN_LEAKY_RELU ? c->activation.negative_slope : 0;
-        net->uses_mask = c->activation.grad_at_zero == 1 || c->activation.grad_at_zero == inactive;
+    for (size_t l = 0; l + 1 < c->layers; l++) {
+        const actfn_op *op = c->per_layer ? &c->activations[l] : &c->activation;
+        net->act[l] = *op;
+        /* the mask holds two derivatives: relu'(0) must be one of them (leaky_relu's
+         * default, NaN, means its slope) */
+        double inactive = op->kind == ACTFN_LEAKY_RELU ? op->negative_slope : 0;
+        net->uses_mask[l] =
+            mask_op(op->kind) && (op->grad_at_zero == 1 || op->grad_at_zero == inactive ||
+                                  (op->kind == ACTFN_LEAKY_RELU && isnan(op->grad_at_zero)));
     }
     size_t e = element_size(net), widest = 0;
     bool ok = true;
@@ -73,7 +77,7 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
         ok = ok && (net->z[l] = calloc(capacity * out, e)) != NULL;
         ok = ok && (net->a[l + 1] = calloc(capacity * out, e)) != NULL;
         if (c->emulate) ok = ok && (net->w_round[l] = calloc(in * out, e)) != NULL;
-        if (l + 1 < c->layers && net->uses_mask) {
+        if (l + 1 < c->layers && net->uses_mask[l]) {
             ok = ok && (net->mask[l] = calloc(capacity, actfn_mask_row_bytes(out))) != NULL;
             ok = ok && actfn_activity_init(&net->activity[l], out) == ACTFN_OK;
         }

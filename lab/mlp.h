@@ -21,7 +21,9 @@ typedef enum mlp_optimizer { MLP_SGD, MLP_ADAM } mlp_optimizer;
 typedef struct mlp_config {
     size_t layers;                    /* dense layers; layers - 1 hidden activations */
     size_t sizes[MLP_MAX_LAYERS + 1]; /* sizes[0] inputs ... sizes[layers] classes */
-    actfn_op activation;              /* of the hidden layers */
+    actfn_op activation;              /* of every hidden layer, unless per_layer */
+    bool per_layer;                   /* activations[l] for hidden layer l instead */
+    actfn_op activations[MLP_MAX_LAYERS];
     mlp_init init;
     double hidden_bias; /* initial bias of the hidden layers (0 usually) */
     uint64_t seed;
@@ -45,7 +47,8 @@ typedef struct mlp {
     double grad_norm[MLP_MAX_LAYERS];             /* ||dL/dW|| of the last backward, per layer */
     uint64_t zero_preactivations, preactivations; /* hidden z == 0 exactly, and all */
     uint64_t steps;                               /* optimizer steps (Adam's bias correction) */
-    bool uses_mask;
+    actfn_op act[MLP_MAX_LAYERS];                 /* each hidden layer's activation */
+    bool uses_mask[MLP_MAX_LAYERS];               /* through the mask ops (relu family) */
 } mlp;
 
 bool mlp_create(mlp *net, const mlp_config *config, size_t batch_capacity, char *error,

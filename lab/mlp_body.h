@@ -27,17 +27,17 @@ static void SUFFIX(forward)(mlp *net, const T *x, size_t rows, bool track) {
              (const T *)net->a[l], (int)in, w, (int)out, 0, z, (int)out);
         actfn_batch batch = {rows, out, out};
         bool hidden = l + 1 < c->layers;
-        if (hidden && net->uses_mask) {
+        if (hidden && net->uses_mask[l]) {
             actfn_op identity = actfn_op_init(ACTFN_IDENTITY);
             actfn_bias_forward(&identity, DTYPE, &batch, z, net->b[l], z);
             if (c->emulate) round_through(c->emulate, DTYPE, z, rows * out);
             for (size_t i = 0; i < rows * out; i++)
                 net->zero_preactivations += z[i] == 0;
             net->preactivations += rows * out;
-            actfn_mask_forward(&c->activation, DTYPE, &batch, z, a, net->mask[l],
+            actfn_mask_forward(&net->act[l], DTYPE, &batch, z, a, net->mask[l],
                                track ? &net->activity[l] : NULL);
         } else {
-            actfn_op op = hidden ? c->activation : actfn_op_init(ACTFN_IDENTITY);
+            actfn_op op = hidden ? net->act[l] : actfn_op_init(ACTFN_IDENTITY);
             actfn_bias_forward(&op, DTYPE, &batch, z, net->b[l], a);
             if (hidden && c->emulate) round_through(c->emulate, DTYPE, a, rows * out);
         }
@@ -75,9 +75,9 @@ static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t 
         actfn_batch batch = {rows, out, out};
         T *dz = net->dz, *da = net->da;
         bool hidden = l + 1 < c->layers;
-        if (hidden && net->uses_mask) {
+        if (hidden && net->uses_mask[l]) {
             /* dz = mask backward of da; db = the column sums */
-            actfn_mask_backward(&c->activation, DTYPE, &batch, net->mask[l], da, dz);
+            actfn_mask_backward(&net->act[l], DTYPE, &batch, net->mask[l], da, dz);
             T *db = net->db[l];
             for (size_t j = 0; j < out; j++)
                 db[j] = 0;
@@ -85,7 +85,7 @@ static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t 
                 for (size_t j = 0; j < out; j++)
                     db[j] += dz[r * out + j];
         } else {
-            actfn_op op = hidden ? c->activation : actfn_op_init(ACTFN_IDENTITY);
+            actfn_op op = hidden ? net->act[l] : actfn_op_init(ACTFN_IDENTITY);
             /* the output layer's dz is already in net->dz: its op is the identity */
             const T *gradient = hidden ? da : dz;
             actfn_bias_backward(&op, DTYPE, &batch, net->z[l], net->b[l], gradient, dz, net->db[l]);

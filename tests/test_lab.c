@@ -30,16 +30,24 @@ static double loss_at(mlp *net, const double *x, const uint8_t *labels) {
     return mlp_loss(net, labels, ROWS, &correct, false);
 }
 
-static void check_gradients(const char *activation, double grad_at_zero) {
+/* second NULL: every hidden layer has the first activation; else layer 2 the second */
+static void check_gradients(const char *activation, double grad_at_zero, const char *second) {
     static const size_t sizes[4] = {5, 7, 6, 3};
     mlp_config config = {
         .layers = 3, .init = MLP_INIT_XAVIER, .seed = 42, .dtype = ACTFN_F64, .hidden_bias = 0.1};
     memcpy(config.sizes, sizes, sizeof sizes);
     assert_int_equal(actfn_op_from_name(activation, &config.activation), ACTFN_OK);
-    config.activation.grad_at_zero = grad_at_zero;
+    if (!isnan(grad_at_zero)) config.activation.grad_at_zero = grad_at_zero;
+    if (second != NULL) {
+        config.per_layer = true;
+        config.activations[0] = config.activation;
+        assert_int_equal(actfn_op_from_name(second, &config.activations[1]), ACTFN_OK);
+    }
     mlp net;
     char error[128];
     assert_true(mlp_create(&net, &config, ROWS, error, sizeof error));
+    bool relu_family = strstr(activation, "relu") != NULL;
+    assert_true(net.uses_mask[0] == relu_family); /* leaky_relu's default too */
     uint64_t seed = 7;
     double x[ROWS * 5];
     uint8_t labels[ROWS];
@@ -74,12 +82,14 @@ static void check_gradients(const char *activation, double grad_at_zero) {
 
 static void gradients_match_finite_differences(void **state) {
     (void)state;
-    check_gradients("relu", 0);       /* the mask forward and backward */
-    check_gradients("leaky_relu", 1); /* the mask with the slope */
-    check_gradients("tanh", 0);       /* the fused bias + activation */
-    check_gradients("gelu", 0);
-    check_gradients("sigmoid", 0);
-    check_gradients("identity", 0);
+    check_gradients("relu", 0, NULL);         /* the mask forward and backward */
+    check_gradients("leaky_relu", 1, NULL);   /* the mask with the slope */
+    check_gradients("leaky_relu", NAN, NULL); /* its default: relu'(0) is the slope */
+    check_gradients("tanh", 0, NULL);         /* the fused bias + activation */
+    check_gradients("gelu", 0, NULL);
+    check_gradients("sigmoid", 0, NULL);
+    check_gradients("identity", 0, NULL);
+    check_gradients("relu", 0, "tanh"); /* an activation per layer */
 }
 
 static double spirals_accuracy(const char *activation, uint64_t seed, epoch_result *last) {
