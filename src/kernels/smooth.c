@@ -157,6 +157,97 @@ DEFINE_F32_VIA_F64_KERNEL(mish_forward, mish_body)
 DEFINE_F32_VIA_F64_KERNEL(gelu_tanh_forward, gelu_tanh_body)
 DEFINE_F32_VIA_F64_KERNEL(gelu_forward, gelu_body)
 
+/* ---- backwards: dx = dy * f'(x), f'(x) in double lanes and the product rounded once to
+ * float, as the reference does (functions_smooth.c, whose formulas these mirror). */
+
+/* exp(-m) for m >= 0, NaN passing through, as the reference's exp: beyond 700 through
+ * exp(44.36... - m) * 2^-64, so that its subnormal results stay nonzero as there, and 0
+ * from 746 on (where exp(-m) is below half the smallest subnormal): an infinite dy then
+ * gives the reference's inf (or NaN). */
+static inline vd exp_negative(vd m) {
+    vd t = at_most(m, 746);
+    md scaled = vd_gt(t, vd_set1(700));
+    vd argument = vd_sub(vd_select(scaled, vd_set1(0x1.62e42fefa39efp+5), vd_zero()), t);
+    vd e = vd_mul(vm_exp(argument), vd_select(scaled, vd_set1(0x1p-64), vd_set1(1.0)));
+    return vd_select(vd_ge(m, vd_set1(746)), vd_zero(), e);
+}
+
+/* e / (1 + e)^2 with e = exp(-|v|): the logistic's derivative (sigmoid), and tanh's
+ * 4 e / (1 + e)^2 with e = exp(-2|x|). */
+static inline vd bell(vd e) {
+    vd one_plus_e = vd_add(vd_set1(1.0), e);
+    return vd_div(e, vd_mul(one_plus_e, one_plus_e));
+}
+
+static inline vd sigmoid_derivative(vd x, const smooth_constants *k) {
+    (void)k;
+    return bell(exp_negative(vd_abs(x)));
+}
+
+static inline vd tanh_derivative(vd x, const smooth_constants *k) {
+    (void)k;
+    return vd_mul(vd_set1(4.0), bell(exp_negative(vd_mul(vd_set1(2.0), vd_abs(x)))));
+}
+
+/* logistic(x) (1 + x logistic(-x)); 1 above 50, -0 below -760 (as the reference). */
+static inline vd silu_derivative(vd x, const smooth_constants *k) {
+    (void)k;
+    vd e = exp_negative(vd_abs(x)), one_plus_e = vd_add(vd_set1(1.0), e);
+    vd positive = vd_div(vd_add(vd_set1(1.0), vd_div(vd_mul(x, e), one_plus_e)), one_plus_e);
+    vd negative = vd_mul(vd_div(e, one_plus_e), vd_add(vd_set1(1.0), vd_div(x, one_plus_e)));
+    vd d = vd_select(vd_ge(x, vd_zero()), positive, negative);
+    d = vd_select(vd_gt(x, vd_set1(50)), vd_set1(1.0), d);
+    return vd_select(vd_lt(x, vd_set1(-760)), vd_set1(-0.0), d);
+}
+
+/* logistic(beta x), 1 where beta x > threshold. */
+static inline vd softplus_derivative(vd x, const smooth_constants *k) {
+    vd scaled = vd_mul(k->beta, x);
+    vd e = exp_negative(vd_abs(scaled)), positive = vd_div(vd_set1(1.0), vd_add(vd_set1(1.0), e));
+    vd logistic = vd_select(vd_ge(scaled, vd_zero()), positive, vd_mul(e, positive));
+    return vd_select(vd_gt(scaled, k->threshold), vd_set1(1.0), logistic);
+}
+
+/* exp(x) on the side x <= 0 (x > 0 selects the positive side's constant). */
+static inline vd elu_derivative(vd x, const smooth_constants *k) {
+    vd negative = vd_mul(k->alpha, exp_negative(vd_sub(vd_zero(), x)));
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), negative);
+}
+
+static inline vd selu_derivative(vd x, const smooth_constants *k) {
+    (void)k;
+    vd negative = vd_mul(vd_set1(SELU_SCALE_ALPHA), exp_negative(vd_sub(vd_zero(), x)));
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(SELU_SCALE), negative);
+}
+
+/* A backward f32 kernel through double: dx = dy f'(x), rounded once. */
+#define DEFINE_F32_VIA_F64_BACKWARD(name, derivative)                                              \
+    static inline vf name##_pair(vf v, vf g, const smooth_constants *k) {                          \
+        vd low = vd_mul(vf_widen_low(g), derivative(vf_widen_low(v), k));                          \
+        vd high = vd_mul(vf_widen_high(g), derivative(vf_widen_high(v), k));                       \
+        return vf_narrow(low, high);                                                               \
+    }                                                                                              \
+    static void ISA_FUNCTION(name##_f32)(const op_params *p, const void *input,                    \
+                                         const void *gradient, void *output, size_t n) {           \
+        const float *x = input, *dy = gradient;                                                    \
+        float *dx = output;                                                                        \
+        const smooth_constants k = make_smooth_constants(p);                                       \
+        size_t i = 0;                                                                              \
+        for (; i + VF_LANES <= n; i += VF_LANES)                                                   \
+            vf_store(dx + i, name##_pair(vf_load(x + i), vf_load(dy + i), &k));                    \
+        if (i < n)                                                                                 \
+            vf_store_tail(                                                                         \
+                dx + i, name##_pair(vf_load_tail(x + i, n - i), vf_load_tail(dy + i, n - i), &k),  \
+                n - i);                                                                            \
+    }
+
+DEFINE_F32_VIA_F64_BACKWARD(sigmoid_backward, sigmoid_derivative)
+DEFINE_F32_VIA_F64_BACKWARD(tanh_backward, tanh_derivative)
+DEFINE_F32_VIA_F64_BACKWARD(silu_backward, silu_derivative)
+DEFINE_F32_VIA_F64_BACKWARD(softplus_backward, softplus_derivative)
+DEFINE_F32_VIA_F64_BACKWARD(elu_backward, elu_derivative)
+DEFINE_F32_VIA_F64_BACKWARD(selu_backward, selu_derivative)
+
 void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table);
 void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_SIGMOID] = ISA_FUNCTION(sigmoid_forward_f32);
@@ -169,4 +260,10 @@ void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_MISH] = ISA_FUNCTION(mish_forward_f32);
     table->forward[SLOT_F32][ACTFN_GELU_TANH] = ISA_FUNCTION(gelu_tanh_forward_f32);
     table->forward[SLOT_F32][ACTFN_GELU] = ISA_FUNCTION(gelu_forward_f32);
+    table->backward[SLOT_F32][ACTFN_SIGMOID] = ISA_FUNCTION(sigmoid_backward_f32);
+    table->backward[SLOT_F32][ACTFN_TANH] = ISA_FUNCTION(tanh_backward_f32);
+    table->backward[SLOT_F32][ACTFN_SILU] = ISA_FUNCTION(silu_backward_f32);
+    table->backward[SLOT_F32][ACTFN_SOFTPLUS] = ISA_FUNCTION(softplus_backward_f32);
+    table->backward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_backward_f32);
+    table->backward[SLOT_F32][ACTFN_SELU] = ISA_FUNCTION(selu_backward_f32);
 }
