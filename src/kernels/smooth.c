@@ -3,10 +3,12 @@
  * and the result rounded to float once: the same scheme as the scalar reference, so the
  * error stays within the f32 bound of 1 ULP (measured 0.5). The bodies mirror
  * functions_smooth.c, including its guards for the tails. */
+#include "../functions.h"
 #include "kernel_template.h"
 #include "vector_math.h"
 
 #define SELU_SCALE       0x1.0cfabd6a91132p+0
+#define INV_SQRT_2PI     0x1.9884533d43651p-2
 #define SELU_SCALE_ALPHA 0x1.c212cc640f031p+0
 
 typedef struct smooth_constants {
@@ -241,6 +243,43 @@ static inline vd selu_derivative(vd x, const smooth_constants *k) {
                 n - i);                                                                            \
     }
 
+/* gelu: Phi(x) + x phi(x). Two ranges go to the reference, element by element: below
+ * -14, where Phi needs erfc beyond normal_cdf's clamp and the result (times a dy up to
+ * 3.4e38) can still be a float; and [-0.8, -0.7], around the derivative's zero at
+ * -0.7518, where Phi and -x phi cancel and double lanes' 2^-46 would cost float ULPs. */
+static inline vd gelu_derivative(vd x, const smooth_constants *k) {
+    (void)k;
+    vd density = vd_mul(vd_set1(INV_SQRT_2PI), exp_negative(vd_mul(vd_set1(0.5), vd_mul(x, x))));
+    vd d = vd_add(normal_cdf(x), vd_mul(x, density));
+    return vd_select(vd_gt(x, vd_set1(40)), vd_set1(1.0), d);
+}
+
+static inline int gelu_needs_reference(vf v) {
+    mf near_zero = mf_and(vf_ge(v, vf_set1(-0.8f)), vf_le(v, vf_set1(-0.7f)));
+    return mf_to_bits(mf_or(vf_lt(v, vf_set1(-14.0f)), near_zero)) != 0;
+}
+
+static void ISA_FUNCTION(gelu_backward_f32)(const op_params *p, const void *input,
+                                            const void *gradient, void *output, size_t n) {
+    const float *x = input, *dy = gradient;
+    float *dx = output;
+    const smooth_constants k = make_smooth_constants(p);
+    size_t i = 0;
+    for (; i + VF_LANES <= n; i += VF_LANES) {
+        vf v = vf_load(x + i), g = vf_load(dy + i);
+        if (gelu_needs_reference(v)) {
+            for (size_t j = i; j < i + VF_LANES; j++)
+                dx[j] = (float)gelu_backward(x[j], dy[j], p);
+            continue;
+        }
+        vd low = vd_mul(vf_widen_low(g), gelu_derivative(vf_widen_low(v), &k));
+        vd high = vd_mul(vf_widen_high(g), gelu_derivative(vf_widen_high(v), &k));
+        vf_store(dx + i, vf_narrow(low, high));
+    }
+    for (; i < n; i++)
+        dx[i] = (float)gelu_backward(x[i], dy[i], p);
+}
+
 DEFINE_F32_VIA_F64_BACKWARD(sigmoid_backward, sigmoid_derivative)
 DEFINE_F32_VIA_F64_BACKWARD(tanh_backward, tanh_derivative)
 DEFINE_F32_VIA_F64_BACKWARD(silu_backward, silu_derivative)
@@ -266,4 +305,5 @@ void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table) {
     table->backward[SLOT_F32][ACTFN_SOFTPLUS] = ISA_FUNCTION(softplus_backward_f32);
     table->backward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_backward_f32);
     table->backward[SLOT_F32][ACTFN_SELU] = ISA_FUNCTION(selu_backward_f32);
+    table->backward[SLOT_F32][ACTFN_GELU] = ISA_FUNCTION(gelu_backward_f32);
 }
