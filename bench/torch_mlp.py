@@ -78,7 +78,7 @@ def actfn_run(actfn, epochs, seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--actfn", default="build/tools/actfn")
     args = parser.parse_args()
