@@ -339,7 +339,7 @@ static void large_mask_backward_streams_the_same_values(void **state) {
         double *values = malloc(N * sizeof *values);
         fill(values, N);
         void *x = to_dtype(dtype, values, N), *dy = to_dtype(dtype, values, N);
-        void *dx = to_dtype(dtype, values, N + 1), *want = to_dtype(dtype, values, N);
+        void *dx = malloc((N + 1) * size_of(dtype)), *want = to_dtype(dtype, values, N);
         uint8_t *mask = malloc(R * actfn_mask_row_bytes(C));
         actfn_batch batch = {R, C, C};
         actfn_op leaky = actfn_op_init(ACTFN_LEAKY_RELU);

@@ -49,7 +49,7 @@ int command_lab(int argc, char **argv) {
     }
     const char *name = argv[1], *out = "lab-results", *data = NULL;
     double epochs = 0, seed = 1;
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2; i < argc; i += 2) { /* options and their values */
         const char *option = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
         bool ok = value != NULL;
         if (strcmp(option, "--epochs") == 0)
@@ -70,7 +70,6 @@ int command_lab(int argc, char **argv) {
             fprintf(stderr, "actfn lab: invalid value '%s' for %s\n", value ? value : "", option);
             return EXIT_USAGE;
         }
-        i++;
     }
 #ifdef ACTFN_HAVE_LAB
     bool all = strcmp(name, "all") == 0, found = false;
