@@ -27,6 +27,11 @@ typedef void (*mask_kernel)(const uint8_t *bits, const void *dy, void *dx, size_
 /* One row of the mask forward's bits (and per-feature counts of x > 0, in the dtype). */
 typedef void (*mask_bits_kernel)(const void *x, uint8_t *bits, void *counts, size_t n, int relu6,
                                  int zero_bit);
+/* One row of PReLU: y = x > 0 ? x : slopes * x (y may equal x); its backward: dx = x > 0
+ * ? dy : slopes * dy (dx may equal dy) and sums[j] += x > 0 ? 0 : x * dy in double. */
+typedef void (*prelu_kernel)(const void *x, const void *slopes, void *y, size_t n);
+typedef void (*prelu_backward_kernel)(const void *x, const void *slopes, const void *dy, void *dx,
+                                      double *sums, size_t n);
 /* out = a + b elementwise (the bias add of the fused bias + activation). */
 typedef void (*add_kernel)(const void *a, const void *b, void *out, size_t n);
 /* y[i] = table[x[i]] (the quantized ops); y may equal x. */
@@ -48,6 +53,8 @@ typedef struct kernel_table {
     mask_kernel mask_backward[DTYPE_SLOTS];     /* NULL: bit by bit */
     add_kernel add_rows[DTYPE_SLOTS];           /* NULL: element by element */
     mask_bits_kernel mask_forward[DTYPE_SLOTS]; /* NULL: element by element */
+    prelu_kernel prelu_forward[DTYPE_SLOTS];    /* NULL: element by element */
+    prelu_backward_kernel prelu_backward[DTYPE_SLOTS];
 } kernel_table;
 
 /* One per ISA, each defined by the kernel sources compiled for that ISA. */

@@ -2,7 +2,7 @@
  * (actfn_mask_backward): each vector of dy takes LANES bits of the mask as a lane mask,
  * and selects dy or the inactive value (+0, or dy * slope for leaky_relu), reading 1/8 of
  * a byte per element instead of the element x. The row add of the fused bias +
- * activation. */
+ * activation; the PReLU rows. */
 #include "kernel_template.h"
 
 /* LANES bits of a byte-aligned bit row, from bit i (any i with i + lanes <= the row's
@@ -117,6 +117,67 @@ DEFINE_MASK_FORWARD(double, VD_OP, vd, md, MD_OP, VD_LANES, f64)
 DEFINE_ADD_ROWS(float, VF_OP, vf, VF_LANES, f32)
 DEFINE_ADD_ROWS(double, VD_OP, vd, VD_LANES, f64)
 
+/* PReLU rows: the scalar loops of layer_ops_body.h, a vector at a time. */
+#define DEFINE_PRELU_FORWARD(T, VOP, V, LANES, SUFFIX)                                             \
+    static void ISA_FUNCTION(prelu_forward_##SUFFIX)(const void *input, const void *slope,         \
+                                                     void *output, size_t n) {                     \
+        const T *x = input, *a = slope;                                                            \
+        T *y = output;                                                                             \
+        size_t i = 0;                                                                              \
+        for (; i + LANES <= n; i += LANES) {                                                       \
+            V v = VOP(load)(x + i);                                                                \
+            VOP(store)                                                                             \
+            (y + i, VOP(select)(VOP(gt)(v, VOP(zero)()), v, VOP(mul)(VOP(load)(a + i), v)));       \
+        }                                                                                          \
+        for (; i < n; i++)                                                                         \
+            y[i] = x[i] > 0 ? x[i] : a[i] * x[i];                                                  \
+    }
+
+DEFINE_PRELU_FORWARD(float, VF_OP, vf, VF_LANES, f32)
+DEFINE_PRELU_FORWARD(double, VD_OP, vd, VD_LANES, f64)
+
+/* x * dy where x <= 0 (or NaN), else 0, added to sums: in double, a product of floats
+ * exact, a product of doubles rounded once and then added, as the scalar loop does. */
+static inline void add_inactive_products(vd x, vd g, double *sums) {
+    vd term = vd_select(vd_gt(x, vd_zero()), vd_zero(), vd_mul(x, g));
+    vd_store(sums, vd_add(vd_load(sums), term));
+}
+
+static void ISA_FUNCTION(prelu_backward_f32)(const void *input, const void *slope,
+                                             const void *gradient, void *output, double *sums,
+                                             size_t n) {
+    const float *x = input, *a = slope, *dy = gradient;
+    float *dx = output;
+    size_t i = 0;
+    for (; i + VF_LANES <= n; i += VF_LANES) {
+        vf v = vf_load(x + i), g = vf_load(dy + i);
+        add_inactive_products(vf_widen_low(v), vf_widen_low(g), sums + i);
+        add_inactive_products(vf_widen_high(v), vf_widen_high(g), sums + i + VD_LANES);
+        vf_store(dx + i, vf_select(vf_gt(v, vf_zero()), g, vf_mul(vf_load(a + i), g)));
+    }
+    for (; i < n; i++) {
+        if (!(x[i] > 0)) sums[i] += (double)x[i] * (double)dy[i];
+        dx[i] = x[i] > 0 ? dy[i] : a[i] * dy[i];
+    }
+}
+
+static void ISA_FUNCTION(prelu_backward_f64)(const void *input, const void *slope,
+                                             const void *gradient, void *output, double *sums,
+                                             size_t n) {
+    const double *x = input, *a = slope, *dy = gradient;
+    double *dx = output;
+    size_t i = 0;
+    for (; i + VD_LANES <= n; i += VD_LANES) {
+        vd v = vd_load(x + i), g = vd_load(dy + i);
+        add_inactive_products(v, g, sums + i);
+        vd_store(dx + i, vd_select(vd_gt(v, vd_zero()), g, vd_mul(vd_load(a + i), g)));
+    }
+    for (; i < n; i++) {
+        if (!(x[i] > 0)) sums[i] += x[i] * dy[i];
+        dx[i] = x[i] > 0 ? dy[i] : a[i] * dy[i];
+    }
+}
+
 void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table) {
     table->mask_backward[SLOT_F32] = ISA_FUNCTION(mask_backward_f32);
@@ -125,4 +186,8 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table) {
     table->mask_forward[SLOT_F64] = ISA_FUNCTION(mask_forward_f64);
     table->add_rows[SLOT_F32] = ISA_FUNCTION(add_rows_f32);
     table->add_rows[SLOT_F64] = ISA_FUNCTION(add_rows_f64);
+    table->prelu_forward[SLOT_F32] = ISA_FUNCTION(prelu_forward_f32);
+    table->prelu_forward[SLOT_F64] = ISA_FUNCTION(prelu_forward_f64);
+    table->prelu_backward[SLOT_F32] = ISA_FUNCTION(prelu_backward_f32);
+    table->prelu_backward[SLOT_F64] = ISA_FUNCTION(prelu_backward_f64);
 }
