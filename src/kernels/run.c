@@ -17,7 +17,9 @@
  * memcpy, one thread: 0.96x at 1M with ordinary stores; streaming 1.52x at 4M, 1.49x at
  * 16M, 0.97x at 64M (where glibc's memcpy streams too). */
 #define STREAMING_MIN ((size_t)1 << 22)
-#define CACHE_LINE    64
+/* Below this, a forward with a kernel goes straight to it (well under every threshold). */
+#define SMALL_CALL ((size_t)1 << 12)
+#define CACHE_LINE 64
 
 /* f16 and bf16 compute in float: they use the f32 kernels (narrow_loops.c). */
 static int slot_of(actfn_dtype dtype) {
@@ -84,8 +86,12 @@ static void run(call *c, void (*range)(void *, size_t, size_t), bool has_kernel,
 
 void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, const void *x,
                  void *y, size_t n) {
-    call c = {.kind = kind, .params = params, .dtype = dtype, .input = x, .output = y};
     const kernel_table *table = active_kernels();
+    if (n < SMALL_CALL && !dtype_is_narrow(dtype) && table->forward[slot_of(dtype)][kind] != NULL) {
+        table->forward[slot_of(dtype)][kind](params, x, y, n); /* no call record to build */
+        return;
+    }
+    call c = {.kind = kind, .params = params, .dtype = dtype, .input = x, .output = y};
     c.forward = table->forward[slot_of(dtype)][kind];
     if (n >= STREAMING_MIN && x != y && !dtype_is_narrow(dtype) &&
         table->forward_stream[slot_of(dtype)][kind] != NULL)
