@@ -102,11 +102,16 @@ void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, co
 void run_backward(actfn_kind kind, bool from_output, const op_params *params, actfn_dtype dtype,
                   const void *v, const void *dy, void *dx, size_t n) {
     const kernel_table *table = active_kernels();
+    backward_kernel kernel = from_output ? table->backward_from_output[slot_of(dtype)][kind]
+                                         : table->backward[slot_of(dtype)][kind];
+    if (n < SMALL_CALL && !dtype_is_narrow(dtype) && kernel != NULL) {
+        kernel(params, v, dy, dx, n);
+        return;
+    }
     const op_def *def = &actfn_op_table[kind];
     call c = {
         .kind = kind, .params = params, .dtype = dtype, .input = v, .gradient = dy, .output = dx};
-    c.backward = from_output ? table->backward_from_output[slot_of(dtype)][kind]
-                             : table->backward[slot_of(dtype)][kind];
+    c.backward = kernel;
     c.reference_backward = from_output ? def->backward_from_output : def->backward;
     run(&c, backward_range, c.backward != NULL, n);
 }
