@@ -1,34 +1,13 @@
 #include "figures.h"
 
+#include "figure_page.h"
+
 #include <math.h>
 #include <plplot.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-enum { COLOURS = 8 };
-
-/* White page, black axes, light grid (15), dark distinct line colours (2 ..). */
-static bool open_page(const char *path) {
-    FILE *probe = fopen(path, "wb"); /* PLplot prompts for another name when it cannot */
-    if (probe == NULL) return false;
-    fclose(probe);
-    static const int rgb[COLOURS][3] = {{31, 119, 180}, {214, 39, 40},   {44, 160, 44},
-                                        {255, 127, 14}, {148, 103, 189}, {140, 86, 75},
-                                        {23, 190, 207}, {127, 127, 127}};
-    plsdev("pngcairo");
-    plsfnam(path);
-    plspage(0, 0, 960, 640, 0, 0);
-    plscol0(0, 255, 255, 255);
-    plscol0(1, 0, 0, 0);
-    plscol0(15, 200, 200, 200);
-    for (int k = 0; k < COLOURS; k++)
-        plscol0(2 + k, rgb[k][0], rgb[k][1], rgb[k][2]);
-    plinit();
-    pladv(0);
-    return true;
-}
 
 bool figure_lines(const char *path, const char *title, const char *x_label, const char *y_label,
                   const series *lines, size_t count, bool log_y) {
@@ -45,18 +24,16 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
     if (x1 <= x0) x1 = x0 + 1;
     if (y1 <= y0) y1 = y0 + 1;
     double margin = 0.06 * (y1 - y0);
-    if (!open_page(path)) return false;
+    if (!figure_open(path, "pngcairo")) return false;
     plvpor(0.1, 0.95, 0.12, 0.9);
     plwind(x0, x1, y0 - margin, y1 + margin);
-    plcol0(15);
+    plcol0(FIGURE_GRID);
     plbox("g", 0, 0, log_y ? "gl" : "g", 0, 0);
     plcol0(1);
     plbox("bcnst", 0, 0, log_y ? "bcnstvl" : "bcnstv", 0, 0);
     pllab(x_label, y_label, title);
-    PLINT opts[COLOURS], colours[COLOURS], styles[COLOURS], zeros[COLOURS] = {0};
-    PLFLT widths[COLOURS], unit[COLOURS] = {1, 1, 1, 1, 1, 1, 1, 1};
-    const char *names[COLOURS];
-    size_t shown = count < COLOURS ? count : COLOURS;
+    const char *names[FIGURE_SERIES];
+    size_t shown = count < FIGURE_SERIES ? count : FIGURE_SERIES;
     for (size_t k = 0; k < shown; k++) {
         const series *s = &lines[k];
         PLFLT *x = malloc((s->n + 1) * sizeof *x), *y = malloc((s->n + 1) * sizeof *y);
@@ -65,24 +42,15 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
         for (size_t i = 0; i < s->n; i++)
             if (isfinite(s->y[i]) && (!log_y || s->y[i] > 0))
                 x[m] = s->x[i], y[m++] = log_y ? log10(s->y[i]) : s->y[i];
-        plcol0(2 + (int)k);
-        pllsty(1 + (int)k % 8);
-        plwidth(2.5);
+        figure_series_style(k);
         if (m > 1) plline((PLINT)m, x, y);
         plssym(0, 0.8);
         if (m > 0) plpoin((PLINT)m, x, y, 17);
         free(x), free(y);
-        opts[k] = PL_LEGEND_LINE, colours[k] = 2 + (PLINT)k, styles[k] = 1 + (PLINT)k % 8;
-        widths[k] = 2.5, names[k] = s->name;
+        names[k] = s->name;
     }
-    pllsty(1);
-    plwidth(1);
-    PLFLT legend_width, legend_height;
-    pllegend(&legend_width, &legend_height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-             PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.02, 0.0, 0.1, 0, 1, 1, 0, 0, (PLINT)shown,
-             opts, 1.0, 0.9, 2.0, 0, colours, names, zeros, zeros, unit, unit, colours, styles,
-             widths, zeros, unit, zeros, NULL);
-    plend();
+    figure_legend(names, shown, PL_POSITION_RIGHT);
+    figure_close();
     return true;
 }
 
@@ -103,7 +71,7 @@ bool figure_decision(const char *path, const char *title, mlp *net, const datase
         for (int j = 0; j < GRID; j++)
             image[i][j] = mlp_get_logit(net, (size_t)j, 1) > mlp_get_logit(net, (size_t)j, 0);
     }
-    bool ok = open_page(path);
+    bool ok = figure_open(path, "pngcairo");
     if (ok) {
         static const PLFLT position[2] = {0, 1}, red[2] = {0.80, 0.98}, green[2] = {0.88, 0.84},
                            blue[2] = {0.98, 0.80};
@@ -124,7 +92,7 @@ bool figure_decision(const char *path, const char *title, mlp *net, const datase
                     plpoin(1, &px, &py, c == 0 ? 17 : 4);
                 }
         }
-        plend();
+        figure_close();
     }
     for (int i = 0; i < GRID; i++)
         free(image[i]);

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #ifdef ACTFN_HAVE_PLPLOT
+#include "figure_page.h"
+
 #include <plplot.h>
 #endif
 
@@ -108,8 +110,9 @@ static const char *extension_of(const char *path) {
 }
 
 #ifdef ACTFN_HAVE_PLPLOT
+/* Draws into path (already known to be writable: figure_open). */
 static void draw(curve *curves, size_t count, bool gradient, const double *x, double low,
-                 double high, const char *device, const char *path) {
+                 double high) {
     double y_low = INFINITY, y_high = -INFINITY;
     for (size_t k = 0; k < count; k++)
         for (size_t i = 0; i < SAMPLES; i++)
@@ -119,23 +122,9 @@ static void draw(curve *curves, size_t count, bool gradient, const double *x, do
             }
     double margin = 0.08 * (y_high - y_low > 0 ? y_high - y_low : 1);
     y_low -= margin, y_high += margin;
-    /* dark, distinct colours on white (cmap0: 0 the background, 1 the axes) */
-    static const int rgb[MAX_OPS][3] = {{31, 119, 180}, {214, 39, 40},   {44, 160, 44},
-                                        {255, 127, 14}, {148, 103, 189}, {140, 86, 75},
-                                        {23, 190, 207}, {127, 127, 127}};
-    plsdev(device);
-    plsfnam(path);
-    plspage(0, 0, 960, 640, 0, 0);
-    plscol0(0, 255, 255, 255);
-    plscol0(1, 0, 0, 0);
-    plscol0(15, 200, 200, 200); /* the grid */
-    for (int k = 0; k < MAX_OPS; k++)
-        plscol0(2 + k, rgb[k][0], rgb[k][1], rgb[k][2]);
-    plinit();
-    pladv(0);
     plvpor(0.1, 0.95, 0.12, 0.9);
     plwind(low, high, y_low, y_high);
-    plcol0(15);
+    plcol0(FIGURE_GRID);
     plwidth(0.5);
     plbox("g", 0, 0, "g", 0, 0);
     plcol0(1);
@@ -149,14 +138,11 @@ static void draw(curve *curves, size_t count, bool gradient, const double *x, do
              gradient ? ": derivatives" : "");
     snprintf(ylabel, sizeof ylabel, "%s", gradient ? "f'(x)" : "f(x)");
     pllab("x", ylabel, title);
-    PLINT opts[MAX_OPS], colors[MAX_OPS], styles[MAX_OPS];
-    PLFLT widths[MAX_OPS];
     const char *names[MAX_OPS];
     for (size_t k = 0; k < count; k++) {
         curve *c = &curves[k];
-        plcol0(2 + (int)k);
-        pllsty(1 + (int)k % 8);
-        plwidth(2.5);
+        names[k] = c->name;
+        figure_series_style(k);
         /* the line, broken at each jump */
         size_t start = 0;
         for (size_t j = 0; j <= c->jumps; j++) {
@@ -176,20 +162,10 @@ static void draw(curve *curves, size_t count, bool gradient, const double *x, do
             plpoin(1, &px, &other, 4); /* open circle: the limit not taken */
             plpoin(1, &px, &at, 17);   /* filled dot: the value at the jump */
         }
-        opts[k] = PL_LEGEND_LINE, colors[k] = 2 + (PLINT)k, styles[k] = 1 + (PLINT)k % 8;
-        widths[k] = 2.5, names[k] = c->name;
     }
-    plwidth(1);
-    PLFLT legend_width, legend_height;
-    PLINT zeros[MAX_OPS] = {0};
-    PLFLT unit[MAX_OPS] = {1, 1, 1, 1, 1, 1, 1, 1};
-    pllegend(&legend_width, &legend_height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-             /* clear of the curves: a forward is low on the left, a derivative mid-height */
-             gradient ? PL_POSITION_RIGHT | PL_POSITION_INSIDE
-                      : PL_POSITION_TOP | PL_POSITION_LEFT | PL_POSITION_INSIDE,
-             0.02, 0.02, 0.12, 0, 1, 1, 0, 0, (PLINT)count, opts, 1.0, 1.0, 2.0, 0, colors, names,
-             zeros, zeros, unit, unit, colors, styles, widths, zeros, unit, zeros, NULL);
-    plend();
+    /* clear of the curves: a forward is low on the left, a derivative mid-height */
+    figure_legend(names, count, gradient ? PL_POSITION_RIGHT : PL_POSITION_TOP | PL_POSITION_LEFT);
+    figure_close();
 }
 #endif
 
@@ -277,16 +253,12 @@ int command_plot(int argc, char **argv) {
         int directory = slash != NULL ? (int)(slash - output) + 1 : 0;
         snprintf(temporary, sizeof temporary, "%.*s.%s.%ld.tmp", directory, output,
                  output + directory, (long)getpid());
-        /* PLplot asks on the terminal for another name when it cannot open a file:
-         * make sure it can first */
-        FILE *probe = fopen(temporary, "wb");
-        if (probe == NULL) {
+        if (!figure_open(temporary, device)) {
             fprintf(stderr, "actfn plot: %s: could not write the figure\n", output);
             free(curves), free(x);
             return EXIT_RUNTIME_FAILURE;
         }
-        fclose(probe);
-        draw(curves, count, gradient, x, low, high, device, temporary);
+        draw(curves, count, gradient, x, low, high);
         if (access(temporary, F_OK) != 0 || rename(temporary, output) != 0) {
             fprintf(stderr, "actfn plot: %s: could not write the figure\n", output);
             unlink(temporary);

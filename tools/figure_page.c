@@ -1,0 +1,52 @@
+#include "figure_page.h"
+
+#include <plplot.h>
+#include <stdio.h>
+
+bool figure_open(const char *path, const char *device) {
+    FILE *probe = fopen(path, "wb");
+    if (probe == NULL) return false;
+    fclose(probe);
+    static const int rgb[FIGURE_SERIES][3] = {{31, 119, 180}, {214, 39, 40},   {44, 160, 44},
+                                              {255, 127, 14}, {148, 103, 189}, {140, 86, 75},
+                                              {23, 190, 207}, {127, 127, 127}};
+    plsdev(device);
+    plsfnam(path);
+    plspage(0, 0, 960, 640, 0, 0);
+    plscol0(0, 255, 255, 255); /* cmap0: 0 the background, 1 the axes */
+    plscol0(1, 0, 0, 0);
+    plscol0(FIGURE_GRID, 200, 200, 200);
+    for (int k = 0; k < FIGURE_SERIES; k++)
+        plscol0(2 + k, rgb[k][0], rgb[k][1], rgb[k][2]);
+    plinit();
+    pladv(0);
+    return true;
+}
+
+void figure_series_style(size_t k) {
+    plcol0(2 + (PLINT)(k % FIGURE_SERIES));
+    pllsty(1 + (PLINT)(k % 8));
+    plwidth(2.5);
+}
+
+void figure_legend(const char *const *names, size_t count, int position) {
+    PLINT opts[FIGURE_SERIES], colours[FIGURE_SERIES], styles[FIGURE_SERIES];
+    PLINT zeros[FIGURE_SERIES] = {0};
+    PLFLT widths[FIGURE_SERIES], unit[FIGURE_SERIES];
+    if (count > FIGURE_SERIES) count = FIGURE_SERIES;
+    for (size_t k = 0; k < count; k++) {
+        opts[k] = PL_LEGEND_LINE, colours[k] = 2 + (PLINT)k, styles[k] = 1 + (PLINT)(k % 8);
+        widths[k] = 2.5, unit[k] = 1;
+    }
+    pllsty(1);
+    plwidth(1);
+    PLFLT width, height;
+    pllegend(&width, &height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
+             position | PL_POSITION_INSIDE, 0.02, 0.02, 0.1, 0, 1, 1, 0, 0, (PLINT)count, opts, 1.0,
+             0.9, 2.0, 0, colours, names, zeros, zeros, unit, unit, colours, styles, widths, zeros,
+             unit, zeros, NULL);
+}
+
+void figure_close(void) {
+    plend();
+}

@@ -1,0 +1,22 @@
+/* The look every actfn figure shares, for actfn plot and the lab: a 960 x 640 page on
+ * white, black axes, a light grid colour, and FIGURE_SERIES dark, distinct line colours
+ * each paired with its own line style, so that curves stay apart in black and white. */
+#ifndef ACTFN_FIGURE_PAGE_H
+#define ACTFN_FIGURE_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { FIGURE_SERIES = 8, FIGURE_GRID = 15 };
+
+/* Starts a page drawn by device (pngcairo, svgcairo, pdfcairo) into path; false, with
+ * nothing started, if path cannot be written (PLplot would ask on the terminal for
+ * another name). */
+bool figure_open(const char *path, const char *device);
+/* Colour and line style of series k: set for the lines that follow. */
+void figure_series_style(size_t k);
+/* A boxed legend of count series, inside the plot at position (PL_POSITION_* flags). */
+void figure_legend(const char *const *names, size_t count, int position);
+void figure_close(void);
+
+#endif
