@@ -267,6 +267,10 @@ ACTFN_API actfn_status actfn_forward_quantized(const actfn_op *op, actfn_dtype d
                                                const actfn_quantization *output, const void *x,
                                                void *y, size_t n);
 
+/* The bytes one element of dtype takes (8, 4, 2, or 1 for the quantized types); 0 for a
+ * value that is not an actfn_dtype. */
+ACTFN_API size_t actfn_dtype_size(actfn_dtype dtype);
+
 /* Converts n values between the floating-point types (F32, F64, F16, BF16): widening is
  * exact; narrowing rounds once to nearest, ties to even, keeping subnormals, overflowing
  * to infinity, keeping NaN a NaN. dst may equal src only if the types have the same size.

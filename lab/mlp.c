@@ -11,7 +11,7 @@
 /* Rounds n values of dtype to the 16-bit type and back, in place (16-bit training). */
 static void round_through(actfn_dtype narrow, actfn_dtype dtype, void *values, size_t n) {
     uint16_t buffer[1024];
-    size_t size = dtype == ACTFN_F32 ? 4 : 8;
+    size_t size = actfn_dtype_size(dtype);
     for (size_t i = 0; i < n; i += 1024) {
         size_t m = n - i < 1024 ? n - i : 1024;
         actfn_convert((char *)values + i * size, dtype, buffer, narrow, m);
@@ -35,7 +35,7 @@ static void round_through(actfn_dtype narrow, actfn_dtype dtype, void *values, s
 #include "mlp_body.h"
 
 static size_t element_size(const mlp *net) {
-    return net->config.dtype == ACTFN_F64 ? sizeof(double) : sizeof(float);
+    return actfn_dtype_size(net->config.dtype);
 }
 
 static bool mask_op(actfn_kind kind) {

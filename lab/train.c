@@ -33,7 +33,7 @@ static void gather(const mlp *net, const dataset *data, const size_t *order, siz
 
 double evaluate(mlp *net, const dataset *data) {
     size_t f = data->features, capacity = net->capacity, correct = 0;
-    size_t e = net->config.dtype == ACTFN_F32 ? 4 : 8;
+    size_t e = actfn_dtype_size(net->config.dtype);
     void *x = malloc(capacity * f * e);
     uint8_t *labels = malloc(capacity);
     size_t *order = malloc(data->count * sizeof *order + 1);
@@ -52,7 +52,7 @@ double evaluate(mlp *net, const dataset *data) {
 }
 
 void gradient_norms(mlp *net, const dataset *data, size_t rows, double *norms) {
-    size_t f = data->features, e = net->config.dtype == ACTFN_F32 ? 4 : 8, correct;
+    size_t f = data->features, e = actfn_dtype_size(net->config.dtype), correct;
     if (rows > net->capacity) rows = net->capacity;
     if (rows > data->count) rows = data->count;
     void *x = malloc(rows * f * e);
@@ -75,7 +75,7 @@ void train(mlp *net, const dataset *training, const dataset *test, const train_c
                                                                                 : training->count;
     size_t f = training->features,
            batch = config->batch < net->capacity ? config->batch : net->capacity;
-    size_t e = net->config.dtype == ACTFN_F32 ? 4 : 8, layers = net->config.layers;
+    size_t e = actfn_dtype_size(net->config.dtype), layers = net->config.layers;
     void *x = malloc(batch * f * e);
     uint8_t *labels = malloc(batch);
     size_t *order = malloc(count * sizeof *order + 1);

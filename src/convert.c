@@ -26,3 +26,7 @@ actfn_status actfn_convert(const void *src, actfn_dtype src_dtype, void *dst, ac
         element_store(dst_dtype, dst, i, element_load(src_dtype, src, i));
     return ACTFN_OK;
 }
+
+size_t actfn_dtype_size(actfn_dtype dtype) {
+    return dtype_is_known(dtype) || dtype_is_quantized(dtype) ? dtype_size(dtype) : 0;
+}

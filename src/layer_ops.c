@@ -583,19 +583,6 @@ static size_t grouped_span(const actfn_batch *batch, size_t k, size_t stride, si
     return is_empty(batch) ? 0 : ((batch->rows - 1) * stride + batch->cols / k) * size;
 }
 
-/* The arg-max of a 16-bit group, widened: the same rule as arg_max_f64. */
-static size_t narrow_arg_max(actfn_dtype dtype, const void *group, size_t k) {
-    size_t best = 0;
-    double best_value = element_load(dtype, group, 0);
-    if (best_value != best_value) return 0;
-    for (size_t i = 1; i < k; i++) {
-        double v = element_load(dtype, group, i);
-        if (v != v) return i;
-        if (v > best_value) best = i, best_value = v;
-    }
-    return best;
-}
-
 static void maxout_forward_rows(void *context, size_t r0, size_t r1) {
     layer_call *c = context;
     actfn_batch part = {r1 - r0, c->batch.cols, c->batch.stride};
@@ -605,13 +592,17 @@ static void maxout_forward_rows(void *context, size_t r0, size_t r1) {
         maxout_forward_f32(&part, c->k, (const float *)x, (float *)y, c->grouped_stride);
     else if (c->dtype == ACTFN_F64)
         maxout_forward_f64(&part, c->k, (const double *)x, (double *)y, c->grouped_stride);
-    else
-        for (size_t r = 0; r < part.rows; r++) {
+    else { /* 16 bits: the groups widened (exactly) to double, the element copied */
+        double *wide = scratch(c, part.cols, sizeof *wide);
+        for (size_t r = 0; wide != NULL && r < part.rows; r++) {
             const uint16_t *row = (const uint16_t *)row_of(c, x, r);
             uint16_t *out = (uint16_t *)y + r * c->grouped_stride;
+            widen_row(c->dtype, row, wide, part.cols);
             for (size_t g = 0; g < part.cols / c->k; g++)
-                out[g] = row[g * c->k + narrow_arg_max(c->dtype, row + g * c->k, c->k)];
+                out[g] = row[g * c->k + arg_max_f64(wide + g * c->k, c->k)];
         }
+        free(wide);
+    }
 }
 
 actfn_status actfn_maxout_forward(actfn_dtype dtype, const actfn_batch *batch, size_t k,
@@ -646,15 +637,19 @@ static void maxout_backward_rows(void *context, size_t r0, size_t r1) {
     else if (c->dtype == ACTFN_F64)
         maxout_backward_f64(&part, c->k, (const double *)x, (const double *)dy, c->grouped_stride,
                             (double *)dx);
-    else
-        for (size_t r = 0; r < part.rows; r++) {
+    else {
+        double *wide = scratch(c, part.cols, sizeof *wide);
+        for (size_t r = 0; wide != NULL && r < part.rows; r++) {
             const uint16_t *row = (const uint16_t *)row_of(c, x, r);
             const uint16_t *g = (const uint16_t *)dy + r * c->grouped_stride;
             uint16_t *out = (uint16_t *)mutable_row_of(c, dx, r);
+            widen_row(c->dtype, row, wide, part.cols);
             memset(out, 0, part.cols * sizeof *out); /* +0 in both 16-bit formats */
             for (size_t group = 0; group < part.cols / c->k; group++)
-                out[group * c->k + narrow_arg_max(c->dtype, row + group * c->k, c->k)] = g[group];
+                out[group * c->k + arg_max_f64(wide + group * c->k, c->k)] = g[group];
         }
+        free(wide);
+    }
 }
 
 actfn_status actfn_maxout_backward(actfn_dtype dtype, const actfn_batch *batch, size_t k,

@@ -776,11 +776,24 @@ static void sixteen_bit_types_match_the_f64_path_rounded_once(void **state) {
     }
 }
 
+static void dtype_sizes_are_the_element_sizes(void **state) {
+    (void)state;
+    assert_int_equal(actfn_dtype_size(ACTFN_F32), sizeof(float));
+    assert_int_equal(actfn_dtype_size(ACTFN_F64), sizeof(double));
+    assert_int_equal(actfn_dtype_size(ACTFN_F16), 2);
+    assert_int_equal(actfn_dtype_size(ACTFN_BF16), 2);
+    assert_int_equal(actfn_dtype_size(ACTFN_S8), 1);
+    assert_int_equal(actfn_dtype_size(ACTFN_U8), 1);
+    assert_int_equal(actfn_dtype_size((actfn_dtype)0), 0);
+    assert_int_equal(actfn_dtype_size((actfn_dtype)99), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_kind_has_a_complete_table_entry),
         cmocka_unit_test(defaults_follow_pytorch),
         cmocka_unit_test(version_matches_the_macros),
+        cmocka_unit_test(dtype_sizes_are_the_element_sizes),
         cmocka_unit_test(every_status_has_its_own_message),
         cmocka_unit_test(null_pointers_are_rejected_when_n_is_positive),
         cmocka_unit_test(unknown_ops_and_dtypes_are_rejected),

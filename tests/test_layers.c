@@ -32,20 +32,17 @@ static void fill(double *v, size_t n) {
         v[i] = random_value();
 }
 
-static size_t size_of(actfn_dtype dtype) {
-    return dtype == ACTFN_F64 ? 8 : dtype == ACTFN_F32 ? 4 : 2;
-}
-
 static void *to_dtype(actfn_dtype dtype, const double *v, size_t n) {
-    void *out = malloc(n * size_of(dtype));
+    void *out = malloc(n * actfn_dtype_size(dtype));
     assert_int_equal(actfn_convert(v, ACTFN_F64, out, dtype, n), ACTFN_OK);
     return out;
 }
 
 static double at(actfn_dtype dtype, const void *a, size_t i) {
     double v;
-    assert_int_equal(actfn_convert((const char *)a + i * size_of(dtype), dtype, &v, ACTFN_F64, 1),
-                     ACTFN_OK);
+    assert_int_equal(
+        actfn_convert((const char *)a + i * actfn_dtype_size(dtype), dtype, &v, ACTFN_F64, 1),
+        ACTFN_OK);
     return v;
 }
 
@@ -86,7 +83,7 @@ static void mask_forward_and_backward_match_the_elementwise_ops(void **state) {
                 assert_int_equal(actfn_mask_forward(&op, dtype, &batch, x, y, mask, &activity),
                                  ACTFN_OK);
                 assert_int_equal(actfn_mask_backward(&op, dtype, &batch, mask, dy, dx), ACTFN_OK);
-                size_t size = size_of(dtype);
+                size_t size = actfn_dtype_size(dtype);
                 for (size_t r = 0; r < ROWS; r++) {
                     const char *row = (const char *)x + r * STRIDE * size;
                     char *expected = (char *)want + r * STRIDE * size;
@@ -166,7 +163,7 @@ static void bias_forward_and_backward(void **state) {
     for (int d = 0; d < DTYPES; d++)
         for (int k = 0; k < 3; k++) {
             actfn_dtype dtype = dtypes[d];
-            size_t size = size_of(dtype);
+            size_t size = actfn_dtype_size(dtype);
             actfn_op op = actfn_op_init(kinds[k]);
             double values[SPAN], gradients[SPAN], biases[COLS];
             fill(values, SPAN), fill(gradients, SPAN), fill(biases, COLS);
@@ -316,14 +313,14 @@ static void threads_give_the_results_of_one_thread(void **state) {
                 actfn_bias_backward(&silu, dtype, &batch, x, b, dy, out[t][3], (char *)out[t][5]),
                 ACTFN_OK);
             assert_int_equal(actfn_prelu_backward(dtype, &batch, x, b, dy, out[t][4],
-                                                  (char *)out[t][5] + C * size_of(dtype)),
+                                                  (char *)out[t][5] + C * actfn_dtype_size(dtype)),
                              ACTFN_OK);
         }
         assert_int_equal(actfn_set_num_threads(0), ACTFN_OK);
-        size_t bytes = ((R - 1) * S + C) * size_of(dtype);
+        size_t bytes = ((R - 1) * S + C) * actfn_dtype_size(dtype);
         for (int o = 0; o < 5; o++)
             assert_memory_equal(out[0][o], out[1][o], bytes);
-        assert_memory_equal(out[0][5], out[1][5], 2 * C * size_of(dtype)); /* the sums */
+        assert_memory_equal(out[0][5], out[1][5], 2 * C * actfn_dtype_size(dtype)); /* the sums */
         assert_memory_equal(masks[0], masks[1], R * actfn_mask_row_bytes(C));
         assert_memory_equal(activity[0].active, activity[1].active, C * sizeof(uint64_t));
         for (int t = 0; t < 2; t++) {
@@ -348,15 +345,15 @@ static void large_mask_backward_streams_the_same_values(void **state) {
         double *values = malloc(N * sizeof *values);
         fill(values, N);
         void *x = to_dtype(dtype, values, N), *dy = to_dtype(dtype, values, N);
-        void *dx = malloc((N + 1) * size_of(dtype)), *want = to_dtype(dtype, values, N);
+        void *dx = malloc((N + 1) * actfn_dtype_size(dtype)), *want = to_dtype(dtype, values, N);
         uint8_t *mask = malloc(R * actfn_mask_row_bytes(C));
         actfn_batch batch = {R, C, C};
         actfn_op leaky = actfn_op_init(ACTFN_LEAKY_RELU);
-        void *out = (char *)dx + size_of(dtype); /* dx + 1: misaligned */
+        void *out = (char *)dx + actfn_dtype_size(dtype); /* dx + 1: misaligned */
         assert_int_equal(actfn_mask_forward(&leaky, dtype, &batch, x, want, mask, NULL), ACTFN_OK);
         assert_int_equal(actfn_mask_backward(&leaky, dtype, &batch, mask, dy, out), ACTFN_OK);
         assert_int_equal(actfn_backward(&leaky, dtype, x, dy, want, N), ACTFN_OK);
-        assert_memory_equal(out, want, (size_t)N * size_of(dtype));
+        assert_memory_equal(out, want, (size_t)N * actfn_dtype_size(dtype));
         free(values), free(x), free(dy), free(dx), free(want), free(mask);
     }
 }

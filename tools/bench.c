@@ -131,7 +131,7 @@ int command_bench(int argc, char **argv) {
         }
     }
     actfn_set_num_threads((int)threads);
-    size_t bytes = dtype == ACTFN_F64 ? 8 : dtype == ACTFN_F32 ? 4 : 2, top = (size_t)max_n;
+    size_t bytes = actfn_dtype_size(dtype), top = (size_t)max_n;
     void *x = malloc(top * bytes), *dy = malloc(top * bytes), *y = malloc(top * bytes);
     double *values = malloc(1024 * sizeof *values);
     if (x == NULL || dy == NULL || y == NULL || values == NULL) {

@@ -154,7 +154,7 @@ static int run_eval(const eval_request *request, value_source *x, value_source *
                 }
                 for (size_t i = 0; i < n; i++)
                     actfn_convert(&one, ACTFN_F64,
-                                  (char *)gradients.data + i * dtype_bytes(request->dtype),
+                                  (char *)gradients.data + i * actfn_dtype_size(request->dtype),
                                   request->dtype, 1);
             }
             actfn_backward(&request->op, request->dtype, values.data, gradients.data, values.data,

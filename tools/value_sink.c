@@ -28,7 +28,7 @@ bool sink_open(value_sink *s, const char *path, actfn_dtype dtype, const npy_hea
 
 static bool write_text(value_sink *s, const void *values, size_t n, bool line_end) {
     FILE *f = s->out.file;
-    size_t size = dtype_bytes(s->dtype);
+    size_t size = actfn_dtype_size(s->dtype);
     for (size_t i = 0; i < n; i++) {
         double value;
         actfn_convert((const char *)values + i * size, s->dtype, &value, ACTFN_F64, 1);
@@ -53,7 +53,7 @@ static bool write_text(value_sink *s, const void *values, size_t n, bool line_en
 bool sink_write(value_sink *s, const void *values, size_t n, bool line_end) {
     bool ok;
     if (s->npy) {
-        ok = fwrite(values, dtype_bytes(s->dtype), n, s->out.file) == n;
+        ok = fwrite(values, actfn_dtype_size(s->dtype), n, s->out.file) == n;
         s->line_length += n;
         if (line_end && s->shape == NULL) {
             if (s->lines == 0) s->first_line_length = s->line_length;

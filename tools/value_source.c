@@ -8,16 +8,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-size_t dtype_bytes(actfn_dtype dtype) {
-    return dtype == ACTFN_F64 ? 8 : dtype == ACTFN_F32 ? 4 : 2;
-}
-
 bool buffer_reserve(value_buffer *buffer, size_t count, actfn_dtype dtype) {
     if (count <= buffer->capacity) return true;
     size_t grown = buffer->capacity < 64 ? 64 : buffer->capacity;
     while (grown < count)
         grown *= 2;
-    void *data = realloc(buffer->data, grown * dtype_bytes(dtype));
+    void *data = realloc(buffer->data, grown * actfn_dtype_size(dtype));
     if (data == NULL) return false;
     buffer->data = data;
     buffer->capacity = grown;
@@ -157,7 +153,7 @@ static int next_chunk(value_source *s, value_buffer *out) {
     uint64_t left = s->header.count - s->npy_read;
     if (left == 0) return SOURCE_END;
     size_t n = left < SOURCE_CHUNK ? (size_t)left : SOURCE_CHUNK;
-    size_t raw_size = dtype_bytes(s->header.dtype);
+    size_t raw_size = actfn_dtype_size(s->header.dtype);
     if (s->raw == NULL && (s->raw = malloc((size_t)SOURCE_CHUNK * raw_size)) == NULL)
         return out_of_memory(s);
     if (!buffer_reserve(out, n, s->dtype)) return out_of_memory(s);
@@ -192,7 +188,7 @@ int source_next(value_source *s, value_buffer *out, bool *line_end) {
 }
 
 int source_take(value_source *s, value_buffer *out, size_t n) {
-    size_t size = dtype_bytes(s->dtype);
+    size_t size = actfn_dtype_size(s->dtype);
     value_buffer more = {0};
     while (s->pending.count < n) {
         bool line_end;

@@ -62,7 +62,6 @@ int source_take(value_source *source, value_buffer *out, size_t n);
 /* Bytes (or elements, for .npy) done and in all, for a progress bar; total 0 if unknown. */
 void source_progress(const value_source *source, uint64_t *done, uint64_t *total);
 
-size_t dtype_bytes(actfn_dtype dtype);
 bool buffer_reserve(value_buffer *buffer, size_t count, actfn_dtype dtype);
 
 #endif

@@ -27,10 +27,6 @@ typedef struct ufunc_spec {
 
 static ufunc_spec specs[2 * ACTFN_KIND_COUNT];
 
-static size_t size_of(actfn_dtype dtype) {
-    return dtype == ACTFN_F64 ? 8 : dtype == ACTFN_F32 ? 4 : 2;
-}
-
 /* The op with the parameters of element i; NaN results (and false) if they are invalid:
  * the Python functions validate their scalars first, so only raw ufunc calls with
  * invalid parameter arrays get there. */
@@ -69,7 +65,7 @@ static void scatter(const char *buffer, size_t size, npy_intp n, char *out, npy_
 /* Runs elements [0, n) whose parameters are those of element 0's op. */
 static void run(const ufunc_spec *spec, const actfn_op *op, actfn_dtype dtype, char **data,
                 const npy_intp *steps, int inputs, npy_intp n) {
-    size_t size = size_of(dtype);
+    size_t size = actfn_dtype_size(dtype);
     char *x = data[0], *dy = inputs == 2 ? data[1] : NULL, *out = data[inputs + spec->param_count];
     npy_intp x_step = steps[0], dy_step = inputs == 2 ? steps[1] : 0;
     npy_intp out_step = steps[inputs + spec->param_count];
