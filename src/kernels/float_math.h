@@ -69,6 +69,86 @@ static inline vf fm_expm1_nonpositive(vf z, vf *lo) {
     return vf_select(near_zero, e.v, hi);
 }
 
+/* exp(z) for z in [-87, 88] (2^k normal) by a table of 2^(j/16): z = (16 k + j) ln2/16 + r with
+ * |r| <= ln2/32, and exp(z) = 2^k (t + l): with t_j = 2^(j/16) rounded to float (exactly
+ * 1 for j = 0) and p = exp(r) - 1 = r + r^2 Q(r), Q of degree 2 (a weighted least-squares
+ * fit, relative error 2^-34.7 in exp(r)), t = t_j (1 + p) rounded and l its exact
+ * remainder plus 2^(j/16) - t_j: a normalised pair, |l| <= ulp(t). The reduction is
+ * exact up to the rounding of r (below 2^-30 relative in exp(r)), so t + l is exp(z) / 2^k
+ * to about 2^-29: each result's own last rounding is what matters. p_lo is the rounding
+ * error of p = r + r^2 Q: where j = 0 and k = 0 (|z| < ln2/32) expm1(z) is p + p_lo,
+ * whose relative accuracy t + l alone would lose. Half the operations of fm_exp: the
+ * table replaces the error-free sums that keep exp(r) for |r| <= ln2/2 exact. */
+typedef struct table_exp {
+    vf t, l, p_lo, scale; /* scale = 2^k */
+} table_exp;
+
+typedef struct exp_tables {
+    vf_table16 hi, lo;
+} exp_tables;
+
+static const float fm_exp2_sixteenths_hi[16] = {
+    0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f, 0x1.306fe0p+0f, 0x1.3dea64p+0f,
+    0x1.4bfdaep+0f, 0x1.5ab07ep+0f, 0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
+    0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
+static const float fm_exp2_sixteenths_lo[16] = {0.0f,
+                                                0x1.9f3122p-25f,
+                                                -0x1.c15742p-27f,
+                                                0x1.ceac48p-25f,
+                                                0x1.4636e2p-25f,
+                                                0x1.824684p-25f,
+                                                -0x1.593abcp-25f,
+                                                -0x1.5bd5ecp-27f,
+                                                0x1.9fcef4p-26f,
+                                                -0x1.829fd0p-25f,
+                                                0x1.15506ep-27f,
+                                                0x1.51f848p-27f,
+                                                -0x1.a94b14p-26f,
+                                                -0x1.3d56b2p-27f,
+                                                -0x1.822dbcp-27f,
+                                                0x1.52486cp-27f};
+
+static inline exp_tables fm_exp_tables(void) {
+    exp_tables t = {vf_table16_load(fm_exp2_sixteenths_hi), vf_table16_load(fm_exp2_sixteenths_lo)};
+    return t;
+}
+
+static inline table_exp fm_exp_table(vf z, const exp_tables *tables) {
+    const vf magic = vf_set1(0x1.8p23f);
+    table_exp e;
+    /* m holds n = round(16 z / ln2) in its low mantissa bits: j = n mod 16 in the lowest 4
+     * (the table index), k = floor(n / 16) above them */
+    vf m = vf_fma(z, vf_set1(0x1.715476p+4f), magic);
+    vf n = vf_sub(m, magic);
+    vf r = vf_fma(n, vf_set1(-0x1.62e430p-5f), z); /* ln2/16 to 24 bits: exact */
+    r = vf_fma(n, vf_set1(0x1.05c610p-33f), r);    /* and the rest of ln2/16 */
+    vf q = vf_fma(vf_fma(vf_set1(0x1.549afap-5f), r, vf_set1(0x1.5556a8p-3f)), r, vf_set1(0.5f));
+    vf r2 = vf_mul(r, r);
+    vf p = vf_fma(r2, q, r);
+    e.p_lo = vf_fma(r2, q, vf_sub(r, p)); /* r - p is exact: p is within 2% of r */
+    vf t = vf_lookup16(tables->hi, m);
+    e.t = vf_fma(t, p, t);
+    e.l = vf_add(vf_fma(t, p, vf_sub(t, e.t)), vf_lookup16(tables->lo, m));
+    e.scale = vf_bits_add(vf_set1(1.0f), vf_bits_shift_left(vf_bits_shift_right(m, 4), 23));
+    return e;
+}
+
+/* (n + n_lo) / (d + d_lo) as fm_divide, from a reciprocal estimate (error e <= 2^-14),
+ * so the correction leaves e^2 <= 2^-28 relative before the one rounding; d normal.
+ * fm_quotient is the same with n_lo = 0. */
+static inline vf fm_divide_estimate(vf n, vf n_lo, vf d, vf d_lo) {
+    vf inverse = vf_reciprocal_estimate(d);
+    vf q0 = vf_mul(n, inverse);
+    vf residual = vf_add(vf_fnma(q0, d, n), vf_fnma(q0, d_lo, n_lo));
+    return vf_fma(residual, inverse, q0);
+}
+
+static inline vf fm_quotient(vf n, vf d, vf d_lo) {
+    vf inverse = vf_reciprocal_estimate(d);
+    vf q0 = vf_mul(n, inverse);
+    return vf_fma(vf_fnma(q0, d_lo, vf_fnma(q0, d, n)), inverse, q0);
+}
+
 /* (n + n_lo) / (d + d_lo), rounded once up to a few units of 2^-46 relative: q0 = n / d
  * by one reciprocal, then one correction step with the exact residual n - q0 d. */
 static inline vf fm_divide(vf n, vf n_lo, vf d, vf d_lo) {

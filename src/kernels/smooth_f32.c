@@ -27,10 +27,12 @@
 
 typedef struct float_constants {
     vf alpha, inverse_alpha;
+    exp_tables exp;
 } float_constants;
 
 static inline float_constants make_constants_f32(const op_params *p) {
-    float_constants k = {vf_set1((float)p->alpha), vf_set1(1.0f / (float)p->alpha)};
+    float_constants k = {vf_set1((float)p->alpha), vf_set1(1.0f / (float)p->alpha),
+                         fm_exp_tables()};
     return k;
 }
 
@@ -79,6 +81,20 @@ static inline vf logistic_times(vf x, vf numerator, int multiply, int wide_range
     return vf_mul(quotient, vf_select(unscale, vf_set1(0x1p-64f), vf_set1(1.0f)));
 }
 
+/* numerator / (1 + e^-x) for |x| <= 80 (numerator 1 or x: sigmoid, silu), from the table
+ * exp (fm_exp_table): e^-x = 2^k (t + l), and 1 + e^-x = d + d_lo by Fast2Sum of 1 and
+ * 2^k t taken in the order of their magnitudes. One form for both signs: below 0 the
+ * divisor is large (up to e^80 < 2^116), the quotient small and still normal. */
+static inline vf logistic_table(vf x, vf numerator, const exp_tables *tables) {
+    table_exp e = fm_exp_table(fm_neg(x), tables);
+    vf one = vf_set1(1.0f);
+    vf s = vf_mul(e.t, e.scale);
+    vf d = vf_add(one, s);
+    mf large = vf_gt(s, one);
+    vf sum_error = vf_add(vf_sub(vf_select(large, s, one), d), vf_select(large, one, s));
+    return fm_quotient(numerator, d, vf_fma(e.l, e.scale, sum_error));
+}
+
 /* Lanes beyond |x| = 80 (the far tails, infinities) are rare: a vector with one takes the
  * wide-range path. */
 static inline int has_far_lane(vf x) {
@@ -86,39 +102,43 @@ static inline int has_far_lane(vf x) {
 }
 
 static inline vf sigmoid_f32_body(vf x, const float_constants *k) {
-    (void)k;
     vf one = vf_set1(1.0f);
-    vf result = has_far_lane(x) ? logistic_times(x, one, 0, 1) : logistic_times(x, one, 0, 0);
-    return fm_keep_nan(x, result);
+    if (has_far_lane(x)) return fm_keep_nan(x, logistic_times(x, one, 0, 1));
+    return logistic_table(x, one, &k->exp);
 }
 
 /* Above 30, silu(x) = x (1 - e^-x) rounds to x; below -120 it rounds to -0. */
 static inline vf silu_f32_body(vf x, const float_constants *k) {
-    (void)k;
-    vf result;
     if (has_far_lane(x)) {
         vf clamped = vf_select(vf_lt(x, vf_set1(-120.0f)), vf_set1(-120.0f), x);
-        result = logistic_times(x, clamped, 1, 1);
-    } else {
-        result = logistic_times(x, x, 1, 0);
+        vf result = logistic_times(x, clamped, 1, 1);
+        result = vf_select(vf_gt(x, vf_set1(30.0f)), x, result);
+        result = vf_select(vf_eq(x, vf_zero()), x, result); /* silu(-0) = -0 */
+        return fm_keep_nan(x, result);
     }
-    result = vf_select(vf_gt(x, vf_set1(30.0f)), x, result);
-    result = vf_select(vf_eq(x, vf_zero()), x, result); /* silu(-0) = -0 */
-    return fm_keep_nan(x, result);
+    vf result = logistic_table(x, x, &k->exp);
+    return vf_select(vf_eq(x, vf_zero()), x, result); /* silu(-0) = -0 */
 }
 
-/* tanh(a) = -expm1(-2a) / (2 + expm1(-2a)) for a = |x| clamped to 10 (tanh is 1 in
- * float from 9.01); both sides exact sums until the division. */
+/* tanh(a) = (1 - e) / (1 + e), e = e^-2a = 2^k (t + l) for a = |x| clamped to 10 (tanh
+ * is 1 in float from 9.01). Both sides are exact sums until the division: 1 - 2^k t and
+ * 1 + 2^k t by Fast2Sum (2^k t <= 1), the numerator renormalised by a second one after
+ * l 2^k joins it (|1 - 2^k t| >= ulp(2^k t) >= |l 2^k| unless it is 0), and p_lo kept:
+ * for a < ln2/64 the numerator is -(p + p_lo) = 2a (1 + a + ...). */
 static inline vf tanh_f32_body(vf x, const float_constants *k) {
-    (void)k;
     vf magnitude = vf_abs(x);
     magnitude = vf_select(vf_gt(magnitude, vf_set1(10.0f)), vf_set1(10.0f), magnitude);
-    vf m_lo;
-    vf m = fm_expm1_nonpositive(vf_mul(magnitude, vf_set1(-2.0f)), &m_lo);
-    vf d_lo;
-    vf d = fm_fast_two_sum(vf_set1(2.0f), m, &d_lo);
-    d_lo = vf_add(d_lo, m_lo);
-    vf t = fm_divide(fm_neg(m), fm_neg(m_lo), d, d_lo);
+    table_exp e = fm_exp_table(vf_mul(magnitude, vf_set1(-2.0f)), &k->exp);
+    vf one = vf_set1(1.0f);
+    vf s = vf_mul(e.t, e.scale);
+    vf u = vf_sub(one, s);
+    vf u_lo = vf_sub(vf_sub(one, u), s);
+    vf n = vf_fnma(e.l, e.scale, u);
+    vf n_lo = vf_fnma(e.l, e.scale, vf_sub(u, n));
+    n_lo = vf_fnma(s, e.p_lo, vf_add(n_lo, u_lo));
+    vf d = vf_add(one, s);
+    vf d_lo = vf_fma(e.l, e.scale, vf_add(vf_sub(one, d), s));
+    vf t = fm_divide_estimate(n, n_lo, d, d_lo);
     vf result = vf_select(vf_lt(x, vf_zero()), fm_neg(t), t);
     result = vf_select(vf_eq(x, vf_zero()), x, result);
     return fm_keep_nan(x, result);
@@ -131,23 +151,31 @@ static inline vf scaled_sum(vf scale_hi, vf scale_lo, vf m, vf m_lo) {
 }
 
 /* expm1 for the negative side of the elu family, its argument clamped to -30, below
- * which expm1 is -1 in float. */
-static inline vf negative_expm1(vf z, vf *lo) {
-    return fm_expm1_nonpositive(vf_select(vf_lt(z, vf_set1(-30.0f)), vf_set1(-30.0f), z), lo);
+ * which expm1 is -1 in float: 2^k (t + l) - 1 = (2^k t - 1) + l 2^k + 2^k t p_lo as
+ * hi + *lo, by Fast2Sum twice as in tanh (|2^k t - 1| >= |l 2^k| unless it is 0). Lanes
+ * with z > 0 give garbage, which the callers do not use. */
+static inline vf negative_expm1(vf z, const exp_tables *tables, vf *lo) {
+    table_exp e = fm_exp_table(vf_select(vf_lt(z, vf_set1(-30.0f)), vf_set1(-30.0f), z), tables);
+    vf minus_one = vf_set1(-1.0f);
+    vf s = vf_mul(e.t, e.scale);
+    vf u = vf_add(minus_one, s);
+    vf u_lo = vf_add(vf_sub(minus_one, u), s);
+    vf hi = vf_fma(e.l, e.scale, u);
+    *lo = vf_fma(s, e.p_lo, vf_add(vf_fma(e.l, e.scale, vf_sub(u, hi)), u_lo));
+    return hi;
 }
 
 static inline vf elu_f32_body(vf x, const float_constants *k) {
     vf m_lo;
-    vf m = negative_expm1(x, &m_lo);
+    vf m = negative_expm1(x, &k->exp, &m_lo);
     vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
     negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* elu(-0) = -0 */
     return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), x, negative));
 }
 
 static inline vf selu_f32_body(vf x, const float_constants *k) {
-    (void)k;
     vf m_lo;
-    vf m = negative_expm1(x, &m_lo);
+    vf m = negative_expm1(x, &k->exp, &m_lo);
     vf negative = scaled_sum(vf_set1(SELU_SCALE_ALPHA_HI), vf_set1(SELU_SCALE_ALPHA_LO), m, m_lo);
     negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* selu(-0) = -0 */
     vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
@@ -162,7 +190,7 @@ static inline vf celu_f32_body(vf x, const float_constants *k) {
     vf z = vf_div(x, k->alpha);
     vf z_lo = vf_mul(vf_fma(fm_neg(z), k->alpha, x), k->inverse_alpha);
     vf m_lo;
-    vf m = negative_expm1(z, &m_lo);
+    vf m = negative_expm1(z, &k->exp, &m_lo);
     mf in_range = vf_ge(z, vf_set1(-30.0f));
     m_lo = vf_select(in_range, vf_fma(z_lo, vf_add(m, vf_set1(1.0f)), m_lo), m_lo);
     vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);

@@ -215,6 +215,33 @@ static inline int mf_any(mf a) {
 static inline vf vf_abs(vf a) {
     return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a);
 }
+/* A 16-float table in two registers: vpermps on each half (it reads the low 3 bits of
+ * the index), then bit 3, moved to the sign, picks the half. */
+typedef struct vf_table16 {
+    __m256 low, high;
+} vf_table16;
+static inline vf_table16 vf_table16_load(const float *table) {
+    vf_table16 t = {_mm256_loadu_ps(table), _mm256_loadu_ps(table + 8)};
+    return t;
+}
+static inline vf vf_lookup16(vf_table16 table, vf index) {
+    __m256i i = _mm256_castps_si256(index);
+    __m256 low = _mm256_permutevar8x32_ps(table.low, i);
+    __m256 high = _mm256_permutevar8x32_ps(table.high, i);
+    return _mm256_blendv_ps(low, high, _mm256_castsi256_ps(_mm256_slli_epi32(i, 28)));
+}
+#define vf_bits_shift_left(a, count)                                                               \
+    _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(a), (count)))
+#define vf_bits_shift_right(a, count)                                                              \
+    _mm256_castsi256_ps(_mm256_srli_epi32(_mm256_castps_si256(a), (count)))
+static inline vf vf_bits_add(vf a, vf b) {
+    return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(a), _mm256_castps_si256(b)));
+}
+static inline vf vf_reciprocal_estimate(vf a) {
+    /* vrcpps (relative error 1.5 * 2^-12) and one Newton step: about 2^-22 */
+    __m256 r = _mm256_rcp_ps(a);
+    return _mm256_fmadd_ps(r, _mm256_fnmadd_ps(a, r, _mm256_set1_ps(1.0f)), r);
+}
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
     const __m256 magic = _mm256_set1_ps(0x1.8p23f);

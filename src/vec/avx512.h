@@ -209,6 +209,24 @@ static inline int mf_any(mf a) {
 static inline vf vf_abs(vf a) {
     return _mm512_abs_ps(a);
 }
+/* A 16-float table held in one register; vpermps reads the low 4 bits of each index. */
+typedef __m512 vf_table16;
+static inline vf_table16 vf_table16_load(const float *table) {
+    return _mm512_loadu_ps(table);
+}
+static inline vf vf_lookup16(vf_table16 table, vf index) {
+    return _mm512_permutexvar_ps(_mm512_castps_si512(index), table);
+}
+#define vf_bits_shift_left(a, count)                                                               \
+    _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(a), (count)))
+#define vf_bits_shift_right(a, count)                                                              \
+    _mm512_castsi512_ps(_mm512_srli_epi32(_mm512_castps_si512(a), (count)))
+static inline vf vf_bits_add(vf a, vf b) {
+    return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(a), _mm512_castps_si512(b)));
+}
+static inline vf vf_reciprocal_estimate(vf a) {
+    return _mm512_rcp14_ps(a); /* relative error below 2^-14 */
+}
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
     const __m512 magic = _mm512_set1_ps(0x1.8p23f);

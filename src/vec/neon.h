@@ -224,6 +224,32 @@ static inline int mf_any(mf a) {
 static inline vf vf_abs(vf a) {
     return vabsq_f32(a);
 }
+/* A 16-float table as 64 bytes for tbl: lane index j reads bytes 4j .. 4j + 3. */
+typedef uint8x16x4_t vf_table16;
+static inline vf_table16 vf_table16_load(const float *table) {
+    const uint8_t *bytes = (const uint8_t *)table;
+    vf_table16 t = {
+        {vld1q_u8(bytes), vld1q_u8(bytes + 16), vld1q_u8(bytes + 32), vld1q_u8(bytes + 48)}};
+    return t;
+}
+static inline vf vf_lookup16(vf_table16 table, vf index) {
+    uint32x4_t j = vandq_u32(vreinterpretq_u32_f32(index), vdupq_n_u32(15));
+    uint32x4_t bytes = vmlaq_u32(vdupq_n_u32(0x03020100u), j, vdupq_n_u32(0x04040404u));
+    return vreinterpretq_f32_u8(vqtbl4q_u8(table, vreinterpretq_u8_u32(bytes)));
+}
+#define vf_bits_shift_left(a, count)                                                               \
+    vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_f32(a), (count)))
+#define vf_bits_shift_right(a, count)                                                              \
+    vreinterpretq_f32_u32(vshrq_n_u32(vreinterpretq_u32_f32(a), (count)))
+static inline vf vf_bits_add(vf a, vf b) {
+    return vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_f32(a), vreinterpretq_u32_f32(b)));
+}
+static inline vf vf_reciprocal_estimate(vf a) {
+    /* vrecpe (8 bits) and two Newton steps */
+    vf r = vrecpeq_f32(a);
+    r = vmulq_f32(vrecpsq_f32(a, r), r);
+    return vmulq_f32(vrecpsq_f32(a, r), r);
+}
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
     const vf magic = vdupq_n_f32(0x1.8p23f);

@@ -220,6 +220,34 @@ static inline int mf_any(mf a) {
 static inline vf vf_abs(vf a) {
     return _mm_andnot_ps(_mm_set1_ps(-0.0f), a);
 }
+/* SSE2 has no lane permute: the table is read through memory, lane by lane. */
+typedef struct vf_table16 {
+    float entry[16];
+} vf_table16;
+static inline vf_table16 vf_table16_load(const float *table) {
+    vf_table16 t;
+    for (int j = 0; j < 16; j++)
+        t.entry[j] = table[j];
+    return t;
+}
+static inline vf vf_lookup16(vf_table16 table, vf index) {
+    uint32_t bits[4];
+    float out[4];
+    _mm_storeu_si128((__m128i *)bits, _mm_castps_si128(index));
+    for (int j = 0; j < 4; j++)
+        out[j] = table.entry[bits[j] & 15];
+    return _mm_loadu_ps(out);
+}
+#define vf_bits_shift_left(a, count)  _mm_castsi128_ps(_mm_slli_epi32(_mm_castps_si128(a), (count)))
+#define vf_bits_shift_right(a, count) _mm_castsi128_ps(_mm_srli_epi32(_mm_castps_si128(a), (count)))
+static inline vf vf_bits_add(vf a, vf b) {
+    return _mm_castsi128_ps(_mm_add_epi32(_mm_castps_si128(a), _mm_castps_si128(b)));
+}
+static inline vf vf_reciprocal_estimate(vf a) {
+    /* rcpps (relative error 1.5 * 2^-12) and one Newton step */
+    __m128 r = _mm_rcp_ps(a);
+    return _mm_mul_ps(r, _mm_sub_ps(_mm_set1_ps(2.0f), _mm_mul_ps(a, r)));
+}
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
     const __m128 magic = _mm_set1_ps(0x1.8p23f);

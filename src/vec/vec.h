@@ -36,6 +36,13 @@
  *                                    the mask whose lane i is set where bit i of b is
  *   vf_abs(a)                        |a|, the sign bit cleared
  *   vf_exp2_integer(k)               2^k exactly, for k integer-valued in [-126, 127]
+ *   vf_table16_load(t), vf_lookup16(table, index)
+ *                                    a 16-float table, and t[bits & 15] per lane, bits
+ *                                    the index lane's bit pattern
+ *   vf_bits_shift_left(a, count), vf_bits_shift_right(a, count), vf_bits_add(a, b)
+ *                                    the lanes' bit patterns as 32-bit unsigned integers:
+ *                                    shifted (count a constant; right is logical), added
+ *   vf_reciprocal_estimate(a)        1/a within 2^-14 relative, for normal a
  * For f16 and bf16 (VF_LANES 16-bit values, whole vectors only), both rounding to
  * nearest even, keeping subnormals, NaN staying NaN:
  *   vf_load_f16(p), vf_store_f16(p, v), vf_load_bf16(p), vf_store_bf16(p, v)
