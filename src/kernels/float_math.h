@@ -22,6 +22,10 @@ typedef struct float_exp {
     vf w, wlo, v, vlo, n;
 } float_exp;
 
+static inline vf fm_neg(vf x) {
+    return vf_sub(vf_zero(), x);
+}
+
 /* Error-free sum of a and b with |a| >= |b| (Fast2Sum): a + b = sum + *error exactly. */
 static inline vf fm_fast_two_sum(vf a, vf b, vf *error) {
     vf sum = vf_add(a, b);
@@ -113,7 +117,9 @@ static inline exp_tables fm_exp_tables(void) {
     return t;
 }
 
-static inline table_exp fm_exp_table(vf z, const exp_tables *tables) {
+/* exp(z + *z_lo) with *z_lo below ulp(z) (z_lo NULL: 0), z_lo entering the reduced
+ * argument r. */
+static inline table_exp fm_exp_table_plus(vf z, const vf *z_lo, const exp_tables *tables) {
     const vf magic = vf_set1(0x1.8p23f);
     table_exp e;
     /* m holds n = round(16 z / ln2) in its low mantissa bits: j = n mod 16 in the lowest 4
@@ -122,6 +128,7 @@ static inline table_exp fm_exp_table(vf z, const exp_tables *tables) {
     vf n = vf_sub(m, magic);
     vf r = vf_fma(n, vf_set1(-0x1.62e430p-5f), z); /* ln2/16 to 24 bits: exact */
     r = vf_fma(n, vf_set1(0x1.05c610p-33f), r);    /* and the rest of ln2/16 */
+    if (z_lo != NULL) r = vf_add(r, *z_lo);
     vf q = vf_fma(vf_fma(vf_set1(0x1.549afap-5f), r, vf_set1(0x1.5556a8p-3f)), r, vf_set1(0.5f));
     vf r2 = vf_mul(r, r);
     vf p = vf_fma(r2, q, r);
@@ -131,6 +138,10 @@ static inline table_exp fm_exp_table(vf z, const exp_tables *tables) {
     e.l = vf_add(vf_fma(t, p, vf_sub(t, e.t)), vf_lookup16(tables->lo, m));
     e.scale = vf_bits_add(vf_set1(1.0f), vf_bits_shift_left(vf_bits_shift_right(m, 4), 23));
     return e;
+}
+
+static inline table_exp fm_exp_table(vf z, const exp_tables *tables) {
+    return fm_exp_table_plus(z, NULL, tables);
 }
 
 /* (n + n_lo) / (d + d_lo) as fm_divide, from a reciprocal estimate (error e <= 2^-14),

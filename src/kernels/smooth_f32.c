@@ -36,10 +36,6 @@ static inline float_constants make_constants_f32(const op_params *p) {
     return k;
 }
 
-static inline vf fm_neg(vf x) {
-    return vf_sub(vf_zero(), x);
-}
-
 static inline vf fm_keep_nan(vf x, vf result) {
     return vf_select(vf_is_nan(x), x, result);
 }

@@ -237,6 +237,29 @@ static inline vf vf_lookup16(vf_table16 table, vf index) {
 static inline vf vf_bits_add(vf a, vf b) {
     return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(a), _mm256_castps_si256(b)));
 }
+/* 32 floats in four registers: vpermps on each quarter, then bits 3 and 4 of the index,
+ * each moved to the sign, pick among them. */
+typedef struct vf_table32 {
+    __m256 quarter[4];
+} vf_table32;
+static inline vf_table32 vf_table32_load(const float *table) {
+    vf_table32 t;
+    for (int q = 0; q < 4; q++)
+        t.quarter[q] = _mm256_loadu_ps(table + 8 * q);
+    return t;
+}
+static inline vf vf_lookup32(vf_table32 table, vf index) {
+    __m256i i = _mm256_castps_si256(index);
+    __m256 bit3 = _mm256_castsi256_ps(_mm256_slli_epi32(i, 28));
+    __m256 low = _mm256_blendv_ps(_mm256_permutevar8x32_ps(table.quarter[0], i),
+                                  _mm256_permutevar8x32_ps(table.quarter[1], i), bit3);
+    __m256 high = _mm256_blendv_ps(_mm256_permutevar8x32_ps(table.quarter[2], i),
+                                   _mm256_permutevar8x32_ps(table.quarter[3], i), bit3);
+    return _mm256_blendv_ps(low, high, _mm256_castsi256_ps(_mm256_slli_epi32(i, 27)));
+}
+static inline vf vf_from_bits(uint32_t bits) {
+    return _mm256_castsi256_ps(_mm256_set1_epi32((int)bits));
+}
 static inline vf vf_reciprocal_estimate(vf a) {
     /* vrcpps (relative error 1.5 * 2^-12) and one Newton step: about 2^-22 */
     __m256 r = _mm256_rcp_ps(a);

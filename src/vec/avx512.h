@@ -224,6 +224,20 @@ static inline vf vf_lookup16(vf_table16 table, vf index) {
 static inline vf vf_bits_add(vf a, vf b) {
     return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(a), _mm512_castps_si512(b)));
 }
+/* 32 floats in two registers: vpermt2ps reads the low 5 bits of each index. */
+typedef struct vf_table32 {
+    __m512 low, high;
+} vf_table32;
+static inline vf_table32 vf_table32_load(const float *table) {
+    vf_table32 t = {_mm512_loadu_ps(table), _mm512_loadu_ps(table + 16)};
+    return t;
+}
+static inline vf vf_lookup32(vf_table32 table, vf index) {
+    return _mm512_permutex2var_ps(table.low, _mm512_castps_si512(index), table.high);
+}
+static inline vf vf_from_bits(uint32_t bits) {
+    return _mm512_castsi512_ps(_mm512_set1_epi32((int)bits));
+}
 static inline vf vf_reciprocal_estimate(vf a) {
     return _mm512_rcp14_ps(a); /* relative error below 2^-14 */
 }

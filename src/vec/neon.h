@@ -244,6 +244,21 @@ static inline vf vf_lookup16(vf_table16 table, vf index) {
 static inline vf vf_bits_add(vf a, vf b) {
     return vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_f32(a), vreinterpretq_u32_f32(b)));
 }
+/* 32 floats as two 64-byte halves: tbl on each, bit 4 of the index picks. */
+typedef struct vf_table32 {
+    vf_table16 low, high;
+} vf_table32;
+static inline vf_table32 vf_table32_load(const float *table) {
+    vf_table32 t = {vf_table16_load(table), vf_table16_load(table + 16)};
+    return t;
+}
+static inline vf vf_lookup32(vf_table32 table, vf index) {
+    uint32x4_t high = vtstq_u32(vreinterpretq_u32_f32(index), vdupq_n_u32(16));
+    return vbslq_f32(high, vf_lookup16(table.high, index), vf_lookup16(table.low, index));
+}
+static inline vf vf_from_bits(uint32_t bits) {
+    return vreinterpretq_f32_u32(vdupq_n_u32(bits));
+}
 static inline vf vf_reciprocal_estimate(vf a) {
     /* vrecpe (8 bits) and two Newton steps */
     vf r = vrecpeq_f32(a);

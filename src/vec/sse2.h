@@ -243,6 +243,26 @@ static inline vf vf_lookup16(vf_table16 table, vf index) {
 static inline vf vf_bits_add(vf a, vf b) {
     return _mm_castsi128_ps(_mm_add_epi32(_mm_castps_si128(a), _mm_castps_si128(b)));
 }
+typedef struct vf_table32 {
+    float entry[32];
+} vf_table32;
+static inline vf_table32 vf_table32_load(const float *table) {
+    vf_table32 t;
+    for (int j = 0; j < 32; j++)
+        t.entry[j] = table[j];
+    return t;
+}
+static inline vf vf_lookup32(vf_table32 table, vf index) {
+    uint32_t bits[4];
+    float out[4];
+    _mm_storeu_si128((__m128i *)bits, _mm_castps_si128(index));
+    for (int j = 0; j < 4; j++)
+        out[j] = table.entry[bits[j] & 31];
+    return _mm_loadu_ps(out);
+}
+static inline vf vf_from_bits(uint32_t bits) {
+    return _mm_castsi128_ps(_mm_set1_epi32((int)bits));
+}
 static inline vf vf_reciprocal_estimate(vf a) {
     /* rcpps (relative error 1.5 * 2^-12) and one Newton step */
     __m128 r = _mm_rcp_ps(a);

@@ -39,6 +39,9 @@
  *   vf_table16_load(t), vf_lookup16(table, index)
  *                                    a 16-float table, and t[bits & 15] per lane, bits
  *                                    the index lane's bit pattern
+ *   vf_table32_load(t), vf_lookup32(table, index)
+ *                                    the same with 32 floats and bits & 31
+ *   vf_from_bits(bits)               every lane with the bit pattern bits
  *   vf_bits_shift_left(a, count), vf_bits_shift_right(a, count), vf_bits_add(a, b)
  *                                    the lanes' bit patterns as 32-bit unsigned integers:
  *                                    shifted (count a constant; right is logical), added
