@@ -134,10 +134,8 @@ static inline vf tanh_f32_body(vf x, const float_constants *k) {
     n_lo = vf_fnma(s, e.p_lo, vf_add(n_lo, u_lo));
     vf d = vf_add(one, s);
     vf d_lo = vf_fma(e.l, e.scale, vf_add(vf_sub(one, d), s));
-    vf t = fm_divide_estimate(n, n_lo, d, d_lo);
-    vf result = vf_select(vf_lt(x, vf_zero()), fm_neg(t), t);
-    result = vf_select(vf_eq(x, vf_zero()), x, result);
-    return fm_keep_nan(x, result);
+    /* t >= +0 (+0 at x = 0), x's sign makes tanh(-0) = -0; a NaN x made every step NaN */
+    return vf_with_sign_of(fm_divide_estimate(n, n_lo, d, d_lo), x);
 }
 
 /* (scale_hi + scale_lo) * (m + m_lo) rounded once: m_lo and scale_lo only enter the

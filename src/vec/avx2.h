@@ -260,6 +260,10 @@ static inline vf vf_lookup32(vf_table32 table, vf index) {
 static inline vf vf_from_bits(uint32_t bits) {
     return _mm256_castsi256_ps(_mm256_set1_epi32((int)bits));
 }
+static inline vf vf_with_sign_of(vf a, vf s) {
+    __m256 sign = _mm256_set1_ps(-0.0f);
+    return _mm256_or_ps(_mm256_andnot_ps(sign, a), _mm256_and_ps(sign, s));
+}
 static inline vf vf_reciprocal_estimate(vf a) {
     /* vrcpps (relative error 1.5 * 2^-12) and one Newton step: about 2^-22 */
     __m256 r = _mm256_rcp_ps(a);

@@ -238,6 +238,11 @@ static inline vf vf_lookup32(vf_table32 table, vf index) {
 static inline vf vf_from_bits(uint32_t bits) {
     return _mm512_castsi512_ps(_mm512_set1_epi32((int)bits));
 }
+static inline vf vf_with_sign_of(vf a, vf s) {
+    /* bit by bit: the sign bit from s, the others from a */
+    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+        _mm512_castps_si512(a), _mm512_castps_si512(s), _mm512_set1_epi32(INT32_MIN), 0xd8));
+}
 static inline vf vf_reciprocal_estimate(vf a) {
     return _mm512_rcp14_ps(a); /* relative error below 2^-14 */
 }

@@ -259,6 +259,9 @@ static inline vf vf_lookup32(vf_table32 table, vf index) {
 static inline vf vf_from_bits(uint32_t bits) {
     return vreinterpretq_f32_u32(vdupq_n_u32(bits));
 }
+static inline vf vf_with_sign_of(vf a, vf s) {
+    return vbslq_f32(vdupq_n_u32(0x80000000u), s, a);
+}
 static inline vf vf_reciprocal_estimate(vf a) {
     /* vrecpe (8 bits) and two Newton steps */
     vf r = vrecpeq_f32(a);

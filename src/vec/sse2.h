@@ -263,6 +263,10 @@ static inline vf vf_lookup32(vf_table32 table, vf index) {
 static inline vf vf_from_bits(uint32_t bits) {
     return _mm_castsi128_ps(_mm_set1_epi32((int)bits));
 }
+static inline vf vf_with_sign_of(vf a, vf s) {
+    __m128 sign = _mm_set1_ps(-0.0f);
+    return _mm_or_ps(_mm_andnot_ps(sign, a), _mm_and_ps(sign, s));
+}
 static inline vf vf_reciprocal_estimate(vf a) {
     /* rcpps (relative error 1.5 * 2^-12) and one Newton step */
     __m128 r = _mm_rcp_ps(a);

@@ -46,6 +46,7 @@
  *                                    the lanes' bit patterns as 32-bit unsigned integers:
  *                                    shifted (count a constant; right is logical), added
  *   vf_reciprocal_estimate(a)        1/a within 2^-14 relative, for normal a
+ *   vf_with_sign_of(a, s)            a with the sign bit of s (NaN payloads kept)
  * For f16 and bf16 (VF_LANES 16-bit values, whole vectors only), both rounding to
  * nearest even, keeping subnormals, NaN staying NaN:
  *   vf_load_f16(p), vf_store_f16(p, v), vf_load_bf16(p), vf_store_bf16(p, v)
