@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "threads.h"
 
 #include "actfn.h"
@@ -7,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_THREADS 64
@@ -26,12 +28,19 @@ static pthread_cond_t work_ready = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t work_done = PTHREAD_COND_INITIALIZER;
 static work current;             /* guarded by lock */
 static unsigned long generation; /* guarded by lock */
-static int unfinished;           /* guarded by lock */
 static int workers_started;      /* guarded by lock */
 /* The generation current when each worker was started: a worker started for a new
  * piece of work must not take that work for one it has already done. */
 static unsigned long birth_generation[MAX_THREADS]; /* guarded by lock */
 static atomic_int requested_threads;                /* 0: the default */
+/* The hot path, without the lock: a worker that has just finished spins on
+ * published_generation for a while before it sleeps on work_ready, and the caller
+ * spins on parts_pending before it sleeps on work_done. Waking a sleeping thread costs
+ * tens of microseconds on a virtual machine (measured here: a second thread gained
+ * nothing below 1M sigmoid elements, 110 us of work); a spinning one starts at once. */
+static atomic_ulong published_generation;
+static atomic_int parts_pending;
+#define SPIN_NANOSECONDS 100000
 
 static pthread_once_t default_once = PTHREAD_ONCE_INIT;
 static int default_threads;
@@ -68,19 +77,71 @@ static size_t part_start(const work *w, int index) {
     return start < w->n ? start : w->n;
 }
 
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+static long long now_nanoseconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Spins until *value != unwanted (returns 1) or SPIN_NANOSECONDS pass (returns 0). */
+static int spin_while_ulong(atomic_ulong *value, unsigned long unwanted) {
+    long long deadline = 0;
+    for (unsigned spins = 0;; spins++) {
+        if (atomic_load_explicit(value, memory_order_acquire) != unwanted) return 1;
+        cpu_relax();
+        if (spins % 64 == 63) {
+            long long now = now_nanoseconds();
+            if (deadline == 0) deadline = now + SPIN_NANOSECONDS;
+            else if (now > deadline) return 0;
+        }
+    }
+}
+
+static int spin_while_pending(void) {
+    long long deadline = 0;
+    for (unsigned spins = 0;; spins++) {
+        if (atomic_load_explicit(&parts_pending, memory_order_acquire) == 0) return 1;
+        cpu_relax();
+        if (spins % 64 == 63) {
+            long long now = now_nanoseconds();
+            if (deadline == 0) deadline = now + SPIN_NANOSECONDS;
+            else if (now > deadline) return 0;
+        }
+    }
+}
+
 static void *worker_main(void *argument) {
     int index = (int)(intptr_t)argument;
     pthread_mutex_lock(&lock);
     unsigned long seen = birth_generation[index];
     for (;;) {
-        while (generation == seen)
-            pthread_cond_wait(&work_ready, &lock);
+        if (generation == seen) {
+            pthread_mutex_unlock(&lock);
+            spin_while_ulong(&published_generation, seen);
+            pthread_mutex_lock(&lock);
+            while (generation == seen)
+                pthread_cond_wait(&work_ready, &lock);
+        }
         seen = generation;
         work w = current;
         pthread_mutex_unlock(&lock);
-        if (index < w.parts) w.range(w.context, part_start(&w, index), part_start(&w, index + 1));
+        if (index < w.parts) {
+            w.range(w.context, part_start(&w, index), part_start(&w, index + 1));
+            if (atomic_fetch_sub_explicit(&parts_pending, 1, memory_order_acq_rel) == 1) {
+                pthread_mutex_lock(&lock); /* the caller checks under it before sleeping */
+                pthread_cond_signal(&work_done);
+                pthread_mutex_unlock(&lock);
+            }
+        }
         pthread_mutex_lock(&lock);
-        if (index < w.parts && --unfinished == 0) pthread_cond_signal(&work_done);
     }
     return NULL;
 }
@@ -131,17 +192,20 @@ void parallel_for(size_t n, size_t granule, void (*range)(void *context, size_t 
     size_t part = (n + (size_t)threads - 1) / (size_t)threads;
     part = (part + granule - 1) / granule * granule;
     current = (work){range, context, n, part, (int)((n + part - 1) / part)};
-    unfinished = current.parts - 1;
+    atomic_store_explicit(&parts_pending, current.parts - 1, memory_order_relaxed);
     generation++;
+    atomic_store_explicit(&published_generation, generation, memory_order_release);
     work mine = current;
     pthread_cond_broadcast(&work_ready);
     pthread_mutex_unlock(&lock);
 
     range(context, 0, part_start(&mine, 1));
 
-    pthread_mutex_lock(&lock);
-    while (unfinished > 0)
-        pthread_cond_wait(&work_done, &lock);
-    pthread_mutex_unlock(&lock);
+    if (!spin_while_pending()) {
+        pthread_mutex_lock(&lock);
+        while (atomic_load_explicit(&parts_pending, memory_order_acquire) > 0)
+            pthread_cond_wait(&work_done, &lock);
+        pthread_mutex_unlock(&lock);
+    }
     pthread_mutex_unlock(&owner);
 }

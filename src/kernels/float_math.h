@@ -1,10 +1,11 @@
-/* exp and expm1 on float vectors with their rounding errors carried along, for the f32
- * smooth ops computed in float lanes (smooth_f32.c). Each result is an unevaluated sum
- * hi + lo that is exact to about 2^-30 relative, so that an op's last operation is its
- * only rounding that matters: sigmoid, silu, tanh, elu, selu and celu come out within
- * 0.77 ULP over all 2^32 inputs (docs/accuracy.md). Needs a fused multiply-add that
- * rounds once (VEC_HAS_FMA). Inputs must be clamped by the caller; NaN is not handled
- * here. */
+/* exp on float vectors with its rounding errors carried along, for the f32 ops computed
+ * in float lanes (smooth_f32.c, gelu_f32.c): each result an unevaluated sum hi + lo
+ * exact to about 2^-29 relative, so that an op's last operation is its only rounding
+ * that matters (sigmoid, silu, tanh, elu, selu, celu and gelu come out within 0.81 ULP
+ * over all 2^32 inputs, docs/accuracy.md). fm_exp_table, from a table of 2^(j/16), is
+ * the fast one; fm_exp, from error-free sums over |r| <= ln2/2, serves the wide range.
+ * Needs a fused multiply-add that rounds once (VEC_HAS_FMA). Inputs must be clamped by
+ * the caller; NaN is not handled here. */
 #ifndef ACTFN_FLOAT_MATH_H
 #define ACTFN_FLOAT_MATH_H
 
@@ -59,18 +60,6 @@ static inline float_exp fm_exp(vf z) {
     e.w = fm_fast_two_sum(vf_set1(1.0f), e.v, &w_error);
     e.wlo = vf_add(w_error, e.vlo);
     return e;
-}
-
-/* expm1(z) for z in [-30, 0] as hi + *lo: v + vlo where n = 0, else -1 + 2^n (w + wlo),
- * the -1 added without error (Fast2Sum: 2^n w <= 1). */
-static inline vf fm_expm1_nonpositive(vf z, vf *lo) {
-    float_exp e = fm_exp(z);
-    vf scale = vf_exp2_integer(e.n);
-    vf sum_error;
-    vf hi = fm_fast_two_sum(vf_set1(-1.0f), vf_mul(e.w, scale), &sum_error);
-    mf near_zero = vf_eq(e.n, vf_zero());
-    *lo = vf_select(near_zero, e.vlo, vf_fma(e.wlo, scale, sum_error));
-    return vf_select(near_zero, e.v, hi);
 }
 
 /* exp(z) for z in [-87, 88] (2^k normal) by a table of 2^(j/16): z = (16 k + j) ln2/16 + r with

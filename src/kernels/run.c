@@ -6,12 +6,13 @@
 #include "../threads.h"
 
 /* Below these sizes a second thread costs more than it saves. Measured on the 2-core
- * development VM (f32, 1 vs 2 threads, medians): relu 0.18-0.44x at 256K-1M, 1.29x at
- * 4M; sigmoid 0.94x at 256K, 1.59x at 1M; hardswish (scalar reference) 1.05x at 64K,
- * 2.7x at 256K. Waking the pool costs tens of microseconds there. */
-#define PARALLEL_MIN_MEMORY_BOUND  ((size_t)1 << 22)
-#define PARALLEL_MIN_COMPUTE_BOUND ((size_t)1 << 19)
-#define PARALLEL_MIN_SCALAR        ((size_t)1 << 16)
+ * AVX-512 development VM (f32, 1 vs 2 threads, best of 50), with the pool's workers
+ * spinning briefly between calls (threads.c): sigmoid 1.0x at 4K, 1.7x at 8K, 1.8x from
+ * 32K; relu 1.0x at 8K, 1.34x at 16K, 1.63x at 64K, 1.85x at 256K. The scalar reference
+ * costs nanoseconds per element, so a few thousand already pay for the second thread. */
+#define PARALLEL_MIN_MEMORY_BOUND  ((size_t)1 << 14)
+#define PARALLEL_MIN_COMPUTE_BOUND ((size_t)1 << 13)
+#define PARALLEL_MIN_SCALAR        ((size_t)1 << 12)
 /* From this size on, an out-of-place forward of a memory-bound op streams its output
  * past the caches (non-temporal stores). Measured on the development VM, relu against
  * memcpy, one thread: 0.96x at 1M with ordinary stores; streaming 1.52x at 4M, 1.49x at
