@@ -91,31 +91,19 @@ static long long now_nanoseconds(void) {
     return (long long)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* Spins until *value != unwanted (returns 1) or SPIN_NANOSECONDS pass (returns 0). */
-static int spin_while_ulong(atomic_ulong *value, unsigned long unwanted) {
-    long long deadline = 0;
-    for (unsigned spins = 0;; spins++) {
-        if (atomic_load_explicit(value, memory_order_acquire) != unwanted) return 1;
-        cpu_relax();
-        if (spins % 64 == 63) {
-            long long now = now_nanoseconds();
-            if (deadline == 0) deadline = now + SPIN_NANOSECONDS;
-            else if (now > deadline) return 0;
-        }
-    }
-}
+/* A bounded spin: the loop calls spin_step while its condition holds; spin_step
+ * returns 0 once SPIN_NANOSECONDS have passed (the clock is read every 64 steps). */
+typedef struct spin {
+    unsigned steps;
+    long long deadline;
+} spin;
 
-static int spin_while_pending(void) {
-    long long deadline = 0;
-    for (unsigned spins = 0;; spins++) {
-        if (atomic_load_explicit(&parts_pending, memory_order_acquire) == 0) return 1;
-        cpu_relax();
-        if (spins % 64 == 63) {
-            long long now = now_nanoseconds();
-            if (deadline == 0) deadline = now + SPIN_NANOSECONDS;
-            else if (now > deadline) return 0;
-        }
-    }
+static int spin_step(spin *s) {
+    cpu_relax();
+    if (++s->steps % 64 != 0) return 1;
+    long long now = now_nanoseconds();
+    if (s->deadline == 0) s->deadline = now + SPIN_NANOSECONDS;
+    return now <= s->deadline;
 }
 
 static void *worker_main(void *argument) {
@@ -125,7 +113,10 @@ static void *worker_main(void *argument) {
     for (;;) {
         if (generation == seen) {
             pthread_mutex_unlock(&lock);
-            spin_while_ulong(&published_generation, seen);
+            spin s = {0, 0};
+            while (atomic_load_explicit(&published_generation, memory_order_acquire) == seen &&
+                   spin_step(&s)) {
+            }
             pthread_mutex_lock(&lock);
             while (generation == seen)
                 pthread_cond_wait(&work_ready, &lock);
@@ -201,11 +192,12 @@ void parallel_for(size_t n, size_t granule, void (*range)(void *context, size_t 
 
     range(context, 0, part_start(&mine, 1));
 
-    if (!spin_while_pending()) {
-        pthread_mutex_lock(&lock);
-        while (atomic_load_explicit(&parts_pending, memory_order_acquire) > 0)
-            pthread_cond_wait(&work_done, &lock);
-        pthread_mutex_unlock(&lock);
+    spin s = {0, 0};
+    while (atomic_load_explicit(&parts_pending, memory_order_acquire) > 0 && spin_step(&s)) {
     }
+    pthread_mutex_lock(&lock);
+    while (atomic_load_explicit(&parts_pending, memory_order_acquire) > 0)
+        pthread_cond_wait(&work_done, &lock);
+    pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&owner);
 }
