@@ -18,9 +18,7 @@
  * memcpy, one thread: 0.96x at 1M with ordinary stores; streaming 1.52x at 4M, 1.49x at
  * 16M, 0.97x at 64M (where glibc's memcpy streams too). */
 #define STREAMING_MIN ((size_t)1 << 22)
-/* Below this, a forward with a kernel goes straight to it (well under every threshold). */
-#define SMALL_CALL ((size_t)1 << 12)
-#define CACHE_LINE 64
+#define CACHE_LINE    64
 
 /* f16 and bf16 compute in float: they use the f32 kernels (narrow_loops.c). */
 static int slot_of(actfn_dtype dtype) {
@@ -75,10 +73,6 @@ static void backward_range(void *context, size_t begin, size_t end) {
 }
 
 static void run(call *c, void (*range)(void *, size_t, size_t), bool has_kernel, size_t n) {
-    if (n < PARALLEL_MIN_COMPUTE_BOUND && c->forward != NULL && !dtype_is_narrow(c->dtype)) {
-        c->forward(c->params, c->input, c->output, n); /* the small-call fast path */
-        return;
-    }
     if (n >= parallel_threshold(c->kind, c->dtype, has_kernel))
         parallel_for(n, CACHE_LINE / size_of(c->dtype), range, c);
     else
@@ -88,8 +82,9 @@ static void run(call *c, void (*range)(void *, size_t, size_t), bool has_kernel,
 void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, const void *x,
                  void *y, size_t n) {
     const kernel_table *table = active_kernels();
-    if (n < SMALL_CALL && !dtype_is_narrow(dtype) && table->forward[slot_of(dtype)][kind] != NULL) {
-        table->forward[slot_of(dtype)][kind](params, x, y, n); /* no call record to build */
+    forward_kernel kernel = table->forward[slot_of(dtype)][kind];
+    if (kernel != NULL && !dtype_is_narrow(dtype) && n < parallel_threshold(kind, dtype, true)) {
+        kernel(params, x, y, n); /* one thread, no streaming: no call record to build */
         return;
     }
     call c = {.kind = kind, .params = params, .dtype = dtype, .input = x, .output = y};
@@ -105,7 +100,7 @@ void run_backward(actfn_kind kind, bool from_output, const op_params *params, ac
     const kernel_table *table = active_kernels();
     backward_kernel kernel = from_output ? table->backward_from_output[slot_of(dtype)][kind]
                                          : table->backward[slot_of(dtype)][kind];
-    if (n < SMALL_CALL && !dtype_is_narrow(dtype) && kernel != NULL) {
+    if (kernel != NULL && !dtype_is_narrow(dtype) && n < parallel_threshold(kind, dtype, true)) {
         kernel(params, v, dy, dx, n);
         return;
     }
