@@ -112,8 +112,8 @@ static inline vf silu_f32_body(vf x, const float_constants *k) {
         result = vf_select(vf_eq(x, vf_zero()), x, result); /* silu(-0) = -0 */
         return fm_keep_nan(x, result);
     }
-    vf result = logistic_table(x, x, &k->exp);
-    return vf_select(vf_eq(x, vf_zero()), x, result); /* silu(-0) = -0 */
+    /* silu(x) has x's sign: silu(-0) = -0; a NaN x made every step NaN */
+    return vf_with_sign_of(logistic_table(x, x, &k->exp), x);
 }
 
 /* tanh(a) = (1 - e) / (1 + e), e = e^-2a = 2^k (t + l) for a = |x| clamped to 10 (tanh
@@ -163,18 +163,18 @@ static inline vf elu_f32_body(vf x, const float_constants *k) {
     vf m_lo;
     vf m = negative_expm1(x, &k->exp, &m_lo);
     vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
-    negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* elu(-0) = -0 */
-    return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), x, negative));
+    negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* elu(-0) = -0 (any alpha) */
+    return vf_select(vf_gt(x, vf_zero()), x, negative);     /* NaN x: NaN through expm1 */
 }
 
 static inline vf selu_f32_body(vf x, const float_constants *k) {
     vf m_lo;
     vf m = negative_expm1(x, &k->exp, &m_lo);
     vf negative = scaled_sum(vf_set1(SELU_SCALE_ALPHA_HI), vf_set1(SELU_SCALE_ALPHA_LO), m, m_lo);
-    negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* selu(-0) = -0 */
+    negative = vf_with_sign_of(negative, x); /* <= 0, and selu(-0) = -0 */
     vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
     positive = vf_select(vf_eq(x, vf_set1(INFINITY)), x, positive); /* not inf - inf */
-    return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), positive, negative));
+    return vf_select(vf_gt(x, vf_zero()), positive, negative);      /* NaN x: NaN through expm1 */
 }
 
 /* alpha expm1(x / alpha): the quotient's rounding error z_lo enters expm1 as
@@ -190,7 +190,7 @@ static inline vf celu_f32_body(vf x, const float_constants *k) {
     vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
     /* + 0: celu(-0) = +0, as the reference (and PyTorch) has it */
     negative = vf_select(vf_lt(vf_abs(z), vf_set1(0x1p-26f)), vf_add(x, vf_zero()), negative);
-    return fm_keep_nan(x, vf_select(vf_gt(x, vf_zero()), x, negative));
+    return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN x: NaN through expm1 */
 }
 
 DEFINE_LONG_FORWARD_KERNEL(sigmoid_forward, sigmoid_f32_body)
