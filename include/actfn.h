@@ -77,7 +77,9 @@ ACTFN_API const char *actfn_last_error(void);
 /* Large arrays are split across a pool of threads (the calling thread takes a part).
  * Each element's result is the same as in a serial call. While one call uses the pool,
  * a concurrent call from another thread runs serially instead of adding threads, so the
- * machine is never oversubscribed.
+ * machine is never oversubscribed. After a call the pool's threads spin for up to 100
+ * microseconds before they sleep, so that a following call starts them at once (waking
+ * a sleeping thread can cost tens of microseconds); they use no CPU beyond that.
  * actfn_set_num_threads(count): at most count threads per call, the caller included;
  * 0 restores the default (the environment variable ACTFN_NUM_THREADS, else the number
  * of online CPUs); 1 makes every call serial. Errors: ACTFN_ERR_BAD_PARAMETER for a

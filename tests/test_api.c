@@ -335,7 +335,10 @@ static actfn_op op_with_nondefault_parameters(actfn_kind kind) {
     op.min_val = -0.7, op.max_val = 1.3;
     op.alpha = 1.3;
     op.beta = 1.7, op.threshold = 10;
-    op.grad_at_zero = kind == ACTFN_LEAKY_RELU ? NAN : 0;
+    /* the subgradient at 0 where the op has one: not its default (0, or leaky_relu's NaN,
+     * which means the slope) */
+    bool has_subgradient = kind == ACTFN_RELU || kind == ACTFN_RELU6 || kind == ACTFN_CLIPPED_RELU;
+    op.grad_at_zero = kind == ACTFN_LEAKY_RELU ? 0.6 : has_subgradient ? 0.5 : 0;
     return op;
 }
 

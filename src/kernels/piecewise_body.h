@@ -57,6 +57,12 @@ static inline V CONCAT(relu_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k
     return KEEP_NAN(x, result);
 }
 
+/* The same at the default grad_at_zero = 0 (or -0), where x = 0 gives +0 like x < 0:
+ * half the operations. */
+static inline V CONCAT(relu_backward_zero_at_zero_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    return KEEP_NAN(x, VOP(select)(VOP(gt)(x, k->zero), dy, k->zero));
+}
+
 static inline V CONCAT(leaky_relu_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
     return VOP(select)(VOP(gt)(x, k->zero), x, VOP(mul)(x, k->slope));
 }
@@ -115,7 +121,15 @@ DEFINE_STREAMING_FORWARD_KERNEL(identity_forward, CONCAT(identity_forward_body, 
 DEFINE_BACKWARD_KERNEL(identity_backward, CONCAT(identity_backward_body, SUFFIX))
 DEFINE_FORWARD_KERNEL(relu_forward, CONCAT(relu_forward_body, SUFFIX))
 DEFINE_STREAMING_FORWARD_KERNEL(relu_forward, CONCAT(relu_forward_body, SUFFIX))
-DEFINE_BACKWARD_KERNEL(relu_backward, CONCAT(relu_backward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(relu_backward_any, CONCAT(relu_backward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(relu_backward_zero_at_zero, CONCAT(relu_backward_zero_at_zero_body, SUFFIX))
+static void KERNEL(relu_backward)(const op_params *p, const void *input, const void *gradient,
+                                  void *output, size_t n) {
+    if (p->grad_at_zero == 0)
+        KERNEL(relu_backward_zero_at_zero)(p, input, gradient, output, n);
+    else
+        KERNEL(relu_backward_any)(p, input, gradient, output, n);
+}
 DEFINE_FORWARD_KERNEL(leaky_relu_forward, CONCAT(leaky_relu_forward_body, SUFFIX))
 DEFINE_STREAMING_FORWARD_KERNEL(leaky_relu_forward, CONCAT(leaky_relu_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(leaky_relu_backward, CONCAT(leaky_relu_backward_body, SUFFIX))
