@@ -14,12 +14,14 @@
 #define MAX_THREADS 64
 
 /* The work the pool is doing: written by the caller that holds `owner`, read by the
- * workers under `lock` once the generation changes. */
+ * workers under `lock` once the generation changes. It is cut into `chunks` pieces of
+ * `chunk` elements that every thread, the caller included, claims one at a time. */
 typedef struct work {
     void (*range)(void *context, size_t begin, size_t end);
     void *context;
-    size_t n, part;
-    int parts;
+    size_t n, chunk;
+    unsigned long generation;
+    uint32_t chunks;
 } work;
 
 static pthread_mutex_t owner = PTHREAD_MUTEX_INITIALIZER; /* one parallel call at a time */
@@ -39,7 +41,10 @@ static atomic_int requested_threads;                /* 0: the default */
  * tens of microseconds on a virtual machine (measured here: a second thread gained
  * nothing below 1M sigmoid elements, 110 us of work); a spinning one starts at once. */
 static atomic_ulong published_generation;
-static atomic_int parts_pending;
+/* The next chunk to claim, tagged with its generation in the high 32 bits, so that a
+ * worker still holding an older `work` can never claim a piece of a newer one. */
+static _Atomic uint64_t next_chunk;
+static atomic_uint chunks_done;
 #define SPIN_NANOSECONDS 100000
 
 static pthread_once_t default_once = PTHREAD_ONCE_INIT;
@@ -72,9 +77,20 @@ int actfn_get_num_threads(void) {
     return thread_count();
 }
 
-static size_t part_start(const work *w, int index) {
-    size_t start = (size_t)index * w->part;
-    return start < w->n ? start : w->n;
+/* Claims and runs chunks of w until none is left; returns how many it ran. */
+static uint32_t run_chunks(const work *w) {
+    uint64_t tag = (uint64_t)(uint32_t)w->generation << 32;
+    uint32_t ran = 0;
+    uint64_t seen = atomic_load_explicit(&next_chunk, memory_order_relaxed);
+    for (;;) {
+        if ((seen & ~(uint64_t)UINT32_MAX) != tag || (uint32_t)seen >= w->chunks) return ran;
+        if (!atomic_compare_exchange_weak_explicit(&next_chunk, &seen, seen + 1,
+                                                   memory_order_acquire, memory_order_relaxed))
+            continue;
+        size_t begin = (uint32_t)seen * w->chunk, end = begin + w->chunk;
+        w->range(w->context, begin, end < w->n ? end : w->n);
+        ran++;
+    }
 }
 
 static inline void cpu_relax(void) {
@@ -124,13 +140,12 @@ static void *worker_main(void *argument) {
         seen = generation;
         work w = current;
         pthread_mutex_unlock(&lock);
-        if (index < w.parts) {
-            w.range(w.context, part_start(&w, index), part_start(&w, index + 1));
-            if (atomic_fetch_sub_explicit(&parts_pending, 1, memory_order_acq_rel) == 1) {
-                pthread_mutex_lock(&lock); /* the caller checks under it before sleeping */
-                pthread_cond_signal(&work_done);
-                pthread_mutex_unlock(&lock);
-            }
+        uint32_t ran = run_chunks(&w);
+        if (ran > 0 &&
+            atomic_fetch_add_explicit(&chunks_done, ran, memory_order_acq_rel) + ran == w.chunks) {
+            pthread_mutex_lock(&lock); /* the caller checks under it before sleeping */
+            pthread_cond_signal(&work_done);
+            pthread_mutex_unlock(&lock);
         }
         pthread_mutex_lock(&lock);
     }
@@ -180,24 +195,29 @@ void parallel_for(size_t n, size_t granule, void (*range)(void *context, size_t 
     pthread_once(&fork_once, register_fork_handler);
     pthread_mutex_lock(&lock);
     threads = start_workers(threads);
-    size_t part = (n + (size_t)threads - 1) / (size_t)threads;
-    part = (part + granule - 1) / granule * granule;
-    current = (work){range, context, n, part, (int)((n + part - 1) / part)};
-    atomic_store_explicit(&parts_pending, current.parts - 1, memory_order_relaxed);
+    /* a few chunks per thread: a worker that is slow to start (or not scheduled at all)
+     * leaves its share to the others instead of holding the caller up */
+    size_t chunk = (n + (size_t)threads * 4 - 1) / ((size_t)threads * 4);
+    chunk = (chunk + granule - 1) / granule * granule;
     generation++;
+    current = (work){range, context, n, chunk, generation, (uint32_t)((n + chunk - 1) / chunk)};
+    atomic_store_explicit(&chunks_done, 0, memory_order_relaxed);
+    atomic_store_explicit(&next_chunk, (uint64_t)(uint32_t)generation << 32, memory_order_relaxed);
     atomic_store_explicit(&published_generation, generation, memory_order_release);
     work mine = current;
     pthread_cond_broadcast(&work_ready);
     pthread_mutex_unlock(&lock);
 
-    range(context, 0, part_start(&mine, 1));
-
-    spin s = {0, 0};
-    while (atomic_load_explicit(&parts_pending, memory_order_acquire) > 0 && spin_step(&s)) {
+    uint32_t ran = run_chunks(&mine);
+    if (atomic_fetch_add_explicit(&chunks_done, ran, memory_order_acq_rel) + ran != mine.chunks) {
+        spin s = {0, 0};
+        while (atomic_load_explicit(&chunks_done, memory_order_acquire) != mine.chunks &&
+               spin_step(&s)) {
+        }
+        pthread_mutex_lock(&lock);
+        while (atomic_load_explicit(&chunks_done, memory_order_acquire) != mine.chunks)
+            pthread_cond_wait(&work_done, &lock);
+        pthread_mutex_unlock(&lock);
     }
-    pthread_mutex_lock(&lock);
-    while (atomic_load_explicit(&parts_pending, memory_order_acquire) > 0)
-        pthread_cond_wait(&work_done, &lock);
-    pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&owner);
 }
