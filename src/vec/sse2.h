@@ -220,45 +220,33 @@ static inline int mf_any(mf a) {
 static inline vf vf_abs(vf a) {
     return _mm_andnot_ps(_mm_set1_ps(-0.0f), a);
 }
-/* SSE2 has no lane permute: the table is read through memory, lane by lane. */
-typedef struct vf_table16 {
-    float entry[16];
-} vf_table16;
-static inline vf_table16 vf_table16_load(const float *table) {
-    vf_table16 t;
-    for (int j = 0; j < 16; j++)
-        t.entry[j] = table[j];
-    return t;
-}
-static inline vf vf_lookup16(vf_table16 table, vf index) {
+/* SSE2 has no lane permute: a table is the caller's array, read lane by lane. */
+typedef const float *vf_table16;
+typedef const float *vf_table32;
+static inline vf lookup_through_memory(const float *table, uint32_t mask, vf index) {
     uint32_t bits[4];
     float out[4];
     _mm_storeu_si128((__m128i *)bits, _mm_castps_si128(index));
     for (int j = 0; j < 4; j++)
-        out[j] = table.entry[bits[j] & 15];
+        out[j] = table[bits[j] & mask];
     return _mm_loadu_ps(out);
+}
+static inline vf_table16 vf_table16_load(const float *table) {
+    return table;
+}
+static inline vf vf_lookup16(vf_table16 table, vf index) {
+    return lookup_through_memory(table, 15, index);
+}
+static inline vf_table32 vf_table32_load(const float *table) {
+    return table;
+}
+static inline vf vf_lookup32(vf_table32 table, vf index) {
+    return lookup_through_memory(table, 31, index);
 }
 #define vf_bits_shift_left(a, count)  _mm_castsi128_ps(_mm_slli_epi32(_mm_castps_si128(a), (count)))
 #define vf_bits_shift_right(a, count) _mm_castsi128_ps(_mm_srli_epi32(_mm_castps_si128(a), (count)))
 static inline vf vf_bits_add(vf a, vf b) {
     return _mm_castsi128_ps(_mm_add_epi32(_mm_castps_si128(a), _mm_castps_si128(b)));
-}
-typedef struct vf_table32 {
-    float entry[32];
-} vf_table32;
-static inline vf_table32 vf_table32_load(const float *table) {
-    vf_table32 t;
-    for (int j = 0; j < 32; j++)
-        t.entry[j] = table[j];
-    return t;
-}
-static inline vf vf_lookup32(vf_table32 table, vf index) {
-    uint32_t bits[4];
-    float out[4];
-    _mm_storeu_si128((__m128i *)bits, _mm_castps_si128(index));
-    for (int j = 0; j < 4; j++)
-        out[j] = table.entry[bits[j] & 31];
-    return _mm_loadu_ps(out);
 }
 static inline vf vf_from_bits(uint32_t bits) {
     return _mm_castsi128_ps(_mm_set1_epi32((int)bits));
