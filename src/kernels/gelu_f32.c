@@ -17,6 +17,8 @@
 
 #include <math.h>
 
+#if VEC_HAS_FMA /* without a single-rounding fma (SSE2) the double-lane kernel stays */
+
 /* Row k: the coefficient of h^k (rows 0 and 1: the constant term's two parts), one
  * column per interval; the column is the low 5 bits of (a + 0.75)'s bits >> 20. */
 static const float gelu_coefficients[8][32] = {
@@ -150,9 +152,13 @@ static void ISA_FUNCTION(gelu_forward_float_lanes)(const op_params *p, const voi
     }
 }
 
-/* Without a fused multiply-add that rounds once (SSE2) the compensated sums fail: the
- * double-lane kernel of smooth.c stays there. */
+#endif
+
 void ISA_FUNCTION(fill_gelu_float_lanes)(kernel_table *table);
 void ISA_FUNCTION(fill_gelu_float_lanes)(kernel_table *table) {
-    if (VEC_HAS_FMA) table->forward[SLOT_F32][ACTFN_GELU] = ISA_FUNCTION(gelu_forward_float_lanes);
+#if VEC_HAS_FMA
+    table->forward[SLOT_F32][ACTFN_GELU] = ISA_FUNCTION(gelu_forward_float_lanes);
+#else
+    (void)table;
+#endif
 }
