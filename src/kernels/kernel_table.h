@@ -46,6 +46,8 @@ typedef struct kernel_table {
     forward_kernel forward_stream[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     backward_kernel backward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     backward_kernel backward_from_output[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+    /* A forward straight on f16 / bf16 bit patterns (relu); NULL: through float. */
+    forward_kernel forward_narrow[NARROW_TYPES][ACTFN_KIND_COUNT];
     widen_kernel widen[NARROW_TYPES]; /* NULL: the scalar conversions */
     narrow_kernel narrow[NARROW_TYPES];
     lookup_kernel lookup_bytes;                 /* NULL: byte by byte */

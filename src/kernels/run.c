@@ -39,6 +39,7 @@ typedef struct call {
     const op_params *params;
     actfn_dtype dtype;
     forward_kernel forward;
+    forward_kernel narrow_direct; /* a 16-bit forward on the bit patterns, if any */
     backward_kernel backward;
     scalar_backward_fn reference_backward; /* when backward is NULL */
     const char *input, *gradient;
@@ -48,7 +49,9 @@ typedef struct call {
 static void forward_range(void *context, size_t begin, size_t end) {
     const call *c = context;
     size_t offset = begin * size_of(c->dtype);
-    if (dtype_is_narrow(c->dtype))
+    if (c->narrow_direct != NULL)
+        c->narrow_direct(c->params, c->input + offset, c->output + offset, end - begin);
+    else if (dtype_is_narrow(c->dtype))
         narrow_forward(&actfn_op_table[c->kind], c->forward, c->params, c->dtype, c->input + offset,
                        c->output + offset, end - begin);
     else if (c->forward != NULL)
@@ -89,6 +92,9 @@ void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, co
     }
     call c = {.kind = kind, .params = params, .dtype = dtype, .input = x, .output = y};
     c.forward = table->forward[slot_of(dtype)][kind];
+    if (dtype_is_narrow(dtype))
+        c.narrow_direct =
+            table->forward_narrow[dtype == ACTFN_F16 ? NARROW_F16 : NARROW_BF16][kind];
     if (n >= STREAMING_MIN && x != y && !dtype_is_narrow(dtype) &&
         table->forward_stream[slot_of(dtype)][kind] != NULL)
         c.forward = table->forward_stream[slot_of(dtype)][kind];
