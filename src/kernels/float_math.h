@@ -133,29 +133,20 @@ static inline table_exp fm_exp_table(vf z, const exp_tables *tables) {
     return fm_exp_table_plus(z, NULL, tables);
 }
 
-/* (n + n_lo) / (d + d_lo) as fm_divide, from a reciprocal estimate (error e <= 2^-14),
- * so the correction leaves e^2 <= 2^-28 relative before the one rounding; d normal.
- * fm_quotient is the same with n_lo = 0. */
-static inline vf fm_divide_estimate(vf n, vf n_lo, vf d, vf d_lo) {
-    vf inverse = vf_reciprocal_estimate(d);
+/* (n + *n_lo) / (d + d_lo) (n_lo NULL: 0) from inverse, 1/d to a relative error e:
+ * q0 = n inverse, then one correction with the residual n + n_lo - q0 (d + d_lo), which
+ * leaves about e^2 relative before the one rounding: 2^-48 with the correctly rounded
+ * 1/d (the wide-range paths), 2^-28 with vf_reciprocal_estimate (the table paths). */
+static inline vf fm_divide_by(vf inverse, vf n, const vf *n_lo, vf d, vf d_lo) {
     vf q0 = vf_mul(n, inverse);
-    vf residual = vf_add(vf_fnma(q0, d, n), vf_fnma(q0, d_lo, n_lo));
+    vf residual = vf_fnma(q0, d_lo, vf_fnma(q0, d, n));
+    if (n_lo != NULL) residual = vf_add(residual, *n_lo);
     return vf_fma(residual, inverse, q0);
 }
 
-static inline vf fm_quotient(vf n, vf d, vf d_lo) {
-    vf inverse = vf_reciprocal_estimate(d);
-    vf q0 = vf_mul(n, inverse);
-    return vf_fma(vf_fnma(q0, d_lo, vf_fnma(q0, d, n)), inverse, q0);
-}
-
-/* (n + n_lo) / (d + d_lo), rounded once up to a few units of 2^-46 relative: q0 = n / d
- * by one reciprocal, then one correction step with the exact residual n - q0 d. */
-static inline vf fm_divide(vf n, vf n_lo, vf d, vf d_lo) {
-    vf inverse = vf_div(vf_set1(1.0f), d);
-    vf q0 = vf_mul(n, inverse);
-    vf residual = vf_add(vf_fnma(q0, d, n), vf_fnma(q0, d_lo, n_lo));
-    return vf_fma(residual, inverse, q0);
+/* Whether any lane has |x| > limit, or is NaN. */
+static inline int fm_any_beyond(vf x, float limit) {
+    return mf_any(vf_not_le(vf_abs(x), vf_set1(limit)));
 }
 
 #endif

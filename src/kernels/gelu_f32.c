@@ -126,10 +126,6 @@ static inline vf gelu_near(vf x, const gelu_constants *k) {
     return vf_select(vf_lt(a, vf_set1(0x1p-60f)), vf_mul(x, vf_set1(0.5f)), result);
 }
 
-static inline int has_far_lane(vf x) {
-    return mf_any(vf_not_le(vf_abs(x), vf_set1(11.0f)));
-}
-
 static void ISA_FUNCTION(gelu_forward_float_lanes)(const op_params *p, const void *input,
                                                    void *output, size_t n) {
     const float *x = input;
@@ -139,7 +135,7 @@ static void ISA_FUNCTION(gelu_forward_float_lanes)(const op_params *p, const voi
     for (; i < n; i += VF_LANES) {
         size_t count = n - i < VF_LANES ? n - i : VF_LANES;
         vf v = count == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, count);
-        if (has_far_lane(v)) {
+        if (fm_any_beyond(v, 11.0f)) {
             for (size_t j = i; j < i + count; j++)
                 y[j] = (float)gelu_forward(x[j], p);
             continue;

@@ -91,7 +91,7 @@ void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, co
         return;
     }
     call c = {.kind = kind, .params = params, .dtype = dtype, .input = x, .output = y};
-    c.forward = table->forward[slot_of(dtype)][kind];
+    c.forward = kernel;
     if (dtype_is_narrow(dtype))
         c.narrow_direct =
             table->forward_narrow[dtype == ACTFN_F16 ? NARROW_F16 : NARROW_BF16][kind];

@@ -71,7 +71,7 @@ static inline vf logistic_times(vf x, vf numerator, int multiply, int wide_range
     }
     vf n_hi = vf_select(positive, numerator, product);
     vf n_lo = vf_select(positive, vf_zero(), product_lo);
-    vf quotient = fm_divide(n_hi, n_lo, d, d_lo);
+    vf quotient = fm_divide_by(vf_div(vf_set1(1.0f), d), n_hi, &n_lo, d, d_lo);
     if (!wide_range) return quotient;
     mf unscale = mf_andnot(tiny, positive);
     return vf_mul(quotient, vf_select(unscale, vf_set1(0x1p-64f), vf_set1(1.0f)));
@@ -88,24 +88,23 @@ static inline vf logistic_table(vf x, vf numerator, const exp_tables *tables) {
     vf d = vf_add(one, s);
     mf large = vf_gt(s, one);
     vf sum_error = vf_add(vf_sub(vf_select(large, s, one), d), vf_select(large, one, s));
-    return fm_quotient(numerator, d, vf_fma(e.l, e.scale, sum_error));
+    return fm_divide_by(vf_reciprocal_estimate(d), numerator, NULL, d,
+                        vf_fma(e.l, e.scale, sum_error));
 }
 
 /* Lanes beyond |x| = 80 (the far tails, infinities) are rare: a vector with one takes the
  * wide-range path. */
-static inline int has_far_lane(vf x) {
-    return mf_any(vf_not_le(vf_abs(x), vf_set1(80.0f)));
-}
+#define FAR_LANE 80.0f
 
 static inline vf sigmoid_f32_body(vf x, const float_constants *k) {
     vf one = vf_set1(1.0f);
-    if (has_far_lane(x)) return fm_keep_nan(x, logistic_times(x, one, 0, 1));
+    if (fm_any_beyond(x, FAR_LANE)) return fm_keep_nan(x, logistic_times(x, one, 0, 1));
     return logistic_table(x, one, &k->exp);
 }
 
 /* Above 30, silu(x) = x (1 - e^-x) rounds to x; below -120 it rounds to -0. */
 static inline vf silu_f32_body(vf x, const float_constants *k) {
-    if (has_far_lane(x)) {
+    if (fm_any_beyond(x, FAR_LANE)) {
         vf clamped = vf_select(vf_lt(x, vf_set1(-120.0f)), vf_set1(-120.0f), x);
         vf result = logistic_times(x, clamped, 1, 1);
         result = vf_select(vf_gt(x, vf_set1(30.0f)), x, result);
@@ -114,28 +113,6 @@ static inline vf silu_f32_body(vf x, const float_constants *k) {
     }
     /* silu(x) has x's sign: silu(-0) = -0; a NaN x made every step NaN */
     return vf_with_sign_of(logistic_table(x, x, &k->exp), x);
-}
-
-/* tanh(a) = (1 - e) / (1 + e), e = e^-2a = 2^k (t + l) for a = |x| clamped to 10 (tanh
- * is 1 in float from 9.01). Both sides are exact sums until the division: 1 - 2^k t and
- * 1 + 2^k t by Fast2Sum (2^k t <= 1), the numerator renormalised by a second one after
- * l 2^k joins it (|1 - 2^k t| >= ulp(2^k t) >= |l 2^k| unless it is 0), and p_lo kept:
- * for a < ln2/64 the numerator is -(p + p_lo) = 2a (1 + a + ...). */
-static inline vf tanh_f32_body(vf x, const float_constants *k) {
-    vf magnitude = vf_abs(x);
-    magnitude = vf_select(vf_gt(magnitude, vf_set1(10.0f)), vf_set1(10.0f), magnitude);
-    table_exp e = fm_exp_table(vf_mul(magnitude, vf_set1(-2.0f)), &k->exp);
-    vf one = vf_set1(1.0f);
-    vf s = vf_mul(e.t, e.scale);
-    vf u = vf_sub(one, s);
-    vf u_lo = vf_sub(vf_sub(one, u), s);
-    vf n = vf_fnma(e.l, e.scale, u);
-    vf n_lo = vf_fnma(e.l, e.scale, vf_sub(u, n));
-    n_lo = vf_fnma(s, e.p_lo, vf_add(n_lo, u_lo));
-    vf d = vf_add(one, s);
-    vf d_lo = vf_fma(e.l, e.scale, vf_add(vf_sub(one, d), s));
-    /* t >= +0 (+0 at x = 0), x's sign makes tanh(-0) = -0; a NaN x made every step NaN */
-    return vf_with_sign_of(fm_divide_estimate(n, n_lo, d, d_lo), x);
 }
 
 /* (scale_hi + scale_lo) * (m + m_lo) rounded once: m_lo and scale_lo only enter the
@@ -157,6 +134,21 @@ static inline vf negative_expm1(vf z, const exp_tables *tables, vf *lo) {
     vf hi = vf_fma(e.l, e.scale, u);
     *lo = vf_fma(s, e.p_lo, vf_add(vf_fma(e.l, e.scale, vf_sub(u, hi)), u_lo));
     return hi;
+}
+
+/* tanh(a) = -expm1(-2a) / (2 + expm1(-2a)), a = |x|: both sides exact sums until the
+ * division (2 + expm1 by Fast2Sum); expm1's clamp at -30 covers large |x| and inf, where
+ * tanh is 1. */
+static inline vf tanh_f32_body(vf x, const float_constants *k) {
+    vf m_lo;
+    vf m = negative_expm1(vf_mul(vf_abs(x), vf_set1(-2.0f)), &k->exp, &m_lo);
+    vf d_lo;
+    vf d = fm_fast_two_sum(vf_set1(2.0f), m, &d_lo);
+    d_lo = vf_add(d_lo, m_lo);
+    vf numerator_lo = fm_neg(m_lo);
+    vf t = fm_divide_by(vf_reciprocal_estimate(d), fm_neg(m), &numerator_lo, d, d_lo);
+    /* t >= +0 (+0 at x = 0), x's sign makes tanh(-0) = -0; a NaN x made every step NaN */
+    return vf_with_sign_of(t, x);
 }
 
 static inline vf elu_f32_body(vf x, const float_constants *k) {
