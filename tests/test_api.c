@@ -1,8 +1,8 @@
 /* The API's contract: errors, parameters, lengths, alignment, in place, and agreement
  * of every kernel with the scalar reference in the op table (bit for bit). */
 #include "actfn.h"
-#include "dispatch.h"
-#include "ops.h"
+#include "route/dispatch.h"
+#include "spec/op_table.h"
 
 #include <fenv.h>
 #include <math.h>

@@ -6,7 +6,7 @@
  * (mpfr_subnormalize), independently of the library's own conversions. Also: the
  * conversions themselves, NaN and infinities, and the typed shortcuts. */
 #include "mpfr_reference.h"
-#include "narrow_float.h"
+#include "spec/narrow_float.h"
 
 #include <math.h>
 #include <setjmp.h>

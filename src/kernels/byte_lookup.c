@@ -1,7 +1,7 @@
 /* The 256-entry byte table lookup of the quantized ops, and the clamp that replaces it
  * where the table is one, for one ISA, through the vector layer; tails byte by byte. In place (y ==
  * x) is fine: each vector is loaded before it is stored. */
-#include "kernel_template.h"
+#include "kernels/kernel_template.h"
 
 static void ISA_FUNCTION(lookup_bytes)(const uint8_t table[256], const uint8_t *x, uint8_t *y,
                                        size_t n) {

@@ -9,7 +9,7 @@
 #ifndef ACTFN_FLOAT_MATH_H
 #define ACTFN_FLOAT_MATH_H
 
-#include "../vec/vec.h"
+#include "vec/vec.h"
 
 /* ln 2 = FM_LN2_HI - FM_LN2_LO_NEG to 2^-50: FM_LN2_HI has 24 bits, so n * FM_LN2_HI
  * subtracted from z by a fused multiply-add is exact for the n in use (|n| < 256). */

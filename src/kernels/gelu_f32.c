@@ -11,9 +11,9 @@
  *   that product by Fast2Sum (x Q <= x / 2).
  * Vectors with a lane beyond |x| = 11 (or NaN) go to the scalar reference: the far
  * tail, where the result approaches the subnormals, is rare in any real layer. */
-#include "../functions.h"
-#include "float_math.h"
-#include "kernel_template.h"
+#include "spec/scalar_reference.h"
+#include "kernels/float_math.h"
+#include "kernels/kernel_template.h"
 
 #include <math.h>
 

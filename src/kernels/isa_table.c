@@ -1,5 +1,5 @@
 /* The kernel table of one ISA: every kernel source compiled for it adds its entries. */
-#include "kernel_template.h"
+#include "kernels/kernel_template.h"
 
 void ISA_FUNCTION(fill_piecewise_kernels)(kernel_table *table);
 void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table);

@@ -4,7 +4,7 @@
 #ifndef ACTFN_KERNEL_TABLE_H
 #define ACTFN_KERNEL_TABLE_H
 
-#include "../ops.h"
+#include "spec/op_table.h"
 
 #include <stdint.h>
 

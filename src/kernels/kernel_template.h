@@ -5,8 +5,8 @@
 #ifndef ACTFN_KERNEL_TEMPLATE_H
 #define ACTFN_KERNEL_TEMPLATE_H
 
-#include "../vec/vec.h"
-#include "kernel_table.h"
+#include "vec/vec.h"
+#include "kernels/kernel_table.h"
 
 #include <stdint.h>
 

@@ -3,7 +3,7 @@
  * and selects dy or the inactive value (+0, or dy * slope for leaky_relu), reading 1/8 of
  * a byte per element instead of the element x. The row add of the fused bias +
  * activation; the PReLU rows. */
-#include "kernel_template.h"
+#include "kernels/kernel_template.h"
 
 /* LANES bits of a byte-aligned bit row, from bit i (any i with i + lanes <= the row's
  * bits: the bytes read are the row's own). */

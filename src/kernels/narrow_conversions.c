@@ -5,7 +5,7 @@
  * and up by 2^-22 relative (at least 2 float ULPs) gives two different 16-bit values, or
  * when it is a float subnormal (there the nudge would vanish). With flagged NULL nothing
  * is checked (results known to be 16-bit values). */
-#include "kernel_template.h"
+#include "kernels/kernel_template.h"
 
 #define NUDGE 0x1p-22f
 

@@ -4,7 +4,7 @@
  * unspecified, docs/semantics.md). Plain C that the compiler vectorises for each ISA
  * this file is compiled for: blocks of 64 with no dependence between elements (y may
  * equal x, never overlap it otherwise), then the tail. */
-#include "kernel_template.h"
+#include "kernels/kernel_template.h"
 
 enum { BLOCK = 64 };
 

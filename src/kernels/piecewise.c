@@ -1,5 +1,5 @@
 /* SIMD kernels of the piecewise-linear ops, compiled once per ISA. */
-#include "kernel_template.h"
+#include "kernels/kernel_template.h"
 
 #define T         float
 #define V         vf
@@ -9,7 +9,7 @@
 #define MOP(name) mf_##name
 #define SUFFIX    f32
 #define CONSTANTS piecewise_constants_f32
-#include "piecewise_body.h"
+#include "kernels/piecewise_body.h"
 #undef T
 #undef V
 #undef M
@@ -27,7 +27,7 @@
 #define MOP(name) md_##name
 #define SUFFIX    f64
 #define CONSTANTS piecewise_constants_f64
-#include "piecewise_body.h"
+#include "kernels/piecewise_body.h"
 
 /* The from-output backward of these ops is their backward applied to y: y has the same
  * sign and the same position against the kinks as x (docs/semantics.md). */

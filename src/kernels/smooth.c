@@ -3,9 +3,9 @@
  * and the result rounded to float once: the same scheme as the scalar reference, so the
  * error stays within the f32 bound of 1 ULP (measured 0.5). The bodies mirror
  * functions_smooth.c, including its guards for the tails. */
-#include "../functions.h"
-#include "kernel_template.h"
-#include "vector_math.h"
+#include "spec/scalar_reference.h"
+#include "kernels/kernel_template.h"
+#include "kernels/vector_math.h"
 
 #define SELU_SCALE       0x1.0cfabd6a91132p+0
 #define INV_SQRT_2PI     0x1.9884533d43651p-2

@@ -4,8 +4,8 @@
  * ULP of the exact value over all 2^32 inputs (tools/exhaustive, docs/accuracy.md) at
  * twice the lanes of the double-lane kernels in smooth.c, which these replace where the
  * ISA has a fused multiply-add (not SSE2). */
-#include "float_math.h"
-#include "kernel_template.h"
+#include "kernels/float_math.h"
+#include "kernels/kernel_template.h"
 
 #include <math.h>
 

@@ -5,7 +5,7 @@
 #ifndef ACTFN_VECTOR_MATH_H
 #define ACTFN_VECTOR_MATH_H
 
-#include "../vec/vec.h"
+#include "vec/vec.h"
 
 /* Cody-Waite split of ln 2: LN2_HI has 32 significant bits, so k * LN2_HI is exact for
  * |k| < 2^21 even without a fused multiply-add (SSE2). */

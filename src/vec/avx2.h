@@ -1,7 +1,7 @@
 /* The vector layer on AVX2 + FMA (8 floats, 4 doubles); masks are all-ones lanes, and
  * the tails are vmaskmov loads and stores, which do not touch the masked-off lanes. */
 #include <immintrin.h>
-#include "x86_bytes.h"
+#include "vec/x86_bytes.h"
 
 #define VEC_ISA_SUFFIX avx2
 #define VF_LANES       8

@@ -1,7 +1,7 @@
 /* The vector layer on AVX-512F (16 floats, 8 doubles); masks are k-registers, and the
  * tails are masked loads and stores, which do not touch the masked-off lanes. */
 #include <immintrin.h>
-#include "x86_bytes.h"
+#include "vec/x86_bytes.h"
 
 #define VEC_ISA_SUFFIX avx512
 #define VF_LANES       16

@@ -2,7 +2,7 @@
  * loads or stores: tails go through a small buffer, as on SSE2. Comparisons give
  * all-ones lanes, as on x86, and every one is the ordered IEEE comparison. */
 #include <arm_neon.h>
-#include "buffered_tail.h"
+#include "vec/buffered_tail.h"
 
 #define VEC_ISA_SUFFIX neon
 #define VF_LANES       4

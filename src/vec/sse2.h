@@ -4,8 +4,8 @@
  * bounds for the sanitizers). */
 #include <emmintrin.h>
 #include <string.h>
-#include "buffered_tail.h"
-#include "../narrow_float.h"
+#include "vec/buffered_tail.h"
+#include "spec/narrow_float.h"
 
 #define VEC_ISA_SUFFIX sse2
 #define VF_LANES       4

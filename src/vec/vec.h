@@ -71,13 +71,13 @@
 #include <stdint.h>
 
 #if defined(ACTFN_VEC_AVX512)
-#include "avx512.h"
+#include "vec/avx512.h"
 #elif defined(ACTFN_VEC_AVX2)
-#include "avx2.h"
+#include "vec/avx2.h"
 #elif defined(ACTFN_VEC_SSE2)
-#include "sse2.h"
+#include "vec/sse2.h"
 #elif defined(ACTFN_VEC_NEON)
-#include "neon.h"
+#include "vec/neon.h"
 #else
 #error "compile the kernels with one of ACTFN_VEC_AVX512, _AVX2, _SSE2, _NEON"
 #endif

@@ -1,9 +1,9 @@
 /* Typed entry points for the everyday cases. Each is the generic call with default
  * parameters, minus the generic call's op validation, which is what costs the most at
  * small n: their parameters are known to be valid. */
-#include "array_checks.h"
-#include "errors.h"
-#include "kernels.h"
+#include "api/array_checks.h"
+#include "api/errors.h"
+#include "route/run.h"
 
 #include <math.h>
 

@@ -1,5 +1,5 @@
-#include "exact_round.h"
-#include "functions.h"
+#include "spec/exact_round.h"
+#include "spec/scalar_reference.h"
 
 #include <math.h>
 

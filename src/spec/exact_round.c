@@ -1,4 +1,4 @@
-#include "exact_round.h"
+#include "spec/exact_round.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -1,8 +1,5 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
-#include "threads.h"
-
-#include "actfn.h"
-#include "errors.h"
+#include "route/threads.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,7 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_THREADS 64
 
 /* The work the pool is doing: written by the caller that holds `owner`, read by the
  * workers under `lock` once the generation changes. It is cut into `chunks` pieces of
@@ -65,16 +61,8 @@ int thread_count(void) {
     return default_threads;
 }
 
-actfn_status actfn_set_num_threads(int count) {
-    if (count < 0 || count > MAX_THREADS)
-        return fail(ACTFN_ERR_BAD_PARAMETER,
-                    "actfn_set_num_threads: count must be in [0, %d], got %d", MAX_THREADS, count);
+void set_thread_limit(int count) {
     atomic_store_explicit(&requested_threads, count, memory_order_relaxed);
-    return ACTFN_OK;
-}
-
-int actfn_get_num_threads(void) {
-    return thread_count();
 }
 
 /* Claims and runs chunks of w until none is left; returns how many it ran. */

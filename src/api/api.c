@@ -1,9 +1,9 @@
 /* The public entry points: argument checks and routing to the kernels. No arithmetic. */
-#include "errors.h"
-#include "kernels.h"
-#include "op_descriptor.h"
-#include "array_checks.h"
-#include "dtypes.h"
+#include "api/errors.h"
+#include "route/run.h"
+#include "api/op_descriptor.h"
+#include "api/array_checks.h"
+#include "spec/dtypes.h"
 
 #include <stdint.h>
 

@@ -16,4 +16,9 @@ void parallel_for(size_t n, size_t granule, void (*range)(void *context, size_t 
 /* The number of threads a call may use (the caller included); at least 1. */
 int thread_count(void);
 
+/* The most threads a call may use; set_thread_limit takes 1 .. MAX_THREADS, or 0 for the
+ * default (ACTFN_NUM_THREADS, else the online CPUs). The API validates the count. */
+#define MAX_THREADS 64
+void set_thread_limit(int count);
+
 #endif

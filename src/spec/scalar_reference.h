@@ -5,7 +5,7 @@
 #ifndef ACTFN_FUNCTIONS_H
 #define ACTFN_FUNCTIONS_H
 
-#include "ops.h"
+#include "spec/op_table.h"
 
 /* Piecewise-linear ops (functions_piecewise.c): results are exact or correctly rounded. */
 double identity_forward(double x, const op_params *p);

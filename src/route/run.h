@@ -5,7 +5,7 @@
 #define ACTFN_KERNELS_H
 
 #include "kernels/kernel_table.h"
-#include "ops.h"
+#include "spec/op_table.h"
 
 /* Runs the active ISA's kernel for the op, or the scalar reference where it has none. */
 void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, const void *x,

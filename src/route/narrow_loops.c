@@ -5,9 +5,9 @@
  * midpoint between two 16-bit values: those few results (about 1 in 2^11) are computed
  * again from the input in double, whose error is far below a float ULP, and rounded once
  * from there (docs/semantics.md). */
-#include "../dispatch.h"
-#include "../kernels.h"
-#include "../narrow_float.h"
+#include "route/dispatch.h"
+#include "route/run.h"
+#include "spec/narrow_float.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "dispatch.h"
+#include "route/dispatch.h"
 
 #if defined(__x86_64__)
 #include <cpuid.h>

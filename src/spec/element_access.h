@@ -5,7 +5,7 @@
 #define ACTFN_ELEMENT_ACCESS_H
 
 #include "actfn.h"
-#include "narrow_float.h"
+#include "spec/narrow_float.h"
 
 #include <stddef.h>
 #include <stdint.h>

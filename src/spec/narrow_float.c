@@ -1,6 +1,6 @@
 /* The 16-bit float conversions of narrow_float.h. Both formats are handled by one
  * narrowing routine parametrised by exponent and mantissa widths. */
-#include "narrow_float.h"
+#include "spec/narrow_float.h"
 
 #include <math.h>
 #include <string.h>

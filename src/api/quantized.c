@@ -1,12 +1,12 @@
 /* Quantized int8 / uint8 forwards (actfn_forward_quantized): the op applied to the 256
  * possible inputs once per call, in double through the op's f64 kernel, each result
  * requantized (round to nearest, ties to even, then clamped), and the table looked up. */
-#include "array_checks.h"
-#include "dispatch.h"
-#include "errors.h"
-#include "kernels.h"
-#include "op_descriptor.h"
-#include "threads.h"
+#include "api/array_checks.h"
+#include "route/dispatch.h"
+#include "api/errors.h"
+#include "route/run.h"
+#include "api/op_descriptor.h"
+#include "route/threads.h"
 
 #include <math.h>
 #include <stdint.h>

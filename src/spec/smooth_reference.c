@@ -1,4 +1,4 @@
-#include "functions.h"
+#include "spec/scalar_reference.h"
 
 #include <math.h>
 

@@ -1,8 +1,8 @@
 /* actfn_convert: between the floating-point types through double, which holds every value
  * of each exactly, so that a narrowing rounds once. */
-#include "dtypes.h"
-#include "errors.h"
-#include "element_access.h"
+#include "spec/dtypes.h"
+#include "api/errors.h"
+#include "spec/element_access.h"
 
 #include <stdint.h>
 #include <string.h>

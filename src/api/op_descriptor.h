@@ -2,7 +2,7 @@
 #ifndef ACTFN_OP_DESCRIPTOR_H
 #define ACTFN_OP_DESCRIPTOR_H
 
-#include "ops.h"
+#include "spec/op_table.h"
 
 /* Validates op and dtype; on success stores the op's table entry and its parameters
  * rounded to dtype, with defaults resolved. */

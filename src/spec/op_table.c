@@ -1,7 +1,7 @@
 /* The op table: every activation defined once — its name, parameters with defaults
  * and ranges, its scalar forward and backward, and its documented accuracy. */
-#include "functions.h"
-#include "ops.h"
+#include "spec/scalar_reference.h"
+#include "spec/op_table.h"
 
 #include <math.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* Making, naming, changing and checking op descriptors (actfn_op). No arithmetic. */
-#include "errors.h"
-#include "op_descriptor.h"
-#include "dtypes.h"
+#include "api/errors.h"
+#include "api/op_descriptor.h"
+#include "spec/dtypes.h"
 
 #include <math.h>
 #include <pthread.h>

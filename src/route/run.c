@@ -1,9 +1,9 @@
 /* Routing a validated call: the active ISA's kernel or the scalar reference, on one
  * thread or split across the pool. The policy lives here; the kernels only compute. */
-#include "../dispatch.h"
-#include "../dtypes.h"
-#include "../kernels.h"
-#include "../threads.h"
+#include "route/dispatch.h"
+#include "spec/dtypes.h"
+#include "route/run.h"
+#include "route/threads.h"
 
 /* Below these sizes a second thread costs more than it saves. Measured on the 2-core
  * AVX-512 development VM (f32, 1 vs 2 threads, best of 50), with the pool's workers

@@ -1,6 +1,6 @@
 /* The scalar reference applied element by element: the slowest kernels and the ones
  * every other kernel must agree with. */
-#include "../kernels.h"
+#include "route/run.h"
 
 static void forward_f32(const op_def *def, const op_params *params, const float *x, float *y,
                         size_t n) {

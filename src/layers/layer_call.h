@@ -1,0 +1,67 @@
+/* What the layer ops (mask.c, bias.c, prelu.c, maxout.c) share: the argument checks
+ * every entry point makes, and one call's work split over rows or columns and threads.
+ * No arithmetic: the ops' element loops are in their *_rows.h, their SIMD rows in
+ * kernels/layer_rows.c. */
+#ifndef ACTFN_LAYER_CALL_H
+#define ACTFN_LAYER_CALL_H
+
+#include "actfn.h"
+#include "spec/op_table.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CHECK(expression)                                                                          \
+    do {                                                                                           \
+        actfn_status status_ = (expression);                                                       \
+        if (status_ != ACTFN_OK) return status_;                                                   \
+    } while (0)
+
+/* Floating-point dtypes only: ACTFN_ERR_UNSUPPORTED for the quantized ones. */
+actfn_status check_dtype(const char *function, actfn_dtype dtype);
+/* batch non-NULL, stride >= cols, and the batch's span addressable. */
+actfn_status check_batch(const char *function, const actfn_batch *b);
+bool is_empty(const actfn_batch *b);
+/* The bytes from a batch array's first element to one past its last. */
+size_t span(const actfn_batch *b, actfn_dtype dtype);
+/* ACTFN_ERR_OVERLAP for an output that overlaps an input (unless it may be the input
+ * itself and is). */
+actfn_status check_output(const char *function, const void *output, size_t output_bytes,
+                          const void *input, size_t input_bytes, bool may_equal);
+/* ACTFN_ERR_NULL_POINTER naming the first NULL of count arrays. */
+actfn_status check_pointers(const char *function, int count, const void *const *arrays);
+/* Per-feature sums accumulated in double, rounded once to the dtype. */
+void store_sums(actfn_dtype dtype, const double *sums, void *out, size_t cols);
+
+typedef struct layer_call {
+    actfn_kind kind;
+    op_params params;
+    actfn_dtype dtype;
+    actfn_batch batch;
+    size_t size;                 /* bytes per element */
+    const char *x, *vector, *dy; /* vector: bias or slopes */
+    char *y, *dx;
+    uint8_t *mask;    /* mask forward: written; mask backward: read */
+    uint64_t *active; /* NULL or the activity counts */
+    bool zero_bit;
+    size_t k, grouped_stride;  /* maxout */
+    double *sums;              /* per-feature reductions, cols entries */
+    atomic_bool out_of_memory; /* a part could not get its scratch memory */
+} layer_call;
+
+const char *row_of(const layer_call *c, const void *array, size_t r);
+char *mutable_row_of(const layer_call *c, void *array, size_t r);
+/* Runs range over the batch's rows (by_columns false) or columns, on more than one
+ * thread when the batch is large. A column split keeps every per-feature sum on one
+ * thread, so that a result does not depend on the number of threads. Fails if a part
+ * could not get its scratch memory. */
+actfn_status split(const char *function, layer_call *c, bool by_columns,
+                   void (*range)(void *context, size_t begin, size_t end));
+/* Scratch memory for one part of a call; NULL (and the call marked) if there is none. */
+void *scratch(layer_call *c, size_t count, size_t size);
+/* A row of any dtype widened, exactly, to double. */
+void widen_row(actfn_dtype dtype, const void *row, double *wide, size_t cols);
+
+#endif
