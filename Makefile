@@ -62,7 +62,7 @@ test-threads: deps
 	cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1:die_after_fork=0 ctest --output-on-failure -R '^test_(threads|layers)$$'
 
 # The NEON kernels: cross-compiled for AArch64 and checked against the reference under
-# qemu-user (test_api: every op, length, offset, in place; test_quantized: the byte
+# qemu-user (test_kernels: every op, length, offset, in place; test_quantized: the byte
 # table lookup).
 # One thread under qemu-user: pthread_create with the dynamic arm64 glibc hangs there (a
 # two-line pthread program does too; linked statically it runs). x86 tests the pool.
@@ -70,9 +70,10 @@ test-neon: deps
 	@scripts/install-deps.sh neon
 	cmake -S . -B $(BUILD)-neon -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build $(BUILD)-neon -j $(JOBS) --target test_api test_quantized test_layers
+	cmake --build $(BUILD)-neon -j $(JOBS) --target test_api test_kernels test_semantics \
+	  test_quantized test_layers
 	cd $(BUILD)-neon && ACTFN_TEST_QUICK=1 ACTFN_NUM_THREADS=1 ctest --output-on-failure \
-	  -R '^test_(api|quantized|layers)$$'
+	  -R '^test_(api|kernels|semantics|quantized|layers)$$'
 
 # The libFuzzer harnesses of the command's readers (fuzz/): briefly in make test, for
 # FUZZ_SECONDS each by make fuzz. Findings stop the run; new inputs stay in the build

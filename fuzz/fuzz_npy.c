@@ -2,8 +2,8 @@
  * parses into a consistent description or is refused with a reason; the data then
  * reads in chunks to exactly the shape's element count, or fails cleanly. */
 #define _GNU_SOURCE
-#include "npy.h"
-#include "value_source.h"
+#include "common/npy.h"
+#include "common/value_source.h"
 
 #include <stdint.h>
 #include <stdio.h>

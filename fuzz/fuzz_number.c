@@ -1,7 +1,7 @@
 /* libFuzzer: the strict number parser and the shortest formatter. Any text either
  * parses or not, without reading past its end; whatever parses, formatted shortest,
  * reads back as the same value (float and double). */
-#include "number_text.h"
+#include "common/number_text.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
  * it returns values, the end, or an error naming a line — never a crash, a leak or a
  * read out of bounds. */
 #define _GNU_SOURCE
-#include "value_source.h"
+#include "common/value_source.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 #include "figures.h"
 
-#include "figure_page.h"
+#include "common/figure_page.h"
 
 #include <math.h>
 #include <plplot.h>

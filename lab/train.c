@@ -1,7 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "train.h"
 
-#include "progress.h"
+#include "common/progress.h"
 
 #include <math.h>
 #include <stdio.h>

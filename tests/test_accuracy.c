@@ -3,6 +3,7 @@
  * kinks, the zeros of the derivative). Exact ops must be correctly rounded; the others
  * must stay within the bounds the op table documents. Prints the measured maxima. */
 #include "mpfr_reference.h"
+#include "parameter_cases.h"
 #include "sampling.h"
 
 #include <float.h>
@@ -51,19 +52,6 @@ static double ulp_error(actfn_dtype dtype, double computed, const mpfr_t exact) 
     double error = mpfr_get_d(difference, MPFR_RNDU);
     mpfr_clear(difference);
     return error;
-}
-
-/* The op's parameters as the library applies them to dtype: rounded to it, and the
- * leaky slope standing in for a NaN grad_at_zero. */
-static actfn_op as_applied(actfn_op op, actfn_dtype dtype) {
-    if (dtype == ACTFN_F32) {
-        double *fields[] = {&op.negative_slope, &op.cap,  &op.min_val,   &op.max_val,
-                            &op.alpha,          &op.beta, &op.threshold, &op.grad_at_zero};
-        for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-            *fields[i] = (double)(float)*fields[i];
-    }
-    if (op.kind == ACTFN_LEAKY_RELU && isnan(op.grad_at_zero)) op.grad_at_zero = op.negative_slope;
-    return op;
 }
 
 static void *to_dtype(actfn_dtype dtype, const double *values, size_t n) {
@@ -136,7 +124,7 @@ static measurement measure(const actfn_op *op, actfn_dtype dtype, direction whic
                                            : actfn_backward(op, dtype, x, dy, result, n);
     assert_int_equal(status, ACTFN_OK);
 
-    actfn_op applied = as_applied(*op, dtype);
+    actfn_op applied = op_as_applied(*op, dtype);
     measurement worst = {0, 0, 0};
     mpfr_t input, exact;
     mpfr_inits2(reference_precision(op->kind), input, exact, (mpfr_ptr)0);
@@ -210,28 +198,13 @@ static void check_kind(void **state) {
     check_op(actfn_op_init(kind), actfn_op_name(kind));
 }
 
-/* Non-default parameters: every parameter is exercised at a value other than its
- * default, including ones that do not round exactly to float. */
+/* Non-default parameters (parameter_cases.c). */
 static void check_other_parameters(void **state) {
     (void)state;
-    actfn_op op = actfn_op_init(ACTFN_LEAKY_RELU);
-    op.negative_slope = 0.3;
-    check_op(op, "leaky_relu slope=0.3");
-    op = actfn_op_init(ACTFN_CLIPPED_RELU);
-    op.cap = 2.7;
-    check_op(op, "clipped_relu cap=2.7");
-    op = actfn_op_init(ACTFN_HARDTANH);
-    op.min_val = -0.3, op.max_val = 2.5;
-    check_op(op, "hardtanh [-0.3, 2.5]");
-    op = actfn_op_init(ACTFN_ELU);
-    op.alpha = 0.7;
-    check_op(op, "elu alpha=0.7");
-    op = actfn_op_init(ACTFN_CELU);
-    op.alpha = 1.9;
-    check_op(op, "celu alpha=1.9");
-    op = actfn_op_init(ACTFN_SOFTPLUS);
-    op.beta = 2.0, op.threshold = 15;
-    check_op(op, "softplus beta=2 threshold=15");
+    size_t count;
+    const parameter_case *cases = parameter_cases(&count);
+    for (size_t i = 0; i < count; i++)
+        check_op(cases[i].op, cases[i].label);
 }
 
 /* dy * f'(x) against a central difference of the library's own forward in f64, away

@@ -6,6 +6,7 @@
  * (mpfr_subnormalize), independently of the library's own conversions. Also: the
  * conversions themselves, NaN and infinities, and the typed shortcuts. */
 #include "mpfr_reference.h"
+#include "parameter_cases.h"
 #include "spec/narrow_float.h"
 
 #include <math.h>
@@ -50,16 +51,6 @@ static double round_to_format(const format *f, const mpfr_t exact) {
     mpfr_set_emin(saved_emin);
     mpfr_set_emax(saved_emax);
     return result;
-}
-
-/* The parameters as the library applies them to the 16-bit types: rounded to float. */
-static actfn_op as_applied(actfn_op op) {
-    double *fields[] = {&op.negative_slope, &op.cap,  &op.min_val,   &op.max_val,
-                        &op.alpha,          &op.beta, &op.threshold, &op.grad_at_zero};
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-        *fields[i] = (double)(float)*fields[i];
-    if (op.kind == ACTFN_LEAKY_RELU && isnan(op.grad_at_zero)) op.grad_at_zero = op.negative_slope;
-    return op;
 }
 
 static int same_value(double a, double b) {
@@ -133,7 +124,7 @@ static void expect(tally *t, const char *what, const char *op_name, const format
 }
 
 static void check_op_on_format(actfn_op op, const char *op_name, const format *f) {
-    actfn_op applied = as_applied(op);
+    actfn_op applied = op_as_applied(op, f->dtype);
     uint16_t *x = malloc(PATTERNS * sizeof *x), *y = malloc(PATTERNS * sizeof *y);
     uint16_t *ones = malloc(PATTERNS * sizeof *ones), *dy = malloc(PATTERNS * sizeof *dy);
     uint16_t *dx_one = malloc(PATTERNS * sizeof *dx_one), *dx = malloc(PATTERNS * sizeof *dx);
@@ -193,24 +184,10 @@ static void every_op_is_correctly_rounded(void **state) {
 
 static void other_parameters_are_correctly_rounded(void **state) {
     (void)state;
-    actfn_op op = actfn_op_init(ACTFN_LEAKY_RELU);
-    op.negative_slope = 0.3;
-    check_op(op, "leaky_relu slope=0.3");
-    op = actfn_op_init(ACTFN_CLIPPED_RELU);
-    op.cap = 2.7;
-    check_op(op, "clipped_relu cap=2.7");
-    op = actfn_op_init(ACTFN_ELU);
-    op.alpha = 0.7;
-    check_op(op, "elu alpha=0.7");
-    op = actfn_op_init(ACTFN_CELU);
-    op.alpha = 1.9;
-    check_op(op, "celu alpha=1.9");
-    op = actfn_op_init(ACTFN_SOFTPLUS);
-    op.beta = 2.0, op.threshold = 15;
-    check_op(op, "softplus beta=2 threshold=15");
-    op = actfn_op_init(ACTFN_RELU);
-    op.grad_at_zero = 1;
-    check_op(op, "relu grad_at_zero=1");
+    size_t count;
+    const parameter_case *cases = parameter_cases(&count);
+    for (size_t i = 0; i < count; i++)
+        check_op(cases[i].op, cases[i].label);
 }
 
 /* The conversions against the formats' definitions: every pattern round-trips, and a

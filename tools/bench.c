@@ -4,8 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "actfn.h"
 #include "commands.h"
-#include "number_text.h"
-#include "progress.h"
+#include "common/number_text.h"
+#include "common/progress.h"
 
 #include <stdbool.h>
 #include <stdio.h>

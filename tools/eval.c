@@ -3,10 +3,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "actfn.h"
 #include "commands.h"
-#include "number_text.h"
-#include "progress.h"
-#include "value_sink.h"
-#include "value_source.h"
+#include "common/number_text.h"
+#include "common/progress.h"
+#include "common/value_sink.h"
+#include "common/value_source.h"
 
 #include <stdbool.h>
 #include <stdio.h>

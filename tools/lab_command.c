@@ -1,7 +1,7 @@
 /* actfn lab: the experiments of lab/ — ReLU in a real network, measured. */
 #define _POSIX_C_SOURCE 200809L
 #include "commands.h"
-#include "number_text.h"
+#include "common/number_text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #ifdef ACTFN_HAVE_LAB
-#include "experiments.h"
+#include "lab.h"
 #endif
 
 static void print_lab_usage(FILE *out) {

@@ -1,6 +1,6 @@
 #include "actfn.h"
 #include "commands.h"
-#include "number_text.h"
+#include "common/number_text.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "actfn.h"
 #include "commands.h"
-#include "number_text.h"
+#include "common/number_text.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #ifdef ACTFN_HAVE_PLPLOT
-#include "figure_page.h"
+#include "common/figure_page.h"
 
 #include <plplot.h>
 #endif

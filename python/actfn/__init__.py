@@ -22,29 +22,12 @@ __all__ = ["isa", "ufuncs"]
 _FLOATS = (_np.dtype(_np.float16), _np.dtype(_np.float32), _np.dtype(_np.float64))
 _NAN = float("nan")
 
-# (name, forward parameters with torch's defaults); the backward adds grad_at_zero to
-# the relu family (NaN for leaky_relu: its slope).
-_OPS = [
-    ("identity", []),
-    ("relu", []),
-    ("leaky_relu", [("negative_slope", 0.01)]),
-    ("relu6", []),
-    ("clipped_relu", [("cap", 6.0)]),
-    ("hardtanh", [("min_val", -1.0), ("max_val", 1.0)]),
-    ("elu", [("alpha", 1.0)]),
-    ("selu", []),
-    ("celu", [("alpha", 1.0)]),
-    ("gelu", []),
-    ("silu", []),
-    ("mish", []),
-    ("softplus", [("beta", 1.0), ("threshold", 20.0)]),
-    ("sigmoid", []),
-    ("tanh", []),
-    ("hardsigmoid", []),
-    ("hardswish", []),
-]
-_KINKED = {"relu": 0.0, "leaky_relu": _NAN, "relu6": 0.0, "clipped_relu": 0.0}
-
+# (name, forward parameters with their defaults), from the C library's op table; the
+# backward adds grad_at_zero to the ops with a kink at 0 (NaN for leaky_relu: its slope).
+# gelu_tanh is gelu(approximate='tanh'), as in torch.
+_OPS = [(name, [(p, d) for p, d in params if p != "grad_at_zero"])
+        for name, params in ufuncs.ops() if name != "gelu_tanh"]
+_KINKED = {name: d for name, params in ufuncs.ops() for p, d in params if p == "grad_at_zero"}
 
 def isa():
     """The instruction set actfn's kernels run on (avx512, avx2, sse2, neon, scalar)."""

@@ -181,7 +181,29 @@ static PyObject *isa(PyObject *self, PyObject *unused) {
     return PyUnicode_FromString(actfn_isa());
 }
 
+/* ops(): [(name, [(parameter, default), ...]), ...] for every op, in actfn_kind order,
+ * from actfn_op_describe: the Python face builds its functions from this list. */
+static PyObject *ops(PyObject *self, PyObject *unused) {
+    (void)self, (void)unused;
+    PyObject *list = PyList_New(0);
+    for (int kind = 0; list != NULL && kind < ACTFN_KIND_COUNT; kind++) {
+        const actfn_op_info *info = actfn_op_describe((actfn_kind)kind);
+        PyObject *params = PyList_New(0);
+        for (size_t p = 0; params != NULL && p < info->param_count; p++) {
+            PyObject *pair =
+                Py_BuildValue("(sd)", info->params[p].name, info->params[p].default_value);
+            if (pair == NULL || PyList_Append(params, pair) < 0) Py_CLEAR(params);
+            Py_XDECREF(pair);
+        }
+        PyObject *entry = params != NULL ? Py_BuildValue("(sN)", info->name, params) : NULL;
+        if (entry == NULL || PyList_Append(list, entry) < 0) Py_CLEAR(list);
+        Py_XDECREF(entry);
+    }
+    return list;
+}
+
 static PyMethodDef methods[] = {
+    {"ops", ops, METH_NOARGS, "every op's name and parameters with their defaults"},
     {"check", (PyCFunction)(void (*)(void))check, METH_VARARGS | METH_KEYWORDS,
      "check(op_name, **params): ValueError if a parameter is unknown or out of range"},
     {"isa", isa, METH_NOARGS, "the instruction set actfn's kernels run on"},

@@ -172,8 +172,8 @@ static bool is_default_op(const actfn_op *op) {
         pthread_once(&defaults_once, build_defaults);
     const actfn_op *d = &default_ops[op->kind];
     const size_t first = offsetof(actfn_op, negative_slope);
-    return memcmp((const char *)op + first, (const char *)d + first,
-                  offsetof(actfn_op, grad_at_zero) + sizeof op->grad_at_zero - first) == 0;
+    /* every parameter field: op_table.h asserts that they run from first to the end */
+    return memcmp((const char *)op + first, (const char *)d + first, sizeof *op - first) == 0;
 }
 
 actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **def,
@@ -187,16 +187,9 @@ actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **de
     if (!dtype_is_known(dtype))
         return fail(ACTFN_ERR_UNKNOWN_DTYPE, "unknown dtype %d", (int)dtype);
     *def = &actfn_op_table[op->kind];
-    *params = (op_params){
-        .negative_slope = round_for(dtype, op->negative_slope),
-        .cap = round_for(dtype, op->cap),
-        .min_val = round_for(dtype, op->min_val),
-        .max_val = round_for(dtype, op->max_val),
-        .alpha = round_for(dtype, op->alpha),
-        .beta = round_for(dtype, op->beta),
-        .threshold = round_for(dtype, op->threshold),
-        .grad_at_zero = round_for(dtype, op->grad_at_zero),
-    };
+#define ROUND_FIELD(name) params->name = round_for(dtype, op->name);
+    OP_PARAMETER_FIELDS(ROUND_FIELD)
+#undef ROUND_FIELD
     if (op->kind == ACTFN_LEAKY_RELU && isnan(params->grad_at_zero))
         params->grad_at_zero = params->negative_slope;
     return ACTFN_OK;

@@ -1,4 +1,4 @@
-/* gelu's f32 forward in float lanes, to within 1 ULP over all 2^32 inputs (tools/exhaustive,
+/* gelu's f32 forward in float lanes, to within 1 ULP over all 2^32 inputs (tests/exhaustive,
  * docs/accuracy.md). gelu(x) = x Q(-x) for x < 0 and x - x Q(x) above, where
  * Q(a) = erfc(a / sqrt 2) / 2 = exp(-a^2 / 2) G(a), a = |x|:
  * - exp(-a^2 / 2) from the table exp of float_math.h, a^2 split exactly (fma) so that
@@ -150,8 +150,8 @@ static void ISA_FUNCTION(gelu_forward_float_lanes)(const op_params *p, const voi
 
 #endif
 
-void ISA_FUNCTION(fill_gelu_float_lanes)(kernel_table *table);
-void ISA_FUNCTION(fill_gelu_float_lanes)(kernel_table *table) {
+void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table) {
 #if VEC_HAS_FMA
     table->forward[SLOT_F32][ACTFN_GELU] = ISA_FUNCTION(gelu_forward_float_lanes);
 #else

@@ -59,10 +59,32 @@ typedef struct kernel_table {
     prelu_backward_kernel prelu_backward[DTYPE_SLOTS];
 } kernel_table;
 
-/* One per ISA, each defined by the kernel sources compiled for that ISA. */
-void fill_kernel_table_sse2(kernel_table *table);
-void fill_kernel_table_avx2(kernel_table *table);
-void fill_kernel_table_avx512(kernel_table *table);
-void fill_kernel_table_neon(kernel_table *table);
+/* The families of op kernels, each from its own source: which one serves an op, dtype
+ * and direction on an ISA is declared in that ISA's kernel_choice (isa_table.c). */
+typedef enum kernel_family {
+    FAMILY_REFERENCE,    /* no kernel: the scalar reference, element by element */
+    FAMILY_PIECEWISE,    /* piecewise.c: compares and selects, bit-exact */
+    FAMILY_DOUBLE_LANES, /* smooth.c: f32 widened to double lanes, rounded once */
+    FAMILY_FLOAT_LANES,  /* smooth_f32.c, gelu_f32.c: float lanes, where the fma rounds once */
+    FAMILY_COUNT
+} kernel_family;
+
+typedef struct kernel_choice {
+    kernel_family forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];  /* and its streaming form */
+    kernel_family backward[DTYPE_SLOTS][ACTFN_KIND_COUNT]; /* and from the output */
+} kernel_choice;
+
+/* One set per ISA, each defined by the kernel sources compiled for that ISA: the table
+ * that ISA runs with, built from its declared choice; the choice itself; and every
+ * kernel of one family (for the test that the table holds what the choice says). */
+#define DECLARE_ISA_KERNELS(isa)                                                                   \
+    void fill_kernel_table_##isa(kernel_table *table);                                             \
+    const kernel_choice *kernel_choice_##isa(void);                                                \
+    void fill_kernel_family_##isa(kernel_family family, kernel_table *table);
+DECLARE_ISA_KERNELS(sse2)
+DECLARE_ISA_KERNELS(avx2)
+DECLARE_ISA_KERNELS(avx512)
+DECLARE_ISA_KERNELS(neon)
+#undef DECLARE_ISA_KERNELS
 
 #endif

@@ -45,8 +45,8 @@
         table->backward_from_output[SLOT_F64][kind] = table->backward[SLOT_F64][kind];             \
     } while (0)
 
-void ISA_FUNCTION(fill_piecewise_kernels)(kernel_table *table);
-void ISA_FUNCTION(fill_piecewise_kernels)(kernel_table *table) {
+void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table);
+void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER(ACTFN_IDENTITY, identity);
     REGISTER(ACTFN_RELU, relu);
     REGISTER(ACTFN_LEAKY_RELU, leaky_relu);

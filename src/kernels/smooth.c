@@ -287,8 +287,8 @@ DEFINE_F32_VIA_F64_BACKWARD(softplus_backward, softplus_derivative)
 DEFINE_F32_VIA_F64_BACKWARD(elu_backward, elu_derivative)
 DEFINE_F32_VIA_F64_BACKWARD(selu_backward, selu_derivative)
 
-void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table);
-void ISA_FUNCTION(fill_smooth_kernels)(kernel_table *table) {
+void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_SIGMOID] = ISA_FUNCTION(sigmoid_forward_f32);
     table->forward[SLOT_F32][ACTFN_SILU] = ISA_FUNCTION(silu_forward_f32);
     table->forward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_forward_f32);

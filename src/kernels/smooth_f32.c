@@ -1,7 +1,7 @@
 /* SIMD kernels of the exp-based smooth ops in f32, evaluated in float lanes: sigmoid,
  * silu, tanh, elu, selu and celu. float_math.h carries exp with its rounding error, and
  * each op keeps its sums exact until one last rounding, so every result is within 0.81
- * ULP of the exact value over all 2^32 inputs (tools/exhaustive, docs/accuracy.md) at
+ * ULP of the exact value over all 2^32 inputs (tests/exhaustive, docs/accuracy.md) at
  * twice the lanes of the double-lane kernels in smooth.c, which these replace where the
  * ISA has a fused multiply-add (not SSE2). */
 #include "kernels/float_math.h"
@@ -192,8 +192,8 @@ DEFINE_LONG_FORWARD_KERNEL(elu_forward, elu_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(celu_forward, celu_f32_body)
 
-void ISA_FUNCTION(fill_float_lane_kernels)(kernel_table *table);
-void ISA_FUNCTION(fill_float_lane_kernels)(kernel_table *table) {
+void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32][ACTFN_SILU] = KERNEL(silu_forward);
     table->forward[SLOT_F32][ACTFN_TANH] = KERNEL(tanh_forward);
@@ -204,8 +204,8 @@ void ISA_FUNCTION(fill_float_lane_kernels)(kernel_table *table) {
 
 #else
 
-void ISA_FUNCTION(fill_float_lane_kernels)(kernel_table *table);
-void ISA_FUNCTION(fill_float_lane_kernels)(kernel_table *table) {
+void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
     (void)table; /* without a single-rounding fma the double-lane kernels stay */
 }
 

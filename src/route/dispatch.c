@@ -95,3 +95,40 @@ const char *isa_name(isa which) {
 const kernel_table *kernels_of(isa which) {
     return isa_available(which) ? &tables[which] : NULL;
 }
+
+/* Each SIMD ISA's own functions, from its kernel sources; NULL where this build has
+ * none. */
+typedef struct isa_kernels {
+    const kernel_choice *(*choice)(void);
+    void (*family)(kernel_family family, kernel_table *table);
+} isa_kernels;
+
+static isa_kernels kernels_for(isa which) {
+    switch (which) {
+#if defined(__x86_64__) && defined(ACTFN_HAVE_X86_KERNELS)
+    case ISA_SSE2:
+        return (isa_kernels){kernel_choice_sse2, fill_kernel_family_sse2};
+    case ISA_AVX2:
+        return (isa_kernels){kernel_choice_avx2, fill_kernel_family_avx2};
+    case ISA_AVX512:
+        return (isa_kernels){kernel_choice_avx512, fill_kernel_family_avx512};
+#elif defined(__aarch64__) && defined(ACTFN_HAVE_NEON_KERNELS)
+    case ISA_NEON:
+        return (isa_kernels){kernel_choice_neon, fill_kernel_family_neon};
+#endif
+    default:
+        return (isa_kernels){NULL, NULL};
+    }
+}
+
+const kernel_choice *kernel_choice_of(isa which) {
+    isa_kernels k = kernels_for(which);
+    return isa_available(which) && k.choice != NULL ? k.choice() : NULL;
+}
+
+bool kernel_family_of(isa which, kernel_family family, kernel_table *table) {
+    isa_kernels k = kernels_for(which);
+    if (!isa_available(which) || k.family == NULL) return false;
+    k.family(family, table);
+    return true;
+}

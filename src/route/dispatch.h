@@ -17,5 +17,9 @@ const kernel_table *active_kernels(void);
 bool isa_available(isa which);
 const char *isa_name(isa which);
 const kernel_table *kernels_of(isa which);
+/* For the test that each ISA's table holds what its declared choice says: the choice,
+ * and every kernel of one family (false, table untouched, when the ISA cannot run). */
+const kernel_choice *kernel_choice_of(isa which);
+bool kernel_family_of(isa which, kernel_family family, kernel_table *table);
 
 #endif

@@ -32,9 +32,10 @@ static inline size_t dtype_size(actfn_dtype dtype) {
     case ACTFN_S8:
     case ACTFN_U8:
         return 1;
-    default:
+    case ACTFN_F32:
         return sizeof(float);
     }
+    return sizeof(float); /* not a dtype: validation rejects it before any size matters */
 }
 
 #endif

@@ -7,6 +7,7 @@
 #include "actfn.h"
 #include "spec/narrow_float.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,9 +19,13 @@ static inline double element_load(actfn_dtype dtype, const void *array, size_t i
         return ((const float *)array)[i];
     case ACTFN_F16:
         return f16_to_double(((const uint16_t *)array)[i]);
-    default:
+    case ACTFN_BF16:
         return bf16_to_double(((const uint16_t *)array)[i]);
+    case ACTFN_S8: /* the quantized types never reach these loops */
+    case ACTFN_U8:
+        break;
     }
+    return NAN;
 }
 
 static inline void element_store(actfn_dtype dtype, void *array, size_t i, double value) {
@@ -34,8 +39,11 @@ static inline void element_store(actfn_dtype dtype, void *array, size_t i, doubl
     case ACTFN_F16:
         ((uint16_t *)array)[i] = double_to_f16(value);
         break;
-    default:
+    case ACTFN_BF16:
         ((uint16_t *)array)[i] = double_to_bf16(value);
+        break;
+    case ACTFN_S8: /* the quantized types never reach these loops */
+    case ACTFN_U8:
         break;
     }
 }

@@ -6,18 +6,27 @@
 #include "actfn.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* Every numeric parameter field of actfn_op, in declaration order: the one list that
+ * op_params, op_prepare's rounding and the default-op check are built from. A field added
+ * to actfn_op and not here fails the static assertion below. */
+#define OP_PARAMETER_FIELDS(X)                                                                     \
+    X(negative_slope) X(cap) X(min_val) X(max_val) X(alpha) X(beta) X(threshold) X(grad_at_zero)
+
+#define OP_COUNT_FIELD(name) +1
+enum { OP_PARAMETER_COUNT = 0 OP_PARAMETER_FIELDS(OP_COUNT_FIELD) };
+#undef OP_COUNT_FIELD
+_Static_assert(sizeof(actfn_op) ==
+                   offsetof(actfn_op, negative_slope) + OP_PARAMETER_COUNT * sizeof(double),
+               "actfn_op has a field that OP_PARAMETER_FIELDS does not list");
 
 /* The parameters of an op as a kernel sees them: already validated, rounded to the
  * dtype, and with defaults that depend on other parameters resolved. */
 typedef struct op_params {
-    double negative_slope;
-    double cap;
-    double min_val;
-    double max_val;
-    double alpha;
-    double beta;
-    double threshold;
-    double grad_at_zero;
+#define OP_DECLARE_FIELD(name) double name;
+    OP_PARAMETER_FIELDS(OP_DECLARE_FIELD)
+#undef OP_DECLARE_FIELD
 } op_params;
 
 /* f(v) in double. For f32 the argument is a float widened to double and the result is

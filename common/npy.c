@@ -1,4 +1,4 @@
-#include "npy.h"
+#include "common/npy.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -3,9 +3,12 @@
  * error is below 2^-48 float ULPs). Prints the largest error in float ULPs and where it
  * occurs. Runs outside CI: minutes per op.
  *
- * usage: exhaustive OP [--grad] [--isa ISA] [--threads N]   (ISA as ACTFN_ISA) */
+ * usage: exhaustive OP|CASE [--grad] [--isa ISA] [--threads N]   (ISA as ACTFN_ISA)
+ *        exhaustive --cases       lists the CASEs: ops at other parameters
+ *                                  (tests/parameter_cases.c), e.g. celu:alpha=1.9 */
 #define _POSIX_C_SOURCE 200809L
 #include "actfn.h"
+#include "parameter_cases.h"
 
 #include <float.h>
 #include <math.h>
@@ -33,19 +36,11 @@ static double float_ulp(double v) {
     return ldexp(1.0, exponent - 24 < -149 ? -149 : exponent - 24);
 }
 
-/* The op as f32 applies it: every parameter rounded to float (leaky_relu's 0.01 is
- * 0.0099999998f), so that the f64 reference computes the same function. */
-static actfn_op rounded_to_float(actfn_op op) {
-    double *fields[] = {&op.negative_slope, &op.cap,  &op.min_val,   &op.max_val,
-                        &op.alpha,          &op.beta, &op.threshold, &op.grad_at_zero};
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-        *fields[i] = (double)(float)*fields[i];
-    return op;
-}
-
 static void evaluate(const job *j, const float *x, float *y32, double *x64, double *y64,
                      const float *ones32, const double *ones64, size_t n) {
-    actfn_op reference = rounded_to_float(j->op);
+    /* the op as f32 applies it (leaky_relu's 0.01 is 0.0099999998f), so that the f64
+     * reference computes the same function */
+    actfn_op reference = op_as_applied(j->op, ACTFN_F32);
     for (size_t i = 0; i < n; i++)
         x64[i] = x[i];
     if (j->gradient) {
@@ -91,12 +86,25 @@ static void *run(void *argument) {
 
 int main(int argc, char **argv) {
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-        fputs("usage: exhaustive OP [--grad] [--isa ISA] [--threads N]\n", stderr);
+        fputs("usage: exhaustive OP|CASE [--grad] [--isa ISA] [--threads N]\n"
+              "       exhaustive --cases\n",
+              stderr);
         return 2;
     }
+    if (strcmp(argv[1], "--cases") == 0) {
+        size_t count;
+        const parameter_case *cases = parameter_cases(&count);
+        for (size_t i = 0; i < count; i++)
+            puts(cases[i].label);
+        return 0;
+    }
     job base = {0};
-    if (actfn_op_from_name(argv[1], &base.op) != ACTFN_OK) {
-        fprintf(stderr, "exhaustive: unknown op '%s'\n", argv[1]);
+    const parameter_case *named = find_parameter_case(argv[1]);
+    if (named != NULL) {
+        base.op = named->op;
+    } else if (actfn_op_from_name(argv[1], &base.op) != ACTFN_OK) {
+        fprintf(stderr, "exhaustive: unknown op or case '%s' (exhaustive --cases lists them)\n",
+                argv[1]);
         return 2;
     }
     int threads = 2;

@@ -1,7 +1,7 @@
-#include "value_sink.h"
+#include "common/value_sink.h"
 
-#include "number_text.h"
-#include "value_source.h"
+#include "common/number_text.h"
+#include "common/value_source.h"
 
 #include <string.h>
 

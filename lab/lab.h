@@ -1,7 +1,7 @@
-/* The lab's experiments: each trains networks, then writes report.md, results.csv and
- * PNG figures into its own directory. */
-#ifndef ACTFN_LAB_EXPERIMENTS_H
-#define ACTFN_LAB_EXPERIMENTS_H
+/* The lab's public face, all that the actfn command uses: its experiments. Each trains
+ * networks, then writes report.md, results.csv and PNG figures into its own directory. */
+#ifndef ACTFN_LAB_H
+#define ACTFN_LAB_H
 
 #include <stddef.h>
 #include <stdint.h>

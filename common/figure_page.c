@@ -1,4 +1,4 @@
-#include "figure_page.h"
+#include "common/figure_page.h"
 
 #include <plplot.h>
 #include <stdio.h>

@@ -7,8 +7,8 @@
 #define ACTFN_VALUE_SINK_H
 
 #include "actfn.h"
-#include "npy.h"
-#include "output_file.h"
+#include "common/npy.h"
+#include "common/output_file.h"
 
 #include <stdbool.h>
 #include <stdint.h>

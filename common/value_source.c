@@ -1,7 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
-#include "value_source.h"
+#include "common/value_source.h"
 
-#include "number_text.h"
+#include "common/number_text.h"
 
 #include <errno.h>
 #include <stdlib.h>

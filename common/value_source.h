@@ -6,7 +6,7 @@
 #define ACTFN_VALUE_SOURCE_H
 
 #include "actfn.h"
-#include "npy.h"
+#include "common/npy.h"
 
 #include <stdbool.h>
 #include <stdint.h>

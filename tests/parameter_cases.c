@@ -1,0 +1,74 @@
+#include "parameter_cases.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* op, then up to two (parameter, value) pairs */
+static const struct {
+    const char *op;
+    const char *names[2];
+    double values[2];
+} settings[] = {
+    {"leaky_relu", {"negative_slope"}, {0.3}},
+    {"clipped_relu", {"cap"}, {2.7}},
+    {"hardtanh", {"min_val", "max_val"}, {-0.3, 2.5}},
+    {"elu", {"alpha"}, {0.7}},
+    {"celu", {"alpha"}, {1.9}},
+    {"softplus", {"beta", "threshold"}, {2.0, 15}},
+    {"relu", {"grad_at_zero"}, {1}},
+};
+enum { CASES = sizeof settings / sizeof *settings };
+
+static parameter_case cases[CASES];
+static char labels[CASES][96];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void build(void) {
+    for (size_t i = 0; i < CASES; i++) {
+        actfn_op *op = &cases[i].op;
+        int used = snprintf(labels[i], sizeof labels[i], "%s:", settings[i].op);
+        if (actfn_op_from_name(settings[i].op, op) != ACTFN_OK) abort();
+        for (size_t p = 0; p < 2 && settings[i].names[p] != NULL; p++) {
+            if (actfn_op_set(op, settings[i].names[p], settings[i].values[p]) != ACTFN_OK) {
+                fprintf(stderr, "parameter_cases: %s\n", actfn_last_error());
+                abort();
+            }
+            used += snprintf(labels[i] + used, sizeof labels[i] - (size_t)used, "%s%s=%g",
+                             p > 0 ? "," : "", settings[i].names[p], settings[i].values[p]);
+        }
+        cases[i].label = labels[i];
+    }
+}
+
+const parameter_case *parameter_cases(size_t *count) {
+    pthread_once(&once, build);
+    *count = CASES;
+    return cases;
+}
+
+const parameter_case *find_parameter_case(const char *label) {
+    size_t count;
+    const parameter_case *all = parameter_cases(&count);
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(all[i].label, label) == 0) return &all[i];
+    return NULL;
+}
+
+/* A new field of actfn_op must be rounded below too. */
+_Static_assert(sizeof(actfn_op) == offsetof(actfn_op, negative_slope) + 8 * sizeof(double),
+               "actfn_op has a field that op_as_applied does not round");
+
+actfn_op op_as_applied(actfn_op op, actfn_dtype dtype) {
+    if (dtype != ACTFN_F64) {
+        double *fields[] = {&op.negative_slope, &op.cap,  &op.min_val,   &op.max_val,
+                            &op.alpha,          &op.beta, &op.threshold, &op.grad_at_zero};
+        for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+            *fields[i] = (double)(float)*fields[i];
+    }
+    if (op.kind == ACTFN_LEAKY_RELU && isnan(op.grad_at_zero)) op.grad_at_zero = op.negative_slope;
+    return op;
+}

@@ -1,0 +1,275 @@
+/* Every kernel of every ISA this CPU runs against the op table's scalar reference: every
+ * length 0..257, offsets, in place, default and other parameters (bit for bit where the op
+ * is exact). */
+#include "actfn.h"
+#include "api/op_descriptor.h"
+#include "route/dispatch.h"
+#include "spec/op_table.h"
+
+#include <fenv.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_values.h"
+
+#include <cmocka.h>
+
+/* ---------------------------------------------------------------------------------- */
+/* Every length, offset and in-place use against the op table's scalar reference.      */
+
+#define MAX_LENGTH 257
+#define GUARD      8
+
+static actfn_op op_with_nondefault_parameters(actfn_kind kind) {
+    actfn_op op = actfn_op_init(kind);
+    op.negative_slope = 0.2;
+    op.cap = 2.5;
+    op.min_val = -0.7, op.max_val = 1.3;
+    op.alpha = 1.3;
+    op.beta = 1.7, op.threshold = 10;
+    /* the subgradient at 0 where the op has one: not its default (0, or leaky_relu's NaN,
+     * which means the slope) */
+    bool has_subgradient = kind == ACTFN_RELU || kind == ACTFN_RELU6 || kind == ACTFN_CLIPPED_RELU;
+    op.grad_at_zero = kind == ACTFN_LEAKY_RELU ? 0.6 : has_subgradient ? 0.5 : 0;
+    return op;
+}
+
+/* The parameters as the library applies them to the dtype (op_prepare, which
+ * test_accuracy checks against its own rounding). */
+static op_params params_as_applied(const actfn_op *op, int is_f32) {
+    const op_def *def;
+    op_params p;
+    assert_int_equal(op_prepare(op, is_f32 ? ACTFN_F32 : ACTFN_F64, &def, &p), ACTFN_OK);
+    return p;
+}
+
+static float reference_f32(const op_def *def, const op_params *p, int which, float x, float dy) {
+    if (which == 0) return def->forward_f32 ? def->forward_f32(x, p) : (float)def->forward(x, p);
+    if (which == 1) return (float)def->backward(x, dy, p);
+    return (float)def->backward_from_output(x, dy, p);
+}
+
+static double reference_f64(const op_def *def, const op_params *p, int which, double x, double dy) {
+    if (which == 0) return def->forward(x, p);
+    if (which == 1) return def->backward(x, dy, p);
+    return def->backward_from_output(x, dy, p);
+}
+
+/* The kernel under test: the given ISA's, or the public API (table == NULL). Tables
+ * without a kernel for the op fall back to the reference, as the library does. */
+static const kernel_table *table_under_test;
+static int streaming_under_test; /* use the table's non-temporal forward where it has one */
+
+static actfn_status call(const actfn_op *op, actfn_dtype dtype, int which, const void *x,
+                         const void *dy, void *out, size_t n) {
+    if (table_under_test == NULL) {
+        if (which == 0) return actfn_forward(op, dtype, x, out, n);
+        if (which == 1) return actfn_backward(op, dtype, x, dy, out, n);
+        return actfn_backward_from_output(op, dtype, x, dy, out, n);
+    }
+    int slot = dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64;
+    op_params p = params_as_applied(op, dtype == ACTFN_F32);
+    forward_kernel forward = table_under_test->forward[slot][op->kind];
+    if (streaming_under_test && table_under_test->forward_stream[slot][op->kind] != NULL)
+        forward = table_under_test->forward_stream[slot][op->kind];
+    backward_kernel backward = which == 1 ? table_under_test->backward[slot][op->kind]
+                                          : table_under_test->backward_from_output[slot][op->kind];
+    if (which == 0 && forward != NULL && n > 0)
+        forward(&p, x, out, n);
+    else if (which != 0 && backward != NULL && n > 0)
+        backward(&p, x, dy, out, n);
+    else if (which == 0)
+        return actfn_forward(op, dtype, x, out, n);
+    else if (which == 1)
+        return actfn_backward(op, dtype, x, dy, out, n);
+    else
+        return actfn_backward_from_output(op, dtype, x, dy, out, n);
+    return ACTFN_OK;
+}
+
+static void check_lengths_f32(const actfn_op *op, int which) {
+    const op_def *def = &actfn_op_table[op->kind];
+    op_params p = params_as_applied(op, 1);
+    static float x[MAX_LENGTH + 2 * GUARD], dy[MAX_LENGTH + 2 * GUARD];
+    static float out[MAX_LENGTH + 2 * GUARD], in_place[MAX_LENGTH + 2 * GUARD];
+    for (size_t i = 0; i < MAX_LENGTH + 2 * GUARD; i++) {
+        x[i] = (float)interesting_value(i);
+        dy[i] = (float)interesting_value(i + 7);
+    }
+    for (size_t offset = 0; offset < 4; offset++) {
+        for (size_t n = 0; n <= MAX_LENGTH; n++) {
+            float *o = out + GUARD + offset, *ip = in_place + GUARD + offset;
+            const float *xi = x + GUARD + offset, *dyi = dy + GUARD + offset;
+            fill_sentinel(out, MAX_LENGTH + 2 * GUARD);
+            fill_sentinel(in_place, MAX_LENGTH + 2 * GUARD);
+            memcpy(ip, xi, n * sizeof *ip);
+            assert_int_equal(call(op, ACTFN_F32, which, xi, dyi, o, n), ACTFN_OK);
+            assert_int_equal(call(op, ACTFN_F32, which, ip, dyi, ip, n), ACTFN_OK);
+            int (*agree)(float, float) = def->exact ? same_bits_f32 : within_one_ulp_f32;
+            for (size_t i = 0; i < n; i++) {
+                float expected = reference_f32(def, &p, which, xi[i], dyi[i]);
+                if (!agree(o[i], expected) || !agree(ip[i], expected)) {
+                    print_error("%s f32 %s n=%zu i=%zu x=%a: %a / in place %a, reference %a\n",
+                                def->name, which == 0 ? "forward" : "backward", n, i, xi[i], o[i],
+                                ip[i], expected);
+                    fail();
+                }
+            }
+            /* Nothing written before or after the n elements. */
+            assert_true(all_sentinel(out, GUARD + offset));
+            assert_true(all_sentinel(o + n, MAX_LENGTH + GUARD - offset - n));
+            assert_true(all_sentinel(in_place, GUARD + offset));
+            assert_true(all_sentinel(ip + n, MAX_LENGTH + GUARD - offset - n));
+        }
+    }
+}
+
+static void check_lengths_f64(const actfn_op *op, int which) {
+    const op_def *def = &actfn_op_table[op->kind];
+    op_params p = params_as_applied(op, 0);
+    static double x[MAX_LENGTH + 2 * GUARD], dy[MAX_LENGTH + 2 * GUARD];
+    static double out[MAX_LENGTH + 2 * GUARD], in_place[MAX_LENGTH + 2 * GUARD];
+    for (size_t i = 0; i < MAX_LENGTH + 2 * GUARD; i++) {
+        x[i] = interesting_value(i);
+        dy[i] = interesting_value(i + 7);
+    }
+    for (size_t offset = 0; offset < 3; offset++) {
+        for (size_t n = 0; n <= MAX_LENGTH; n++) {
+            double *o = out + GUARD + offset, *ip = in_place + GUARD + offset;
+            const double *xi = x + GUARD + offset, *dyi = dy + GUARD + offset;
+            for (size_t i = 0; i < MAX_LENGTH + 2 * GUARD; i++)
+                out[i] = in_place[i] = sentinel;
+            memcpy(ip, xi, n * sizeof *ip);
+            assert_int_equal(call(op, ACTFN_F64, which, xi, dyi, o, n), ACTFN_OK);
+            assert_int_equal(call(op, ACTFN_F64, which, ip, dyi, ip, n), ACTFN_OK);
+            for (size_t i = 0; i < n; i++) {
+                double expected = reference_f64(def, &p, which, xi[i], dyi[i]);
+                if (!same_bits_f64(o[i], expected) || !same_bits_f64(ip[i], expected)) {
+                    print_error("%s f64 n=%zu i=%zu x=%a: %a, reference %a\n", def->name, n, i,
+                                xi[i], o[i], expected);
+                    fail();
+                }
+            }
+            for (size_t i = 0; i < GUARD + offset; i++)
+                assert_true(out[i] == sentinel && in_place[i] == sentinel);
+            for (size_t i = GUARD + offset + n; i < MAX_LENGTH + 2 * GUARD; i++)
+                assert_true(out[i] == sentinel && in_place[i] == sentinel);
+        }
+    }
+}
+
+static void check_all_lengths(void) {
+    for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
+        const actfn_op ops[2] = {actfn_op_init((actfn_kind)kind),
+                                 op_with_nondefault_parameters((actfn_kind)kind)};
+        for (int o = 0; o < 2; o++) {
+            int from_output = actfn_op_table[kind].backward_from_output != NULL;
+            for (int which = 0; which < (from_output ? 3 : 2); which++) {
+                float y;
+                if (which == 2 &&
+                    actfn_backward_from_output(&ops[o], ACTFN_F32, &y, &y, &y, 1) != ACTFN_OK)
+                    continue;
+                check_lengths_f32(&ops[o], which);
+                check_lengths_f64(&ops[o], which);
+            }
+        }
+    }
+}
+
+/* Through the API (the active ISA), then every ISA this CPU can run, kernel by kernel. */
+static void every_length_offset_and_in_place_matches_the_reference(void **state) {
+    (void)state;
+    table_under_test = NULL;
+    check_all_lengths();
+    for (int which = 0; which < ISA_COUNT; which++) {
+        if (!isa_available((isa)which)) continue;
+        printf("  kernels of %s\n", isa_name((isa)which));
+        table_under_test = kernels_of((isa)which);
+        check_all_lengths();
+        streaming_under_test = 1;
+        check_all_lengths();
+        streaming_under_test = 0;
+    }
+    table_under_test = NULL;
+}
+
+static void the_isa_is_named_and_can_be_capped(void **state) {
+    (void)state;
+    const char *active = actfn_isa();
+    int found = 0;
+    for (int which = 0; which < ISA_COUNT; which++)
+        if (strcmp(active, isa_name((isa)which)) == 0) {
+            found = 1;
+            assert_true(isa_available((isa)which));
+            assert_ptr_equal(kernels_of((isa)which), active_kernels());
+        }
+    assert_true(found);
+    assert_true(isa_available(ISA_SCALAR));
+    assert_false(isa_available(ISA_COUNT));
+    assert_null(kernels_of(ISA_COUNT));
+    assert_string_equal(isa_name(ISA_COUNT), "unknown");
+    const char *cap = getenv("ACTFN_ISA");
+    if (cap != NULL && strcmp(cap, "scalar") == 0) assert_string_equal(active, "scalar");
+}
+
+
+/* Each ISA's table holds, for every op, dtype and direction, the kernel of the family its
+ * declared choice names (and the family has that kernel); the choices are the intended
+ * ones: the piecewise kernels for the exact ops on every SIMD ISA, and the smooth f32
+ * forwards in float lanes exactly where the fma rounds once (every SIMD ISA but SSE2). */
+static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
+    (void)state;
+    static kernel_table families[FAMILY_COUNT];
+    static const actfn_kind float_lane_ops[] = {ACTFN_SIGMOID, ACTFN_SILU, ACTFN_TANH, ACTFN_ELU,
+                                               ACTFN_SELU,    ACTFN_CELU, ACTFN_GELU};
+    int checked = 0;
+    for (int which = ISA_SCALAR + 1; which < ISA_COUNT; which++) {
+        const kernel_table *table = kernels_of((isa)which);
+        const kernel_choice *choice = kernel_choice_of((isa)which);
+        if (table == NULL) continue;
+        assert_non_null(choice);
+        for (int f = 0; f < FAMILY_COUNT; f++)
+            assert_true(kernel_family_of((isa)which, (kernel_family)f, &families[f]));
+        for (int slot = 0; slot < DTYPE_SLOTS; slot++) {
+            for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
+                const kernel_table *forward = &families[choice->forward[slot][kind]];
+                const kernel_table *backward = &families[choice->backward[slot][kind]];
+                assert_ptr_equal(table->forward[slot][kind], forward->forward[slot][kind]);
+                assert_ptr_equal(table->forward_stream[slot][kind],
+                                 forward->forward_stream[slot][kind]);
+                assert_ptr_equal(table->backward[slot][kind], backward->backward[slot][kind]);
+                assert_ptr_equal(table->backward_from_output[slot][kind],
+                                 backward->backward_from_output[slot][kind]);
+                /* a family named for an op has a kernel for it */
+                if (choice->forward[slot][kind] != FAMILY_REFERENCE)
+                    assert_non_null(table->forward[slot][kind]);
+                if (choice->backward[slot][kind] != FAMILY_REFERENCE)
+                    assert_non_null(table->backward[slot][kind]);
+                if (actfn_op_table[kind].selects_only || kind == ACTFN_LEAKY_RELU) {
+                    assert_int_equal(choice->forward[slot][kind], FAMILY_PIECEWISE);
+                    assert_int_equal(choice->backward[slot][kind], FAMILY_PIECEWISE);
+                }
+            }
+        }
+        kernel_family smooth = which == ISA_SSE2 ? FAMILY_DOUBLE_LANES : FAMILY_FLOAT_LANES;
+        for (size_t i = 0; i < sizeof float_lane_ops / sizeof *float_lane_ops; i++)
+            assert_int_equal(choice->forward[SLOT_F32][float_lane_ops[i]], smooth);
+        checked++;
+    }
+    printf("  %d SIMD ISA(s) checked\n", checked);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_length_offset_and_in_place_matches_the_reference),
+        cmocka_unit_test(the_isa_is_named_and_can_be_capped),
+        cmocka_unit_test(each_isa_gets_the_kernels_its_choice_declares),
+    };
+    return cmocka_run_group_tests_name("kernels", tests, NULL, NULL);
+}
