@@ -136,7 +136,8 @@ typedef enum actfn_kind {
     ACTFN_TANH = 15,        /* tanh(x) */
     ACTFN_HARDSIGMOID = 16, /* min(max(0, x + 3), 6) / 6 */
     ACTFN_HARDSWISH = 17,   /* x * min(max(0, x + 3), 6) / 6 */
-    ACTFN_KIND_COUNT = 18   /* the number of kinds; not an op */
+    ACTFN_SQUARED_RELU = 18, /* max(0, x)^2 (So et al. 2021, Primer) */
+    ACTFN_KIND_COUNT = 19    /* the number of kinds; not an op */
 } actfn_kind;
 
 /* An op: its kind and its parameters. Make one with actfn_op_init() (which fills in the

@@ -173,6 +173,10 @@ void exact_forward(const actfn_op *op, mpfr_t out, const mpfr_t x) {
         mpfr_mul(s.a, s.a, x, RND);
         mpfr_div_ui(out, s.a, 6, RND);
         break;
+    case ACTFN_SQUARED_RELU:
+        clamp(s.a, x, 0, 1.0 / 0.0);
+        mpfr_sqr(out, s.a, RND);
+        break;
     case ACTFN_KIND_COUNT: /* not an op: -Wswitch makes a missing kind a compile error */
         abort();
     }
@@ -312,6 +316,12 @@ void exact_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x) {
         } else {
             mpfr_set_ui(out, 1, RND);
         }
+        break;
+    case ACTFN_SQUARED_RELU: /* 2x for x > 0, else 0 (smooth at 0: no subgradient) */
+        if (mpfr_sgn(x) > 0)
+            mpfr_mul_ui(out, x, 2, RND);
+        else
+            mpfr_set_ui(out, 0, RND);
         break;
     case ACTFN_KIND_COUNT: /* not an op: -Wswitch makes a missing kind a compile error */
         abort();

@@ -98,6 +98,14 @@ static const semantic_case semantics[] = {
     {ACTFN_HARDSWISH, DEFAULT, 3, 3, 1.5, 1},
     {ACTFN_HARDSWISH, DEFAULT, INFINITY, INFINITY, 1, 1},
     {ACTFN_HARDSWISH, DEFAULT, NAN, NAN, NAN, 1},
+    {ACTFN_SQUARED_RELU, DEFAULT, -2, 0.0, 0.0, 1},
+    {ACTFN_SQUARED_RELU, DEFAULT, -0.0, 0.0, 0.0, 1}, /* +0, not -0 */
+    {ACTFN_SQUARED_RELU, DEFAULT, 0.0, 0.0, 0.0, 1},  /* f'(0) = 0: smooth there */
+    {ACTFN_SQUARED_RELU, DEFAULT, 3, 9, 6, 1},
+    {ACTFN_SQUARED_RELU, DEFAULT, -INFINITY, 0.0, 0.0, NAN}, /* a dead unit ignores dy */
+    {ACTFN_SQUARED_RELU, DEFAULT, INFINITY, INFINITY, INFINITY, 1},
+    {ACTFN_SQUARED_RELU, DEFAULT, 1e200, INFINITY, 2e200, 1},
+    {ACTFN_SQUARED_RELU, DEFAULT, NAN, NAN, NAN, 1},
 };
 
 static int matches(double got, double expected) {

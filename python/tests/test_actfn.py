@@ -37,6 +37,7 @@ REFERENCE = {  # float64 formulas of the ops at their default parameters
     "tanh": np.tanh,
     "hardsigmoid": lambda x: np.clip(x + 3, 0, 6) / 6,
     "hardswish": lambda x: x * np.clip(x + 3, 0, 6) / 6,
+    "squared_relu": lambda x: np.maximum(x, 0) ** 2,
 }
 EXACT = {"identity", "relu", "leaky_relu", "relu6", "clipped_relu", "hardtanh"}
 

@@ -26,7 +26,8 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 /* Left out: the reference (hardsigmoid, hardswish, and the smooth f64 ops). */
 #define PIECEWISE_OPS                                                                              \
     [ACTFN_IDENTITY] = PIECEWISE, [ACTFN_RELU] = PIECEWISE, [ACTFN_LEAKY_RELU] = PIECEWISE,        \
-    [ACTFN_RELU6] = PIECEWISE, [ACTFN_CLIPPED_RELU] = PIECEWISE, [ACTFN_HARDTANH] = PIECEWISE
+    [ACTFN_RELU6] = PIECEWISE, [ACTFN_CLIPPED_RELU] = PIECEWISE, [ACTFN_HARDTANH] = PIECEWISE,    \
+    [ACTFN_SQUARED_RELU] = PIECEWISE
 
 static const kernel_choice choice = {
     .forward[SLOT_F32] = {PIECEWISE_OPS, [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,

@@ -117,7 +117,7 @@ DEFINE_MASK_FORWARD(double, VD_OP, vd, md, MD_OP, VD_LANES, f64)
 DEFINE_ADD_ROWS(float, VF_OP, vf, VF_LANES, f32)
 DEFINE_ADD_ROWS(double, VD_OP, vd, VD_LANES, f64)
 
-/* PReLU rows: the scalar loops of layer_ops_body.h, a vector at a time. */
+/* PReLU rows: the scalar loops of layers/prelu_rows.h, a vector at a time. */
 #define DEFINE_PRELU_FORWARD(T, VOP, V, LANES, SUFFIX)                                             \
     static void ISA_FUNCTION(prelu_forward_##SUFFIX)(const void *input, const void *slope,         \
                                                      void *output, size_t n) {                     \

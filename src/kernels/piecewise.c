@@ -29,8 +29,9 @@
 #define CONSTANTS piecewise_constants_f64
 #include "kernels/piecewise_body.h"
 
-/* The from-output backward of these ops is their backward applied to y: y has the same
- * sign and the same position against the kinks as x (docs/semantics.md). */
+/* The from-output backward of these ops, where the op table serves one, is their
+ * backward applied to y: y has the same sign and the same position against the kinks
+ * as x (docs/semantics.md). */
 #define REGISTER(kind, name)                                                                       \
     do {                                                                                           \
         table->forward[SLOT_F32][kind] = CONCAT(CONCAT(name##_forward, f32), VEC_ISA_SUFFIX);      \
@@ -41,8 +42,10 @@
             CONCAT(CONCAT(name##_forward_stream, f64), VEC_ISA_SUFFIX);                            \
         table->backward[SLOT_F32][kind] = CONCAT(CONCAT(name##_backward, f32), VEC_ISA_SUFFIX);    \
         table->backward[SLOT_F64][kind] = CONCAT(CONCAT(name##_backward, f64), VEC_ISA_SUFFIX);    \
-        table->backward_from_output[SLOT_F32][kind] = table->backward[SLOT_F32][kind];             \
-        table->backward_from_output[SLOT_F64][kind] = table->backward[SLOT_F64][kind];             \
+        if (actfn_op_table[kind].backward_from_output != NULL) {                                   \
+            table->backward_from_output[SLOT_F32][kind] = table->backward[SLOT_F32][kind];         \
+            table->backward_from_output[SLOT_F64][kind] = table->backward[SLOT_F64][kind];         \
+        }                                                                                          \
     } while (0)
 
 void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table);
@@ -53,4 +56,5 @@ void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER(ACTFN_RELU6, relu6);
     REGISTER(ACTFN_CLIPPED_RELU, clipped_relu);
     REGISTER(ACTFN_HARDTANH, hardtanh);
+    REGISTER(ACTFN_SQUARED_RELU, squared_relu);
 }

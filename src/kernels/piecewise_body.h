@@ -1,10 +1,10 @@
 /* The piecewise-linear ops, written once against the vector layer for the dtype that
  * kernel_template.h's macros name (included twice by piecewise.c). Each body reproduces
- * its scalar reference in functions_piecewise.c bit for bit: comparisons and selects
+ * its scalar reference in piecewise_reference.c bit for bit: comparisons and selects
  * only, and the one multiplication the reference also rounds once. */
 
 typedef struct CONSTANTS {
-    V zero, slope, cap, six, min_val, max_val, grad_at_zero;
+    V zero, slope, cap, six, min_val, max_val, grad_at_zero, smallest_normal;
     M slope_nonzero, grad_at_zero_nonzero;
 } CONSTANTS;
 
@@ -17,6 +17,7 @@ static inline CONSTANTS CONCAT(make_constants, SUFFIX)(const op_params *p) {
     k.min_val = VOP(set1)((T)p->min_val);
     k.max_val = VOP(set1)((T)p->max_val);
     k.grad_at_zero = VOP(set1)((T)p->grad_at_zero);
+    k.smallest_normal = VOP(set1)(sizeof(T) == sizeof(float) ? (T)0x1p-126 : (T)0x1p-1022);
     k.slope_nonzero = VOP(not_le)(VOP(set1)(p->negative_slope == 0 ? 0 : 1), k.zero);
     k.grad_at_zero_nonzero = VOP(not_le)(VOP(set1)(p->grad_at_zero == 0 ? 0 : 1), k.zero);
     return k;
@@ -116,6 +117,19 @@ static inline V CONCAT(hardtanh_backward_body, SUFFIX)(V x, V dy, const CONSTANT
     return KEEP_NAN(x, VOP(select)(inside, dy, k->zero));
 }
 
+/* The reference's x * x and 2 (dy x), each rounded once (piecewise_reference.c). */
+static inline V CONCAT(squared_relu_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    V relu = VOP(select)(VOP(not_le)(x, k->zero), x, k->zero); /* NaN kept, -0 -> +0 */
+    return VOP(mul)(relu, relu);
+}
+
+static inline V CONCAT(squared_relu_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    V product = VOP(mul)(dy, x);
+    M tiny = VOP(le)(VOP(abs)(product), k->smallest_normal);
+    V gradient = VOP(select)(tiny, VOP(mul)(VOP(add)(dy, dy), x), VOP(add)(product, product));
+    return KEEP_NAN(x, VOP(select)(VOP(gt)(x, k->zero), gradient, k->zero));
+}
+
 DEFINE_FORWARD_KERNEL(identity_forward, CONCAT(identity_forward_body, SUFFIX))
 DEFINE_STREAMING_FORWARD_KERNEL(identity_forward, CONCAT(identity_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(identity_backward, CONCAT(identity_backward_body, SUFFIX))
@@ -142,6 +156,9 @@ DEFINE_BACKWARD_KERNEL(clipped_relu_backward, CONCAT(clipped_relu_backward_body,
 DEFINE_FORWARD_KERNEL(hardtanh_forward, CONCAT(hardtanh_forward_body, SUFFIX))
 DEFINE_STREAMING_FORWARD_KERNEL(hardtanh_forward, CONCAT(hardtanh_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(hardtanh_backward, CONCAT(hardtanh_backward_body, SUFFIX))
+DEFINE_FORWARD_KERNEL(squared_relu_forward, CONCAT(squared_relu_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(squared_relu_forward, CONCAT(squared_relu_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(squared_relu_backward, CONCAT(squared_relu_backward_body, SUFFIX))
 
 #undef UNIFORM_GRADIENT
 #undef KEEP_NAN

@@ -2,7 +2,7 @@
  * to double, the op evaluated there with vector_math.h (relative error below 2^-46),
  * and the result rounded to float once: the same scheme as the scalar reference, so the
  * error stays within the f32 bound of 1 ULP (measured 0.5). The bodies mirror
- * functions_smooth.c, including its guards for the tails. */
+ * smooth_reference.c, including its guards for the tails. */
 #include "spec/scalar_reference.h"
 #include "kernels/kernel_template.h"
 #include "kernels/vector_math.h"
@@ -160,7 +160,7 @@ DEFINE_F32_VIA_F64_KERNEL(gelu_tanh_forward, gelu_tanh_body)
 DEFINE_F32_VIA_F64_KERNEL(gelu_forward, gelu_body)
 
 /* ---- backwards: dx = dy * f'(x), f'(x) in double lanes and the product rounded once to
- * float, as the reference does (functions_smooth.c, whose formulas these mirror). */
+ * float, as the reference does (smooth_reference.c, whose formulas these mirror). */
 
 /* exp(-m) for m >= 0, NaN passing through, as the reference's exp: beyond 700 through
  * exp(44.36... - m) * 2^-64, so that its subnormal results stay nonzero as there, and 0

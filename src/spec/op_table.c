@@ -266,4 +266,13 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                          .forward = hardswish_forward,
                          .forward_f32 = hardswish_forward_f32,
                          .backward = hardswish_backward},
+    [ACTFN_SQUARED_RELU] = {.name = "squared_relu",
+                            .formula = "max(0, x)^2",
+                            .exact = true,
+                            .max_ulp_f32 = 0.5,
+                            .max_ulp_f64 = 0.5,
+                            .max_ulp_backward_f32 = 0.5,
+                            .max_ulp_backward_f64 = 0.5,
+                            .forward = squared_relu_forward,
+                            .backward = squared_relu_backward},
 };

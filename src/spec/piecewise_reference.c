@@ -1,6 +1,7 @@
 #include "spec/exact_round.h"
 #include "spec/scalar_reference.h"
 
+#include <float.h>
 #include <math.h>
 
 /* Piecewise ops have derivatives that are exactly 0 on whole intervals. There the
@@ -197,4 +198,21 @@ double hardswish_backward(double x, double dy, const op_params *p) {
     else
         derivative = x;
     return masked_gradient(dy, derivative);
+}
+
+/* x * x for x > 0: one rounding, so correctly rounded in every dtype (for f32 the
+ * double product of two floats is exact). NaN stays, and x <= 0 (-0 too) gives +0. */
+double squared_relu_forward(double x, const op_params *p) {
+    (void)p;
+    return x > 0 ? x * x : clamp_below_at_zero(x, INFINITY);
+}
+
+/* dy * 2x, rounded once: 2 * (dy * x) is that, except where dy * x is at most the
+ * smallest normal (then it was rounded to fewer bits, and (2 dy) * x is the single
+ * rounding). Neither form overflows where the exact result does not. +0 for x <= 0. */
+double squared_relu_backward(double x, double dy, const op_params *p) {
+    (void)p;
+    if (!(x > 0)) return isnan(x) ? x : 0.0;
+    double product = dy * x;
+    return fabs(product) <= DBL_MIN ? (dy + dy) * x : 2 * product;
 }

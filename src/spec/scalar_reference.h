@@ -1,13 +1,13 @@
 /* The scalar definitions of every op: forward f(x) and backward dy * f'(v), in double.
  * Each is the specification its fast kernels are tested against. Declared here for the
- * op table (ops.c); the semantics are documented in include/actfn.h and
+ * op table (op_table.c); the semantics are documented in include/actfn.h and
  * docs/semantics.md. */
 #ifndef ACTFN_FUNCTIONS_H
 #define ACTFN_FUNCTIONS_H
 
 #include "spec/op_table.h"
 
-/* Piecewise-linear ops (functions_piecewise.c): results are exact or correctly rounded. */
+/* Piecewise-linear ops (piecewise_reference.c): results are exact or correctly rounded. */
 double identity_forward(double x, const op_params *p);
 double identity_backward(double x, double dy, const op_params *p);
 double relu_forward(double x, const op_params *p);
@@ -26,8 +26,10 @@ double hardsigmoid_backward(double x, double dy, const op_params *p);
 double hardswish_forward(double x, const op_params *p);
 float hardswish_forward_f32(float x, const op_params *p);
 double hardswish_backward(double x, double dy, const op_params *p);
+double squared_relu_forward(double x, const op_params *p);
+double squared_relu_backward(double x, double dy, const op_params *p);
 
-/* Smooth ops (functions_smooth.c): accurate to a few ULPs of double, so that rounding
+/* Smooth ops (smooth_reference.c): accurate to a few ULPs of double, so that rounding
  * to float is within 1 ULP of float. */
 double elu_forward(double x, const op_params *p);
 double elu_backward(double x, double dy, const op_params *p);
