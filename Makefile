@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-neon test-fuzz fuzz test-coverage test-python python bench install clean
+.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-neon test-fuzz fuzz test-coverage test-python python bench install uninstall clean
 
 all: build
 
@@ -116,6 +116,12 @@ bench: deps
 
 install: build
 	cmake --install $(BUILD)
+
+# Removes what make install installed (the list CMake kept in install_manifest.txt).
+uninstall:
+	@test -f $(BUILD)/install_manifest.txt || { echo "nothing installed from $(BUILD)"; exit 1; }
+	xargs -d '\n' rm -f < $(BUILD)/install_manifest.txt
+	rm -f $(BUILD)/install_manifest.txt
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-neon $(BUILD)-coverage $(BUILD)-fuzz \

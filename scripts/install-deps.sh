@@ -25,11 +25,24 @@ if [ "${1-}" = neon ]; then
         dpkg --add-architecture arm64
     fi
 fi
+# One dpkg-query for every package: make build and make demo call this each time, and
+# it must cost nothing (and run no apt-get) when everything is there.
+# shellcheck disable=SC2086
+installed=$(dpkg-query -W -f='${binary:Package} ${db:Status-Status}\n' $packages 2>/dev/null || true)
+native=$(dpkg --print-architecture)
 missing=""
 for package in $packages; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-        missing="$missing $package"
-    fi
+    case "$package" in *:*) qualified=$package ;; *) qualified=$package:$native ;; esac
+    case "
+$installed
+" in
+    *"
+$package installed
+"* | *"
+$qualified installed
+"*) ;;
+    *) missing="$missing $package" ;;
+    esac
 done
 [ -z "$missing" ] && exit 0
 command="apt-get install -y --no-install-recommends$missing"

@@ -13,6 +13,17 @@ cc -std=c11 -o "$prefix/example" "$source_dir/examples/relu_example.c" $(pkg-con
 LD_LIBRARY_PATH=$(pkg-config --variable=libdir actfn) "$prefix/example" | grep -q "^2 *2 *1$"
 "$prefix/bin/actfn" eval relu -- -1 2 | grep -qx "0 2"
 test -f "$prefix/share/man/man1/actfn.1" # the man page
+# no debug information in what a release build installs (a Debug build keeps it)
+if ! grep -q '^CMAKE_BUILD_TYPE:STRING=Debug$' "$build/CMakeCache.txt"; then
+    for binary in "$prefix"/lib*/libactfn.so.*.*.* "$prefix"/lib*/libactfn.a \
+        "$prefix"/lib/*/libactfn.so.*.*.* "$prefix"/lib/*/libactfn.a "$prefix/bin/actfn"; do
+        [ -e "$binary" ] || continue
+        if readelf -S "$binary" | grep -q '\.debug_info'; then
+            echo "install test: $binary has debug information" >&2
+            exit 1
+        fi
+    done
+fi
 mkdir "$prefix/consumer"
 cat >"$prefix/consumer/CMakeLists.txt" <<CMAKE
 cmake_minimum_required(VERSION 3.25)
