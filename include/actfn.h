@@ -118,24 +118,24 @@ typedef struct actfn_quantization {
 
 /* The activation functions. Names and parameters follow torch.nn.functional. */
 typedef enum actfn_kind {
-    ACTFN_IDENTITY = 0,     /* x; no activation at all */
-    ACTFN_RELU = 1,         /* max(0, x) */
-    ACTFN_LEAKY_RELU = 2,   /* x > 0 ? x : negative_slope * x */
-    ACTFN_RELU6 = 3,        /* min(max(0, x), 6) */
-    ACTFN_CLIPPED_RELU = 4, /* min(max(0, x), cap) */
-    ACTFN_HARDTANH = 5,     /* min(max(min_val, x), max_val) */
-    ACTFN_ELU = 6,          /* x > 0 ? x : alpha * (exp(x) - 1) */
-    ACTFN_SELU = 7,         /* scale * (x > 0 ? x : alpha * (exp(x) - 1)), fixed constants */
-    ACTFN_CELU = 8,         /* x > 0 ? x : alpha * (exp(x / alpha) - 1) */
-    ACTFN_GELU = 9,         /* x * Phi(x), Phi the normal CDF (erf form, exact) */
-    ACTFN_GELU_TANH = 10,   /* x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) */
-    ACTFN_SILU = 11,        /* x * sigmoid(x), also called swish */
-    ACTFN_MISH = 12,        /* x * tanh(softplus(x)) */
-    ACTFN_SOFTPLUS = 13,    /* beta*x > threshold ? x : log(1 + exp(beta * x)) / beta */
-    ACTFN_SIGMOID = 14,     /* 1 / (1 + exp(-x)) */
-    ACTFN_TANH = 15,        /* tanh(x) */
-    ACTFN_HARDSIGMOID = 16, /* min(max(0, x + 3), 6) / 6 */
-    ACTFN_HARDSWISH = 17,   /* x * min(max(0, x + 3), 6) / 6 */
+    ACTFN_IDENTITY = 0,      /* x; no activation at all */
+    ACTFN_RELU = 1,          /* max(0, x) */
+    ACTFN_LEAKY_RELU = 2,    /* x > 0 ? x : negative_slope * x */
+    ACTFN_RELU6 = 3,         /* min(max(0, x), 6) */
+    ACTFN_CLIPPED_RELU = 4,  /* min(max(0, x), cap) */
+    ACTFN_HARDTANH = 5,      /* min(max(min_val, x), max_val) */
+    ACTFN_ELU = 6,           /* x > 0 ? x : alpha * (exp(x) - 1) */
+    ACTFN_SELU = 7,          /* scale * (x > 0 ? x : alpha * (exp(x) - 1)), fixed constants */
+    ACTFN_CELU = 8,          /* x > 0 ? x : alpha * (exp(x / alpha) - 1) */
+    ACTFN_GELU = 9,          /* x * Phi(x), Phi the normal CDF (erf form, exact) */
+    ACTFN_GELU_TANH = 10,    /* x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) */
+    ACTFN_SILU = 11,         /* x * sigmoid(x), also called swish */
+    ACTFN_MISH = 12,         /* x * tanh(softplus(x)) */
+    ACTFN_SOFTPLUS = 13,     /* beta*x > threshold ? x : log(1 + exp(beta * x)) / beta */
+    ACTFN_SIGMOID = 14,      /* 1 / (1 + exp(-x)) */
+    ACTFN_TANH = 15,         /* tanh(x) */
+    ACTFN_HARDSIGMOID = 16,  /* min(max(0, x + 3), 6) / 6 */
+    ACTFN_HARDSWISH = 17,    /* x * min(max(0, x + 3), 6) / 6 */
     ACTFN_SQUARED_RELU = 18, /* max(0, x)^2 (So et al. 2021, Primer) */
     ACTFN_KIND_COUNT = 19    /* the number of kinds; not an op */
 } actfn_kind;

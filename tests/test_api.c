@@ -268,7 +268,6 @@ static void backward_from_output_refuses_what_y_cannot_determine(void **state) {
                      ACTFN_ERR_UNKNOWN_OP);
 }
 
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_kind_has_a_complete_table_entry),

@@ -218,7 +218,6 @@ static void the_isa_is_named_and_can_be_capped(void **state) {
     if (cap != NULL && strcmp(cap, "scalar") == 0) assert_string_equal(active, "scalar");
 }
 
-
 /* Each ISA's table holds, for every op, dtype and direction, the kernel of the family its
  * declared choice names (and the family has that kernel); the choices are the intended
  * ones: the piecewise kernels for the exact ops on every SIMD ISA, and the smooth f32
@@ -227,7 +226,7 @@ static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
     (void)state;
     static kernel_table families[FAMILY_COUNT];
     static const actfn_kind float_lane_ops[] = {ACTFN_SIGMOID, ACTFN_SILU, ACTFN_TANH, ACTFN_ELU,
-                                               ACTFN_SELU,    ACTFN_CELU, ACTFN_GELU};
+                                                ACTFN_SELU,    ACTFN_CELU, ACTFN_GELU};
     int checked = 0;
     for (int which = ISA_SCALAR + 1; which < ISA_COUNT; which++) {
         const kernel_table *table = kernels_of((isa)which);

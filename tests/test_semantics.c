@@ -293,7 +293,6 @@ static void dtype_sizes_are_the_element_sizes(void **state) {
     assert_int_equal(actfn_dtype_size((actfn_dtype)99), 0);
 }
 
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dtype_sizes_are_the_element_sizes),

@@ -26,15 +26,15 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 /* Left out: the reference (hardsigmoid, hardswish, and the smooth f64 ops). */
 #define PIECEWISE_OPS                                                                              \
     [ACTFN_IDENTITY] = PIECEWISE, [ACTFN_RELU] = PIECEWISE, [ACTFN_LEAKY_RELU] = PIECEWISE,        \
-    [ACTFN_RELU6] = PIECEWISE, [ACTFN_CLIPPED_RELU] = PIECEWISE, [ACTFN_HARDTANH] = PIECEWISE,    \
+    [ACTFN_RELU6] = PIECEWISE, [ACTFN_CLIPPED_RELU] = PIECEWISE, [ACTFN_HARDTANH] = PIECEWISE,     \
     [ACTFN_SQUARED_RELU] = PIECEWISE
 
 static const kernel_choice choice = {
-    .forward[SLOT_F32] = {PIECEWISE_OPS, [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,
-                          [ACTFN_TANH] = SMOOTH_F32, [ACTFN_ELU] = SMOOTH_F32,
-                          [ACTFN_SELU] = SMOOTH_F32, [ACTFN_CELU] = SMOOTH_F32,
-                          [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = DOUBLE,
-                          [ACTFN_MISH] = DOUBLE, [ACTFN_SOFTPLUS] = DOUBLE},
+    .forward[SLOT_F32] =
+        {PIECEWISE_OPS, [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,
+         [ACTFN_TANH] = SMOOTH_F32, [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32,
+         [ACTFN_CELU] = SMOOTH_F32, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = DOUBLE,
+         [ACTFN_MISH] = DOUBLE, [ACTFN_SOFTPLUS] = DOUBLE},
     .forward[SLOT_F64] = {PIECEWISE_OPS},
     .backward[SLOT_F32] = {PIECEWISE_OPS, [ACTFN_SIGMOID] = DOUBLE, [ACTFN_TANH] = DOUBLE,
                            [ACTFN_SILU] = DOUBLE, [ACTFN_SOFTPLUS] = DOUBLE, [ACTFN_ELU] = DOUBLE,

@@ -43,7 +43,7 @@ static bool overlap(const void *a, size_t a_bytes, const void *b, size_t b_bytes
 
 /* An output that overlaps an input without being it. */
 actfn_status check_output(const char *function, const void *output, size_t output_bytes,
-                                 const void *input, size_t input_bytes, bool may_equal) {
+                          const void *input, size_t input_bytes, bool may_equal) {
     if (may_equal && output == input) return ACTFN_OK;
     if (overlap(output, output_bytes, input, input_bytes))
         return fail(ACTFN_ERR_OVERLAP, "%s: an output overlaps an input", function);
@@ -72,8 +72,6 @@ void store_sums(actfn_dtype dtype, const double *sums, void *out, size_t cols) {
 #define LAYER_PARALLEL_MIN        ((size_t)1 << 20)
 #define LAYER_PARALLEL_MIN_NARROW ((size_t)1 << 18)
 
-
-
 const char *row_of(const layer_call *c, const void *array, size_t r) {
     return (const char *)array + r * c->batch.stride * c->size;
 }
@@ -86,7 +84,7 @@ char *mutable_row_of(const layer_call *c, void *array, size_t r) {
  * thread when the batch is large. A column split keeps every per-feature sum on one
  * thread, so that a result does not depend on the number of threads. */
 actfn_status split(const char *function, layer_call *c, bool by_columns,
-                          void (*range)(void *context, size_t begin, size_t end)) {
+                   void (*range)(void *context, size_t begin, size_t end)) {
     size_t units = by_columns ? c->batch.cols : c->batch.rows;
     size_t granule = by_columns ? 64 / c->size : 1; /* whole cache lines per thread */
     atomic_init(&c->out_of_memory, false);

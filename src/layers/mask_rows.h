@@ -1,6 +1,6 @@
-/* The scalar loops of the mask ops (bits, and the backward of one row) for one dtype: included by layers/for_each_dtype.h once with T = float
- * and once with T = double (NAME appends _f32 / _f64), from mask.c. Arguments are
- * validated there; rows use batch->stride. */
+/* The scalar loops of the mask ops (bits, and the backward of one row) for one dtype: included by
+ * layers/for_each_dtype.h once with T = float and once with T = double (NAME appends _f32 / _f64),
+ * from mask.c. Arguments are validated there; rows use batch->stride. */
 
 static void NAME(mask_bits)(const actfn_batch *b, const T *x, uint8_t *mask, uint64_t *active,
                             int kind, bool zero_bit) {

@@ -8,7 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 /* The work the pool is doing: written by the caller that holds `owner`, read by the
  * workers under `lock` once the generation changes. It is cut into `chunks` pieces of
  * `chunk` elements that every thread, the caller included, claims one at a time. */
