@@ -98,17 +98,7 @@ actfn_status actfn_bias_backward(const actfn_op *op, actfn_dtype dtype, const ac
     CHECK(check_output(function, dx, bytes, x, bytes, true));
     CHECK(check_output(function, dx, bytes, dy, bytes, true));
     CHECK(check_output(function, dx, bytes, bias, vector, false));
-    CHECK(check_output(function, dbias, vector, x, bytes, false));
-    CHECK(check_output(function, dbias, vector, dy, bytes, false));
-    CHECK(check_output(function, dbias, vector, dx, bytes, false));
-    CHECK(check_output(function, dbias, vector, bias, vector, false));
-    c.sums = calloc(batch->cols, sizeof *c.sums);
-    if (c.sums == NULL)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: out of memory for %zu features", function,
-                    batch->cols);
+    CHECK(check_feature_output(function, dbias, vector, x, dy, dx, bytes, bias));
     c.batch = *batch, c.size = size, c.x = x, c.vector = bias, c.dy = dy, c.dx = dx;
-    actfn_status status = split(function, &c, true, bias_backward_columns);
-    if (status == ACTFN_OK) store_sums(dtype, c.sums, dbias, batch->cols);
-    free(c.sums);
-    return status;
+    return split_summing_columns(function, &c, bias_backward_columns, dbias);
 }

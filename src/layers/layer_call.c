@@ -58,12 +58,6 @@ actfn_status check_pointers(const char *function, int count, const void *const *
     return ACTFN_OK;
 }
 
-/* Per-feature sums accumulated in double, rounded once to the dtype. */
-void store_sums(actfn_dtype dtype, const double *sums, void *out, size_t cols) {
-    for (size_t j = 0; j < cols; j++)
-        element_store(dtype, out, j, sums[j]);
-}
-
 /* Below this many elements a layer op runs on the calling thread alone. Measured with
  * 1 against 2 threads on 256 features (2-core Zen): at 2^18 elements f32 mask forward
  * and bias + relu are slower on two threads (0.70x, 0.38x: waking a worker costs more
@@ -109,4 +103,33 @@ void *scratch(layer_call *c, size_t count, size_t size) {
 void widen_row(actfn_dtype dtype, const void *row, double *wide, size_t cols) {
     for (size_t j = 0; j < cols; j++)
         wide[j] = element_load(dtype, row, j);
+}
+
+actfn_status check_feature_output(const char *function, const void *out, size_t vector,
+                                  const void *x, const void *dy, const void *dx, size_t bytes,
+                                  const void *parameter) {
+    CHECK(check_output(function, out, vector, x, bytes, false));
+    CHECK(check_output(function, out, vector, dy, bytes, false));
+    CHECK(check_output(function, out, vector, dx, bytes, false));
+    return check_output(function, out, vector, parameter, vector, false);
+}
+
+/* Per-feature sums accumulated in double, rounded once to the dtype. */
+static void store_sums(actfn_dtype dtype, const double *sums, void *out, size_t cols) {
+    for (size_t j = 0; j < cols; j++)
+        element_store(dtype, out, j, sums[j]);
+}
+
+actfn_status split_summing_columns(const char *function, layer_call *c,
+                                   void (*range)(void *context, size_t begin, size_t end),
+                                   void *out) {
+    c->sums = calloc(c->batch.cols, sizeof *c->sums);
+    if (c->sums == NULL)
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: out of memory for %zu features", function,
+                    c->batch.cols);
+    actfn_status status = split(function, c, true, range);
+    if (status == ACTFN_OK) store_sums(c->dtype, c->sums, out, c->batch.cols);
+    free(c->sums);
+    c->sums = NULL;
+    return status;
 }

@@ -32,8 +32,11 @@ actfn_status check_output(const char *function, const void *output, size_t outpu
                           const void *input, size_t input_bytes, bool may_equal);
 /* ACTFN_ERR_NULL_POINTER naming the first NULL of count arrays. */
 actfn_status check_pointers(const char *function, int count, const void *const *arrays);
-/* Per-feature sums accumulated in double, rounded once to the dtype. */
-void store_sums(actfn_dtype dtype, const double *sums, void *out, size_t cols);
+/* A per-feature output (dbias, dslopes: bytes `vector`) that overlaps none of x, dy, dx
+ * (bytes each) and the feature vector `parameter` (bias, slopes). */
+actfn_status check_feature_output(const char *function, const void *out, size_t vector,
+                                  const void *x, const void *dy, const void *dx, size_t bytes,
+                                  const void *parameter);
 
 typedef struct layer_call {
     actfn_kind kind;
@@ -59,6 +62,11 @@ char *mutable_row_of(const layer_call *c, void *array, size_t r);
  * could not get its scratch memory. */
 actfn_status split(const char *function, layer_call *c, bool by_columns,
                    void (*range)(void *context, size_t begin, size_t end));
+/* A backward with a per-feature reduction: c->sums (cols doubles, zeroed) accumulated by
+ * range over columns, then rounded once to the dtype into out. */
+actfn_status split_summing_columns(const char *function, layer_call *c,
+                                   void (*range)(void *context, size_t begin, size_t end),
+                                   void *out);
 /* Scratch memory for one part of a call; NULL (and the call marked) if there is none. */
 void *scratch(layer_call *c, size_t count, size_t size);
 /* A row of any dtype widened, exactly, to double. */

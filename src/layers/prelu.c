@@ -112,23 +112,13 @@ actfn_status actfn_prelu_backward(actfn_dtype dtype, const actfn_batch *batch, c
     CHECK(check_output(function, dx, bytes, dy, bytes, true));
     CHECK(check_output(function, dx, bytes, x, bytes, false));
     CHECK(check_output(function, dx, bytes, slopes, vector, false));
-    CHECK(check_output(function, dslopes, vector, x, bytes, false));
-    CHECK(check_output(function, dslopes, vector, dy, bytes, false));
-    CHECK(check_output(function, dslopes, vector, dx, bytes, false));
-    CHECK(check_output(function, dslopes, vector, slopes, vector, false));
+    CHECK(check_feature_output(function, dslopes, vector, x, dy, dx, bytes, slopes));
     layer_call c = {.dtype = dtype,
                     .batch = *batch,
                     .size = size,
                     .x = x,
                     .vector = slopes,
                     .dy = dy,
-                    .dx = dx,
-                    .sums = calloc(batch->cols, sizeof(double))};
-    if (c.sums == NULL)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: out of memory for %zu features", function,
-                    batch->cols);
-    actfn_status status = split(function, &c, true, prelu_backward_columns);
-    if (status == ACTFN_OK) store_sums(dtype, c.sums, dslopes, batch->cols);
-    free(c.sums);
-    return status;
+                    .dx = dx};
+    return split_summing_columns(function, &c, prelu_backward_columns, dslopes);
 }
