@@ -9,30 +9,55 @@
 
 #define NUDGE 0x1p-22f
 
-#define DEFINE_CONVERSIONS(type)                                                                   \
-    static void ISA_FUNCTION(widen_##type)(const uint16_t *in, float *out, size_t n) {             \
-        for (size_t i = 0; i < n; i += VF_LANES)                                                   \
-            vf_store(out + i, vf_load_##type(in + i));                                             \
-    }                                                                                              \
-    static size_t ISA_FUNCTION(narrow_##type)(const float *in, uint16_t *out, size_t n,            \
-                                              uint32_t *flagged) {                                 \
-        size_t count = 0;                                                                          \
-        for (size_t i = 0; i < n; i += VF_LANES) {                                                 \
-            vf v = vf_load(in + i);                                                                \
-            vf_store_##type(out + i, v);                                                           \
-            if (flagged == NULL) continue;                                                         \
-            vf magnitude = vf_abs(v);                                                              \
-            vf below = vf_round_##type(vf_mul(magnitude, vf_set1(1 - NUDGE)));                     \
-            vf above = vf_round_##type(vf_mul(magnitude, vf_set1(1 + NUDGE)));                     \
-            mf subnormal =                                                                         \
-                mf_and(vf_gt(magnitude, vf_zero()), vf_lt(magnitude, vf_set1(0x1p-126f)));         \
-            if (mf_any(mf_or(vf_lt(below, above), subnormal))) flagged[count++] = (uint32_t)i;     \
-        }                                                                                          \
-        return count;                                                                              \
-    }
+/* Each loop is written once, for a format chosen by a constant the compiler folds: the
+ * f16 and bf16 entry points below are the same code with another load and store. */
+enum narrow_format { F16, BF16 };
 
-DEFINE_CONVERSIONS(f16)
-DEFINE_CONVERSIONS(bf16)
+static inline void widen(const uint16_t *in, float *out, size_t n, enum narrow_format format) {
+    for (size_t i = 0; i < n; i += VF_LANES)
+        vf_store(out + i, format == F16 ? vf_load_f16(in + i) : vf_load_bf16(in + i));
+}
+
+static inline vf round_to(vf v, enum narrow_format format) {
+    return format == F16 ? vf_round_f16(v) : vf_round_bf16(v);
+}
+
+static inline size_t narrow(const float *in, uint16_t *out, size_t n, uint32_t *flagged,
+                            enum narrow_format format) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; i += VF_LANES) {
+        vf v = vf_load(in + i);
+        if (format == F16)
+            vf_store_f16(out + i, v);
+        else
+            vf_store_bf16(out + i, v);
+        if (flagged == NULL) continue;
+        vf magnitude = vf_abs(v);
+        vf below = round_to(vf_mul(magnitude, vf_set1(1 - NUDGE)), format);
+        vf above = round_to(vf_mul(magnitude, vf_set1(1 + NUDGE)), format);
+        mf subnormal = mf_and(vf_gt(magnitude, vf_zero()), vf_lt(magnitude, vf_set1(0x1p-126f)));
+        if (mf_any(mf_or(vf_lt(below, above), subnormal))) flagged[count++] = (uint32_t)i;
+    }
+    return count;
+}
+
+static void ISA_FUNCTION(widen_f16)(const uint16_t *in, float *out, size_t n) {
+    widen(in, out, n, F16);
+}
+
+static void ISA_FUNCTION(widen_bf16)(const uint16_t *in, float *out, size_t n) {
+    widen(in, out, n, BF16);
+}
+
+static size_t ISA_FUNCTION(narrow_f16)(const float *in, uint16_t *out, size_t n,
+                                       uint32_t *flagged) {
+    return narrow(in, out, n, flagged, F16);
+}
+
+static size_t ISA_FUNCTION(narrow_bf16)(const float *in, uint16_t *out, size_t n,
+                                        uint32_t *flagged) {
+    return narrow(in, out, n, flagged, BF16);
+}
 
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table) {

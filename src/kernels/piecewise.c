@@ -1,33 +1,9 @@
 /* SIMD kernels of the piecewise-linear ops, compiled once per ISA. */
 #include "kernels/kernel_template.h"
 
-#define T         float
-#define V         vf
-#define M         mf
-#define LANES     VF_LANES
-#define VOP(name) vf_##name
-#define MOP(name) mf_##name
-#define SUFFIX    f32
-#define CONSTANTS piecewise_constants_f32
-#include "kernels/piecewise_body.h"
-#undef T
-#undef V
-#undef M
-#undef LANES
-#undef VOP
-#undef MOP
-#undef SUFFIX
-#undef CONSTANTS
-
-#define T         double
-#define V         vd
-#define M         md
-#define LANES     VD_LANES
-#define VOP(name) vd_##name
-#define MOP(name) md_##name
-#define SUFFIX    f64
-#define CONSTANTS piecewise_constants_f64
-#include "kernels/piecewise_body.h"
+#define BODY_FILE      "kernels/piecewise_body.h"
+#define BODY_CONSTANTS piecewise_constants
+#include "kernels/for_each_dtype.h"
 
 /* The from-output backward of these ops, where the op table serves one, is their
  * backward applied to y: y has the same sign and the same position against the kinks

@@ -15,7 +15,7 @@ typedef struct smooth_constants {
     vd alpha, beta, threshold;
 } smooth_constants;
 
-static inline smooth_constants make_smooth_constants(const op_params *p) {
+static inline smooth_constants make_constants_f32(const op_params *p) {
     smooth_constants k = {vd_set1(p->alpha), vd_set1(p->beta), vd_set1(p->threshold)};
     return k;
 }
@@ -129,35 +129,40 @@ static inline vd gelu_body(vd x, const smooth_constants *k) {
     return keep_nan(x, vd_mul(at_least(x, -20), normal_cdf(x)));
 }
 
-/* A forward f32 kernel through double: each vector of floats is two of doubles. */
-#define DEFINE_F32_VIA_F64_KERNEL(name, body)                                                      \
-    static void ISA_FUNCTION(name##_f32)(const op_params *p, const void *input, void *output,      \
-                                         size_t n) {                                               \
-        const float *x = input;                                                                    \
-        float *y = output;                                                                         \
-        const smooth_constants k = make_smooth_constants(p);                                       \
-        size_t i = 0;                                                                              \
-        for (; i + VF_LANES <= n; i += VF_LANES) {                                                 \
-            vf v = vf_load(x + i);                                                                 \
-            vf_store(y + i, vf_narrow(body(vf_widen_low(v), &k), body(vf_widen_high(v), &k)));     \
-        }                                                                                          \
-        if (i < n) {                                                                               \
-            vf v = vf_load_tail(x + i, n - i);                                                     \
-            vf_store_tail(y + i, vf_narrow(body(vf_widen_low(v), &k), body(vf_widen_high(v), &k)), \
-                          n - i);                                                                  \
-        }                                                                                          \
+/* The f32 kernels below come from kernel_template.h over float vectors; each body takes
+ * a vector of floats through double lanes as two vectors of doubles, rounding once. */
+#define T         float
+#define V         vf
+#define LANES     VF_LANES
+#define VOP(name) vf_##name
+#define SUFFIX    f32
+#define CONSTANTS smooth_constants
+
+#define IN_DOUBLE_LANES(body)                                                                      \
+    static inline vf body##_in_double_lanes(vf v, const smooth_constants *k) {                     \
+        return vf_narrow(body(vf_widen_low(v), k), body(vf_widen_high(v), k));                     \
     }
 
-DEFINE_F32_VIA_F64_KERNEL(sigmoid_forward, sigmoid_body)
-DEFINE_F32_VIA_F64_KERNEL(silu_forward, silu_body)
-DEFINE_F32_VIA_F64_KERNEL(elu_forward, elu_body)
-DEFINE_F32_VIA_F64_KERNEL(selu_forward, selu_body)
-DEFINE_F32_VIA_F64_KERNEL(celu_forward, celu_body)
-DEFINE_F32_VIA_F64_KERNEL(softplus_forward, softplus_body)
-DEFINE_F32_VIA_F64_KERNEL(tanh_forward, tanh_body)
-DEFINE_F32_VIA_F64_KERNEL(mish_forward, mish_body)
-DEFINE_F32_VIA_F64_KERNEL(gelu_tanh_forward, gelu_tanh_body)
-DEFINE_F32_VIA_F64_KERNEL(gelu_forward, gelu_body)
+IN_DOUBLE_LANES(sigmoid_body)
+DEFINE_LONG_FORWARD_KERNEL(sigmoid_forward, sigmoid_body_in_double_lanes)
+IN_DOUBLE_LANES(silu_body)
+DEFINE_LONG_FORWARD_KERNEL(silu_forward, silu_body_in_double_lanes)
+IN_DOUBLE_LANES(elu_body)
+DEFINE_LONG_FORWARD_KERNEL(elu_forward, elu_body_in_double_lanes)
+IN_DOUBLE_LANES(selu_body)
+DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_body_in_double_lanes)
+IN_DOUBLE_LANES(celu_body)
+DEFINE_LONG_FORWARD_KERNEL(celu_forward, celu_body_in_double_lanes)
+IN_DOUBLE_LANES(softplus_body)
+DEFINE_LONG_FORWARD_KERNEL(softplus_forward, softplus_body_in_double_lanes)
+IN_DOUBLE_LANES(tanh_body)
+DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_body_in_double_lanes)
+IN_DOUBLE_LANES(mish_body)
+DEFINE_LONG_FORWARD_KERNEL(mish_forward, mish_body_in_double_lanes)
+IN_DOUBLE_LANES(gelu_tanh_body)
+DEFINE_LONG_FORWARD_KERNEL(gelu_tanh_forward, gelu_tanh_body_in_double_lanes)
+IN_DOUBLE_LANES(gelu_body)
+DEFINE_LONG_FORWARD_KERNEL(gelu_forward, gelu_body_in_double_lanes)
 
 /* ---- backwards: dx = dy * f'(x), f'(x) in double lanes and the product rounded once to
  * float, as the reference does (smooth_reference.c, whose formulas these mirror). */
@@ -222,25 +227,12 @@ static inline vd selu_derivative(vd x, const smooth_constants *k) {
     return vd_select(vd_gt(x, vd_zero()), vd_set1(SELU_SCALE), negative);
 }
 
-/* A backward f32 kernel through double: dx = dy f'(x), rounded once. */
-#define DEFINE_F32_VIA_F64_BACKWARD(name, derivative)                                              \
-    static inline vf name##_pair(vf v, vf g, const smooth_constants *k) {                          \
+/* dx = dy f'(x) in double lanes, rounded once to float. */
+#define GRADIENT_IN_DOUBLE_LANES(derivative)                                                       \
+    static inline vf derivative##_gradient(vf v, vf g, const smooth_constants *k) {                \
         vd low = vd_mul(vf_widen_low(g), derivative(vf_widen_low(v), k));                          \
         vd high = vd_mul(vf_widen_high(g), derivative(vf_widen_high(v), k));                       \
         return vf_narrow(low, high);                                                               \
-    }                                                                                              \
-    static void ISA_FUNCTION(name##_f32)(const op_params *p, const void *input,                    \
-                                         const void *gradient, void *output, size_t n) {           \
-        const float *x = input, *dy = gradient;                                                    \
-        float *dx = output;                                                                        \
-        const smooth_constants k = make_smooth_constants(p);                                       \
-        size_t i = 0;                                                                              \
-        for (; i + VF_LANES <= n; i += VF_LANES)                                                   \
-            vf_store(dx + i, name##_pair(vf_load(x + i), vf_load(dy + i), &k));                    \
-        if (i < n)                                                                                 \
-            vf_store_tail(                                                                         \
-                dx + i, name##_pair(vf_load_tail(x + i, n - i), vf_load_tail(dy + i, n - i), &k),  \
-                n - i);                                                                            \
     }
 
 /* gelu: Phi(x) + x phi(x). Two ranges go to the reference, element by element: below
@@ -263,7 +255,7 @@ static void ISA_FUNCTION(gelu_backward_f32)(const op_params *p, const void *inpu
                                             const void *gradient, void *output, size_t n) {
     const float *x = input, *dy = gradient;
     float *dx = output;
-    const smooth_constants k = make_smooth_constants(p);
+    const smooth_constants k = make_constants_f32(p);
     size_t i = 0;
     for (; i + VF_LANES <= n; i += VF_LANES) {
         vf v = vf_load(x + i), g = vf_load(dy + i);
@@ -280,12 +272,18 @@ static void ISA_FUNCTION(gelu_backward_f32)(const op_params *p, const void *inpu
         dx[i] = (float)gelu_backward(x[i], dy[i], p);
 }
 
-DEFINE_F32_VIA_F64_BACKWARD(sigmoid_backward, sigmoid_derivative)
-DEFINE_F32_VIA_F64_BACKWARD(tanh_backward, tanh_derivative)
-DEFINE_F32_VIA_F64_BACKWARD(silu_backward, silu_derivative)
-DEFINE_F32_VIA_F64_BACKWARD(softplus_backward, softplus_derivative)
-DEFINE_F32_VIA_F64_BACKWARD(elu_backward, elu_derivative)
-DEFINE_F32_VIA_F64_BACKWARD(selu_backward, selu_derivative)
+GRADIENT_IN_DOUBLE_LANES(sigmoid_derivative)
+DEFINE_BACKWARD_KERNEL(sigmoid_backward, sigmoid_derivative_gradient)
+GRADIENT_IN_DOUBLE_LANES(tanh_derivative)
+DEFINE_BACKWARD_KERNEL(tanh_backward, tanh_derivative_gradient)
+GRADIENT_IN_DOUBLE_LANES(silu_derivative)
+DEFINE_BACKWARD_KERNEL(silu_backward, silu_derivative_gradient)
+GRADIENT_IN_DOUBLE_LANES(softplus_derivative)
+DEFINE_BACKWARD_KERNEL(softplus_backward, softplus_derivative_gradient)
+GRADIENT_IN_DOUBLE_LANES(elu_derivative)
+DEFINE_BACKWARD_KERNEL(elu_backward, elu_derivative_gradient)
+GRADIENT_IN_DOUBLE_LANES(selu_derivative)
+DEFINE_BACKWARD_KERNEL(selu_backward, selu_derivative_gradient)
 
 void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table) {

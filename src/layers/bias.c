@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROWS_FILE "layers/bias_rows.h"
+#define BODY_FILE "layers/bias_rows.h"
 #include "layers/for_each_dtype.h"
-#undef ROWS_FILE
+#undef BODY_FILE
 
 /* z = x[r][c0 .. c0 + width) + bias[c0 ..]: in the dtype, or for 16-bit types in double
  * (exact) rounded once, as a 16-bit add would. z may be that row of x itself. */

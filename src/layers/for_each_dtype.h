@@ -1,12 +1,13 @@
-/* Includes ROWS_FILE twice: with T = float and NAME(x) = x##_f32, then with T = double
- * and NAME(x) = x##_f64, so that a layer op's scalar loops are written once. */
-#define T       float
-#define NAME(x) x##_f32
-#include ROWS_FILE
+/* Includes BODY_FILE twice: with T = float and DTYPE_NAME(x) = x##_f32, then with
+ * T = double and DTYPE_NAME(x) = x##_f64, so that a layer op's scalar loops are written
+ * once (as kernels/for_each_dtype.h does for the vector kernels). */
+#define T             float
+#define DTYPE_NAME(x) x##_f32
+#include BODY_FILE
 #undef T
-#undef NAME
-#define T       double
-#define NAME(x) x##_f64
-#include ROWS_FILE
+#undef DTYPE_NAME
+#define T             double
+#define DTYPE_NAME(x) x##_f64
+#include BODY_FILE
 #undef T
-#undef NAME
+#undef DTYPE_NAME

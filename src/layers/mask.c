@@ -11,9 +11,9 @@
 
 #include <stdlib.h>
 
-#define ROWS_FILE "layers/mask_rows.h"
+#define BODY_FILE "layers/mask_rows.h"
 #include "layers/for_each_dtype.h"
-#undef ROWS_FILE
+#undef BODY_FILE
 
 /* From this many elements the mask backward writes dx with non-temporal stores (dx is
  * then too large to stay in cache, and not reading its lines first saves a third of the

@@ -1,9 +1,9 @@
 /* The scalar loops of the mask ops (bits, and the backward of one row) for one dtype: included by
- * layers/for_each_dtype.h once with T = float and once with T = double (NAME appends _f32 / _f64),
- * from mask.c. Arguments are validated there; rows use batch->stride. */
+ * layers/for_each_dtype.h once with T = float and once with T = double (DTYPE_NAME appends _f32 /
+ * _f64), from mask.c. Arguments are validated there; rows use batch->stride. */
 
-static void NAME(mask_bits)(const actfn_batch *b, const T *x, uint8_t *mask, uint64_t *active,
-                            int kind, bool zero_bit) {
+static void DTYPE_NAME(mask_bits)(const actfn_batch *b, const T *x, uint8_t *mask, uint64_t *active,
+                                  int kind, bool zero_bit) {
     size_t row_bytes = (b->cols + 7) / 8;
     for (size_t r = 0; r < b->rows; r++) {
         const T *row = x + r * b->stride;
@@ -26,7 +26,8 @@ static void NAME(mask_bits)(const actfn_batch *b, const T *x, uint8_t *mask, uin
 }
 
 /* The reference of the per-ISA mask backward (mask_kernels.c), and the scalar ISA's. */
-static void NAME(mask_backward_row)(const uint8_t *bits, const T *dy, T *dx, size_t cols, T slope) {
+static void DTYPE_NAME(mask_backward_row)(const uint8_t *bits, const T *dy, T *dx, size_t cols,
+                                          T slope) {
     for (size_t j = 0; j < cols; j++) {
         T inactive = slope == 0 ? (T)0 : dy[j] * slope;
         dx[j] = (bits[j >> 3] >> (j & 7)) & 1 ? dy[j] : inactive;

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROWS_FILE "layers/maxout_rows.h"
+#define BODY_FILE "layers/maxout_rows.h"
 #include "layers/for_each_dtype.h"
-#undef ROWS_FILE
+#undef BODY_FILE
 
 static actfn_status check_maxout(const char *function, const actfn_batch *batch, size_t k,
                                  size_t other_stride) {

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROWS_FILE "layers/prelu_rows.h"
+#define BODY_FILE "layers/prelu_rows.h"
 #include "layers/for_each_dtype.h"
-#undef ROWS_FILE
+#undef BODY_FILE
 
 static void prelu_forward_rows(void *context, size_t r0, size_t r1) {
     layer_call *c = context;
