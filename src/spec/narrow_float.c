@@ -1,6 +1,7 @@
 /* The 16-bit float conversions of narrow_float.h. Both formats are handled by one
  * narrowing routine parametrised by exponent and mantissa widths. */
 #include "spec/narrow_float.h"
+#include "spec/spec_function.h"
 
 #include <math.h>
 #include <string.h>
@@ -9,15 +10,24 @@ typedef struct narrow_format {
     int mantissa_bits, exponent_bits;
 } narrow_format;
 
-static const narrow_format f16 = {10, 5}, bf16 = {7, 8};
+/* As functions, not constant structs: device code may not read a host variable. */
+SPEC_HELPER narrow_format f16_format(void) {
+    narrow_format f = {10, 5};
+    return f;
+}
 
-static uint64_t bits_of(double x) {
+SPEC_HELPER narrow_format bf16_format(void) {
+    narrow_format f = {7, 8};
+    return f;
+}
+
+SPEC_HELPER uint64_t bits_of(double x) {
     uint64_t u;
     memcpy(&u, &x, sizeof u);
     return u;
 }
 
-static double widen(narrow_format f, uint16_t h) {
+SPEC_HELPER double widen(narrow_format f, uint16_t h) {
     int bias = (1 << (f.exponent_bits - 1)) - 1;
     unsigned exponent = (h >> f.mantissa_bits) & ((1u << f.exponent_bits) - 1);
     unsigned mantissa = h & ((1u << f.mantissa_bits) - 1);
@@ -41,7 +51,7 @@ static double widen(narrow_format f, uint16_t h) {
  * and that integer, implicit bit included, added to the exponent field: a carry out of
  * the mantissa, and a subnormal rounding up to the smallest normal, then land in the
  * exponent by themselves. */
-static uint16_t narrow(narrow_format f, double x) {
+SPEC_HELPER uint16_t narrow(narrow_format f, double x) {
     uint64_t u = bits_of(x);
     uint16_t sign = (uint16_t)((u >> 63) << 15);
     unsigned all_ones = (1u << f.exponent_bits) - 1;
@@ -64,18 +74,18 @@ static uint16_t narrow(narrow_format f, double x) {
     return (uint16_t)(sign | (bits >= infinity ? infinity : bits));
 }
 
-double f16_to_double(uint16_t h) {
-    return widen(f16, h);
+SPEC_FUNCTION double f16_to_double(uint16_t h) {
+    return widen(f16_format(), h);
 }
 
-uint16_t double_to_f16(double x) {
-    return narrow(f16, x);
+SPEC_FUNCTION uint16_t double_to_f16(double x) {
+    return narrow(f16_format(), x);
 }
 
-double bf16_to_double(uint16_t b) {
-    return widen(bf16, b);
+SPEC_FUNCTION double bf16_to_double(uint16_t b) {
+    return widen(bf16_format(), b);
 }
 
-uint16_t double_to_bf16(double x) {
-    return narrow(bf16, x);
+SPEC_FUNCTION uint16_t double_to_bf16(double x) {
+    return narrow(bf16_format(), x);
 }

@@ -8,10 +8,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifndef __CUDACC__ /* there narrow_float.c is included, its functions static */
 double f16_to_double(uint16_t h);
 uint16_t double_to_f16(double x);
 double bf16_to_double(uint16_t b);
 uint16_t double_to_bf16(double x);
+#endif
 
 /* The same conversions to and from float, by bit manipulation, inline for the kernels
  * (narrowing from a float is a second rounding where the float was itself rounded:

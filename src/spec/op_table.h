@@ -17,9 +17,14 @@
 #define OP_COUNT_FIELD(name) +1
 enum { OP_PARAMETER_COUNT = 0 OP_PARAMETER_FIELDS(OP_COUNT_FIELD) };
 #undef OP_COUNT_FIELD
-_Static_assert(sizeof(actfn_op) ==
-                   offsetof(actfn_op, negative_slope) + OP_PARAMETER_COUNT * sizeof(double),
-               "actfn_op has a field that OP_PARAMETER_FIELDS does not list");
+#ifdef __cplusplus /* the CUDA sources read this header too */
+#define OP_STATIC_ASSERT static_assert
+#else
+#define OP_STATIC_ASSERT _Static_assert
+#endif
+OP_STATIC_ASSERT(sizeof(actfn_op) ==
+                     offsetof(actfn_op, negative_slope) + OP_PARAMETER_COUNT * sizeof(double),
+                 "actfn_op has a field that OP_PARAMETER_FIELDS does not list");
 
 /* The parameters of an op as a kernel sees them: already validated, rounded to the
  * dtype, and with defaults that depend on other parameters resolved. */

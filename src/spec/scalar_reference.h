@@ -6,6 +6,9 @@
 #define ACTFN_FUNCTIONS_H
 
 #include "spec/op_table.h"
+#include "spec/spec_function.h"
+
+#ifndef __CUDACC__ /* there the sources are included, their functions static */
 
 /* Piecewise-linear ops (piecewise_reference.c): results are exact or correctly rounded. */
 double identity_forward(double x, const op_params *p);
@@ -56,5 +59,7 @@ double sigmoid_backward_from_output(double y, double dy, const op_params *p);
 double tanh_forward(double x, const op_params *p);
 double tanh_backward(double x, double dy, const op_params *p);
 double tanh_backward_from_output(double y, double dy, const op_params *p);
+
+#endif
 
 #endif

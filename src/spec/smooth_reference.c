@@ -15,26 +15,26 @@
 #define SELU_SCALE_ALPHA   0x1.c212cc640f031p+0 /* scale * 1.6732632423543772848170429916717 */
 
 /* log(1 + exp(x)) without overflow, and without cancellation for large x. */
-static double softplus_unit(double x) {
+SPEC_HELPER double softplus_unit(double x) {
     return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
 }
 
 /* 1 / (1 + exp(-x)); for x < 0 as e / (1 + e) so that exp never overflows. */
-static double logistic(double x) {
+SPEC_HELPER double logistic(double x) {
     if (x >= 0) return 1.0 / (1.0 + exp(-x));
     double e = exp(x);
     return e / (1.0 + e);
 }
 
 /* logistic(x) * logistic(-x), the logistic's derivative, without 1 - logistic(x). */
-static double logistic_derivative(double x) {
+SPEC_HELPER double logistic_derivative(double x) {
     double e = exp(-fabs(x));
     double one_plus_e = 1.0 + e;
     return e / (one_plus_e * one_plus_e);
 }
 
 /* a + b = sum + *error exactly (Knuth's two-sum). */
-static double two_sum(double a, double b, double *error) {
+SPEC_HELPER double two_sum(double a, double b, double *error) {
     double sum = a + b;
     double b_part = sum - a;
     *error = (a - (sum - b_part)) + (b - b_part);
@@ -48,7 +48,7 @@ static double two_sum(double a, double b, double *error) {
 /* exp(hi + lo) * 2^64, for hi + lo between about -810 and -600, where exp itself would
  * be subnormal and lose bits that a later product needs: the caller multiplies, then
  * scales by 2^-64 with ldexp, which rounds once. */
-static double exp_times_2_to_64(double hi, double lo) {
+SPEC_HELPER double exp_times_2_to_64(double hi, double lo) {
     double error;
     double shifted = two_sum(hi, LN2_TIMES_64_HI, &error);
     error += lo + LN2_TIMES_64_LO;
@@ -58,47 +58,47 @@ static double exp_times_2_to_64(double hi, double lo) {
 /* (x + shift) exp(x) for x far below -700, where exp(x) alone is subnormal or zero but
  * the product is not. There x logistic(x) and x tanh(softplus(x)) equal x exp(x), and
  * their derivatives (1 + x) exp(x), to double precision. */
-static double linear_times_exp_far_left(double x, double shift) {
+SPEC_HELPER double linear_times_exp_far_left(double x, double shift) {
     return ldexp((x + shift) * exp_times_2_to_64(x, 0.0), -64);
 }
 
-double elu_forward(double x, const op_params *p) {
+SPEC_FUNCTION double elu_forward(double x, const op_params *p) {
     return x > 0 ? x : p->alpha * expm1(x);
 }
 
-double elu_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double elu_backward(double x, double dy, const op_params *p) {
     return x > 0 ? dy : dy * (p->alpha * exp(x));
 }
 
-double elu_backward_from_output(double y, double dy, const op_params *p) {
+SPEC_FUNCTION double elu_backward_from_output(double y, double dy, const op_params *p) {
     /* alpha exp(x) = alpha expm1(x) + alpha = y + alpha, on the side where y <= 0. */
     return y > 0 ? dy : dy * (y + p->alpha);
 }
 
-double selu_forward(double x, const op_params *p) {
+SPEC_FUNCTION double selu_forward(double x, const op_params *p) {
     (void)p;
     return x > 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * expm1(x);
 }
 
-double selu_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double selu_backward(double x, double dy, const op_params *p) {
     (void)p;
     return x > 0 ? dy * SELU_SCALE : dy * (SELU_SCALE_ALPHA * exp(x));
 }
 
-double selu_backward_from_output(double y, double dy, const op_params *p) {
+SPEC_FUNCTION double selu_backward_from_output(double y, double dy, const op_params *p) {
     (void)p;
     return y > 0 ? dy * SELU_SCALE : dy * (y + SELU_SCALE_ALPHA);
 }
 
 /* x / alpha as quotient + *error: exp magnifies the quotient's rounding error by |x / alpha|. */
-static double divide_exactly(double x, double alpha, double *error) {
+SPEC_HELPER double divide_exactly(double x, double alpha, double *error) {
     double quotient = x / alpha;
     /* the remainder is exact; an infinite quotient has none */
     *error = isfinite(quotient) ? fma(-quotient, alpha, x) / alpha : 0.0;
     return quotient;
 }
 
-double celu_forward(double x, const op_params *p) {
+SPEC_FUNCTION double celu_forward(double x, const op_params *p) {
     if (x > 0) return x;
     double error;
     double quotient = divide_exactly(x, p->alpha, &error);
@@ -106,28 +106,28 @@ double celu_forward(double x, const op_params *p) {
     return p->alpha * (expm1(quotient) + error * exp(quotient));
 }
 
-double celu_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double celu_backward(double x, double dy, const op_params *p) {
     if (x > 0) return dy;
     double error;
     double quotient = divide_exactly(x, p->alpha, &error);
     return dy * (exp(quotient) * (1.0 + error));
 }
 
-double celu_backward_from_output(double y, double dy, const op_params *p) {
+SPEC_FUNCTION double celu_backward_from_output(double y, double dy, const op_params *p) {
     /* exp(x / alpha) = y / alpha + 1; y > 0 exactly where x > 0, whatever alpha's sign. */
     return y > 0 ? dy : dy * (y / p->alpha + 1.0);
 }
 
 /* erfc(-x / sqrt(2)) = 2 Phi(x), with the argument's rounding error corrected to first
  * order: erfc's condition number grows as 2 t^2, which would cost ~10 bits at t = 27. */
-static double twice_normal_cdf(double x) {
+SPEC_HELPER double twice_normal_cdf(double x) {
     double t = -x * SQRT1_2_HI;
     double t_error = fma(-x, SQRT1_2_HI, -t) - x * SQRT1_2_LO;
     return erfc(t) - t_error * TWO_OVER_SQRT_PI * exp(-t * t);
 }
 
 /* exp(-x^2 / 2) with x^2 carried as an exact sum, for the same reason. */
-static double normal_kernel(double x) {
+SPEC_HELPER double normal_kernel(double x) {
     double square = x * x;
     if (square > 1600) return 0.0;
     double square_error = fma(x, x, -square);
@@ -141,7 +141,7 @@ static double normal_kernel(double x) {
 
 /* Phi(x) / phi(x) * |x| = sum_k (-1)^k (2k-1)!! / x^2k for x -> -inf, to double
  * precision for x < -37 (the next term is below 2^-60). */
-static double mills_series(double x) {
+SPEC_HELPER double mills_series(double x) {
     double inverse_square = 1.0 / (x * x);
     double sum = 0.0;
     static const double double_factorials[] = {1, 1, 3, 15, 105, 945, 10395, 135135, 2027025};
@@ -151,13 +151,13 @@ static double mills_series(double x) {
 }
 
 /* phi(x) * 2^64 for the left tail: exp(-x^2 / 2) with x^2 as an exact sum. */
-static double normal_density_times_2_to_64(double x) {
+SPEC_HELPER double normal_density_times_2_to_64(double x) {
     double square = x * x;
     double square_error = fma(x, x, -square);
     return INV_SQRT_2PI * exp_times_2_to_64(-0.5 * square, -0.5 * square_error);
 }
 
-double gelu_forward(double x, const op_params *p) {
+SPEC_FUNCTION double gelu_forward(double x, const op_params *p) {
     (void)p;
     if (x < GELU_ZERO_BELOW) return -0.0;
     if (x < GELU_TAIL_BELOW) /* x Phi(x) = -phi(x) S(x) */
@@ -166,7 +166,7 @@ double gelu_forward(double x, const op_params *p) {
     return 0.5 * x * twice_normal_cdf(x);
 }
 
-double gelu_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double gelu_backward(double x, double dy, const op_params *p) {
     (void)p;
     if (x < GELU_ZERO_BELOW) return dy * -0.0;
     if (x < GELU_TAIL_BELOW) { /* Phi + x phi = phi (x + S / |x|) */
@@ -181,7 +181,7 @@ double gelu_backward(double x, double dy, const op_params *p) {
 /* gelu_tanh's inner argument 2 u = 2 sqrt(2/pi) x (1 + 0.044715 x^2), with its two
  * constants and x^2 as double-double: for x < -10 the result is x exp(2u) and every
  * relative error in u is multiplied by |2u|. Also returns du/dx. */
-static double gelu_tanh_argument(double x, double *du_dx, double *error) {
+SPEC_HELPER double gelu_tanh_argument(double x, double *du_dx, double *error) {
     double square = x * x;
     double square_error = fma(x, x, -square);
     double cubic_term = GELU_TANH_CUBIC_HI * square;
@@ -202,7 +202,7 @@ static double gelu_tanh_argument(double x, double *du_dx, double *error) {
 /* Below this, logistic(v) = exp(v) / (1 + exp(v)) equals exp(v) to double precision. */
 #define LOGISTIC_IS_EXP_BELOW (-700.0)
 
-double gelu_tanh_forward(double x, const op_params *p) {
+SPEC_FUNCTION double gelu_tanh_forward(double x, const op_params *p) {
     (void)p;
     if (x > 1e10) return x;
     if (x < -1e10) return -0.0;
@@ -215,7 +215,7 @@ double gelu_tanh_forward(double x, const op_params *p) {
     return x * (logistic(two_u) * (1.0 + error * logistic(-two_u)));
 }
 
-double gelu_tanh_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double gelu_tanh_backward(double x, double dy, const op_params *p) {
     (void)p;
     if (x > 1e10) return dy;
     if (x < -1e10) return dy * -0.0;
@@ -237,7 +237,7 @@ double gelu_tanh_backward(double x, double dy, const op_params *p) {
 #define DERIVATIVE_IS_ONE_ABOVE 50.0
 #define ZERO_BELOW              (-760.0) /* x exp(x) < 2^-1075 here */
 
-double silu_forward(double x, const op_params *p) {
+SPEC_FUNCTION double silu_forward(double x, const op_params *p) {
     (void)p;
     if (x >= 0) return x / (1.0 + exp(-x));
     if (x < FAR_LEFT) return x < ZERO_BELOW ? -0.0 : linear_times_exp_far_left(x, 0.0);
@@ -245,7 +245,7 @@ double silu_forward(double x, const op_params *p) {
     return x * e / (1.0 + e);
 }
 
-double silu_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double silu_backward(double x, double dy, const op_params *p) {
     (void)p;
     /* logistic(x) (1 + x logistic(-x)) */
     if (x > DERIVATIVE_IS_ONE_ABOVE) return dy;
@@ -258,13 +258,13 @@ double silu_backward(double x, double dy, const op_params *p) {
     return dy * (e / (1.0 + e) * (1.0 + x / (1.0 + e)));
 }
 
-double mish_forward(double x, const op_params *p) {
+SPEC_FUNCTION double mish_forward(double x, const op_params *p) {
     (void)p;
     if (x < FAR_LEFT) return x < ZERO_BELOW || isinf(x) ? -0.0 : linear_times_exp_far_left(x, 0.0);
     return x * tanh(softplus_unit(x));
 }
 
-double mish_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double mish_backward(double x, double dy, const op_params *p) {
     (void)p;
     if (x > DERIVATIVE_IS_ONE_ABOVE) return dy;
     if (x < FAR_LEFT) /* (1 + x) exp(x) to double precision */
@@ -275,40 +275,40 @@ double mish_backward(double x, double dy, const op_params *p) {
     return dy * (tanh(softplus) + x * logistic(x) * sech_squared);
 }
 
-double softplus_forward(double x, const op_params *p) {
+SPEC_FUNCTION double softplus_forward(double x, const op_params *p) {
     double scaled = p->beta * x;
     if (scaled > p->threshold) /* PyTorch's switch to the identity, for stability */
         return x;
     return softplus_unit(scaled) / p->beta;
 }
 
-double softplus_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double softplus_backward(double x, double dy, const op_params *p) {
     double scaled = p->beta * x;
     if (scaled > p->threshold) return dy;
     return dy * logistic(scaled);
 }
 
-double sigmoid_forward(double x, const op_params *p) {
+SPEC_FUNCTION double sigmoid_forward(double x, const op_params *p) {
     (void)p;
     return logistic(x);
 }
 
-double sigmoid_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double sigmoid_backward(double x, double dy, const op_params *p) {
     (void)p;
     return dy * logistic_derivative(x);
 }
 
-double sigmoid_backward_from_output(double y, double dy, const op_params *p) {
+SPEC_FUNCTION double sigmoid_backward_from_output(double y, double dy, const op_params *p) {
     (void)p;
     return dy * (y * (1.0 - y));
 }
 
-double tanh_forward(double x, const op_params *p) {
+SPEC_FUNCTION double tanh_forward(double x, const op_params *p) {
     (void)p;
     return tanh(x);
 }
 
-double tanh_backward(double x, double dy, const op_params *p) {
+SPEC_FUNCTION double tanh_backward(double x, double dy, const op_params *p) {
     (void)p;
     /* 1 / cosh(x)^2 = 4 e / (1 + e)^2 with e = exp(-2 |x|): cosh(x)^2 would overflow
      * for |x| > 355 while the result is still a subnormal. */
@@ -317,7 +317,7 @@ double tanh_backward(double x, double dy, const op_params *p) {
     return dy * (4.0 * e / (one_plus_e * one_plus_e));
 }
 
-double tanh_backward_from_output(double y, double dy, const op_params *p) {
+SPEC_FUNCTION double tanh_backward_from_output(double y, double dy, const op_params *p) {
     (void)p;
     /* 1 - y^2 as a product: 1 - y is exact for y in [1/2, 1], where y^2 would cancel. */
     return dy * ((1.0 - y) * (1.0 + y));
