@@ -368,6 +368,48 @@ ACTFN_API actfn_status actfn_maxout_backward(actfn_dtype dtype, const actfn_batc
                                              void *dx);
 
 /* ---------------------------------------------------------------------------------- */
+/* On the GPU (CUDA)                                                                   */
+/* ---------------------------------------------------------------------------------- */
+/* The same ops on arrays in GPU memory, with the CPU's semantics and results: each
+ * element is computed by the op's scalar reference (the CPU library's specification,
+ * compiled as device code) in double and rounded once, so the exact ops match the CPU
+ * bit for bit and the others stay within the CPU's bounds (docs/gpu.md). The kernels live
+ * in libactfn_cuda.so, loaded on the first call from the environment variable
+ * ACTFN_CUDA_LIBRARY, else beside libactfn, else by the system's search; the library
+ * itself needs no CUDA. Arrays must be device (or managed) memory; stream is a
+ * cudaStream_t (NULL: the default stream). The calls queue the work on stream and return
+ * without waiting; a fault inside a kernel shows up at the next synchronization.
+ * Errors: those of the CPU calls, plus ACTFN_ERR_UNSUPPORTED when no CUDA library or
+ * device is there (the message says which) or a launch fails, and
+ * ACTFN_ERR_BAD_PARAMETER for an array that is not GPU memory. */
+/* ACTFN_OK when the GPU calls can run here; else ACTFN_ERR_UNSUPPORTED and the reason in
+ * actfn_last_error(). */
+ACTFN_API actfn_status actfn_cuda_available(void);
+ACTFN_API actfn_status actfn_cuda_forward(const actfn_op *op, actfn_dtype dtype, const void *x,
+                                          void *y, size_t n, void *stream);
+ACTFN_API actfn_status actfn_cuda_backward(const actfn_op *op, actfn_dtype dtype, const void *x,
+                                           const void *dy, void *dx, size_t n, void *stream);
+ACTFN_API actfn_status actfn_cuda_backward_from_output(const actfn_op *op, actfn_dtype dtype,
+                                                       const void *y, const void *dy, void *dx,
+                                                       size_t n, void *stream);
+/* actfn_mask_forward on the GPU; active is NULL or cols uint64_t counts in GPU memory, to
+ * which the active rows (x > 0) of each feature are added. */
+ACTFN_API actfn_status actfn_cuda_mask_forward(const actfn_op *op, actfn_dtype dtype,
+                                               const actfn_batch *batch, const void *x, void *y,
+                                               uint8_t *mask, uint64_t *active, void *stream);
+ACTFN_API actfn_status actfn_cuda_mask_backward(const actfn_op *op, actfn_dtype dtype,
+                                                const actfn_batch *batch, const uint8_t *mask,
+                                                const void *dy, void *dx, void *stream);
+ACTFN_API actfn_status actfn_cuda_bias_forward(const actfn_op *op, actfn_dtype dtype,
+                                               const actfn_batch *batch, const void *x,
+                                               const void *bias, void *y, void *stream);
+ACTFN_API actfn_status actfn_cuda_prelu_forward(actfn_dtype dtype, const actfn_batch *batch,
+                                                const void *x, const void *slopes, void *y,
+                                                void *stream);
+/* Waits for the work queued on stream; a kernel's fault is reported here. */
+ACTFN_API actfn_status actfn_cuda_synchronize(void *stream);
+
+/* ---------------------------------------------------------------------------------- */
 /* Typed shortcuts for the everyday cases (default parameters unless given)            */
 /* ---------------------------------------------------------------------------------- */
 

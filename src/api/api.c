@@ -29,6 +29,17 @@ actfn_status check_arrays(const char *function, actfn_dtype dtype, size_t n, con
     return ACTFN_OK;
 }
 
+actfn_status check_output_backward(const op_def *def, const op_params *params) {
+    if (def->backward_from_output == NULL)
+        return fail(ACTFN_ERR_UNSUPPORTED, "%s: its backward needs the input x, not the output",
+                    def->name);
+    if (def->output_backward_ok != NULL && !def->output_backward_ok(params))
+        return fail(ACTFN_ERR_UNSUPPORTED,
+                    "%s: with these parameters the output does not determine the derivative",
+                    def->name);
+    return ACTFN_OK;
+}
+
 actfn_status actfn_forward(const actfn_op *op, actfn_dtype dtype, const void *x, void *y,
                            size_t n) {
     const op_def *def;
@@ -59,13 +70,8 @@ actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtype dtype, c
     op_params params;
     actfn_status status = op_prepare(op, dtype, &def, &params);
     if (status != ACTFN_OK) return status;
-    if (def->backward_from_output == NULL)
-        return fail(ACTFN_ERR_UNSUPPORTED, "%s: its backward needs the input x, not the output",
-                    def->name);
-    if (def->output_backward_ok != NULL && !def->output_backward_ok(&params))
-        return fail(ACTFN_ERR_UNSUPPORTED,
-                    "%s: with these parameters the output does not determine the derivative",
-                    def->name);
+    status = check_output_backward(def, &params);
+    if (status != ACTFN_OK) return status;
     if (n == 0) return ACTFN_OK;
     status = check_arrays("actfn_backward_from_output", dtype, n, y, dy, dx);
     if (status != ACTFN_OK) return status;

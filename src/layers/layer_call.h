@@ -38,6 +38,11 @@ actfn_status check_feature_output(const char *function, const void *out, size_t 
                                   const void *x, const void *dy, const void *dx, size_t bytes,
                                   const void *parameter);
 
+/* The mask ops' op check (mask.c): relu, leaky_relu or relu6 with a grad_at_zero a mask
+ * can hold; *zero_bit is the bit at x == 0. */
+actfn_status prepare_mask_op(const char *function, const actfn_op *op, actfn_dtype dtype,
+                             op_params *params, bool *zero_bit);
+
 typedef struct layer_call {
     actfn_kind kind;
     op_params params;

@@ -50,8 +50,8 @@ double actfn_activity_dead_fraction(const actfn_activity *activity) {
 
 /* relu, leaky_relu or relu6 with a grad_at_zero the mask can hold: 0 or 1 for relu and
  * relu6, the slope or 1 for leaky_relu. Sets *zero_bit to the bit at x == 0. */
-static actfn_status prepare_mask_op(const char *function, const actfn_op *op, actfn_dtype dtype,
-                                    op_params *params, bool *zero_bit) {
+actfn_status prepare_mask_op(const char *function, const actfn_op *op, actfn_dtype dtype,
+                             op_params *params, bool *zero_bit) {
     const op_def *def;
     CHECK(op_prepare(op, dtype, &def, params));
     if (op->kind != ACTFN_RELU && op->kind != ACTFN_LEAKY_RELU && op->kind != ACTFN_RELU6)

@@ -72,7 +72,7 @@ SPEC_FUNCTION double nearest_double(double_double t, excess_f64_fn excess, doubl
     double nearest = t.hi + t.lo;
     double rest = (t.hi - nearest) + t.lo; /* t - nearest, to a relative 2^-53 */
     if (rest == 0) return nearest;
-    double other = rest > 0 ? nextafter(nearest, INFINITY) : nextafter(nearest, -INFINITY);
+    double other = rest > 0 ? nextafter(nearest, HUGE_VAL) : nextafter(nearest, -HUGE_VAL);
     double half_gap = 0.5 * (other - nearest); /* exact: the results are normal */
     if (fabs(rest - half_gap) > 0x1p-100 * fabs(nearest))
         return nearest; /* t's error cannot carry T across the midpoint */

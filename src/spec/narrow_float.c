@@ -41,8 +41,8 @@ SPEC_HELPER double widen(narrow_format f, uint16_t h) {
         memcpy(&d, &u, sizeof d);
         return d;
     }
-    if (exponent == 0) return sign * ldexp(mantissa, 1 - bias - f.mantissa_bits);
-    return sign * ldexp((1u << f.mantissa_bits) | mantissa, (int)exponent - bias - f.mantissa_bits);
+    if (exponent == 0) return sign * ldexp((double)mantissa, 1 - bias - f.mantissa_bits);
+    return sign * ldexp((double)((1u << f.mantissa_bits) | mantissa), (int)exponent - bias - f.mantissa_bits);
 }
 
 /* Round-to-nearest-even of a double to the format, with gradual underflow: the value is
