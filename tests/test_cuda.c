@@ -85,6 +85,16 @@ static uint64_t allowed(const op_def *def, actfn_dtype dtype, int backward) {
 
 typedef enum direction { FORWARD, BACKWARD, FROM_OUTPUT } direction;
 
+/* The f64 backward's bound is absolute near a zero of f' (gelu, gelu_tanh, silu, mish:
+ * docs/semantics.md), where dy f'(x) is small and its relative error large: there the
+ * two sides may differ by 2^-49 |dy|. */
+static int near_a_zero(actfn_dtype dtype, direction d, const void *cpu, const void *gpu,
+                       const void *dy, size_t i) {
+    if (dtype != ACTFN_F64 || d == FORWARD) return 0;
+    double a = ((const double *)cpu)[i], b = ((const double *)gpu)[i];
+    return fabs(a - b) <= 0x1p-49 * fabs(((const double *)dy)[i]);
+}
+
 /* Runs op on n inputs (and gradients) on both sides and compares; in_place writes the
  * GPU result over its input. Returns the number of elements out of bound (reported). */
 static size_t compare(const actfn_op *op, actfn_dtype dtype, direction d, const void *x,
@@ -111,7 +121,8 @@ static size_t compare(const actfn_op *op, actfn_dtype dtype, direction d, const 
         host_copy(gpu, dout, bytes);
         uint64_t limit = allowed(def, dtype, d != FORWARD);
         for (size_t i = 0; i < n; i++)
-            if (distance(dtype, cpu, gpu, i) > limit && bad++ < 3)
+            if (distance(dtype, cpu, gpu, i) > limit && !near_a_zero(dtype, d, cpu, gpu, dy, i) &&
+                bad++ < 3)
                 fprintf(stderr, "%s dtype %d direction %d: element %zu differs by %llu ULP\n",
                         def->name, (int)dtype, (int)d, i,
                         (unsigned long long)distance(dtype, cpu, gpu, i));
@@ -183,8 +194,9 @@ static void random_f64(void **state) {
 static void special_values(void **state) {
     (void)state;
     if (!gpu_present()) skip();
-    double special[] = {NAN, -NAN, INFINITY, -INFINITY, 0.0, -0.0, 0x1p-149, -0x1p-149,
-                        0x1p-1074, 1e300, -1e300, 3, -3, 6, 1e-300, FLT_MAX, -FLT_MAX};
+    double special[] = {NAN,      -NAN,      INFINITY,  -INFINITY, 0.0,     -0.0,
+                        0x1p-149, -0x1p-149, 0x1p-1074, 1e300,     -1e300,  3,
+                        -3,       6,         1e-300,    FLT_MAX,   -FLT_MAX};
     size_t n = sizeof special / sizeof *special;
     float x32[32], dy32[32];
     double dy64[32];
@@ -262,7 +274,8 @@ static void layer_ops(void **state) {
     host_copy(gpu, dout, elements * 4);
     for (size_t r = 0; r < b.rows; r++)
         assert_memory_equal(cpu + r * b.stride, gpu + r * b.stride, b.cols * 4);
-    cudaFree(dx), cudaFree(dout), cudaFree(dmask), cudaFree(dcounts), cudaFree(ddy), cudaFree(dbias);
+    cudaFree(dx), cudaFree(dout), cudaFree(dmask), cudaFree(dcounts), cudaFree(ddy),
+        cudaFree(dbias);
     actfn_activity_free(&activity);
     free(x), free(dy), free(bias), free(cpu), free(gpu), free(mask), free(gpu_mask), free(counts);
 }
@@ -297,10 +310,15 @@ static void errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(errors),           cmocka_unit_test(special_values),
-        cmocka_unit_test(lengths_and_offsets), cmocka_unit_test(layer_ops),
-        cmocka_unit_test(every_16_bit_input), cmocka_unit_test(random_f64),
+        cmocka_unit_test(errors),
+        cmocka_unit_test(special_values),
+        cmocka_unit_test(lengths_and_offsets),
+        cmocka_unit_test(layer_ops),
+        cmocka_unit_test(every_16_bit_input),
+        cmocka_unit_test(random_f64),
         cmocka_unit_test(dense_f32_sample),
     };
+    /* e.g. TEST_FILTER='*offsets*' for a quick run under compute-sanitizer */
+    if (getenv("TEST_FILTER") != NULL) cmocka_set_test_filter(getenv("TEST_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

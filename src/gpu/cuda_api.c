@@ -98,8 +98,8 @@ actfn_status actfn_cuda_synchronize(void *stream) {
 
 /* The checks of actfn_forward / actfn_backward, then the plugin's. */
 static actfn_status prepare_elements(const char *function, const actfn_op *op, actfn_dtype dtype,
-                                     const void *input, const void *second, void *output,
-                                     size_t n, const op_def **def, op_params *params) {
+                                     const void *input, const void *second, void *output, size_t n,
+                                     const op_def **def, op_params *params) {
     CHECK(check_dtype(function, dtype));
     CHECK(op_prepare(op, dtype, def, params));
     if (n == 0) return ACTFN_OK;
@@ -154,9 +154,9 @@ static actfn_status prepare_batch(const char *function, actfn_dtype dtype, const
     return check_device(function, count, arrays);
 }
 
-actfn_status actfn_cuda_mask_forward(const actfn_op *op, actfn_dtype dtype, const actfn_batch *batch,
-                                     const void *x, void *y, uint8_t *mask, uint64_t *active,
-                                     void *stream) {
+actfn_status actfn_cuda_mask_forward(const actfn_op *op, actfn_dtype dtype,
+                                     const actfn_batch *batch, const void *x, void *y,
+                                     uint8_t *mask, uint64_t *active, void *stream) {
     static const char function[] = "actfn_cuda_mask_forward";
     op_params params;
     bool zero_bit;
@@ -169,9 +169,9 @@ actfn_status actfn_cuda_mask_forward(const actfn_op *op, actfn_dtype dtype, cons
     CHECK(check_output(function, y, bytes, x, bytes, true));
     CHECK(check_output(function, mask, mask_bytes, x, bytes, false));
     CHECK(check_output(function, mask, mask_bytes, y, bytes, false));
-    return launched(function, plugin->mask_forward(op->kind, dtype, &params, zero_bit, batch->rows,
-                                                   batch->cols, batch->stride, x, y, mask, active,
-                                                   stream));
+    return launched(function,
+                    plugin->mask_forward(op->kind, dtype, &params, zero_bit, batch->rows,
+                                         batch->cols, batch->stride, x, y, mask, active, stream));
 }
 
 actfn_status actfn_cuda_mask_backward(const actfn_op *op, actfn_dtype dtype,
@@ -193,8 +193,9 @@ actfn_status actfn_cuda_mask_backward(const actfn_op *op, actfn_dtype dtype,
                                                     batch->stride, mask, dy, dx, stream));
 }
 
-actfn_status actfn_cuda_bias_forward(const actfn_op *op, actfn_dtype dtype, const actfn_batch *batch,
-                                     const void *x, const void *bias, void *y, void *stream) {
+actfn_status actfn_cuda_bias_forward(const actfn_op *op, actfn_dtype dtype,
+                                     const actfn_batch *batch, const void *x, const void *bias,
+                                     void *y, void *stream) {
     static const char function[] = "actfn_cuda_bias_forward";
     const op_def *def;
     op_params params;

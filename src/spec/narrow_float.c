@@ -42,7 +42,8 @@ SPEC_HELPER double widen(narrow_format f, uint16_t h) {
         return d;
     }
     if (exponent == 0) return sign * ldexp((double)mantissa, 1 - bias - f.mantissa_bits);
-    return sign * ldexp((double)((1u << f.mantissa_bits) | mantissa), (int)exponent - bias - f.mantissa_bits);
+    return sign * ldexp((double)((1u << f.mantissa_bits) | mantissa),
+                        (int)exponent - bias - f.mantissa_bits);
 }
 
 /* Round-to-nearest-even of a double to the format, with gradual underflow: the value is
