@@ -1,4 +1,5 @@
 /* The API's contract: errors, parameters, names, status messages. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include "actfn.h"
 #include "route/dispatch.h"
 #include "spec/op_table.h"
@@ -268,6 +269,47 @@ static void backward_from_output_refuses_what_y_cannot_determine(void **state) {
                      ACTFN_ERR_UNKNOWN_OP);
 }
 
+/* Without the CUDA kernels (none to load here) every GPU call checks its arguments as the
+ * CPU call does, then says what is missing: never a crash. */
+static void gpu_calls_without_kernels_say_why(void **state) {
+    (void)state;
+    setenv("ACTFN_CUDA_LIBRARY", "/nonexistent/libactfn_cuda.so", 1);
+    actfn_op relu = actfn_op_init(ACTFN_RELU), gelu = actfn_op_init(ACTFN_GELU);
+    float a[8] = {0}, b[8] = {0}, c[8] = {0};
+    uint8_t mask[8] = {0};
+    uint64_t counts[4] = {0};
+    actfn_batch batch = {2, 4, 4}, bad_batch = {2, 4, 3};
+    assert_int_equal(actfn_cuda_forward(&relu, ACTFN_F32, NULL, a, 4, NULL),
+                     ACTFN_ERR_NULL_POINTER);
+    assert_int_equal(actfn_cuda_forward(&relu, ACTFN_U8, a, b, 4, NULL), ACTFN_ERR_UNSUPPORTED);
+    assert_int_equal(actfn_cuda_forward(&relu, ACTFN_F32, a, a + 1, 4, NULL), ACTFN_ERR_OVERLAP);
+    assert_int_equal(actfn_cuda_forward(&relu, ACTFN_F32, a, b, 0, NULL), ACTFN_OK);
+    assert_int_equal(actfn_cuda_backward_from_output(&gelu, ACTFN_F32, a, b, c, 4, NULL),
+                     ACTFN_ERR_UNSUPPORTED);
+    assert_non_null(strstr(actfn_last_error(), "needs the input"));
+    assert_int_equal(actfn_cuda_mask_forward(&gelu, ACTFN_F32, &batch, a, b, mask, counts, NULL),
+                     ACTFN_ERR_UNSUPPORTED);
+    assert_int_equal(actfn_cuda_bias_forward(&relu, ACTFN_F32, &bad_batch, a, b, c, NULL),
+                     ACTFN_ERR_BAD_PARAMETER);
+    assert_int_equal(actfn_cuda_prelu_forward(ACTFN_F32, &batch, a, NULL, c, NULL),
+                     ACTFN_ERR_NULL_POINTER);
+    /* valid calls: the kernels are missing, and the message says so */
+    actfn_status calls[] = {
+        actfn_cuda_available(),
+        actfn_cuda_forward(&relu, ACTFN_F32, a, b, 4, NULL),
+        actfn_cuda_backward(&relu, ACTFN_F32, a, b, c, 4, NULL),
+        actfn_cuda_backward_from_output(&relu, ACTFN_F32, a, b, c, 4, NULL),
+        actfn_cuda_mask_forward(&relu, ACTFN_F32, &batch, a, b, mask, counts, NULL),
+        actfn_cuda_mask_backward(&relu, ACTFN_F32, &batch, mask, a, b, NULL),
+        actfn_cuda_bias_forward(&relu, ACTFN_F32, &batch, a, b, c, NULL),
+        actfn_cuda_prelu_forward(ACTFN_F32, &batch, a, b, c, NULL),
+        actfn_cuda_synchronize(NULL),
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof *calls; i++)
+        assert_int_equal(calls[i], ACTFN_ERR_UNSUPPORTED);
+    assert_non_null(strstr(actfn_last_error(), "libactfn_cuda.so could not be loaded"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_kind_has_a_complete_table_entry),
@@ -280,6 +322,7 @@ int main(void) {
         cmocka_unit_test(parameters_are_set_by_name),
         cmocka_unit_test(partly_overlapping_arrays_are_rejected),
         cmocka_unit_test(backward_from_output_refuses_what_y_cannot_determine),
+        cmocka_unit_test(gpu_calls_without_kernels_say_why),
     };
     return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }
