@@ -25,8 +25,8 @@ typedef struct cuda_plugin {
     /* *device = whether p points to memory a kernel on the current device can read */
     int (*is_device_memory)(const void *p, int *device);
     /* y = f(x); nudge: the op's above_half_x_near_zero (16-bit rounding near 0) */
-    int (*forward)(actfn_kind kind, actfn_dtype dtype, const op_params *p, int nudge,
-                   const void *x, void *y, size_t n, void *stream);
+    int (*forward)(actfn_kind kind, actfn_dtype dtype, const op_params *p, int nudge, const void *x,
+                   void *y, size_t n, void *stream);
     /* dx = dy f'(v), v = x, or v = y with from_output (the op serves it) */
     int (*backward)(actfn_kind kind, actfn_dtype dtype, const op_params *p, int from_output,
                     const void *v, const void *dy, void *dx, size_t n, void *stream);
@@ -39,8 +39,8 @@ typedef struct cuda_plugin {
     int (*bias_forward)(actfn_kind kind, actfn_dtype dtype, const op_params *p, int nudge,
                         size_t rows, size_t cols, size_t stride, const void *x, const void *bias,
                         void *y, void *stream);
-    int (*prelu_forward)(actfn_dtype dtype, size_t rows, size_t cols, size_t stride,
-                         const void *x, const void *slopes, void *y, void *stream);
+    int (*prelu_forward)(actfn_dtype dtype, size_t rows, size_t cols, size_t stride, const void *x,
+                         const void *slopes, void *y, void *stream);
     int (*synchronize)(void *stream);
 } cuda_plugin;
 

@@ -56,9 +56,8 @@ static void KERNEL(mask_forward)(const void *input, uint8_t *bits, void *count, 
             pending >>= 8;
             held -= 8;
         }
-        if (counts != NULL)
-            VOP(store)
-            (counts + i, VOP(add)(VOP(load)(counts + i), VOP(select)(positive, one, zero)));
+        if (counts != NULL) VOP(store)
+        (counts + i, VOP(add)(VOP(load)(counts + i), VOP(select)(positive, one, zero)));
     }
     for (; i < n; i++) {
         T v = x[i];
@@ -82,9 +81,8 @@ static void KERNEL(add_rows)(const void *first, const void *second, void *output
     size_t i = 0;
     for (; i + LANES <= n; i += LANES)
         VOP(store)(out + i, VOP(add)(VOP(load)(a + i), VOP(load)(b + i)));
-    if (i < n)
-        VOP(store_tail)
-        (out + i, VOP(add)(VOP(load_tail)(a + i, n - i), VOP(load_tail)(b + i, n - i)), n - i);
+    if (i < n) VOP(store_tail)
+    (out + i, VOP(add)(VOP(load_tail)(a + i, n - i), VOP(load_tail)(b + i, n - i)), n - i);
 }
 
 /* PReLU rows: the scalar loops of layers/prelu_rows.h, a vector at a time. */
