@@ -114,7 +114,7 @@ actfn_status actfn_cuda_forward(const actfn_op *op, actfn_dtype dtype, const voi
     static const char function[] = "actfn_cuda_forward";
     const op_def *def;
     op_params params;
-    CHECK(prepare_elements(function, op, dtype, x, x, y, n, &def, &params));
+    CHECK(prepare_elements(function, op, dtype, x, x, y, n, false, &def, &params));
     if (n == 0) return ACTFN_OK;
     return launched(function, plugin->forward(op->kind, dtype, &params, def->above_half_x_near_zero,
                                               x, y, n, stream));
@@ -125,7 +125,7 @@ actfn_status actfn_cuda_backward(const actfn_op *op, actfn_dtype dtype, const vo
     static const char function[] = "actfn_cuda_backward";
     const op_def *def;
     op_params params;
-    CHECK(prepare_elements(function, op, dtype, x, dy, dx, n, &def, &params));
+    CHECK(prepare_elements(function, op, dtype, x, dy, dx, n, false, &def, &params));
     if (n == 0) return ACTFN_OK;
     return launched(function, plugin->backward(op->kind, dtype, &params, 0, x, dy, dx, n, stream));
 }
@@ -135,10 +135,7 @@ actfn_status actfn_cuda_backward_from_output(const actfn_op *op, actfn_dtype dty
     static const char function[] = "actfn_cuda_backward_from_output";
     const op_def *def;
     op_params params;
-    CHECK(check_dtype(function, dtype));
-    CHECK(op_prepare(op, dtype, &def, &params));
-    CHECK(check_output_backward(def, &params));
-    CHECK(prepare_elements(function, op, dtype, y, dy, dx, n, &def, &params));
+    CHECK(prepare_elements(function, op, dtype, y, dy, dx, n, true, &def, &params));
     if (n == 0) return ACTFN_OK;
     return launched(function, plugin->backward(op->kind, dtype, &params, 1, y, dy, dx, n, stream));
 }
