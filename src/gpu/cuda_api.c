@@ -96,12 +96,14 @@ actfn_status actfn_cuda_synchronize(void *stream) {
     return launched(function, plugin->synchronize(stream));
 }
 
-/* The checks of actfn_forward / actfn_backward, then the plugin's. */
+/* The checks of actfn_forward / actfn_backward (/ _from_output: from_output), then the
+ * plugin's. */
 static actfn_status prepare_elements(const char *function, const actfn_op *op, actfn_dtype dtype,
                                      const void *input, const void *second, void *output, size_t n,
-                                     const op_def **def, op_params *params) {
+                                     bool from_output, const op_def **def, op_params *params) {
     CHECK(check_dtype(function, dtype));
     CHECK(op_prepare(op, dtype, def, params));
+    if (from_output) CHECK(check_output_backward(*def, params));
     if (n == 0) return ACTFN_OK;
     CHECK(check_arrays(function, dtype, n, input, second, output));
     if (loaded_plugin(function) == NULL) return ACTFN_ERR_UNSUPPORTED;
