@@ -106,6 +106,7 @@ typedef struct row {
     dnnl_alg_kind_t onednn; /* 0: none */
     float alpha;
     int xnnpack; /* 0 none, 1 clamp, 2 leaky, 3 sigmoid, 4 elu */
+    actfn_accuracy accuracy;
 } row;
 
 static const row rows[] = {
@@ -118,6 +119,18 @@ static const row rows[] = {
     {"gelu forward", ACTFN_GELU, 0, dnnl_eltwise_gelu_erf, 0, 0},
     {"silu forward", ACTFN_SILU, 0, dnnl_eltwise_swish, 1, 0},
     {"elu forward", ACTFN_ELU, 0, dnnl_eltwise_elu, 1, 4},
+    {"gelu_tanh forward", ACTFN_GELU_TANH, 0, dnnl_eltwise_gelu_tanh, 0, 0},
+    {"mish forward", ACTFN_MISH, 0, dnnl_eltwise_mish, 0, 0},
+    {"softplus forward", ACTFN_SOFTPLUS, 0, dnnl_eltwise_soft_relu, 0, 0},
+    /* the fast tier (ACTFN_FAST) against the same peers */
+    {"sigmoid forward fast", ACTFN_SIGMOID, 0, dnnl_eltwise_logistic, 0, 3, ACTFN_FAST},
+    {"tanh forward fast", ACTFN_TANH, 0, dnnl_eltwise_tanh, 0, 0, ACTFN_FAST},
+    {"gelu forward fast", ACTFN_GELU, 0, dnnl_eltwise_gelu_erf, 0, 0, ACTFN_FAST},
+    {"gelu_tanh forward fast", ACTFN_GELU_TANH, 0, dnnl_eltwise_gelu_tanh, 0, 0, ACTFN_FAST},
+    {"silu forward fast", ACTFN_SILU, 0, dnnl_eltwise_swish, 1, 0, ACTFN_FAST},
+    {"elu forward fast", ACTFN_ELU, 0, dnnl_eltwise_elu, 1, 4, ACTFN_FAST},
+    {"mish forward fast", ACTFN_MISH, 0, dnnl_eltwise_mish, 0, 0, ACTFN_FAST},
+    {"softplus forward fast", ACTFN_SOFTPLUS, 0, dnnl_eltwise_soft_relu, 0, 0, ACTFN_FAST},
 };
 
 static int xnnpack_prepare(xnnpack_case *c, const row *r, arrays *a, int threads) {
@@ -177,6 +190,7 @@ int main(int argc, char **argv) {
         report_measurement(threads, "limit", "a + b", n, median_ns_per_element(run_add, &a, n));
         for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
             actfn_case ac = {&a, actfn_op_init(rows[r].kind), rows[r].mode};
+            ac.op.accuracy = rows[r].accuracy;
             report_measurement(threads, rows[r].op, "actfn", n,
                                median_ns_per_element(run_actfn, &ac, n));
             onednn_case oc;

@@ -159,6 +159,19 @@ typedef enum actfn_kind {
  *                   leaky_relu (NaN, meaning "equal to negative_slope", as PyTorch; else
  *                   between negative_slope and 1 inclusive). Any such value is a valid
  *                   subgradient. */
+/* How exact the smooth ops are, and so how fast (SLEEF's choice of ULP bound per call).
+ * Either tier keeps every rule of docs/semantics.md: NaN in gives NaN out, the signs of
+ * zero, the limits at +-inf, subnormal results kept (never flushed), and the far tails
+ * (gelu, silu, mish, elu) computed to their representable values, never collapsed to 0.
+ * Only the bound on the error differs, per op, as actfn_op_describe() reports and
+ * docs/accuracy.md lists, each measured over all 2^32 float inputs. The exact ops (relu,
+ * leaky_relu, the clamps, ...) are exact in both; f64, f16 and bf16 are accurate in both
+ * (the 16-bit results stay correctly rounded). */
+typedef enum actfn_accuracy {
+    ACTFN_ACCURATE = 0, /* the default: f32 within 1 ULP (max_ulp_f32) */
+    ACTFN_FAST = 1      /* f32 within max_ulp_fast_f32 (at most 4 ULP), for speed */
+} actfn_accuracy;
+
 typedef struct actfn_op {
     actfn_kind kind;
     double negative_slope;
@@ -169,6 +182,7 @@ typedef struct actfn_op {
     double beta;
     double threshold;
     double grad_at_zero;
+    actfn_accuracy accuracy; /* ACTFN_ACCURATE (the default) or ACTFN_FAST, any op */
 } actfn_op;
 
 /* An op of the given kind with every parameter at its default. For a kind outside
@@ -186,9 +200,9 @@ ACTFN_API actfn_status actfn_op_from_name(const char *name, actfn_op *op);
  * ACTFN_ERR_BAD_PARAMETER (*op is unchanged on error). */
 ACTFN_API actfn_status actfn_op_set(actfn_op *op, const char *name, double value);
 
-/* Sets a parameter that takes a word. The one such parameter is gelu's "approximate",
- * as in torch: "none" makes the op ACTFN_GELU and "tanh" makes it ACTFN_GELU_TANH.
- * Errors as actfn_op_set. */
+/* Sets a parameter that takes a word: gelu's "approximate", as in torch ("none" makes the
+ * op ACTFN_GELU and "tanh" makes it ACTFN_GELU_TANH), and every op's "accuracy"
+ * ("accurate" or "fast", the field accuracy). Errors as actfn_op_set. */
 ACTFN_API actfn_status actfn_op_set_word(actfn_op *op, const char *name, const char *value);
 
 /* Checks every parameter of *op. Returns ACTFN_OK or the error that actfn_forward
@@ -218,6 +232,8 @@ typedef struct actfn_op_info {
     double max_ulp_backward_f32;    /* bound of f'(x)'s error in f32 (the backward
                                        with dy = 1); dy * f'(x) adds nothing in f32 */
     double max_ulp_backward_f64;    /* the same in f64; dy * f'(x) adds 0.5 */
+    double max_ulp_fast_f32;        /* max_ulp_f32 at accuracy ACTFN_FAST */
+    double max_ulp_fast_backward_f32; /* max_ulp_backward_f32 at ACTFN_FAST */
 } actfn_op_info;
 
 /* The description of an op, or NULL for a kind outside actfn_kind. Static storage. */

@@ -16,14 +16,15 @@
 enum { REPEATS = 7 };
 
 static void print_bench_usage(FILE *out) {
-    fputs("usage: actfn bench [OP] [--grad] [--dtype f32|f64|f16|bf16] [--threads N]\n"
-          "                   [--max-n N]\n"
+    fputs("usage: actfn bench [OP] [--grad] [--fast] [--dtype f32|f64|f16|bf16]\n"
+          "                   [--threads N] [--max-n N]\n"
           "\n"
           "Times OP (default relu) forward, or with --grad backward, out of place, at\n"
           "n = 1K, 4K, ... up to --max-n (default 16M) elements, against a memcpy of the\n"
           "same bytes, and prints per n the median ns per element of each and the ratio\n"
-          "(actfn's throughput / memcpy's; 1.0 is the physical limit). --threads caps the\n"
-          "threads (default: all). Medians of 7; a shared machine is noisy.\n",
+          "(actfn's throughput / memcpy's; 1.0 is the physical limit). --fast times the\n"
+          "op's fast accuracy tier (ACTFN_FAST). --threads caps the threads (default:\n"
+          "all). Medians of 7; a shared machine is noisy.\n",
           out);
 }
 
@@ -94,7 +95,7 @@ int command_bench(int argc, char **argv) {
     actfn_op op = actfn_op_init(ACTFN_RELU);
     const char *op_name = "relu";
     actfn_dtype dtype = ACTFN_F32;
-    bool gradient = false;
+    bool gradient = false, fast = false;
     double threads = 0, max_n = 16 << 20;
     for (int i = 1; i < argc; i++) {
         const char *token = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -103,6 +104,8 @@ int command_bench(int argc, char **argv) {
             return 0;
         } else if (strcmp(token, "--grad") == 0) {
             gradient = true;
+        } else if (strcmp(token, "--fast") == 0) {
+            fast = true;
         } else if (strcmp(token, "--dtype") == 0 || strcmp(token, "--threads") == 0 ||
                    strcmp(token, "--max-n") == 0) {
             bool ok = value != NULL;
@@ -130,6 +133,7 @@ int command_bench(int argc, char **argv) {
             return EXIT_USAGE;
         }
     }
+    if (fast) op.accuracy = ACTFN_FAST;
     actfn_set_num_threads((int)threads);
     size_t bytes = actfn_dtype_size(dtype), top = (size_t)max_n;
     void *x = malloc(top * bytes), *dy = malloc(top * bytes), *y = malloc(top * bytes);

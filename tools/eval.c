@@ -34,6 +34,8 @@ static void print_eval_usage(FILE *out) {
           "when a run takes over a second.\n"
           "Parameters are named as in 'actfn list', with '-' for '_':\n"
           "--negative-slope 0.2, --alpha 1.0, --grad-at-zero 1, --approximate tanh.\n"
+          "  --fast         the fast accuracy tier (ACTFN_FAST: f32 within the op's\n"
+          "                 stated fast bound, 'actfn list'); same as --accuracy fast\n"
           "  --grad         the backward: dx = dy * f'(x); dy = 1 (so f'(x) itself)\n"
           "                 unless --dy FILE gives dy, as many values as x\n"
           "  --dtype T      f32, f64, f16 or bf16: the type OP runs in and the output's\n"
@@ -82,7 +84,7 @@ static int parse_option(eval_request *request, const char *option, const char *v
         return EXIT_USAGE;
     }
     actfn_status status;
-    if (strcmp(name, "approximate") == 0) {
+    if (strcmp(name, "approximate") == 0 || strcmp(name, "accuracy") == 0) {
         status = actfn_op_set_word(&request->op, name, value);
     } else {
         double number;
@@ -247,6 +249,8 @@ int command_eval(int argc, char **argv) {
             only_numbers = true;
         } else if (strcmp(token, "--grad") == 0) {
             request.gradient = true;
+        } else if (strcmp(token, "--fast") == 0) {
+            request.op.accuracy = ACTFN_FAST;
         } else if (strcmp(token, "--help") == 0) {
             print_eval_usage(stdout);
             free(numbers);

@@ -76,6 +76,10 @@ actfn_status actfn_op_validate(const actfn_op *op) {
     }
     const char *problem = def->check_op != NULL ? def->check_op(op) : NULL;
     if (problem != NULL) return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s", def->name, problem);
+    if (op->accuracy != ACTFN_ACCURATE && op->accuracy != ACTFN_FAST)
+        return fail(ACTFN_ERR_BAD_PARAMETER,
+                    "%s: accuracy must be ACTFN_ACCURATE (0) or ACTFN_FAST (1), got %d", def->name,
+                    (int)op->accuracy);
     return ACTFN_OK;
 }
 
@@ -104,6 +108,16 @@ actfn_status actfn_op_set_word(actfn_op *op, const char *name, const char *value
     const op_def *def;
     actfn_status status = check_kind(op, &def);
     if (status != ACTFN_OK) return status;
+    if (strcmp(name, "accuracy") == 0) {
+        if (strcmp(value, "accurate") == 0)
+            op->accuracy = ACTFN_ACCURATE;
+        else if (strcmp(value, "fast") == 0)
+            op->accuracy = ACTFN_FAST;
+        else
+            return fail(ACTFN_ERR_BAD_PARAMETER,
+                        "%s: accuracy must be 'accurate' or 'fast', got '%s'", def->name, value);
+        return ACTFN_OK;
+    }
     bool is_gelu = op->kind == ACTFN_GELU || op->kind == ACTFN_GELU_TANH;
     if (!is_gelu || strcmp(name, "approximate") != 0)
         return fail(ACTFN_ERR_UNKNOWN_PARAMETER, "%s has no parameter '%s'", def->name, name);
@@ -139,6 +153,9 @@ static void describe_all(void) {
         info->max_ulp_f64 = def->max_ulp_f64;
         info->max_ulp_backward_f32 = def->max_ulp_backward_f32;
         info->max_ulp_backward_f64 = def->max_ulp_backward_f64;
+        info->max_ulp_fast_f32 = fmax(def->max_ulp_fast_f32, def->max_ulp_f32);
+        info->max_ulp_fast_backward_f32 =
+            fmax(def->max_ulp_fast_backward_f32, def->max_ulp_backward_f32);
     }
 }
 
@@ -172,8 +189,10 @@ static bool is_default_op(const actfn_op *op) {
         pthread_once(&defaults_once, build_defaults);
     const actfn_op *d = &default_ops[op->kind];
     const size_t first = offsetof(actfn_op, negative_slope);
-    /* every parameter field: op_table.h asserts that they run from first to the end */
-    return memcmp((const char *)op + first, (const char *)d + first, sizeof *op - first) == 0;
+    /* every parameter field: op_table.h asserts that they run from first to accuracy */
+    if (op->accuracy != ACTFN_ACCURATE && op->accuracy != ACTFN_FAST) return false;
+    return memcmp((const char *)op + first, (const char *)d + first,
+                  offsetof(actfn_op, accuracy) - first) == 0;
 }
 
 actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **def,
@@ -190,6 +209,7 @@ actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **de
 #define ROUND_FIELD(name) params->name = round_for(dtype, op->name);
     OP_PARAMETER_FIELDS(ROUND_FIELD)
 #undef ROUND_FIELD
+    params->accuracy = op->accuracy;
     if (op->kind == ACTFN_LEAKY_RELU && isnan(params->grad_at_zero))
         params->grad_at_zero = params->negative_slope;
     return ACTFN_OK;

@@ -9,6 +9,7 @@ void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table);
 void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_relu)(kernel_table *table);
 void ISA_FUNCTION(fill_byte_lookup)(kernel_table *table);
@@ -29,17 +30,32 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_RELU6] = PIECEWISE, [ACTFN_CLIPPED_RELU] = PIECEWISE, [ACTFN_HARDTANH] = PIECEWISE,     \
     [ACTFN_SQUARED_RELU] = PIECEWISE
 
+#define SMOOTH_F32_FORWARDS                                                                        \
+    [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32, [ACTFN_TANH] = SMOOTH_F32,            \
+    [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32, [ACTFN_CELU] = SMOOTH_F32,                \
+    [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = DOUBLE, [ACTFN_MISH] = DOUBLE,                  \
+    [ACTFN_SOFTPLUS] = DOUBLE
+#define SMOOTH_F32_BACKWARDS                                                                       \
+    [ACTFN_SIGMOID] = DOUBLE, [ACTFN_TANH] = DOUBLE, [ACTFN_SILU] = DOUBLE,                        \
+    [ACTFN_SOFTPLUS] = DOUBLE, [ACTFN_ELU] = DOUBLE, [ACTFN_SELU] = DOUBLE, [ACTFN_GELU] = DOUBLE
+/* The fast tier's own kernels where the fma rounds once; the accurate ones elsewhere. */
+#if VEC_HAS_FMA
+#define FAST FAMILY_FAST_LANES
+#define FAST_F32_FORWARDS                                                                          \
+    [ACTFN_SIGMOID] = FAST, [ACTFN_SILU] = FAST, [ACTFN_TANH] = FAST, [ACTFN_ELU] = FAST,           \
+    [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = SMOOTH_F32,                          \
+    [ACTFN_GELU_TANH] = FAST, [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST
+#else
+#define FAST_F32_FORWARDS SMOOTH_F32_FORWARDS
+#endif
+
 static const kernel_choice choice = {
-    .forward[SLOT_F32] =
-        {PIECEWISE_OPS, [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,
-         [ACTFN_TANH] = SMOOTH_F32, [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32,
-         [ACTFN_CELU] = SMOOTH_F32, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = DOUBLE,
-         [ACTFN_MISH] = DOUBLE, [ACTFN_SOFTPLUS] = DOUBLE},
+    .forward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_FORWARDS},
     .forward[SLOT_F64] = {PIECEWISE_OPS},
-    .backward[SLOT_F32] = {PIECEWISE_OPS, [ACTFN_SIGMOID] = DOUBLE, [ACTFN_TANH] = DOUBLE,
-                           [ACTFN_SILU] = DOUBLE, [ACTFN_SOFTPLUS] = DOUBLE, [ACTFN_ELU] = DOUBLE,
-                           [ACTFN_SELU] = DOUBLE, [ACTFN_GELU] = DOUBLE},
+    .forward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_FORWARDS},
+    .backward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_BACKWARDS},
     .backward[SLOT_F64] = {PIECEWISE_OPS},
+    .backward[SLOT_F32_FAST] = {PIECEWISE_OPS, SMOOTH_F32_BACKWARDS},
 };
 
 const kernel_choice *ISA_FUNCTION(kernel_choice)(void) {
@@ -62,21 +78,30 @@ void ISA_FUNCTION(fill_kernel_family)(kernel_family family, kernel_table *table)
         ISA_FUNCTION(fill_float_lane_family)(table);
         ISA_FUNCTION(fill_gelu_float_lane_family)(table);
         break;
+    case FAMILY_FAST_LANES:
+        ISA_FUNCTION(fill_fast_lane_family)(table);
+        break;
     }
+}
+
+/* Where a family's kernel for a slot sits in its table: the fast slot takes the
+ * accurate f32 kernel of any family but the fast one (kernel_table.h). */
+static int source_slot(int slot, kernel_family family) {
+    return slot == SLOT_F32_FAST && family != FAMILY_FAST_LANES ? SLOT_F32 : slot;
 }
 
 void ISA_FUNCTION(fill_kernel_table)(kernel_table *table) {
     static kernel_table families[FAMILY_COUNT]; /* filled once, under dispatch's pthread_once */
     for (int f = 0; f < FAMILY_COUNT; f++)
         ISA_FUNCTION(fill_kernel_family)((kernel_family)f, &families[f]);
-    for (int slot = 0; slot < DTYPE_SLOTS; slot++) {
+    for (int slot = 0; slot < KERNEL_SLOTS; slot++) {
         for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
-            const kernel_table *forward = &families[choice.forward[slot][kind]];
-            const kernel_table *backward = &families[choice.backward[slot][kind]];
-            table->forward[slot][kind] = forward->forward[slot][kind];
-            table->forward_stream[slot][kind] = forward->forward_stream[slot][kind];
-            table->backward[slot][kind] = backward->backward[slot][kind];
-            table->backward_from_output[slot][kind] = backward->backward_from_output[slot][kind];
+            kernel_family f = choice.forward[slot][kind], b = choice.backward[slot][kind];
+            int from_f = source_slot(slot, f), from_b = source_slot(slot, b);
+            table->forward[slot][kind] = families[f].forward[from_f][kind];
+            table->forward_stream[slot][kind] = families[f].forward_stream[from_f][kind];
+            table->backward[slot][kind] = families[b].backward[from_b][kind];
+            table->backward_from_output[slot][kind] = families[b].backward_from_output[from_b][kind];
         }
     }
     /* one source each: nothing to choose */

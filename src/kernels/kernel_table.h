@@ -12,7 +12,9 @@ typedef void (*forward_kernel)(const op_params *p, const void *x, void *y, size_
 typedef void (*backward_kernel)(const op_params *p, const void *v, const void *dy, void *dx,
                                 size_t n);
 
-enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2 };
+/* The op kernels have a slot per dtype and accuracy tier (actfn_accuracy): f32, f64, and
+ * f32 at ACTFN_FAST; the layer kernels one per dtype. */
+enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2, SLOT_F32_FAST = 2, KERNEL_SLOTS = 3 };
 
 /* f16 / bf16 to and from float, on whole vectors (n a multiple of the ISA's float lanes;
  * at most 16). narrow stores the offsets of the vectors it flags (see
@@ -41,11 +43,11 @@ typedef void (*clamp_kernel)(const uint8_t *x, uint8_t *y, size_t n, uint8_t low
                              uint8_t flip);
 
 typedef struct kernel_table {
-    forward_kernel forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+    forward_kernel forward[KERNEL_SLOTS][ACTFN_KIND_COUNT];
     /* The forward with non-temporal stores, for out-of-place calls on large arrays. */
-    forward_kernel forward_stream[DTYPE_SLOTS][ACTFN_KIND_COUNT];
-    backward_kernel backward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
-    backward_kernel backward_from_output[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+    forward_kernel forward_stream[KERNEL_SLOTS][ACTFN_KIND_COUNT];
+    backward_kernel backward[KERNEL_SLOTS][ACTFN_KIND_COUNT];
+    backward_kernel backward_from_output[KERNEL_SLOTS][ACTFN_KIND_COUNT];
     /* A forward straight on f16 / bf16 bit patterns (relu); NULL: through float. */
     forward_kernel forward_narrow[NARROW_TYPES][ACTFN_KIND_COUNT];
     widen_kernel widen[NARROW_TYPES]; /* NULL: the scalar conversions */
@@ -66,12 +68,15 @@ typedef enum kernel_family {
     FAMILY_PIECEWISE,    /* piecewise.c: compares and selects, bit-exact */
     FAMILY_DOUBLE_LANES, /* smooth.c: f32 widened to double lanes, rounded once */
     FAMILY_FLOAT_LANES,  /* smooth_f32.c, gelu_f32.c: float lanes, where the fma rounds once */
+    FAMILY_FAST_LANES,   /* fast_f32.c: float lanes at ACTFN_FAST, where the fma rounds once */
     FAMILY_COUNT
 } kernel_family;
 
+/* In the SLOT_F32_FAST row, an op whose family is not FAMILY_FAST_LANES runs the kernel
+ * that family has for SLOT_F32: the accurate kernel, within the fast bound too. */
 typedef struct kernel_choice {
-    kernel_family forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];  /* and its streaming form */
-    kernel_family backward[DTYPE_SLOTS][ACTFN_KIND_COUNT]; /* and from the output */
+    kernel_family forward[KERNEL_SLOTS][ACTFN_KIND_COUNT];  /* and its streaming form */
+    kernel_family backward[KERNEL_SLOTS][ACTFN_KIND_COUNT]; /* and from the output */
 } kernel_choice;
 
 /* One set per ISA, each defined by the kernel sources compiled for that ISA: the table

@@ -20,9 +20,11 @@
 #define STREAMING_MIN ((size_t)1 << 22)
 #define CACHE_LINE    64
 
-/* f16 and bf16 compute in float: they use the f32 kernels (narrow_loops.c). */
-static int slot_of(actfn_dtype dtype) {
-    return dtype == ACTFN_F64 ? SLOT_F64 : SLOT_F32;
+/* f16 and bf16 compute in float: they use the accurate f32 kernels (narrow_loops.c),
+ * whose bound the correct rounding to 16 bits relies on. */
+static int slot_of(actfn_dtype dtype, const op_params *params) {
+    if (dtype == ACTFN_F64) return SLOT_F64;
+    return dtype == ACTFN_F32 && params->accuracy == ACTFN_FAST ? SLOT_F32_FAST : SLOT_F32;
 }
 
 static size_t size_of(actfn_dtype dtype) {
@@ -85,7 +87,7 @@ static void run(call *c, void (*range)(void *, size_t, size_t), bool has_kernel,
 void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, const void *x,
                  void *y, size_t n) {
     const kernel_table *table = active_kernels();
-    forward_kernel kernel = table->forward[slot_of(dtype)][kind];
+    forward_kernel kernel = table->forward[slot_of(dtype, params)][kind];
     if (kernel != NULL && !dtype_is_narrow(dtype) && n < parallel_threshold(kind, dtype, true)) {
         kernel(params, x, y, n); /* one thread, no streaming: no call record to build */
         return;
@@ -96,16 +98,16 @@ void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, co
         c.narrow_direct =
             table->forward_narrow[dtype == ACTFN_F16 ? NARROW_F16 : NARROW_BF16][kind];
     if (n >= STREAMING_MIN && x != y && !dtype_is_narrow(dtype) &&
-        table->forward_stream[slot_of(dtype)][kind] != NULL)
-        c.forward = table->forward_stream[slot_of(dtype)][kind];
+        table->forward_stream[slot_of(dtype, params)][kind] != NULL)
+        c.forward = table->forward_stream[slot_of(dtype, params)][kind];
     run(&c, forward_range, c.forward != NULL, n);
 }
 
 void run_backward(actfn_kind kind, bool from_output, const op_params *params, actfn_dtype dtype,
                   const void *v, const void *dy, void *dx, size_t n) {
     const kernel_table *table = active_kernels();
-    backward_kernel kernel = from_output ? table->backward_from_output[slot_of(dtype)][kind]
-                                         : table->backward[slot_of(dtype)][kind];
+    backward_kernel kernel = from_output ? table->backward_from_output[slot_of(dtype, params)][kind]
+                                         : table->backward[slot_of(dtype, params)][kind];
     if (kernel != NULL && !dtype_is_narrow(dtype) && n < parallel_threshold(kind, dtype, true)) {
         kernel(params, v, dy, dx, n);
         return;

@@ -22,9 +22,11 @@ enum { OP_PARAMETER_COUNT = 0 OP_PARAMETER_FIELDS(OP_COUNT_FIELD) };
 #else
 #define OP_STATIC_ASSERT _Static_assert
 #endif
-OP_STATIC_ASSERT(sizeof(actfn_op) ==
+OP_STATIC_ASSERT(offsetof(actfn_op, accuracy) ==
                      offsetof(actfn_op, negative_slope) + OP_PARAMETER_COUNT * sizeof(double),
                  "actfn_op has a field that OP_PARAMETER_FIELDS does not list");
+OP_STATIC_ASSERT(sizeof(actfn_op) <= offsetof(actfn_op, accuracy) + sizeof(double),
+                 "actfn_op has a field after accuracy");
 
 /* The parameters of an op as a kernel sees them: already validated, rounded to the
  * dtype, and with defaults that depend on other parameters resolved. */
@@ -32,6 +34,7 @@ typedef struct op_params {
 #define OP_DECLARE_FIELD(name) double name;
     OP_PARAMETER_FIELDS(OP_DECLARE_FIELD)
 #undef OP_DECLARE_FIELD
+    actfn_accuracy accuracy; /* picks the kernel (run.c); the reference is one for both */
 } op_params;
 
 /* f(v) in double. For f32 the argument is a float widened to double and the result is
@@ -70,6 +73,9 @@ typedef struct op_def {
     double max_ulp_f64;
     double max_ulp_backward_f32;
     double max_ulp_backward_f64;
+    /* The f32 bounds at ACTFN_FAST where its kernels are less exact (0: as accurate). */
+    double max_ulp_fast_f32;
+    double max_ulp_fast_backward_f32;
     scalar_forward_fn forward;
     scalar_backward_fn backward;
     scalar_backward_fn backward_from_output;  /* NULL: not served */

@@ -1,0 +1,337 @@
+/* The f32 forwards at ACTFN_FAST, in float lanes: the accurate tier's formulas (smooth_f32.c)
+ * without the error terms carried to the last rounding, on fast_math.h's exp and expm1.
+ * Bounds, measured over all 2^32 inputs by tests/exhaustive, in docs/accuracy.md and the
+ * op table (max_ulp_fast_f32). Every semantic rule holds as in the accurate tier: NaN,
+ * signed zeros, the limits at +-inf, and the far tails: a vector with a lane where exp
+ * would leave the normal floats takes the wide form of its body, which builds e^z there as
+ * h * h, h = e^(z/2), and multiplies by h twice at the very end, so that subnormal
+ * results, and normal results with a subnormal factor (silu(-90) = -7e-38), come out
+ * rounded once. */
+#include "spec/scalar_reference.h"
+#include "kernels/fast_math.h"
+#include "kernels/float_math.h"
+#include "kernels/kernel_template.h"
+
+#include <math.h>
+
+#if VEC_HAS_FMA
+
+#define T         float
+#define V         vf
+#define LANES     VF_LANES
+#define VOP(name) vf_##name
+#define SUFFIX    f32
+#define CONSTANTS fast_constants
+
+#define SELU_SCALE       0x1.0cfabep+0f
+#define SELU_SCALE_ALPHA 0x1.c212ccp+0f
+
+typedef struct fast_constants {
+    vf alpha, beta, inverse_beta, threshold;
+    vf_table16 exp;
+} fast_constants;
+
+static inline fast_constants make_constants_f32(const op_params *p) {
+    fast_constants k = {vf_set1((float)p->alpha), vf_set1((float)p->beta),
+                        vf_set1(1.0f / (float)p->beta), vf_set1((float)p->threshold),
+                        fast_exp_table()};
+    return k;
+}
+
+static inline vf at_least(vf x, float low) {
+    return vf_select(vf_lt(x, vf_set1(low)), vf_set1(low), x); /* NaN stays */
+}
+
+static inline vf at_most(vf x, float high) {
+    return vf_select(vf_gt(x, vf_set1(high)), vf_set1(high), x);
+}
+
+/* e^z for z <= 0 as a * b: b = 1 and a = e^z where that is a normal float; in the wide
+ * form, where it is not (z < -87), a = b = e^(z/2), z clamped to -170 (e^-170 rounds to 0,
+ * e^-85 is normal). */
+typedef struct split_exp {
+    vf a, b;
+} split_exp;
+
+#define NORMAL_EXP_LIMIT 87.0f /* e^-87 = 1.6e-38 > FLT_MIN */
+
+/* e^(z + *z_lo), z_lo as in fast_exp_plus. */
+static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, vf_table16 table, int wide) {
+    split_exp e;
+    if (!wide) {
+        e.a = fast_exp_plus(z, z_lo, table);
+        e.b = vf_set1(1.0f);
+        return e;
+    }
+    mf far = vf_lt(z, vf_set1(-NORMAL_EXP_LIMIT));
+    vf half_lo = z_lo != NULL ? vf_mul(*z_lo, vf_set1(0.5f)) : vf_zero();
+    vf half = fast_exp_plus(vf_mul(at_least(z, -170.0f), vf_set1(0.5f)), &half_lo, table);
+    e.a = vf_select(far, half, fast_exp_plus(at_least(z, -NORMAL_EXP_LIMIT), z_lo, table));
+    e.b = vf_select(far, half, vf_set1(1.0f));
+    return e;
+}
+
+static inline split_exp exp_of_negative(vf z, vf_table16 table, int wide) {
+    return exp_of_negative_plus(z, NULL, table, wide);
+}
+
+static inline vf exp_value(split_exp e, int wide) {
+    return wide ? vf_mul(e.a, e.b) : e.a;
+}
+
+/* u e^z, rounded at the end. */
+static inline vf times_exp(vf u, split_exp e, int wide) {
+    return wide ? vf_mul(vf_mul(u, e.a), e.b) : vf_mul(u, e.a);
+}
+
+/* A body with a wide form, picked per vector: the wide one where a lane is beyond limit
+ * (or NaN). */
+#define WITH_WIDE_FORM(body, limit)                                                                \
+    static inline mf body##_beyond(vf x, const fast_constants *k) {                                \
+        (void)k;                                                                                   \
+        return vf_not_le(vf_abs(x), vf_set1(limit));                                               \
+    }                                                                                              \
+    static inline vf body##_picked(vf x, const fast_constants *k) {                                \
+        if (mf_any(body##_beyond(x, k))) return body(x, k, 1);                                     \
+        return body(x, k, 0);                                                                      \
+    }
+
+/* The forward of such a body, four vectors at a time: one test for all four, so that the
+ * common case runs four narrow bodies the compiler can interleave. */
+#define DEFINE_WIDE_FORM_KERNEL(name, body)                                                        \
+    static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
+        const float *x = input;                                                                    \
+        float *y = output;                                                                         \
+        const fast_constants k = make_constants_f32(p);                                            \
+        size_t i = 0;                                                                              \
+        for (; i + 4 * VF_LANES <= n; i += 4 * VF_LANES) {                                         \
+            vf a = vf_load(x + i), b = vf_load(x + i + VF_LANES);                                  \
+            vf c = vf_load(x + i + 2 * VF_LANES), d = vf_load(x + i + 3 * VF_LANES);               \
+            mf far = mf_or(mf_or(body##_beyond(a, &k), body##_beyond(b, &k)),                      \
+                           mf_or(body##_beyond(c, &k), body##_beyond(d, &k)));                     \
+            if (mf_any(far)) {                                                                     \
+                vf_store(y + i, body##_picked(a, &k));                                             \
+                vf_store(y + i + VF_LANES, body##_picked(b, &k));                                  \
+                vf_store(y + i + 2 * VF_LANES, body##_picked(c, &k));                              \
+                vf_store(y + i + 3 * VF_LANES, body##_picked(d, &k));                              \
+                continue;                                                                          \
+            }                                                                                      \
+            vf_store(y + i, body(a, &k, 0));                                                       \
+            vf_store(y + i + VF_LANES, body(b, &k, 0));                                            \
+            vf_store(y + i + 2 * VF_LANES, body(c, &k, 0));                                        \
+            vf_store(y + i + 3 * VF_LANES, body(d, &k, 0));                                        \
+        }                                                                                          \
+        for (; i + VF_LANES <= n; i += VF_LANES)                                                   \
+            vf_store(y + i, body##_picked(vf_load(x + i), &k));                                    \
+        if (i < n) vf_store_tail(y + i, body##_picked(vf_load_tail(x + i, n - i), &k), n - i);     \
+    }
+
+/* sigmoid(-|x|) = e / (1 + e), e = e^-|x|; 1 minus that above 0. */
+static inline vf sigmoid_of_minus_magnitude(vf x, const fast_constants *k, int wide, vf *r,
+                                            split_exp *e) {
+    *e = exp_of_negative(fm_neg(vf_abs(x)), k->exp, wide);
+    *r = fast_reciprocal(vf_add(vf_set1(1.0f), exp_value(*e, wide)));
+    return times_exp(*r, *e, wide);
+}
+
+static inline vf sigmoid_fast(vf x, const fast_constants *k, int wide) {
+    vf r;
+    split_exp e;
+    vf f = sigmoid_of_minus_magnitude(x, k, wide, &r, &e);
+    return vf_select(vf_lt(x, vf_zero()), f, vf_sub(vf_set1(1.0f), f));
+}
+WITH_WIDE_FORM(sigmoid_fast, NORMAL_EXP_LIMIT)
+
+/* x sigmoid(x); below 0 as (x r) e, so that silu(-90) does not pass through a subnormal;
+ * x clamped to -170 there (silu(-inf) = -0, as the reference). */
+static inline vf silu_fast(vf x, const fast_constants *k, int wide) {
+    vf r;
+    split_exp e;
+    vf f = sigmoid_of_minus_magnitude(x, k, wide, &r, &e);
+    vf negative = times_exp(vf_mul(wide ? at_least(x, -170.0f) : x, r), e, wide);
+    vf positive = vf_mul(x, vf_sub(vf_set1(1.0f), f));
+    return vf_select(vf_gt(x, vf_zero()), positive, negative); /* silu(-0) = -0 */
+}
+WITH_WIDE_FORM(silu_fast, NORMAL_EXP_LIMIT)
+
+/* tanh(a) = -m / (2 + m), m = expm1(-2a), a = |x| (clamped where tanh is 1), x's sign. */
+static inline vf tanh_fast(vf x, const fast_constants *k) {
+    (void)k;
+    vf m = fast_expm1(at_least(vf_mul(vf_abs(x), vf_set1(-2.0f)), -30.0f));
+    vf t = vf_mul(fm_neg(m), fast_reciprocal(vf_add(vf_set1(2.0f), m)));
+    return vf_with_sign_of(t, x); /* tanh(-0) = -0; NaN passed through every step */
+}
+
+/* expm1 on the negative side of the elu family; lanes above 0 give values the callers
+ * drop. */
+static inline vf negative_side_expm1(vf z) {
+    return fast_expm1(at_least(z, -30.0f));
+}
+
+static inline vf elu_fast(vf x, const fast_constants *k) {
+    vf negative = vf_mul(k->alpha, negative_side_expm1(x));
+    negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* elu(-0) = -0 (any alpha) */
+    return vf_select(vf_gt(x, vf_zero()), x, negative);     /* NaN: through expm1 */
+}
+
+static inline vf selu_fast(vf x, const fast_constants *k) {
+    (void)k;
+    vf negative = vf_mul(vf_set1(SELU_SCALE_ALPHA), negative_side_expm1(x));
+    negative = vf_with_sign_of(negative, x); /* <= 0, and selu(-0) = -0 */
+    return vf_select(vf_gt(x, vf_zero()), vf_mul(x, vf_set1(SELU_SCALE)), negative);
+}
+
+/* alpha expm1(x / alpha); x itself where |x / alpha| < 2^-26 (x + 0: celu(-0) = +0, as
+ * the reference). A negative alpha makes x / alpha positive below 0: there the kernel
+ * leaves the op to the accurate tier (fast_celu_forward). */
+static inline vf celu_fast(vf x, const fast_constants *k) {
+    vf z = vf_div(x, k->alpha);
+    vf negative = vf_mul(k->alpha, negative_side_expm1(z));
+    negative = vf_select(vf_lt(vf_abs(z), vf_set1(0x1p-26f)), vf_add(x, vf_zero()), negative);
+    return vf_select(vf_gt(x, vf_zero()), x, negative);
+}
+
+/* x tanh(softplus(x)) = x e g, g = (e + 2) / (e (e + 2) + 2), e = e^x; x above 20 (where
+ * the factor is 1 in float). Below -87 e is split as in the sigmoids, and x clamped to
+ * -170 (mish(-inf) = -0). */
+static inline vf mish_fast(vf x, const fast_constants *k, int wide) {
+    vf clamped = at_most(x, 20.0f);
+    if (wide) clamped = at_least(clamped, -170.0f);
+    split_exp e = exp_of_negative(clamped, k->exp, wide);
+    vf ev = exp_value(e, wide);
+    vf e_plus_2 = vf_add(ev, vf_set1(2.0f));
+    vf g = vf_mul(e_plus_2, fast_reciprocal(vf_fma(ev, e_plus_2, vf_set1(2.0f))));
+    vf y = times_exp(vf_mul(clamped, g), e, wide);
+    return vf_select(vf_gt(x, vf_set1(20.0f)), x, y);
+}
+WITH_WIDE_FORM(mish_fast, NORMAL_EXP_LIMIT)
+
+/* x sigmoid(v), v = x (c1 + c2 x^2), c1 = 2 sqrt(2/pi), c2 = 0.044715 c1. Where |v| is
+ * large, e^-|v| has the relative error of v times |v|: v is carried as v + v_lo (the
+ * constants in two parts, the products and the sum error-free) to about 2^-40, so that
+ * the exponent's reduction sees it whole. The wide form clamps x to [-20, 20] (beyond,
+ * the result is x, or -0). */
+#define GELU_TANH_C1_HI 0x1.988454p+0f
+#define GELU_TANH_C1_LO (-0x1.857936p-25f)
+#define GELU_TANH_C2_HI 0x1.2444f2p-4f
+#define GELU_TANH_C2_LO 0x1.49b16ap-29f
+
+static inline vf gelu_tanh_fast(vf x, const fast_constants *k, int wide) {
+    vf xc = wide ? at_most(at_least(x, -20.0f), 20.0f) : x;
+    vf square = vf_mul(xc, xc);
+    vf square_lo = vf_fma(xc, xc, fm_neg(square));
+    vf c2 = vf_set1(GELU_TANH_C2_HI), c1 = vf_set1(GELU_TANH_C1_HI);
+    vf t = vf_mul(c2, square);
+    vf t_lo = vf_fma(c2, square_lo, vf_fma(vf_set1(GELU_TANH_C2_LO), square, vf_fma(c2, square, fm_neg(t))));
+    vf w = vf_add(c1, t); /* c1 + t by TwoSum: either may be the larger */
+    vf t_part = vf_sub(w, c1);
+    vf w_lo = vf_add(vf_sub(c1, vf_sub(w, t_part)), vf_sub(t, t_part));
+    w_lo = vf_add(w_lo, vf_add(t_lo, vf_set1(GELU_TANH_C1_LO)));
+    vf v = vf_mul(xc, w);
+    vf v_lo = vf_fma(xc, w_lo, vf_fma(xc, w, fm_neg(v)));
+    mf negative = vf_lt(xc, vf_zero());
+    vf z_lo = vf_select(negative, v_lo, fm_neg(v_lo)); /* -|v + v_lo| = -|v| + z_lo */
+    split_exp e = exp_of_negative_plus(fm_neg(vf_abs(v)), &z_lo, k->exp, wide);
+    vf r = fast_reciprocal(vf_add(vf_set1(1.0f), exp_value(e, wide)));
+    vf below = times_exp(vf_mul(xc, r), e, wide);
+    vf above = vf_mul(xc, vf_sub(vf_set1(1.0f), times_exp(r, e, wide)));
+    vf y = vf_select(negative, below, above); /* gelu_tanh(-0) = -0 */
+    return wide ? vf_select(vf_gt(x, vf_set1(20.0f)), x, y) : y;
+}
+WITH_WIDE_FORM(gelu_tanh_fast, 9.95f) /* |v(9.95)| = 86.2 */
+
+/* log(1 + e^v) / beta, v = beta x, = (max(v, 0) + log1p(e^-|v|)) / beta; x where v exceeds
+ * threshold. log1p(e), e in (0, 1]: w = 1 + e = 2^k m, m in (0.75, 1.5], and
+ * log(m) = 2 atanh(s), s = (m - 1) / (m + 1), as 2s + s^3 P(s^2) (|s| <= 0.2, Taylor to
+ * s^9, 2^-26); w's rounding error c enters as c / 2^k / m = c' (1 - f) to first order in
+ * f = m - 1, enough where log(m) is small, and below 2^-25 of it where f is not. v's own
+ * rounding (beta != 1) enters e's argument. The wide form takes e^v < 2^-125 (v < -87)
+ * as e^v / beta, split as the sigmoids' e. */
+static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
+    vf v = vf_mul(k->beta, x);
+    vf v_lo = vf_fma(k->beta, x, fm_neg(v));
+    mf positive = vf_gt(v, vf_zero());
+    vf z_lo = vf_select(positive, fm_neg(v_lo), v_lo);
+    if (wide) z_lo = vf_select(vf_lt(vf_abs(v), vf_set1(INFINITY)), z_lo, vf_zero());
+    /* above 87 the result is v (to float), and e^-87 serves as well as e^-v */
+    vf z = vf_select(positive, fm_neg(at_most(v, NORMAL_EXP_LIMIT)), v);
+    split_exp e = exp_of_negative_plus(z, &z_lo, k->exp, wide);
+    vf ev = exp_value(e, wide);
+    vf one = vf_set1(1.0f);
+    vf w = vf_add(one, ev);
+    mf big = vf_gt(w, vf_set1(1.5f));
+    vf scale = vf_select(big, vf_set1(0.5f), one);
+    vf m = vf_mul(w, scale), f = vf_sub(m, one);
+    vf c = vf_mul(vf_sub(ev, vf_sub(w, one)), scale);
+    vf s = vf_mul(f, fast_reciprocal(vf_add(m, one)));
+    vf s2 = vf_mul(s, s);
+    vf q = vf_fma(vf_fma(vf_fma(vf_set1(2.0f / 9), s2, vf_set1(2.0f / 7)), s2, vf_set1(2.0f / 5)),
+                  s2, vf_set1(2.0f / 3));
+    vf log_m = vf_fma(vf_mul(s, s2), q, vf_add(s, s));
+    vf log1p = vf_add(vf_fma(vf_select(big, vf_set1(0x1.62e430p-1f), vf_zero()), one,
+                             vf_fnma(c, f, c)),
+                      log_m);
+    vf sum = vf_add(vf_select(positive, v, vf_zero()), log1p);
+    vf y = vf_mul(sum, k->inverse_beta); /* and one correction: the quotient rounded once */
+    y = vf_fma(vf_fnma(y, k->beta, sum), k->inverse_beta, y);
+    if (wide) {
+        mf far = vf_lt(v, vf_set1(-NORMAL_EXP_LIMIT));
+        y = vf_select(far, times_exp(k->inverse_beta, e, 1), y);
+    }
+    return vf_select(vf_gt(v, k->threshold), x, y); /* NaN: through every step */
+}
+
+/* The wide form where beta x < -87, or is NaN. */
+static inline mf softplus_fast_beyond(vf x, const fast_constants *k) {
+    return vf_not_le(vf_set1(-NORMAL_EXP_LIMIT), vf_mul(k->beta, x));
+}
+
+static inline vf softplus_fast_picked(vf x, const fast_constants *k) {
+    if (mf_any(softplus_fast_beyond(x, k))) return softplus_fast(x, k, 1);
+    return softplus_fast(x, k, 0);
+}
+
+DEFINE_WIDE_FORM_KERNEL(sigmoid_forward, sigmoid_fast)
+DEFINE_WIDE_FORM_KERNEL(gelu_tanh_forward, gelu_tanh_fast)
+DEFINE_WIDE_FORM_KERNEL(softplus_forward, softplus_fast)
+DEFINE_WIDE_FORM_KERNEL(silu_forward, silu_fast)
+DEFINE_FORWARD_KERNEL(tanh_forward, tanh_fast)
+DEFINE_FORWARD_KERNEL(elu_forward, elu_fast)
+DEFINE_FORWARD_KERNEL(selu_forward, selu_fast)
+DEFINE_FORWARD_KERNEL(celu_positive_alpha_forward, celu_fast)
+DEFINE_WIDE_FORM_KERNEL(mish_forward, mish_fast)
+
+/* Where alpha < 0 (torch allows it; nobody trains with it) the scalar reference. */
+static void ISA_FUNCTION(fast_celu_forward)(const op_params *p, const void *input, void *output,
+                                            size_t n) {
+    if (p->alpha > 0) {
+        KERNEL(celu_positive_alpha_forward)(p, input, output, n);
+        return;
+    }
+    const float *x = input;
+    float *y = output;
+    for (size_t i = 0; i < n; i++)
+        y[i] = (float)celu_forward(x[i], p);
+}
+
+void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
+    table->forward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_TANH] = KERNEL(tanh_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_ELU] = KERNEL(elu_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_SELU] = KERNEL(selu_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_CELU] = ISA_FUNCTION(fast_celu_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_MISH] = KERNEL(mish_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = KERNEL(softplus_forward);
+}
+
+#else
+
+void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
+    (void)table; /* without a single-rounding fma the accurate kernels serve both tiers */
+}
+
+#endif

@@ -1,0 +1,42 @@
+#!/usr/bin/python3
+"""The constants of the fast tier's exp and expm1 (src/kernels/fast_math.h), in float:
+- the table of 2^(j/16), j = 0..15, as bit patterns less j << 19 (the index bits that
+  the exponent shift leaves in the mantissa), and Q of exp(r) = 1 + r + r^2 Q(r),
+  degree 1, on |r| <= ln2/32;
+- P of expm1(r) = r + r^2 P(r), degree 4, on |r| <= ln2/2 (no table: expm1 near 0 needs
+  the relative accuracy a rounded table entry would cost).
+Fitted by weighted least squares at Chebyshev nodes (weights: the relative error of the
+result), coefficients rounded to float. Prints them and each approximation's relative
+error in units of 2^-24. Run with Debian's python3 (NumPy)."""
+import numpy as np
+
+
+def fit(half_width, degree, weight):
+    nodes = np.cos(np.linspace(0, np.pi, 4001)) * half_width
+    nodes = nodes[np.abs(nodes) > 1e-7]
+    target = (np.expm1(nodes) - nodes) / nodes**2
+    w = weight(nodes)
+    vander = np.vander(nodes, degree + 1, increasing=True)
+    c = np.linalg.lstsq(vander * w[:, None], target * w, rcond=None)[0]
+    return c.astype(np.float32)
+
+
+def poly(c, r):
+    return np.polynomial.polynomial.polyval(r, c.astype(np.float64))
+
+
+ln2 = np.log(2)
+table = []
+for j in range(16):
+    bits = int(np.array(2.0 ** (j / 16), dtype=np.float32).view(np.uint32))
+    table.append((bits - (j << 19)) & 0xFFFFFFFF)
+print("exp table:", ", ".join("0x%08x" % b for b in table))
+q = fit(ln2 / 32, 1, lambda r: r**2)
+r = np.linspace(-ln2 / 32, ln2 / 32, 200001)
+error = np.max(np.abs((1 + r + r**2 * poly(q, r)) / np.exp(r) - 1))
+print("exp Q:", [float(c).hex() for c in q], "error %.4f * 2^-24" % (error / 2**-24))
+p = fit(ln2 / 2, 4, lambda r: np.abs(r))
+r = np.linspace(-ln2 / 2, ln2 / 2, 200001)
+r = r[r != 0]
+error = np.max(np.abs((r + r**2 * poly(p, r)) / np.expm1(r) - 1))
+print("expm1 P:", [float(c).hex() for c in p], "error %.4f * 2^-24" % (error / 2**-24))
