@@ -71,6 +71,9 @@ expect_error "bad parameter number" 2 "invalid number 'x' for --alpha" "$actfn" 
 expect_error "missing value" 2 "--alpha needs a value" "$actfn" eval elu --alpha
 expect_error "bad dtype" 2 "unknown dtype 'int4'" "$actfn" eval relu --dtype int4 -- 1
 expect_error "bad word" 2 "'none' or 'tanh'" "$actfn" eval gelu --approximate fast -- 1
+expect_error "bad accuracy" 2 "'accurate' or 'fast'" "$actfn" eval gelu --accuracy sloppy -- 1
+expect "fast tier" 0 "0.5 1 0" "$actfn" eval sigmoid --fast -- 0 inf -inf
+expect "fast tier by word" 0 "-0 -0" "$actfn" eval silu --accuracy fast -- -0 -inf
 expect_error "unknown command" 2 "unknown command 'frobnicate'" "$actfn" frobnicate
 expect_error "no command" 2 "usage" "$actfn"
 expect_error "list takes nothing" 2 "unexpected argument" "$actfn" list extra

@@ -224,6 +224,38 @@ static void parameters_are_set_by_name(void **state) {
     assert_int_equal(actfn_op_set(&op, "min_val", 5), ACTFN_OK); /* equal bounds are fine */
 }
 
+/* The accuracy tier: ACTFN_ACCURATE by default, ACTFN_FAST by field or word, anything
+ * else refused before a byte is written; describe() states both bounds. */
+static void the_accuracy_tier_is_a_checked_choice(void **state) {
+    (void)state;
+    actfn_op op = actfn_op_init(ACTFN_SIGMOID);
+    assert_int_equal(op.accuracy, ACTFN_ACCURATE);
+    assert_int_equal(actfn_op_set_word(&op, "accuracy", "fast"), ACTFN_OK);
+    assert_int_equal(op.accuracy, ACTFN_FAST);
+    assert_int_equal(actfn_op_set_word(&op, "accuracy", "accurate"), ACTFN_OK);
+    assert_int_equal(op.accuracy, ACTFN_ACCURATE);
+    assert_int_equal(actfn_op_set_word(&op, "accuracy", "sloppy"), ACTFN_ERR_BAD_PARAMETER);
+    assert_non_null(strstr(actfn_last_error(), "'accurate' or 'fast'"));
+    assert_int_equal(op.accuracy, ACTFN_ACCURATE);
+    float x[3] = {-1, 0, 1}, y[3] = {7, 7, 7};
+    op.accuracy = (actfn_accuracy)2;
+    assert_int_equal(actfn_op_validate(&op), ACTFN_ERR_BAD_PARAMETER);
+    assert_non_null(strstr(actfn_last_error(), "accuracy must be"));
+    assert_int_equal(actfn_forward(&op, ACTFN_F32, x, y, 3), ACTFN_ERR_BAD_PARAMETER);
+    assert_true(y[0] == 7 && y[1] == 7 && y[2] == 7);
+    op.accuracy = ACTFN_FAST; /* a default op at the fast tier needs no other change */
+    assert_int_equal(actfn_forward(&op, ACTFN_F32, x, y, 3), ACTFN_OK);
+    assert_true(y[1] == 0.5f && y[0] > 0.268f && y[0] < 0.269f && y[2] > 0.731f && y[2] < 0.732f);
+    for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
+        const actfn_op_info *info = actfn_op_describe((actfn_kind)kind);
+        assert_true(info->max_ulp_fast_f32 >= info->max_ulp_f32);
+        assert_true(info->max_ulp_fast_f32 <= 4);
+        assert_true(info->max_ulp_fast_backward_f32 >= info->max_ulp_backward_f32);
+        if (info->exact) assert_true(info->max_ulp_fast_f32 == info->max_ulp_f32);
+    }
+    assert_true(actfn_op_describe(ACTFN_SIGMOID)->max_ulp_fast_f32 > 1);
+}
+
 static void partly_overlapping_arrays_are_rejected(void **state) {
     (void)state;
     actfn_op op = actfn_op_init(ACTFN_RELU);
@@ -320,6 +352,7 @@ int main(void) {
         cmocka_unit_test(unknown_ops_and_dtypes_are_rejected),
         cmocka_unit_test(out_of_range_parameters_are_rejected_with_a_message),
         cmocka_unit_test(parameters_are_set_by_name),
+        cmocka_unit_test(the_accuracy_tier_is_a_checked_choice),
         cmocka_unit_test(partly_overlapping_arrays_are_rejected),
         cmocka_unit_test(backward_from_output_refuses_what_y_cannot_determine),
         cmocka_unit_test(gpu_calls_without_kernels_say_why),

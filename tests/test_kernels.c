@@ -65,15 +65,19 @@ static double reference_f64(const op_def *def, const op_params *p, int which, do
  * without a kernel for the op fall back to the reference, as the library does. */
 static const kernel_table *table_under_test;
 static int streaming_under_test; /* use the table's non-temporal forward where it has one */
+static int fast_under_test;      /* the ops at ACTFN_FAST (f32 forwards only) */
 
-static actfn_status call(const actfn_op *op, actfn_dtype dtype, int which, const void *x,
+static actfn_status call(const actfn_op *given, actfn_dtype dtype, int which, const void *x,
                          const void *dy, void *out, size_t n) {
+    actfn_op fast_op = *given;
+    fast_op.accuracy = ACTFN_FAST;
+    const actfn_op *op = fast_under_test ? &fast_op : given;
     if (table_under_test == NULL) {
         if (which == 0) return actfn_forward(op, dtype, x, out, n);
         if (which == 1) return actfn_backward(op, dtype, x, dy, out, n);
         return actfn_backward_from_output(op, dtype, x, dy, out, n);
     }
-    int slot = dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64;
+    int slot = dtype == ACTFN_F64 ? SLOT_F64 : fast_under_test ? SLOT_F32_FAST : SLOT_F32;
     op_params p = params_as_applied(op, dtype == ACTFN_F32);
     forward_kernel forward = table_under_test->forward[slot][op->kind];
     if (streaming_under_test && table_under_test->forward_stream[slot][op->kind] != NULL)
@@ -111,10 +115,14 @@ static void check_lengths_f32(const actfn_op *op, int which) {
             memcpy(ip, xi, n * sizeof *ip);
             assert_int_equal(call(op, ACTFN_F32, which, xi, dyi, o, n), ACTFN_OK);
             assert_int_equal(call(op, ACTFN_F32, which, ip, dyi, ip, n), ACTFN_OK);
-            int (*agree)(float, float) = def->exact ? same_bits_f32 : within_one_ulp_f32;
+            /* the reference is within 0.5 ULP: a kernel within its bound is within
+             * bound + 0.5 of it, one more step where a binade boundary lies between */
+            const actfn_op_info *info = actfn_op_describe(op->kind);
+            int steps = def->exact ? 0 : fast_under_test ? (int)ceil(info->max_ulp_fast_f32) + 1 : 1;
             for (size_t i = 0; i < n; i++) {
                 float expected = reference_f32(def, &p, which, xi[i], dyi[i]);
-                if (!agree(o[i], expected) || !agree(ip[i], expected)) {
+                if (!within_ulps_f32(o[i], expected, steps) ||
+                    !within_ulps_f32(ip[i], expected, steps)) {
                     print_error("%s f32 %s n=%zu i=%zu x=%a: %a / in place %a, reference %a\n",
                                 def->name, which == 0 ? "forward" : "backward", n, i, xi[i], o[i],
                                 ip[i], expected);
@@ -176,26 +184,30 @@ static void check_all_lengths(void) {
                     actfn_backward_from_output(&ops[o], ACTFN_F32, &y, &y, &y, 1) != ACTFN_OK)
                     continue;
                 check_lengths_f32(&ops[o], which);
-                check_lengths_f64(&ops[o], which);
+                if (!fast_under_test) check_lengths_f64(&ops[o], which);
             }
         }
     }
 }
 
-/* Through the API (the active ISA), then every ISA this CPU can run, kernel by kernel. */
+/* Through the API (the active ISA), then every ISA this CPU can run, kernel by kernel;
+ * each at both accuracy tiers (the fast one within its bound). */
 static void every_length_offset_and_in_place_matches_the_reference(void **state) {
     (void)state;
-    table_under_test = NULL;
-    check_all_lengths();
-    for (int which = 0; which < ISA_COUNT; which++) {
-        if (!isa_available((isa)which)) continue;
-        printf("  kernels of %s\n", isa_name((isa)which));
-        table_under_test = kernels_of((isa)which);
+    for (fast_under_test = 0; fast_under_test < 2; fast_under_test++) {
+        table_under_test = NULL;
         check_all_lengths();
-        streaming_under_test = 1;
-        check_all_lengths();
-        streaming_under_test = 0;
+        for (int which = 0; which < ISA_COUNT; which++) {
+            if (!isa_available((isa)which)) continue;
+            printf("  kernels of %s%s\n", isa_name((isa)which), fast_under_test ? ", fast" : "");
+            table_under_test = kernels_of((isa)which);
+            check_all_lengths();
+            streaming_under_test = 1;
+            check_all_lengths();
+            streaming_under_test = 0;
+        }
     }
+    fast_under_test = 0;
     table_under_test = NULL;
 }
 
@@ -227,6 +239,9 @@ static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
     static kernel_table families[FAMILY_COUNT];
     static const actfn_kind float_lane_ops[] = {ACTFN_SIGMOID, ACTFN_SILU, ACTFN_TANH, ACTFN_ELU,
                                                 ACTFN_SELU,    ACTFN_CELU, ACTFN_GELU};
+    static const actfn_kind fast_ops[] = {ACTFN_SIGMOID, ACTFN_SILU, ACTFN_TANH,
+                                          ACTFN_ELU,     ACTFN_SELU, ACTFN_CELU,
+                                          ACTFN_MISH,    ACTFN_GELU_TANH, ACTFN_SOFTPLUS};
     int checked = 0;
     for (int which = ISA_SCALAR + 1; which < ISA_COUNT; which++) {
         const kernel_table *table = kernels_of((isa)which);
@@ -235,16 +250,24 @@ static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
         assert_non_null(choice);
         for (int f = 0; f < FAMILY_COUNT; f++)
             assert_true(kernel_family_of((isa)which, (kernel_family)f, &families[f]));
-        for (int slot = 0; slot < DTYPE_SLOTS; slot++) {
+        for (int slot = 0; slot < KERNEL_SLOTS; slot++) {
             for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
-                const kernel_table *forward = &families[choice->forward[slot][kind]];
-                const kernel_table *backward = &families[choice->backward[slot][kind]];
-                assert_ptr_equal(table->forward[slot][kind], forward->forward[slot][kind]);
+                kernel_family f = choice->forward[slot][kind], b = choice->backward[slot][kind];
+                const kernel_table *forward = &families[f];
+                const kernel_table *backward = &families[b];
+                /* the fast slot takes the accurate kernel of any other family */
+                int from_f = slot == SLOT_F32_FAST && f != FAMILY_FAST_LANES ? SLOT_F32 : slot;
+                int from_b = slot == SLOT_F32_FAST && b != FAMILY_FAST_LANES ? SLOT_F32 : slot;
+                assert_ptr_equal(table->forward[slot][kind], forward->forward[from_f][kind]);
                 assert_ptr_equal(table->forward_stream[slot][kind],
-                                 forward->forward_stream[slot][kind]);
-                assert_ptr_equal(table->backward[slot][kind], backward->backward[slot][kind]);
+                                 forward->forward_stream[from_f][kind]);
+                assert_ptr_equal(table->backward[slot][kind], backward->backward[from_b][kind]);
                 assert_ptr_equal(table->backward_from_output[slot][kind],
-                                 backward->backward_from_output[slot][kind]);
+                                 backward->backward_from_output[from_b][kind]);
+                if (slot == SLOT_F32_FAST && f != FAMILY_FAST_LANES) {
+                    assert_int_equal(f, choice->forward[SLOT_F32][kind]);
+                    assert_ptr_equal(table->forward[slot][kind], table->forward[SLOT_F32][kind]);
+                }
                 /* a family named for an op has a kernel for it */
                 if (choice->forward[slot][kind] != FAMILY_REFERENCE)
                     assert_non_null(table->forward[slot][kind]);
@@ -259,6 +282,11 @@ static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
         kernel_family smooth = which == ISA_SSE2 ? FAMILY_DOUBLE_LANES : FAMILY_FLOAT_LANES;
         for (size_t i = 0; i < sizeof float_lane_ops / sizeof *float_lane_ops; i++)
             assert_int_equal(choice->forward[SLOT_F32][float_lane_ops[i]], smooth);
+        /* the fast tier has its own kernels wherever the fma rounds once */
+        for (size_t i = 0; i < sizeof fast_ops / sizeof *fast_ops; i++)
+            assert_int_equal(choice->forward[SLOT_F32_FAST][fast_ops[i]],
+                             which == ISA_SSE2 ? choice->forward[SLOT_F32][fast_ops[i]]
+                                               : FAMILY_FAST_LANES);
         checked++;
     }
     printf("  %d SIMD ISA(s) checked\n", checked);

@@ -41,15 +41,19 @@ static inline int same_bits_f64(double a, double b) {
 /* For the ops that are not exact, a kernel may round differently from the reference
  * in the last place (both stay within the MPFR-checked bound); zeros must still agree
  * in sign, and NaN with NaN. */
-static inline int within_one_ulp_f32(float a, float b) {
+static inline int within_ulps_f32(float a, float b, int ulps) {
     if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
     if (a == 0 && b == 0) return same_bits_f32(a, b);
-    if (a == 0 || b == 0) return fabsf(a - b) <= 0x1p-149f;
+    if (a == 0 || b == 0) return fabsf(a - b) <= (float)ulps * 0x1p-149f;
     if (signbit(a) != signbit(b)) return 0;
     int32_t ia, ib;
     memcpy(&ia, &a, sizeof ia);
     memcpy(&ib, &b, sizeof ib);
-    return abs(ia - ib) <= 1;
+    return abs(ia - ib) <= ulps;
+}
+
+static inline int within_one_ulp_f32(float a, float b) {
+    return within_ulps_f32(a, b, 1);
 }
 
 /* A value no op returns for the inputs the tests use: where it stays, nothing was written. */

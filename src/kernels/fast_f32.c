@@ -23,7 +23,8 @@
 #define SUFFIX    f32
 #define CONSTANTS fast_constants
 
-#define SELU_SCALE       0x1.0cfabep+0f
+#define SELU_SCALE_HI    0x1.0cfabep+0f /* and _LO: scale to 2^-48, as smooth_f32.c */
+#define SELU_SCALE_LO    (-0x1.2adddap-25f)
 #define SELU_SCALE_ALPHA 0x1.c212ccp+0f
 
 typedef struct fast_constants {
@@ -47,8 +48,9 @@ static inline vf at_most(vf x, float high) {
 }
 
 /* e^z for z <= 0 as a * b: b = 1 and a = e^z where that is a normal float; in the wide
- * form, where it is not (z < -87), a = b = e^(z/2), z clamped to -170 (e^-170 rounds to 0,
- * e^-85 is normal). */
+ * form, where it is not (z < -87), a = 2^64 e^z and b = 2^-64, z clamped to -130 (e^-130
+ * is 2^-187.6, below every result; 2^64 e^-130 is normal). a has the same error as in
+ * the normal range, and a product (u a) b rounds once, at b. */
 typedef struct split_exp {
     vf a, b;
 } split_exp;
@@ -64,10 +66,9 @@ static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, vf_table16 ta
         return e;
     }
     mf far = vf_lt(z, vf_set1(-NORMAL_EXP_LIMIT));
-    vf half_lo = z_lo != NULL ? vf_mul(*z_lo, vf_set1(0.5f)) : vf_zero();
-    vf half = fast_exp_plus(vf_mul(at_least(z, -170.0f), vf_set1(0.5f)), &half_lo, table);
-    e.a = vf_select(far, half, fast_exp_plus(at_least(z, -NORMAL_EXP_LIMIT), z_lo, table));
-    e.b = vf_select(far, half, vf_set1(1.0f));
+    vf shift = vf_select(far, vf_from_bits(UINT32_C(64) << 23), vf_zero());
+    e.a = fast_exp_shifted(at_least(z, -130.0f), z_lo, table, shift);
+    e.b = vf_select(far, vf_set1(0x1p-64f), vf_set1(1.0f));
     return e;
 }
 
@@ -178,7 +179,11 @@ static inline vf selu_fast(vf x, const fast_constants *k) {
     (void)k;
     vf negative = vf_mul(vf_set1(SELU_SCALE_ALPHA), negative_side_expm1(x));
     negative = vf_with_sign_of(negative, x); /* <= 0, and selu(-0) = -0 */
-    return vf_select(vf_gt(x, vf_zero()), vf_mul(x, vf_set1(SELU_SCALE)), negative);
+    /* scale x rounded once: the float scale alone is above the true one, and would take
+     * x near FLT_MAX / scale to inf */
+    vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
+    positive = vf_select(vf_eq(x, vf_set1(INFINITY)), x, positive); /* not inf - inf */
+    return vf_select(vf_gt(x, vf_zero()), positive, negative);
 }
 
 /* alpha expm1(x / alpha); x itself where |x / alpha| < 2^-26 (x + 0: celu(-0) = +0, as
@@ -251,8 +256,11 @@ static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
     vf v = vf_mul(k->beta, x);
     vf v_lo = vf_fma(k->beta, x, fm_neg(v));
     mf positive = vf_gt(v, vf_zero());
-    vf z_lo = vf_select(positive, fm_neg(v_lo), v_lo);
-    if (wide) z_lo = vf_select(vf_lt(vf_abs(v), vf_set1(INFINITY)), z_lo, vf_zero());
+    /* v_lo only where e^-|v| is computed from v itself: beyond, v_lo may be large (up to
+     * 2^103 for huge x) and e^-|v| is clamped anyway; NaN and inf give 0 */
+    mf in_range = vf_le(v, vf_set1(NORMAL_EXP_LIMIT));
+    if (wide) in_range = mf_and(in_range, vf_ge(v, vf_set1(-130.0f)));
+    vf z_lo = vf_select(in_range, vf_select(positive, fm_neg(v_lo), v_lo), vf_zero());
     /* above 87 the result is v (to float), and e^-87 serves as well as e^-v */
     vf z = vf_select(positive, fm_neg(at_most(v, NORMAL_EXP_LIMIT)), v);
     split_exp e = exp_of_negative_plus(z, &z_lo, k->exp, wide);
@@ -293,7 +301,7 @@ static inline vf softplus_fast_picked(vf x, const fast_constants *k) {
 
 DEFINE_WIDE_FORM_KERNEL(sigmoid_forward, sigmoid_fast)
 DEFINE_WIDE_FORM_KERNEL(gelu_tanh_forward, gelu_tanh_fast)
-DEFINE_WIDE_FORM_KERNEL(softplus_forward, softplus_fast)
+DEFINE_WIDE_FORM_KERNEL(softplus_usual_beta_forward, softplus_fast)
 DEFINE_WIDE_FORM_KERNEL(silu_forward, silu_fast)
 DEFINE_FORWARD_KERNEL(tanh_forward, tanh_fast)
 DEFINE_FORWARD_KERNEL(elu_forward, elu_fast)
@@ -314,6 +322,20 @@ static void ISA_FUNCTION(fast_celu_forward)(const op_params *p, const void *inpu
         y[i] = (float)celu_forward(x[i], p);
 }
 
+/* A beta below 2^-20 makes e^v / beta, e^v far below the floats, a float again: the wide
+ * form's clamp at e^-130 would show; the scalar reference serves it. */
+static void ISA_FUNCTION(fast_softplus_forward)(const op_params *p, const void *input,
+                                                void *output, size_t n) {
+    if (p->beta >= 0x1p-20) {
+        KERNEL(softplus_usual_beta_forward)(p, input, output, n);
+        return;
+    }
+    const float *x = input;
+    float *y = output;
+    for (size_t i = 0; i < n; i++)
+        y[i] = (float)softplus_forward(x[i], p);
+}
+
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
@@ -324,7 +346,7 @@ void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32_FAST][ACTFN_CELU] = ISA_FUNCTION(fast_celu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_MISH] = KERNEL(mish_forward);
     table->forward[SLOT_F32_FAST][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_forward);
-    table->forward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = KERNEL(softplus_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = ISA_FUNCTION(fast_softplus_forward);
 }
 
 #else

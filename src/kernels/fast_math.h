@@ -31,7 +31,11 @@ static inline vf_table16 fast_exp_table(void) {
  * than a float holds) for z in [-87.3, 88.7], where 2^k stays a normal float:
  * z = (16 k + j) ln2/16 + r, |r| <= ln2/32, exp(z) = 2^k 2^(j/16) (1 + p),
  * p = r + r^2 (c2 + c3 r). */
-static inline vf fast_exp_plus(vf z, const vf *z_lo, vf_table16 table) {
+static inline vf fast_exp_plus(vf z, const vf *z_lo, vf_table16 table);
+
+/* The same times 2^j, j given as the bit pattern j << 23 (j an integer, 0 for all but
+ * the lanes whose 2^k j brings back into the normal floats). */
+static inline vf fast_exp_shifted(vf z, const vf *z_lo, vf_table16 table, vf shift_bits) {
     vf m = vf_fma(z, vf_set1(0x1.715476p+4f), vf_set1(FAST_MAGIC)); /* 16 / ln2 */
     vf n = vf_sub(m, vf_set1(FAST_MAGIC));
     vf r = vf_fma(n, vf_set1(-0x1.62e430p-5f), z); /* ln2/16 in two parts */
@@ -40,7 +44,12 @@ static inline vf fast_exp_plus(vf z, const vf *z_lo, vf_table16 table) {
     vf q = vf_fma(vf_set1(0x1.55572p-3f), r, vf_set1(0x1.000222p-1f));
     vf p = vf_fma(vf_mul(r, r), q, r);
     vf s = vf_bits_add(vf_lookup16(table, m), vf_bits_shift_left(m, 19)); /* 2^k 2^(j/16) */
+    s = vf_bits_add(s, shift_bits);
     return vf_fma(s, p, s);
+}
+
+static inline vf fast_exp_plus(vf z, const vf *z_lo, vf_table16 table) {
+    return fast_exp_shifted(z, z_lo, table, vf_zero());
 }
 
 static inline vf fast_exp(vf z, vf_table16 table) {
