@@ -221,18 +221,18 @@ typedef struct actfn_param_info {
 
 /* Describes one op: what `actfn list` prints. */
 typedef struct actfn_op_info {
-    const char *name;               /* as actfn_op_name */
-    const char *formula;            /* the definition in one line */
-    size_t param_count;             /* the entries of params */
-    const actfn_param_info *params; /* its parameters, in a fixed order */
-    int exact;                      /* 1: results are correctly rounded (0.5 ULP) */
-    int backward_from_output;       /* 1: actfn_backward_from_output can serve it */
-    double max_ulp_f32;             /* bound of the forward's error in f32, in ULP */
-    double max_ulp_f64;             /* the same in f64 */
-    double max_ulp_backward_f32;    /* bound of f'(x)'s error in f32 (the backward
-                                       with dy = 1); dy * f'(x) adds nothing in f32 */
-    double max_ulp_backward_f64;    /* the same in f64; dy * f'(x) adds 0.5 */
-    double max_ulp_fast_f32;        /* max_ulp_f32 at accuracy ACTFN_FAST */
+    const char *name;                 /* as actfn_op_name */
+    const char *formula;              /* the definition in one line */
+    size_t param_count;               /* the entries of params */
+    const actfn_param_info *params;   /* its parameters, in a fixed order */
+    int exact;                        /* 1: results are correctly rounded (0.5 ULP) */
+    int backward_from_output;         /* 1: actfn_backward_from_output can serve it */
+    double max_ulp_f32;               /* bound of the forward's error in f32, in ULP */
+    double max_ulp_f64;               /* the same in f64 */
+    double max_ulp_backward_f32;      /* bound of f'(x)'s error in f32 (the backward
+                                         with dy = 1); dy * f'(x) adds nothing in f32 */
+    double max_ulp_backward_f64;      /* the same in f64; dy * f'(x) adds 0.5 */
+    double max_ulp_fast_f32;          /* max_ulp_f32 at accuracy ACTFN_FAST */
     double max_ulp_fast_backward_f32; /* max_ulp_backward_f32 at ACTFN_FAST */
 } actfn_op_info;
 

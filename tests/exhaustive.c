@@ -147,14 +147,13 @@ int main(int argc, char **argv) {
     memcpy(&bits, &result.worst_input, sizeof bits);
     const actfn_op_info *info = actfn_op_describe(base.op.kind);
     int fast = base.op.accuracy == ACTFN_FAST;
-    double bound = base.gradient ? (fast ? info->max_ulp_fast_backward_f32
-                                         : info->max_ulp_backward_f32)
-                                 : (fast ? info->max_ulp_fast_f32 : info->max_ulp_f32);
+    double bound = base.gradient
+                       ? (fast ? info->max_ulp_fast_backward_f32 : info->max_ulp_backward_f32)
+                       : (fast ? info->max_ulp_fast_f32 : info->max_ulp_f32);
     printf("%s %s%s f32 on %s: max %.4f ULP (bound %g) at x = %.9g (0x%08x); %llu inputs above "
            "0.5 ULP; %llu NaN mismatches\n",
            argv[1], base.gradient ? "backward" : "forward", fast ? " fast" : "", actfn_isa(),
-           result.max_ulp, bound,
-           (double)result.worst_input, bits, (unsigned long long)result.above_half_ulp,
-           (unsigned long long)result.nan_mismatches);
+           result.max_ulp, bound, (double)result.worst_input, bits,
+           (unsigned long long)result.above_half_ulp, (unsigned long long)result.nan_mismatches);
     return result.nan_mismatches == 0 && result.max_ulp <= (bound > 1 ? bound : 1.0) ? 0 : 1;
 }

@@ -59,7 +59,8 @@ const parameter_case *find_parameter_case(const char *label) {
 }
 
 /* A new field of actfn_op must be rounded below too. */
-_Static_assert(offsetof(actfn_op, accuracy) == offsetof(actfn_op, negative_slope) + 8 * sizeof(double),
+_Static_assert(offsetof(actfn_op, accuracy) ==
+                   offsetof(actfn_op, negative_slope) + 8 * sizeof(double),
                "actfn_op has a field that op_as_applied does not round");
 
 actfn_op op_as_applied(actfn_op op, actfn_dtype dtype) {

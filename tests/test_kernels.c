@@ -118,7 +118,9 @@ static void check_lengths_f32(const actfn_op *op, int which) {
             /* the reference is within 0.5 ULP: a kernel within its bound is within
              * bound + 0.5 of it, one more step where a binade boundary lies between */
             const actfn_op_info *info = actfn_op_describe(op->kind);
-            int steps = def->exact ? 0 : fast_under_test ? (int)ceil(info->max_ulp_fast_f32) + 1 : 1;
+            int steps = def->exact        ? 0
+                        : fast_under_test ? (int)ceil(info->max_ulp_fast_f32) + 1
+                                          : 1;
             for (size_t i = 0; i < n; i++) {
                 float expected = reference_f32(def, &p, which, xi[i], dyi[i]);
                 if (!within_ulps_f32(o[i], expected, steps) ||
@@ -239,8 +241,8 @@ static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
     static kernel_table families[FAMILY_COUNT];
     static const actfn_kind float_lane_ops[] = {ACTFN_SIGMOID, ACTFN_SILU, ACTFN_TANH, ACTFN_ELU,
                                                 ACTFN_SELU,    ACTFN_CELU, ACTFN_GELU};
-    static const actfn_kind fast_ops[] = {ACTFN_SIGMOID, ACTFN_SILU, ACTFN_TANH,
-                                          ACTFN_ELU,     ACTFN_SELU, ACTFN_CELU,
+    static const actfn_kind fast_ops[] = {ACTFN_SIGMOID, ACTFN_SILU,      ACTFN_TANH,
+                                          ACTFN_ELU,     ACTFN_SELU,      ACTFN_CELU,
                                           ACTFN_MISH,    ACTFN_GELU_TANH, ACTFN_SOFTPLUS};
     int checked = 0;
     for (int which = ISA_SCALAR + 1; which < ISA_COUNT; which++) {

@@ -227,7 +227,8 @@ static inline vf gelu_tanh_fast(vf x, const fast_constants *k, int wide) {
     vf square_lo = vf_fma(xc, xc, fm_neg(square));
     vf c2 = vf_set1(GELU_TANH_C2_HI), c1 = vf_set1(GELU_TANH_C1_HI);
     vf t = vf_mul(c2, square);
-    vf t_lo = vf_fma(c2, square_lo, vf_fma(vf_set1(GELU_TANH_C2_LO), square, vf_fma(c2, square, fm_neg(t))));
+    vf t_lo = vf_fma(c2, square_lo,
+                     vf_fma(vf_set1(GELU_TANH_C2_LO), square, vf_fma(c2, square, fm_neg(t))));
     vf w = vf_add(c1, t); /* c1 + t by TwoSum: either may be the larger */
     vf t_part = vf_sub(w, c1);
     vf w_lo = vf_add(vf_sub(c1, vf_sub(w, t_part)), vf_sub(t, t_part));
@@ -276,9 +277,8 @@ static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
     vf q = vf_fma(vf_fma(vf_fma(vf_set1(2.0f / 9), s2, vf_set1(2.0f / 7)), s2, vf_set1(2.0f / 5)),
                   s2, vf_set1(2.0f / 3));
     vf log_m = vf_fma(vf_mul(s, s2), q, vf_add(s, s));
-    vf log1p = vf_add(vf_fma(vf_select(big, vf_set1(0x1.62e430p-1f), vf_zero()), one,
-                             vf_fnma(c, f, c)),
-                      log_m);
+    vf log1p = vf_add(
+        vf_fma(vf_select(big, vf_set1(0x1.62e430p-1f), vf_zero()), one, vf_fnma(c, f, c)), log_m);
     vf sum = vf_add(vf_select(positive, v, vf_zero()), log1p);
     vf y = vf_mul(sum, k->inverse_beta); /* and one correction: the quotient rounded once */
     y = vf_fma(vf_fnma(y, k->beta, sum), k->inverse_beta, y);
@@ -324,8 +324,8 @@ static void ISA_FUNCTION(fast_celu_forward)(const op_params *p, const void *inpu
 
 /* A beta below 2^-20 makes e^v / beta, e^v far below the floats, a float again: the wide
  * form's clamp at e^-130 would show; the scalar reference serves it. */
-static void ISA_FUNCTION(fast_softplus_forward)(const op_params *p, const void *input,
-                                                void *output, size_t n) {
+static void ISA_FUNCTION(fast_softplus_forward)(const op_params *p, const void *input, void *output,
+                                                size_t n) {
     if (p->beta >= 0x1p-20) {
         KERNEL(softplus_usual_beta_forward)(p, input, output, n);
         return;

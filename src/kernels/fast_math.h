@@ -17,9 +17,8 @@
 /* 2^(j/16) rounded to float, as bit patterns less j << 19: the shift that moves n =
  * 16 k + j into the exponent leaves j in the mantissa's top bits, which this cancels. */
 static const uint32_t fast_exp2_sixteenths[16] = {
-    0x3f800000, 0x3f7daac3, 0x3f7b95c2, 0x3f79c3d3, 0x3f7837f0, 0x3f76f532,
-    0x3f75fed7, 0x3f75583f, 0x3f7504f3, 0x3f7508a4, 0x3f75672a, 0x3f76248c,
-    0x3f7744fd, 0x3f78ccdf, 0x3f7ac0c7, 0x3f7d257d};
+    0x3f800000, 0x3f7daac3, 0x3f7b95c2, 0x3f79c3d3, 0x3f7837f0, 0x3f76f532, 0x3f75fed7, 0x3f75583f,
+    0x3f7504f3, 0x3f7508a4, 0x3f75672a, 0x3f76248c, 0x3f7744fd, 0x3f78ccdf, 0x3f7ac0c7, 0x3f7d257d};
 
 static inline vf_table16 fast_exp_table(void) {
     float entries[16];

@@ -42,9 +42,9 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #if VEC_HAS_FMA
 #define FAST FAMILY_FAST_LANES
 #define FAST_F32_FORWARDS                                                                          \
-    [ACTFN_SIGMOID] = FAST, [ACTFN_SILU] = FAST, [ACTFN_TANH] = FAST, [ACTFN_ELU] = FAST,           \
-    [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = SMOOTH_F32,                          \
-    [ACTFN_GELU_TANH] = FAST, [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST
+    [ACTFN_SIGMOID] = FAST, [ACTFN_SILU] = FAST, [ACTFN_TANH] = FAST, [ACTFN_ELU] = FAST,          \
+    [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = FAST, \
+    [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST
 #else
 #define FAST_F32_FORWARDS SMOOTH_F32_FORWARDS
 #endif
@@ -101,7 +101,8 @@ void ISA_FUNCTION(fill_kernel_table)(kernel_table *table) {
             table->forward[slot][kind] = families[f].forward[from_f][kind];
             table->forward_stream[slot][kind] = families[f].forward_stream[from_f][kind];
             table->backward[slot][kind] = families[b].backward[from_b][kind];
-            table->backward_from_output[slot][kind] = families[b].backward_from_output[from_b][kind];
+            table->backward_from_output[slot][kind] =
+                families[b].backward_from_output[from_b][kind];
         }
     }
     /* one source each: nothing to choose */

@@ -200,7 +200,8 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                          .max_ulp_f64 = 4,
                          .max_ulp_backward_f32 = 1,
                          .max_ulp_backward_f64 = 24,
-                         .max_ulp_fast_f32 = 4, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                         .max_ulp_fast_f32 =
+                             4, /* measured: tools exhaustive --fast, docs/accuracy.md */
                          .forward = gelu_tanh_forward,
                          .above_half_x_near_zero = true,
                          .backward = gelu_tanh_backward},
@@ -231,7 +232,8 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                         .max_ulp_f64 = 2,
                         .max_ulp_backward_f32 = 1,
                         .max_ulp_backward_f64 = 3,
-                        .max_ulp_fast_f32 = 4, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                        .max_ulp_fast_f32 =
+                            4, /* measured: tools exhaustive --fast, docs/accuracy.md */
                         .forward = softplus_forward,
                         .backward = softplus_backward},
     [ACTFN_SIGMOID] = {.name = "sigmoid",
@@ -240,7 +242,8 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                        .max_ulp_f64 = 3,
                        .max_ulp_backward_f32 = 1,
                        .max_ulp_backward_f64 = 4,
-                       .max_ulp_fast_f32 = 4, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                       .max_ulp_fast_f32 =
+                           4, /* measured: tools exhaustive --fast, docs/accuracy.md */
                        .forward = sigmoid_forward,
                        .backward = sigmoid_backward,
                        .backward_from_output = sigmoid_backward_from_output},
