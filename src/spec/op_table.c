@@ -158,7 +158,8 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                    .max_ulp_f64 = 2,
                    .max_ulp_backward_f32 = 1,
                    .max_ulp_backward_f64 = 2,
-                   .max_ulp_fast_f32 = 1.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                   .max_ulp_fast_f32 =
+                       1.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
                    .forward = elu_forward,
                    .backward = elu_backward,
                    .backward_from_output = elu_backward_from_output,
@@ -170,7 +171,8 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                     .max_ulp_f64 = 2,
                     .max_ulp_backward_f32 = 1,
                     .max_ulp_backward_f64 = 2,
-                    .max_ulp_fast_f32 = 2.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                    .max_ulp_fast_f32 =
+                        2.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
                     .forward = selu_forward,
                     .backward = selu_backward,
                     .backward_from_output = selu_backward_from_output},
@@ -181,7 +183,8 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                     .max_ulp_f64 = 3,
                     .max_ulp_backward_f32 = 1,
                     .max_ulp_backward_f64 = 3,
-                    .max_ulp_fast_f32 = 2.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                    .max_ulp_fast_f32 =
+                        2.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
                     .forward = celu_forward,
                     .backward = celu_backward,
                     .backward_from_output = celu_backward_from_output},
@@ -253,7 +256,8 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                     .max_ulp_f64 = 3,
                     .max_ulp_backward_f32 = 1,
                     .max_ulp_backward_f64 = 5,
-                    .max_ulp_fast_f32 = 3.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                    .max_ulp_fast_f32 =
+                        3.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
                     .forward = tanh_forward,
                     .backward = tanh_backward,
                     .backward_from_output = tanh_backward_from_output},
