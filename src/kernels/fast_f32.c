@@ -309,32 +309,27 @@ DEFINE_FORWARD_KERNEL(selu_forward, selu_fast)
 DEFINE_FORWARD_KERNEL(celu_positive_alpha_forward, celu_fast)
 DEFINE_WIDE_FORM_KERNEL(mish_forward, mish_fast)
 
-/* Where alpha < 0 (torch allows it; nobody trains with it) the scalar reference. */
-static void ISA_FUNCTION(fast_celu_forward)(const op_params *p, const void *input, void *output,
-                                            size_t n) {
-    if (p->alpha > 0) {
-        KERNEL(celu_positive_alpha_forward)(p, input, output, n);
-        return;
+/* A fast kernel that serves only part of its op's parameter range, and the scalar
+ * reference for the rest. */
+#define DEFINE_PARTIAL_KERNEL(name, kernel, serves, reference)                                     \
+    static void ISA_FUNCTION(name)(const op_params *p, const void *input, void *output,            \
+                                   size_t n) {                                                     \
+        if (serves) {                                                                              \
+            KERNEL(kernel)(p, input, output, n);                                                   \
+            return;                                                                                \
+        }                                                                                          \
+        const float *x = input;                                                                    \
+        float *y = output;                                                                         \
+        for (size_t i = 0; i < n; i++)                                                             \
+            y[i] = (float)reference(x[i], p);                                                      \
     }
-    const float *x = input;
-    float *y = output;
-    for (size_t i = 0; i < n; i++)
-        y[i] = (float)celu_forward(x[i], p);
-}
 
-/* A beta below 2^-20 makes e^v / beta, e^v far below the floats, a float again: the wide
- * form's clamp at e^-130 would show; the scalar reference serves it. */
-static void ISA_FUNCTION(fast_softplus_forward)(const op_params *p, const void *input, void *output,
-                                                size_t n) {
-    if (p->beta >= 0x1p-20) {
-        KERNEL(softplus_usual_beta_forward)(p, input, output, n);
-        return;
-    }
-    const float *x = input;
-    float *y = output;
-    for (size_t i = 0; i < n; i++)
-        y[i] = (float)softplus_forward(x[i], p);
-}
+/* celu with alpha < 0: torch allows it, nobody trains with it. softplus with beta below
+ * 2^-20: e^v / beta, e^v far below the floats, is a float again, where the wide form's
+ * clamp at e^-130 would show. */
+DEFINE_PARTIAL_KERNEL(fast_celu_forward, celu_positive_alpha_forward, p->alpha > 0, celu_forward)
+DEFINE_PARTIAL_KERNEL(fast_softplus_forward, softplus_usual_beta_forward, p->beta >= 0x1p-20,
+                      softplus_forward)
 
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
