@@ -29,51 +29,98 @@
 
 typedef struct fast_constants {
     vf alpha, beta, inverse_beta, threshold;
-    vf_table16 exp;
+    fast_exp_tables exp;
 } fast_constants;
 
 static inline fast_constants make_constants_f32(const op_params *p) {
     fast_constants k = {vf_set1((float)p->alpha), vf_set1((float)p->beta),
                         vf_set1(1.0f / (float)p->beta), vf_set1((float)p->threshold),
-                        fast_exp_table()};
+                        fast_exp_tables_load()};
     return k;
 }
 
 static inline vf at_least(vf x, float low) {
-    return vf_select(vf_lt(x, vf_set1(low)), vf_set1(low), x); /* NaN stays */
+    return vf_at_least(x, vf_set1(low));
 }
 
 static inline vf at_most(vf x, float high) {
-    return vf_select(vf_gt(x, vf_set1(high)), vf_set1(high), x);
+    return vf_at_most(x, vf_set1(high));
 }
+
+#define NORMAL_EXP_LIMIT 87.0f /* e^-87 = 1.6e-38 > FLT_MIN */
+
+#if VEC_HAS_SCALE_EXP2
+
+/* e^z for z <= 0 as a 2^floor(n) (fast_exp_parts), z clamped to -130 (e^-130 is
+ * 2^-187.6, below every result): a product u e^z is (u a) scaled at the end, rounded
+ * once, subnormal or not. One instruction scales, so every vector takes this form: the
+ * "wide" one, and the bodies' clamps for it apply to all. */
+#define ALWAYS_WIDE 1
+
+typedef struct split_exp {
+    vf a, n;
+} split_exp;
+
+/* e^(z + *z_lo), z_lo and precise as in fast_exp_mantissa. */
+static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const fast_exp_tables *tables,
+                                             int precise, int wide) {
+    (void)wide;
+    split_exp e;
+    e.a = fast_exp_parts(at_least(z, -130.0f), z_lo, tables, precise, &e.n);
+    return e;
+}
+
+static inline vf exp_value(split_exp e, int wide) {
+    (void)wide;
+    return vf_scale_exp2(e.a, e.n);
+}
+
+/* u e^z, rounded at the end. */
+static inline vf times_exp(vf u, split_exp e, int wide) {
+    (void)wide;
+    return vf_scale_exp2(vf_mul(u, e.a), e.n);
+}
+
+/* e^z / d, in the same two parts. */
+static inline split_exp over(split_exp e, vf d) {
+    e.a = vf_div(e.a, d);
+    return e;
+}
+
+/* u v e^z, the product u v a rounded once (v a carried as hi + lo), then scaled. */
+static inline vf times_two_exp(vf u, vf v, split_exp e, int wide) {
+    (void)wide;
+    vf va = vf_mul(v, e.a), va_lo = vf_fma(v, e.a, fm_neg(va));
+    return vf_scale_exp2(vf_fma(u, va, vf_mul(u, va_lo)), e.n);
+}
+
+#else
 
 /* e^z for z <= 0 as a * b: b = 1 and a = e^z where that is a normal float; in the wide
  * form, where it is not (z < -87), a = 2^64 e^z and b = 2^-64, z clamped to -130 (e^-130
  * is 2^-187.6, below every result; 2^64 e^-130 is normal). a has the same error as in
- * the normal range, and a product (u a) b rounds once, at b. */
+ * the normal range, and a product (u a) b rounds once, at b. Scaling costs a range test
+ * per vector and a multiply, so only the vectors with a far lane take the wide form. */
+#define ALWAYS_WIDE 0
+
 typedef struct split_exp {
     vf a, b;
 } split_exp;
 
-#define NORMAL_EXP_LIMIT 87.0f /* e^-87 = 1.6e-38 > FLT_MIN */
-
-/* e^(z + *z_lo), z_lo as in fast_exp_plus. */
-static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, vf_table16 table, int wide) {
+/* e^(z + *z_lo), z_lo and precise as in fast_exp_mantissa. */
+static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const fast_exp_tables *tables,
+                                             int precise, int wide) {
     split_exp e;
     if (!wide) {
-        e.a = fast_exp_plus(z, z_lo, table);
+        e.a = fast_exp_shifted(z, z_lo, tables, precise, vf_zero());
         e.b = vf_set1(1.0f);
         return e;
     }
     mf far = vf_lt(z, vf_set1(-NORMAL_EXP_LIMIT));
     vf shift = vf_select(far, vf_from_bits(UINT32_C(64) << 23), vf_zero());
-    e.a = fast_exp_shifted(at_least(z, -130.0f), z_lo, table, shift);
+    e.a = fast_exp_shifted(at_least(z, -130.0f), z_lo, tables, precise, shift);
     e.b = vf_select(far, vf_set1(0x1p-64f), vf_set1(1.0f));
     return e;
-}
-
-static inline split_exp exp_of_negative(vf z, vf_table16 table, int wide) {
-    return exp_of_negative_plus(z, NULL, table, wide);
 }
 
 static inline vf exp_value(split_exp e, int wide) {
@@ -83,6 +130,26 @@ static inline vf exp_value(split_exp e, int wide) {
 /* u e^z, rounded at the end. */
 static inline vf times_exp(vf u, split_exp e, int wide) {
     return wide ? vf_mul(vf_mul(u, e.a), e.b) : vf_mul(u, e.a);
+}
+
+/* e^z / d, in the same two parts. */
+static inline split_exp over(split_exp e, vf d) {
+    e.a = vf_div(e.a, d);
+    return e;
+}
+
+/* u v e^z, the product u v a rounded once (v a carried as hi + lo). */
+static inline vf times_two_exp(vf u, vf v, split_exp e, int wide) {
+    vf va = vf_mul(v, e.a), va_lo = vf_fma(v, e.a, fm_neg(va));
+    vf product = vf_fma(u, va, vf_mul(u, va_lo));
+    return wide ? vf_mul(product, e.b) : product;
+}
+
+#endif
+
+static inline split_exp exp_of_negative(vf z, const fast_exp_tables *tables, int precise,
+                                        int wide) {
+    return exp_of_negative_plus(z, NULL, tables, precise, wide);
 }
 
 /* A body with a wide form, picked per vector: the wide one where a lane is beyond limit
@@ -96,6 +163,17 @@ static inline vf times_exp(vf u, split_exp e, int wide) {
         if (mf_any(body##_beyond(x, k))) return body(x, k, 1);                                     \
         return body(x, k, 0);                                                                      \
     }
+
+#if ALWAYS_WIDE
+
+/* The forward of such a body where the wide form costs no more: always that one. */
+#define DEFINE_WIDE_FORM_KERNEL(name, body)                                                        \
+    static inline vf body##_wide(vf x, const fast_constants *k) {                                  \
+        return body(x, k, 1);                                                                      \
+    }                                                                                              \
+    DEFINE_FORWARD_KERNEL(name, body##_wide)
+
+#else
 
 /* The forward of such a body, four vectors at a time: one test for all four, so that the
  * common case runs four narrow bodies the compiler can interleave. */
@@ -127,30 +205,26 @@ static inline vf times_exp(vf u, split_exp e, int wide) {
         if (i < n) vf_store_tail(y + i, body##_picked(vf_load_tail(x + i, n - i), &k), n - i);     \
     }
 
-/* sigmoid(-|x|) = e / (1 + e), e = e^-|x|; 1 minus that above 0. */
-static inline vf sigmoid_of_minus_magnitude(vf x, const fast_constants *k, int wide, vf *r,
-                                            split_exp *e) {
-    *e = exp_of_negative(fm_neg(vf_abs(x)), k->exp, wide);
-    *r = fast_reciprocal(vf_add(vf_set1(1.0f), exp_value(*e, wide)));
-    return times_exp(*r, *e, wide);
-}
+#endif
 
+/* e / (1 + e) below 0 and 1 / (1 + e) above, e = e^-|x|: one division, no
+ * cancellation; where e is subnormal, the quotient is e itself. */
 static inline vf sigmoid_fast(vf x, const fast_constants *k, int wide) {
-    vf r;
-    split_exp e;
-    vf f = sigmoid_of_minus_magnitude(x, k, wide, &r, &e);
-    return vf_select(vf_lt(x, vf_zero()), f, vf_sub(vf_set1(1.0f), f));
+    split_exp e = exp_of_negative(vf_minus_abs(x), &k->exp, 0, wide);
+    vf ev = exp_value(e, wide);
+    vf numerator = vf_select(vf_lt(x, vf_zero()), ev, vf_set1(1.0f));
+    return vf_div(numerator, vf_add(vf_set1(1.0f), ev)); /* NaN: through e */
 }
 WITH_WIDE_FORM(sigmoid_fast, NORMAL_EXP_LIMIT)
 
-/* x sigmoid(x); below 0 as (x r) e, so that silu(-90) does not pass through a subnormal;
- * x clamped to -170 there (silu(-inf) = -0, as the reference). */
+/* x sigmoid(x), sigmoid(-|x|) = e q, q = 1 / (1 + e) folded into e's parts; below 0 as
+ * x (e q) scaled at the end, so that silu(-90) does not pass through a subnormal; x
+ * clamped to -170 there (silu(-inf) = -0, as the reference). */
 static inline vf silu_fast(vf x, const fast_constants *k, int wide) {
-    vf r;
-    split_exp e;
-    vf f = sigmoid_of_minus_magnitude(x, k, wide, &r, &e);
-    vf negative = times_exp(vf_mul(wide ? at_least(x, -170.0f) : x, r), e, wide);
-    vf positive = vf_mul(x, vf_sub(vf_set1(1.0f), f));
+    split_exp e = exp_of_negative(vf_minus_abs(x), &k->exp, 0, wide);
+    split_exp f = over(e, vf_add(vf_set1(1.0f), exp_value(e, wide)));
+    vf negative = times_exp(wide ? at_least(x, -170.0f) : x, f, wide);
+    vf positive = vf_mul(x, vf_sub(vf_set1(1.0f), exp_value(f, wide)));
     return vf_select(vf_gt(x, vf_zero()), positive, negative); /* silu(-0) = -0 */
 }
 WITH_WIDE_FORM(silu_fast, NORMAL_EXP_LIMIT)
@@ -159,7 +233,7 @@ WITH_WIDE_FORM(silu_fast, NORMAL_EXP_LIMIT)
 static inline vf tanh_fast(vf x, const fast_constants *k) {
     (void)k;
     vf m = fast_expm1(at_least(vf_mul(vf_abs(x), vf_set1(-2.0f)), -30.0f));
-    vf t = vf_mul(fm_neg(m), fast_reciprocal(vf_add(vf_set1(2.0f), m)));
+    vf t = vf_div(fm_neg(m), vf_add(vf_set1(2.0f), m));
     return vf_with_sign_of(t, x); /* tanh(-0) = -0; NaN passed through every step */
 }
 
@@ -202,11 +276,11 @@ static inline vf celu_fast(vf x, const fast_constants *k) {
 static inline vf mish_fast(vf x, const fast_constants *k, int wide) {
     vf clamped = at_most(x, 20.0f);
     if (wide) clamped = at_least(clamped, -170.0f);
-    split_exp e = exp_of_negative(clamped, k->exp, wide);
+    split_exp e = exp_of_negative(clamped, &k->exp, 1, wide);
     vf ev = exp_value(e, wide);
     vf e_plus_2 = vf_add(ev, vf_set1(2.0f));
-    vf g = vf_mul(e_plus_2, fast_reciprocal(vf_fma(ev, e_plus_2, vf_set1(2.0f))));
-    vf y = times_exp(vf_mul(clamped, g), e, wide);
+    vf g = vf_div(e_plus_2, vf_fma(ev, e_plus_2, vf_set1(2.0f)));
+    vf y = times_two_exp(clamped, g, e, wide);
     return vf_select(vf_gt(x, vf_set1(20.0f)), x, y);
 }
 WITH_WIDE_FORM(mish_fast, NORMAL_EXP_LIMIT)
@@ -237,10 +311,10 @@ static inline vf gelu_tanh_fast(vf x, const fast_constants *k, int wide) {
     vf v_lo = vf_fma(xc, w_lo, vf_fma(xc, w, fm_neg(v)));
     mf negative = vf_lt(xc, vf_zero());
     vf z_lo = vf_select(negative, v_lo, fm_neg(v_lo)); /* -|v + v_lo| = -|v| + z_lo */
-    split_exp e = exp_of_negative_plus(fm_neg(vf_abs(v)), &z_lo, k->exp, wide);
-    vf r = fast_reciprocal(vf_add(vf_set1(1.0f), exp_value(e, wide)));
-    vf below = times_exp(vf_mul(xc, r), e, wide);
-    vf above = vf_mul(xc, vf_sub(vf_set1(1.0f), times_exp(r, e, wide)));
+    split_exp e = exp_of_negative_plus(vf_minus_abs(v), &z_lo, &k->exp, 0, wide);
+    split_exp f = over(e, vf_add(vf_set1(1.0f), exp_value(e, wide))); /* sigmoid(-|v|) */
+    vf below = times_exp(xc, f, wide);
+    vf above = vf_mul(xc, vf_sub(vf_set1(1.0f), exp_value(f, wide)));
     vf y = vf_select(negative, below, above); /* gelu_tanh(-0) = -0 */
     return wide ? vf_select(vf_gt(x, vf_set1(20.0f)), x, y) : y;
 }
@@ -264,7 +338,7 @@ static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
     vf z_lo = vf_select(in_range, vf_select(positive, fm_neg(v_lo), v_lo), vf_zero());
     /* above 87 the result is v (to float), and e^-87 serves as well as e^-v */
     vf z = vf_select(positive, fm_neg(at_most(v, NORMAL_EXP_LIMIT)), v);
-    split_exp e = exp_of_negative_plus(z, &z_lo, k->exp, wide);
+    split_exp e = exp_of_negative_plus(z, &z_lo, &k->exp, 1, wide);
     vf ev = exp_value(e, wide);
     vf one = vf_set1(1.0f);
     vf w = vf_add(one, ev);
@@ -272,7 +346,7 @@ static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
     vf scale = vf_select(big, vf_set1(0.5f), one);
     vf m = vf_mul(w, scale), f = vf_sub(m, one);
     vf c = vf_mul(vf_sub(ev, vf_sub(w, one)), scale);
-    vf s = vf_mul(f, fast_reciprocal(vf_add(m, one)));
+    vf s = vf_div(f, vf_add(m, one));
     vf s2 = vf_mul(s, s);
     vf q = vf_fma(vf_fma(vf_fma(vf_set1(2.0f / 9), s2, vf_set1(2.0f / 7)), s2, vf_set1(2.0f / 5)),
                   s2, vf_set1(2.0f / 3));

@@ -1,7 +1,7 @@
 /* exp and expm1 on float vectors for the fast tier (ACTFN_FAST, fast_f32.c): each result
  * rounded as it goes, no error carried along, at about half the operations of
- * float_math.h. exp is within about 1 ULP (a table of 2^(j/16), rounded to float, and a
- * degree-3 polynomial), expm1 within about 1.5 ULP, relative, down to the smallest
+ * float_math.h. exp is within about 1 ULP (a table of 2^(j/16), rounded to float, or in
+ * two parts, and a degree-3 polynomial), expm1 within about 1.5 ULP, relative, down to the smallest
  * inputs. The constants come from tools/fits/fast_float.py. Needs a fused multiply-add
  * that rounds once (VEC_HAS_FMA). The caller keeps the arguments in range; NaN passes
  * through as NaN. */
@@ -14,46 +14,74 @@
 
 #define FAST_MAGIC 0x1.8p23f /* adding it rounds to an integer, held in the low bits */
 
-/* 2^(j/16) rounded to float, as bit patterns less j << 19: the shift that moves n =
- * 16 k + j into the exponent leaves j in the mantissa's top bits, which this cancels. */
+/* 2^(j/16) rounded to float (bit patterns), and what the rounding left off. */
 static const uint32_t fast_exp2_sixteenths[16] = {
-    0x3f800000, 0x3f7daac3, 0x3f7b95c2, 0x3f79c3d3, 0x3f7837f0, 0x3f76f532, 0x3f75fed7, 0x3f75583f,
-    0x3f7504f3, 0x3f7508a4, 0x3f75672a, 0x3f76248c, 0x3f7744fd, 0x3f78ccdf, 0x3f7ac0c7, 0x3f7d257d};
+    0x3f800000, 0x3f85aac3, 0x3f8b95c2, 0x3f91c3d3, 0x3f9837f0, 0x3f9ef532, 0x3fa5fed7, 0x3fad583f,
+    0x3fb504f3, 0x3fbd08a4, 0x3fc5672a, 0x3fce248c, 0x3fd744fd, 0x3fe0ccdf, 0x3feac0c7, 0x3ff5257d};
+static const float fast_exp2_sixteenths_lo[16] = {
+    0.0f,           0x1.9f3122p-25f,  -0x1.c15742p-27f, 0x1.ceac48p-25f,
+    0x1.4636e2p-25f, 0x1.824684p-25f, -0x1.593abcp-25f, -0x1.5bd5ecp-27f,
+    0x1.9fcef4p-26f, -0x1.829fd0p-25f, 0x1.15506ep-27f, 0x1.51f848p-27f,
+    -0x1.a94b14p-26f, -0x1.3d56b2p-27f, -0x1.822dbcp-27f, 0x1.52486cp-27f};
 
-static inline vf_table16 fast_exp_table(void) {
+typedef struct fast_exp_tables {
+    vf_table16 high, low;
+} fast_exp_tables;
+
+static inline fast_exp_tables fast_exp_tables_load(void) {
     float entries[16];
     memcpy(entries, fast_exp2_sixteenths, sizeof entries);
-    return vf_table16_load(entries);
+    fast_exp_tables t = {vf_table16_load(entries), vf_table16_load(fast_exp2_sixteenths_lo)};
+    return t;
 }
 
-/* exp(z + *z_lo) (z_lo NULL: 0; else below ulp(z), for an argument known to more bits
- * than a float holds) for z in [-87.3, 88.7], where 2^k stays a normal float:
- * z = (16 k + j) ln2/16 + r, |r| <= ln2/32, exp(z) = 2^k 2^(j/16) (1 + p),
- * p = r + r^2 (c2 + c3 r). */
-static inline vf fast_exp_plus(vf z, const vf *z_lo, vf_table16 table);
-
-/* The same times 2^j, j given as the bit pattern j << 23 (j an integer, 0 for all but
- * the lanes whose 2^k j brings back into the normal floats). */
-static inline vf fast_exp_shifted(vf z, const vf *z_lo, vf_table16 table, vf shift_bits) {
-    vf m = vf_fma(z, vf_set1(0x1.715476p+4f), vf_set1(FAST_MAGIC)); /* 16 / ln2 */
-    vf n = vf_sub(m, vf_set1(FAST_MAGIC));
-    vf r = vf_fma(n, vf_set1(-0x1.62e430p-5f), z); /* ln2/16 in two parts */
-    r = vf_fma(n, vf_set1(0x1.05c610p-33f), r);
+/* The reduction of exp(z + *z_lo) (z_lo NULL: 0; else below ulp(z), for an argument
+ * known to more bits than a float holds): z = n ln2 + r, n = k + j/16, |r| <= ln2/32,
+ * exp(z) = 2^k 2^(j/16) (1 + p), p = r + r^2 (c2 + c3 r). Returns 2^(j/16) (1 + p) in
+ * about [0.98, 2.06] and leaves m = n + 1.5 * 2^19 (its low bits hold 16 n) in *m.
+ * precise: 2^(j/16) in two parts, which takes the table's rounding (up to half an ULP)
+ * out of the result at two more operations. */
+static inline vf fast_exp_mantissa(vf z, const vf *z_lo, const fast_exp_tables *tables,
+                                   int precise, vf *m_out) {
+    vf m = vf_fma(z, vf_set1(0x1.715476p+0f), vf_set1(0x1.8p19f)); /* 1 / ln2 */
+    vf n = vf_sub(m, vf_set1(0x1.8p19f));
+    vf r = vf_fma(n, vf_set1(-0x1.62e430p-1f), z); /* ln2 in two parts */
+    r = vf_fma(n, vf_set1(0x1.05c610p-29f), r);
     if (z_lo != NULL) r = vf_add(r, *z_lo);
     vf q = vf_fma(vf_set1(0x1.55572p-3f), r, vf_set1(0x1.000222p-1f));
     vf p = vf_fma(vf_mul(r, r), q, r);
-    vf s = vf_bits_add(vf_lookup16(table, m), vf_bits_shift_left(m, 19)); /* 2^k 2^(j/16) */
-    s = vf_bits_add(s, shift_bits);
+    vf s = vf_lookup16(tables->high, m);
+    *m_out = m;
+    if (precise) return vf_add(s, vf_fma(s, p, vf_lookup16(tables->low, m)));
     return vf_fma(s, p, s);
 }
 
-static inline vf fast_exp_plus(vf z, const vf *z_lo, vf_table16 table) {
-    return fast_exp_shifted(z, z_lo, table, vf_zero());
+/* exp(z + *z_lo) times 2^i, i given as the bit pattern i << 23 (an integer, 0 for all
+ * but the lanes whose 2^k i brings back into the normal floats), for z in [-87.3, 88.7]
+ * where 2^k 2^i stays a normal float: 2^k enters the exponent bits. */
+static inline vf fast_exp_shifted(vf z, const vf *z_lo, const fast_exp_tables *tables,
+                                  int precise, vf shift_bits) {
+    vf m;
+    vf a = fast_exp_mantissa(z, z_lo, tables, precise, &m);
+    /* m's bits, less those of 1.5 * 2^19, are 16 n = 16 k + j: k << 23 is (bits >> 4) << 23,
+     * the bits of 1.5 * 2^19 shifting out */
+    vf scale = vf_bits_shift_left(vf_bits_shift_right(m, 4), 23);
+    return vf_bits_add(a, vf_bits_add(scale, shift_bits));
 }
 
-static inline vf fast_exp(vf z, vf_table16 table) {
-    return fast_exp_plus(z, NULL, table);
+#if VEC_HAS_SCALE_EXP2
+/* exp(z + *z_lo) as two parts where the scaling by 2^k is one instruction: e^z =
+ * mantissa 2^floor(*exponent), *exponent = n = k + j/16. For z in [-150, 88.7]: the
+ * caller multiplies the mantissa by what it needs and scales once at the end
+ * (vf_scale_exp2), which rounds once, into the subnormals too. */
+static inline vf fast_exp_parts(vf z, const vf *z_lo, const fast_exp_tables *tables, int precise,
+                                vf *exponent) {
+    vf m;
+    vf a = fast_exp_mantissa(z, z_lo, tables, precise, &m);
+    *exponent = vf_sub(m, vf_set1(0x1.8p19f));
+    return a;
 }
+#endif
 
 /* expm1(z) for z in [-30, 0] (above 0 up to 88, a little less exact): z = n ln2 + r,
  * |r| <= ln2/2, expm1(z) = 2^n (1 + p) - 1 = (2^n - 1) + 2^n p, the first term exact.
@@ -70,12 +98,6 @@ static inline vf fast_expm1(vf z) {
     vf p = vf_fma(vf_mul(r, r), q, r);
     vf s = vf_bits_shift_left(vf_bits_add(m, vf_from_bits(127)), 23); /* 2^n */
     return vf_fma(s, p, vf_sub(s, vf_set1(1.0f)));
-}
-
-/* 1 / d for normal d, to about 2^-28 (the estimate and one Newton step). */
-static inline vf fast_reciprocal(vf d) {
-    vf r = vf_reciprocal_estimate(d);
-    return vf_fma(vf_fnma(r, d, vf_set1(1.0f)), r, r);
 }
 
 #endif

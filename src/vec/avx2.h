@@ -7,6 +7,7 @@
 #define VF_LANES       8
 #define VD_LANES       4
 #define VEC_HAS_FMA    1
+#define VEC_HAS_SCALE_EXP2 0
 
 typedef __m256 vf;
 typedef __m256 mf;
@@ -215,6 +216,9 @@ static inline int mf_any(mf a) {
 static inline vf vf_abs(vf a) {
     return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a);
 }
+static inline vf vf_minus_abs(vf a) {
+    return _mm256_or_ps(a, _mm256_set1_ps(-0.0f));
+}
 /* A 16-float table in two registers: vpermps on each half (it reads the low 3 bits of
  * the index), then bit 3, moved to the sign, picks the half. */
 typedef struct vf_table16 {
@@ -268,6 +272,13 @@ static inline vf vf_reciprocal_estimate(vf a) {
     /* vrcpps (relative error 1.5 * 2^-12) and one Newton step: about 2^-22 */
     __m256 r = _mm256_rcp_ps(a);
     return _mm256_fmadd_ps(r, _mm256_fnmadd_ps(a, r, _mm256_set1_ps(1.0f)), r);
+}
+/* maxps and minps return their second operand where either is NaN: a NaN a stays. */
+static inline vf vf_at_least(vf a, vf low) {
+    return _mm256_max_ps(low, a);
+}
+static inline vf vf_at_most(vf a, vf high) {
+    return _mm256_min_ps(high, a);
 }
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */

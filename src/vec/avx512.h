@@ -7,6 +7,7 @@
 #define VF_LANES       16
 #define VD_LANES       8
 #define VEC_HAS_FMA    1
+#define VEC_HAS_SCALE_EXP2 1
 
 typedef __m512 vf;
 typedef __mmask16 mf;
@@ -209,6 +210,9 @@ static inline int mf_any(mf a) {
 static inline vf vf_abs(vf a) {
     return _mm512_abs_ps(a);
 }
+static inline vf vf_minus_abs(vf a) {
+    return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN)));
+}
 /* A 16-float table held in one register; vpermps reads the low 4 bits of each index. */
 typedef __m512 vf_table16;
 static inline vf_table16 vf_table16_load(const float *table) {
@@ -245,6 +249,16 @@ static inline vf vf_with_sign_of(vf a, vf s) {
 }
 static inline vf vf_reciprocal_estimate(vf a) {
     return _mm512_rcp14_ps(a); /* relative error below 2^-14 */
+}
+/* maxps and minps return their second operand where either is NaN: a NaN a stays. */
+static inline vf vf_at_least(vf a, vf low) {
+    return _mm512_max_ps(low, a);
+}
+static inline vf vf_at_most(vf a, vf high) {
+    return _mm512_min_ps(high, a);
+}
+static inline vf vf_scale_exp2(vf a, vf n) {
+    return _mm512_scalef_ps(a, n); /* a 2^floor(n), rounded once, subnormals included */
 }
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */

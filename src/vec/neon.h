@@ -8,6 +8,7 @@
 #define VF_LANES       4
 #define VD_LANES       2
 #define VEC_HAS_FMA    1
+#define VEC_HAS_SCALE_EXP2 0
 
 typedef float32x4_t vf;
 typedef uint32x4_t mf;
@@ -224,6 +225,9 @@ static inline int mf_any(mf a) {
 static inline vf vf_abs(vf a) {
     return vabsq_f32(a);
 }
+static inline vf vf_minus_abs(vf a) {
+    return vreinterpretq_f32_u32(vorrq_u32(vreinterpretq_u32_f32(a), vdupq_n_u32(0x80000000u)));
+}
 /* A 16-float table as 64 bytes for tbl: lane index j reads bytes 4j .. 4j + 3. */
 typedef uint8x16x4_t vf_table16;
 static inline vf_table16 vf_table16_load(const float *table) {
@@ -267,6 +271,13 @@ static inline vf vf_reciprocal_estimate(vf a) {
     vf r = vrecpeq_f32(a);
     r = vmulq_f32(vrecpsq_f32(a, r), r);
     return vmulq_f32(vrecpsq_f32(a, r), r);
+}
+/* fmax and fmin return NaN where either operand is NaN. */
+static inline vf vf_at_least(vf a, vf low) {
+    return vmaxq_f32(a, low);
+}
+static inline vf vf_at_most(vf a, vf high) {
+    return vminq_f32(a, high);
 }
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */

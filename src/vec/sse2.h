@@ -11,6 +11,7 @@
 #define VF_LANES       4
 #define VD_LANES       2
 #define VEC_HAS_FMA    0 /* vf_fma rounds twice */
+#define VEC_HAS_SCALE_EXP2 0
 
 typedef __m128 vf;
 typedef __m128 mf;
@@ -220,6 +221,9 @@ static inline int mf_any(mf a) {
 static inline vf vf_abs(vf a) {
     return _mm_andnot_ps(_mm_set1_ps(-0.0f), a);
 }
+static inline vf vf_minus_abs(vf a) {
+    return _mm_or_ps(a, _mm_set1_ps(-0.0f));
+}
 /* SSE2 has no lane permute: a table is the caller's array, read lane by lane. */
 typedef const float *vf_table16;
 typedef const float *vf_table32;
@@ -259,6 +263,13 @@ static inline vf vf_reciprocal_estimate(vf a) {
     /* rcpps (relative error 1.5 * 2^-12) and one Newton step */
     __m128 r = _mm_rcp_ps(a);
     return _mm_mul_ps(r, _mm_sub_ps(_mm_set1_ps(2.0f), _mm_mul_ps(a, r)));
+}
+/* maxps and minps return their second operand where either is NaN: a NaN a stays. */
+static inline vf vf_at_least(vf a, vf low) {
+    return _mm_max_ps(low, a);
+}
+static inline vf vf_at_most(vf a, vf high) {
+    return _mm_min_ps(high, a);
 }
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */

@@ -35,6 +35,7 @@
  *   vf_mask_from_bits(b), vd_mask_from_bits(b)
  *                                    the mask whose lane i is set where bit i of b is
  *   vf_abs(a)                        |a|, the sign bit cleared
+ *   vf_minus_abs(a)                  -|a|, the sign bit set
  *   vf_exp2_integer(k)               2^k exactly, for k integer-valued in [-126, 127]
  *   vf_table16_load(t), vf_lookup16(table, index)
  *                                    a 16-float table, and t[bits & 15] per lane, bits
@@ -47,6 +48,14 @@
  *                                    shifted (count a constant; right is logical), added
  *   vf_reciprocal_estimate(a)        1/a within 2^-14 relative, for normal a
  *   vf_with_sign_of(a, s)            a with the sign bit of s (NaN payloads kept)
+ *   vf_at_least(a, low), vf_at_most(a, high)
+ *                                    max(a, low) and min(a, high) for a bound that is
+ *                                    neither NaN nor zero: a NaN a stays NaN (the one
+ *                                    max/min the ISAs agree on)
+ *   VEC_HAS_SCALE_EXP2               1 where vf_scale_exp2(a, n) is one instruction
+ *                                    (AVX-512's vscalefps), and only there defined:
+ *                                    a 2^floor(n) rounded once, into the subnormals
+ *                                    and to 0 or inf, for finite n
  * For f16 and bf16 (VF_LANES 16-bit values, whole vectors only), both rounding to
  * nearest even, keeping subnormals, NaN staying NaN:
  *   vf_load_f16(p), vf_store_f16(p, v), vf_load_bf16(p), vf_store_bf16(p, v)
@@ -63,7 +72,8 @@
  *                                    the first / last VD_LANES floats of v, as doubles
  *   vf_narrow(low, high)             the inverse: the doubles rounded to nearest floats
  * No primitive has an unstated NaN or signed-zero behaviour: there is deliberately no
- * max/min, whose NaN result differs between x86 (the second operand) and NEON (NaN). */
+ * general max/min, whose NaN result differs between x86 (the second operand) and NEON
+ * (NaN); vf_at_least and vf_at_most take the bound second, where both agree. */
 #ifndef ACTFN_VEC_H
 #define ACTFN_VEC_H
 
