@@ -23,8 +23,17 @@ static inline double interesting_value(size_t i) {
     static const double specials[] = {
         NAN, -NAN, INFINITY, -INFINITY, 0.0,   -0.0,  1e-310, -1e-310, 1e-40, -1e-40, 3.0,  -3.0,
         6.0, 1.0,  -1.0,     20.0,      -20.0, 1e308, -1e308, 3e38,    -3e38, 0.5,    -0.5, -1.5};
+    /* NaNs with payloads in the bits a kernel might move into an exponent (as floats:
+     * 0x7fc01230 and 0xfffffff0) */
+    static const uint64_t payload_nans[] = {UINT64_C(0x7ff8024600000000),
+                                            UINT64_C(0xfffffffe00000000)};
     size_t count = sizeof specials / sizeof *specials;
     if (i < count) return specials[i];
+    if (i - count < sizeof payload_nans / sizeof *payload_nans) {
+        double nan;
+        memcpy(&nan, &payload_nans[i - count], sizeof nan);
+        return nan;
+    }
     double magnitude =
         exp2((double)(next_random() % 200) - 100.0) * ((double)(next_random() >> 11) * 0x1p-53);
     return (next_random() & 1) ? magnitude : -magnitude;

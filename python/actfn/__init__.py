@@ -3,7 +3,9 @@
 Every op is a function named and parametrised as in torch.nn.functional —
 ``actfn.relu(x)``, ``actfn.leaky_relu(x, negative_slope=0.01)``,
 ``actfn.gelu(x, approximate='none')``, ``actfn.softplus(x, beta=1, threshold=20)`` — and
-its backward, ``actfn.relu_backward(x, dy, grad_at_zero=0)``: dx = dy * f'(x). They take
+its backward, ``actfn.relu_backward(x, dy, grad_at_zero=0)``: dx = dy * f'(x). Each takes
+``accuracy='accurate'`` (the default: within 1 ULP) or ``accuracy='fast'`` (float32 kernels
+with a larger stated bound, docs/accuracy.md; the ufuncs ``actfn.ufuncs.NAME_fast``). They take
 float16, float32 and float64 arrays of any shape and strides, broadcast ``x`` against
 ``dy``, and write to ``out=`` (in place when ``out`` is ``x``). They are thin front ends
 of the ufuncs in ``actfn.ufuncs`` (``actfn.ufuncs.leaky_relu(x, slope)``, with the
@@ -68,8 +70,37 @@ def _scalars(op, names, values):
     return numbers
 
 
+def _tiers(name):
+    """The ufunc of each accuracy tier for the op or backward called name."""
+    return {"accurate": getattr(ufuncs, name), "fast": getattr(ufuncs, name + "_fast")}
+
+
+def _tier(tiers, accuracy, name):
+    try:
+        return tiers[accuracy]
+    except (KeyError, TypeError):
+        raise ValueError(f"actfn.{name}: accuracy must be 'accurate' or 'fast', "
+                         f"not {accuracy!r}") from None
+
+
+def _plain(name):
+    """An op or backward without parameters: its ufunc, picked by accuracy."""
+    tiers = _tiers(name)
+    accurate = tiers["accurate"]
+
+    def function(*args, out=None, accuracy="accurate"):
+        ufunc = accurate if accuracy == "accurate" else _tier(tiers, accuracy, name)
+        return ufunc(*args, out=out)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = accurate.__doc__.split("\n", 1)[-1].strip() + (
+        "\n\naccuracy: 'accurate' (the default) or 'fast'.")
+    return function
+
+
 def _make(op, params, backward):
-    ufunc = getattr(ufuncs, op + ("_backward" if backward else ""))
+    tiers = _tiers(op + ("_backward" if backward else ""))
+    ufunc = tiers["accurate"]
     names = [p for p, _ in params] + (["grad_at_zero"] if backward and op in _KINKED else [])
     defaults = dict(params)
     if backward and op in _KINKED:
@@ -78,7 +109,8 @@ def _make(op, params, backward):
     inputs = 2 if backward else 1
     array_type, floats = _np.ndarray, _FLOATS
 
-    def function(*args, out=None, **keywords):
+    def function(*args, out=None, accuracy="accurate", **keywords):
+        chosen = ufunc if accuracy == "accurate" else _tier(tiers, accuracy, function.__name__)
         if len(args) < inputs:
             raise TypeError(f"actfn.{function.__name__}() needs {'x, dy' if backward else 'x'}")
         if len(args) > inputs + len(names):
@@ -105,10 +137,10 @@ def _make(op, params, backward):
                                 f"{dy.dtype}")
             if out is not None:
                 _check_out(out, x.dtype)
-            return ufunc(x, dy, *values, out=out)
+            return chosen(x, dy, *values, out=out)
         if out is not None:
             _check_out(out, x.dtype)
-        return ufunc(x, *values, out=out)
+        return chosen(x, *values, out=out)
 
     function.__name__ = op + ("_backward" if backward else "")
     function.__qualname__ = function.__name__
@@ -117,18 +149,21 @@ def _make(op, params, backward):
     parameters += [_inspect.Parameter(n, _inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                       default=defaults[n]) for n in names]
     parameters.append(_inspect.Parameter("out", _inspect.Parameter.KEYWORD_ONLY, default=None))
+    parameters.append(_inspect.Parameter("accuracy", _inspect.Parameter.KEYWORD_ONLY,
+                                         default="accurate"))
     function.__signature__ = _inspect.Signature(parameters)
     function.__doc__ = ufunc.__doc__.split("\n", 1)[-1].strip() + (
         "\n\nx (and dy): float16, float32 or float64 arrays of any shape (not cast: integer "
-        "arrays raise TypeError); out, if given, a writeable array of x's dtype.")
+        "arrays raise TypeError); out, if given, a writeable array of x's dtype; accuracy: "
+        "'accurate' (the default) or 'fast'.")
     return function
 
 
 for _op, _params in _OPS:
-    # an op without parameters is its ufunc itself (no Python in between); the others
-    # take their parameters by name, as torch.nn.functional does
-    globals()[_op] = getattr(ufuncs, _op) if not _params else _make(_op, _params, False)
-    globals()[_op + "_backward"] = (getattr(ufuncs, _op + "_backward")
+    # an op without parameters is its ufunc, picked by accuracy (no more Python in
+    # between); the others take their parameters by name, as torch.nn.functional does
+    globals()[_op] = _plain(_op) if not _params else _make(_op, _params, False)
+    globals()[_op + "_backward"] = (_plain(_op + "_backward")
                                     if not _params and _op not in _KINKED
                                     else _make(_op, _params, True))
     __all__ += [_op, _op + "_backward"]
@@ -146,15 +181,16 @@ def _approximation(approximate, forward, backward):
     raise ValueError(f"actfn.gelu: approximate must be 'none' or 'tanh', not {approximate!r}")
 
 
-def gelu(x, approximate="none", *, out=None):
+def gelu(x, approximate="none", *, out=None, accuracy="accurate"):
     """GELU, x * Phi(x), or with approximate='tanh' its tanh approximation, as
-    torch.nn.functional.gelu."""
-    return _approximation(approximate, _gelu_erf, _gelu_tanh)(x, out=out)
+    torch.nn.functional.gelu (accuracy: 'accurate' or 'fast')."""
+    return _approximation(approximate, _gelu_erf, _gelu_tanh)(x, out=out, accuracy=accuracy)
 
 
-def gelu_backward(x, dy, approximate="none", *, out=None):
-    """dx = dy * gelu'(x) (approximate: 'none' or 'tanh')."""
-    return _approximation(approximate, _gelu_erf_backward, _gelu_tanh_backward)(x, dy, out=out)
+def gelu_backward(x, dy, approximate="none", *, out=None, accuracy="accurate"):
+    """dx = dy * gelu'(x) (approximate: 'none' or 'tanh'; accuracy: 'accurate' or 'fast')."""
+    return _approximation(approximate, _gelu_erf_backward, _gelu_tanh_backward)(
+        x, dy, out=out, accuracy=accuracy)
 
 
 del _op, _params

@@ -1,5 +1,6 @@
 /* actfn's ops as NumPy ufuncs: for every op, `name(x, *params)` (the forward) and
- * `name_backward(x, dy, *params)` (dx = dy * f'(x)), each with loops for float16,
+ * `name_backward(x, dy, *params)` (dx = dy * f'(x)), and the same at the fast accuracy
+ * tier, `name_fast` and `name_backward_fast`, each with loops for float16,
  * float32 and float64 arrays and float64 parameters, broadcasting as any ufunc. The
  * inner loop hands contiguous runs to the library as they are and gathers strided
  * ones through a small buffer; NumPy releases the GIL around it. */
@@ -16,16 +17,18 @@
 
 enum { MAX_PARAMS = 4, BLOCK = 1024 };
 
-/* What one ufunc computes: the op, forward or backward, and the op's parameters in the
- * order of the ufunc's inputs. */
+/* What one ufunc computes: the op, forward or backward, its accuracy tier, and the op's
+ * parameters in the order of the ufunc's inputs. */
 typedef struct ufunc_spec {
     actfn_kind kind;
     int backward;
+    actfn_accuracy accuracy;
     int param_count;
     const char *params[MAX_PARAMS];
 } ufunc_spec;
 
-static ufunc_spec specs[2 * ACTFN_KIND_COUNT];
+enum { UFUNCS = 4 * ACTFN_KIND_COUNT }; /* forward, backward; each at both tiers */
+static ufunc_spec specs[UFUNCS];
 
 /* The op with the parameters of element i; NaN results (and false) if they are invalid:
  * the Python functions validate their scalars first, so only raw ufunc calls with
@@ -33,6 +36,7 @@ static ufunc_spec specs[2 * ACTFN_KIND_COUNT];
 static int op_at(const ufunc_spec *spec, char **args, const npy_intp *steps, int first_param,
                  npy_intp i, actfn_op *op) {
     *op = actfn_op_init(spec->kind);
+    op->accuracy = spec->accuracy;
     for (int p = 0; p < spec->param_count; p++) {
         double value = *(const double *)(args[first_param + p] + i * steps[first_param + p]);
         if (actfn_op_set(op, spec->params[p], value) != ACTFN_OK) return 0;
@@ -149,8 +153,8 @@ static int float_arrays_only(PyUFuncObject *ufunc, NPY_CASTING casting, PyArrayO
 }
 
 static PyUFuncGenericFunction loops[3] = {loop_f16, loop_f32, loop_f64};
-static void *loop_data[2 * ACTFN_KIND_COUNT][3];
-static char loop_types[2 * ACTFN_KIND_COUNT][3 * (2 + MAX_PARAMS + 1)];
+static void *loop_data[UFUNCS][3];
+static char loop_types[UFUNCS][3 * (2 + MAX_PARAMS + 1)];
 
 /* check(name, backward, **params): raises ValueError (actfn's message) for a parameter
  * the op does not have or a value out of its range. */
@@ -218,11 +222,13 @@ static struct PyModuleDef module = {
     .m_methods = methods,
 };
 
-static int add_ufunc(PyObject *m, int index, actfn_kind kind, int backward) {
+static int add_ufunc(PyObject *m, int index, actfn_kind kind, int backward,
+                     actfn_accuracy accuracy) {
     const actfn_op_info *info = actfn_op_describe(kind);
     ufunc_spec *spec = &specs[index];
     spec->kind = kind;
     spec->backward = backward;
+    spec->accuracy = accuracy;
     spec->param_count = 0;
     for (size_t p = 0; p < info->param_count; p++) {
         const char *name = info->params[p].name;
@@ -241,16 +247,19 @@ static int add_ufunc(PyObject *m, int index, actfn_kind kind, int backward) {
         types[inputs] = array_types[t];
         loop_data[index][t] = spec;
     }
-    static char names[2 * ACTFN_KIND_COUNT][64], docs[2 * ACTFN_KIND_COUNT][512];
-    snprintf(names[index], sizeof names[index], "%s%s", info->name, backward ? "_backward" : "");
+    static char names[UFUNCS][64], docs[UFUNCS][640];
+    int fast = accuracy == ACTFN_FAST;
+    snprintf(names[index], sizeof names[index], "%s%s%s", info->name, backward ? "_backward" : "",
+             fast ? "_fast" : "");
     int length =
         snprintf(docs[index], sizeof docs[index], "%s(x%s", names[index], backward ? ", dy" : "");
     for (int p = 0; p < spec->param_count; p++)
         length += snprintf(docs[index] + length, sizeof docs[index] - (size_t)length, ", %s",
                            spec->params[p]);
     snprintf(docs[index] + length, sizeof docs[index] - (size_t)length,
-             ")\n\n%s of actfn's %s: %s. A NumPy ufunc (float16, float32, float64).",
-             backward ? "dx = dy * f'(x), the backward" : "The forward", info->name, info->formula);
+             ")\n\n%s of actfn's %s: %s. A NumPy ufunc (float16, float32, float64)%s.",
+             backward ? "dx = dy * f'(x), the backward" : "The forward", info->name, info->formula,
+             fast ? ", at the fast accuracy tier (float32; docs/accuracy.md)" : "");
     PyObject *ufunc = PyUFunc_FromFuncAndData(loops, loop_data[index], loop_types[index], 3, inputs,
                                               1, PyUFunc_None, names[index], docs[index], 0);
     if (ufunc == NULL) return -1;
@@ -263,11 +272,13 @@ PyMODINIT_FUNC PyInit__actfn(void) {
     import_umath();
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
-    for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++)
-        if (add_ufunc(m, 2 * kind, (actfn_kind)kind, 0) < 0 ||
-            add_ufunc(m, 2 * kind + 1, (actfn_kind)kind, 1) < 0) {
+    for (int index = 0; index < UFUNCS; index++) {
+        actfn_kind kind = (actfn_kind)(index / 4);
+        actfn_accuracy accuracy = index % 4 < 2 ? ACTFN_ACCURATE : ACTFN_FAST;
+        if (add_ufunc(m, index, kind, index % 2, accuracy) < 0) {
             Py_DECREF(m);
             return NULL;
         }
+    }
     return m;
 }

@@ -73,6 +73,49 @@ def test_forward_matches_the_formula(name, dtype):
         assert ulps(got[trusted], want[trusted], dtype).max() <= bound
 
 
+FAST_BOUND = 4.0  # the largest stated fast-tier bound in f32 (docs/accuracy.md)
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_the_fast_tier_within_its_bound(name):
+    x = VALUES.astype(np.float32)
+    fast = getattr(actfn, name)(x, accuracy="fast")
+    assert fast.dtype == np.float32 and fast.shape == x.shape
+    want = REFERENCE[name](x.astype(np.float64))
+    if name in EXACT:  # exact at both tiers
+        assert np.array_equal(fast, getattr(actfn, name)(x))
+    else:  # the stated bound, plus the f64 formula's own rounding
+        assert ulps(fast, want, np.float32).max() <= FAST_BOUND + 0.5
+    # the semantic rules hold at both tiers
+    special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0], dtype=np.float32)
+    assert np.array_equal(getattr(actfn, name)(special, accuracy="fast"),
+                          getattr(actfn, name)(special), equal_nan=True)
+    numbers = special[1:]  # the sign of zeros and limits (a NaN's sign is not part of it)
+    assert np.array_equal(np.signbit(getattr(actfn, name)(numbers, accuracy="fast")),
+                          np.signbit(getattr(actfn, name)(numbers)))
+
+
+def test_the_accuracy_tier_is_a_checked_choice():
+    x = np.linspace(-9, 9, 1001)
+    y = x.astype(np.float32)
+    # f64 and f16 stay accurate at the fast tier; f32 differs where a fast kernel runs
+    assert np.array_equal(actfn.tanh(x, accuracy="fast"), actfn.tanh(x))
+    assert np.array_equal(actfn.sigmoid(y.astype(np.float16), accuracy="fast"),
+                          actfn.sigmoid(y.astype(np.float16)))
+    assert not np.array_equal(actfn.sigmoid(y, accuracy="fast"), actfn.sigmoid(y))
+    assert np.array_equal(actfn.softplus(y, beta=2, accuracy="fast"),
+                          actfn.ufuncs.softplus_fast(y, 2.0, 20.0))
+    assert np.array_equal(actfn.gelu(y, approximate="tanh", accuracy="fast"),
+                          actfn.ufuncs.gelu_tanh_fast(y))
+    assert np.array_equal(actfn.elu_backward(y, y, accuracy="fast"),
+                          actfn.ufuncs.elu_backward_fast(y, y, 1.0))
+    for function, arguments in [(actfn.relu, (y,)), (actfn.elu, (y,)), (actfn.gelu, (y,)),
+                                (actfn.sigmoid_backward, (y, y))]:
+        for wrong in ["fastest", None, 1]:
+            with pytest.raises(ValueError, match="accuracy must be 'accurate' or 'fast'"):
+                function(*arguments, accuracy=wrong)
+
+
 @pytest.mark.parametrize("name", ["relu", "leaky_relu", "relu6", "hardtanh", "sigmoid", "tanh",
                                   "gelu", "silu", "elu"])
 def test_backward_matches_the_derivative(name):

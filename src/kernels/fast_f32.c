@@ -61,7 +61,7 @@ typedef struct split_exp {
     vf a, n;
 } split_exp;
 
-/* e^(z + *z_lo), z_lo and precise as in fast_exp_mantissa. */
+/* e^(z + *z_lo), z_lo as in fast_exp_reduce, precise as in fast_exp_times. */
 static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const fast_exp_tables *tables,
                                              int precise, int wide) {
     (void)wide;
@@ -107,7 +107,7 @@ typedef struct split_exp {
     vf a, b;
 } split_exp;
 
-/* e^(z + *z_lo), z_lo and precise as in fast_exp_mantissa. */
+/* e^(z + *z_lo), z_lo as in fast_exp_reduce, precise as in fast_exp_times. */
 static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const fast_exp_tables *tables,
                                              int precise, int wide) {
     split_exp e;

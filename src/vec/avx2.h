@@ -3,10 +3,10 @@
 #include <immintrin.h>
 #include "vec/x86_bytes.h"
 
-#define VEC_ISA_SUFFIX avx2
-#define VF_LANES       8
-#define VD_LANES       4
-#define VEC_HAS_FMA    1
+#define VEC_ISA_SUFFIX     avx2
+#define VF_LANES           8
+#define VD_LANES           4
+#define VEC_HAS_FMA        1
 #define VEC_HAS_SCALE_EXP2 0
 
 typedef __m256 vf;

@@ -3,10 +3,10 @@
 #include <immintrin.h>
 #include "vec/x86_bytes.h"
 
-#define VEC_ISA_SUFFIX avx512
-#define VF_LANES       16
-#define VD_LANES       8
-#define VEC_HAS_FMA    1
+#define VEC_ISA_SUFFIX     avx512
+#define VF_LANES           16
+#define VD_LANES           8
+#define VEC_HAS_FMA        1
 #define VEC_HAS_SCALE_EXP2 1
 
 typedef __m512 vf;
@@ -211,7 +211,8 @@ static inline vf vf_abs(vf a) {
     return _mm512_abs_ps(a);
 }
 static inline vf vf_minus_abs(vf a) {
-    return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN)));
+    return _mm512_castsi512_ps(
+        _mm512_or_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN)));
 }
 /* A 16-float table held in one register; vpermps reads the low 4 bits of each index. */
 typedef __m512 vf_table16;

@@ -4,10 +4,10 @@
 #include <arm_neon.h>
 #include "vec/buffered_tail.h"
 
-#define VEC_ISA_SUFFIX neon
-#define VF_LANES       4
-#define VD_LANES       2
-#define VEC_HAS_FMA    1
+#define VEC_ISA_SUFFIX     neon
+#define VF_LANES           4
+#define VD_LANES           2
+#define VEC_HAS_FMA        1
 #define VEC_HAS_SCALE_EXP2 0
 
 typedef float32x4_t vf;

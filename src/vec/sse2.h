@@ -7,10 +7,10 @@
 #include "vec/buffered_tail.h"
 #include "spec/narrow_float.h"
 
-#define VEC_ISA_SUFFIX sse2
-#define VF_LANES       4
-#define VD_LANES       2
-#define VEC_HAS_FMA    0 /* vf_fma rounds twice */
+#define VEC_ISA_SUFFIX     sse2
+#define VF_LANES           4
+#define VD_LANES           2
+#define VEC_HAS_FMA        0 /* vf_fma rounds twice */
 #define VEC_HAS_SCALE_EXP2 0
 
 typedef __m128 vf;
