@@ -18,7 +18,10 @@ static const struct {
     {"hardtanh", {"min_val", "max_val"}, {-0.3, 2.5}},
     {"elu", {"alpha"}, {0.7}},
     {"celu", {"alpha"}, {1.9}},
+    {"celu", {"alpha"}, {-2.5}}, /* x / alpha > 0 below 0: the kernels' other branch */
+    {"elu", {"alpha"}, {-1}},    /* the sign of elu(+-0) */
     {"softplus", {"beta", "threshold"}, {2.0, 15}},
+    {"softplus", {"beta"}, {1e-7}}, /* below 2^-20: the fast kernel's fallback */
     {"relu", {"grad_at_zero"}, {1}},
 };
 enum { CASES = sizeof settings / sizeof *settings };

@@ -118,16 +118,17 @@ static void check_lengths_f32(const actfn_op *op, int which) {
             /* the reference is within 0.5 ULP: a kernel within its bound is within
              * bound + 0.5 of it, one more step where a binade boundary lies between */
             const actfn_op_info *info = actfn_op_describe(op->kind);
-            int steps = def->exact        ? 0
-                        : fast_under_test ? (int)ceil(info->max_ulp_fast_f32) + 1
-                                          : 1;
+            double fast_bound = which == 0 ? info->max_ulp_fast_f32
+                                           : info->max_ulp_fast_backward_f32 + 0.5; /* dy f' */
+            int steps = def->exact ? 0 : fast_under_test ? (int)ceil(fast_bound) + 1 : 1;
             for (size_t i = 0; i < n; i++) {
                 float expected = reference_f32(def, &p, which, xi[i], dyi[i]);
                 if (!within_ulps_f32(o[i], expected, steps) ||
                     !within_ulps_f32(ip[i], expected, steps)) {
-                    print_error("%s f32 %s n=%zu i=%zu x=%a: %a / in place %a, reference %a\n",
-                                def->name, which == 0 ? "forward" : "backward", n, i, xi[i], o[i],
-                                ip[i], expected);
+                    print_error("%s f32 %s n=%zu i=%zu x=%a dy=%a: %a / in place %a, reference "
+                                "%a\n",
+                                def->name, which == 0 ? "forward" : "backward", n, i, xi[i], dyi[i],
+                                o[i], ip[i], expected);
                     fail();
                 }
             }

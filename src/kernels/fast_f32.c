@@ -28,14 +28,14 @@
 #define SELU_SCALE_ALPHA 0x1.c212ccp+0f
 
 typedef struct fast_constants {
-    vf alpha, beta, inverse_beta, threshold;
+    vf alpha, inverse_alpha, beta, inverse_beta, threshold;
     fast_exp_tables exp;
 } fast_constants;
 
 static inline fast_constants make_constants_f32(const op_params *p) {
-    fast_constants k = {vf_set1((float)p->alpha), vf_set1((float)p->beta),
-                        vf_set1(1.0f / (float)p->beta), vf_set1((float)p->threshold),
-                        fast_exp_tables_load()};
+    fast_constants k = {vf_set1((float)p->alpha),     vf_set1(1.0f / (float)p->alpha),
+                        vf_set1((float)p->beta),      vf_set1(1.0f / (float)p->beta),
+                        vf_set1((float)p->threshold), fast_exp_tables_load()};
     return k;
 }
 
@@ -87,6 +87,13 @@ static inline split_exp over(split_exp e, vf d) {
     return e;
 }
 
+/* u c e^z 2^shift (c and shift constants, shift an integer), rounded at the end: u times
+ * a c / 4, which stays below 0.52 |u c| and cannot overflow where the result does not. */
+static inline vf times_exp_scaled(vf u, split_exp e, float c, float shift, int wide) {
+    (void)wide;
+    return vf_scale_exp2(vf_mul(u, vf_mul(e.a, vf_set1(c / 4))), vf_add(e.n, vf_set1(shift + 2)));
+}
+
 /* u v e^z, the product u v a rounded once (v a carried as hi + lo), then scaled. */
 static inline vf times_two_exp(vf u, vf v, split_exp e, int wide) {
     (void)wide;
@@ -136,6 +143,13 @@ static inline vf times_exp(vf u, split_exp e, int wide) {
 static inline split_exp over(split_exp e, vf d) {
     e.a = vf_div(e.a, d);
     return e;
+}
+
+/* u c e^z 2^shift as above: u (a c / 4) times 2^(shift + 2) b, a power of two. */
+static inline vf times_exp_scaled(vf u, split_exp e, float c, float shift, int wide) {
+    vf product = vf_mul(u, vf_mul(e.a, vf_set1(c / 4)));
+    vf power = vf_set1(ldexpf(1.0f, (int)shift + 2));
+    return vf_mul(product, wide ? vf_mul(power, e.b) : power);
 }
 
 /* u v e^z, the product u v a rounded once (v a carried as hi + lo). */
@@ -245,8 +259,9 @@ static inline vf negative_side_expm1(vf z) {
 
 static inline vf elu_fast(vf x, const fast_constants *k) {
     vf negative = vf_mul(k->alpha, negative_side_expm1(x));
-    negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* elu(-0) = -0 (any alpha) */
-    return vf_select(vf_gt(x, vf_zero()), x, negative);     /* NaN: through expm1 */
+    /* elu(+-0) = alpha (+-0), as the reference: -0 and +0 for alpha > 0, flipped below */
+    negative = vf_select(vf_eq(x, vf_zero()), vf_mul(k->alpha, x), negative);
+    return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN: through expm1 */
 }
 
 static inline vf selu_fast(vf x, const fast_constants *k) {
@@ -373,6 +388,161 @@ static inline vf softplus_fast_picked(vf x, const fast_constants *k) {
     return softplus_fast(x, k, 0);
 }
 
+/* The backwards: dx = dy f'(x), f' from the forwards' e^-|x| and quotients; dy enters
+ * the product before the last scaling, so that a subnormal f' costs dy nothing. Where the
+ * reference's f' is exactly 0 (its exp underflows in double: e^z, z < -745.13), dx is
+ * dy * 0, as there (NaN for an infinite dy). */
+#define EXP_IS_ZERO_BELOW (-745.13f)
+
+/* e^(z + *z_lo) for a gradient: dy (up to 2^128) times e^z is a float down to z = -192,
+ * so z is clamped at -200 here, not -130. Without a one-instruction scaling the vectors
+ * that reach beyond the normal floats go to the reference (DEFINE_WIDE_FORM_BACKWARD_KERNEL)
+ * and this is the narrow form. */
+static inline split_exp exp_for_gradient(vf z, const vf *z_lo, const fast_constants *k, int wide) {
+#if ALWAYS_WIDE
+    (void)wide;
+    split_exp e;
+    e.a = fast_exp_parts(at_least(z, -200.0f), z_lo, &k->exp, 0, &e.n);
+    return e;
+#else
+    (void)wide;
+    return exp_of_negative_plus(z, z_lo, &k->exp, 0, 0);
+#endif
+}
+
+static inline vf times_zero_below(vf z, vf dy, vf dx) {
+    return vf_select(vf_lt(z, vf_set1(EXP_IS_ZERO_BELOW)), vf_mul(dy, vf_zero()), dx);
+}
+
+/* sigmoid'(x) = e / (1 + e)^2, e = e^-|x|. */
+static inline vf sigmoid_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+    vf z = vf_minus_abs(x);
+    split_exp e = exp_for_gradient(z, NULL, k, wide);
+    vf d = vf_add(vf_set1(1.0f), exp_value(e, wide));
+    vf dx = times_exp_scaled(vf_div(dy, vf_mul(d, d)), e, 1.0f, 0.0f, wide);
+    return times_zero_below(z, dy, dx);
+}
+
+/* tanh'(x) = 4 e / (1 + e)^2, e = e^-2|x|. */
+static inline vf tanh_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+    vf z = vf_add(vf_minus_abs(x), vf_minus_abs(x));
+    split_exp e = exp_for_gradient(z, NULL, k, wide);
+    vf d = vf_add(vf_set1(1.0f), exp_value(e, wide));
+    vf dx = times_exp_scaled(vf_div(dy, vf_mul(d, d)), e, 1.0f, 2.0f, wide);
+    return times_zero_below(z, dy, dx);
+}
+
+/* dy above 0; u c e^z below (z = x, or x / alpha carried as z + z_lo; u = dy or dy
+ * times a parameter). */
+static inline vf exp_side_backward(vf x, vf dy, vf u, vf z, const vf *z_lo, float c,
+                                   const fast_constants *k, int wide) {
+    z = at_most(z, 0.0f); /* the lanes above 0 take dy */
+    split_exp e = exp_for_gradient(z, z_lo, k, wide);
+    vf negative = times_zero_below(z, u, times_exp_scaled(u, e, c, 0.0f, wide));
+    return vf_select(vf_gt(x, vf_zero()), dy, negative); /* NaN: through e */
+}
+
+/* elu'(x) = alpha e^x below 0 (alpha a factor of dy: it is a parameter, not a constant). */
+static inline vf elu_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+    return exp_side_backward(x, dy, vf_mul(dy, k->alpha), x, NULL, 1.0f, k, wide);
+}
+
+/* selu'(x) = scale alpha e^x below 0, scale above (dy scale rounded once, as forward;
+ * dy hi itself where that overflows, not inf - inf). */
+static inline vf selu_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+    vf high = vf_mul(dy, vf_set1(SELU_SCALE_HI));
+    vf scaled = vf_fma(dy, vf_set1(SELU_SCALE_HI), vf_mul(dy, vf_set1(SELU_SCALE_LO)));
+    scaled = vf_select(vf_is_nan(scaled), high, scaled);
+    vf negative = exp_side_backward(x, dy, dy, x, NULL, SELU_SCALE_ALPHA, k, wide);
+    return vf_select(vf_gt(x, vf_zero()), scaled, negative);
+}
+
+/* celu'(x) = e^(x / alpha) below 0, alpha > 0 (as the forward): x / alpha carried as
+ * z + z_lo, since e^z amplifies z's rounding by |z|. */
+static inline vf celu_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+    vf z = vf_div(x, k->alpha);
+    vf z_lo = vf_mul(vf_fnma(z, k->alpha, x), k->inverse_alpha);
+    z_lo = vf_select(vf_lt(vf_abs(z), vf_set1(200.0f)), z_lo, vf_zero()); /* NaN, inf: 0 */
+    return exp_side_backward(x, dy, dy, z, &z_lo, 1.0f, k, wide);
+}
+
+/* softplus'(x) = sigmoid(v), v = beta x (as v + v_lo, as the forward); 1 where v exceeds
+ * threshold. */
+static inline vf softplus_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+    vf v = vf_mul(k->beta, x);
+    vf v_lo = vf_fma(k->beta, x, fm_neg(v));
+    mf negative = vf_lt(v, vf_zero());
+    mf in_range = mf_and(vf_ge(v, vf_set1(-200.0f)), vf_le(v, vf_set1(NORMAL_EXP_LIMIT)));
+    vf z_lo = vf_select(in_range, vf_select(negative, v_lo, fm_neg(v_lo)), vf_zero());
+    vf z = vf_minus_abs(v);
+    split_exp e = exp_for_gradient(z, &z_lo, k, wide);
+    vf q = vf_div(dy, vf_add(vf_set1(1.0f), exp_value(e, wide)));
+    vf below = times_zero_below(z, dy, times_exp_scaled(q, e, 1.0f, 0.0f, wide));
+    vf dx = vf_select(negative, below, q); /* NaN: through e */
+    return vf_select(vf_gt(v, k->threshold), dy, dx);
+}
+
+#if ALWAYS_WIDE
+
+/* A backward from body(x, dy, k, wide), every vector in the wide form. */
+#define DEFINE_WIDE_FORM_BACKWARD_KERNEL(name, body, beyond, reference)                            \
+    static inline vf body##_wide(vf x, vf dy, const fast_constants *k) {                           \
+        return body(x, dy, k, 1);                                                                  \
+    }                                                                                              \
+    DEFINE_BACKWARD_KERNEL(name, body##_wide)
+
+#else
+
+/* The same, a vector with a lane where beyond(x, k) holds computed by the reference. */
+#define DEFINE_WIDE_FORM_BACKWARD_KERNEL(name, body, beyond, reference)                            \
+    static void KERNEL(name)(const op_params *p, const void *input, const void *gradient,          \
+                             void *output, size_t n) {                                             \
+        const float *x = input, *dy = gradient;                                                    \
+        float *dx = output;                                                                        \
+        const fast_constants k = make_constants_f32(p);                                            \
+        for (size_t i = 0; i < n; i += VF_LANES) {                                                 \
+            size_t m = n - i < VF_LANES ? n - i : VF_LANES;                                        \
+            vf v = m == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, m);                        \
+            vf g = m == VF_LANES ? vf_load(dy + i) : vf_load_tail(dy + i, m);                      \
+            if (mf_any(beyond(v, &k))) {                                                           \
+                for (size_t j = i; j < i + m; j++)                                                 \
+                    dx[j] = (float)reference(x[j], dy[j], p);                                      \
+                continue;                                                                          \
+            }                                                                                      \
+            vf r = body(v, g, &k, 0);                                                              \
+            if (m == VF_LANES)                                                                     \
+                vf_store(dx + i, r);                                                               \
+            else                                                                                   \
+                vf_store_tail(dx + i, r, m);                                                       \
+        }                                                                                          \
+    }
+
+#endif
+
+/* Lanes where e^-|x| (or e^-2|x|) leaves the normal floats, or NaN. */
+static inline mf beyond_exp_limit(vf x, const fast_constants *k) {
+    (void)k;
+    return vf_not_le(vf_abs(x), vf_set1(NORMAL_EXP_LIMIT / 2));
+}
+
+static inline mf beyond_celu_limit(vf x, const fast_constants *k) {
+    return vf_not_le(vf_abs(vf_mul(x, k->inverse_alpha)), vf_set1(NORMAL_EXP_LIMIT / 2));
+}
+
+static inline mf beyond_softplus_limit(vf x, const fast_constants *k) {
+    return vf_not_le(vf_abs(vf_mul(x, k->beta)), vf_set1(NORMAL_EXP_LIMIT / 2));
+}
+
+DEFINE_WIDE_FORM_BACKWARD_KERNEL(sigmoid_backward, sigmoid_backward_fast, beyond_exp_limit,
+                                 sigmoid_backward)
+DEFINE_WIDE_FORM_BACKWARD_KERNEL(tanh_backward, tanh_backward_fast, beyond_exp_limit, tanh_backward)
+DEFINE_WIDE_FORM_BACKWARD_KERNEL(elu_backward, elu_backward_fast, beyond_exp_limit, elu_backward)
+DEFINE_WIDE_FORM_BACKWARD_KERNEL(selu_backward, selu_backward_fast, beyond_exp_limit, selu_backward)
+DEFINE_WIDE_FORM_BACKWARD_KERNEL(celu_positive_alpha_backward, celu_backward_fast,
+                                 beyond_celu_limit, celu_backward)
+DEFINE_WIDE_FORM_BACKWARD_KERNEL(softplus_backward, softplus_backward_fast, beyond_softplus_limit,
+                                 softplus_backward)
+
 DEFINE_WIDE_FORM_KERNEL(sigmoid_forward, sigmoid_fast)
 DEFINE_WIDE_FORM_KERNEL(gelu_tanh_forward, gelu_tanh_fast)
 DEFINE_WIDE_FORM_KERNEL(softplus_usual_beta_forward, softplus_fast)
@@ -383,30 +553,23 @@ DEFINE_FORWARD_KERNEL(selu_forward, selu_fast)
 DEFINE_FORWARD_KERNEL(celu_positive_alpha_forward, celu_fast)
 DEFINE_WIDE_FORM_KERNEL(mish_forward, mish_fast)
 
-/* A fast kernel that serves only part of its op's parameter range, and the scalar
- * reference for the rest. */
-#define DEFINE_PARTIAL_KERNEL(name, kernel, serves, reference)                                     \
-    static void ISA_FUNCTION(name)(const op_params *p, const void *input, void *output,            \
-                                   size_t n) {                                                     \
-        if (serves) {                                                                              \
-            KERNEL(kernel)(p, input, output, n);                                                   \
-            return;                                                                                \
-        }                                                                                          \
-        const float *x = input;                                                                    \
-        float *y = output;                                                                         \
-        for (size_t i = 0; i < n; i++)                                                             \
-            y[i] = (float)reference(x[i], p);                                                      \
-    }
-
 /* celu with alpha < 0: torch allows it, nobody trains with it. softplus with beta below
  * 2^-20: e^v / beta, e^v far below the floats, is a float again, where the wide form's
  * clamp at e^-130 would show. */
 DEFINE_PARTIAL_KERNEL(fast_celu_forward, celu_positive_alpha_forward, p->alpha > 0, celu_forward)
+DEFINE_PARTIAL_BACKWARD_KERNEL(fast_celu_backward, celu_positive_alpha_backward, p->alpha > 0,
+                               celu_backward)
 DEFINE_PARTIAL_KERNEL(fast_softplus_forward, softplus_usual_beta_forward, p->beta >= 0x1p-20,
                       softplus_forward)
 
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
+    table->backward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_TANH] = KERNEL(tanh_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_ELU] = KERNEL(elu_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_SELU] = KERNEL(selu_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_CELU] = ISA_FUNCTION(fast_celu_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = KERNEL(softplus_backward);
     table->forward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_TANH] = KERNEL(tanh_forward);

@@ -45,8 +45,12 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_SIGMOID] = FAST, [ACTFN_SILU] = FAST, [ACTFN_TANH] = FAST, [ACTFN_ELU] = FAST,          \
     [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = FAST, \
     [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST
+#define FAST_F32_BACKWARDS                                                                         \
+    [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST, [ACTFN_SILU] = DOUBLE, [ACTFN_SOFTPLUS] = FAST,   \
+    [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = DOUBLE
 #else
-#define FAST_F32_FORWARDS SMOOTH_F32_FORWARDS
+#define FAST_F32_FORWARDS  SMOOTH_F32_FORWARDS
+#define FAST_F32_BACKWARDS SMOOTH_F32_BACKWARDS
 #endif
 
 static const kernel_choice choice = {
@@ -55,7 +59,7 @@ static const kernel_choice choice = {
     .forward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_FORWARDS},
     .backward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_BACKWARDS},
     .backward[SLOT_F64] = {PIECEWISE_OPS},
-    .backward[SLOT_F32_FAST] = {PIECEWISE_OPS, SMOOTH_F32_BACKWARDS},
+    .backward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_BACKWARDS},
 };
 
 const kernel_choice *ISA_FUNCTION(kernel_choice)(void) {

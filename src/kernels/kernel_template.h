@@ -94,4 +94,33 @@
         (dx + i, body(VOP(load_tail)(v + i, n - i), VOP(load_tail)(dy + i, n - i), &k), n - i);    \
     }
 
+/* An f32 kernel that serves only part of its op's parameter range (serves, an expression
+ * of p), and the scalar reference for the rest. */
+#define DEFINE_PARTIAL_KERNEL(name, kernel, serves, reference)                                     \
+    static void ISA_FUNCTION(name)(const op_params *p, const void *input, void *output,            \
+                                   size_t n) {                                                     \
+        if (serves) {                                                                              \
+            KERNEL(kernel)(p, input, output, n);                                                   \
+            return;                                                                                \
+        }                                                                                          \
+        const float *x = input;                                                                    \
+        float *y = output;                                                                         \
+        for (size_t i = 0; i < n; i++)                                                             \
+            y[i] = (float)reference(x[i], p);                                                      \
+    }
+
+/* The same for a backward. */
+#define DEFINE_PARTIAL_BACKWARD_KERNEL(name, kernel, serves, reference)                            \
+    static void ISA_FUNCTION(name)(const op_params *p, const void *input, const void *gradient,    \
+                                   void *output, size_t n) {                                       \
+        if (serves) {                                                                              \
+            KERNEL(kernel)(p, input, gradient, output, n);                                         \
+            return;                                                                                \
+        }                                                                                          \
+        const float *x = input, *dy = gradient;                                                    \
+        float *dx = output;                                                                        \
+        for (size_t i = 0; i < n; i++)                                                             \
+            dx[i] = (float)reference(x[i], dy[i], p);                                              \
+    }
+
 #endif

@@ -48,7 +48,8 @@ static inline vd silu_body(vd x, const smooth_constants *k) {
 
 static inline vd elu_body(vd x, const smooth_constants *k) {
     vd negative = vd_mul(k->alpha, vm_expm1(at_least(x, -708)));
-    negative = vd_select(vd_eq(x, vd_zero()), x, negative); /* elu(-0) = -0 */
+    /* elu(+-0) = alpha (+-0), as the reference: -0 and +0 for alpha > 0, flipped below */
+    negative = vd_select(vd_eq(x, vd_zero()), vd_mul(k->alpha, x), negative);
     return keep_nan(x, vd_select(vd_gt(x, vd_zero()), x, negative));
 }
 
@@ -63,6 +64,9 @@ static inline vd selu_body(vd x, const smooth_constants *k) {
 static inline vd celu_body(vd x, const smooth_constants *k) {
     vd scaled = at_most(at_least(vd_div(x, k->alpha), -708), 709);
     vd negative = vd_mul(k->alpha, vm_expm1(scaled));
+    /* celu(+-0) as the reference's signed-zero arithmetic has it: x + alpha 0, which is +0
+     * for alpha > 0 and x itself below */
+    negative = vd_select(vd_eq(x, vd_zero()), vd_add(x, vd_mul(k->alpha, vd_zero())), negative);
     return keep_nan(x, vd_select(vd_gt(x, vd_zero()), x, negative));
 }
 

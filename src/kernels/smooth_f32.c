@@ -4,6 +4,7 @@
  * ULP of the exact value over all 2^32 inputs (tests/exhaustive, docs/accuracy.md) at
  * twice the lanes of the double-lane kernels in smooth.c, which these replace where the
  * ISA has a fused multiply-add (not SSE2). */
+#include "spec/scalar_reference.h"
 #include "kernels/float_math.h"
 #include "kernels/kernel_template.h"
 
@@ -155,8 +156,9 @@ static inline vf elu_f32_body(vf x, const float_constants *k) {
     vf m_lo;
     vf m = negative_expm1(x, &k->exp, &m_lo);
     vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
-    negative = vf_select(vf_eq(x, vf_zero()), x, negative); /* elu(-0) = -0 (any alpha) */
-    return vf_select(vf_gt(x, vf_zero()), x, negative);     /* NaN x: NaN through expm1 */
+    /* elu(+-0) = alpha (+-0), as the reference: -0 and +0 for alpha > 0, flipped below */
+    negative = vf_select(vf_eq(x, vf_zero()), vf_mul(k->alpha, x), negative);
+    return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN x: NaN through expm1 */
 }
 
 static inline vf selu_f32_body(vf x, const float_constants *k) {
@@ -190,7 +192,10 @@ DEFINE_LONG_FORWARD_KERNEL(silu_forward, silu_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(elu_forward, elu_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_f32_body)
-DEFINE_LONG_FORWARD_KERNEL(celu_forward, celu_f32_body)
+DEFINE_LONG_FORWARD_KERNEL(celu_positive_alpha_forward, celu_f32_body)
+/* negative_expm1 takes z <= 0: alpha < 0 (torch allows it, nobody trains with it) makes
+ * x / alpha positive below 0, and goes to the reference */
+DEFINE_PARTIAL_KERNEL(celu_forward, celu_positive_alpha_forward, p->alpha > 0, celu_forward)
 
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
@@ -199,7 +204,7 @@ void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_TANH] = KERNEL(tanh_forward);
     table->forward[SLOT_F32][ACTFN_ELU] = KERNEL(elu_forward);
     table->forward[SLOT_F32][ACTFN_SELU] = KERNEL(selu_forward);
-    table->forward[SLOT_F32][ACTFN_CELU] = KERNEL(celu_forward);
+    table->forward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_forward);
 }
 
 #else

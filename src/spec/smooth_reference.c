@@ -90,11 +90,12 @@ SPEC_FUNCTION double selu_backward_from_output(double y, double dy, const op_par
     return y > 0 ? dy * SELU_SCALE : dy * (y + SELU_SCALE_ALPHA);
 }
 
-/* x / alpha as quotient + *error: exp magnifies the quotient's rounding error by |x / alpha|. */
+/* x / alpha as quotient + *error: exp magnifies the quotient's rounding error by |x / alpha|.
+ * Beyond |x / alpha| = 2^10, exp is 0 or inf in double and the error (up to 2^-44 |x /
+ * alpha|, no longer small) means nothing: 0 there, and for an infinite quotient. */
 SPEC_HELPER double divide_exactly(double x, double alpha, double *error) {
     double quotient = x / alpha;
-    /* the remainder is exact; an infinite quotient has none */
-    *error = isfinite(quotient) ? fma(-quotient, alpha, x) / alpha : 0.0;
+    *error = fabs(quotient) < 0x1p10 ? fma(-quotient, alpha, x) / alpha : 0.0; /* exact */
     return quotient;
 }
 
@@ -102,15 +103,18 @@ SPEC_FUNCTION double celu_forward(double x, const op_params *p) {
     if (x > 0) return x;
     double error;
     double quotient = divide_exactly(x, p->alpha, &error);
-    /* expm1(q + e) = expm1(q) + e exp(q) to first order */
-    return p->alpha * (expm1(quotient) + error * exp(quotient));
+    /* expm1(q + e) = expm1(q) + e exp(q) to first order; where exp(q) overflows, expm1(q)
+     * is inf and takes no correction (not inf - inf) */
+    double growth = exp(quotient);
+    double correction = isfinite(growth) ? error * growth : 0.0;
+    return p->alpha * (expm1(quotient) + correction);
 }
 
 SPEC_FUNCTION double celu_backward(double x, double dy, const op_params *p) {
     if (x > 0) return dy;
     double error;
     double quotient = divide_exactly(x, p->alpha, &error);
-    return dy * (exp(quotient) * (1.0 + error));
+    return dy * (exp(quotient) * (1.0 + error)); /* 1 + error > 0: exp's sign stays */
 }
 
 SPEC_FUNCTION double celu_backward_from_output(double y, double dy, const op_params *p) {
@@ -275,17 +279,29 @@ SPEC_FUNCTION double mish_backward(double x, double dy, const op_params *p) {
     return dy * (tanh(softplus) + x * logistic(x) * sech_squared);
 }
 
+/* beta x's rounding error (none for a power-of-two beta), to first order: exp magnifies it
+ * by |beta x|, up to 745 ULP in f64 where beta x nears -745. */
+SPEC_HELPER double product_error(double beta, double x, double product) {
+    return isfinite(product) ? fma(beta, x, -product) : 0.0;
+}
+
 SPEC_FUNCTION double softplus_forward(double x, const op_params *p) {
     double scaled = p->beta * x;
     if (scaled > p->threshold) /* PyTorch's switch to the identity, for stability */
         return x;
-    return softplus_unit(scaled) / p->beta;
+    /* softplus'(v) = logistic(v) */
+    double error = product_error(p->beta, x, scaled);
+    double correction = error != 0 ? error * logistic(scaled) : 0.0;
+    return (softplus_unit(scaled) + correction) / p->beta;
 }
 
 SPEC_FUNCTION double softplus_backward(double x, double dy, const op_params *p) {
     double scaled = p->beta * x;
     if (scaled > p->threshold) return dy;
-    return dy * logistic(scaled);
+    /* logistic'(v) = logistic(v) logistic(-v) */
+    double error = product_error(p->beta, x, scaled);
+    double correction = error != 0 ? error * logistic(-scaled) : 0.0;
+    return dy * (logistic(scaled) * (1.0 + correction));
 }
 
 SPEC_FUNCTION double sigmoid_forward(double x, const op_params *p) {
