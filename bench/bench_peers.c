@@ -131,6 +131,19 @@ static const row rows[] = {
     {"elu forward fast", ACTFN_ELU, 0, dnnl_eltwise_elu, 1, 4, ACTFN_FAST},
     {"mish forward fast", ACTFN_MISH, 0, dnnl_eltwise_mish, 0, 0, ACTFN_FAST},
     {"softplus forward fast", ACTFN_SOFTPLUS, 0, dnnl_eltwise_soft_relu, 0, 0, ACTFN_FAST},
+    /* the backwards from x (oneDNN's eltwise backward from src), both tiers */
+    {"sigmoid backward", ACTFN_SIGMOID, 2, dnnl_eltwise_logistic, 0, 0},
+    {"sigmoid backward fast", ACTFN_SIGMOID, 2, dnnl_eltwise_logistic, 0, 0, ACTFN_FAST},
+    {"tanh backward", ACTFN_TANH, 2, dnnl_eltwise_tanh, 0, 0},
+    {"tanh backward fast", ACTFN_TANH, 2, dnnl_eltwise_tanh, 0, 0, ACTFN_FAST},
+    {"elu backward", ACTFN_ELU, 2, dnnl_eltwise_elu, 1, 0},
+    {"elu backward fast", ACTFN_ELU, 2, dnnl_eltwise_elu, 1, 0, ACTFN_FAST},
+    {"softplus backward", ACTFN_SOFTPLUS, 2, dnnl_eltwise_soft_relu, 0, 0},
+    {"softplus backward fast", ACTFN_SOFTPLUS, 2, dnnl_eltwise_soft_relu, 0, 0, ACTFN_FAST},
+    {"silu backward", ACTFN_SILU, 2, dnnl_eltwise_swish, 1, 0},
+    {"gelu backward", ACTFN_GELU, 2, dnnl_eltwise_gelu_erf, 0, 0},
+    {"gelu_tanh backward", ACTFN_GELU_TANH, 2, dnnl_eltwise_gelu_tanh, 0, 0},
+    {"mish backward", ACTFN_MISH, 2, dnnl_eltwise_mish, 0, 0},
 };
 
 static int xnnpack_prepare(xnnpack_case *c, const row *r, arrays *a, int threads) {

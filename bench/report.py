@@ -67,6 +67,44 @@ def main():
                         cells.append("")
                 print(f"| {op} | {implementation} | " + " | ".join(cells) + " |")
         print()
+        peer_table(rows, threads, sizes)
+
+
+def peer_table(rows, threads, sizes):
+    """Per op and accuracy tier: the fastest peer's time over actfn's at each size (> 1:
+    actfn faster), the peer named in the cell where it is not the same at every size."""
+    lines = []
+    for (row_threads, op), implementations in rows.items():
+        if row_threads != threads or "actfn" not in implementations:
+            continue
+        peers = {name: values for name, values in implementations.items() if name != "actfn"}
+        if not peers:
+            continue
+        ours = implementations["actfn"]
+        cells, names = [], set()
+        for n in sizes:
+            timed = {name: values[n] for name, values in peers.items() if n in values}
+            if n not in ours or not timed:
+                cells.append("")
+                continue
+            best = min(timed, key=timed.get)
+            names.add(best)
+            cells.append((f"{timed[best] / ours[n]:.2f}", best))
+        shown = [c if c == "" else c[0] if len(names) == 1 else f"{c[0]} {c[1]}" for c in cells]
+        tier = "fast" if op.endswith(" fast") else "accurate"
+        name = op[: -len(" fast")] if tier == "fast" else op
+        peer = names.pop() if len(names) == 1 else "fastest"
+        lines.append(f"| {name} | {tier} | {peer} | " + " | ".join(shown) + " |")
+    if not lines:
+        return
+    print(f"### Against the fastest peer ({'one thread' if threads == '1' else 'all threads'})\n")
+    print("The fastest peer's time over actfn's, same run (> 1: actfn faster); the accuracy "
+          "tier as `actfn_op.accuracy` (docs/accuracy.md).\n")
+    print("| op | tier | peer | " + " | ".join(size_label(n) for n in sizes) + " |")
+    print("|" + "---|" * (len(sizes) + 3))
+    for line in sorted(lines):
+        print(line)
+    print()
 
 
 if __name__ == "__main__":

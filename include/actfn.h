@@ -233,7 +233,8 @@ typedef struct actfn_op_info {
                                          with dy = 1); dy * f'(x) adds nothing in f32 */
     double max_ulp_backward_f64;      /* the same in f64; dy * f'(x) adds 0.5 */
     double max_ulp_fast_f32;          /* max_ulp_f32 at accuracy ACTFN_FAST */
-    double max_ulp_fast_backward_f32; /* max_ulp_backward_f32 at ACTFN_FAST */
+    double max_ulp_fast_backward_f32; /* max_ulp_backward_f32 at ACTFN_FAST (dy = 1: a
+                                         dy != 1 adds up to 0.5 there) */
 } actfn_op_info;
 
 /* The description of an op, or NULL for a kind outside actfn_kind. Static storage. */

@@ -398,15 +398,16 @@ static inline vf softplus_fast_picked(vf x, const fast_constants *k) {
  * so z is clamped at -200 here, not -130. Without a one-instruction scaling the vectors
  * that reach beyond the normal floats go to the reference (DEFINE_WIDE_FORM_BACKWARD_KERNEL)
  * and this is the narrow form. */
-static inline split_exp exp_for_gradient(vf z, const vf *z_lo, const fast_constants *k, int wide) {
+static inline split_exp exp_for_gradient(vf z, const vf *z_lo, const fast_constants *k,
+                                         int precise, int wide) {
 #if ALWAYS_WIDE
     (void)wide;
     split_exp e;
-    e.a = fast_exp_parts(at_least(z, -200.0f), z_lo, &k->exp, 0, &e.n);
+    e.a = fast_exp_parts(at_least(z, -200.0f), z_lo, &k->exp, precise, &e.n);
     return e;
 #else
     (void)wide;
-    return exp_of_negative_plus(z, z_lo, &k->exp, 0, 0);
+    return exp_of_negative_plus(z, z_lo, &k->exp, precise, 0);
 #endif
 }
 
@@ -414,21 +415,30 @@ static inline vf times_zero_below(vf z, vf dy, vf dx) {
     return vf_select(vf_lt(z, vf_set1(EXP_IS_ZERO_BELOW)), vf_mul(dy, vf_zero()), dx);
 }
 
-/* sigmoid'(x) = e / (1 + e)^2, e = e^-|x|. */
+/* (1 + e)^2 for e in [0, 1], rounded once: 1 + e = d + d_lo exactly, d^2 + 2 d d_lo
+ * (d's own rounding would count twice in the square). */
+static inline vf one_plus_squared(vf e) {
+    vf one = vf_set1(1.0f);
+    vf d = vf_add(one, e);
+    vf d_lo = vf_sub(e, vf_sub(d, one));
+    return vf_fma(d, d, vf_mul(vf_add(d, d), d_lo));
+}
+
+/* sigmoid'(x) = e / (1 + e)^2, e = e^-|x| (2^(j/16) in two parts). */
 static inline vf sigmoid_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
     vf z = vf_minus_abs(x);
-    split_exp e = exp_for_gradient(z, NULL, k, wide);
-    vf d = vf_add(vf_set1(1.0f), exp_value(e, wide));
-    vf dx = times_exp_scaled(vf_div(dy, vf_mul(d, d)), e, 1.0f, 0.0f, wide);
+    split_exp e = exp_for_gradient(z, NULL, k, 1, wide);
+    vf square = one_plus_squared(exp_value(e, wide));
+    vf dx = times_exp_scaled(vf_div(dy, square), e, 1.0f, 0.0f, wide);
     return times_zero_below(z, dy, dx);
 }
 
 /* tanh'(x) = 4 e / (1 + e)^2, e = e^-2|x|. */
 static inline vf tanh_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
     vf z = vf_add(vf_minus_abs(x), vf_minus_abs(x));
-    split_exp e = exp_for_gradient(z, NULL, k, wide);
-    vf d = vf_add(vf_set1(1.0f), exp_value(e, wide));
-    vf dx = times_exp_scaled(vf_div(dy, vf_mul(d, d)), e, 1.0f, 2.0f, wide);
+    split_exp e = exp_for_gradient(z, NULL, k, 1, wide);
+    vf square = one_plus_squared(exp_value(e, wide));
+    vf dx = times_exp_scaled(vf_div(dy, square), e, 1.0f, 2.0f, wide);
     return times_zero_below(z, dy, dx);
 }
 
@@ -437,7 +447,7 @@ static inline vf tanh_backward_fast(vf x, vf dy, const fast_constants *k, int wi
 static inline vf exp_side_backward(vf x, vf dy, vf u, vf z, const vf *z_lo, float c,
                                    const fast_constants *k, int wide) {
     z = at_most(z, 0.0f); /* the lanes above 0 take dy */
-    split_exp e = exp_for_gradient(z, z_lo, k, wide);
+    split_exp e = exp_for_gradient(z, z_lo, k, 0, wide);
     vf negative = times_zero_below(z, u, times_exp_scaled(u, e, c, 0.0f, wide));
     return vf_select(vf_gt(x, vf_zero()), dy, negative); /* NaN: through e */
 }
@@ -475,7 +485,7 @@ static inline vf softplus_backward_fast(vf x, vf dy, const fast_constants *k, in
     mf in_range = mf_and(vf_ge(v, vf_set1(-200.0f)), vf_le(v, vf_set1(NORMAL_EXP_LIMIT)));
     vf z_lo = vf_select(in_range, vf_select(negative, v_lo, fm_neg(v_lo)), vf_zero());
     vf z = vf_minus_abs(v);
-    split_exp e = exp_for_gradient(z, &z_lo, k, wide);
+    split_exp e = exp_for_gradient(z, &z_lo, k, 0, wide);
     vf q = vf_div(dy, vf_add(vf_set1(1.0f), exp_value(e, wide)));
     vf below = times_zero_below(z, dy, times_exp_scaled(q, e, 1.0f, 0.0f, wide));
     vf dx = vf_select(negative, below, q); /* NaN: through e */

@@ -160,6 +160,7 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                    .max_ulp_backward_f64 = 2,
                    .max_ulp_fast_f32 =
                        1.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                   .max_ulp_fast_backward_f32 = 2, /* and --grad --fast */
                    .forward = elu_forward,
                    .backward = elu_backward,
                    .backward_from_output = elu_backward_from_output,
@@ -173,6 +174,7 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                     .max_ulp_backward_f64 = 2,
                     .max_ulp_fast_f32 =
                         2.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                    .max_ulp_fast_backward_f32 = 2.5, /* and --grad --fast */
                     .forward = selu_forward,
                     .backward = selu_backward,
                     .backward_from_output = selu_backward_from_output},
@@ -183,8 +185,8 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                     .max_ulp_f64 = 3,
                     .max_ulp_backward_f32 = 1,
                     .max_ulp_backward_f64 = 3,
-                    .max_ulp_fast_f32 =
-                        2.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                    .max_ulp_fast_f32 = 3, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                    .max_ulp_fast_backward_f32 = 1.5, /* and --grad --fast */
                     .forward = celu_forward,
                     .backward = celu_backward,
                     .backward_from_output = celu_backward_from_output},
@@ -237,6 +239,7 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                         .max_ulp_backward_f64 = 3,
                         .max_ulp_fast_f32 =
                             4, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                        .max_ulp_fast_backward_f32 = 4, /* and --grad --fast */
                         .forward = softplus_forward,
                         .backward = softplus_backward},
     [ACTFN_SIGMOID] = {.name = "sigmoid",
@@ -247,6 +250,7 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                        .max_ulp_backward_f64 = 4,
                        .max_ulp_fast_f32 =
                            4, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                       .max_ulp_fast_backward_f32 = 3, /* and --grad --fast */
                        .forward = sigmoid_forward,
                        .backward = sigmoid_backward,
                        .backward_from_output = sigmoid_backward_from_output},
@@ -258,6 +262,7 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                     .max_ulp_backward_f64 = 5,
                     .max_ulp_fast_f32 =
                         3.5, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                    .max_ulp_fast_backward_f32 = 3, /* and --grad --fast */
                     .forward = tanh_forward,
                     .backward = tanh_backward,
                     .backward_from_output = tanh_backward_from_output},
