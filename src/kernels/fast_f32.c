@@ -342,18 +342,23 @@ WITH_WIDE_FORM(gelu_tanh_fast, 9.95f) /* |v(9.95)| = 86.2 */
  * f = m - 1, enough where log(m) is small, and below 2^-25 of it where f is not. v's own
  * rounding (beta != 1) enters e's argument. The wide form takes e^v < 2^-125 (v < -87)
  * as e^v / beta, split as the sigmoids' e. */
-static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
-    vf v = vf_mul(k->beta, x);
-    vf v_lo = vf_fma(k->beta, x, fm_neg(v));
+/* unit: beta = 1 (the default), a constant: v = x exactly, no quotient, and e^v itself
+ * where it is subnormal (rounded once, by the scaling). */
+static inline vf softplus_body(vf x, const fast_constants *k, int wide, int unit) {
+    vf v = unit ? x : vf_mul(k->beta, x);
     mf positive = vf_gt(v, vf_zero());
-    /* v_lo only where e^-|v| is computed from v itself: beyond, v_lo may be large (up to
-     * 2^103 for huge x) and e^-|v| is clamped anyway; NaN and inf give 0 */
-    mf in_range = vf_le(v, vf_set1(NORMAL_EXP_LIMIT));
-    if (wide) in_range = mf_and(in_range, vf_ge(v, vf_set1(-130.0f)));
-    vf z_lo = vf_select(in_range, vf_select(positive, fm_neg(v_lo), v_lo), vf_zero());
+    vf z_lo = vf_zero();
+    if (!unit) {
+        vf v_lo = vf_fma(k->beta, x, fm_neg(v));
+        /* v_lo only where e^-|v| is computed from v itself: beyond, v_lo may be large (up
+         * to 2^103 for huge x) and e^-|v| is clamped anyway; NaN and inf give 0 */
+        mf in_range = vf_le(v, vf_set1(NORMAL_EXP_LIMIT));
+        if (wide) in_range = mf_and(in_range, vf_ge(v, vf_set1(-130.0f)));
+        z_lo = vf_select(in_range, vf_select(positive, fm_neg(v_lo), v_lo), vf_zero());
+    }
     /* above 87 the result is v (to float), and e^-87 serves as well as e^-v */
     vf z = vf_select(positive, fm_neg(at_most(v, NORMAL_EXP_LIMIT)), v);
-    split_exp e = exp_of_negative_plus(z, &z_lo, &k->exp, 1, wide);
+    split_exp e = exp_of_negative_plus(z, unit ? NULL : &z_lo, &k->exp, 1, wide);
     vf ev = exp_value(e, wide);
     vf one = vf_set1(1.0f);
     vf w = vf_add(one, ev);
@@ -369,6 +374,7 @@ static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
     vf log1p = vf_add(
         vf_fma(vf_select(big, vf_set1(0x1.62e430p-1f), vf_zero()), one, vf_fnma(c, f, c)), log_m);
     vf sum = vf_add(vf_select(positive, v, vf_zero()), log1p);
+    if (unit) return vf_select(vf_gt(v, k->threshold), x, sum);
     vf y = vf_mul(sum, k->inverse_beta); /* and one correction: the quotient rounded once */
     y = vf_fma(vf_fnma(y, k->beta, sum), k->inverse_beta, y);
     if (wide) {
@@ -377,6 +383,15 @@ static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
     }
     return vf_select(vf_gt(v, k->threshold), x, y); /* NaN: through every step */
 }
+
+static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
+    return softplus_body(x, k, wide, 0);
+}
+
+static inline vf softplus_unit_fast(vf x, const fast_constants *k, int wide) {
+    return softplus_body(x, k, wide, 1);
+}
+WITH_WIDE_FORM(softplus_unit_fast, NORMAL_EXP_LIMIT)
 
 /* The wide form where beta x < -87, or is NaN. */
 static inline mf softplus_fast_beyond(vf x, const fast_constants *k) {
@@ -398,8 +413,8 @@ static inline vf softplus_fast_picked(vf x, const fast_constants *k) {
  * so z is clamped at -200 here, not -130. Without a one-instruction scaling the vectors
  * that reach beyond the normal floats go to the reference (DEFINE_WIDE_FORM_BACKWARD_KERNEL)
  * and this is the narrow form. */
-static inline split_exp exp_for_gradient(vf z, const vf *z_lo, const fast_constants *k,
-                                         int precise, int wide) {
+static inline split_exp exp_for_gradient(vf z, const vf *z_lo, const fast_constants *k, int precise,
+                                         int wide) {
 #if ALWAYS_WIDE
     (void)wide;
     split_exp e;
@@ -556,6 +571,7 @@ DEFINE_WIDE_FORM_BACKWARD_KERNEL(softplus_backward, softplus_backward_fast, beyo
 DEFINE_WIDE_FORM_KERNEL(sigmoid_forward, sigmoid_fast)
 DEFINE_WIDE_FORM_KERNEL(gelu_tanh_forward, gelu_tanh_fast)
 DEFINE_WIDE_FORM_KERNEL(softplus_usual_beta_forward, softplus_fast)
+DEFINE_WIDE_FORM_KERNEL(softplus_unit_forward, softplus_unit_fast)
 DEFINE_WIDE_FORM_KERNEL(silu_forward, silu_fast)
 DEFINE_FORWARD_KERNEL(tanh_forward, tanh_fast)
 DEFINE_FORWARD_KERNEL(elu_forward, elu_fast)
@@ -569,8 +585,16 @@ DEFINE_WIDE_FORM_KERNEL(mish_forward, mish_fast)
 DEFINE_PARTIAL_KERNEL(fast_celu_forward, celu_positive_alpha_forward, p->alpha > 0, celu_forward)
 DEFINE_PARTIAL_BACKWARD_KERNEL(fast_celu_backward, celu_positive_alpha_backward, p->alpha > 0,
                                celu_backward)
-DEFINE_PARTIAL_KERNEL(fast_softplus_forward, softplus_usual_beta_forward, p->beta >= 0x1p-20,
-                      softplus_forward)
+DEFINE_PARTIAL_KERNEL(fast_softplus_any_beta_forward, softplus_usual_beta_forward,
+                      p->beta >= 0x1p-20, softplus_forward)
+
+static void ISA_FUNCTION(fast_softplus_forward)(const op_params *p, const void *x, void *y,
+                                                size_t n) {
+    if (p->beta == 1)
+        KERNEL(softplus_unit_forward)(p, x, y, n);
+    else
+        ISA_FUNCTION(fast_softplus_any_beta_forward)(p, x, y, n);
+}
 
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
