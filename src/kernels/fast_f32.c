@@ -167,7 +167,10 @@ static inline split_exp exp_of_negative(vf z, const fast_exp_tables *tables, int
 }
 
 /* A body with a wide form, picked per vector: the wide one where a lane is beyond limit
- * (or NaN). */
+ * (or NaN). Where every vector takes the wide form, nothing to pick. */
+#if ALWAYS_WIDE
+#define WITH_WIDE_FORM(body, limit)
+#else
 #define WITH_WIDE_FORM(body, limit)                                                                \
     static inline mf body##_beyond(vf x, const fast_constants *k) {                                \
         (void)k;                                                                                   \
@@ -177,6 +180,7 @@ static inline split_exp exp_of_negative(vf z, const fast_exp_tables *tables, int
         if (mf_any(body##_beyond(x, k))) return body(x, k, 1);                                     \
         return body(x, k, 0);                                                                      \
     }
+#endif
 
 #if ALWAYS_WIDE
 
@@ -258,9 +262,9 @@ static inline vf negative_side_expm1(vf z) {
 }
 
 static inline vf elu_fast(vf x, const fast_constants *k) {
-    vf negative = vf_mul(k->alpha, negative_side_expm1(x));
-    /* elu(+-0) = alpha (+-0), as the reference: -0 and +0 for alpha > 0, flipped below */
-    negative = vf_select(vf_eq(x, vf_zero()), vf_mul(k->alpha, x), negative);
+    /* alpha expm1(x) has the sign of alpha x, which at x = +-0 is the reference's
+     * alpha (+-0): -0 and +0 for alpha > 0, flipped below (expm1 itself loses -0) */
+    vf negative = vf_with_sign_of(vf_mul(k->alpha, negative_side_expm1(x)), vf_mul(k->alpha, x));
     return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN: through expm1 */
 }
 
@@ -393,6 +397,7 @@ static inline vf softplus_unit_fast(vf x, const fast_constants *k, int wide) {
 }
 WITH_WIDE_FORM(softplus_unit_fast, NORMAL_EXP_LIMIT)
 
+#if !ALWAYS_WIDE
 /* The wide form where beta x < -87, or is NaN. */
 static inline mf softplus_fast_beyond(vf x, const fast_constants *k) {
     return vf_not_le(vf_set1(-NORMAL_EXP_LIMIT), vf_mul(k->beta, x));
@@ -402,6 +407,7 @@ static inline vf softplus_fast_picked(vf x, const fast_constants *k) {
     if (mf_any(softplus_fast_beyond(x, k))) return softplus_fast(x, k, 1);
     return softplus_fast(x, k, 0);
 }
+#endif
 
 /* The backwards: dx = dy f'(x), f' from the forwards' e^-|x| and quotients; dy enters
  * the product before the last scaling, so that a subnormal f' costs dy nothing. Where the
@@ -542,8 +548,6 @@ static inline vf softplus_backward_fast(vf x, vf dy, const fast_constants *k, in
         }                                                                                          \
     }
 
-#endif
-
 /* Lanes where e^-|x| (or e^-2|x|) leaves the normal floats, or NaN. */
 static inline mf beyond_exp_limit(vf x, const fast_constants *k) {
     (void)k;
@@ -557,6 +561,8 @@ static inline mf beyond_celu_limit(vf x, const fast_constants *k) {
 static inline mf beyond_softplus_limit(vf x, const fast_constants *k) {
     return vf_not_le(vf_abs(vf_mul(x, k->beta)), vf_set1(NORMAL_EXP_LIMIT / 2));
 }
+
+#endif
 
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(sigmoid_backward, sigmoid_backward_fast, beyond_exp_limit,
                                  sigmoid_backward)
