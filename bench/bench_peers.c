@@ -105,7 +105,8 @@ typedef struct row {
     int mode;               /* 0 forward, 1 in place, 2 backward */
     dnnl_alg_kind_t onednn; /* 0: none */
     float alpha;
-    int xnnpack; /* 0 none, 1 clamp, 2 leaky, 3 sigmoid, 4 elu */
+    int xnnpack; /* 0 none, 1 clamp at 0, 2 leaky, 3 sigmoid, 4 elu, 5 clamp to [0, 6],
+                    6 clamp to [-1, 1] */
     actfn_accuracy accuracy;
 } row;
 
@@ -114,6 +115,8 @@ static const row rows[] = {
     {"relu forward in place", ACTFN_RELU, 1, dnnl_eltwise_relu, 0, 1},
     {"relu backward", ACTFN_RELU, 2, dnnl_eltwise_relu, 0, 0},
     {"leaky_relu forward", ACTFN_LEAKY_RELU, 0, dnnl_eltwise_relu, 0.01f, 2},
+    {"relu6 forward", ACTFN_RELU6, 0, 0, 0, 5},
+    {"hardtanh forward", ACTFN_HARDTANH, 0, 0, 0, 6},
     {"sigmoid forward", ACTFN_SIGMOID, 0, dnnl_eltwise_logistic, 0, 3},
     {"tanh forward", ACTFN_TANH, 0, dnnl_eltwise_tanh, 0, 0},
     {"gelu forward", ACTFN_GELU, 0, dnnl_eltwise_gelu_erf, 0, 0},
@@ -154,6 +157,13 @@ static int xnnpack_prepare(xnnpack_case *c, const row *r, arrays *a, int threads
     switch (r->xnnpack) {
     case 1:
         status = xnn_create_clamp_nc_f32(1, 1, 1, 0.0f, INFINITY, 0, &c->op);
+        if (status == xnn_status_success)
+            status = xnn_setup_clamp_nc_f32(c->op, n, input, a->y, c->pool);
+        break;
+    case 5:
+    case 6:
+        status = xnn_create_clamp_nc_f32(1, 1, 1, r->xnnpack == 5 ? 0.0f : -1.0f,
+                                         r->xnnpack == 5 ? 6.0f : 1.0f, 0, &c->op);
         if (status == xnn_status_success)
             status = xnn_setup_clamp_nc_f32(c->op, n, input, a->y, c->pool);
         break;

@@ -76,11 +76,10 @@ static inline V CONCAT(leaky_relu_backward_body, SUFFIX)(V x, V dy, const CONSTA
     return KEEP_NAN(x, result);
 }
 
-/* min(max(0, x), cap) keeping NaN and with clamp(-0) = +0, as clamp_below_at_zero. */
+/* min(max(0, x), cap) keeping NaN and with clamp(-0) = +0, as clamp_below_at_zero: the
+ * max keeps NaN, and + 0 turns the -0 it may keep (x86) into +0. cap > 0. */
 static inline V CONCAT(clamp_at_zero, SUFFIX)(V x, V cap, V zero) {
-    V result = VOP(select)(VOP(lt)(x, cap), x, cap);
-    result = VOP(select)(VOP(gt)(x, zero), result, zero);
-    return VOP(select)(VOP(is_nan)(x), x, result);
+    return VOP(at_most)(VOP(add)(VOP(at_least)(x, zero), zero), cap);
 }
 
 static inline V CONCAT(clamp_backward, SUFFIX)(V x, V dy, V cap, const CONSTANTS *k) {

@@ -280,6 +280,12 @@ static inline vf vf_at_least(vf a, vf low) {
 static inline vf vf_at_most(vf a, vf high) {
     return _mm256_min_ps(high, a);
 }
+static inline vd vd_at_least(vd a, vd low) {
+    return _mm256_max_pd(low, a);
+}
+static inline vd vd_at_most(vd a, vd high) {
+    return _mm256_min_pd(high, a);
+}
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
     const __m256 magic = _mm256_set1_ps(0x1.8p23f);

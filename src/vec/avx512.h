@@ -258,6 +258,12 @@ static inline vf vf_at_least(vf a, vf low) {
 static inline vf vf_at_most(vf a, vf high) {
     return _mm512_min_ps(high, a);
 }
+static inline vd vd_at_least(vd a, vd low) {
+    return _mm512_max_pd(low, a);
+}
+static inline vd vd_at_most(vd a, vd high) {
+    return _mm512_min_pd(high, a);
+}
 static inline vf vf_scale_exp2(vf a, vf n) {
     return _mm512_scalef_ps(a, n); /* a 2^floor(n), rounded once, subnormals included */
 }

@@ -279,6 +279,12 @@ static inline vf vf_at_least(vf a, vf low) {
 static inline vf vf_at_most(vf a, vf high) {
     return vminq_f32(a, high);
 }
+static inline vd vd_at_least(vd a, vd low) {
+    return vmaxq_f64(a, low);
+}
+static inline vd vd_at_most(vd a, vd high) {
+    return vminq_f64(a, high);
+}
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
     const vf magic = vdupq_n_f32(0x1.8p23f);

@@ -48,10 +48,11 @@
  *                                    shifted (count a constant; right is logical), added
  *   vf_reciprocal_estimate(a)        1/a within 2^-14 relative, for normal a
  *   vf_with_sign_of(a, s)            a with the sign bit of s (NaN payloads kept)
- *   vf_at_least(a, low), vf_at_most(a, high)
- *                                    max(a, low) and min(a, high) for a bound that is
- *                                    neither NaN nor zero: a NaN a stays NaN (the one
- *                                    max/min the ISAs agree on)
+ *   at_least(a, low), at_most(a, high) (vf_ and vd_)
+ *                                    max(a, low) and min(a, high), the bound not NaN: a
+ *                                    NaN a stays NaN (the one max/min the ISAs agree on);
+ *                                    where a and the bound are zeros of opposite signs
+ *                                    the result's sign is the ISA's (x86: a's)
  *   VEC_HAS_SCALE_EXP2               1 where vf_scale_exp2(a, n) is one instruction
  *                                    (AVX-512's vscalefps), and only there defined:
  *                                    a 2^floor(n) rounded once, into the subnormals
