@@ -29,13 +29,13 @@
 
 typedef struct fast_constants {
     vf alpha, inverse_alpha, beta, inverse_beta, threshold;
-    fast_exp_tables exp;
+    exp_tables exp;
 } fast_constants;
 
 static inline fast_constants make_constants_f32(const op_params *p) {
     fast_constants k = {vf_set1((float)p->alpha),     vf_set1(1.0f / (float)p->alpha),
                         vf_set1((float)p->beta),      vf_set1(1.0f / (float)p->beta),
-                        vf_set1((float)p->threshold), fast_exp_tables_load()};
+                        vf_set1((float)p->threshold), fm_exp_tables()};
     return k;
 }
 
@@ -62,7 +62,7 @@ typedef struct split_exp {
 } split_exp;
 
 /* e^(z + *z_lo), z_lo as in fast_exp_reduce, precise as in fast_exp_times. */
-static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const fast_exp_tables *tables,
+static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const exp_tables *tables,
                                              int precise, int wide) {
     (void)wide;
     split_exp e;
@@ -115,7 +115,7 @@ typedef struct split_exp {
 } split_exp;
 
 /* e^(z + *z_lo), z_lo as in fast_exp_reduce, precise as in fast_exp_times. */
-static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const fast_exp_tables *tables,
+static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const exp_tables *tables,
                                              int precise, int wide) {
     split_exp e;
     if (!wide) {
@@ -161,8 +161,7 @@ static inline vf times_two_exp(vf u, vf v, split_exp e, int wide) {
 
 #endif
 
-static inline split_exp exp_of_negative(vf z, const fast_exp_tables *tables, int precise,
-                                        int wide) {
+static inline split_exp exp_of_negative(vf z, const exp_tables *tables, int precise, int wide) {
     return exp_of_negative_plus(z, NULL, tables, precise, wide);
 }
 

@@ -8,64 +8,32 @@
 #ifndef ACTFN_FAST_MATH_H
 #define ACTFN_FAST_MATH_H
 
+#include "kernels/float_math.h"
 #include "vec/vec.h"
-
-#include <string.h>
 
 #define FAST_MAGIC 0x1.8p23f /* adding it rounds to an integer, held in the low bits */
 
-/* 2^(j/16) rounded to float (bit patterns), and what the rounding left off. */
-static const uint32_t fast_exp2_sixteenths[16] = {
-    0x3f800000, 0x3f85aac3, 0x3f8b95c2, 0x3f91c3d3, 0x3f9837f0, 0x3f9ef532, 0x3fa5fed7, 0x3fad583f,
-    0x3fb504f3, 0x3fbd08a4, 0x3fc5672a, 0x3fce248c, 0x3fd744fd, 0x3fe0ccdf, 0x3feac0c7, 0x3ff5257d};
-static const float fast_exp2_sixteenths_lo[16] = {0.0f,
-                                                  0x1.9f3122p-25f,
-                                                  -0x1.c15742p-27f,
-                                                  0x1.ceac48p-25f,
-                                                  0x1.4636e2p-25f,
-                                                  0x1.824684p-25f,
-                                                  -0x1.593abcp-25f,
-                                                  -0x1.5bd5ecp-27f,
-                                                  0x1.9fcef4p-26f,
-                                                  -0x1.829fd0p-25f,
-                                                  0x1.15506ep-27f,
-                                                  0x1.51f848p-27f,
-                                                  -0x1.a94b14p-26f,
-                                                  -0x1.3d56b2p-27f,
-                                                  -0x1.822dbcp-27f,
-                                                  0x1.52486cp-27f};
-
-typedef struct fast_exp_tables {
-    vf_table16 high, low;
-} fast_exp_tables;
-
-static inline fast_exp_tables fast_exp_tables_load(void) {
-    float entries[16];
-    memcpy(entries, fast_exp2_sixteenths, sizeof entries);
-    fast_exp_tables t = {vf_table16_load(entries), vf_table16_load(fast_exp2_sixteenths_lo)};
-    return t;
-}
+/* The tables of 2^(j/16) in two parts are float_math.h's (exp_tables, fm_exp_tables). */
 
 /* The reduction of exp(z + *z_lo) (z_lo NULL: 0; else below ulp(z), for an argument
  * known to more bits than a float holds): z = n ln2 + r, n = k + j/16, |r| <= ln2/32,
  * exp(z) = 2^k 2^(j/16) (1 + p), p = r + r^2 (c2 + c3 r). Returns p, leaves 2^(j/16) in
  * *s and m = n + 1.5 * 2^19 (its low bits hold 16 n) in *m. */
-static inline vf fast_exp_reduce(vf z, const vf *z_lo, const fast_exp_tables *tables, vf *s,
-                                 vf *m) {
+static inline vf fast_exp_reduce(vf z, const vf *z_lo, const exp_tables *tables, vf *s, vf *m) {
     *m = vf_fma(z, vf_set1(0x1.715476p+0f), vf_set1(0x1.8p19f)); /* 1 / ln2 */
     vf n = vf_sub(*m, vf_set1(0x1.8p19f));
     vf r = vf_fma(n, vf_set1(-0x1.62e430p-1f), z); /* ln2 in two parts */
     r = vf_fma(n, vf_set1(0x1.05c610p-29f), r);
     if (z_lo != NULL) r = vf_add(r, *z_lo);
     vf q = vf_fma(vf_set1(0x1.55572p-3f), r, vf_set1(0x1.000222p-1f));
-    *s = vf_lookup16(tables->high, *m);
+    *s = vf_lookup16(tables->hi, *m);
     return vf_fma(vf_mul(r, r), q, r);
 }
 
 /* 2^(j/16) (1 + p), in about [0.98, 2.06]. precise: 2^(j/16) in two parts, which takes
  * the table's rounding (up to half an ULP) out of the result at two more operations. */
-static inline vf fast_exp_times(vf s, vf p, vf m, const fast_exp_tables *tables, int precise) {
-    if (precise) return vf_add(s, vf_fma(s, p, vf_lookup16(tables->low, m)));
+static inline vf fast_exp_times(vf s, vf p, vf m, const exp_tables *tables, int precise) {
+    if (precise) return vf_add(s, vf_fma(s, p, vf_lookup16(tables->lo, m)));
     return vf_fma(s, p, s);
 }
 
@@ -73,7 +41,7 @@ static inline vf fast_exp_times(vf s, vf p, vf m, const fast_exp_tables *tables,
  * but the lanes whose 2^k i brings back into the normal floats), for z in [-87.3, 88.7]
  * where 2^k 2^i stays a normal float: 2^k enters the exponent bits, of 2^(j/16) before
  * the product with (1 + p) (which a NaN p then makes NaN), or, precise, as a factor. */
-static inline vf fast_exp_shifted(vf z, const vf *z_lo, const fast_exp_tables *tables, int precise,
+static inline vf fast_exp_shifted(vf z, const vf *z_lo, const exp_tables *tables, int precise,
                                   vf shift_bits) {
     vf s, m;
     vf p = fast_exp_reduce(z, z_lo, tables, &s, &m);
@@ -91,7 +59,7 @@ static inline vf fast_exp_shifted(vf z, const vf *z_lo, const fast_exp_tables *t
  * mantissa 2^floor(*exponent), *exponent = n = k + j/16. For z in [-150, 88.7]: the
  * caller multiplies the mantissa by what it needs and scales once at the end
  * (vf_scale_exp2), which rounds once, into the subnormals too. */
-static inline vf fast_exp_parts(vf z, const vf *z_lo, const fast_exp_tables *tables, int precise,
+static inline vf fast_exp_parts(vf z, const vf *z_lo, const exp_tables *tables, int precise,
                                 vf *exponent) {
     vf s, m;
     vf p = fast_exp_reduce(z, z_lo, tables, &s, &m);
