@@ -3,8 +3,9 @@
  * tab-separated line per measurement: threads, op, implementation, n, ns per element.
  * bench/run.sh adds NumPy and PyTorch and turns it all into bench/RESULTS.md.
  *
- * usage: bench_peers THREADS MAX_N   (THREADS: 1, or 0 for all; set OMP_NUM_THREADS and
- *        ACTFN_NUM_THREADS to match, as run.sh does) */
+ * usage: bench_peers THREADS MAX_N [ROWS]   (THREADS: 1, or 0 for all; set OMP_NUM_THREADS
+ *        and ACTFN_NUM_THREADS to match, as run.sh does; ROWS: only the rows whose name
+ *        contains it, e.g. "gelu", to measure one op while working on it) */
 #include "actfn.h"
 #include "peer_cases.h"
 #include "timing.h"
@@ -189,6 +190,7 @@ static int xnnpack_prepare(xnnpack_case *c, const row *r, arrays *a, int threads
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 1;
     size_t max_n = argc > 2 ? strtoull(argv[2], NULL, 10) : (size_t)64 << 20;
+    const char *only = argc > 3 ? argv[3] : "";
     actfn_set_num_threads(threads);
     if (xnn_initialize(NULL) != xnn_status_success) {
         fprintf(stderr, "bench_peers: XNNPACK failed to initialize\n");
@@ -212,6 +214,7 @@ int main(int argc, char **argv) {
         report_measurement(threads, "limit", "memcpy", n, median_ns_per_element(run_memcpy, &a, n));
         report_measurement(threads, "limit", "a + b", n, median_ns_per_element(run_add, &a, n));
         for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+            if (strstr(rows[r].op, only) == NULL) continue;
             actfn_case ac = {&a, actfn_op_init(rows[r].kind), rows[r].mode};
             ac.op.accuracy = rows[r].accuracy;
             report_measurement(threads, rows[r].op, "actfn", n,

@@ -242,9 +242,9 @@ static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
     static kernel_table families[FAMILY_COUNT];
     static const actfn_kind float_lane_ops[] = {ACTFN_SIGMOID, ACTFN_SILU, ACTFN_TANH, ACTFN_ELU,
                                                 ACTFN_SELU,    ACTFN_CELU, ACTFN_GELU};
-    static const actfn_kind fast_ops[] = {ACTFN_SIGMOID, ACTFN_SILU,      ACTFN_TANH,
-                                          ACTFN_ELU,     ACTFN_SELU,      ACTFN_CELU,
-                                          ACTFN_MISH,    ACTFN_GELU_TANH, ACTFN_SOFTPLUS};
+    static const actfn_kind fast_ops[] = {ACTFN_SIGMOID,   ACTFN_SILU,    ACTFN_TANH, ACTFN_ELU,
+                                          ACTFN_SELU,      ACTFN_CELU,    ACTFN_GELU, ACTFN_MISH,
+                                          ACTFN_GELU_TANH, ACTFN_SOFTPLUS};
     int checked = 0;
     for (int which = ISA_SCALAR + 1; which < ISA_COUNT; which++) {
         const kernel_table *table = kernels_of((isa)which);

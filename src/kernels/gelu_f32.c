@@ -101,6 +101,7 @@ static inline vf gelu_near(vf x, const gelu_constants *k) {
     vf b_middle = vf_bits_add(vf_bits_shift_left(column, 20), vf_from_bits(UINT32_C(1) << 19));
     vf h = vf_sub(a, vf_sub(b_middle, vf_set1(0.75f)));
     vf g_lo = vf_lookup32(k->coefficient[7], column);
+#pragma GCC unroll 8 /* without it gcc keeps the loop, the tables read from memory */
     for (int row = 6; row >= 1; row--)
         g_lo = vf_fma(g_lo, h, vf_lookup32(k->coefficient[row], column));
     vf g = vf_lookup32(k->coefficient[0], column); /* G = g + g_lo */

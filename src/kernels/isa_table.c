@@ -10,6 +10,7 @@ void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_fast_gelu_family)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_relu)(kernel_table *table);
 void ISA_FUNCTION(fill_byte_lookup)(kernel_table *table);
@@ -43,7 +44,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #define FAST FAMILY_FAST_LANES
 #define FAST_F32_FORWARDS                                                                          \
     [ACTFN_SIGMOID] = FAST, [ACTFN_SILU] = FAST, [ACTFN_TANH] = FAST, [ACTFN_ELU] = FAST,          \
-    [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = FAST, \
+    [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = FAST, [ACTFN_GELU_TANH] = FAST,       \
     [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST
 #define FAST_F32_BACKWARDS                                                                         \
     [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST, [ACTFN_SILU] = DOUBLE, [ACTFN_SOFTPLUS] = FAST,   \
@@ -84,6 +85,7 @@ void ISA_FUNCTION(fill_kernel_family)(kernel_family family, kernel_table *table)
         break;
     case FAMILY_FAST_LANES:
         ISA_FUNCTION(fill_fast_lane_family)(table);
+        ISA_FUNCTION(fill_fast_gelu_family)(table);
         break;
     }
 }

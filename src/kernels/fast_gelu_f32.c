@@ -1,0 +1,270 @@
+/* gelu (erf) at ACTFN_FAST, f32, in float lanes. As the accurate kernel (gelu_f32.c):
+ * gelu(x) = x Q(-x) for x < 0 and x - x Q(x) above, Q(a) = exp(-a^2 / 2) G(a), a = |x|,
+ * but each step rounded as it goes:
+ * - G a polynomial of degree 5 in h = a - m on 25 intervals of a (relative error 2^-24
+ *   with float coefficients; tools/fits/fast_gelu_float.py makes the table);
+ * - exp(-a^2 / 2) from fast_lanes.h, a^2 / 2 split exactly (fma), since e^z amplifies
+ *   z's rounding by |z| (up to 105 here);
+ * - q = x G e^z in one product chain, scaled at the end (fast_lanes.h), so that the
+ *   tail, subnormal from x = -13.2 on, rounds once; gelu(x) = q below 0 and x - q above.
+ * a is clamped at 14.5, where gelu(-a) is 2^-153 and rounds to -0; above 14.5 the result
+ * is x. The bound, measured over all 2^32 inputs, is in docs/accuracy.md. */
+#include "spec/scalar_reference.h"
+#include "kernels/kernel_template.h"
+
+#if VEC_HAS_FMA
+
+#include "kernels/fast_lanes.h"
+
+#define GELU_FAST_LIMIT 14.5f
+
+/* Row 0: the middle m of each interval; rows 1-6: the coefficient of h^0 .. h^5. The
+ * column is the low 5 bits of (a + 2)'s bits >> 20 (its exponent and 3 mantissa bits). */
+static const float gelu_fast_table[7][32] = {
+    {0x1p-3f,   0x1.8p-2f, 0x1.4p-1f, 0x1.cp-1f, 0x1.2p+0f, 0x1.6p+0f, 0x1.ap+0f, 0x1.ep+0f,
+     0x1.2p+1f, 0x1.6p+1f, 0x1.ap+1f, 0x1.ep+1f, 0x1.1p+2f, 0x1.3p+2f, 0x1.5p+2f, 0x1.7p+2f,
+     0x1.ap+2f, 0x1.ep+2f, 0x1.1p+3f, 0x1.3p+3f, 0x1.5p+3f, 0x1.7p+3f, 0x1.9p+3f, 0x1.bp+3f,
+     0x1.ep+3f, 0.0f,      0.0f,      0.0f,      0.0f,      0.0f,      0.0f,      0.0f}, /* m */
+    {0x1.d0af2cp-2f, 0x1.84b706p-2f, 0x1.4b1de2p-2f, 0x1.1e7c2ep-2f,
+     0x1.f6704ep-3f, 0x1.bdb9f2p-3f, 0x1.8f6846p-3f, 0x1.690b32p-3f,
+     0x1.3aaddep-3f, 0x1.0bb968p-3f, 0x1.d0b31cp-4f, 0x1.99c2b6p-4f,
+     0x1.6e040ap-4f, 0x1.4a724ap-4f, 0x1.2d01fep-4f, 0x1.1445a6p-4f,
+     0x1.eba5fep-5f, 0x1.ac6292p-5f, 0x1.7b5f34p-5f, 0x1.545298p-5f,
+     0x1.34805ap-5f, 0x1.1a1574p-5f, 0x1.03cf06p-5f, 0x1.e18ddcp-6f,
+     0x1.b1d706p-6f, 0.0f,           0.0f,           0.0f,
+     0.0f,           0.0f,           0.0f,           0.0f}, /* c0 */
+    {-0x1.5e6e6cp-2f,
+     -0x1.06bfbp-2f,
+     -0x1.93234cp-3f,
+     -0x1.3baf56p-3f,
+     -0x1.f7949ep-4f,
+     -0x1.9851f2p-4f,
+     -0x1.4ffe66p-4f,
+     -0x1.18274ep-4f,
+     -0x1.b405c6p-5f,
+     -0x1.432b16p-5f,
+     -0x1.ef2cc4p-6f,
+     -0x1.85dc7cp-6f,
+     -0x1.3a0092p-6f,
+     -0x1.01c9bep-6f,
+     -0x1.ae369cp-7f,
+     -0x1.6c06bap-7f,
+     -0x1.21ae8ep-7f,
+     -0x1.b9fa68p-8f,
+     -0x1.5bcb3ep-8f,
+     -0x1.188fecp-8f,
+     -0x1.cdeeacp-9f,
+     -0x1.82bdeep-9f,
+     -0x1.486db4p-9f,
+     -0x1.1a5102p-9f,
+     -0x1.cabcd6p-10f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f}, /* c1 */
+    {0x1.a4e0dep-3f,
+     0x1.222edep-3f,
+     0x1.9a4564p-4f,
+     0x1.28becp-4f,
+     0x1.b65934p-5f,
+     0x1.4a031ap-5f,
+     0x1.f9a624p-6f,
+     0x1.89994ep-6f,
+     0x1.15a9ap-6f,
+     0x1.6c5d88p-7f,
+     0x1.f2f524p-8f,
+     0x1.621fb8p-8f,
+     0x1.031b3ap-8f,
+     0x1.852b4cp-9f,
+     0x1.2ae26cp-9f,
+     0x1.d419d6p-10f,
+     0x1.4ea404p-10f,
+     0x1.c0f8fcp-11f,
+     0x1.3ae7a2p-11f,
+     0x1.c9eafep-12f,
+     0x1.56ee0cp-12f,
+     0x1.073c46p-12f,
+     0x1.9ca83p-13f,
+     0x1.494a3ep-13f,
+     0x1.e2fc68p-14f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f}, /* c2 */
+    {-0x1.b03318p-4f,
+     -0x1.15cd7p-4f,
+     -0x1.6e96dp-5f,
+     -0x1.efa4f6p-6f,
+     -0x1.56b0fap-6f,
+     -0x1.e3d876p-7f,
+     -0x1.5c34ap-7f,
+     -0x1.fe2a6ep-8f,
+     -0x1.49c704p-8f,
+     -0x1.83970ap-9f,
+     -0x1.decfbcp-10f,
+     -0x1.34a762p-10f,
+     -0x1.9cd4dcp-11f,
+     -0x1.1d021p-11f,
+     -0x1.949102p-12f,
+     -0x1.262d46p-12f,
+     -0x1.7b6e92p-13f,
+     -0x1.c16636p-14f,
+     -0x1.19bfdcp-14f,
+     -0x1.720d0ep-15f,
+     -0x1.f904fap-16f,
+     -0x1.63ddf8p-16f,
+     -0x1.01b556p-16f,
+     -0x1.7e1c08p-17f,
+     -0x1.fa71c2p-18f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f}, /* c3 */
+    {0x1.8b4ee8p-5f,
+     0x1.ddc3cap-6f,
+     0x1.289874p-6f,
+     0x1.79a9ecp-7f,
+     0x1.ec5f1p-8f,
+     0x1.481b6ap-8f,
+     0x1.be5cbap-9f,
+     0x1.357bf2p-9f,
+     0x1.73116p-10f,
+     0x1.89c00cp-11f,
+     0x1.b9c0d6p-12f,
+     0x1.041526p-12f,
+     0x1.3f6b2ep-13f,
+     0x1.96ff66p-14f,
+     0x1.0bce6ep-14f,
+     0x1.6a9d9ap-15f,
+     0x1.a9592cp-16f,
+     0x1.bdc292p-17f,
+     0x1.f4768cp-18f,
+     0x1.293a12p-18f,
+     0x1.71f74ep-19f,
+     0x1.df035cp-20f,
+     0x1.40afb8p-20f,
+     0x1.b9f8dep-21f,
+     0x1.09ff6ap-21f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f}, /* c4 */
+    {-0x1.409a24p-6f,
+     -0x1.6f1f6p-7f,
+     -0x1.b00dbap-8f,
+     -0x1.04e0d4p-8f,
+     -0x1.42c91p-9f,
+     -0x1.989a94p-10f,
+     -0x1.083884p-10f,
+     -0x1.5ca67ap-11f,
+     -0x1.7f8b48p-12f,
+     -0x1.73623ap-13f,
+     -0x1.7dd22p-14f,
+     -0x1.9dc336p-15f,
+     -0x1.d59e8ap-16f,
+     -0x1.159ce4p-16f,
+     -0x1.5449fap-17f,
+     -0x1.aeb4e4p-18f,
+     -0x1.c52deep-19f,
+     -0x1.a781b8p-20f,
+     -0x1.ac49a8p-21f,
+     -0x1.ce3c94p-22f,
+     -0x1.075e26p-22f,
+     -0x1.3a3abep-23f,
+     -0x1.85efbcp-24f,
+     -0x1.f49522p-25f,
+     -0x1.0d8af8p-25f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f,
+     0.0f}, /* c5 */
+};
+
+typedef struct gelu_fast_constants {
+    vf_table32 row[7];
+    exp_tables exp;
+} gelu_fast_constants;
+
+static gelu_fast_constants make_gelu_fast_constants(void) {
+    gelu_fast_constants k;
+    for (int r = 0; r < 7; r++)
+        k.row[r] = vf_table32_load(gelu_fast_table[r]);
+    k.exp = fm_exp_tables();
+    return k;
+}
+
+static inline vf gelu_fast(vf x, const gelu_fast_constants *k, int wide) {
+    vf xc = at_most(at_least(x, -GELU_FAST_LIMIT), GELU_FAST_LIMIT); /* NaN stays */
+    vf a = vf_abs(xc);
+    vf column = vf_bits_shift_right(vf_add(a, vf_set1(2.0f)), 20);
+    vf h = vf_sub(a, vf_lookup32(k->row[0], column));
+    vf g = vf_lookup32(k->row[6], column);
+#pragma GCC unroll 8 /* without it gcc keeps the loop, the tables read from memory */
+    for (int r = 5; r >= 1; r--)
+        g = vf_fma(g, h, vf_lookup32(k->row[r], column));
+    vf half_a = vf_mul(a, vf_set1(-0.5f)); /* exact */
+    vf z = vf_mul(half_a, a);
+    vf z_lo = vf_fma(half_a, a, fm_neg(z));
+    split_exp e = exp_of_negative_plus(z, &z_lo, &k->exp, 1, wide);
+    vf q = times_exp(vf_mul(xc, g), e, wide);
+    vf y = vf_select(vf_gt(xc, vf_zero()), vf_sub(xc, q), q); /* gelu(-0) = -0 */
+    return vf_select(vf_gt(x, vf_set1(GELU_FAST_LIMIT)), x, y);
+}
+
+#if ALWAYS_WIDE
+
+static inline vf gelu_fast_wide(vf x, const gelu_fast_constants *k) {
+    return gelu_fast(x, k, 1);
+}
+
+#else
+
+/* e^z leaves the normal floats from a = 13.2 on: there, and for NaN, the wide form. */
+static inline vf gelu_fast_picked(vf x, const gelu_fast_constants *k) {
+    return gelu_fast(x, k, mf_any(vf_not_le(vf_abs(x), vf_set1(13.0f))));
+}
+
+#endif
+
+static void KERNEL(gelu_forward)(const op_params *p, const void *input, void *output, size_t n) {
+    (void)p;
+    const float *x = input;
+    float *y = output;
+    const gelu_fast_constants k = make_gelu_fast_constants();
+    size_t i = 0;
+#if ALWAYS_WIDE
+    for (; i + VF_LANES <= n; i += VF_LANES)
+        vf_store(y + i, gelu_fast_wide(vf_load(x + i), &k));
+    if (i < n) vf_store_tail(y + i, gelu_fast_wide(vf_load_tail(x + i, n - i), &k), n - i);
+#else
+    for (; i + VF_LANES <= n; i += VF_LANES)
+        vf_store(y + i, gelu_fast_picked(vf_load(x + i), &k));
+    if (i < n) vf_store_tail(y + i, gelu_fast_picked(vf_load_tail(x + i, n - i), &k), n - i);
+#endif
+}
+
+#endif
+
+void ISA_FUNCTION(fill_fast_gelu_family)(kernel_table *table);
+void ISA_FUNCTION(fill_fast_gelu_family)(kernel_table *table) {
+#if VEC_HAS_FMA
+    table->forward[SLOT_F32_FAST][ACTFN_GELU] = KERNEL(gelu_forward);
+#else
+    (void)table; /* without a single-rounding fma the accurate kernels serve both tiers */
+#endif
+}

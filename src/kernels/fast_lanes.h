@@ -1,0 +1,220 @@
+/* What the fast tier's float-lane kernels (fast_f32.c, fast_gelu_f32.c) share: the op's
+ * parameters as vectors, and e^z for z <= 0 in two parts, so that a product u e^z rounds
+ * once even where e^z or the result leaves the normal floats. With a one-instruction
+ * scaling (vscalefps, VEC_HAS_SCALE_EXP2) every vector takes that "wide" form; without
+ * it, only the vectors with a far lane do, picked per vector (WITH_WIDE_FORM), and the
+ * others take e^z as one float. Include after kernel_template.h, where VEC_HAS_FMA. */
+#ifndef ACTFN_FAST_LANES_H
+#define ACTFN_FAST_LANES_H
+
+#include "kernels/fast_math.h"
+#include "kernels/float_math.h"
+#include "kernels/kernel_template.h"
+
+#include <math.h>
+
+#define T         float
+#define V         vf
+#define LANES     VF_LANES
+#define VOP(name) vf_##name
+#define SUFFIX    f32
+#define CONSTANTS fast_constants
+
+typedef struct fast_constants {
+    vf alpha, inverse_alpha, beta, inverse_beta, threshold;
+    exp_tables exp;
+} fast_constants;
+
+static inline fast_constants make_constants_f32(const op_params *p) {
+    fast_constants k = {vf_set1((float)p->alpha),     vf_set1(1.0f / (float)p->alpha),
+                        vf_set1((float)p->beta),      vf_set1(1.0f / (float)p->beta),
+                        vf_set1((float)p->threshold), fm_exp_tables()};
+    return k;
+}
+
+static inline vf at_least(vf x, float low) {
+    return vf_at_least(x, vf_set1(low));
+}
+
+static inline vf at_most(vf x, float high) {
+    return vf_at_most(x, vf_set1(high));
+}
+
+#define NORMAL_EXP_LIMIT 87.0f /* e^-87 = 1.6e-38 > FLT_MIN */
+
+#if VEC_HAS_SCALE_EXP2
+
+/* e^z for z <= 0 as a 2^floor(n) (fast_exp_parts), z clamped to -130 (e^-130 is
+ * 2^-187.6, below every result): a product u e^z is (u a) scaled at the end, rounded
+ * once, subnormal or not. One instruction scales, so every vector takes this form: the
+ * "wide" one, and the bodies' clamps for it apply to all. */
+#define ALWAYS_WIDE 1
+
+typedef struct split_exp {
+    vf a, n;
+} split_exp;
+
+/* e^(z + *z_lo), z_lo as in fast_exp_reduce, precise as in fast_exp_times. */
+static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const exp_tables *tables,
+                                             int precise, int wide) {
+    (void)wide;
+    split_exp e;
+    e.a = fast_exp_parts(at_least(z, -130.0f), z_lo, tables, precise, &e.n);
+    return e;
+}
+
+static inline vf exp_value(split_exp e, int wide) {
+    (void)wide;
+    return vf_scale_exp2(e.a, e.n);
+}
+
+/* u e^z, rounded at the end. */
+static inline vf times_exp(vf u, split_exp e, int wide) {
+    (void)wide;
+    return vf_scale_exp2(vf_mul(u, e.a), e.n);
+}
+
+/* e^z / d, in the same two parts. */
+static inline split_exp over(split_exp e, vf d) {
+    e.a = vf_div(e.a, d);
+    return e;
+}
+
+/* u c e^z 2^shift (c and shift constants, shift an integer), rounded at the end: u times
+ * a c / 4, which stays below 0.52 |u c| and cannot overflow where the result does not. */
+static inline vf times_exp_scaled(vf u, split_exp e, float c, float shift, int wide) {
+    (void)wide;
+    return vf_scale_exp2(vf_mul(u, vf_mul(e.a, vf_set1(c / 4))), vf_add(e.n, vf_set1(shift + 2)));
+}
+
+/* u v e^z, the product u v a rounded once (v a carried as hi + lo), then scaled. */
+static inline vf times_two_exp(vf u, vf v, split_exp e, int wide) {
+    (void)wide;
+    vf va = vf_mul(v, e.a), va_lo = vf_fma(v, e.a, fm_neg(va));
+    return vf_scale_exp2(vf_fma(u, va, vf_mul(u, va_lo)), e.n);
+}
+
+#else
+
+/* e^z for z <= 0 as a * b: b = 1 and a = e^z where that is a normal float; in the wide
+ * form, where it is not (z < -87), a = 2^64 e^z and b = 2^-64, z clamped to -130 (e^-130
+ * is 2^-187.6, below every result; 2^64 e^-130 is normal). a has the same error as in
+ * the normal range, and a product (u a) b rounds once, at b. Scaling costs a range test
+ * per vector and a multiply, so only the vectors with a far lane take the wide form. */
+#define ALWAYS_WIDE 0
+
+typedef struct split_exp {
+    vf a, b;
+} split_exp;
+
+/* e^(z + *z_lo), z_lo as in fast_exp_reduce, precise as in fast_exp_times. */
+static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const exp_tables *tables,
+                                             int precise, int wide) {
+    split_exp e;
+    if (!wide) {
+        e.a = fast_exp_shifted(z, z_lo, tables, precise, vf_zero());
+        e.b = vf_set1(1.0f);
+        return e;
+    }
+    mf far = vf_lt(z, vf_set1(-NORMAL_EXP_LIMIT));
+    vf shift = vf_select(far, vf_from_bits(UINT32_C(64) << 23), vf_zero());
+    e.a = fast_exp_shifted(at_least(z, -130.0f), z_lo, tables, precise, shift);
+    e.b = vf_select(far, vf_set1(0x1p-64f), vf_set1(1.0f));
+    return e;
+}
+
+static inline vf exp_value(split_exp e, int wide) {
+    return wide ? vf_mul(e.a, e.b) : e.a;
+}
+
+/* u e^z, rounded at the end. */
+static inline vf times_exp(vf u, split_exp e, int wide) {
+    return wide ? vf_mul(vf_mul(u, e.a), e.b) : vf_mul(u, e.a);
+}
+
+/* e^z / d, in the same two parts. */
+static inline split_exp over(split_exp e, vf d) {
+    e.a = vf_div(e.a, d);
+    return e;
+}
+
+/* u c e^z 2^shift as above: u (a c / 4) times 2^(shift + 2) b, a power of two. */
+static inline vf times_exp_scaled(vf u, split_exp e, float c, float shift, int wide) {
+    vf product = vf_mul(u, vf_mul(e.a, vf_set1(c / 4)));
+    vf power = vf_set1(ldexpf(1.0f, (int)shift + 2));
+    return vf_mul(product, wide ? vf_mul(power, e.b) : power);
+}
+
+/* u v e^z, the product u v a rounded once (v a carried as hi + lo). */
+static inline vf times_two_exp(vf u, vf v, split_exp e, int wide) {
+    vf va = vf_mul(v, e.a), va_lo = vf_fma(v, e.a, fm_neg(va));
+    vf product = vf_fma(u, va, vf_mul(u, va_lo));
+    return wide ? vf_mul(product, e.b) : product;
+}
+
+#endif
+
+static inline split_exp exp_of_negative(vf z, const exp_tables *tables, int precise, int wide) {
+    return exp_of_negative_plus(z, NULL, tables, precise, wide);
+}
+
+/* A body with a wide form, picked per vector: the wide one where a lane is beyond limit
+ * (or NaN). Where every vector takes the wide form, nothing to pick. */
+#if ALWAYS_WIDE
+#define WITH_WIDE_FORM(body, limit)
+#else
+#define WITH_WIDE_FORM(body, limit)                                                                \
+    static inline mf body##_beyond(vf x, const fast_constants *k) {                                \
+        (void)k;                                                                                   \
+        return vf_not_le(vf_abs(x), vf_set1(limit));                                               \
+    }                                                                                              \
+    static inline vf body##_picked(vf x, const fast_constants *k) {                                \
+        if (mf_any(body##_beyond(x, k))) return body(x, k, 1);                                     \
+        return body(x, k, 0);                                                                      \
+    }
+#endif
+
+#if ALWAYS_WIDE
+
+/* The forward of such a body where the wide form costs no more: always that one. */
+#define DEFINE_WIDE_FORM_KERNEL(name, body)                                                        \
+    static inline vf body##_wide(vf x, const fast_constants *k) {                                  \
+        return body(x, k, 1);                                                                      \
+    }                                                                                              \
+    DEFINE_FORWARD_KERNEL(name, body##_wide)
+
+#else
+
+/* The forward of such a body, four vectors at a time: one test for all four, so that the
+ * common case runs four narrow bodies the compiler can interleave. */
+#define DEFINE_WIDE_FORM_KERNEL(name, body)                                                        \
+    static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
+        const float *x = input;                                                                    \
+        float *y = output;                                                                         \
+        const fast_constants k = make_constants_f32(p);                                            \
+        size_t i = 0;                                                                              \
+        for (; i + 4 * VF_LANES <= n; i += 4 * VF_LANES) {                                         \
+            vf a = vf_load(x + i), b = vf_load(x + i + VF_LANES);                                  \
+            vf c = vf_load(x + i + 2 * VF_LANES), d = vf_load(x + i + 3 * VF_LANES);               \
+            mf far = mf_or(mf_or(body##_beyond(a, &k), body##_beyond(b, &k)),                      \
+                           mf_or(body##_beyond(c, &k), body##_beyond(d, &k)));                     \
+            if (mf_any(far)) {                                                                     \
+                vf_store(y + i, body##_picked(a, &k));                                             \
+                vf_store(y + i + VF_LANES, body##_picked(b, &k));                                  \
+                vf_store(y + i + 2 * VF_LANES, body##_picked(c, &k));                              \
+                vf_store(y + i + 3 * VF_LANES, body##_picked(d, &k));                              \
+                continue;                                                                          \
+            }                                                                                      \
+            vf_store(y + i, body(a, &k, 0));                                                       \
+            vf_store(y + i + VF_LANES, body(b, &k, 0));                                            \
+            vf_store(y + i + 2 * VF_LANES, body(c, &k, 0));                                        \
+            vf_store(y + i + 3 * VF_LANES, body(d, &k, 0));                                        \
+        }                                                                                          \
+        for (; i + VF_LANES <= n; i += VF_LANES)                                                   \
+            vf_store(y + i, body##_picked(vf_load(x + i), &k));                                    \
+        if (i < n) vf_store_tail(y + i, body##_picked(vf_load_tail(x + i, n - i), &k), n - i);     \
+    }
+
+#endif
+
+#endif
