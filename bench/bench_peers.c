@@ -107,7 +107,7 @@ typedef struct row {
     dnnl_alg_kind_t onednn; /* 0: none */
     float alpha;
     int xnnpack; /* 0 none, 1 clamp at 0, 2 leaky, 3 sigmoid, 4 elu, 5 clamp to [0, 6],
-                    6 clamp to [-1, 1] */
+                    6 clamp to [-1, 1], 7 hardswish */
     actfn_accuracy accuracy;
 } row;
 
@@ -118,6 +118,9 @@ static const row rows[] = {
     {"leaky_relu forward", ACTFN_LEAKY_RELU, 0, dnnl_eltwise_relu, 0.01f, 2},
     {"relu6 forward", ACTFN_RELU6, 0, 0, 0, 5},
     {"hardtanh forward", ACTFN_HARDTANH, 0, 0, 0, 6},
+    /* exact ops: one kernel for both tiers (oneDNN here has no hardsigmoid) */
+    {"hardswish forward", ACTFN_HARDSWISH, 0, dnnl_eltwise_hardswish, 0, 7},
+    {"hardsigmoid forward", ACTFN_HARDSIGMOID, 0, 0, 0, 0},
     {"sigmoid forward", ACTFN_SIGMOID, 0, dnnl_eltwise_logistic, 0, 3},
     {"tanh forward", ACTFN_TANH, 0, dnnl_eltwise_tanh, 0, 0},
     {"gelu forward", ACTFN_GELU, 0, dnnl_eltwise_gelu_erf, 0, 0},
@@ -148,6 +151,8 @@ static const row rows[] = {
     {"gelu backward", ACTFN_GELU, 2, dnnl_eltwise_gelu_erf, 0, 0},
     {"gelu_tanh backward", ACTFN_GELU_TANH, 2, dnnl_eltwise_gelu_tanh, 0, 0},
     {"mish backward", ACTFN_MISH, 2, dnnl_eltwise_mish, 0, 0},
+    {"hardswish backward", ACTFN_HARDSWISH, 2, dnnl_eltwise_hardswish, 0, 0},
+    {"hardsigmoid backward", ACTFN_HARDSIGMOID, 2, 0, 0, 0},
 };
 
 static int xnnpack_prepare(xnnpack_case *c, const row *r, arrays *a, int threads) {
@@ -182,6 +187,11 @@ static int xnnpack_prepare(xnnpack_case *c, const row *r, arrays *a, int threads
         status = xnn_create_elu_nc_f32(1, 1, 1, r->alpha, 0, &c->op);
         if (status == xnn_status_success)
             status = xnn_setup_elu_nc_f32(c->op, n, input, a->y, c->pool);
+        break;
+    case 7:
+        status = xnn_create_hardswish_nc_f32(1, 1, 1, 0, &c->op);
+        if (status == xnn_status_success)
+            status = xnn_setup_hardswish_nc_f32(c->op, n, input, a->y, c->pool);
         break;
     }
     return status == xnn_status_success;

@@ -60,6 +60,8 @@ def main():
             ("gelu forward", "PyTorch", lambda: F.gelu(x)),
             ("silu forward", "PyTorch", lambda: F.silu(x)),
             ("elu forward", "PyTorch", lambda: F.elu(x)),
+            ("hardswish forward", "PyTorch", lambda: F.hardswish(x)),
+            ("hardsigmoid forward", "PyTorch", lambda: F.hardsigmoid(x)),
         ]
         if actfn is not None:
             cases += [

@@ -285,6 +285,15 @@ static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
         kernel_family smooth = which == ISA_SSE2 ? FAMILY_DOUBLE_LANES : FAMILY_FLOAT_LANES;
         for (size_t i = 0; i < sizeof float_lane_ops / sizeof *float_lane_ops; i++)
             assert_int_equal(choice->forward[SLOT_F32][float_lane_ops[i]], smooth);
+        /* hardsigmoid and hardswish: float lanes where the fma rounds once, both tiers */
+        kernel_family hard = which == ISA_SSE2 ? FAMILY_REFERENCE : FAMILY_FLOAT_LANES;
+        static const actfn_kind hard_ops[] = {ACTFN_HARDSIGMOID, ACTFN_HARDSWISH};
+        for (size_t i = 0; i < sizeof hard_ops / sizeof *hard_ops; i++) {
+            for (int slot = SLOT_F32; slot < KERNEL_SLOTS; slot += SLOT_F32_FAST - SLOT_F32) {
+                assert_int_equal(choice->forward[slot][hard_ops[i]], hard);
+                assert_int_equal(choice->backward[slot][hard_ops[i]], hard);
+            }
+        }
         /* the fast tier has its own kernels wherever the fma rounds once */
         for (size_t i = 0; i < sizeof fast_ops / sizeof *fast_ops; i++)
             assert_int_equal(choice->forward[SLOT_F32_FAST][fast_ops[i]],

@@ -49,28 +49,35 @@ static inline vf tanh_fast(vf x, const fast_constants *k) {
     return vf_with_sign_of(t, x); /* tanh(-0) = -0; NaN passed through every step */
 }
 
-/* expm1 on the negative side of the elu family; lanes above 0 give values the callers
- * drop. */
-static inline vf negative_side_expm1(vf z) {
-    return fast_expm1(at_least(z, -30.0f));
+/* c expm1(z) on the negative side of the elu family (c > 0); lanes above 0 give values
+ * the callers drop. */
+static inline vf negative_side_expm1_times(vf z, vf c) {
+    return fast_expm1_times(at_least(z, -30.0f), c);
 }
 
+/* alpha expm1(x) below 0. At x = +-0 the reference gives alpha (+-0): for alpha > 0 that
+ * is x itself, taken with the lanes above 0; otherwise expm1(x) takes x's sign (expm1
+ * itself loses -0) before alpha. */
 static inline vf elu_fast(vf x, const fast_constants *k) {
-    /* alpha expm1(x) has the sign of alpha x, which at x = +-0 is the reference's
-     * alpha (+-0): -0 and +0 for alpha > 0, flipped below (expm1 itself loses -0) */
-    vf negative = vf_with_sign_of(vf_mul(k->alpha, negative_side_expm1(x)), vf_mul(k->alpha, x));
+    vf m = fast_expm1(at_least(x, -30.0f));
+    vf negative = vf_mul(k->alpha, vf_with_sign_of(m, x));
     return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN: through expm1 */
 }
 
+static inline vf elu_positive_alpha_fast(vf x, const fast_constants *k) {
+    vf negative = negative_side_expm1_times(x, k->alpha);
+    return vf_select(vf_ge(x, vf_zero()), x, negative);
+}
+
+/* scale x above 0 and at +-0 (selu(-0) = -0), rounded once: the float scale alone is
+ * above the true one, and would take x near FLT_MAX / scale to inf; scale alpha expm1(x)
+ * below. */
 static inline vf selu_fast(vf x, const fast_constants *k) {
     (void)k;
-    vf negative = vf_mul(vf_set1(SELU_SCALE_ALPHA), negative_side_expm1(x));
-    negative = vf_with_sign_of(negative, x); /* <= 0, and selu(-0) = -0 */
-    /* scale x rounded once: the float scale alone is above the true one, and would take
-     * x near FLT_MAX / scale to inf */
+    vf negative = negative_side_expm1_times(x, vf_set1(SELU_SCALE_ALPHA));
     vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
     positive = vf_select(vf_eq(x, vf_set1(INFINITY)), x, positive); /* not inf - inf */
-    return vf_select(vf_gt(x, vf_zero()), positive, negative);
+    return vf_select(vf_ge(x, vf_zero()), positive, negative);
 }
 
 /* alpha expm1(x / alpha); x itself where |x / alpha| < 2^-26 (x + 0: celu(-0) = +0, as
@@ -78,7 +85,7 @@ static inline vf selu_fast(vf x, const fast_constants *k) {
  * leaves the op to the accurate tier (fast_celu_forward). */
 static inline vf celu_fast(vf x, const fast_constants *k) {
     vf z = vf_div(x, k->alpha);
-    vf negative = vf_mul(k->alpha, negative_side_expm1(z));
+    vf negative = negative_side_expm1_times(z, k->alpha);
     negative = vf_select(vf_lt(vf_abs(z), vf_set1(0x1p-26f)), vf_add(x, vf_zero()), negative);
     return vf_select(vf_gt(x, vf_zero()), x, negative);
 }
@@ -374,7 +381,8 @@ DEFINE_WIDE_FORM_KERNEL(softplus_usual_beta_forward, softplus_fast)
 DEFINE_WIDE_FORM_KERNEL(softplus_unit_forward, softplus_unit_fast)
 DEFINE_WIDE_FORM_KERNEL(silu_forward, silu_fast)
 DEFINE_FORWARD_KERNEL(tanh_forward, tanh_fast)
-DEFINE_FORWARD_KERNEL(elu_forward, elu_fast)
+DEFINE_FORWARD_KERNEL(elu_any_alpha_forward, elu_fast)
+DEFINE_FORWARD_KERNEL(elu_positive_alpha_forward, elu_positive_alpha_fast)
 DEFINE_FORWARD_KERNEL(selu_forward, selu_fast)
 DEFINE_FORWARD_KERNEL(celu_positive_alpha_forward, celu_fast)
 DEFINE_WIDE_FORM_KERNEL(mish_forward, mish_fast)
@@ -387,6 +395,13 @@ DEFINE_PARTIAL_BACKWARD_KERNEL(fast_celu_backward, celu_positive_alpha_backward,
                                celu_backward)
 DEFINE_PARTIAL_KERNEL(fast_softplus_any_beta_forward, softplus_usual_beta_forward,
                       p->beta >= 0x1p-20, softplus_forward)
+
+static void ISA_FUNCTION(fast_elu_forward)(const op_params *p, const void *x, void *y, size_t n) {
+    if (p->alpha > 0)
+        KERNEL(elu_positive_alpha_forward)(p, x, y, n);
+    else
+        KERNEL(elu_any_alpha_forward)(p, x, y, n);
+}
 
 static void ISA_FUNCTION(fast_softplus_forward)(const op_params *p, const void *x, void *y,
                                                 size_t n) {
@@ -407,7 +422,7 @@ void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_TANH] = KERNEL(tanh_forward);
-    table->forward[SLOT_F32_FAST][ACTFN_ELU] = KERNEL(elu_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_ELU] = ISA_FUNCTION(fast_elu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SELU] = KERNEL(selu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_CELU] = ISA_FUNCTION(fast_celu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_MISH] = KERNEL(mish_forward);

@@ -68,12 +68,14 @@ static inline vf fast_exp_parts(vf z, const vf *z_lo, const exp_tables *tables, 
 }
 #endif
 
-/* expm1(z) for z in [-30, 0] (above 0 the lanes' results are the callers' to drop):
+/* c expm1(z) for z in [-30, 0] (above 0 the lanes' results are the callers' to drop):
  * z = n ln2 + r, |r| <= ln2/2, expm1(z) = 2^n (1 + p) - 1 = (2^n - 1) + 2^n p, the first
- * term exact. p = r + r^2 P(r) keeps its relative accuracy down to the subnormals. ln2 in
+ * term exact. p = r + r^2 P(r) keeps its relative accuracy down to the smallest z. ln2 in
  * one float: its error d = 2^-29 moves r by |n| d and the result by 2^n |n| d <= 2^-30
- * (at n = -1, -2), under 1/32 ULP of |expm1(z)| >= 0.29 (n = 0 reduces nothing). */
-static inline vf fast_expm1(vf z) {
+ * (at n = -1, -2), under 1/32 ULP of |expm1(z)| >= 0.29 (n = 0 reduces nothing). Where
+ * the scaling is one instruction, c 2^n is exact and c (2^n - 1) one rounding, and c
+ * costs no multiply; elsewhere (and unit: c = 1) c multiplies the result. */
+static inline vf fast_expm1_scaled(vf z, vf c, int unit) {
     vf m = vf_fma(z, vf_set1(0x1.715476p+0f), vf_set1(FAST_MAGIC));
     vf n = vf_sub(m, vf_set1(FAST_MAGIC));
     vf r = vf_fma(n, vf_set1(-0x1.62e430p-1f), z);
@@ -82,8 +84,25 @@ static inline vf fast_expm1(vf z) {
     q = vf_fma(q, r, vf_set1(0x1.5554acp-3f));
     q = vf_fma(q, r, vf_set1(0.5f));
     vf p = vf_fma(vf_mul(r, r), q, r);
+#if VEC_HAS_SCALE_EXP2
+    if (unit) c = vf_set1(1.0f);
+    vf s = vf_scale_exp2(c, n); /* c 2^n */
+    return vf_fma(s, p, vf_sub(s, c));
+#else
     vf s = vf_bits_shift_left(vf_bits_add(m, vf_from_bits(127)), 23); /* 2^n */
-    return vf_fma(s, p, vf_sub(s, vf_set1(1.0f)));
+    vf e = vf_fma(s, p, vf_sub(s, vf_set1(1.0f)));
+    return unit ? e : vf_mul(c, e);
+#endif
+}
+
+/* expm1(z), z as above. */
+static inline vf fast_expm1(vf z) {
+    return fast_expm1_scaled(z, vf_zero(), 1);
+}
+
+/* c expm1(z), z as above. */
+static inline vf fast_expm1_times(vf z, vf c) {
+    return fast_expm1_scaled(z, c, 0);
 }
 
 #endif

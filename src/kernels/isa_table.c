@@ -9,6 +9,7 @@ void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table);
 void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_hard_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_gelu_family)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);
@@ -25,7 +26,15 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #endif
 #define PIECEWISE FAMILY_PIECEWISE
 #define DOUBLE    FAMILY_DOUBLE_LANES
-/* Left out: the reference (hardsigmoid, hardswish, and the smooth f64 ops). */
+/* hardsigmoid and hardswish, f32, correctly rounded in float lanes where the fma rounds
+ * once (hard_f32.c); the reference on SSE2. Left out: the reference (the smooth f64 ops,
+ * hardsigmoid and hardswish f64). */
+#if VEC_HAS_FMA
+#define HARD_F32 FAMILY_FLOAT_LANES
+#else
+#define HARD_F32 FAMILY_REFERENCE
+#endif
+#define HARD_F32_OPS [ACTFN_HARDSIGMOID] = HARD_F32, [ACTFN_HARDSWISH] = HARD_F32
 #define PIECEWISE_OPS                                                                              \
     [ACTFN_IDENTITY] = PIECEWISE, [ACTFN_RELU] = PIECEWISE, [ACTFN_LEAKY_RELU] = PIECEWISE,        \
     [ACTFN_RELU6] = PIECEWISE, [ACTFN_CLIPPED_RELU] = PIECEWISE, [ACTFN_HARDTANH] = PIECEWISE,     \
@@ -38,7 +47,8 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_SOFTPLUS] = DOUBLE
 #define SMOOTH_F32_BACKWARDS                                                                       \
     [ACTFN_SIGMOID] = DOUBLE, [ACTFN_TANH] = DOUBLE, [ACTFN_SILU] = DOUBLE,                        \
-    [ACTFN_SOFTPLUS] = DOUBLE, [ACTFN_ELU] = DOUBLE, [ACTFN_SELU] = DOUBLE, [ACTFN_GELU] = DOUBLE
+    [ACTFN_SOFTPLUS] = DOUBLE, [ACTFN_ELU] = DOUBLE, [ACTFN_SELU] = DOUBLE, [ACTFN_GELU] = DOUBLE, \
+    [ACTFN_CELU] = DOUBLE, [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
 /* The fast tier's own kernels where the fma rounds once; the accurate ones elsewhere. */
 #if VEC_HAS_FMA
 #define FAST FAMILY_FAST_LANES
@@ -48,19 +58,20 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST
 #define FAST_F32_BACKWARDS                                                                         \
     [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST, [ACTFN_SILU] = DOUBLE, [ACTFN_SOFTPLUS] = FAST,   \
-    [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = DOUBLE
+    [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = DOUBLE,           \
+    [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
 #else
 #define FAST_F32_FORWARDS  SMOOTH_F32_FORWARDS
 #define FAST_F32_BACKWARDS SMOOTH_F32_BACKWARDS
 #endif
 
 static const kernel_choice choice = {
-    .forward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_FORWARDS},
+    .forward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_FORWARDS, HARD_F32_OPS},
     .forward[SLOT_F64] = {PIECEWISE_OPS},
-    .forward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_FORWARDS},
-    .backward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_BACKWARDS},
+    .forward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_FORWARDS, HARD_F32_OPS},
+    .backward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_BACKWARDS, HARD_F32_OPS},
     .backward[SLOT_F64] = {PIECEWISE_OPS},
-    .backward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_BACKWARDS},
+    .backward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_BACKWARDS, HARD_F32_OPS},
 };
 
 const kernel_choice *ISA_FUNCTION(kernel_choice)(void) {
@@ -82,6 +93,7 @@ void ISA_FUNCTION(fill_kernel_family)(kernel_family family, kernel_table *table)
     case FAMILY_FLOAT_LANES:
         ISA_FUNCTION(fill_float_lane_family)(table);
         ISA_FUNCTION(fill_gelu_float_lane_family)(table);
+        ISA_FUNCTION(fill_hard_float_lane_family)(table);
         break;
     case FAMILY_FAST_LANES:
         ISA_FUNCTION(fill_fast_lane_family)(table);

@@ -231,6 +231,47 @@ static inline vd selu_derivative(vd x, const smooth_constants *k) {
     return vd_select(vd_gt(x, vd_zero()), vd_set1(SELU_SCALE), negative);
 }
 
+/* e^(x / alpha) below 0, for alpha > 0 (x / alpha's rounding moves e^q by |q| 2^-53 at
+ * most, 2^-43 relative at q = -745: far below a float ULP). */
+static inline vd celu_derivative(vd x, const smooth_constants *k) {
+    vd negative = exp_negative(vd_sub(vd_zero(), vd_div(x, k->alpha)));
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), negative);
+}
+
+/* mish'(x) = tanh(sp) + x logistic(x) sech^2(sp), sp = softplus(x). With e = e^x and
+ * n = e (e + 2) = (1 + e)^2 - 1: tanh(sp) = n / (n + 2), sech^2(sp) = 4 (1 + e)^2 /
+ * (n + 2)^2, so mish' = n / (n + 2) + 4 x e (1 + e) / (n + 2)^2; 1 above 50 (as the
+ * reference). For x from -700 up (the kernel leaves the rest to the reference). */
+static inline vd mish_derivative(vd x, const smooth_constants *k) {
+    (void)k;
+    vd e = vm_exp(at_most(at_least(x, -700), 50)); /* NaN stays */
+    vd one_plus_e = vd_add(vd_set1(1.0), e);
+    vd n = vd_mul(e, vd_add(e, vd_set1(2.0)));
+    vd n_plus_2 = vd_add(n, vd_set1(2.0));
+    vd second =
+        vd_div(vd_mul(vd_mul(vd_set1(4.0), vd_mul(x, e)), one_plus_e), vd_mul(n_plus_2, n_plus_2));
+    vd d = vd_add(vd_div(n, n_plus_2), second);
+    return vd_select(vd_gt(x, vd_set1(50)), vd_set1(1.0), d);
+}
+
+/* gelu_tanh'(x) = logistic(v) + x v' logistic'(v), v = 2u = 2 sqrt(2/pi) (x + 0.044715 x^3),
+ * v' = 2 sqrt(2/pi) (1 + 3 0.044715 x^2), logistic'(v) = e / (1 + e)^2, e = e^-|v|. x is
+ * clamped to [-20, 20] (beyond, f' is 1, or below 2^-800: 0 or -0 once times a float dy;
+ * the kernel leaves x < -20 to the reference, where an infinite dy must give NaN). */
+static inline vd gelu_tanh_derivative(vd x, const smooth_constants *k) {
+    (void)k;
+    vd clamped = at_most(at_least(x, -20), 20);
+    vd square = vd_mul(clamped, clamped);
+    vd c = vd_set1(2 * 0x1.9884533d43651p-1); /* 2 sqrt(2/pi) */
+    vd v = vd_mul(vd_mul(c, clamped), vd_fma(vd_set1(0.044715), square, vd_set1(1.0)));
+    vd slope = vd_mul(c, vd_fma(vd_set1(3 * 0.044715), square, vd_set1(1.0)));
+    vd e = exp_negative(vd_abs(v));
+    vd q = vd_div(vd_set1(1.0), vd_add(vd_set1(1.0), e));
+    vd logistic = vd_select(vd_ge(v, vd_zero()), q, vd_mul(e, q));
+    vd d = vd_add(logistic, vd_mul(vd_mul(clamped, slope), vd_mul(e, vd_mul(q, q))));
+    return vd_select(vd_gt(x, vd_set1(20)), vd_set1(1.0), d);
+}
+
 /* dx = dy f'(x) in double lanes, rounded once to float. */
 #define GRADIENT_IN_DOUBLE_LANES(derivative)                                                       \
     static inline vf derivative##_gradient(vf v, vf g, const smooth_constants *k) {                \
@@ -250,31 +291,63 @@ static inline vd gelu_derivative(vd x, const smooth_constants *k) {
     return vd_select(vd_gt(x, vd_set1(40)), vd_set1(1.0), d);
 }
 
-static inline int gelu_needs_reference(vf v) {
+static inline mf gelu_needs_reference(vf v) {
     mf near_zero = mf_and(vf_ge(v, vf_set1(-0.8f)), vf_le(v, vf_set1(-0.7f)));
-    return mf_to_bits(mf_or(vf_lt(v, vf_set1(-14.0f)), near_zero)) != 0;
+    return mf_or(vf_lt(v, vf_set1(-14.0f)), near_zero);
 }
 
-static void ISA_FUNCTION(gelu_backward_f32)(const op_params *p, const void *input,
-                                            const void *gradient, void *output, size_t n) {
-    const float *x = input, *dy = gradient;
-    float *dx = output;
-    const smooth_constants k = make_constants_f32(p);
-    size_t i = 0;
-    for (; i + VF_LANES <= n; i += VF_LANES) {
-        vf v = vf_load(x + i), g = vf_load(dy + i);
-        if (gelu_needs_reference(v)) {
-            for (size_t j = i; j < i + VF_LANES; j++)
-                dx[j] = (float)gelu_backward(x[j], dy[j], p);
-            continue;
-        }
-        vd low = vd_mul(vf_widen_low(g), gelu_derivative(vf_widen_low(v), &k));
-        vd high = vd_mul(vf_widen_high(g), gelu_derivative(vf_widen_high(v), &k));
-        vf_store(dx + i, vf_narrow(low, high));
-    }
-    for (; i < n; i++)
-        dx[i] = (float)gelu_backward(x[i], dy[i], p);
+/* gelu_tanh: below -20, and within 0.002 of its derivative's zero at -0.75246, where the
+ * two terms cancel (by a factor up to 500 at the band's edge: 2^-41 left of the double
+ * lanes' 2^-50). */
+static inline mf gelu_tanh_needs_reference(vf v) {
+    mf near_zero = mf_and(vf_ge(v, vf_set1(-0.7545f)), vf_le(v, vf_set1(-0.7505f)));
+    return mf_or(vf_lt(v, vf_set1(-20.0f)), near_zero);
 }
+
+/* mish: within 0.002 of its derivative's zero at -1.19243 (n (n + 2) and 4 x e (1 + e)
+ * cancel), and below -700, where e^x leaves the normal doubles. */
+static inline mf mish_needs_reference(vf v) {
+    mf near_zero = mf_and(vf_ge(v, vf_set1(-1.1945f)), vf_le(v, vf_set1(-1.1905f)));
+    return mf_or(vf_lt(v, vf_set1(-700.0f)), near_zero);
+}
+
+/* A backward from derivative in double lanes, the lanes that needs_reference flags (NaN
+ * lanes are not flagged: they pass through) recomputed by the reference. */
+#define DEFINE_GUARDED_BACKWARD_KERNEL(name, derivative, needs_reference, reference)               \
+    static void ISA_FUNCTION(name)(const op_params *p, const void *input, const void *gradient,    \
+                                   void *output, size_t n) {                                       \
+        const float *x = input, *dy = gradient;                                                    \
+        float *dx = output;                                                                        \
+        const smooth_constants k = make_constants_f32(p);                                          \
+        size_t i = 0;                                                                              \
+        for (; i + VF_LANES <= n; i += VF_LANES) {                                                 \
+            vf v = vf_load(x + i), g = vf_load(dy + i);                                            \
+            vd low = vd_mul(vf_widen_low(g), derivative(vf_widen_low(v), &k));                     \
+            vd high = vd_mul(vf_widen_high(g), derivative(vf_widen_high(v), &k));                  \
+            unsigned flagged = mf_to_bits(needs_reference(v));                                     \
+            if (flagged == 0) {                                                                    \
+                vf_store(dx + i, vf_narrow(low, high));                                            \
+                continue;                                                                          \
+            }                                                                                      \
+            float xs[VF_LANES], dys[VF_LANES]; /* dx may be dy (or x) */                           \
+            vf_store(xs, v);                                                                       \
+            vf_store(dys, g);                                                                      \
+            vf_store(dx + i, vf_narrow(low, high));                                                \
+            for (; flagged != 0; flagged &= flagged - 1) {                                         \
+                int j = __builtin_ctz(flagged);                                                    \
+                dx[i + (size_t)j] = (float)reference(xs[j], dys[j], p);                            \
+            }                                                                                      \
+        }                                                                                          \
+        for (; i < n; i++)                                                                         \
+            dx[i] = (float)reference(x[i], dy[i], p);                                              \
+    }
+
+DEFINE_GUARDED_BACKWARD_KERNEL(gelu_backward_f32, gelu_derivative, gelu_needs_reference,
+                               gelu_backward)
+DEFINE_GUARDED_BACKWARD_KERNEL(gelu_tanh_backward_f32, gelu_tanh_derivative,
+                               gelu_tanh_needs_reference, gelu_tanh_backward)
+DEFINE_GUARDED_BACKWARD_KERNEL(mish_backward_f32, mish_derivative, mish_needs_reference,
+                               mish_backward)
 
 GRADIENT_IN_DOUBLE_LANES(sigmoid_derivative)
 DEFINE_BACKWARD_KERNEL(sigmoid_backward, sigmoid_derivative_gradient)
@@ -288,6 +361,11 @@ GRADIENT_IN_DOUBLE_LANES(elu_derivative)
 DEFINE_BACKWARD_KERNEL(elu_backward, elu_derivative_gradient)
 GRADIENT_IN_DOUBLE_LANES(selu_derivative)
 DEFINE_BACKWARD_KERNEL(selu_backward, selu_derivative_gradient)
+GRADIENT_IN_DOUBLE_LANES(celu_derivative)
+DEFINE_BACKWARD_KERNEL(celu_positive_alpha_backward, celu_derivative_gradient)
+/* celu with alpha < 0: e^(x / alpha) grows below 0 (the reference's own overflow care) */
+DEFINE_PARTIAL_BACKWARD_KERNEL(celu_backward_f32, celu_positive_alpha_backward, p->alpha > 0,
+                               celu_backward)
 
 void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table) {
@@ -308,4 +386,7 @@ void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table) {
     table->backward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_backward_f32);
     table->backward[SLOT_F32][ACTFN_SELU] = ISA_FUNCTION(selu_backward_f32);
     table->backward[SLOT_F32][ACTFN_GELU] = ISA_FUNCTION(gelu_backward_f32);
+    table->backward[SLOT_F32][ACTFN_GELU_TANH] = ISA_FUNCTION(gelu_tanh_backward_f32);
+    table->backward[SLOT_F32][ACTFN_MISH] = ISA_FUNCTION(mish_backward_f32);
+    table->backward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_backward_f32);
 }
