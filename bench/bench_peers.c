@@ -148,6 +148,7 @@ static const row rows[] = {
     {"softplus backward", ACTFN_SOFTPLUS, 2, dnnl_eltwise_soft_relu, 0, 0},
     {"softplus backward fast", ACTFN_SOFTPLUS, 2, dnnl_eltwise_soft_relu, 0, 0, ACTFN_FAST},
     {"silu backward", ACTFN_SILU, 2, dnnl_eltwise_swish, 1, 0},
+    {"silu backward fast", ACTFN_SILU, 2, dnnl_eltwise_swish, 1, 0, ACTFN_FAST},
     {"gelu backward", ACTFN_GELU, 2, dnnl_eltwise_gelu_erf, 0, 0},
     {"gelu_tanh backward", ACTFN_GELU_TANH, 2, dnnl_eltwise_gelu_tanh, 0, 0},
     {"mish backward", ACTFN_MISH, 2, dnnl_eltwise_mish, 0, 0},

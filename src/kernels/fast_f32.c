@@ -264,6 +264,45 @@ static inline vf tanh_backward_fast(vf x, vf dy, const fast_constants *k, int wi
     return times_zero_below(z, dy, dx);
 }
 
+/* silu'(x) = N / (1 + e)^2, e = e^-|x|: N = 1 + e (1 + x) from 0 up, e (1 + x + e) below.
+ * 1 + x + e^x is 0 at x0 = -1 - W(1/e) = -1.27846: within 1/4 of it, it is taken from
+ * d = x - x0 (x0 in two floats; x - x0_hi exact) as d (1 + e0) + e0 (e^d - 1 - d),
+ * e0 = e^x0 = -(1 + x0), the second term a short series: no cancellation, so the bound
+ * holds up to the zero of silu'. Below 0 the factor N / (1 + e)^2 (at most 762 in
+ * magnitude) enters e's mantissa, scaled by 2^-9 so that dy times it cannot overflow.
+ * x is clamped at 50 (where f' is 1 in float, and inf would make e (1 + x) NaN); dy (-0)
+ * below -751.754272, as the reference (whose (1 + x) e^x is a double down to there). */
+#define SILU_ZERO_HI             (-0x1.474974p+0f)
+#define SILU_ZERO_LO             0x1.bdf6fap-27f
+#define SILU_ZERO_EXP            0x1.1d25d0p-2f /* e0 */
+#define SILU_GRADIENT_ZERO_BELOW (-0x1.77e08cp+9f)
+
+static inline vf silu_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+    vf one = vf_set1(1.0f);
+    vf xc = at_most(x, 50.0f); /* NaN stays */
+    split_exp e = exp_for_gradient(vf_minus_abs(xc), NULL, k, 1, wide);
+    vf ev = exp_value(e, wide);
+    vf one_plus_x = vf_add(one, xc);
+    vf d = vf_sub(vf_sub(xc, vf_set1(SILU_ZERO_HI)), vf_set1(SILU_ZERO_LO));
+    /* e0 (e^d - 1 - d) / d^2, its Taylor series to d^4 (|d| < 1/4: 2^-24 relative) */
+    vf series = vf_fma(d, vf_set1(SILU_ZERO_EXP / 720), vf_set1(SILU_ZERO_EXP / 120));
+    series = vf_fma(series, d, vf_set1(SILU_ZERO_EXP / 24));
+    series = vf_fma(series, d, vf_set1(SILU_ZERO_EXP / 6));
+    series = vf_fma(series, d, vf_set1(SILU_ZERO_EXP / 2));
+    vf near = vf_mul(d, vf_fma(series, d, vf_set1(-SILU_ZERO_HI))); /* d ((1 + e0) + ...) */
+    vf n = vf_select(vf_lt(vf_abs(d), vf_set1(0.25f)), near, vf_add(one_plus_x, ev));
+    mf positive = vf_ge(xc, vf_zero());
+    n = vf_select(positive, vf_fma(ev, one_plus_x, one), n);
+    vf g = vf_div(n, one_plus_squared(ev)); /* f' above 0, f' / e below */
+    split_exp scaled = e;
+    scaled.a = vf_mul(e.a, g);
+    vf negative = times_exp_scaled(dy, scaled, 0x1p-9f, 9.0f, wide);
+    negative = vf_select(vf_lt(x, vf_set1(SILU_GRADIENT_ZERO_BELOW)), vf_mul(dy, vf_set1(-0.0f)),
+                         negative);
+    /* above 50, f' = 1 + 51 e^-50 rounds to 1: dy, with no test */
+    return vf_select(positive, vf_mul(dy, g), negative); /* NaN: through e */
+}
+
 /* dy above 0; u c e^z below (z = x, or x / alpha carried as z + z_lo; u = dy or dy
  * times a parameter). */
 static inline vf exp_side_backward(vf x, vf dy, vf u, vf z, const vf *z_lo, float c,
@@ -374,6 +413,7 @@ DEFINE_WIDE_FORM_BACKWARD_KERNEL(celu_positive_alpha_backward, celu_backward_fas
                                  beyond_celu_limit, celu_backward)
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(softplus_backward, softplus_backward_fast, beyond_softplus_limit,
                                  softplus_backward)
+DEFINE_WIDE_FORM_BACKWARD_KERNEL(silu_backward, silu_backward_fast, beyond_exp_limit, silu_backward)
 
 DEFINE_WIDE_FORM_KERNEL(sigmoid_forward, sigmoid_fast)
 DEFINE_WIDE_FORM_KERNEL(gelu_tanh_forward, gelu_tanh_fast)
@@ -419,6 +459,7 @@ void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->backward[SLOT_F32_FAST][ACTFN_SELU] = KERNEL(selu_backward);
     table->backward[SLOT_F32_FAST][ACTFN_CELU] = ISA_FUNCTION(fast_celu_backward);
     table->backward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = KERNEL(softplus_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_backward);
     table->forward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_TANH] = KERNEL(tanh_forward);

@@ -57,7 +57,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = FAST, [ACTFN_GELU_TANH] = FAST,       \
     [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST
 #define FAST_F32_BACKWARDS                                                                         \
-    [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST, [ACTFN_SILU] = DOUBLE, [ACTFN_SOFTPLUS] = FAST,   \
+    [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST, [ACTFN_SILU] = FAST, [ACTFN_SOFTPLUS] = FAST,     \
     [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = DOUBLE,           \
     [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
 #else

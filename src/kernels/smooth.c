@@ -311,6 +311,12 @@ static inline mf mish_needs_reference(vf v) {
     return mf_or(vf_lt(v, vf_set1(-700.0f)), near_zero);
 }
 
+/* silu: below -745, where e^x leaves the doubles but the reference's (1 + x) e^x, scaled,
+ * does not until -751.75: an infinite dy gives inf there, not NaN. */
+static inline mf silu_needs_reference(vf v) {
+    return vf_lt(v, vf_set1(-745.0f));
+}
+
 /* A backward from derivative in double lanes, the lanes that needs_reference flags (NaN
  * lanes are not flagged: they pass through) recomputed by the reference. */
 #define DEFINE_GUARDED_BACKWARD_KERNEL(name, derivative, needs_reference, reference)               \
@@ -348,13 +354,13 @@ DEFINE_GUARDED_BACKWARD_KERNEL(gelu_tanh_backward_f32, gelu_tanh_derivative,
                                gelu_tanh_needs_reference, gelu_tanh_backward)
 DEFINE_GUARDED_BACKWARD_KERNEL(mish_backward_f32, mish_derivative, mish_needs_reference,
                                mish_backward)
+DEFINE_GUARDED_BACKWARD_KERNEL(silu_backward_f32, silu_derivative, silu_needs_reference,
+                               silu_backward)
 
 GRADIENT_IN_DOUBLE_LANES(sigmoid_derivative)
 DEFINE_BACKWARD_KERNEL(sigmoid_backward, sigmoid_derivative_gradient)
 GRADIENT_IN_DOUBLE_LANES(tanh_derivative)
 DEFINE_BACKWARD_KERNEL(tanh_backward, tanh_derivative_gradient)
-GRADIENT_IN_DOUBLE_LANES(silu_derivative)
-DEFINE_BACKWARD_KERNEL(silu_backward, silu_derivative_gradient)
 GRADIENT_IN_DOUBLE_LANES(softplus_derivative)
 DEFINE_BACKWARD_KERNEL(softplus_backward, softplus_derivative_gradient)
 GRADIENT_IN_DOUBLE_LANES(elu_derivative)
