@@ -233,6 +233,55 @@ static void the_isa_is_named_and_can_be_capped(void **state) {
     if (cap != NULL && strcmp(cap, "scalar") == 0) assert_string_equal(active, "scalar");
 }
 
+/* The far tails of the smooth backwards, where f'(x) is a tiny double that the float
+ * result can only show times a huge or infinite dy: every ISA, both tiers, gives the
+ * reference's zero (its sign), inf or NaN there, as (float)(dy f'(x)) in double has it
+ * (an infinite dy times a nonzero f' is inf, times a zero f' NaN). */
+static void far_tails_with_an_infinite_dy_match_the_reference(void **state) {
+    (void)state;
+    static const float xs[] = {-80.0f,  -100.0f, -700.0f,   -745.0f, -746.0f, -748.0f,
+                               -750.0f, -751.7f, -751.8f,   -755.0f, -760.0f, -800.0f,
+                               -1e4f,   -3e38f,  -INFINITY, 60.0f,   1e30f,   INFINITY};
+    static const float dys[] = {INFINITY, -INFINITY, 3.4e38f, -3.4e38f, 1.0f, -1.0f};
+    enum { COUNT = sizeof xs / sizeof *xs * (sizeof dys / sizeof *dys) };
+    static float x[COUNT], dy[COUNT], out[COUNT];
+    for (size_t i = 0; i < COUNT; i++) {
+        x[i] = xs[i % (sizeof xs / sizeof *xs)];
+        dy[i] = dys[i / (sizeof xs / sizeof *xs)];
+    }
+    static const actfn_kind kinds[] = {ACTFN_SIGMOID, ACTFN_TANH,    ACTFN_SILU, ACTFN_ELU,
+                                       ACTFN_SELU,    ACTFN_CELU,    ACTFN_GELU, ACTFN_GELU_TANH,
+                                       ACTFN_MISH,    ACTFN_SOFTPLUS};
+    int checked = 0;
+    for (fast_under_test = 0; fast_under_test < 2; fast_under_test++) {
+        for (int which = 0; which < ISA_COUNT; which++) {
+            if (!isa_available((isa)which)) continue;
+            table_under_test = kernels_of((isa)which);
+            for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+                actfn_op op = actfn_op_init(kinds[k]);
+                const op_def *def = &actfn_op_table[op.kind];
+                op_params p = params_as_applied(&op, 1);
+                assert_int_equal(call(&op, ACTFN_F32, 1, x, dy, out, COUNT), ACTFN_OK);
+                for (size_t i = 0; i < COUNT; i++) {
+                    float expected = (float)reference_f64(def, &p, 1, x[i], dy[i]);
+                    if (isnan(expected) || isinf(expected) || expected == 0 || isnan(out[i]) ||
+                        isinf(out[i]) || out[i] == 0) {
+                        if (!same_bits_f32(out[i], expected))
+                            printf("%s backward%s on %s: x = %g, dy = %g: %g, reference %g\n",
+                                   def->name, fast_under_test ? " fast" : "", isa_name((isa)which),
+                                   (double)x[i], (double)dy[i], (double)out[i], (double)expected);
+                        assert_true(same_bits_f32(out[i], expected));
+                    }
+                }
+                checked++;
+            }
+        }
+    }
+    fast_under_test = 0;
+    table_under_test = NULL;
+    printf("  %d op, ISA and tier combinations checked\n", checked);
+}
+
 /* Each ISA's table holds, for every op, dtype and direction, the kernel of the family its
  * declared choice names (and the family has that kernel); the choices are the intended
  * ones: the piecewise kernels for the exact ops on every SIMD ISA, and the smooth f32
@@ -309,6 +358,7 @@ int main(void) {
         cmocka_unit_test(every_length_offset_and_in_place_matches_the_reference),
         cmocka_unit_test(the_isa_is_named_and_can_be_capped),
         cmocka_unit_test(each_isa_gets_the_kernels_its_choice_declares),
+        cmocka_unit_test(far_tails_with_an_infinite_dy_match_the_reference),
     };
     return cmocka_run_group_tests_name("kernels", tests, NULL, NULL);
 }
