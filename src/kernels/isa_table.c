@@ -46,9 +46,10 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = DOUBLE, [ACTFN_MISH] = DOUBLE,                  \
     [ACTFN_SOFTPLUS] = DOUBLE
 #define SMOOTH_F32_BACKWARDS                                                                       \
-    [ACTFN_SIGMOID] = DOUBLE, [ACTFN_TANH] = DOUBLE, [ACTFN_SILU] = DOUBLE,                        \
-    [ACTFN_SOFTPLUS] = DOUBLE, [ACTFN_ELU] = DOUBLE, [ACTFN_SELU] = DOUBLE, [ACTFN_GELU] = DOUBLE, \
-    [ACTFN_CELU] = DOUBLE, [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
+    [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_TANH] = SMOOTH_F32, [ACTFN_SILU] = DOUBLE,                \
+    [ACTFN_SOFTPLUS] = DOUBLE, [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32,                \
+    [ACTFN_GELU] = DOUBLE, [ACTFN_CELU] = SMOOTH_F32, [ACTFN_MISH] = DOUBLE,                       \
+    [ACTFN_GELU_TANH] = DOUBLE
 /* The fast tier's own kernels where the fma rounds once; the accurate ones elsewhere. */
 #if VEC_HAS_FMA
 #define FAST FAMILY_FAST_LANES

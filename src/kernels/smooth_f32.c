@@ -8,6 +8,7 @@
 #include "kernels/float_math.h"
 #include "kernels/kernel_template.h"
 
+#include <float.h>
 #include <math.h>
 
 #if VEC_HAS_FMA
@@ -197,6 +198,116 @@ DEFINE_LONG_FORWARD_KERNEL(celu_positive_alpha_forward, celu_f32_body)
  * x / alpha positive below 0, and goes to the reference */
 DEFINE_PARTIAL_KERNEL(celu_forward, celu_positive_alpha_forward, p->alpha > 0, celu_forward)
 
+/* ---- the backwards of the exp side of the elu family: dx = dy c e^z below 0 ---------- */
+
+/* dy (c_hi + c_lo) e^z for z in [-87, 0], e^z = 2^k (t + l) (fm_exp_table): dy c as
+ * u + u_lo exactly (c given over 4, so that dy c / 4 cannot overflow where the result
+ * does not), times t + l, rounded once; then times 4 2^k, exact unless the result is
+ * subnormal (a second rounding there: within 1 ULP still). */
+static inline vf dy_times_exp(vf dy, vf c_hi, vf c_lo, table_exp e) {
+    vf u = vf_mul(dy, c_hi);
+    vf u_lo = vf_fma(dy, c_lo, vf_fma(dy, c_hi, fm_neg(u)));
+    vf p = vf_mul(u, e.t);
+    vf small = vf_fma(u, e.l, vf_fma(u_lo, e.t, vf_fma(u, e.t, fm_neg(p))));
+    vf result = vf_mul(vf_add(p, small), vf_mul(e.scale, vf_set1(4.0f)));
+    return vf_with_sign_of(result, u); /* an underflow to 0 keeps dy c's sign */
+}
+
+/* elu'(x) = alpha e^x below 0 (and at +-0), 1 above. */
+static inline vf elu_f32_gradient(vf x, vf dy, const float_constants *k) {
+    table_exp e = fm_exp_table(vf_at_most(x, vf_zero()), &k->exp);
+    vf negative = dy_times_exp(dy, vf_mul(k->alpha, vf_set1(0.25f)), vf_zero(), e);
+    return vf_select(vf_gt(x, vf_zero()), dy, negative);
+}
+
+/* selu'(x) = scale alpha e^x below 0, scale above; both constants in two floats. */
+static inline vf selu_f32_gradient(vf x, vf dy, const float_constants *k) {
+    table_exp e = fm_exp_table(vf_at_most(x, vf_zero()), &k->exp);
+    vf negative =
+        dy_times_exp(dy, vf_set1(SELU_SCALE_ALPHA_HI / 4), vf_set1(SELU_SCALE_ALPHA_LO / 4), e);
+    vf positive = vf_fma(dy, vf_set1(SELU_SCALE_HI), vf_mul(dy, vf_set1(SELU_SCALE_LO)));
+    return vf_select(vf_gt(x, vf_zero()), positive, negative);
+}
+
+/* celu'(x) = e^(x / alpha) below 0, alpha > 0: x / alpha as z + z_lo (e^z amplifies z's
+ * rounding by |z|). */
+static inline vf celu_f32_gradient(vf x, vf dy, const float_constants *k) {
+    vf z = vf_at_most(vf_div(x, k->alpha), vf_zero());
+    vf z_lo = vf_mul(vf_fnma(z, k->alpha, x), k->inverse_alpha);
+    table_exp e = fm_exp_table_plus(z, &z_lo, &k->exp);
+    vf negative = dy_times_exp(dy, vf_set1(0.25f), vf_zero(), e);
+    return vf_select(vf_gt(x, vf_zero()), dy, negative);
+}
+
+/* dy e / (1 + e)^2 for e = e^z, z in [-87, 0]: sigmoid' (z = -|x|) and, times 4, tanh'
+ * (z = -2|x|). e = e_hi + e_lo, 1 + e = d + d_lo (Fast2Sum: e <= 1), (1 + e)^2 =
+ * sq + sq_lo, dy e = n + n_lo, all exact to about 2^-29; one division with a correction
+ * (fm_divide_by), rounded once. */
+static inline vf dy_times_bell(vf z, vf dy, const float_constants *k) {
+    table_exp e = fm_exp_table(z, &k->exp);
+    vf e_hi = vf_mul(e.t, e.scale), e_lo = vf_mul(e.l, e.scale);
+    vf one = vf_set1(1.0f);
+    vf d = vf_add(one, e_hi);
+    vf d_lo = vf_add(vf_add(vf_sub(one, d), e_hi), e_lo);
+    vf sq = vf_mul(d, d);
+    vf sq_lo = vf_fma(vf_add(d, d), d_lo, vf_fma(d, d, fm_neg(sq)));
+    vf n = vf_mul(dy, e_hi);
+    vf n_lo = vf_fma(dy, e_lo, vf_fma(dy, e_hi, fm_neg(n)));
+    vf q = fm_divide_by(vf_reciprocal_estimate(sq), n, &n_lo, sq, sq_lo);
+    return vf_with_sign_of(q, dy); /* f' > 0: an underflow to 0 keeps dy's sign */
+}
+
+static inline vf sigmoid_f32_gradient(vf x, vf dy, const float_constants *k) {
+    return dy_times_bell(vf_minus_abs(x), dy, k);
+}
+
+static inline vf tanh_f32_gradient(vf x, vf dy, const float_constants *k) {
+    vf z = vf_add(vf_minus_abs(x), vf_minus_abs(x));
+    return vf_mul(dy_times_bell(z, dy, k), vf_set1(4.0f)); /* exact: 4 f' <= 1 */
+}
+
+/* A vector goes to the reference where a lane's exponent is below low (-87: e^z leaves
+ * the normal floats; -80 for the bell, whose e_lo would leave them), or x is NaN, or dy is
+ * not finite (dy c split as u + u_lo needs a finite u): rare lanes, the reference's
+ * far-tail rules as they are. */
+static inline mf beyond_exp_range(vf z, float low, vf dy) {
+    return mf_or(vf_not_le(vf_set1(low), z), vf_not_le(vf_abs(dy), vf_set1(FLT_MAX)));
+}
+
+#define DEFINE_FLOAT_LANE_BACKWARD(name, gradient, exponent, low, reference)                       \
+    static void KERNEL(name)(const op_params *p, const void *input, const void *gradients,         \
+                             void *output, size_t n) {                                             \
+        const float *x = input, *dy = gradients;                                                   \
+        float *dx = output;                                                                        \
+        const float_constants k = make_constants_f32(p);                                           \
+        for (size_t i = 0; i < n; i += VF_LANES) {                                                 \
+            size_t m = n - i < VF_LANES ? n - i : VF_LANES;                                        \
+            vf v = m == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, m);                        \
+            vf g = m == VF_LANES ? vf_load(dy + i) : vf_load_tail(dy + i, m);                      \
+            if (mf_any(beyond_exp_range(exponent, low, g))) {                                      \
+                for (size_t j = i; j < i + m; j++)                                                 \
+                    dx[j] = (float)reference(x[j], dy[j], p);                                      \
+                continue;                                                                          \
+            }                                                                                      \
+            vf r = gradient(v, g, &k);                                                             \
+            if (m == VF_LANES)                                                                     \
+                vf_store(dx + i, r);                                                               \
+            else                                                                                   \
+                vf_store_tail(dx + i, r, m);                                                       \
+        }                                                                                          \
+    }
+
+DEFINE_FLOAT_LANE_BACKWARD(sigmoid_backward, sigmoid_f32_gradient, vf_minus_abs(v), -80.0f,
+                           sigmoid_backward)
+DEFINE_FLOAT_LANE_BACKWARD(tanh_backward, tanh_f32_gradient,
+                           vf_add(vf_minus_abs(v), vf_minus_abs(v)), -80.0f, tanh_backward)
+DEFINE_FLOAT_LANE_BACKWARD(elu_backward, elu_f32_gradient, v, -87.0f, elu_backward)
+DEFINE_FLOAT_LANE_BACKWARD(selu_backward, selu_f32_gradient, v, -87.0f, selu_backward)
+DEFINE_FLOAT_LANE_BACKWARD(celu_positive_alpha_backward, celu_f32_gradient,
+                           vf_mul(v, k.inverse_alpha), -87.0f, celu_backward)
+DEFINE_PARTIAL_BACKWARD_KERNEL(celu_backward, celu_positive_alpha_backward, p->alpha > 0,
+                               celu_backward)
+
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
@@ -205,6 +316,11 @@ void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_ELU] = KERNEL(elu_forward);
     table->forward[SLOT_F32][ACTFN_SELU] = KERNEL(selu_forward);
     table->forward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_forward);
+    table->backward[SLOT_F32][ACTFN_SIGMOID] = KERNEL(sigmoid_backward);
+    table->backward[SLOT_F32][ACTFN_TANH] = KERNEL(tanh_backward);
+    table->backward[SLOT_F32][ACTFN_ELU] = KERNEL(elu_backward);
+    table->backward[SLOT_F32][ACTFN_SELU] = KERNEL(selu_backward);
+    table->backward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_backward);
 }
 
 #else
