@@ -4,7 +4,7 @@
  * them over all 2^32 inputs, ties included.
  * - The forwards divide an exact numerator, hi + lo, by 6 (divided_by_six): hardsigmoid's
  *   x + 3 by Fast2Sum (|x| <= 3), hardswish's x (x + 3), its product split by an fma.
- * - hardswish near 0 (|x| below the normal floats, zeros too) is x / 2 with its tie
+ * - hardswish near 0 (|x| < 2^-125, where x / 2 is subnormal; zeros too) is x / 2 with its tie
  *   broken toward +inf (the x^2 / 6 left over is positive), which the division above,
  *   with x^2 lost to underflow, would round to even.
  * - hardsigmoid's backward is dy / 6, one float division: dy has 24 bits, so dy / 6
@@ -63,8 +63,9 @@ static inline vf hardsigmoid_body(vf x, const hard_constants *k) {
     return divided_by_six(s, s_lo, k); /* +0 at x <= -3, 1 at x >= 3, NaN through */
 }
 
-/* x / 2 for |x| below the normal floats: where it is not a float (x an odd multiple of
- * the smallest subnormal) the tie goes toward +inf, as (x + 2^-149) / 2 with x's sign. */
+/* x / 2 for |x| < 2^-125, where x / 2 is subnormal: where it is not a float (x an odd
+ * multiple of the smallest subnormal) the tie goes toward +inf, as (x + 2^-149) / 2 with
+ * x's sign. */
 static inline vf half_tie_up(vf x) {
     vf half = vf_mul(x, vf_set1(0.5f));
     vf up = vf_with_sign_of(vf_mul(vf_add(x, vf_set1(0x1p-149f)), vf_set1(0.5f)), x);
@@ -79,7 +80,7 @@ static inline vf hardswish_body(vf x, const hard_constants *k) {
     vf y = divided_by_six(product, product_lo, k);
     y = vf_select(vf_le(x, k->minus_three), vf_zero(), y); /* +0, and NaN through */
     y = vf_select(vf_ge(x, k->three), x, y);
-    mf tiny = vf_lt(vf_abs(x), vf_set1(0x1p-126f));
+    mf tiny = vf_lt(vf_abs(x), vf_set1(0x1p-125f)); /* where x / 2 is subnormal */
     if (mf_any(tiny)) y = vf_select(tiny, half_tie_up(x), y);
     return y;
 }
