@@ -102,9 +102,11 @@ static void check_lengths_f32(const actfn_op *op, int which) {
     op_params p = params_as_applied(op, 1);
     static float x[MAX_LENGTH + 2 * GUARD], dy[MAX_LENGTH + 2 * GUARD];
     static float out[MAX_LENGTH + 2 * GUARD], in_place[MAX_LENGTH + 2 * GUARD];
+    /* the specials first where the arrays under test start (after the guard) */
     for (size_t i = 0; i < MAX_LENGTH + 2 * GUARD; i++) {
-        x[i] = (float)interesting_value(i);
-        dy[i] = (float)interesting_value(i + 7);
+        size_t k = (i + MAX_LENGTH + GUARD) % (MAX_LENGTH + 2 * GUARD);
+        x[i] = (float)interesting_value(k);
+        dy[i] = (float)interesting_value(k + 7);
     }
     for (size_t offset = 0; offset < 4; offset++) {
         for (size_t n = 0; n <= MAX_LENGTH; n++) {
@@ -147,8 +149,9 @@ static void check_lengths_f64(const actfn_op *op, int which) {
     static double x[MAX_LENGTH + 2 * GUARD], dy[MAX_LENGTH + 2 * GUARD];
     static double out[MAX_LENGTH + 2 * GUARD], in_place[MAX_LENGTH + 2 * GUARD];
     for (size_t i = 0; i < MAX_LENGTH + 2 * GUARD; i++) {
-        x[i] = interesting_value(i);
-        dy[i] = interesting_value(i + 7);
+        size_t k = (i + MAX_LENGTH + GUARD) % (MAX_LENGTH + 2 * GUARD);
+        x[i] = interesting_value(k);
+        dy[i] = interesting_value(k + 7);
     }
     for (size_t offset = 0; offset < 3; offset++) {
         for (size_t n = 0; n <= MAX_LENGTH; n++) {

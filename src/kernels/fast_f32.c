@@ -15,8 +15,10 @@
 
 #include "kernels/fast_lanes.h"
 
-#define SELU_SCALE_HI    0x1.0cfabep+0f /* and _LO: scale to 2^-48, as smooth_f32.c */
-#define SELU_SCALE_LO    (-0x1.2adddap-25f)
+/* selu's scale as HI + LO to 2^-48, as smooth_f32.c: HI below it and LO > 0, so that
+ * x HI + x LO is -0 at x = -0 (a negative LO would give x LO = +0, and the sum +0) */
+#define SELU_SCALE_HI    0x1.0cfabcp+0f
+#define SELU_SCALE_LO    0x1.6a9114p-24f
 #define SELU_SCALE_ALPHA 0x1.c212ccp+0f
 
 /* e / (1 + e) below 0 and 1 / (1 + e) above, e = e^-|x|: one division, no
@@ -69,14 +71,12 @@ static inline vf elu_positive_alpha_fast(vf x, const fast_constants *k) {
     return vf_select(vf_ge(x, vf_zero()), x, negative);
 }
 
-/* scale x above 0 and at +-0 (selu(-0) = -0), rounded once: the float scale alone is
- * above the true one, and would take x near FLT_MAX / scale to inf; scale alpha expm1(x)
- * below. */
+/* scale x above 0 and at +-0 (selu(-0) = -0), rounded once (HI + LO, both products of
+ * x's sign: inf stays inf); scale alpha expm1(x) below. */
 static inline vf selu_fast(vf x, const fast_constants *k) {
     (void)k;
     vf negative = negative_side_expm1_times(x, vf_set1(SELU_SCALE_ALPHA));
     vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
-    positive = vf_select(vf_eq(x, vf_set1(INFINITY)), x, positive); /* not inf - inf */
     return vf_select(vf_ge(x, vf_zero()), positive, negative);
 }
 
@@ -318,12 +318,10 @@ static inline vf elu_backward_fast(vf x, vf dy, const fast_constants *k, int wid
     return exp_side_backward(x, dy, vf_mul(dy, k->alpha), x, NULL, 1.0f, k, wide);
 }
 
-/* selu'(x) = scale alpha e^x below 0, scale above (dy scale rounded once, as forward;
- * dy hi itself where that overflows, not inf - inf). */
+/* selu'(x) = scale alpha e^x below 0, scale above (dy scale rounded once, as forward,
+ * with dy's sign at dy = -0 and inf at an infinite dy). */
 static inline vf selu_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
-    vf high = vf_mul(dy, vf_set1(SELU_SCALE_HI));
     vf scaled = vf_fma(dy, vf_set1(SELU_SCALE_HI), vf_mul(dy, vf_set1(SELU_SCALE_LO)));
-    scaled = vf_select(vf_is_nan(scaled), high, scaled);
     vf negative = exp_side_backward(x, dy, dy, x, NULL, SELU_SCALE_ALPHA, k, wide);
     return vf_select(vf_gt(x, vf_zero()), scaled, negative);
 }

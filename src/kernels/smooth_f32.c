@@ -22,8 +22,9 @@
 
 /* selu's two constants, each as a float and the float nearest its remainder, so that a
  * product with either is rounded once. */
-#define SELU_SCALE_HI       0x1.0cfabep+0f /* + _LO = 0x1.0cfabd6a91132p+0, as smooth_reference.c */
-#define SELU_SCALE_LO       (-0x1.2adddap-25f)
+/* HI below the scale and LO > 0: x HI + x LO keeps x = -0's sign (dy's, in the backward) */
+#define SELU_SCALE_HI       0x1.0cfabcp+0f /* + _LO = 0x1.0cfabd6a91132p+0, as smooth_reference.c */
+#define SELU_SCALE_LO       0x1.6a9114p-24f
 #define SELU_SCALE_ALPHA_HI 0x1.c212ccp+0f /* + _LO = 0x1.c212cc640f031p+0 */
 #define SELU_SCALE_ALPHA_LO 0x1.903c0cp-26f
 
