@@ -8,61 +8,23 @@ gelu(-a) rounds to -0): those of b = a + 2 split by its exponent and top 3 manti
 error (weighted least squares at Chebyshev nodes, G from mpmath). Prints the C table,
 the middles m first, and the largest relative error of G with the rounded coefficients.
 Run with Debian's python3 (NumPy, mpmath)."""
-import re
-import struct
-
-import mpmath
+from gelu_pieces import c_float, f32, fit, pieces, relative_error
 import numpy as np
 
-mpmath.mp.dps = 30
 DEGREE = 5
 OFFSET = 2.0
 TOP = 14.5
 
-
-def g(a):
-    return float(mpmath.erfc(a / mpmath.sqrt(2)) / 2 * mpmath.exp(a * a / 2))
-
-
-def bits(f):
-    return struct.unpack("<I", struct.pack("<f", f))[0]
-
-
-def from_bits(b):
-    return struct.unpack("<f", struct.pack("<I", b))[0]
-
-
-def f32(v):
-    return float(np.float32(v))
-
-
 rows = {}  # table slot (b's bits >> 20, mod 32) -> [m, c0 .. c5]
 worst = 0.0
-b = bits(OFFSET)
-while from_bits(b) - OFFSET < TOP:
-    low, high, middle = (from_bits(b + d) - OFFSET for d in (0, 1 << 20, 1 << 19))
-    half = max(middle - low, high - middle)
-    h = np.cos(np.linspace(0, np.pi, 121)) * half
-    target = np.array([g(middle + t) for t in h])
-    basis = np.stack([h**k for k in range(DEGREE + 1)], 1) / target[:, None]
-    weights = np.ones_like(h)
-    for _ in range(25):
-        c, *_ = np.linalg.lstsq(basis * weights[:, None], weights, rcond=None)
-        error = basis @ c - 1
-        weights = 1 + 30 * np.abs(error) / np.max(np.abs(error))
-    rounded = [f32(v) for v in c]
-    check = np.linspace(-half, half, 1001)
-    exact = np.array([g(middle + t) for t in check])
-    value = sum(rounded[k] * check**k for k in range(DEGREE + 1))
-    worst = max(worst, np.max(np.abs(value / exact - 1)))
-    rows[(b >> 20) % 32] = [middle] + rounded
-    b += 1 << 20
+for slot, low, high, middle, half in pieces(OFFSET, TOP):
+    rounded = [f32(v) for v in fit(middle, half, DEGREE, 121)]
 
+    def value(h, r=rounded):
+        return sum(r[k] * h**k for k in range(DEGREE + 1))
 
-def c_float(v):
-    if v == 0:
-        return "0.0f"
-    return re.sub(r"\.?0*p", "p", float(v).hex()) + "f"
+    worst = max(worst, relative_error(middle, half, value, 1001))
+    rows[slot] = [middle] + rounded
 
 
 names = ["m"] + ["c%d" % k for k in range(DEGREE + 1)]

@@ -8,62 +8,23 @@ b = 12 (a = 11.25). Fitted to G's relative error (weighted least squares at Cheb
 nodes, G from mpmath), the constant term kept as two floats, the others rounded to float.
 Prints the C tables and the largest relative error of G with the rounded coefficients.
 Run with Debian's python3 (NumPy, mpmath)."""
-import re
-import struct
-
-import mpmath
+from gelu_pieces import c_float, f32, fit, pieces, relative_error
 import numpy as np
 
-mpmath.mp.dps = 30
 DEGREE = 6
-
-
-def g(a):
-    return float(mpmath.erfc(a / mpmath.sqrt(2)) / 2 * mpmath.exp(a * a / 2))
-
-
-def bits(f):
-    return struct.unpack("<I", struct.pack("<f", f))[0]
-
-
-def from_bits(b):
-    return struct.unpack("<f", struct.pack("<I", b))[0]
-
-
-def f32(v):
-    return float(np.float32(v))
-
 
 rows = {}  # table slot (b's bits >> 20, mod 32) -> coefficients
 worst = 0.0
-b = bits(0.75)
-while from_bits(b) < 12.0:
-    low, high, middle = (from_bits(b + d) - 0.75 for d in (0, 1 << 20, 1 << 19))
-    half = max(middle - low, high - middle)
-    h = np.cos(np.linspace(0, np.pi, 161)) * half
-    target = np.array([g(middle + t) for t in h])
-    basis = np.stack([h**k for k in range(DEGREE + 1)], 1) / target[:, None]
-    weights = np.ones_like(h)
-    for _ in range(25):
-        c, *_ = np.linalg.lstsq(basis * weights[:, None], weights, rcond=None)
-        error = basis @ c - 1
-        weights = 1 + 30 * np.abs(error) / np.max(np.abs(error))
+for slot, low, high, middle, half in pieces(0.75, 11.25):
+    c = fit(middle, half, DEGREE, 161)
     c0_hi = f32(c[0])
     rounded = [c0_hi, f32(c[0] - c0_hi)] + [f32(v) for v in c[1:]]
-    check = np.linspace(-half, half, 2001)
-    exact = np.array([g(middle + t) for t in check])
-    value = rounded[0] + rounded[1] + sum(rounded[k + 1] * check**k for k in range(1, DEGREE + 1))
-    worst = max(worst, np.max(np.abs(value / exact - 1)))
-    rows[(b >> 20) % 32] = [middle] + rounded
-    b += 1 << 20
 
+    def value(h, r=rounded):
+        return r[0] + r[1] + sum(r[k + 1] * h**k for k in range(1, DEGREE + 1))
 
-
-def c_float(v):
-    if v == 0:
-        return "0.0f"
-    text = re.sub(r"\.?0*p", "p", float(v).hex())
-    return text + "f"
+    worst = max(worst, relative_error(middle, half, value, 2001))
+    rows[slot] = [middle] + rounded
 
 
 names = ["c0_hi", "c0_lo"] + ["c%d" % k for k in range(1, DEGREE + 1)]
