@@ -364,27 +364,14 @@ static inline vf softplus_backward_fast(vf x, vf dy, const fast_constants *k, in
 
 /* The same, a vector with a lane where beyond(x, k) holds computed by the reference. */
 #define DEFINE_WIDE_FORM_BACKWARD_KERNEL(name, body, beyond, reference)                            \
-    static void KERNEL(name)(const op_params *p, const void *input, const void *gradient,          \
-                             void *output, size_t n) {                                             \
-        const float *x = input, *dy = gradient;                                                    \
-        float *dx = output;                                                                        \
-        const fast_constants k = make_constants_f32(p);                                            \
-        for (size_t i = 0; i < n; i += VF_LANES) {                                                 \
-            size_t m = n - i < VF_LANES ? n - i : VF_LANES;                                        \
-            vf v = m == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, m);                        \
-            vf g = m == VF_LANES ? vf_load(dy + i) : vf_load_tail(dy + i, m);                      \
-            if (mf_any(beyond(v, &k))) {                                                           \
-                for (size_t j = i; j < i + m; j++)                                                 \
-                    dx[j] = (float)reference(x[j], dy[j], p);                                      \
-                continue;                                                                          \
-            }                                                                                      \
-            vf r = body(v, g, &k, 0);                                                              \
-            if (m == VF_LANES)                                                                     \
-                vf_store(dx + i, r);                                                               \
-            else                                                                                   \
-                vf_store_tail(dx + i, r, m);                                                       \
-        }                                                                                          \
-    }
+    static inline vf body##_narrow(vf x, vf dy, const fast_constants *k) {                         \
+        return body(x, dy, k, 0);                                                                  \
+    }                                                                                              \
+    static inline int body##_falls_back(vf x, vf dy, const fast_constants *k) {                    \
+        (void)dy;                                                                                  \
+        return mf_any(beyond(x, k));                                                               \
+    }                                                                                              \
+    DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, body##_narrow, body##_falls_back, reference)
 
 /* Lanes where e^-|x| (or e^-2|x|) leaves the normal floats, or NaN. */
 static inline mf beyond_exp_limit(vf x, const fast_constants *k) {

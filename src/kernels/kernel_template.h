@@ -94,6 +94,32 @@
         (dx + i, body(VOP(load_tail)(v + i, n - i), VOP(load_tail)(dy + i, n - i), &k), n - i);    \
     }
 
+/* An f32 backward kernel from body(vf v, vf dy, const CONSTANTS *k), one vector at a
+ * time, where a vector for which falls_back(v, dy, &k) holds (a lane in a far tail, a NaN,
+ * a non-finite dy: rare lanes) is computed by the scalar reference, element by element. */
+#define DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, body, falls_back, reference)                    \
+    static void KERNEL(name)(const op_params *p, const void *input, const void *gradient,          \
+                             void *output, size_t n) {                                             \
+        const float *x = input, *dy = gradient;                                                    \
+        float *dx = output;                                                                        \
+        const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
+        for (size_t i = 0; i < n; i += VF_LANES) {                                                 \
+            size_t m = n - i < VF_LANES ? n - i : VF_LANES;                                        \
+            vf v = m == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, m);                        \
+            vf g = m == VF_LANES ? vf_load(dy + i) : vf_load_tail(dy + i, m);                      \
+            if (falls_back(v, g, &k)) {                                                            \
+                for (size_t j = i; j < i + m; j++)                                                 \
+                    dx[j] = (float)reference(x[j], dy[j], p);                                      \
+                continue;                                                                          \
+            }                                                                                      \
+            vf r = body(v, g, &k);                                                                 \
+            if (m == VF_LANES)                                                                     \
+                vf_store(dx + i, r);                                                               \
+            else                                                                                   \
+                vf_store_tail(dx + i, r, m);                                                       \
+        }                                                                                          \
+    }
+
 /* An f32 kernel that serves only part of its op's parameter range (serves, an expression
  * of p), and the scalar reference for the rest. */
 #define DEFINE_PARTIAL_KERNEL(name, kernel, serves, reference)                                     \

@@ -275,28 +275,14 @@ static inline mf beyond_exp_range(vf z, float low, vf dy) {
     return mf_or(vf_not_le(vf_set1(low), z), vf_not_le(vf_abs(dy), vf_set1(FLT_MAX)));
 }
 
+/* The backward from gradient, falling back where exponent (an expression of v, dy and k)
+ * is below low, or beyond_exp_range says so. */
 #define DEFINE_FLOAT_LANE_BACKWARD(name, gradient, exponent, low, reference)                       \
-    static void KERNEL(name)(const op_params *p, const void *input, const void *gradients,         \
-                             void *output, size_t n) {                                             \
-        const float *x = input, *dy = gradients;                                                   \
-        float *dx = output;                                                                        \
-        const float_constants k = make_constants_f32(p);                                           \
-        for (size_t i = 0; i < n; i += VF_LANES) {                                                 \
-            size_t m = n - i < VF_LANES ? n - i : VF_LANES;                                        \
-            vf v = m == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, m);                        \
-            vf g = m == VF_LANES ? vf_load(dy + i) : vf_load_tail(dy + i, m);                      \
-            if (mf_any(beyond_exp_range(exponent, low, g))) {                                      \
-                for (size_t j = i; j < i + m; j++)                                                 \
-                    dx[j] = (float)reference(x[j], dy[j], p);                                      \
-                continue;                                                                          \
-            }                                                                                      \
-            vf r = gradient(v, g, &k);                                                             \
-            if (m == VF_LANES)                                                                     \
-                vf_store(dx + i, r);                                                               \
-            else                                                                                   \
-                vf_store_tail(dx + i, r, m);                                                       \
-        }                                                                                          \
-    }
+    static inline int name##_falls_back(vf v, vf g, const float_constants *k) {                    \
+        (void)k;                                                                                   \
+        return mf_any(beyond_exp_range(exponent, low, g));                                         \
+    }                                                                                              \
+    DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, gradient, name##_falls_back, reference)
 
 DEFINE_FLOAT_LANE_BACKWARD(sigmoid_backward, sigmoid_f32_gradient, vf_minus_abs(v), -80.0f,
                            sigmoid_backward)
@@ -305,7 +291,7 @@ DEFINE_FLOAT_LANE_BACKWARD(tanh_backward, tanh_f32_gradient,
 DEFINE_FLOAT_LANE_BACKWARD(elu_backward, elu_f32_gradient, v, -87.0f, elu_backward)
 DEFINE_FLOAT_LANE_BACKWARD(selu_backward, selu_f32_gradient, v, -87.0f, selu_backward)
 DEFINE_FLOAT_LANE_BACKWARD(celu_positive_alpha_backward, celu_f32_gradient,
-                           vf_mul(v, k.inverse_alpha), -87.0f, celu_backward)
+                           vf_mul(v, k->inverse_alpha), -87.0f, celu_backward)
 DEFINE_PARTIAL_BACKWARD_KERNEL(celu_backward, celu_positive_alpha_backward, p->alpha > 0,
                                celu_backward)
 
