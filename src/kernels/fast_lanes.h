@@ -9,15 +9,10 @@
 
 #include "kernels/fast_math.h"
 #include "kernels/float_math.h"
-#include "kernels/kernel_template.h"
+#include "kernels/float_kernels.h"
 
 #include <math.h>
 
-#define T         float
-#define V         vf
-#define LANES     VF_LANES
-#define VOP(name) vf_##name
-#define SUFFIX    f32
 #define CONSTANTS fast_constants
 
 typedef struct fast_constants {

@@ -13,17 +13,12 @@
  *   double lanes, bit for bit. */
 #include "spec/scalar_reference.h"
 #include "kernels/float_math.h"
-#include "kernels/kernel_template.h"
+#include "kernels/float_kernels.h"
 
 #include <math.h>
 
 #if VEC_HAS_FMA
 
-#define T         float
-#define V         vf
-#define LANES     VF_LANES
-#define VOP(name) vf_##name
-#define SUFFIX    f32
 #define CONSTANTS hard_constants
 
 typedef struct hard_constants {

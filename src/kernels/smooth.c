@@ -4,7 +4,7 @@
  * error stays within the f32 bound of 1 ULP (measured 0.5). The bodies mirror
  * smooth_reference.c, including its guards for the tails. */
 #include "spec/scalar_reference.h"
-#include "kernels/kernel_template.h"
+#include "kernels/float_kernels.h"
 #include "kernels/vector_math.h"
 
 #define SELU_SCALE       0x1.0cfabd6a91132p+0
@@ -135,11 +135,6 @@ static inline vd gelu_body(vd x, const smooth_constants *k) {
 
 /* The f32 kernels below come from kernel_template.h over float vectors; each body takes
  * a vector of floats through double lanes as two vectors of doubles, rounding once. */
-#define T         float
-#define V         vf
-#define LANES     VF_LANES
-#define VOP(name) vf_##name
-#define SUFFIX    f32
 #define CONSTANTS smooth_constants
 
 #define IN_DOUBLE_LANES(body)                                                                      \

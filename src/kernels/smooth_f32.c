@@ -6,18 +6,13 @@
  * ISA has a fused multiply-add (not SSE2). */
 #include "spec/scalar_reference.h"
 #include "kernels/float_math.h"
-#include "kernels/kernel_template.h"
+#include "kernels/float_kernels.h"
 
 #include <float.h>
 #include <math.h>
 
 #if VEC_HAS_FMA
 
-#define T         float
-#define V         vf
-#define LANES     VF_LANES
-#define VOP(name) vf_##name
-#define SUFFIX    f32
 #define CONSTANTS float_constants
 
 /* selu's two constants, each as a float and the float nearest its remainder, so that a
