@@ -60,7 +60,8 @@ typedef enum actfn_status {
     ACTFN_ERR_BAD_PARAMETER = 4,     /* a parameter is out of its documented range */
     ACTFN_ERR_UNKNOWN_PARAMETER = 5, /* the op has no parameter of that name */
     ACTFN_ERR_UNSUPPORTED = 6,       /* e.g. a backward from the output the op cannot do */
-    ACTFN_ERR_OVERLAP = 7            /* arrays overlap without being the same array */
+    ACTFN_ERR_OVERLAP = 7,           /* arrays overlap without being the same array */
+    ACTFN_ERR_OUT_OF_MEMORY = 8      /* the scratch memory a layer op needs (nothing written) */
 } actfn_status;
 
 /* A static English sentence for a status code; unknown codes get a message too. */

@@ -5,6 +5,7 @@
 #include "api/array_checks.h"
 #include "spec/dtypes.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Arrays may be identical (in place) or disjoint, never partly overlapping: a kernel
@@ -15,15 +16,24 @@ static bool overlap_partially(const void *a, const void *b, size_t bytes) {
     return first < second ? second - first < bytes : first - second < bytes;
 }
 
+static bool wraps(const void *array, size_t bytes) {
+    return (uintptr_t)array > UINTPTR_MAX - bytes;
+}
+
 actfn_status check_arrays(const char *function, actfn_dtype dtype, size_t n, const void *input,
                           const void *second_input, void *output) {
     if (input == NULL || second_input == NULL || output == NULL)
         return fail(ACTFN_ERR_NULL_POINTER, "%s: NULL array with n = %zu", function, n);
+    /* an object spans at most PTRDIFF_MAX bytes and cannot wrap the address space: larger
+     * n is no array, and the pool's split and the pointer arithmetic would overflow */
     size_t size = dtype_size(dtype);
-    if (n > SIZE_MAX / size)
+    if (n > PTRDIFF_MAX / size)
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: n = %zu elements do not fit in memory", function,
                     n);
     size_t bytes = n * size;
+    if (wraps(input, bytes) || wraps(second_input, bytes) || wraps(output, bytes))
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %zu bytes from the array pass the end of memory",
+                    function, bytes);
     if (overlap_partially(input, output, bytes) || overlap_partially(second_input, output, bytes))
         return fail(ACTFN_ERR_OVERLAP, "%s: output overlaps an input without being it", function);
     return ACTFN_OK;

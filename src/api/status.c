@@ -29,6 +29,8 @@ const char *actfn_strerror(actfn_status status) {
         return "the op cannot do this with these parameters";
     case ACTFN_ERR_OVERLAP:
         return "arrays overlap without being the same array";
+    case ACTFN_ERR_OUT_OF_MEMORY:
+        return "out of memory";
     }
     return "unknown status code";
 }

@@ -146,7 +146,7 @@ actfn_status actfn_cuda_backward_from_output(const actfn_op *op, actfn_dtype dty
 static actfn_status prepare_batch(const char *function, actfn_dtype dtype, const actfn_batch *batch,
                                   int count, const void *const *arrays) {
     CHECK(check_dtype(function, dtype));
-    CHECK(check_batch(function, batch));
+    CHECK(check_batch(function, batch, dtype));
     if (is_empty(batch)) return ACTFN_OK;
     CHECK(check_pointers(function, count, arrays));
     if (loaded_plugin(function) == NULL) return ACTFN_ERR_UNSUPPORTED;

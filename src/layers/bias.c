@@ -51,7 +51,7 @@ actfn_status actfn_bias_forward(const actfn_op *op, actfn_dtype dtype, const act
     layer_call c = {.kind = op != NULL ? op->kind : ACTFN_RELU, .dtype = dtype};
     CHECK(check_dtype(function, dtype));
     CHECK(op_prepare(op, dtype, &def, &c.params));
-    CHECK(check_batch(function, batch));
+    CHECK(check_batch(function, batch, dtype));
     if (is_empty(batch)) return ACTFN_OK;
     const void *arrays[] = {x, bias, y};
     CHECK(check_pointers(function, 3, arrays));
@@ -65,8 +65,7 @@ actfn_status actfn_bias_forward(const actfn_op *op, actfn_dtype dtype, const act
 static void bias_backward_columns(void *context, size_t c0, size_t c1) {
     layer_call *c = context;
     size_t width = c1 - c0;
-    void *z = scratch(c, width, c->size);
-    if (z == NULL) return;
+    char *z = scratch_take(c);
     for (size_t r = 0; r < c->batch.rows; r++) {
         size_t offset = c0 * c->size;
         add_bias_row(c, r, c0, width, z);
@@ -76,7 +75,7 @@ static void bias_backward_columns(void *context, size_t c0, size_t c1) {
         for (size_t j = 0; j < width; j++)
             c->sums[c0 + j] += element_load(c->dtype, out, j);
     }
-    free(z);
+    scratch_give(c, z);
 }
 
 actfn_status actfn_bias_backward(const actfn_op *op, actfn_dtype dtype, const actfn_batch *batch,
@@ -87,7 +86,7 @@ actfn_status actfn_bias_backward(const actfn_op *op, actfn_dtype dtype, const ac
     layer_call c = {.kind = op != NULL ? op->kind : ACTFN_RELU, .dtype = dtype};
     CHECK(check_dtype(function, dtype));
     CHECK(op_prepare(op, dtype, &def, &c.params));
-    CHECK(check_batch(function, batch));
+    CHECK(check_batch(function, batch, dtype));
     if (is_empty(batch)) {
         if (batch->cols > 0 && dbias != NULL) memset(dbias, 0, batch->cols * dtype_size(dtype));
         return ACTFN_OK;
@@ -100,5 +99,6 @@ actfn_status actfn_bias_backward(const actfn_op *op, actfn_dtype dtype, const ac
     CHECK(check_output(function, dx, bytes, bias, vector, false));
     CHECK(check_feature_output(function, dbias, vector, x, dy, dx, bytes, bias));
     c.batch = *batch, c.size = size, c.x = x, c.vector = bias, c.dy = dy, c.dx = dx;
+    c.scratch_bytes = vector; /* x + bias of the part's columns, one row at a time */
     return split_summing_columns(function, &c, bias_backward_columns, dbias);
 }

@@ -6,7 +6,9 @@
 #include "spec/dtypes.h"
 #include "spec/element_access.h"
 
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 actfn_status check_dtype(const char *function, actfn_dtype dtype) {
     if (dtype_is_known(dtype)) return ACTFN_OK;
@@ -16,15 +18,24 @@ actfn_status check_dtype(const char *function, actfn_dtype dtype) {
     return fail(ACTFN_ERR_UNKNOWN_DTYPE, "%s: unknown dtype %d", function, (int)dtype);
 }
 
-actfn_status check_batch(const char *function, const actfn_batch *b) {
+/* rows of stride elements, the last one cols long, within PTRDIFF_MAX bytes: an object's
+ * largest size, so that no row offset or span computed from them wraps around */
+actfn_status check_extent(const char *function, size_t rows, size_t stride, size_t cols,
+                          actfn_dtype dtype) {
+    size_t limit = PTRDIFF_MAX / dtype_size(dtype);
+    if (cols > limit || (rows > 1 && stride > 0 && rows - 1 > (limit - cols) / stride))
+        return fail(ACTFN_ERR_BAD_PARAMETER,
+                    "%s: %zu rows of stride %zu and %zu columns do not fit in memory", function,
+                    rows, stride, cols);
+    return ACTFN_OK;
+}
+
+actfn_status check_batch(const char *function, const actfn_batch *b, actfn_dtype dtype) {
     if (b == NULL) return fail(ACTFN_ERR_NULL_POINTER, "%s: batch is NULL", function);
     if (b->stride < b->cols)
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: stride %zu is less than cols %zu", function,
                     b->stride, b->cols);
-    if (b->rows > 0 && b->stride > 0 && b->rows > SIZE_MAX / sizeof(double) / b->stride)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %zu rows of stride %zu do not fit in memory",
-                    function, b->rows, b->stride);
-    return ACTFN_OK;
+    return check_extent(function, b->rows, b->stride, b->cols, dtype);
 }
 
 bool is_empty(const actfn_batch *b) {
@@ -74,30 +85,58 @@ char *mutable_row_of(const layer_call *c, void *array, size_t r) {
     return (char *)array + r * c->batch.stride * c->size;
 }
 
+static actfn_status out_of_memory(const char *function, size_t bytes) {
+    return fail(ACTFN_ERR_OUT_OF_MEMORY, "%s: out of memory for %zu bytes of scratch", function,
+                bytes);
+}
+
 /* Runs range over the batch's rows (by_columns false) or columns, on more than one
  * thread when the batch is large. A column split keeps every per-feature sum on one
- * thread, so that a result does not depend on the number of threads. */
+ * thread, so that a result does not depend on the number of threads. The scratch of
+ * every part that can run at once is allocated first: a failure writes nothing. */
 actfn_status split(const char *function, layer_call *c, bool by_columns,
                    void (*range)(void *context, size_t begin, size_t end)) {
     size_t units = by_columns ? c->batch.cols : c->batch.rows;
     size_t granule = by_columns ? 64 / c->size : 1; /* whole cache lines per thread */
-    atomic_init(&c->out_of_memory, false);
     size_t threshold = dtype_is_narrow(c->dtype) ? LAYER_PARALLEL_MIN_NARROW : LAYER_PARALLEL_MIN;
-    if (c->batch.rows * c->batch.cols >= threshold && units > granule)
+    bool parallel = c->batch.rows * c->batch.cols >= threshold && units > granule;
+    int slots = parallel ? thread_count() : 1;
+    c->arena = NULL;
+    atomic_init(&c->free_slots, slots >= 64 ? UINT64_MAX : ((uint64_t)1 << slots) - 1);
+    if (c->scratch_bytes > 0) {
+        if (c->scratch_bytes > SIZE_MAX / (size_t)slots ||
+            (c->arena = malloc(c->scratch_bytes * (size_t)slots)) == NULL)
+            return out_of_memory(function, c->scratch_bytes);
+    }
+    if (parallel)
         parallel_for(units, granule, range, c);
     else
         range(c, 0, units);
-    if (atomic_load(&c->out_of_memory))
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: out of memory for the scratch of %zu features",
-                    function, c->batch.cols);
+    free(c->arena);
+    c->arena = NULL;
     return ACTFN_OK;
 }
 
-/* Scratch memory for one part of a call; NULL (and the call marked) if there is none. */
-void *scratch(layer_call *c, size_t count, size_t size) {
-    void *memory = calloc(count, size);
-    if (memory == NULL) atomic_store(&c->out_of_memory, true);
-    return memory;
+char *scratch_take(layer_call *c) {
+    if (c->arena == NULL) return NULL;
+    for (;;) { /* a part holds a slot only while it runs, so one comes free */
+        uint64_t free_slots = atomic_load(&c->free_slots);
+        while (free_slots != 0) {
+            int slot = __builtin_ctzll(free_slots);
+            if (atomic_compare_exchange_weak(&c->free_slots, &free_slots,
+                                             free_slots & ~((uint64_t)1 << slot))) {
+                char *memory = c->arena + (size_t)slot * c->scratch_bytes;
+                memset(memory, 0, c->scratch_bytes);
+                return memory;
+            }
+        }
+    }
+}
+
+void scratch_give(layer_call *c, char *memory) {
+    if (memory == NULL) return;
+    size_t slot = (size_t)(memory - c->arena) / c->scratch_bytes;
+    atomic_fetch_or(&c->free_slots, (uint64_t)1 << slot);
 }
 
 void widen_row(actfn_dtype dtype, const void *row, double *wide, size_t cols) {
@@ -124,9 +163,7 @@ actfn_status split_summing_columns(const char *function, layer_call *c,
                                    void (*range)(void *context, size_t begin, size_t end),
                                    void *out) {
     c->sums = calloc(c->batch.cols, sizeof *c->sums);
-    if (c->sums == NULL)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: out of memory for %zu features", function,
-                    c->batch.cols);
+    if (c->sums == NULL) return out_of_memory(function, c->batch.cols * sizeof *c->sums);
     actfn_status status = split(function, c, true, range);
     if (status == ACTFN_OK) store_sums(c->dtype, c->sums, out, c->batch.cols);
     free(c->sums);

@@ -21,8 +21,12 @@
 
 /* Floating-point dtypes only: ACTFN_ERR_UNSUPPORTED for the quantized ones. */
 actfn_status check_dtype(const char *function, actfn_dtype dtype);
-/* batch non-NULL, stride >= cols, and the batch's span addressable. */
-actfn_status check_batch(const char *function, const actfn_batch *b);
+/* batch non-NULL, stride >= cols, and the batch's span addressable (check_extent). */
+actfn_status check_batch(const char *function, const actfn_batch *b, actfn_dtype dtype);
+/* ACTFN_ERR_BAD_PARAMETER unless rows of stride elements, the last cols long, span at
+ * most PTRDIFF_MAX bytes. */
+actfn_status check_extent(const char *function, size_t rows, size_t stride, size_t cols,
+                          actfn_dtype dtype);
 bool is_empty(const actfn_batch *b);
 /* The bytes from a batch array's first element to one past its last. */
 size_t span(const actfn_batch *b, actfn_dtype dtype);
@@ -54,17 +58,20 @@ typedef struct layer_call {
     uint8_t *mask;    /* mask forward: written; mask backward: read */
     uint64_t *active; /* NULL or the activity counts */
     bool zero_bit;
-    size_t k, grouped_stride;  /* maxout */
-    double *sums;              /* per-feature reductions, cols entries */
-    atomic_bool out_of_memory; /* a part could not get its scratch memory */
+    size_t k, grouped_stride;    /* maxout */
+    double *sums;                /* per-feature reductions, cols entries */
+    size_t scratch_bytes;        /* the scratch one part needs, set before split */
+    char *arena;                 /* split's: scratch_bytes for each part that can run at once */
+    _Atomic uint64_t free_slots; /* the arena's slots not held by a running part */
 } layer_call;
 
 const char *row_of(const layer_call *c, const void *array, size_t r);
 char *mutable_row_of(const layer_call *c, void *array, size_t r);
 /* Runs range over the batch's rows (by_columns false) or columns, on more than one
  * thread when the batch is large. A column split keeps every per-feature sum on one
- * thread, so that a result does not depend on the number of threads. Fails if a part
- * could not get its scratch memory. */
+ * thread, so that a result does not depend on the number of threads. The parts'
+ * scratch (c->scratch_bytes each) is allocated before any part runs: ACTFN_ERR_OUT_OF_MEMORY
+ * with nothing written if it cannot be. */
 actfn_status split(const char *function, layer_call *c, bool by_columns,
                    void (*range)(void *context, size_t begin, size_t end));
 /* A backward with a per-feature reduction: c->sums (cols doubles, zeroed) accumulated by
@@ -72,8 +79,14 @@ actfn_status split(const char *function, layer_call *c, bool by_columns,
 actfn_status split_summing_columns(const char *function, layer_call *c,
                                    void (*range)(void *context, size_t begin, size_t end),
                                    void *out);
-/* Scratch memory for one part of a call; NULL (and the call marked) if there is none. */
-void *scratch(layer_call *c, size_t count, size_t size);
+/* A part's scratch, c->scratch_bytes zeroed bytes (NULL if scratch_bytes is 0), held
+ * until scratch_give. */
+char *scratch_take(layer_call *c);
+/* count * size, or SIZE_MAX (which no allocation gets) if that overflows */
+static inline size_t scratch_size(size_t count, size_t size) {
+    return count > SIZE_MAX / size ? SIZE_MAX : count * size;
+}
+void scratch_give(layer_call *c, char *memory);
 /* A row of any dtype widened, exactly, to double. */
 void widen_row(actfn_dtype dtype, const void *row, double *wide, size_t cols);
 

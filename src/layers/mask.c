@@ -74,20 +74,19 @@ static size_t mask_bytes(const actfn_batch *b) {
     return is_empty(b) ? 0 : b->rows * actfn_mask_row_bytes(b->cols);
 }
 
-/* The mask bits (and the activity counts of this part, in local) of rows [r0, r1). */
-static void mask_bits_rows(layer_call *c, size_t r0, size_t r1, uint64_t *local) {
+/* The mask bits (and the activity counts of this part, in local) of rows [r0, r1); work
+ * is cols doubles of scratch. */
+static void mask_bits_rows(layer_call *c, size_t r0, size_t r1, uint64_t *local, char *work) {
     const actfn_batch *b = &c->batch;
     size_t row_bytes = actfn_mask_row_bytes(b->cols);
     uint8_t *mask = c->mask + r0 * row_bytes;
     if (dtype_is_narrow(c->dtype)) {
-        double *wide = scratch(c, b->cols, sizeof *wide);
-        if (wide == NULL) return;
+        double *wide = (double *)work;
         actfn_batch one = {1, b->cols, b->cols};
         for (size_t r = r0; r < r1; r++) {
             widen_row(c->dtype, row_of(c, c->x, r), wide, b->cols);
             mask_bits_f64(&one, wide, mask + (r - r0) * row_bytes, local, c->kind, c->zero_bit);
         }
-        free(wide);
         return;
     }
     mask_bits_kernel kernel =
@@ -103,25 +102,24 @@ static void mask_bits_rows(layer_call *c, size_t r0, size_t r1, uint64_t *local)
         return;
     }
     /* counts in the dtype (exact below 2^24 rows), then added to local */
-    void *counts = local != NULL ? scratch(c, b->cols, c->size) : NULL;
-    if (local != NULL && counts == NULL) return;
+    void *counts = local != NULL ? work : NULL;
     for (size_t r = r0; r < r1; r++)
         kernel(row_of(c, c->x, r), mask + (r - r0) * row_bytes, counts, b->cols,
                c->kind == ACTFN_RELU6, c->zero_bit);
     for (size_t j = 0; local != NULL && j < b->cols; j++)
         local[j] += c->dtype == ACTFN_F32 ? (uint64_t)((float *)counts)[j]
                                           : (uint64_t)((double *)counts)[j];
-    free(counts);
 }
 
 static void mask_forward_rows(void *context, size_t r0, size_t r1) {
     layer_call *c = context;
-    uint64_t *local = c->active != NULL ? scratch(c, c->batch.cols, sizeof *local) : NULL;
-    if (c->active != NULL && local == NULL) return;
-    mask_bits_rows(c, r0, r1, local);
+    char *memory = scratch_take(c); /* [cols counts if counted][cols doubles of work] */
+    uint64_t *local = c->active != NULL ? (uint64_t *)memory : NULL;
+    mask_bits_rows(c, r0, r1, local,
+                   local != NULL ? memory + c->batch.cols * sizeof *local : memory);
     for (size_t j = 0; local != NULL && j < c->batch.cols; j++)
         __atomic_fetch_add(&c->active[j], local[j], __ATOMIC_RELAXED); /* integers: any order */
-    free(local);
+    scratch_give(c, memory);
     for (size_t r = r0; r < r1; r++) /* after the bits: y may be x */
         run_forward(c->kind, &c->params, c->dtype, row_of(c, c->x, r), mutable_row_of(c, c->y, r),
                     c->batch.cols);
@@ -133,7 +131,7 @@ actfn_status actfn_mask_forward(const actfn_op *op, actfn_dtype dtype, const act
     layer_call c = {.kind = op != NULL ? op->kind : ACTFN_RELU, .dtype = dtype};
     CHECK(check_dtype(function, dtype));
     CHECK(prepare_mask_op(function, op, dtype, &c.params, &c.zero_bit));
-    CHECK(check_batch(function, batch));
+    CHECK(check_batch(function, batch, dtype));
     if (activity != NULL && (activity->cols != batch->cols || activity->active == NULL))
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: activity counts %zu features, the batch %zu",
                     function, activity->cols, batch->cols);
@@ -146,6 +144,8 @@ actfn_status actfn_mask_forward(const actfn_op *op, actfn_dtype dtype, const act
     CHECK(check_output(function, mask, mask_bytes(batch), y, bytes, false));
     c.batch = *batch, c.size = dtype_size(dtype), c.x = x, c.y = y, c.mask = mask;
     c.active = activity != NULL ? activity->active : NULL;
+    size_t needs = (activity != NULL) + (activity != NULL || dtype_is_narrow(dtype));
+    c.scratch_bytes = scratch_size(batch->cols, needs * sizeof(double));
     CHECK(split(function, &c, false, mask_forward_rows));
     if (activity != NULL) activity->rows += batch->rows;
     return ACTFN_OK;
@@ -163,10 +163,10 @@ static void mask_backward_rows(void *context, size_t r0, size_t r1) {
     size_t cols = c->batch.cols, row_bytes = actfn_mask_row_bytes(cols);
     mask_kernel kernel =
         active_kernels()->mask_backward[c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
-    uint16_t *signs = NULL;
-    if (dtype_is_narrow(c->dtype) && (signs = scratch(c, cols, sizeof *signs)) == NULL) return;
+    uint16_t *signs = (uint16_t *)scratch_take(c); /* NULL unless 16-bit */
     double slope = c->kind == ACTFN_LEAKY_RELU ? c->params.negative_slope : 0;
-    int stream = c->batch.rows * cols >= MASK_STREAMING_MIN;
+    /* streaming stores start at a vector boundary, which a byte-misaligned dx never reaches */
+    int stream = c->batch.rows * cols >= MASK_STREAMING_MIN && (uintptr_t)c->dx % c->size == 0;
     for (size_t r = r0; r < r1; r++) {
         const uint8_t *bits = c->mask + r * row_bytes;
         const char *g = row_of(c, c->dy, r);
@@ -181,7 +181,7 @@ static void mask_backward_rows(void *context, size_t r0, size_t r1) {
         else
             mask_backward_row_f64(bits, (const double *)g, (double *)out, cols, slope);
     }
-    free(signs);
+    scratch_give(c, (char *)signs);
 }
 
 actfn_status actfn_mask_backward(const actfn_op *op, actfn_dtype dtype, const actfn_batch *batch,
@@ -190,7 +190,7 @@ actfn_status actfn_mask_backward(const actfn_op *op, actfn_dtype dtype, const ac
     layer_call c = {.kind = op != NULL ? op->kind : ACTFN_RELU, .dtype = dtype};
     CHECK(check_dtype(function, dtype));
     CHECK(prepare_mask_op(function, op, dtype, &c.params, &c.zero_bit));
-    CHECK(check_batch(function, batch));
+    CHECK(check_batch(function, batch, dtype));
     if (is_empty(batch)) return ACTFN_OK;
     const void *arrays[] = {mask, dy, dx};
     CHECK(check_pointers(function, 3, arrays));
@@ -199,5 +199,6 @@ actfn_status actfn_mask_backward(const actfn_op *op, actfn_dtype dtype, const ac
     CHECK(check_output(function, dx, bytes, mask, mask_bytes(batch), false));
     c.batch = *batch, c.size = dtype_size(dtype), c.dy = dy, c.dx = dx;
     c.mask = (uint8_t *)(uintptr_t)mask; /* only read by the backward */
+    c.scratch_bytes = dtype_is_narrow(dtype) ? scratch_size(batch->cols, sizeof(uint16_t)) : 0;
     return split(function, &c, false, mask_backward_rows);
 }

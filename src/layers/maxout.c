@@ -16,14 +16,14 @@
 #undef BODY_FILE
 
 static actfn_status check_maxout(const char *function, const actfn_batch *batch, size_t k,
-                                 size_t other_stride) {
+                                 size_t other_stride, actfn_dtype dtype) {
     if (k == 0 || batch->cols % k != 0)
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: k = %zu does not divide cols = %zu", function, k,
                     batch->cols);
     if (other_stride < batch->cols / k)
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: the grouped stride %zu is less than %zu",
                     function, other_stride, batch->cols / k);
-    return ACTFN_OK;
+    return check_extent(function, batch->rows, other_stride, batch->cols / k, dtype);
 }
 
 static size_t grouped_span(const actfn_batch *batch, size_t k, size_t stride, size_t size) {
@@ -40,7 +40,7 @@ static void maxout_forward_rows(void *context, size_t r0, size_t r1) {
     else if (c->dtype == ACTFN_F64)
         maxout_forward_f64(&part, c->k, (const double *)x, (double *)y, c->grouped_stride);
     else { /* 16 bits: the groups widened (exactly) to double, the element copied */
-        double *wide = scratch(c, part.cols, sizeof *wide);
+        double *wide = (double *)scratch_take(c);
         for (size_t r = 0; wide != NULL && r < part.rows; r++) {
             const uint16_t *row = (const uint16_t *)row_of(c, x, r);
             uint16_t *out = (uint16_t *)y + r * c->grouped_stride;
@@ -48,7 +48,7 @@ static void maxout_forward_rows(void *context, size_t r0, size_t r1) {
             for (size_t g = 0; g < part.cols / c->k; g++)
                 out[g] = row[g * c->k + arg_max_f64(wide + g * c->k, c->k)];
         }
-        free(wide);
+        scratch_give(c, (char *)wide);
     }
 }
 
@@ -56,8 +56,8 @@ actfn_status actfn_maxout_forward(actfn_dtype dtype, const actfn_batch *batch, s
                                   const void *x, void *y, size_t y_stride) {
     static const char function[] = "actfn_maxout_forward";
     CHECK(check_dtype(function, dtype));
-    CHECK(check_batch(function, batch));
-    CHECK(check_maxout(function, batch, k, y_stride));
+    CHECK(check_batch(function, batch, dtype));
+    CHECK(check_maxout(function, batch, k, y_stride, dtype));
     if (is_empty(batch)) return ACTFN_OK;
     const void *arrays[] = {x, y};
     CHECK(check_pointers(function, 2, arrays));
@@ -69,7 +69,9 @@ actfn_status actfn_maxout_forward(actfn_dtype dtype, const actfn_batch *batch, s
                     .x = x,
                     .y = y,
                     .k = k,
-                    .grouped_stride = y_stride};
+                    .grouped_stride = y_stride,
+                    .scratch_bytes =
+                        dtype_is_narrow(dtype) ? scratch_size(batch->cols, sizeof(double)) : 0};
     return split(function, &c, false, maxout_forward_rows);
 }
 
@@ -85,7 +87,7 @@ static void maxout_backward_rows(void *context, size_t r0, size_t r1) {
         maxout_backward_f64(&part, c->k, (const double *)x, (const double *)dy, c->grouped_stride,
                             (double *)dx);
     else {
-        double *wide = scratch(c, part.cols, sizeof *wide);
+        double *wide = (double *)scratch_take(c);
         for (size_t r = 0; wide != NULL && r < part.rows; r++) {
             const uint16_t *row = (const uint16_t *)row_of(c, x, r);
             const uint16_t *g = (const uint16_t *)dy + r * c->grouped_stride;
@@ -95,7 +97,7 @@ static void maxout_backward_rows(void *context, size_t r0, size_t r1) {
             for (size_t group = 0; group < part.cols / c->k; group++)
                 out[group * c->k + arg_max_f64(wide + group * c->k, c->k)] = g[group];
         }
-        free(wide);
+        scratch_give(c, (char *)wide);
     }
 }
 
@@ -103,8 +105,8 @@ actfn_status actfn_maxout_backward(actfn_dtype dtype, const actfn_batch *batch, 
                                    const void *x, const void *dy, size_t dy_stride, void *dx) {
     static const char function[] = "actfn_maxout_backward";
     CHECK(check_dtype(function, dtype));
-    CHECK(check_batch(function, batch));
-    CHECK(check_maxout(function, batch, k, dy_stride));
+    CHECK(check_batch(function, batch, dtype));
+    CHECK(check_maxout(function, batch, k, dy_stride, dtype));
     if (is_empty(batch)) return ACTFN_OK;
     const void *arrays[] = {x, dy, dx};
     CHECK(check_pointers(function, 3, arrays));
@@ -119,6 +121,8 @@ actfn_status actfn_maxout_backward(actfn_dtype dtype, const actfn_batch *batch, 
                     .dy = dy,
                     .dx = dx,
                     .k = k,
-                    .grouped_stride = dy_stride};
+                    .grouped_stride = dy_stride,
+                    .scratch_bytes =
+                        dtype_is_narrow(dtype) ? scratch_size(batch->cols, sizeof(double)) : 0};
     return split(function, &c, false, maxout_backward_rows);
 }

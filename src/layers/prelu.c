@@ -47,7 +47,7 @@ actfn_status actfn_prelu_forward(actfn_dtype dtype, const actfn_batch *batch, co
                                  const void *slopes, void *y) {
     static const char function[] = "actfn_prelu_forward";
     CHECK(check_dtype(function, dtype));
-    CHECK(check_batch(function, batch));
+    CHECK(check_batch(function, batch, dtype));
     if (is_empty(batch)) return ACTFN_OK;
     const void *arrays[] = {x, slopes, y};
     CHECK(check_pointers(function, 3, arrays));
@@ -100,7 +100,7 @@ actfn_status actfn_prelu_backward(actfn_dtype dtype, const actfn_batch *batch, c
                                   const void *slopes, const void *dy, void *dx, void *dslopes) {
     static const char function[] = "actfn_prelu_backward";
     CHECK(check_dtype(function, dtype));
-    CHECK(check_batch(function, batch));
+    CHECK(check_batch(function, batch, dtype));
     size_t size = dtype_size(dtype), vector = batch->cols * size;
     if (is_empty(batch)) {
         if (batch->cols > 0 && dslopes != NULL) memset(dslopes, 0, vector);

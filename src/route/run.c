@@ -97,7 +97,9 @@ void run_forward(actfn_kind kind, const op_params *params, actfn_dtype dtype, co
     if (dtype_is_narrow(dtype))
         c.narrow_direct =
             table->forward_narrow[dtype == ACTFN_F16 ? NARROW_F16 : NARROW_BF16][kind];
+    /* streaming stores need y aligned to its elements: they start at a vector boundary */
     if (n >= STREAMING_MIN && x != y && !dtype_is_narrow(dtype) &&
+        (uintptr_t)y % size_of(dtype) == 0 &&
         table->forward_stream[slot_of(dtype, params)][kind] != NULL)
         c.forward = table->forward_stream[slot_of(dtype, params)][kind];
     run(&c, forward_range, c.forward != NULL, n);
