@@ -1,0 +1,161 @@
+/* The library under hostile arguments (the adversarial run of issue 22): lengths and
+ * strides beyond what memory can hold, arrays that would wrap the address space,
+ * byte-misaligned arrays on the streaming path, scratch that cannot be allocated. Each
+ * must give a status and write nothing, or compute what the aligned call computes. */
+#include "actfn.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static actfn_op op_named(const char *name) {
+    actfn_op op;
+    assert_int_equal(actfn_op_from_name(name, &op), ACTFN_OK);
+    return op;
+}
+
+/* A guard of bytes that no call may change. */
+enum { GUARD = 64 };
+static void assert_untouched(const unsigned char *bytes, size_t n, unsigned char value) {
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(bytes[i], value);
+}
+
+static void lengths_beyond_an_object_are_a_status(void **state) {
+    (void)state;
+    actfn_op relu = op_named("relu");
+    float buffer[GUARD];
+    memset(buffer, 0x5a, sizeof buffer);
+    size_t too_long[] = {SIZE_MAX, SIZE_MAX / 4 + 1, (size_t)PTRDIFF_MAX / 4 + 1};
+    for (size_t i = 0; i < sizeof too_long / sizeof *too_long; i++) {
+        assert_int_equal(actfn_forward(&relu, ACTFN_F32, buffer, buffer, too_long[i]),
+                         ACTFN_ERR_BAD_PARAMETER);
+        assert_non_null(strstr(actfn_last_error(), "do not fit"));
+        assert_int_equal(actfn_backward(&relu, ACTFN_F64, buffer, buffer, buffer, too_long[i]),
+                         ACTFN_ERR_BAD_PARAMETER);
+    }
+    /* one byte per element: the pool's split of SIZE_MAX divided by zero */
+    actfn_quantization q = {0.1, 0};
+    assert_int_equal(actfn_forward_quantized(&relu, ACTFN_S8, &q, &q, buffer, buffer, SIZE_MAX),
+                     ACTFN_ERR_BAD_PARAMETER);
+    assert_untouched((const unsigned char *)buffer, sizeof buffer, 0x5a);
+}
+
+static void arrays_that_would_wrap_the_address_space_are_a_status(void **state) {
+    (void)state;
+    actfn_op relu = op_named("relu");
+    float y[GUARD];
+    memset(y, 0x5a, sizeof y);
+    const void *near_the_end = (const void *)(UINTPTR_MAX - 255);
+    assert_int_equal(actfn_forward(&relu, ACTFN_F32, near_the_end, y, GUARD),
+                     ACTFN_ERR_BAD_PARAMETER);
+    assert_non_null(strstr(actfn_last_error(), "end of memory"));
+    assert_untouched((const unsigned char *)y, sizeof y, 0x5a);
+}
+
+/* Byte-misaligned arrays large enough for the streaming (non-temporal) stores: the same
+ * values as the aligned call, no fault. */
+static void byte_misaligned_large_arrays_stream_correctly(void **state) {
+    (void)state;
+    const size_t n = (size_t)1 << 22;
+    unsigned char *x = malloc(n * sizeof(float) + 1), *y = malloc(n * sizeof(float) + 1);
+    float *aligned = malloc(n * sizeof(float)), *expected = malloc(n * sizeof(float));
+    assert_non_null(x), assert_non_null(y), assert_non_null(aligned), assert_non_null(expected);
+    for (size_t i = 0; i < n; i++)
+        aligned[i] = (float)((int)(i % 17) - 8) * 0.25f;
+    memcpy(x + 1, aligned, n * sizeof(float));
+    const char *names[] = {"relu", "leaky_relu", "sigmoid"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        actfn_op op = op_named(names[k]);
+        assert_int_equal(actfn_forward(&op, ACTFN_F32, aligned, expected, n), ACTFN_OK);
+        assert_int_equal(actfn_forward(&op, ACTFN_F32, x + 1, y + 1, n), ACTFN_OK);
+        assert_memory_equal(y + 1, expected, n * sizeof(float));
+    }
+    /* the mask backward streams dx too */
+    actfn_op relu = op_named("relu");
+    actfn_batch batch = {n / 64, 64, 64};
+    uint8_t *mask = malloc(n / 8);
+    assert_non_null(mask);
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_F32, &batch, aligned, expected, mask, NULL),
+                     ACTFN_OK);
+    assert_int_equal(actfn_mask_backward(&relu, ACTFN_F32, &batch, mask, aligned, expected),
+                     ACTFN_OK);
+    assert_int_equal(actfn_mask_backward(&relu, ACTFN_F32, &batch, mask, x + 1, y + 1), ACTFN_OK);
+    assert_memory_equal(y + 1, expected, n * sizeof(float));
+    free(mask), free(x), free(y), free(aligned), free(expected);
+}
+
+static void maxout_strides_whose_row_offsets_wrap_are_a_status(void **state) {
+    (void)state;
+    float x[8] = {1, 2, 3, 4, 5, 6, 7, 8}, y[GUARD];
+    memset(y, 0x5a, sizeof y);
+    actfn_batch batch = {2, 4, 4};
+    assert_int_equal(actfn_maxout_forward(ACTFN_F32, &batch, 2, x, y + 8, SIZE_MAX / 4),
+                     ACTFN_ERR_BAD_PARAMETER);
+    assert_int_equal(actfn_maxout_backward(ACTFN_F32, &batch, 2, x, y, SIZE_MAX / 4 + 3, y + 8),
+                     ACTFN_ERR_BAD_PARAMETER);
+    actfn_batch wrapping_rows = {SIZE_MAX / 8, 4, SIZE_MAX / 16};
+    assert_int_equal(actfn_maxout_forward(ACTFN_F32, &wrapping_rows, 2, x, y + 8, 2),
+                     ACTFN_ERR_BAD_PARAMETER);
+    assert_untouched((const unsigned char *)y, sizeof y, 0x5a);
+}
+
+/* rows = 0: the per-feature gradient is the sum over no rows, zeros, but only for cols
+ * that fit in memory. */
+static void empty_batches_with_impossible_cols_are_a_status(void **state) {
+    (void)state;
+    actfn_op relu = op_named("relu");
+    float out[GUARD];
+    memset(out, 0x5a, sizeof out);
+    actfn_batch huge = {0, SIZE_MAX / 2, SIZE_MAX / 2};
+    assert_int_equal(actfn_bias_backward(&relu, ACTFN_F32, &huge, out, out, out, out, out),
+                     ACTFN_ERR_BAD_PARAMETER);
+    assert_int_equal(actfn_prelu_backward(ACTFN_F32, &huge, out, out, out, out, out),
+                     ACTFN_ERR_BAD_PARAMETER);
+    assert_untouched((const unsigned char *)out, sizeof out, 0x5a);
+    actfn_batch empty = {0, 5, 5};
+    assert_int_equal(actfn_bias_backward(&relu, ACTFN_F32, &empty, NULL, NULL, NULL, NULL, out),
+                     ACTFN_OK);
+    for (int j = 0; j < 5; j++)
+        assert_true(out[j] == 0 && !signbit(out[j]));
+    assert_untouched((const unsigned char *)(out + 5), sizeof out - 5 * sizeof *out, 0x5a);
+}
+
+/* Scratch the layer ops cannot get: ACTFN_ERR_OUT_OF_MEMORY before any part has run, so
+ * nothing is written. The arrays are never touched: the allocation fails first. */
+static void layer_scratch_out_of_memory_writes_nothing(void **state) {
+    (void)state;
+    unsigned char y[GUARD];
+    memset(y, 0x5a, sizeof y);
+    const size_t cols = (size_t)1 << 44; /* 16-bit maxout widens each row: 2^47 bytes */
+    actfn_batch batch = {1, cols, cols};
+    assert_int_equal(actfn_maxout_forward(ACTFN_F16, &batch, 2, (const void *)0x1000, y, cols / 2),
+                     ACTFN_ERR_OUT_OF_MEMORY);
+    assert_non_null(strstr(actfn_last_error(), "out of memory"));
+    actfn_op relu = op_named("relu");
+    actfn_activity activity = {cols, 0, (uint64_t *)(void *)y};
+    assert_int_equal(actfn_mask_forward(&relu, ACTFN_BF16, &batch, (const void *)0x1000,
+                                        (void *)0x1000, y, &activity),
+                     ACTFN_ERR_OUT_OF_MEMORY);
+    assert_untouched(y, sizeof y, 0x5a);
+    assert_string_equal(actfn_strerror(ACTFN_ERR_OUT_OF_MEMORY), "out of memory");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(lengths_beyond_an_object_are_a_status),
+        cmocka_unit_test(arrays_that_would_wrap_the_address_space_are_a_status),
+        cmocka_unit_test(byte_misaligned_large_arrays_stream_correctly),
+        cmocka_unit_test(maxout_strides_whose_row_offsets_wrap_are_a_status),
+        cmocka_unit_test(empty_batches_with_impossible_cols_are_a_status),
+        cmocka_unit_test(layer_scratch_out_of_memory_writes_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
