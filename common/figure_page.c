@@ -1,17 +1,21 @@
 #include "common/figure_page.h"
 
+#include "common/output_file.h"
+
 #include <plplot.h>
 #include <stdio.h>
 
+/* The page being drawn: PLplot writes the temporary file, figure_close publishes it. */
+static output_file page;
+
 bool figure_open(const char *path, const char *device) {
-    FILE *probe = fopen(path, "wb");
-    if (probe == NULL) return false;
-    fclose(probe);
+    char error[256];
+    if (!output_open_named(&page, path, error, sizeof error)) return false;
     static const int rgb[FIGURE_SERIES][3] = {{31, 119, 180}, {214, 39, 40},   {44, 160, 44},
                                               {255, 127, 14}, {148, 103, 189}, {140, 86, 75},
                                               {23, 190, 207}, {127, 127, 127}};
     plsdev(device);
-    plsfnam(path);
+    plsfnam(page.temporary);
     plspage(0, 0, 960, 640, 0, 0);
     plscol0(0, 255, 255, 255); /* cmap0: 0 the background, 1 the axes */
     plscol0(1, 0, 0, 0);
@@ -47,6 +51,8 @@ void figure_legend(const char *const *names, size_t count, int position) {
              unit, zeros, NULL);
 }
 
-void figure_close(void) {
+bool figure_close(void) {
     plend();
+    char error[256];
+    return output_commit(&page, error, sizeof error);
 }

@@ -9,14 +9,16 @@
 
 enum { FIGURE_SERIES = 8, FIGURE_GRID = 15 };
 
-/* Starts a page drawn by device (pngcairo, svgcairo, pdfcairo) into path; false, with
+/* Starts a page drawn by device (pngcairo, svgcairo, pdfcairo) for path; false, with
  * nothing started, if path cannot be written (PLplot would ask on the terminal for
- * another name). */
+ * another name). The page is drawn into a temporary file (common/output_file.h), so a
+ * path may hold any character, '%' included. */
 bool figure_open(const char *path, const char *device);
 /* Colour and line style of series k: set for the lines that follow. */
 void figure_series_style(size_t k);
 /* A boxed legend of count series, inside the plot at position (PL_POSITION_* flags). */
 void figure_legend(const char *const *names, size_t count, int position);
-void figure_close(void);
+/* Ends the page and puts it at the path: false (nothing left behind) if that fails. */
+bool figure_close(void);
 
 #endif

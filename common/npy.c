@@ -200,20 +200,25 @@ bool npy_read_header(FILE *file, long long file_size, npy_header *h, char *error
 }
 
 bool npy_write_header(FILE *file, actfn_dtype dtype, size_t dims, const uint64_t *shape) {
-    char text[NPY_WRITTEN_HEADER];
+    /* NPY_MAX_DIMS numbers of up to 20 digits with their ", ", and the dictionary */
+    char text[NPY_MAX_DIMS * 22 + 128];
     const char *descr = dtype == ACTFN_F64 ? "<f8" : dtype == ACTFN_F32 ? "<f4" : "<f2";
+    if (dims > NPY_MAX_DIMS) return false;
     int length =
         snprintf(text, sizeof text, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
-    for (size_t d = 0; d < dims && length > 0 && (size_t)length < sizeof text; d++)
+    for (size_t d = 0; d < dims; d++)
         length += snprintf(text + length, sizeof text - (size_t)length,
                            dims == 1 ? "%llu,"
                            : d       ? ", %llu"
                                      : "%llu",
                            (unsigned long long)shape[d]);
-    if (length > 0 && (size_t)length < sizeof text)
-        length += snprintf(text + length, sizeof text - (size_t)length, "), }");
-    size_t body = NPY_WRITTEN_HEADER - 10;
-    if (length <= 0 || (size_t)length + 1 > body) return false; /* does not fit */
+    length += snprintf(text + length, sizeof text - (size_t)length, "), }");
+    /* NPY_WRITTEN_HEADER bytes while the dictionary fits (so that a header of up to two
+     * dimensions can be rewritten in place), else the next multiple of 64 */
+    size_t whole = NPY_WRITTEN_HEADER;
+    while ((size_t)length + 1 > whole - 10)
+        whole += 64;
+    size_t body = whole - 10;
     memset(text + length, ' ', body - 1 - (size_t)length);
     text[body - 1] = '\n';
     unsigned char prefix[10] = {0x93,

@@ -37,7 +37,9 @@ bool npy_read_header(FILE *file, long long file_size, npy_header *header, char *
                      size_t error_size);
 
 /* Writes a version 1.0 header of NPY_WRITTEN_HEADER bytes (space-padded, so that it can
- * be rewritten in place once the shape is known). false on a write error. */
+ * be rewritten in place once the shape is known) for up to 2 dimensions or short shapes;
+ * a longer shape (up to NPY_MAX_DIMS dimensions) takes the next multiple of 64 bytes.
+ * false on a write error or more than NPY_MAX_DIMS dimensions. */
 #define NPY_WRITTEN_HEADER 128
 bool npy_write_header(FILE *file, actfn_dtype dtype, size_t dims, const uint64_t *shape);
 

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L /* getc_unlocked */
 #include "common/value_source.h"
 
 #include "common/number_text.h"
@@ -41,6 +41,12 @@ bool source_open_file(value_source *s, const char *path, actfn_dtype dtype) {
         return false;
     }
     struct stat status;
+    if (fstat(fileno(s->file), &status) == 0 && S_ISDIR(status.st_mode)) {
+        snprintf(s->error, sizeof s->error, "%s: %s", path, strerror(EISDIR));
+        fclose(s->file);
+        s->file = NULL;
+        return false;
+    }
     if (fstat(fileno(s->file), &status) == 0 && S_ISREG(status.st_mode))
         s->file_size = (long long)status.st_size;
     int first = getc(s->file);
@@ -83,7 +89,7 @@ void source_set_dtype(value_source *s, actfn_dtype dtype) {
 void source_close(value_source *s) {
     if (s->file != NULL && s->file != stdin && !s->borrowed) fclose(s->file);
     free(s->raw);
-    free(s->line);
+    free(s->token);
     free(s->pending.data);
     memset(s, 0, sizeof *s);
 }
@@ -110,43 +116,79 @@ static bool is_separator(char c) {
     return c == ' ' || c == '\t' || c == ',' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-static int next_line(value_source *s, value_buffer *out) {
-    errno = 0;
-    ssize_t length = getline(&s->line, &s->line_capacity, s->file);
-    if (length < 0) {
-        if (ferror(s->file)) {
-            snprintf(s->error, sizeof s->error, "%s: %s", s->name, strerror(errno));
-            return SOURCE_FAILED;
-        }
-        return SOURCE_END;
-    }
-    s->line_number++;
-    if (memchr(s->line, '\0', (size_t)length) != NULL) {
-        snprintf(s->error, sizeof s->error, "%s:%zu: a NUL byte: not a text file", s->name,
-                 s->line_number);
-        return SOURCE_BAD_NUMBER;
-    }
+static int read_failed(value_source *s) {
+    snprintf(s->error, sizeof s->error, "%s: %s", s->name, strerror(errno ? errno : EIO));
+    return SOURCE_FAILED;
+}
+
+static int not_text(value_source *s) {
+    snprintf(s->error, sizeof s->error, "%s:%zu: a NUL byte: not a text file", s->name,
+             s->line_number + 1);
+    return SOURCE_BAD_NUMBER;
+}
+
+/* The values of the rest of the current line, or of its next SOURCE_CHUNK values if it
+ * has more (*line_end false then): read a character at a time into a token of at most
+ * SOURCE_TOKEN_MAX characters, so that memory stays bounded whatever the input (a file
+ * of one endless line, /dev/zero). */
+static int next_text(value_source *s, value_buffer *out, bool *line_end) {
     out->count = 0;
-    char *at = s->line, *end = s->line + length;
+    *line_end = false;
+    if (s->token == NULL && (s->token = malloc(SOURCE_TOKEN_MAX + 1)) == NULL)
+        return out_of_memory(s);
+    FILE *f = s->file;
     for (;;) {
-        while (at < end && is_separator(*at))
-            at++;
-        if (at >= end) break;
-        char *token = at;
-        while (at < end && !is_separator(*at))
-            at++;
-        char saved = at < end ? *at : '\0';
-        if (at < end) *at = '\0';
+        errno = 0;
+        int c = getc_unlocked(f);
+        if (c == EOF) {
+            if (ferror(f)) return read_failed(s);
+            *line_end = s->line_open; /* a last line without its newline */
+            s->line_open = false;
+            return *line_end || out->count > 0 ? SOURCE_DATA : SOURCE_END;
+        }
+        if (c == '\n') {
+            s->line_number++, s->column = 0, s->line_open = false;
+            *line_end = true;
+            return SOURCE_DATA;
+        }
+        if (c == '\0') return not_text(s);
+        s->line_open = true;
+        s->column++;
+        if (is_separator((char)c)) continue;
+        size_t length = 0, column = s->column;
+        do {
+            if (length == SOURCE_TOKEN_MAX) {
+                snprintf(s->error, sizeof s->error,
+                         "%s:%zu:%zu: a token longer than %d characters: '%.20s...'", s->name,
+                         s->line_number + 1, column, SOURCE_TOKEN_MAX, s->token);
+                return SOURCE_BAD_NUMBER;
+            }
+            s->token[length++] = (char)c;
+            c = getc_unlocked(f);
+            if (c == '\0') return not_text(s);
+            if (c != EOF) s->column++;
+        } while (c != EOF && !is_separator((char)c));
+        if (c != EOF) {
+            ungetc(c, f);
+            s->column--;
+        } else if (ferror(f)) {
+            return read_failed(s);
+        }
+        s->token[length] = '\0';
+        char *text = s->token;
+        /* a UTF-8 byte order mark, as some editors start a file with, is not a number */
+        if (s->line_number == 0 && column == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0) {
+            text += 3;
+            if (*text == '\0') continue;
+        }
         if (!buffer_reserve(out, out->count + 1, s->dtype)) return out_of_memory(s);
-        if (!parse_into(s->dtype, token, out->data, out->count)) {
+        if (!parse_into(s->dtype, text, out->data, out->count)) {
             snprintf(s->error, sizeof s->error, "%s:%zu:%zu: invalid number '%.40s'", s->name,
-                     s->line_number, (size_t)(token - s->line) + 1, token);
+                     s->line_number + 1, column, text);
             return SOURCE_BAD_NUMBER;
         }
-        if (at < end) *at = saved;
-        out->count++;
+        if (++out->count == SOURCE_CHUNK) return SOURCE_DATA; /* the line goes on */
     }
-    return SOURCE_DATA;
 }
 
 static int next_chunk(value_source *s, value_buffer *out) {
@@ -171,8 +213,9 @@ static int next_chunk(value_source *s, value_buffer *out) {
 }
 
 int source_next(value_source *s, value_buffer *out, bool *line_end) {
-    *line_end = !s->npy;
+    *line_end = false;
     if (s->arguments != NULL) {
+        *line_end = true;
         if (s->arguments_done) return SOURCE_END;
         s->arguments_done = true;
         if (!buffer_reserve(out, s->argument_count, s->dtype)) return out_of_memory(s);
@@ -184,7 +227,7 @@ int source_next(value_source *s, value_buffer *out, bool *line_end) {
         out->count = s->argument_count;
         return SOURCE_DATA;
     }
-    return s->npy ? next_chunk(s, out) : next_line(s, out);
+    return s->npy ? next_chunk(s, out) : next_text(s, out, line_end);
 }
 
 int source_take(value_source *s, value_buffer *out, size_t n) {

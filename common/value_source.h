@@ -1,7 +1,7 @@
 /* Where actfn eval's numbers come from: the command line, a text stream (stdin or a
  * file: numbers separated by blanks or commas, lines kept), or a .npy file read in
  * chunks. Values come out converted to the dtype the op runs in; memory stays bounded
- * by a chunk (npy) or the longest line (text). */
+ * by a chunk, whatever the input (an endless line, /dev/zero). */
 #ifndef ACTFN_VALUE_SOURCE_H
 #define ACTFN_VALUE_SOURCE_H
 
@@ -26,8 +26,10 @@ typedef struct value_source {
     npy_header header;
     uint64_t npy_read; /* elements read so far */
     void *raw;         /* a chunk in the file's dtype */
-    char *line;        /* text: the current line */
-    size_t line_capacity, line_number;
+    char *token;       /* text: the token being read */
+    size_t line_number; /* text: the lines read to their end */
+    size_t column;      /* text: the bytes read of the current line */
+    bool line_open;     /* text: the current line has begun */
     char **arguments;
     size_t argument_count;
     bool arguments_done;
@@ -36,7 +38,10 @@ typedef struct value_source {
     char error[256];      /* the reason of the last failure */
 } value_source;
 
-enum { SOURCE_CHUNK = 1 << 16 };
+/* Values per chunk (a text line longer than this comes in several); a text token may
+ * be SOURCE_TOKEN_MAX characters long (a number with every digit of a subnormal double
+ * written out has about 770). */
+enum { SOURCE_CHUNK = 1 << 16, SOURCE_TOKEN_MAX = 4096 };
 enum { SOURCE_END = 0, SOURCE_DATA = 1, SOURCE_BAD_NUMBER = -2, SOURCE_FAILED = -1 };
 
 /* path NULL: stdin (text). A path ending in .npy, or a file starting with the .npy
@@ -49,8 +54,8 @@ void source_open_arguments(value_source *source, char **arguments, size_t count,
 void source_set_dtype(value_source *source, actfn_dtype dtype);
 void source_close(value_source *source);
 
-/* The next values (a chunk, a line, or all the arguments) into out, replacing its
- * contents; *line_end tells whether they end a text line. Returns SOURCE_DATA,
+/* The next values (a chunk, a line or a chunk of one, or all the arguments) into out,
+ * replacing its contents; *line_end tells whether they end a text line. Returns SOURCE_DATA,
  * SOURCE_END, SOURCE_BAD_NUMBER (source->error names the line, column and token) or
  * SOURCE_FAILED (a read error or a malformed file). */
 int source_next(value_source *source, value_buffer *out, bool *line_end);

@@ -50,8 +50,7 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
         names[k] = s->name;
     }
     figure_legend(names, shown, PL_POSITION_RIGHT);
-    figure_close();
-    return true;
+    return figure_close();
 }
 
 bool figure_decision(const char *path, const char *title, mlp *net, const dataset *data) {
@@ -92,7 +91,7 @@ bool figure_decision(const char *path, const char *title, mlp *net, const datase
                     plpoin(1, &px, &py, c == 0 ? 17 : 4);
                 }
         }
-        figure_close();
+        ok = figure_close();
     }
     for (int i = 0; i < GRID; i++)
         free(image[i]);

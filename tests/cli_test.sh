@@ -3,37 +3,7 @@
 # usage: cli_test.sh PATH_TO_ACTFN
 actfn=${1:?usage: cli_test.sh PATH_TO_ACTFN}
 actfn=$(cd "$(dirname "$actfn")" && pwd)/$(basename "$actfn")
-passed=0
-failed=0
-
-# expect NAME EXPECTED_STATUS EXPECTED_STDOUT COMMAND...; stdin comes from $input.
-expect() {
-    name=$1 status=$2 want=$3
-    shift 3
-    got=$(printf '%s' "${input-}" | "$@" 2>/tmp/actfn_cli_stderr.$$)
-    code=$?
-    if [ "$code" -eq "$status" ] && [ "$got" = "$want" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $name: status $code (want $status), output '$got' (want '$want')"
-        cat /tmp/actfn_cli_stderr.$$
-    fi
-}
-
-# expect_error NAME STATUS STDERR_FRAGMENT COMMAND...
-expect_error() {
-    name=$1 status=$2 fragment=$3
-    shift 3
-    printf '%s' "${input-}" | "$@" >/dev/null 2>/tmp/actfn_cli_stderr.$$
-    code=$?
-    if [ "$code" -eq "$status" ] && grep -qF -- "$fragment" /tmp/actfn_cli_stderr.$$; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $name: status $code (want $status), stderr: $(cat /tmp/actfn_cli_stderr.$$)"
-    fi
-}
+. "$(dirname "$0")/cli_expect.sh"
 
 input=
 expect "the classic example" 0 "0 0 0 1 2" "$actfn" eval relu -- -2 -1 0 1 2
@@ -161,6 +131,4 @@ done
 if "$actfn" --version | grep -q "^actfn [0-9]*\.[0-9]*\.[0-9]*$"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: --version"; fi
 
-rm -f /tmp/actfn_cli_stderr.$$
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -139,6 +139,7 @@ static int run_eval(const eval_request *request, value_source *x, value_source *
             break;
         }
         size_t n = values.count;
+        actfn_status computed;
         if (request->gradient) {
             if (dy != NULL) {
                 int taken = source_take(dy, &gradients, n);
@@ -159,10 +160,14 @@ static int run_eval(const eval_request *request, value_source *x, value_source *
                                   (char *)gradients.data + i * actfn_dtype_size(request->dtype),
                                   request->dtype, 1);
             }
-            actfn_backward(&request->op, request->dtype, values.data, gradients.data, values.data,
-                           n);
+            computed = actfn_backward(&request->op, request->dtype, values.data, gradients.data,
+                                      values.data, n);
         } else {
-            actfn_forward(&request->op, request->dtype, values.data, values.data, n);
+            computed = actfn_forward(&request->op, request->dtype, values.data, values.data, n);
+        }
+        if (computed != ACTFN_OK) {
+            status = fail_with(actfn_last_error(), EXIT_RUNTIME_FAILURE);
+            break;
         }
         if (!sink_write(sink, values.data, n, line_end)) {
             status = fail_with(sink->error, EXIT_RUNTIME_FAILURE);
@@ -196,6 +201,12 @@ static int eval_with(eval_request *request, char **numbers, size_t count) {
     }
     if (x.dtype == 0) source_set_dtype(&x, ACTFN_F32); /* text */
     request->dtype = x.dtype;
+    /* the parameters as the dtype holds them (an empty call validates): a slope of 1e300
+     * is fine in f64 and inf in f32 */
+    if (actfn_forward(&request->op, request->dtype, NULL, NULL, 0) != ACTFN_OK) {
+        source_close(&x);
+        return fail_with(actfn_last_error(), EXIT_USAGE);
+    }
     bool has_dy = request->dy != NULL;
     if (has_dy && !request->gradient) {
         source_close(&x);

@@ -100,8 +100,12 @@ static bool parse_range(const char *text, double *low, double *high) {
     char first[64];
     memcpy(first, text, (size_t)(colon - text));
     first[colon - text] = '\0';
-    return parse_double(first, low) && parse_double(colon + 1, high) && isfinite(*low) &&
-           isfinite(*high) && *low < *high;
+    if (!parse_double(first, low) || !parse_double(colon + 1, high)) return false;
+    /* PLplot's axis labelling never ends on a range a few ulps wide (1:1.0000000000000002
+     * hung), and an infinite width leaves no x to sample */
+    double width = *high - *low;
+    return isfinite(*low) && isfinite(*high) && *low < *high && isfinite(width) &&
+           width >= 0x1p-30 * fmax(fabs(*low), fabs(*high));
 }
 
 static const char *extension_of(const char *path) {
@@ -110,8 +114,8 @@ static const char *extension_of(const char *path) {
 }
 
 #ifdef ACTFN_HAVE_PLPLOT
-/* Draws into path (already known to be writable: figure_open). */
-static void draw(curve *curves, size_t count, bool gradient, const double *x, double low,
+/* Draws the page figure_open started; false if it could not be written. */
+static bool draw(curve *curves, size_t count, bool gradient, const double *x, double low,
                  double high) {
     double y_low = INFINITY, y_high = -INFINITY;
     for (size_t k = 0; k < count; k++)
@@ -165,7 +169,7 @@ static void draw(curve *curves, size_t count, bool gradient, const double *x, do
     }
     /* clear of the curves: a forward is low on the left, a derivative mid-height */
     figure_legend(names, count, gradient ? PL_POSITION_RIGHT : PL_POSITION_TOP | PL_POSITION_LEFT);
-    figure_close();
+    return figure_close();
 }
 #endif
 
@@ -196,7 +200,8 @@ int command_plot(int argc, char **argv) {
             } else if (token[1] == 'o') {
                 output = value;
             } else if (!parse_range(value, &low, &high)) {
-                fprintf(stderr, "actfn plot: invalid range '%s' (A:B, finite, A < B)\n", value);
+                fprintf(stderr, "actfn plot: invalid range '%s' (A:B, finite, A < B, B - A finite and at least "
+                                "2^-30 of |A| and |B|)\n", value);
                 status = EXIT_USAGE;
             }
             i++;
@@ -217,7 +222,7 @@ int command_plot(int argc, char **argv) {
         actfn_op_from_name("relu", &curves[0].op);
         curves[count++].name = "relu";
     }
-    char default_path[256] = "", temporary[4200] = "";
+    char default_path[256] = "";
     const char *device = NULL;
     if (status < 0) {
         if (output == NULL) {
@@ -248,20 +253,14 @@ int command_plot(int argc, char **argv) {
             x[i] = low + (high - low) * (double)i / (SAMPLES - 1);
         for (size_t k = 0; k < count; k++)
             sample(&curves[k], gradient, x, low, high);
-        /* drawn beside the output, renamed over it when complete */
-        const char *slash = strrchr(output, '/');
-        int directory = slash != NULL ? (int)(slash - output) + 1 : 0;
-        snprintf(temporary, sizeof temporary, "%.*s.%s.%ld.tmp", directory, output,
-                 output + directory, (long)getpid());
-        if (!figure_open(temporary, device)) {
+        /* drawn into a temporary file, put at the output when complete (figure_page.h) */
+        if (!figure_open(output, device)) {
             fprintf(stderr, "actfn plot: %s: could not write the figure\n", output);
             free(curves), free(x);
             return EXIT_RUNTIME_FAILURE;
         }
-        draw(curves, count, gradient, x, low, high);
-        if (access(temporary, F_OK) != 0 || rename(temporary, output) != 0) {
+        if (!draw(curves, count, gradient, x, low, high)) {
             fprintf(stderr, "actfn plot: %s: could not write the figure\n", output);
-            unlink(temporary);
             status = EXIT_RUNTIME_FAILURE;
         } else {
             printf("%s\n", output);

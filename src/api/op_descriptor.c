@@ -195,6 +195,26 @@ static bool is_default_op(const actfn_op *op) {
                   offsetof(actfn_op, accuracy) - first) == 0;
 }
 
+/* The kernels of the narrower dtypes use the parameters rounded to float: those must be
+ * valid too (a slope of 1e300 is inf there, an alpha of 1e-300 is 0). */
+static actfn_status check_rounded(const actfn_op *op, const op_def *def, actfn_dtype dtype) {
+    actfn_op rounded = *op;
+    for (size_t i = 0; i < op_param_count(def); i++) {
+        const param_def *param = &def->params[i];
+        double value = *field_of((actfn_op *)op, param), used = round_for(dtype, value);
+        *field_of(&rounded, param) = used;
+        const char *problem = param->check(used);
+        if (problem != NULL)
+            return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s = %g is %g in %s, which %s", def->name,
+                        param->name, value, used, dtype_name(dtype), problem);
+    }
+    const char *problem = def->check_op != NULL ? def->check_op(&rounded) : NULL;
+    if (problem != NULL)
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: rounded to %s, %s", def->name, dtype_name(dtype),
+                    problem);
+    return ACTFN_OK;
+}
+
 actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **def,
                         op_params *params) {
     actfn_status status = is_default_op(op) ? ACTFN_OK : actfn_op_validate(op);
@@ -209,6 +229,10 @@ actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **de
 #define ROUND_FIELD(name) params->name = round_for(dtype, op->name);
     OP_PARAMETER_FIELDS(ROUND_FIELD)
 #undef ROUND_FIELD
+    if (dtype != ACTFN_F64 && !is_default_op(op)) {
+        status = check_rounded(op, *def, dtype);
+        if (status != ACTFN_OK) return status;
+    }
     params->accuracy = op->accuracy;
     if (op->kind == ACTFN_LEAKY_RELU && isnan(params->grad_at_zero))
         params->grad_at_zero = params->negative_slope;

@@ -38,4 +38,22 @@ static inline size_t dtype_size(actfn_dtype dtype) {
     return sizeof(float); /* not a dtype: validation rejects it before any size matters */
 }
 
+static inline const char *dtype_name(actfn_dtype dtype) {
+    switch (dtype) {
+    case ACTFN_F64:
+        return "f64";
+    case ACTFN_F32:
+        return "f32";
+    case ACTFN_F16:
+        return "f16";
+    case ACTFN_BF16:
+        return "bf16";
+    case ACTFN_S8:
+        return "s8";
+    case ACTFN_U8:
+        return "u8";
+    }
+    return "an unknown dtype";
+}
+
 #endif

@@ -52,7 +52,7 @@ typedef bool (*output_backward_ok_fn)(const op_params *p);
 
 typedef struct param_def {
     const char *name;
-    size_t offset; /* of the double in actfn_op and in op_params */
+    size_t offset; /* of the double in actfn_op */
     double default_value;
     const char *range;
     /* NULL if value is valid, else the reason (e.g. "must be > 0"). */
