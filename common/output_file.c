@@ -28,7 +28,7 @@ static void install_handlers_once(void) {
     for (size_t i = 0; i < sizeof signals / sizeof *signals; i++) {
         struct sigaction old, action = {0};
         if (sigaction(signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
-            continue; /* nohup and the like: stay ignored */
+            continue;                            /* nohup and the like: stay ignored */
         if (old.sa_handler != SIG_DFL) continue; /* the program's own handler */
         action.sa_handler = remove_live_and_die;
         sigemptyset(&action.sa_mask);

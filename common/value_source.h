@@ -24,9 +24,9 @@ typedef struct value_source {
     bool borrowed; /* file is the caller's to close */
     bool npy;
     npy_header header;
-    uint64_t npy_read; /* elements read so far */
-    void *raw;         /* a chunk in the file's dtype */
-    char *token;       /* text: the token being read */
+    uint64_t npy_read;  /* elements read so far */
+    void *raw;          /* a chunk in the file's dtype */
+    char *token;        /* text: the token being read */
     size_t line_number; /* text: the lines read to their end */
     size_t column;      /* text: the bytes read of the current line */
     bool line_open;     /* text: the current line has begun */

@@ -200,8 +200,11 @@ int command_plot(int argc, char **argv) {
             } else if (token[1] == 'o') {
                 output = value;
             } else if (!parse_range(value, &low, &high)) {
-                fprintf(stderr, "actfn plot: invalid range '%s' (A:B, finite, A < B, B - A finite and at least "
-                                "2^-30 of |A| and |B|)\n", value);
+                fprintf(
+                    stderr,
+                    "actfn plot: invalid range '%s' (A:B, finite, A < B, B - A finite and at least "
+                    "2^-30 of |A| and |B|)\n",
+                    value);
                 status = EXIT_USAGE;
             }
             i++;

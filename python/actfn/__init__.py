@@ -53,18 +53,27 @@ def _check_out(out, dtype):
         raise TypeError(f"actfn: out is {out.dtype} but x is {dtype}")
 
 
-_checked = {}  # (op, parameter values) already validated: calls stay cheap
+_checked = {}  # (op, dtype, parameter values as floats) already validated: calls stay cheap
 
 
-def _scalars(op, names, values):
-    key = (op, values)
+def _number(op, name, value):
+    """A parameter as a float: a Python or NumPy number, or a 0-d numeric array; never a
+    bool (True is not a slope), whatever was accepted before."""
+    if isinstance(value, _np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, _np.bool_)) or not isinstance(
+            value, (int, float, _np.floating, _np.integer)):
+        raise TypeError(f"actfn.{op}: {name} must be a number, not {type(value).__name__}")
+    return float(value)
+
+
+def _scalars(op, names, values, dtype):
+    numbers = tuple(_number(op, name, value) for name, value in zip(names, values))
+    key = (op, dtype, numbers)
     if key in _checked:
-        return values
-    for name, value in zip(names, values):
-        if not isinstance(value, (int, float, _np.floating, _np.integer)) or isinstance(value, bool):
-            raise TypeError(f"actfn.{op}: {name} must be a number, not {type(value).__name__}")
-    numbers = tuple(float(v) for v in values)
-    ufuncs.check(op, **dict(zip(names, numbers)))
+        return numbers
+    # as the dtype holds them: a slope of 1e300 is fine in float64, inf in float32
+    ufuncs.check(op, dtype.name, **dict(zip(names, numbers)))
     if len(_checked) < 4096:
         _checked[key] = True
     return numbers
@@ -116,6 +125,9 @@ def _make(op, params, backward):
         if len(args) > inputs + len(names):
             raise TypeError(f"actfn.{function.__name__}() takes at most "
                             f"{inputs + len(names)} positional arguments")
+        x = args[0]
+        if type(x) is not array_type or x.dtype not in floats:  # the fast path skips this
+            x = _float_array(x, "x")
         if len(args) == inputs and not keywords:
             values = default_values
         else:
@@ -124,10 +136,8 @@ def _make(op, params, backward):
                 if name not in defaults:
                     raise TypeError(f"actfn.{function.__name__}() has no parameter '{name}'")
                 given[name] = value
-            values = _scalars(op, names, tuple(given.get(n, defaults[n]) for n in names))
-        x = args[0]
-        if type(x) is not array_type or x.dtype not in floats:  # the fast path skips this
-            x = _float_array(x, "x")
+            values = _scalars(op, names, tuple(given.get(n, defaults[n]) for n in names),
+                              x.dtype)
         if backward:
             dy = args[1]
             if type(dy) is not array_type or dy.dtype not in floats:

@@ -13,6 +13,8 @@
 #include "actfn.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { MAX_PARAMS = 4, BLOCK = 1024 };
@@ -34,14 +36,15 @@ static ufunc_spec specs[UFUNCS];
  * the Python functions validate their scalars first, so only raw ufunc calls with
  * invalid parameter arrays get there. */
 static int op_at(const ufunc_spec *spec, char **args, const npy_intp *steps, int first_param,
-                 npy_intp i, actfn_op *op) {
+                 npy_intp i, actfn_dtype dtype, actfn_op *op) {
     *op = actfn_op_init(spec->kind);
     op->accuracy = spec->accuracy;
     for (int p = 0; p < spec->param_count; p++) {
         double value = *(const double *)(args[first_param + p] + i * steps[first_param + p]);
         if (actfn_op_set(op, spec->params[p], value) != ACTFN_OK) return 0;
     }
-    return 1;
+    /* valid as the dtype holds them too (an empty call checks): 1e300 is inf in float32 */
+    return spec->param_count == 0 || actfn_forward(op, dtype, NULL, NULL, 0) == ACTFN_OK;
 }
 
 static int params_vary(const ufunc_spec *spec, const npy_intp *steps, int first_param) {
@@ -66,24 +69,63 @@ static void scatter(const char *buffer, size_t size, npy_intp n, char *out, npy_
         memcpy(out + i * step, buffer + (size_t)i * size, size);
 }
 
-/* Runs elements [0, n) whose parameters are those of element 0's op. */
+/* The bytes an array of n elements with this step touches. */
+static void extent(const char *p, npy_intp step, size_t size, npy_intp n, uintptr_t *low,
+                   uintptr_t *high) {
+    uintptr_t first = (uintptr_t)p, last = (uintptr_t)(p + (n - 1) * step);
+    *low = first < last ? first : last;
+    *high = (first < last ? last : first) + size;
+}
+
+/* How an input and the output share memory: not at all (or the output is the input,
+ * element for element: in place), or partly, with the output before (-1) or after (+1)
+ * the input. actfn refuses partial overlap (its kernels read ahead); NumPy passes it
+ * when an element-by-element loop in order would be right (a[:-1] = f(a[1:])). */
+static int overlap_side(const char *in, npy_intp in_step, const char *out, npy_intp out_step,
+                        size_t size, npy_intp n) {
+    if (in == NULL || (in == out && in_step == out_step)) return 0;
+    uintptr_t in_low, in_high, out_low, out_high;
+    extent(in, in_step, size, n, &in_low, &in_high);
+    extent(out, out_step, size, n, &out_low, &out_high);
+    if (out_low >= in_high || in_low >= out_high) return 0;
+    return out < in ? -1 : 1;
+}
+
+/* Runs elements [0, n) whose parameters are those of element 0's op: contiguous runs
+ * straight through the library, the rest in blocks through a buffer, in the order that
+ * reads every block of the inputs before the output overwrites it. */
 static void run(const ufunc_spec *spec, const actfn_op *op, actfn_dtype dtype, char **data,
                 const npy_intp *steps, int inputs, npy_intp n) {
     size_t size = actfn_dtype_size(dtype);
     char *x = data[0], *dy = inputs == 2 ? data[1] : NULL, *out = data[inputs + spec->param_count];
     npy_intp x_step = steps[0], dy_step = inputs == 2 ? steps[1] : 0;
     npy_intp out_step = steps[inputs + spec->param_count];
+    int x_side = overlap_side(x, x_step, out, out_step, size, n);
+    int dy_side = overlap_side(dy, dy_step, out, out_step, size, n);
     int contiguous = x_step == (npy_intp)size && out_step == (npy_intp)size &&
                      (dy == NULL || dy_step == (npy_intp)size);
-    if (contiguous) {
+    if (contiguous && x_side == 0 && dy_side == 0) {
         if (spec->backward)
             actfn_backward(op, dtype, x, dy, out, (size_t)n);
         else
             actfn_forward(op, dtype, x, out, (size_t)n);
         return;
     }
+    char *copy = NULL;
+    if (x_side * dy_side < 0) { /* the output between x and dy: dy copied whole first */
+        copy = malloc((size_t)n * size);
+        if (copy == NULL) {
+            fill_nan(dtype, out, out_step, n); /* no memory: NaN, never stale values */
+            return;
+        }
+        gather(dy, dy_step, size, n, copy);
+        dy = copy, dy_step = (npy_intp)size, dy_side = 0;
+    }
+    int backwards = x_side > 0 || dy_side > 0; /* the output after an input: last block first */
     _Alignas(64) char xs[BLOCK * 8], gs[BLOCK * 8];
-    for (npy_intp start = 0; start < n; start += BLOCK) {
+    npy_intp blocks = (n + BLOCK - 1) / BLOCK;
+    for (npy_intp b = 0; b < blocks; b++) {
+        npy_intp start = (backwards ? blocks - 1 - b : b) * BLOCK;
         npy_intp m = n - start < BLOCK ? n - start : BLOCK;
         gather(x + start * x_step, x_step, size, m, xs);
         if (spec->backward) {
@@ -94,6 +136,7 @@ static void run(const ufunc_spec *spec, const actfn_op *op, actfn_dtype dtype, c
         }
         scatter(xs, size, m, out + start * out_step, out_step);
     }
+    free(copy);
 }
 
 static void loop(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
@@ -103,7 +146,7 @@ static void loop(char **args, const npy_intp *dimensions, const npy_intp *steps,
     npy_intp n = dimensions[0];
     actfn_op op;
     if (!params_vary(spec, steps, inputs)) {
-        if (op_at(spec, args, steps, inputs, 0, &op))
+        if (op_at(spec, args, steps, inputs, 0, dtype, &op))
             run(spec, &op, dtype, args, steps, inputs, n);
         else
             fill_nan(dtype, args[inputs + spec->param_count], steps[inputs + spec->param_count], n);
@@ -115,7 +158,7 @@ static void loop(char **args, const npy_intp *dimensions, const npy_intp *steps,
         char *element[2 + MAX_PARAMS + 1];
         for (int a = 0; a < total; a++)
             element[a] = args[a] + i * steps[a];
-        if (op_at(spec, args, steps, inputs, i, &op))
+        if (op_at(spec, args, steps, inputs, i, dtype, &op))
             run(spec, &op, dtype, element, steps, inputs, 1);
         else
             fill_nan(dtype, element[total - 1], 0, 1);
@@ -156,12 +199,15 @@ static PyUFuncGenericFunction loops[3] = {loop_f16, loop_f32, loop_f64};
 static void *loop_data[UFUNCS][3];
 static char loop_types[UFUNCS][3 * (2 + MAX_PARAMS + 1)];
 
-/* check(name, backward, **params): raises ValueError (actfn's message) for a parameter
+/* check(name, dtype_name, **params): raises ValueError (actfn's message) for a parameter
  * the op does not have or a value out of its range. */
 static PyObject *check(PyObject *self, PyObject *args, PyObject *keywords) {
     (void)self;
-    const char *name;
-    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+    const char *name, *dtype_name = "float64";
+    if (!PyArg_ParseTuple(args, "s|s", &name, &dtype_name)) return NULL;
+    actfn_dtype dtype = strcmp(dtype_name, "float32") == 0   ? ACTFN_F32
+                        : strcmp(dtype_name, "float16") == 0 ? ACTFN_F16
+                                                             : ACTFN_F64;
     actfn_op op;
     if (actfn_op_from_name(name, &op) != ACTFN_OK) {
         PyErr_Format(PyExc_ValueError, "unknown op '%s'", name);
@@ -176,6 +222,10 @@ static PyObject *check(PyObject *self, PyObject *args, PyObject *keywords) {
             PyErr_SetString(PyExc_ValueError, actfn_last_error());
             return NULL;
         }
+    }
+    if (actfn_forward(&op, dtype, NULL, NULL, 0) != ACTFN_OK) { /* as the dtype holds them */
+        PyErr_SetString(PyExc_ValueError, actfn_last_error());
+        return NULL;
     }
     Py_RETURN_NONE;
 }
@@ -209,7 +259,8 @@ static PyObject *ops(PyObject *self, PyObject *unused) {
 static PyMethodDef methods[] = {
     {"ops", ops, METH_NOARGS, "every op's name and parameters with their defaults"},
     {"check", (PyCFunction)(void (*)(void))check, METH_VARARGS | METH_KEYWORDS,
-     "check(op_name, **params): ValueError if a parameter is unknown or out of range"},
+     "check(op_name, dtype_name='float64', **params): ValueError if a parameter is "
+     "unknown or out of range, or out of range once rounded to the dtype"},
     {"isa", isa, METH_NOARGS, "the instruction set actfn's kernels run on"},
     {NULL, NULL, 0, NULL},
 };

@@ -234,3 +234,60 @@ def test_against_torch(name, call):
         assert ulps(ours, truth, np.float32).max() <= 1.0
         # (torch's gelu loses accuracy in its tail: at -3 it is off by 4e-5 relative)
         assert np.allclose(ours, theirs, rtol=1e-4, atol=1e-6)
+
+
+# Hostile arguments (issue 22): partly overlapping out=, parameters as 0-d arrays or
+# bools, parameters that the dtype cannot hold.
+@pytest.mark.parametrize("shift", [1, -1, 5, -5, 1500, -1500])
+@pytest.mark.parametrize("op", ["relu", "sigmoid", "gelu"])
+def test_out_partly_overlapping_x_is_computed_as_numpy_would(op, shift):
+    a = np.linspace(-8, 8, 4000).astype(np.float32)
+    n = a.size - abs(shift)
+    source = slice(shift, None) if shift > 0 else slice(0, n)
+    target = slice(0, n) if shift > 0 else slice(-shift, None)
+    expected = getattr(actfn, op)(a[source].copy())
+    getattr(actfn, op)(a[source], out=a[target])
+    np.testing.assert_array_equal(a[target], expected)
+
+
+def test_out_between_x_and_dy_partly_overlapping_both():
+    x = np.linspace(-3, 3, 5000).astype(np.float32)
+    expected = actfn.sigmoid_backward(x, x)
+    memory = np.concatenate([x, x])
+    out = memory[100:5100]
+    actfn.sigmoid_backward(memory[:5000], memory[5000:], out=out)
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_strided_out_partly_overlapping_x():
+    a = np.linspace(-4, 4, 3001).astype(np.float64)
+    expected = actfn.elu(a[2::2].copy())
+    actfn.elu(a[2::2], out=a[:-2:2])
+    np.testing.assert_array_equal(a[:-2:2], expected)
+
+
+def test_a_0d_array_parameter_is_a_number():
+    x = np.array([-1.0, 2.0], dtype=np.float32)
+    np.testing.assert_array_equal(actfn.leaky_relu(x, np.array(0.5)), [-0.5, 2.0])
+    np.testing.assert_array_equal(actfn.leaky_relu(x, np.float32(0.5)), [-0.5, 2.0])
+
+
+def test_a_bool_parameter_is_refused_even_after_the_equal_number():
+    x = np.array([-1.0], dtype=np.float32)
+    actfn.leaky_relu(x, 1)  # caches the number 1
+    with pytest.raises(TypeError, match="must be a number, not bool"):
+        actfn.leaky_relu(x, True)
+    with pytest.raises(TypeError, match="must be a number"):
+        actfn.elu(x, alpha=np.array([1.0, 2.0]))
+
+
+def test_parameters_are_checked_as_the_dtype_holds_them():
+    with pytest.raises(ValueError, match="is inf in f32"):
+        actfn.leaky_relu(np.array([-0.0, 0.0], dtype=np.float32), 1e300)
+    with pytest.raises(ValueError, match="is 0 in f16"):
+        actfn.celu(np.array([-1.0], dtype=np.float16), alpha=1e-300)
+    np.testing.assert_array_equal(actfn.leaky_relu(np.array([-1.0]), 1e300), [-1e300])
+    # the raw ufunc gives NaN for parameters it cannot use, never stale memory
+    with np.errstate(all="ignore"):
+        out = actfn.ufuncs.leaky_relu(np.array([-1.0, 0.0], dtype=np.float32), 1e300)
+    assert np.isnan(out).all()
