@@ -80,7 +80,17 @@ bool load_fashion_mnist(const char *directory, bool train, dataset *out, char *e
                  directory);
         return false;
     }
-    return load_idx_pair(images, labels, out, error, error_size);
+    if (!load_idx_pair(images, labels, out, error, error_size)) return false;
+    /* the networks take 28 x 28 = 784 inputs: other images would be read past their end
+     * (2 x 2) or train on garbage (40 x 40) */
+    if (out->features != FASHION_MNIST_SIDE * FASHION_MNIST_SIDE || out->count == 0) {
+        snprintf(error, error_size,
+                 "%s: %zu images of %zu pixels, not Fashion-MNIST's %d x %d images", images,
+                 out->count, out->features, FASHION_MNIST_SIDE, FASHION_MNIST_SIDE);
+        dataset_free(out);
+        return false;
+    }
+    return true;
 }
 
 static void allocate(dataset *out, size_t count) {

@@ -14,10 +14,11 @@ typedef struct dataset {
 } dataset;
 
 #define FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
+#define FASHION_MNIST_SIDE 28 /* pixels a side; load_fashion_mnist refuses other images */
 
 /* train: the 60,000 training images, else the 10,000 test images. directory NULL: the
  * package's (or $ACTFN_FASHION_MNIST). false with the reason (naming the package when the
- * files are missing) in error. */
+ * files are missing; the size when the images are not 28 x 28, or none) in error. */
 bool load_fashion_mnist(const char *directory, bool train, dataset *out, char *error,
                         size_t error_size);
 /* Labels file + images file as one set (also for tests on small IDX files). */

@@ -197,6 +197,16 @@ static void idx_reader_refuses_malformed_files(void **state) {
     assert_non_null(strstr(error, "not a class"));
     assert_false(load_fashion_mnist(directory, true, &d, error, sizeof error));
     assert_non_null(strstr(error, "dataset-fashion-mnist")); /* names the package */
+    /* well-formed IDX files of 2 x 2 images where Fashion-MNIST's are: refused, not
+     * read past their end by the 784-input network */
+    char train_images[256], train_labels[256];
+    snprintf(train_images, sizeof train_images, "%s/train-images-idx3-ubyte.gz", directory);
+    snprintf(train_labels, sizeof train_labels, "%s/train-labels-idx1-ubyte.gz", directory);
+    write_gz(train_images, image_bytes, sizeof image_bytes);
+    write_gz(train_labels, label_bytes, sizeof label_bytes);
+    assert_false(load_fashion_mnist(directory, true, &d, error, sizeof error));
+    assert_non_null(strstr(error, "2 images of 4 pixels, not Fashion-MNIST's 28 x 28"));
+    unlink(train_images), unlink(train_labels);
     unlink(images), unlink(labels), rmdir(directory);
 }
 
