@@ -51,7 +51,7 @@ test-sanitize: deps
 	CC=clang cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=Debug -DACTFN_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD)-sanitize -j $(JOBS)
 	cd $(BUILD)-sanitize && ACTFN_SAMPLE_SCALE=0.25 \
-	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --output-on-failure -j $(JOBS)
 

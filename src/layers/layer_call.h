@@ -84,7 +84,7 @@ actfn_status split_summing_columns(const char *function, layer_call *c,
 char *scratch_take(layer_call *c);
 /* count * size, or SIZE_MAX (which no allocation gets) if that overflows */
 static inline size_t scratch_size(size_t count, size_t size) {
-    return count > SIZE_MAX / size ? SIZE_MAX : count * size;
+    return size != 0 && count > SIZE_MAX / size ? SIZE_MAX : count * size;
 }
 void scratch_give(layer_call *c, char *memory);
 /* A row of any dtype widened, exactly, to double. */
