@@ -186,7 +186,10 @@ static inline vf softplus_body(vf x, const fast_constants *k, int wide, int unit
         mf far = vf_lt(v, vf_set1(-NORMAL_EXP_LIMIT));
         y = vf_select(far, times_exp(k->inverse_beta, e, 1), y);
     }
-    return vf_select(vf_gt(v, k->threshold), x, y); /* NaN: through every step */
+    /* beta x overflowing to inf (a threshold of inf lets it through) is x itself there,
+     * where y would be inf - inf; NaN: through every step */
+    mf identity = mf_or(vf_gt(v, k->threshold), vf_eq(v, vf_set1(INFINITY)));
+    return vf_select(identity, x, y);
 }
 
 static inline vf softplus_fast(vf x, const fast_constants *k, int wide) {
@@ -392,7 +395,24 @@ static inline mf beyond_softplus_limit(vf x, const fast_constants *k) {
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(sigmoid_backward, sigmoid_backward_fast, beyond_exp_limit,
                                  sigmoid_backward)
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(tanh_backward, tanh_backward_fast, beyond_exp_limit, tanh_backward)
-DEFINE_WIDE_FORM_BACKWARD_KERNEL(elu_backward, elu_backward_fast, beyond_exp_limit, elu_backward)
+/* elu: also the vectors where dy alpha leaves the floats for a finite dy (a huge alpha
+ * or dy, while the result, times e^x, may not: fuzz_api found inf and NaN there) go to
+ * the reference, on every ISA */
+static inline vf elu_backward_any_form(vf x, vf dy, const fast_constants *k) {
+    return elu_backward_fast(x, dy, k, ALWAYS_WIDE);
+}
+static inline int elu_backward_falls_back(vf x, vf dy, const fast_constants *k) {
+    vf u = vf_abs(vf_mul(dy, k->alpha));
+    mf far = mf_and(vf_eq(u, vf_set1(INFINITY)), vf_lt(vf_abs(dy), vf_set1(INFINITY)));
+#if !ALWAYS_WIDE
+    far = mf_or(far, beyond_exp_limit(x, k));
+#else
+    (void)x;
+#endif
+    return mf_any(far);
+}
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(elu_backward, elu_backward_any_form, elu_backward_falls_back,
+                                     elu_backward)
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(selu_backward, selu_backward_fast, beyond_exp_limit, selu_backward)
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(celu_positive_alpha_backward, celu_backward_fast,
                                  beyond_celu_limit, celu_backward)
@@ -414,12 +434,17 @@ DEFINE_WIDE_FORM_KERNEL(mish_forward, mish_fast)
 
 /* celu with alpha < 0: torch allows it, nobody trains with it. softplus with beta below
  * 2^-20: e^v / beta, e^v far below the floats, is a float again, where the wide form's
- * clamp at e^-130 would show. */
+ * clamp at e^-130 would show. softplus with a threshold below 20 (PyTorch's default)
+ * and beta != 1: v = beta x rounded to float can fall on the other side of the threshold
+ * than the exact product the reference compares, and below 20 the two sides differ by
+ * more than the bound (at threshold 0, x against log(2) / beta: fuzz_api). */
 DEFINE_PARTIAL_KERNEL(fast_celu_forward, celu_positive_alpha_forward, p->alpha > 0, celu_forward)
 DEFINE_PARTIAL_BACKWARD_KERNEL(fast_celu_backward, celu_positive_alpha_backward, p->alpha > 0,
                                celu_backward)
 DEFINE_PARTIAL_KERNEL(fast_softplus_any_beta_forward, softplus_usual_beta_forward,
-                      p->beta >= 0x1p-20, softplus_forward)
+                      p->beta >= 0x1p-20 && p->threshold >= 20, softplus_forward)
+DEFINE_PARTIAL_BACKWARD_KERNEL(fast_softplus_backward, softplus_backward,
+                               p->beta == 1 || p->threshold >= 20, softplus_backward)
 
 static void ISA_FUNCTION(fast_elu_forward)(const op_params *p, const void *x, void *y, size_t n) {
     if (p->alpha > 0)
@@ -443,7 +468,7 @@ void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->backward[SLOT_F32_FAST][ACTFN_ELU] = KERNEL(elu_backward);
     table->backward[SLOT_F32_FAST][ACTFN_SELU] = KERNEL(selu_backward);
     table->backward[SLOT_F32_FAST][ACTFN_CELU] = ISA_FUNCTION(fast_celu_backward);
-    table->backward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = KERNEL(softplus_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = ISA_FUNCTION(fast_softplus_backward);
     table->backward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_backward);
     table->forward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_forward);

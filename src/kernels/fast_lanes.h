@@ -76,10 +76,16 @@ static inline split_exp over(split_exp e, vf d) {
 }
 
 /* u c e^z 2^shift (c and shift constants, shift an integer), rounded at the end: u times
- * a c / 4, which stays below 0.52 |u c| and cannot overflow where the result does not. */
+ * a c / 4, which stays below 0.52 |u c| and cannot overflow where the result does not.
+ * A tiny u (below 2^-32, where no overflow threatens) takes a c 2^shift instead: u a c / 4
+ * would round into the subnormals before the scaling up (2^11 steps off, found by
+ * fuzz_api in silu's backward). */
 static inline vf times_exp_scaled(vf u, split_exp e, float c, float shift, int wide) {
     (void)wide;
-    return vf_scale_exp2(vf_mul(u, vf_mul(e.a, vf_set1(c / 4))), vf_add(e.n, vf_set1(shift + 2)));
+    mf tiny = vf_lt(vf_abs(u), vf_set1(0x1p-32f));
+    vf factor = vf_select(tiny, vf_set1(ldexpf(c, (int)shift)), vf_set1(c / 4));
+    vf exponent = vf_add(e.n, vf_select(tiny, vf_zero(), vf_set1(shift + 2)));
+    return vf_scale_exp2(vf_mul(u, vf_mul(e.a, factor)), exponent);
 }
 
 /* u v e^z, the product u v a rounded once (v a carried as hi + lo), then scaled. */
@@ -133,10 +139,13 @@ static inline split_exp over(split_exp e, vf d) {
     return e;
 }
 
-/* u c e^z 2^shift as above: u (a c / 4) times 2^(shift + 2) b, a power of two. */
+/* u c e^z 2^shift as above: u (a c / 4) times 2^(shift + 2) b, a power of two; a tiny u
+ * times a c 2^shift, then b. */
 static inline vf times_exp_scaled(vf u, split_exp e, float c, float shift, int wide) {
-    vf product = vf_mul(u, vf_mul(e.a, vf_set1(c / 4)));
-    vf power = vf_set1(ldexpf(1.0f, (int)shift + 2));
+    mf tiny = vf_lt(vf_abs(u), vf_set1(0x1p-32f));
+    vf factor = vf_select(tiny, vf_set1(ldexpf(c, (int)shift)), vf_set1(c / 4));
+    vf product = vf_mul(u, vf_mul(e.a, factor));
+    vf power = vf_select(tiny, vf_set1(1.0f), vf_set1(ldexpf(1.0f, (int)shift + 2)));
     return vf_mul(product, wide ? vf_mul(power, e.b) : power);
 }
 

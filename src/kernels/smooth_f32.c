@@ -187,7 +187,10 @@ static inline vf celu_f32_body(vf x, const float_constants *k) {
 DEFINE_LONG_FORWARD_KERNEL(sigmoid_forward, sigmoid_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(silu_forward, silu_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_f32_body)
-DEFINE_LONG_FORWARD_KERNEL(elu_forward, elu_f32_body)
+DEFINE_LONG_FORWARD_KERNEL(elu_nonzero_alpha_forward, elu_f32_body)
+/* alpha = 0 (elu turned relu, -0 below zero): the fma sum of elu_f32_body's zero terms
+ * rounds to +0, so the reference serves it */
+DEFINE_PARTIAL_KERNEL(elu_forward, elu_nonzero_alpha_forward, p->alpha != 0, elu_forward)
 DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(celu_positive_alpha_forward, celu_f32_body)
 /* negative_expm1 takes z <= 0: alpha < 0 (torch allows it, nobody trains with it) makes
@@ -199,13 +202,19 @@ DEFINE_PARTIAL_KERNEL(celu_forward, celu_positive_alpha_forward, p->alpha > 0, c
 /* dy (c_hi + c_lo) e^z for z in [-87, 0], e^z = 2^k (t + l) (fm_exp_table): dy c as
  * u + u_lo exactly (c given over 4, so that dy c / 4 cannot overflow where the result
  * does not), times t + l, rounded once; then times 4 2^k, exact unless the result is
- * subnormal (a second rounding there: within 1 ULP still). */
+ * subnormal (a second rounding there: within 1 ULP still). u_lo is exact only while
+ * |u| >= 2^-102: below 2^-100, dy enters times 2^100 and the result leaves times 2^-100,
+ * its one rounding into the subnormals (2 steps off before: fuzz_api). c_hi >= 2^-102
+ * (elu's alpha >= 2^-100), so that dy 2^100 cannot overflow there. */
 static inline vf dy_times_exp(vf dy, vf c_hi, vf c_lo, table_exp e) {
-    vf u = vf_mul(dy, c_hi);
-    vf u_lo = vf_fma(dy, c_lo, vf_fma(dy, c_hi, fm_neg(u)));
+    mf tiny = vf_lt(vf_abs(vf_mul(dy, c_hi)), vf_set1(0x1p-100f));
+    vf g = vf_mul(dy, vf_select(tiny, vf_set1(0x1p100f), vf_set1(1.0f)));
+    vf u = vf_mul(g, c_hi);
+    vf u_lo = vf_fma(g, c_lo, vf_fma(g, c_hi, fm_neg(u)));
     vf p = vf_mul(u, e.t);
     vf small = vf_fma(u, e.l, vf_fma(u_lo, e.t, vf_fma(u, e.t, fm_neg(p))));
     vf result = vf_mul(vf_add(p, small), vf_mul(e.scale, vf_set1(4.0f)));
+    result = vf_mul(result, vf_select(tiny, vf_set1(0x1p-100f), vf_set1(1.0f)));
     return vf_with_sign_of(result, u); /* an underflow to 0 keeps dy c's sign */
 }
 
@@ -235,11 +244,15 @@ static inline vf celu_f32_gradient(vf x, vf dy, const float_constants *k) {
     return vf_select(vf_gt(x, vf_zero()), dy, negative);
 }
 
-/* dy e / (1 + e)^2 for e = e^z, z in [-87, 0]: sigmoid' (z = -|x|) and, times 4, tanh'
- * (z = -2|x|). e = e_hi + e_lo, 1 + e = d + d_lo (Fast2Sum: e <= 1), (1 + e)^2 =
- * sq + sq_lo, dy e = n + n_lo, all exact to about 2^-29; one division with a correction
- * (fm_divide_by), rounded once. */
-static inline vf dy_times_bell(vf z, vf dy, const float_constants *k) {
+/* c dy e / (1 + e)^2 for e = e^z, z in [-80, 0], c 1 or 4: sigmoid' (z = -|x|) and
+ * tanh' (z = -2|x|, c = 4). e = e_hi + e_lo, 1 + e = d + d_lo (Fast2Sum: e <= 1),
+ * (1 + e)^2 = sq + sq_lo, dy e = n + n_lo, all exact to about 2^-29; one division with
+ * a correction (fm_divide_by), rounded once. dy enters scaled so that n is a normal float
+ * wherever the result is not 0: a dy below 2^-10 times 2^100 (c), and 2^-100 at the end,
+ * the one rounding into the subnormals (n's own there was 8 steps off: fuzz_api); c
+ * enters dy before the division unless dy c could overflow, and after it then (exact,
+ * the quotient being normal). */
+static inline vf dy_times_bell(vf z, vf dy, float c, const float_constants *k) {
     table_exp e = fm_exp_table(z, &k->exp);
     vf e_hi = vf_mul(e.t, e.scale), e_lo = vf_mul(e.l, e.scale);
     vf one = vf_set1(1.0f);
@@ -247,19 +260,24 @@ static inline vf dy_times_bell(vf z, vf dy, const float_constants *k) {
     vf d_lo = vf_add(vf_add(vf_sub(one, d), e_hi), e_lo);
     vf sq = vf_mul(d, d);
     vf sq_lo = vf_fma(vf_add(d, d), d_lo, vf_fma(d, d, fm_neg(sq)));
-    vf n = vf_mul(dy, e_hi);
-    vf n_lo = vf_fma(dy, e_lo, vf_fma(dy, e_hi, fm_neg(n)));
-    vf q = fm_divide_by(vf_reciprocal_estimate(sq), n, &n_lo, sq, sq_lo);
+    vf magnitude = vf_abs(dy);
+    mf tiny = vf_lt(magnitude, vf_set1(0x1p-10f));
+    mf huge = vf_not_le(magnitude, vf_set1(0x1p100f)); /* and NaN */
+    vf before = vf_select(tiny, vf_set1(0x1p100f * c), vf_select(huge, one, vf_set1(c)));
+    vf after = vf_select(tiny, vf_set1(0x1p-100f), vf_select(huge, vf_set1(c), one));
+    vf g = vf_mul(dy, before); /* exact: a power of two, no overflow */
+    vf n = vf_mul(g, e_hi);
+    vf n_lo = vf_fma(g, e_lo, vf_fma(g, e_hi, fm_neg(n)));
+    vf q = vf_mul(fm_divide_by(vf_reciprocal_estimate(sq), n, &n_lo, sq, sq_lo), after);
     return vf_with_sign_of(q, dy); /* f' > 0: an underflow to 0 keeps dy's sign */
 }
 
 static inline vf sigmoid_f32_gradient(vf x, vf dy, const float_constants *k) {
-    return dy_times_bell(vf_minus_abs(x), dy, k);
+    return dy_times_bell(vf_minus_abs(x), dy, 1.0f, k);
 }
 
 static inline vf tanh_f32_gradient(vf x, vf dy, const float_constants *k) {
-    vf z = vf_add(vf_minus_abs(x), vf_minus_abs(x));
-    return vf_mul(dy_times_bell(z, dy, k), vf_set1(4.0f)); /* exact: 4 f' <= 1 */
+    return dy_times_bell(vf_add(vf_minus_abs(x), vf_minus_abs(x)), dy, 4.0f, k);
 }
 
 /* A vector goes to the reference where a lane's exponent is below low (-87: e^z leaves
@@ -283,7 +301,16 @@ DEFINE_FLOAT_LANE_BACKWARD(sigmoid_backward, sigmoid_f32_gradient, vf_minus_abs(
                            sigmoid_backward)
 DEFINE_FLOAT_LANE_BACKWARD(tanh_backward, tanh_f32_gradient,
                            vf_add(vf_minus_abs(v), vf_minus_abs(v)), -80.0f, tanh_backward)
-DEFINE_FLOAT_LANE_BACKWARD(elu_backward, elu_f32_gradient, v, -87.0f, elu_backward)
+/* elu's dy alpha / 4 can overflow where the result does not (alpha up to FLT_MAX, e^x
+ * small): those vectors go to the reference too (u_lo would be NaN: fuzz_api) */
+static inline int elu_backward_falls_back(vf v, vf g, const float_constants *k) {
+    return mf_any(beyond_exp_range(v, -87.0f, vf_mul(g, vf_mul(k->alpha, vf_set1(0.25f)))));
+}
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(elu_usual_alpha_backward, elu_f32_gradient,
+                                     elu_backward_falls_back, elu_backward)
+/* alpha / 4 is inexact below 2^-124 (alpha = 2^-149 gave 0: fuzz_api): the reference */
+DEFINE_PARTIAL_BACKWARD_KERNEL(elu_backward, elu_usual_alpha_backward, fabs(p->alpha) >= 0x1p-100,
+                               elu_backward)
 DEFINE_FLOAT_LANE_BACKWARD(selu_backward, selu_f32_gradient, v, -87.0f, selu_backward)
 DEFINE_FLOAT_LANE_BACKWARD(celu_positive_alpha_backward, celu_f32_gradient,
                            vf_mul(v, k->inverse_alpha), -87.0f, celu_backward)
@@ -295,12 +322,12 @@ void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32][ACTFN_SILU] = KERNEL(silu_forward);
     table->forward[SLOT_F32][ACTFN_TANH] = KERNEL(tanh_forward);
-    table->forward[SLOT_F32][ACTFN_ELU] = KERNEL(elu_forward);
+    table->forward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_forward);
     table->forward[SLOT_F32][ACTFN_SELU] = KERNEL(selu_forward);
     table->forward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_forward);
     table->backward[SLOT_F32][ACTFN_SIGMOID] = KERNEL(sigmoid_backward);
     table->backward[SLOT_F32][ACTFN_TANH] = KERNEL(tanh_backward);
-    table->backward[SLOT_F32][ACTFN_ELU] = KERNEL(elu_backward);
+    table->backward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_backward);
     table->backward[SLOT_F32][ACTFN_SELU] = KERNEL(selu_backward);
     table->backward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_backward);
 }
