@@ -75,14 +75,15 @@ test-neon: deps
 	cd $(BUILD)-neon && ACTFN_TEST_QUICK=1 ACTFN_NUM_THREADS=1 ctest --output-on-failure \
 	  -R '^test_(api|kernels|semantics|quantized|layers)$$'
 
-# The libFuzzer harnesses of the command's readers (fuzz/): briefly in make test, for
+# The libFuzzer harnesses (fuzz/): the command's readers, the element-wise API against
+# the reference on every ISA, the layer ops' arguments; briefly in make test, for
 # FUZZ_SECONDS each by make fuzz. Findings stop the run; new inputs stay in the build
 # directory's corpus.
 FUZZ_SECONDS ?= 600
 fuzz: deps
 	CC=clang cmake -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTFN_FUZZ=ON \
 	  -DACTFN_BUILD_TESTS=OFF >/dev/null
-	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_number fuzz_text fuzz_npy
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_number fuzz_text fuzz_npy fuzz_api fuzz_layers
 	scripts/fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
 
 test-fuzz:

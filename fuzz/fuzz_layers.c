@@ -1,9 +1,9 @@
 /* libFuzzer: the layer ops' argument space. Every array of a call points into one arena
- * at offsets the input picks (so arrays may overlap, be misaligned to the element, or be
- * NULL), with rows, cols, strides and k small enough for the arena or anywhere up to
- * SIZE_MAX. The contract checked: no access outside the arena (AddressSanitizer); a
- * refusal writes nothing; a success writes nothing outside the outputs' spans, and
- * its results are those of the definition, computed here from the element-wise API. */
+ * at offsets the input picks (so arrays may overlap, or be NULL), with rows, cols, strides and k
+ * small enough for the arena or anywhere up to SIZE_MAX. The contract checked: no access outside
+ * the arena (AddressSanitizer); a refusal writes nothing; a success writes nothing outside the
+ * outputs' spans, and its results are those of the definition, computed here from the element-wise
+ * API. */
 #include "actfn.h"
 
 #include <math.h>
@@ -35,12 +35,12 @@ static size_t next_size(reader *r, size_t small) {
 
 static uint8_t arena[ARENA], before[ARENA];
 
-/* A pointer into the arena (at an element boundary or not), or NULL. */
+/* A pointer into the arena at an element boundary (the contract's alignment), or NULL. */
 static void *next_pointer(reader *r, size_t element) {
     uint8_t kind = next_byte(r);
     if (kind == 255) return NULL;
     size_t at = ((size_t)next_byte(r) << 8 | next_byte(r)) % (ARENA / 2);
-    return arena + (kind < 224 ? at / element * element : at);
+    return arena + at / element * element;
 }
 
 static bool inside(const void *p, size_t bytes) {

@@ -11,6 +11,9 @@
  *  - In place is allowed: an output may be the very same pointer as an input. Arrays that
  *    overlap without being identical are rejected with ACTFN_ERR_OVERLAP.
  *  - Nothing is read or written outside [0, n). On an error nothing is written.
+ *  - n times the element size must not exceed PTRDIFF_MAX, nor an array pass the end of
+ *    the address space (ACTFN_ERR_BAD_PARAMETER). Arrays are aligned to their element,
+ *    as C asks of a float or double pointer (the vector paths take any address).
  *  - NaN in gives NaN out, forward and backward. The NaN's payload is not specified.
  *  - Subnormal inputs and results are never flushed to zero; the library never reads or
  *    changes the floating-point control register.
@@ -307,7 +310,9 @@ ACTFN_API actfn_status actfn_convert(const void *src, actfn_dtype src_dtype, voi
 /* A batch of rows x cols values; row r starts stride elements after row r - 1
  * (stride >= cols, so that a sub-matrix can be passed). Every array of the batch (x, y,
  * dy, dx) has this layout; per-feature vectors (bias, slopes, counts) have cols entries.
- * rows == 0 is an empty batch (nothing is read or written). The layer ops take ACTFN_F32,
+ * rows == 0 is an empty batch (nothing is read or written but a backward's per-feature
+ * gradient, the sum over no rows: +0). rows, cols and stride must keep a batch within
+ * PTRDIFF_MAX bytes (ACTFN_ERR_BAD_PARAMETER). The layer ops take ACTFN_F32,
  * ACTFN_F64, ACTFN_F16 and ACTFN_BF16 (quantized types: ACTFN_ERR_UNSUPPORTED); large
  * batches are split over threads with results identical to one thread's (see
  * docs/semantics.md); a NULL array, or stride < cols, is an error; outputs may equal their inputs
@@ -357,7 +362,9 @@ ACTFN_API actfn_status actfn_bias_forward(const actfn_op *op, actfn_dtype dtype,
                                           const actfn_batch *batch, const void *x, const void *bias,
                                           void *y);
 /* Its backward: dx[r][j] = dy[r][j] * f'(x[r][j] + bias[j]) and dbias[j] = the sum of
- * dx over the rows (accumulated in double). dx may equal x or dy. */
+ * dx over the rows (accumulated in double). dx may equal x or dy. With rows = 0 and
+ * cols > 0 the sum is over no rows: dbias, if not NULL, is set to +0, nothing else
+ * touched. ACTFN_ERR_OUT_OF_MEMORY (nothing written) without scratch memory for a row. */
 ACTFN_API actfn_status actfn_bias_backward(const actfn_op *op, actfn_dtype dtype,
                                            const actfn_batch *batch, const void *x,
                                            const void *bias, const void *dy, void *dx, void *dbias);
@@ -367,7 +374,8 @@ ACTFN_API actfn_status actfn_bias_backward(const actfn_op *op, actfn_dtype dtype
 ACTFN_API actfn_status actfn_prelu_forward(actfn_dtype dtype, const actfn_batch *batch,
                                            const void *x, const void *slopes, void *y);
 /* Its backward, as torch's prelu: dx = x > 0 ? dy : slopes[j] * dy, and dslopes[j] = the
- * sum over the rows of (x > 0 ? 0 : x * dy) (accumulated in double). dx may equal dy. */
+ * sum over the rows of (x > 0 ? 0 : x * dy) (accumulated in double). dx may equal dy.
+ * With rows = 0 and cols > 0, dslopes, if not NULL, is set to +0 (as dbias above). */
 ACTFN_API actfn_status actfn_prelu_backward(actfn_dtype dtype, const actfn_batch *batch,
                                             const void *x, const void *slopes, const void *dy,
                                             void *dx, void *dslopes);

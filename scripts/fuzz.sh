@@ -8,7 +8,7 @@ build=${1:?usage: fuzz.sh BUILD_DIR SECONDS}
 seconds=${2:?usage: fuzz.sh BUILD_DIR SECONDS}
 build=$(cd "$build" && pwd)
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
-for pair in fuzz_number:number fuzz_text:text fuzz_npy:npy; do
+for pair in fuzz_number:number fuzz_text:text fuzz_npy:npy fuzz_api:api fuzz_layers:layers; do
     harness=${pair%%:*} seeds=${pair#*:}
     corpus="$build/corpus/$seeds"
     mkdir -p "$corpus"

@@ -59,8 +59,11 @@ done
 # text input: bounded memory per token, a clear error, never a silent truncation
 expect_error "/dev/zero is not text" 2 "/dev/zero:1: a NUL byte: not a text file" \
     "$actfn" eval relu -i /dev/zero
-expect_error "an endless token in bounded memory" 2 "a token longer than 4096 characters" sh -c \
-    "head -c 300000000 /dev/zero | tr '\\0' 1 | (ulimit -v 300000; '$actfn' eval relu)"
+# (not under AddressSanitizer, which cannot start within a 300 MB address space)
+if (ulimit -v 300000; "$actfn" --version) >/dev/null 2>&1; then
+    expect_error "an endless token in bounded memory" 2 "a token longer than 4096 characters" sh -c \
+        "head -c 300000000 /dev/zero | tr '\\0' 1 | (ulimit -v 300000; '$actfn' eval relu)"
+fi
 expect "a line of 200000 values stays one line" 0 "1 200000" sh -c \
     "yes '1 -1' | head -n 100000 | tr '\\n' ' ' | '$actfn' eval relu | wc -lw | tr -s ' ' | sed 's/^ //'"
 expect_error "a directory as input" 1 "$work: Is a directory" "$actfn" eval relu -i "$work"

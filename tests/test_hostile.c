@@ -61,9 +61,12 @@ static void arrays_that_would_wrap_the_address_space_are_a_status(void **state) 
 }
 
 /* Byte-misaligned arrays large enough for the streaming (non-temporal) stores: the same
- * values as the aligned call, no fault. */
+ * values as the aligned call, no fault (they faulted on every SIMD ISA). The contract asks
+ * for element alignment, as C does of a float *; the vector paths take any address, and
+ * only they are tested here: the scalar loops' float accesses would be undefined. */
 static void byte_misaligned_large_arrays_stream_correctly(void **state) {
     (void)state;
+    if (strcmp(actfn_isa(), "scalar") == 0) skip();
     const size_t n = (size_t)1 << 22;
     unsigned char *x = malloc(n * sizeof(float) + 1), *y = malloc(n * sizeof(float) + 1);
     float *aligned = malloc(n * sizeof(float)), *expected = malloc(n * sizeof(float));
