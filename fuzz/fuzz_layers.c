@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,7 +205,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if ((which == 2 || which == 4) && dtype != ACTFN_S8 && batch.rows > 0 && batch.cols > 0) {
         const uint8_t *x0 = before + ((uint8_t *)p[0] - arena);
         const uint8_t *v0 = before + ((uint8_t *)p[1] - arena);
-        for (size_t row = 0; row < batch.rows; row++)
+        static uint8_t z[32 * 8], y[32 * 8]; /* a row of x + bias, and its activation */
+        for (size_t row = 0; row < batch.rows; row++) {
+            if (which == 2) { /* the op on the whole row, as a separate add and call would */
+                for (size_t j = 0; j < batch.cols; j++) {
+                    double x = at(dtype, x0, row * batch.stride + j), v = at(dtype, v0, j);
+                    double sum = x + v;
+                    actfn_convert(&sum, ACTFN_F64, z + j * element, dtype, 1);
+                    if (dtype == ACTFN_F32) ((float *)(void *)z)[j] = (float)x + (float)v;
+                }
+                if (actfn_forward(&op, dtype, z, y, batch.cols) != ACTFN_OK) abort();
+            }
             for (size_t j = 0; j < batch.cols; j++) {
                 size_t i = row * batch.stride + j;
                 double x = at(dtype, x0, i), v = at(dtype, v0, j), want;
@@ -217,12 +228,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     want = at(dtype, rounded, 0);
                     if (dtype == ACTFN_F32) want = x > 0 || isnan(x) ? x : (float)slope * (float)x;
                 } else {
-                    double sum = x + v;
-                    uint8_t z[8], y[8];
-                    actfn_convert(&sum, ACTFN_F64, z, dtype, 1);
-                    if (dtype == ACTFN_F32) *(float *)(void *)z = (float)x + (float)v;
-                    if (actfn_forward(&op, dtype, z, y, 1) != ACTFN_OK) abort();
-                    want = at(dtype, y, 0);
+                    want = at(dtype, y, j);
                 }
                 double got = at(dtype, p[2], i);
                 /* an input that the output overlapped was read before or after its write:
@@ -232,9 +238,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     size_t length = (size_t)bytes, v_length = (size_t)vector;
                     bool disjoint_v = o + length <= in_v || in_v + v_length <= o;
                     bool x_ok = o == in_x || o + length <= in_x || in_x + length <= o;
-                    if (disjoint_v && x_ok) abort();
+                    if (disjoint_v && x_ok) { /* a mismatch the inputs cannot explain */
+                        fprintf(stderr,
+                                "op %d dtype %d which %d rows %zu cols %zu stride %zu i %zu x %a v "
+                                "%a: %a, want %a\n",
+                                (int)op.kind, (int)dtype, which, batch.rows, batch.cols,
+                                batch.stride, i, x, v, got, want);
+                        abort();
+                    }
                 }
             }
+        }
     }
     return 0;
 }
