@@ -151,6 +151,49 @@ static void layer_scratch_out_of_memory_writes_nothing(void **state) {
     assert_string_equal(actfn_strerror(ACTFN_ERR_OUT_OF_MEMORY), "out of memory");
 }
 
+/* The sign of zero where the ISAs disagreed (issue 22, item 13): elu(+-0) = alpha (+-0)
+ * (so -0, +0 for alpha > 0; flipped for alpha < 0; alpha = 0 gives 0 (+-0) and -0 far
+ * below zero), celu(+-0) = +0 for alpha > 0 (as PyTorch) and +-0 below; every dtype, both tiers,
+ * and a length that puts the zeros in vector lanes and in a tail. */
+static void zeros_of_elu_and_celu_keep_their_documented_sign(void **state) {
+    (void)state;
+    static const double alphas[] = {1.0, 0.7, -1.5, -0.1, 0.0};
+    static const actfn_dtype dtypes[] = {ACTFN_F32, ACTFN_F64, ACTFN_F16, ACTFN_BF16};
+    enum { N = 37 };
+    double x[N];
+    for (int i = 0; i < N; i++)
+        x[i] = i % 3 == 0 ? -0.0 : i % 3 == 1 ? 0.0 : -5000.0;
+    for (int kind = 0; kind < 2; kind++)
+        for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
+            if (kind == 1 && alphas[a] == 0) continue; /* celu's alpha is != 0 */
+            actfn_op op = op_named(kind == 0 ? "elu" : "celu");
+            assert_int_equal(actfn_op_set(&op, "alpha", alphas[a]), ACTFN_OK);
+            for (int fast = 0; fast < 2; fast++)
+                for (size_t d = 0; d < sizeof dtypes / sizeof *dtypes; d++) {
+                    op.accuracy = fast ? ACTFN_FAST : ACTFN_ACCURATE;
+                    unsigned char in[N * 8], out[N * 8];
+                    assert_int_equal(actfn_convert(x, ACTFN_F64, in, dtypes[d], N), ACTFN_OK);
+                    assert_int_equal(actfn_forward(&op, dtypes[d], in, out, N), ACTFN_OK);
+                    double y[N];
+                    assert_int_equal(actfn_convert(out, dtypes[d], y, ACTFN_F64, N), ACTFN_OK);
+                    for (int i = 0; i < N; i++) {
+                        if (x[i] == -5000.0) {
+                            if (alphas[a] == 0) assert_true(y[i] == 0 && signbit(y[i]));
+                            continue;
+                        }
+                        int negative = kind == 0 ? (signbit(x[i]) != 0) != (alphas[a] < 0)
+                                                 : signbit(x[i]) != 0 && alphas[a] < 0;
+                        if (y[i] != 0 || (signbit(y[i]) != 0) != negative) {
+                            print_error("%s alpha %g dtype %d%s: f(%g) = %g\n",
+                                        kind ? "celu" : "elu", alphas[a], (int)dtypes[d],
+                                        fast ? " fast" : "", x[i], y[i]);
+                            fail();
+                        }
+                    }
+                }
+        }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lengths_beyond_an_object_are_a_status),
@@ -159,6 +202,7 @@ int main(void) {
         cmocka_unit_test(maxout_strides_whose_row_offsets_wrap_are_a_status),
         cmocka_unit_test(empty_batches_with_impossible_cols_are_a_status),
         cmocka_unit_test(layer_scratch_out_of_memory_writes_nothing),
+        cmocka_unit_test(zeros_of_elu_and_celu_keep_their_documented_sign),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
