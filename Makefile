@@ -87,7 +87,7 @@ fuzz: deps
 	scripts/fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
 
 test-fuzz:
-	$(MAKE) fuzz FUZZ_SECONDS=15
+	$(MAKE) fuzz FUZZ_SECONDS=10
 
 # The Python package (python/actfn): actfn's ops as NumPy ufuncs, built in place with
 # Debian's /usr/bin/python3, and its pytest suite (against NumPy, and torch if present).
