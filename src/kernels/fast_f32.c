@@ -316,9 +316,20 @@ static inline vf exp_side_backward(vf x, vf dy, vf u, vf z, const vf *z_lo, floa
     return vf_select(vf_gt(x, vf_zero()), dy, negative); /* NaN: through e */
 }
 
-/* elu'(x) = alpha e^x below 0 (alpha a factor of dy: it is a parameter, not a constant). */
+/* elu'(x) = alpha e^x below 0 (alpha a factor of dy: it is a parameter, not a constant).
+ * With one-instruction scaling, dy and alpha enter split (times_two_exp_scaled), so that
+ * dy alpha beyond the floats costs nothing; elsewhere such vectors go to the reference. */
 static inline vf elu_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+#if ALWAYS_WIDE
+    vf z = at_most(x, 0.0f);
+    split_exp e = exp_for_gradient(z, NULL, k, 0, wide);
+    vf zero_side = vf_mul(vf_mul(dy, vf_zero()), k->alpha); /* dy (alpha 0), NaN for inf dy */
+    vf negative = vf_select(vf_lt(z, vf_set1(EXP_IS_ZERO_BELOW)), zero_side,
+                            times_two_exp_scaled(dy, k->alpha, e, 1.0f));
+    return vf_select(vf_gt(x, vf_zero()), dy, negative); /* NaN: through e */
+#else
     return exp_side_backward(x, dy, vf_mul(dy, k->alpha), x, NULL, 1.0f, k, wide);
+#endif
 }
 
 /* selu'(x) = scale alpha e^x below 0, scale above (dy scale rounded once, as forward,
@@ -395,24 +406,23 @@ static inline mf beyond_softplus_limit(vf x, const fast_constants *k) {
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(sigmoid_backward, sigmoid_backward_fast, beyond_exp_limit,
                                  sigmoid_backward)
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(tanh_backward, tanh_backward_fast, beyond_exp_limit, tanh_backward)
-/* elu: also the vectors where dy alpha leaves the floats for a finite dy (a huge alpha
- * or dy, while the result, times e^x, may not: fuzz_api found inf and NaN there) go to
- * the reference, on every ISA */
 static inline vf elu_backward_any_form(vf x, vf dy, const fast_constants *k) {
     return elu_backward_fast(x, dy, k, ALWAYS_WIDE);
 }
+#if ALWAYS_WIDE
+DEFINE_BACKWARD_KERNEL(elu_backward, elu_backward_any_form)
+#else
+/* elu: also the vectors where dy alpha leaves the floats for a finite dy (a huge alpha
+ * or dy, while the result, times e^x, may not: fuzz_api found inf and NaN there) go to
+ * the reference */
 static inline int elu_backward_falls_back(vf x, vf dy, const fast_constants *k) {
     vf u = vf_abs(vf_mul(dy, k->alpha));
     mf far = mf_and(vf_eq(u, vf_set1(INFINITY)), vf_lt(vf_abs(dy), vf_set1(INFINITY)));
-#if !ALWAYS_WIDE
-    far = mf_or(far, beyond_exp_limit(x, k));
-#else
-    (void)x;
-#endif
-    return mf_any(far);
+    return mf_any(mf_or(far, beyond_exp_limit(x, k)));
 }
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(elu_backward, elu_backward_any_form, elu_backward_falls_back,
                                      elu_backward)
+#endif
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(selu_backward, selu_backward_fast, beyond_exp_limit, selu_backward)
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(celu_positive_alpha_backward, celu_backward_fast,
                                  beyond_celu_limit, celu_backward)

@@ -75,17 +75,24 @@ static inline split_exp over(split_exp e, vf d) {
     return e;
 }
 
-/* u c e^z 2^shift (c and shift constants, shift an integer), rounded at the end: u times
- * a c / 4, which stays below 0.52 |u c| and cannot overflow where the result does not.
- * A tiny u (below 2^-32, where no overflow threatens) takes a c 2^shift instead: u a c / 4
- * would round into the subnormals before the scaling up (2^11 steps off, found by
- * fuzz_api in silu's backward). */
+/* u c e^z 2^shift (c and shift constants, shift an integer), rounded once at the end: u
+ * split as m 2^j (m in [1, 2), its sign; vgetmant, vgetexp), m a c 2^shift a normal
+ * float whatever u is, scaled by 2^(n + j). Neither a huge u (u a c overflowing where the
+ * result does not) nor a tiny one (u a c rounded into the subnormals before the scaling
+ * up: 2^11 steps off in silu's backward, found by fuzz_api) loses a bit; u = +-0 and
+ * +-inf come out as their products with the finite a c. */
 static inline vf times_exp_scaled(vf u, split_exp e, float c, float shift, int wide) {
     (void)wide;
-    mf tiny = vf_lt(vf_abs(u), vf_set1(0x1p-32f));
-    vf factor = vf_select(tiny, vf_set1(ldexpf(c, (int)shift)), vf_set1(c / 4));
-    vf exponent = vf_add(e.n, vf_select(tiny, vf_zero(), vf_set1(shift + 2)));
-    return vf_scale_exp2(vf_mul(u, vf_mul(e.a, factor)), exponent);
+    vf factor = vf_mul(e.a, vf_set1(ldexpf(c, (int)shift)));
+    return vf_scale_exp2(vf_mul(vf_mantissa(u), factor), vf_add(e.n, vf_exponent(u)));
+}
+
+/* u v c e^z, u and v both split as above: no overflow of u v where the result has none
+ * (elu's dy alpha, alpha up to FLT_MAX), no underflow before the scaling. */
+static inline vf times_two_exp_scaled(vf u, vf v, split_exp e, float c) {
+    vf factor = vf_mul(vf_mantissa(v), vf_mul(e.a, vf_set1(c)));
+    return vf_scale_exp2(vf_mul(vf_mantissa(u), factor),
+                         vf_add(e.n, vf_add(vf_exponent(u), vf_exponent(v))));
 }
 
 /* u v e^z, the product u v a rounded once (v a carried as hi + lo), then scaled. */

@@ -98,25 +98,45 @@
  * time, where a vector for which falls_back(v, dy, &k) holds (a lane in a far tail, a NaN,
  * a non-finite dy: rare lanes) is computed by the scalar reference, element by element. */
 #define DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, body, falls_back, reference)                    \
+    static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, const float *x,   \
+                                         const float *dy, float *dx, vf v, vf g) {                 \
+        if (falls_back(v, g, k)) {                                                                 \
+            for (size_t j = 0; j < VF_LANES; j++)                                                  \
+                dx[j] = (float)reference(x[j], dy[j], p);                                          \
+        } else {                                                                                   \
+            vf_store(dx, body(v, g, k));                                                           \
+        }                                                                                          \
+    }                                                                                              \
     static void KERNEL(name)(const op_params *p, const void *input, const void *gradient,          \
                              void *output, size_t n) {                                             \
         const float *x = input, *dy = gradient;                                                    \
         float *dx = output;                                                                        \
         const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
-        for (size_t i = 0; i < n; i += VF_LANES) {                                                 \
-            size_t m = n - i < VF_LANES ? n - i : VF_LANES;                                        \
-            vf v = m == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, m);                        \
-            vf g = m == VF_LANES ? vf_load(dy + i) : vf_load_tail(dy + i, m);                      \
-            if (falls_back(v, g, &k)) {                                                            \
-                for (size_t j = i; j < i + m; j++)                                                 \
-                    dx[j] = (float)reference(x[j], dy[j], p);                                      \
+        size_t i = 0;                                                                              \
+        /* two vectors a step, one test for both in the usual case that neither falls back */      \
+        for (; i + 2 * VF_LANES <= n; i += 2 * VF_LANES) {                                         \
+            vf a = vf_load(x + i), b = vf_load(x + i + VF_LANES);                                  \
+            vf da = vf_load(dy + i), db = vf_load(dy + i + VF_LANES);                              \
+            if (falls_back(a, da, &k) | falls_back(b, db, &k)) {                                   \
+                name##_one_vector(p, &k, x + i, dy + i, dx + i, a, da);                            \
+                name##_one_vector(p, &k, x + i + VF_LANES, dy + i + VF_LANES, dx + i + VF_LANES,   \
+                                  b, db);                                                          \
                 continue;                                                                          \
             }                                                                                      \
-            vf r = body(v, g, &k);                                                                 \
-            if (m == VF_LANES)                                                                     \
-                vf_store(dx + i, r);                                                               \
-            else                                                                                   \
-                vf_store_tail(dx + i, r, m);                                                       \
+            vf_store(dx + i, body(a, da, &k));                                                     \
+            vf_store(dx + i + VF_LANES, body(b, db, &k));                                          \
+        }                                                                                          \
+        for (; i + VF_LANES <= n; i += VF_LANES)                                                   \
+            name##_one_vector(p, &k, x + i, dy + i, dx + i, vf_load(x + i), vf_load(dy + i));      \
+        if (i < n) {                                                                               \
+            size_t m = n - i;                                                                      \
+            vf v = vf_load_tail(x + i, m), g = vf_load_tail(dy + i, m);                            \
+            if (falls_back(v, g, &k)) {                                                            \
+                for (size_t j = i; j < n; j++)                                                     \
+                    dx[j] = (float)reference(x[j], dy[j], p);                                      \
+            } else {                                                                               \
+                vf_store_tail(dx + i, body(v, g, &k), m);                                          \
+            }                                                                                      \
         }                                                                                          \
     }
 

@@ -267,6 +267,15 @@ static inline vd vd_at_most(vd a, vd high) {
 static inline vf vf_scale_exp2(vf a, vf n) {
     return _mm512_scalef_ps(a, n); /* a 2^floor(n), rounded once, subnormals included */
 }
+/* a = vf_mantissa(a) 2^vf_exponent(a): the mantissa in [1, 2) with a's sign (+-1 for +-0
+ * and +-inf), the exponent as a float (-inf for 0, +inf for inf), subnormals normalized;
+ * vf_scale_exp2 puts them back together, 0 and inf included. */
+static inline vf vf_mantissa(vf a) {
+    return _mm512_getmant_ps(a, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+}
+static inline vf vf_exponent(vf a) {
+    return _mm512_getexp_ps(a);
+}
 static inline vf vf_exp2_integer(vf k) {
     /* k + 1.5 * 2^23 holds k in its low mantissa bits; move it into the exponent. */
     const __m512 magic = _mm512_set1_ps(0x1.8p23f);

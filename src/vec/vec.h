@@ -53,10 +53,14 @@
  *                                    NaN a stays NaN (the one max/min the ISAs agree on);
  *                                    where a and the bound are zeros of opposite signs
  *                                    the result's sign is the ISA's (x86: a's)
- *   VEC_HAS_SCALE_EXP2               1 where vf_scale_exp2(a, n) is one instruction
+ *   VEC_HAS_SCALE_EXP2               1 where vf_scale_exp2(a, n) is one instruction, and
+ *                                    vf_mantissa / vf_exponent split a float (AVX-512 only)
  *                                    (AVX-512's vscalefps), and only there defined:
  *                                    a 2^floor(n) rounded once, into the subnormals
- *                                    and to 0 or inf, for finite n
+ *                                    and to 0 or inf, for finite n; with it
+ *   vf_mantissa(a), vf_exponent(a)   a as m 2^e (m in [1, 2) with a's sign, +-1 at +-0
+ *                                    and +-inf; e -inf at 0, +inf at inf), subnormals
+ *                                    normalized: vf_scale_exp2(m, e) is a again
  * For f16 and bf16 (VF_LANES 16-bit values, whole vectors only), both rounding to
  * nearest even, keeping subnormals, NaN staying NaN:
  *   vf_load_f16(p), vf_store_f16(p, v), vf_load_bf16(p), vf_store_bf16(p, v)
