@@ -321,8 +321,12 @@ static inline vf exp_side_backward(vf x, vf dy, vf u, vf z, const vf *z_lo, floa
  * dy alpha beyond the floats costs nothing; elsewhere such vectors go to the reference. */
 static inline vf elu_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
 #if ALWAYS_WIDE
+    (void)wide;
     vf z = at_most(x, 0.0f);
-    split_exp e = exp_for_gradient(z, NULL, k, 0, wide);
+    /* dy alpha reaches 2^256: e^z is needed down to -400 (exp_for_gradient stops at -200,
+     * enough for dy alone) */
+    split_exp e;
+    e.a = fast_exp_parts(at_least(z, -400.0f), NULL, &k->exp, 0, &e.n);
     vf zero_side = vf_mul(vf_mul(dy, vf_zero()), k->alpha); /* dy (alpha 0), NaN for inf dy */
     vf negative = vf_select(vf_lt(z, vf_set1(EXP_IS_ZERO_BELOW)), zero_side,
                             times_two_exp_scaled(dy, k->alpha, e, 1.0f));
