@@ -17,23 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
+
 #include "test_values.h"
 
 enum { MAX_N = 300, GUARD = 16, PAD = GUARD + 8 };
-
-typedef struct reader {
-    const uint8_t *data;
-    size_t size, at;
-} reader;
-
-static uint8_t next_byte(reader *r) {
-    return r->at < r->size ? r->data[r->at++] : 0;
-}
-
-static void next_bytes(reader *r, void *out, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        ((uint8_t *)out)[i] = next_byte(r);
-}
 
 /* A parameter: the default, a value near an edge, or any double. */
 static double next_parameter(reader *r, double default_value) {

@@ -13,16 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
+
 enum { ARENA = 1 << 14, ARRAYS = 6 };
-
-typedef struct reader {
-    const uint8_t *data;
-    size_t size, at;
-} reader;
-
-static uint8_t next_byte(reader *r) {
-    return r->at < r->size ? r->data[r->at++] : 0;
-}
 
 /* A size: mostly small, sometimes huge (the checks must refuse what memory cannot hold). */
 static size_t next_size(reader *r, size_t small) {

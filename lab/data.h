@@ -13,7 +13,7 @@ typedef struct dataset {
     uint8_t *label; /* count */
 } dataset;
 
-#define FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
+#define FASHION_MNIST_DIR  "/usr/share/datasets/fashion-mnist"
 #define FASHION_MNIST_SIDE 28 /* pixels a side; load_fashion_mnist refuses other images */
 
 /* train: the 60,000 training images, else the 10,000 test images. directory NULL: the
