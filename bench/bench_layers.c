@@ -1,7 +1,8 @@
 /* The layer-level ops against what they replace, on batches of rows x 1024 features, f32:
  * the relu backward from a 1-bit mask against the backward from x (4 + 4 + 4 bytes moved
  * per element against 1/8 + 4 + 4), and the fused bias + relu against a separate bias add
- * and relu (two passes), and the relu forward that writes a mask against the plain one.
+ * and relu (two passes), and the relu forward that writes a mask (and counts the active
+ * units) against the plain one.
  * Prints the tab-separated lines of bench_peers (threads, op,
  * implementation, n, ns per element), with the limits memcpy and a + b.
  *
@@ -20,6 +21,7 @@ typedef struct state {
     uint8_t *mask;
     actfn_batch batch;
     actfn_op relu;
+    actfn_activity activity;
 } state;
 
 static void run_memcpy(void *p) {
@@ -54,6 +56,11 @@ static void run_forward_plain(void *p) {
 static void run_forward_with_mask(void *p) {
     state *s = p;
     actfn_mask_forward(&s->relu, ACTFN_F32, &s->batch, s->x, s->y, s->mask, NULL);
+}
+
+static void run_forward_with_mask_and_counts(void *p) {
+    state *s = p;
+    actfn_mask_forward(&s->relu, ACTFN_F32, &s->batch, s->x, s->y, s->mask, &s->activity);
 }
 
 static void run_bias_fused(void *p) {
@@ -95,6 +102,7 @@ int main(int argc, char **argv) {
     for (size_t j = 0; j < COLS; j++)
         s.bias[j] = (float)j / COLS - 0.5f;
     s.relu = actfn_op_init(ACTFN_RELU);
+    if (actfn_activity_init(&s.activity, COLS) != ACTFN_OK) return 1;
     for (size_t n = (size_t)1 << 20; n <= max_rows * COLS; n *= 4) {
         s.batch = (actfn_batch){n / COLS, COLS, COLS};
         actfn_mask_forward(&s.relu, ACTFN_F32, &s.batch, s.x, s.y, s.mask, NULL);
@@ -108,6 +116,8 @@ int main(int argc, char **argv) {
                            median_ns_per_element(run_forward_plain, &s, n));
         report_measurement(threads, "relu forward writing a 1-bit mask", "actfn", n,
                            median_ns_per_element(run_forward_with_mask, &s, n));
+        report_measurement(threads, "relu forward writing a 1-bit mask and counts", "actfn", n,
+                           median_ns_per_element(run_forward_with_mask_and_counts, &s, n));
         report_measurement(threads, "bias + relu forward, fused", "actfn", n,
                            median_ns_per_element(run_bias_fused, &s, n));
         report_measurement(threads, "bias + relu forward, bias add then relu", "actfn", n,

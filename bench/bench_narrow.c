@@ -1,5 +1,6 @@
 /* Throughput of actfn on the 16-bit and 8-bit types against oneDNN (bf16, s8 eltwise) and
- * XNNPACK (f16 clamp, qs8 sigmoid, s8 clamp), and against a memcpy of the same bytes.
+ * XNNPACK (f16 clamp, s8 and u8 clamp, qs8 and qu8 sigmoid), and against a memcpy of the
+ * same bytes; the quantized rows both through actfn_forward_quantized and a prepared op.
  * Prints the same tab-separated lines as bench_peers: threads, op, implementation, n, ns
  * per element; the op names end in the type, and the limit rows are "memcpy 2 B" and
  * "memcpy 1 B" (bytes per element).
@@ -33,16 +34,25 @@ typedef struct actfn_case {
     buffers *b;
     actfn_op op;
     actfn_dtype dtype;
-    actfn_quantization quantization;
+    actfn_quantization input, output;
+    actfn_quantized_op *prepared; /* the quantized rows' second actfn row */
 } actfn_case;
+
+static int is_quantized(actfn_dtype dtype) {
+    return dtype == ACTFN_S8 || dtype == ACTFN_U8;
+}
 
 static void run_actfn(void *state) {
     actfn_case *c = state;
-    if (c->dtype == ACTFN_S8)
-        actfn_forward_quantized(&c->op, c->dtype, &c->quantization, &c->quantization, c->b->x,
-                                c->b->y, c->b->n);
+    if (is_quantized(c->dtype))
+        actfn_forward_quantized(&c->op, c->dtype, &c->input, &c->output, c->b->x, c->b->y, c->b->n);
     else
         actfn_forward(&c->op, c->dtype, c->b->x, c->b->y, c->b->n);
+}
+
+static void run_actfn_prepared(void *state) {
+    actfn_case *c = state;
+    actfn_quantized_run(c->prepared, c->b->x, c->b->y, c->b->n);
 }
 
 static int onednn_prepare(onednn_case *c, buffers *b, dnnl_data_type_t type,
@@ -73,16 +83,38 @@ typedef struct row {
     actfn_dtype dtype;
     dnnl_data_type_t onednn_type; /* dnnl_data_type_undef: none */
     dnnl_alg_kind_t onednn;
-    int xnnpack; /* 0 none, 1 f16 clamp, 2 s8 clamp, 3 qs8 sigmoid */
+    int xnnpack; /* 0 none, 1 f16 clamp, 2 s8 clamp, 3 qs8 sigmoid, 4 u8 clamp, 5 qu8 sigmoid */
+    /* the quantized rows' input and output quantizations, XNNPACK's the same */
+    actfn_quantization input, output;
 } row;
 
+/* relu: one quantization on both sides (a clamp at the zero point); sigmoid: XNNPACK's
+ * output quantization for it, 1/256 with the zero point at the type's minimum. */
+#define RELU_S8                                                                                    \
+    {0.05, 0}, {                                                                                   \
+        0.05, 0                                                                                    \
+    }
+#define RELU_U8                                                                                    \
+    {0.05, 128}, {                                                                                 \
+        0.05, 128                                                                                  \
+    }
+#define SIGMOID_S8                                                                                 \
+    {0.05, 0}, {                                                                                   \
+        1.0 / 256, -128                                                                            \
+    }
+#define SIGMOID_U8                                                                                 \
+    {0.05, 128}, {                                                                                 \
+        1.0 / 256, 0                                                                               \
+    }
 static const row rows[] = {
     {"relu forward f16", ACTFN_RELU, ACTFN_F16, dnnl_data_type_undef, 0, 1},
     {"sigmoid forward f16", ACTFN_SIGMOID, ACTFN_F16, dnnl_data_type_undef, 0, 0},
     {"relu forward bf16", ACTFN_RELU, ACTFN_BF16, dnnl_bf16, dnnl_eltwise_relu, 0},
     {"sigmoid forward bf16", ACTFN_SIGMOID, ACTFN_BF16, dnnl_bf16, dnnl_eltwise_logistic, 0},
-    {"relu forward s8", ACTFN_RELU, ACTFN_S8, dnnl_s8, dnnl_eltwise_relu, 2},
-    {"sigmoid forward s8", ACTFN_SIGMOID, ACTFN_S8, dnnl_data_type_undef, 0, 3},
+    {"relu forward s8", ACTFN_RELU, ACTFN_S8, dnnl_s8, dnnl_eltwise_relu, 2, RELU_S8},
+    {"sigmoid forward s8", ACTFN_SIGMOID, ACTFN_S8, dnnl_data_type_undef, 0, 3, SIGMOID_S8},
+    {"relu forward u8", ACTFN_RELU, ACTFN_U8, dnnl_data_type_undef, 0, 4, RELU_U8},
+    {"sigmoid forward u8", ACTFN_SIGMOID, ACTFN_U8, dnnl_data_type_undef, 0, 5, SIGMOID_U8},
 };
 
 static int xnnpack_prepare(xnnpack_case *c, const row *r, buffers *b, int threads) {
@@ -100,10 +132,23 @@ static int xnnpack_prepare(xnnpack_case *c, const row *r, buffers *b, int thread
             status = xnn_setup_clamp_nc_s8(c->op, b->n, b->x, b->y, c->pool);
         break;
     case 3:
-        status =
-            xnn_create_sigmoid_nc_qs8(1, 1, 1, 0, 0.05f, -128, 1.0f / 256, -128, 127, 0, &c->op);
+        status = xnn_create_sigmoid_nc_qs8(1, 1, 1, (int8_t)r->input.zero_point,
+                                           (float)r->input.scale, (int8_t)r->output.zero_point,
+                                           (float)r->output.scale, -128, 127, 0, &c->op);
         if (status == xnn_status_success)
             status = xnn_setup_sigmoid_nc_qs8(c->op, b->n, b->x, b->y, c->pool);
+        break;
+    case 4:
+        status = xnn_create_clamp_nc_u8(1, 1, 1, (uint8_t)r->input.zero_point, 255, 0, &c->op);
+        if (status == xnn_status_success)
+            status = xnn_setup_clamp_nc_u8(c->op, b->n, b->x, b->y, c->pool);
+        break;
+    case 5:
+        status = xnn_create_sigmoid_nc_qu8(1, 1, 1, (uint8_t)r->input.zero_point,
+                                           (float)r->input.scale, (uint8_t)r->output.zero_point,
+                                           (float)r->output.scale, 0, 255, 0, &c->op);
+        if (status == xnn_status_success)
+            status = xnn_setup_sigmoid_nc_qu8(c->op, b->n, b->x, b->y, c->pool);
         break;
     }
     return status == xnn_status_success;
@@ -140,12 +185,20 @@ int main(int argc, char **argv) {
         report_measurement(threads, "limit", "memcpy 1 B", n,
                            median_ns_per_element(run_memcpy, &one, n));
         for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
-            buffers *b = rows[r].dtype == ACTFN_S8    ? &one
+            buffers *b = is_quantized(rows[r].dtype)  ? &one
                          : rows[r].dtype == ACTFN_F16 ? &f16
                                                       : &bf16;
-            actfn_case ac = {b, actfn_op_init(rows[r].kind), rows[r].dtype, {0.05, 0}};
+            actfn_case ac = {
+                b, actfn_op_init(rows[r].kind), rows[r].dtype, rows[r].input, rows[r].output, NULL};
             report_measurement(threads, rows[r].op, "actfn", n,
                                median_ns_per_element(run_actfn, &ac, n));
+            if (is_quantized(rows[r].dtype) &&
+                actfn_quantized_create(&ac.op, ac.dtype, &ac.input, &ac.output, &ac.prepared) ==
+                    ACTFN_OK) {
+                report_measurement(threads, rows[r].op, "actfn prepared", n,
+                                   median_ns_per_element(run_actfn_prepared, &ac, n));
+                actfn_quantized_destroy(ac.prepared);
+            }
             onednn_case oc;
             if (rows[r].onednn_type != dnnl_data_type_undef &&
                 onednn_prepare(&oc, b, rows[r].onednn_type, rows[r].onednn)) {

@@ -64,7 +64,7 @@ typedef enum actfn_status {
     ACTFN_ERR_UNKNOWN_PARAMETER = 5, /* the op has no parameter of that name */
     ACTFN_ERR_UNSUPPORTED = 6,       /* e.g. a backward from the output the op cannot do */
     ACTFN_ERR_OVERLAP = 7,           /* arrays overlap without being the same array */
-    ACTFN_ERR_OUT_OF_MEMORY = 8      /* the scratch memory a layer op needs (nothing written) */
+    ACTFN_ERR_OUT_OF_MEMORY = 8      /* scratch of a layer op, a prepared op (nothing written) */
 } actfn_status;
 
 /* A static English sentence for a status code; unknown codes get a message too. */
@@ -282,7 +282,9 @@ ACTFN_API actfn_status actfn_backward_from_output(const actfn_op *op, actfn_dtyp
  *   y[i] = clamp(round(f(in.scale * (x[i] - in.zero_point)) / out.scale) + out.zero_point)
  * with f the op's f64 reference (its parameters not rounded), round to nearest with ties
  * to even, and clamp to the type's range (-128..127 or 0..255). The 256 possible results
- * are computed once per call into a table, then looked up. y may equal x.
+ * are computed into a table, then looked up; each thread keeps its last few tables
+ * (keyed by op, parameters, dtype and both quantizations), so that repeated calls with
+ * the same arguments only look up. y may equal x.
  * Errors as actfn_forward, plus ACTFN_ERR_BAD_PARAMETER for a scale that is not finite
  * and positive or a zero point out of range. actfn_forward and actfn_backward refuse
  * ACTFN_S8 and ACTFN_U8 with ACTFN_ERR_UNSUPPORTED. */
@@ -290,6 +292,23 @@ ACTFN_API actfn_status actfn_forward_quantized(const actfn_op *op, actfn_dtype d
                                                const actfn_quantization *input,
                                                const actfn_quantization *output, const void *x,
                                                void *y, size_t n);
+
+/* A quantized forward prepared once and run many times, as XNNPACK's create / setup /
+ * run: actfn_quantized_create validates the op (whose dtype must be ACTFN_S8 or
+ * ACTFN_U8) and both quantizations, as actfn_forward_quantized does, and builds the
+ * table; actfn_quantized_run applies it to n bytes (y may equal x; errors: a NULL op or
+ * array, ACTFN_ERR_OVERLAP, ACTFN_ERR_BAD_PARAMETER for n beyond PTRDIFF_MAX). A
+ * prepared op is immutable: threads may run it at once. actfn_quantized_destroy frees
+ * it (NULL is fine). On failure *created is NULL; ACTFN_ERR_OUT_OF_MEMORY where the
+ * object cannot be allocated. */
+typedef struct actfn_quantized_op actfn_quantized_op;
+ACTFN_API actfn_status actfn_quantized_create(const actfn_op *op, actfn_dtype dtype,
+                                              const actfn_quantization *input,
+                                              const actfn_quantization *output,
+                                              actfn_quantized_op **created);
+ACTFN_API actfn_status actfn_quantized_run(const actfn_quantized_op *q, const void *x, void *y,
+                                           size_t n);
+ACTFN_API void actfn_quantized_destroy(actfn_quantized_op *q);
 
 /* The bytes one element of dtype takes (8, 4, 2, or 1 for the quantized types); 0 for a
  * value that is not an actfn_dtype. */

@@ -3,6 +3,7 @@
  * Maxout, in f32, f64, f16 and bf16, on one thread and two, with odd cols, row strides larger than
  * cols, N = 0, and the argument errors. */
 #include "actfn.h"
+#include "route/dispatch.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -127,6 +128,129 @@ static void mask_forward_and_backward_match_the_elementwise_ops(void **state) {
                 actfn_activity_free(&activity);
                 free(x), free(y), free(dy), free(dx), free(want);
             }
+}
+
+/* The one-pass mask forward kernel of every ISA (y, bits and counts from one load of
+ * x) against the plain forward and the bits by their definition: special values at the
+ * kinks and beyond, every length 0..257 at offsets 0..3 (the streaming head and the
+ * masked tail), in place, with and without counts and streaming. */
+static void check_one_pass_row(const char *isa_label, mask_forward_kernel kernel, actfn_kind kind,
+                               actfn_dtype dtype, int zero_bit, int stream, int in_place) {
+    static const double specials[] = {NAN,  -NAN,      INFINITY,  -INFINITY, 0.0,   -0.0,  6.0,
+                                      -6.0, 0x1p-1074, -0x1p-149, 0x1p-149,  5.999, 6.001, 1e300};
+    enum { MAX = 257, PAD = 4 };
+    size_t size = actfn_dtype_size(dtype);
+    double values[MAX + PAD];
+    for (size_t i = 0; i < MAX + PAD; i++)
+        values[i] =
+            i % 3 == 0 ? specials[(i / 3) % (sizeof specials / sizeof *specials)] : random_value();
+    actfn_op op = actfn_op_init(kind);
+    op.negative_slope = 0.375;
+    op_params params;
+    assert_int_equal(actfn_op_validate(&op), ACTFN_OK);
+    for (size_t n = 0; n <= MAX; n++) {
+        size_t offset = n % PAD;
+        char *x = to_dtype(dtype, values, MAX + PAD), *y = to_dtype(dtype, values, MAX + PAD);
+        char *want = to_dtype(dtype, values, MAX + PAD);
+        double counts[MAX] = {0}; /* in the dtype; f32 counts use the first half */
+        uint8_t bits[(MAX + 7) / 8 + 1];
+        memset(bits, 0xEE, sizeof bits);
+        char *out = in_place ? x : y;
+        params = (op_params){0};
+        params.negative_slope = dtype == ACTFN_F32 ? (double)(float)0.375 : 0.375;
+        params.grad_at_zero = op.grad_at_zero;
+        kernel(&params, x + offset * size, out + offset * size, bits, n % 2 ? counts : NULL, n,
+               zero_bit, stream);
+        assert_int_equal(actfn_forward(&op, dtype, want + offset * size, want + offset * size, n),
+                         ACTFN_OK);
+        for (size_t i = 0; i < MAX + PAD; i++) {
+            double got = at(dtype, out, i), expected = at(dtype, want, i);
+            if (!same(got, expected)) {
+                print_error("%s %s n=%zu i=%zu: y %g, want %g\n", isa_label, actfn_op_name(kind), n,
+                            i, got, expected);
+                fail();
+            }
+        }
+        for (size_t i = 0; i < n; i++) {
+            double v = values[offset + i];
+            v = rounded(dtype, v);
+            int passes = (v > 0 && (kind != ACTFN_RELU6 || v < 6)) || (zero_bit && v == 0);
+            if (((bits[i / 8] >> (i % 8)) & 1) != passes) {
+                print_error("%s %s n=%zu bit %zu of x=%g: %d\n", isa_label, actfn_op_name(kind), n,
+                            i, v, (bits[i / 8] >> (i % 8)) & 1);
+                fail();
+            }
+            if (n % 2) {
+                double count = dtype == ACTFN_F32 ? ((float *)counts)[i] : counts[i];
+                assert_true(count == (v > 0));
+            }
+        }
+        if (n % 8 == 0) assert_int_equal(bits[n / 8], 0xEE); /* nothing past the row's bytes */
+        free(x), free(y), free(want);
+    }
+}
+
+static void one_pass_mask_forward_kernels_match_their_definition(void **state) {
+    (void)state;
+    const actfn_kind kinds[3] = {ACTFN_RELU, ACTFN_LEAKY_RELU, ACTFN_RELU6};
+    int checked = 0;
+    for (int which = 0; which < ISA_COUNT; which++) {
+        const kernel_table *table = kernels_of((isa)which);
+        if (table == NULL) continue;
+        for (int d = 0; d < 2; d++)
+            for (int k = 0; k < 3; k++) {
+                mask_forward_kernel kernel =
+                    table->mask_forward[d == 0 ? SLOT_F32 : SLOT_F64][kinds[k]];
+                if (kernel == NULL) continue;
+                for (int variant = 0; variant < 8; variant++)
+                    check_one_pass_row(isa_name((isa)which), kernel, kinds[k],
+                                       d == 0 ? ACTFN_F32 : ACTFN_F64, variant & 1,
+                                       variant & 2 ? STREAM_AND_FENCE : STREAM_NONE,
+                                       variant >> 2 & 1);
+                checked++;
+            }
+    }
+    print_message("%d one-pass mask kernels checked\n", checked);
+#if defined(__x86_64__) || defined(__aarch64__)
+    assert_true(checked > 0); /* every SIMD ISA has them */
+#endif
+}
+
+/* Through the API at the size where y is streamed (4M elements and more, out of place),
+ * y one element off a vector boundary: the plain forward's y, the bits of the
+ * definition, the counts. */
+static void a_streamed_mask_forward_matches_the_plain_forward(void **state) {
+    (void)state;
+    enum { BIG_ROWS = 1025, BIG_COLS = 4099 };
+    size_t n = (size_t)BIG_ROWS * BIG_COLS;
+    float *x = malloc(n * sizeof *x), *y = malloc((n + 1) * sizeof *y);
+    float *want = malloc(n * sizeof *want);
+    size_t row_bytes = actfn_mask_row_bytes(BIG_COLS);
+    uint8_t *mask = malloc(BIG_ROWS * row_bytes);
+    assert_non_null(x), assert_non_null(y), assert_non_null(want), assert_non_null(mask);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)random_value();
+    actfn_op relu6 = actfn_op_init(ACTFN_RELU6);
+    actfn_batch batch = {BIG_ROWS, BIG_COLS, BIG_COLS};
+    actfn_activity activity;
+    assert_int_equal(actfn_activity_init(&activity, BIG_COLS), ACTFN_OK);
+    assert_int_equal(actfn_mask_forward(&relu6, ACTFN_F32, &batch, x, y + 1, mask, &activity),
+                     ACTFN_OK);
+    assert_int_equal(actfn_forward(&relu6, ACTFN_F32, x, want, n), ACTFN_OK);
+    assert_memory_equal(y + 1, want, n * sizeof *want);
+    for (size_t r = 0; r < BIG_ROWS; r += 97)
+        for (size_t j = 0; j < BIG_COLS; j++) {
+            float v = x[r * BIG_COLS + j];
+            assert_int_equal((mask[r * row_bytes + j / 8] >> (j % 8)) & 1, v > 0 && v < 6);
+        }
+    for (size_t j = 0; j < BIG_COLS; j += 13) {
+        uint64_t active = 0;
+        for (size_t r = 0; r < BIG_ROWS; r++)
+            active += x[r * BIG_COLS + j] > 0;
+        assert_int_equal(activity.active[j], active);
+    }
+    actfn_activity_free(&activity);
+    free(x), free(y), free(want), free(mask);
 }
 
 static void dead_units_are_counted_across_batches(void **state) {
@@ -403,6 +527,8 @@ static void bad_arguments_are_rejected(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mask_forward_and_backward_match_the_elementwise_ops),
+        cmocka_unit_test(one_pass_mask_forward_kernels_match_their_definition),
+        cmocka_unit_test(a_streamed_mask_forward_matches_the_plain_forward),
         cmocka_unit_test(dead_units_are_counted_across_batches),
         cmocka_unit_test(bias_forward_and_backward),
         cmocka_unit_test(prelu_forward_and_backward),

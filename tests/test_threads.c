@@ -97,6 +97,72 @@ static void many_user_threads_at_once_get_serial_results(void **state) {
     }
 }
 
+/* Quantized calls from several threads at once, each cycling through more tables than
+ * a thread's cache holds, and sharing one prepared op: every result is the table's. The
+ * inputs are large enough (4M + 3 bytes) for the lookups to be split over the pool. */
+enum { QUANTIZED_N = (1 << 22) + 3, QUANTIZED_TABLES = 6 };
+static uint8_t quantized_input[QUANTIZED_N];
+static uint8_t quantized_tables[QUANTIZED_TABLES][256];
+static actfn_quantized_op *shared_prepared;
+
+static actfn_op quantized_op(int t) {
+    static const actfn_kind quantized_kinds[QUANTIZED_TABLES] = {
+        ACTFN_RELU, ACTFN_SIGMOID, ACTFN_TANH, ACTFN_GELU, ACTFN_ELU, ACTFN_LEAKY_RELU};
+    return actfn_op_init(quantized_kinds[t]);
+}
+static const actfn_quantization quantized_in = {0.07, -3}, quantized_out = {0.011, 2};
+
+static void *quantized_user(void *argument) {
+    user *u = argument;
+    uint8_t *out = malloc(QUANTIZED_N);
+    for (int round = 0; round < 2 * QUANTIZED_TABLES; round++) {
+        int t = (u->id + round) % QUANTIZED_TABLES;
+        actfn_op op = quantized_op(t);
+        if (actfn_forward_quantized(&op, ACTFN_S8, &quantized_in, &quantized_out, quantized_input,
+                                    out, QUANTIZED_N) != ACTFN_OK)
+            u->failures++;
+        for (size_t i = 0; i < QUANTIZED_N; i += 4099)
+            if (out[i] != quantized_tables[t][quantized_input[i]]) u->failures++;
+        if (actfn_quantized_run(shared_prepared, quantized_input, out, QUANTIZED_N) != ACTFN_OK)
+            u->failures++;
+        for (size_t i = 0; i < QUANTIZED_N; i += 4099)
+            if (out[i] != quantized_tables[1][quantized_input[i]]) u->failures++;
+    }
+    free(out);
+    return NULL;
+}
+
+static void quantized_calls_from_many_threads_get_their_tables(void **state) {
+    (void)state;
+    uint8_t all[256];
+    for (int i = 0; i < 256; i++)
+        all[i] = (uint8_t)i;
+    for (size_t i = 0; i < QUANTIZED_N; i++)
+        quantized_input[i] = (uint8_t)(i * 131 + (i >> 9));
+    for (int t = 0; t < QUANTIZED_TABLES; t++) {
+        actfn_op op = quantized_op(t);
+        assert_int_equal(actfn_forward_quantized(&op, ACTFN_S8, &quantized_in, &quantized_out, all,
+                                                 quantized_tables[t], 256),
+                         ACTFN_OK);
+    }
+    actfn_op sigmoid = quantized_op(1);
+    assert_int_equal(
+        actfn_quantized_create(&sigmoid, ACTFN_S8, &quantized_in, &quantized_out, &shared_prepared),
+        ACTFN_OK);
+    assert_int_equal(actfn_set_num_threads(0), ACTFN_OK);
+    pthread_t threads[USERS];
+    user users[USERS];
+    for (int i = 0; i < USERS; i++) {
+        users[i] = (user){i, 0};
+        assert_int_equal(pthread_create(&threads[i], NULL, quantized_user, &users[i]), 0);
+    }
+    for (int i = 0; i < USERS; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(users[i].failures, 0);
+    }
+    actfn_quantized_destroy(shared_prepared);
+}
+
 static void thread_count_is_settable_and_checked(void **state) {
     (void)state;
     assert_int_equal(actfn_set_num_threads(3), ACTFN_OK);
@@ -132,6 +198,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parallel_calls_equal_serial_calls),
         cmocka_unit_test(many_user_threads_at_once_get_serial_results),
+        cmocka_unit_test(quantized_calls_from_many_threads_get_their_tables),
         cmocka_unit_test(thread_count_is_settable_and_checked),
         cmocka_unit_test(a_forked_child_can_still_compute),
     };

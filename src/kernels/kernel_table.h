@@ -26,9 +26,17 @@ enum { NARROW_F16 = 0, NARROW_BF16 = 1, NARROW_TYPES = 2 };
  * is set, else +0 (slope 0) or dy[j] * slope; dx may equal dy. */
 typedef void (*mask_kernel)(const uint8_t *bits, const void *dy, void *dx, size_t n, double slope,
                             int stream);
-/* One row of the mask forward's bits (and per-feature counts of x > 0, in the dtype). */
-typedef void (*mask_bits_kernel)(const void *x, uint8_t *bits, void *counts, size_t n, int relu6,
-                                 int zero_bit);
+/* The row kernels' stream argument: ordinary stores; non-temporal ones; non-temporal ones
+ * and then the fence that orders them before later stores. A part of a batch fences
+ * once, after its last row: a fence costs about as much as streaming a row. */
+enum { STREAM_NONE = 0, STREAM_ONLY = 1, STREAM_AND_FENCE = 2 };
+/* One row of the mask forward (actfn_mask_forward) of relu, leaky_relu or relu6 in one
+ * pass: y = f(x) (y may equal x); bit j of bits set where the derivative is the active
+ * one (0 < x, and x < 6 for relu6, or x == 0 where zero_bit); with counts not NULL,
+ * counts[j] += (x > 0) in the dtype. stream (STREAM_*): y by non-temporal stores (y
+ * aligned to its elements, not x). */
+typedef void (*mask_forward_kernel)(const op_params *p, const void *x, void *y, uint8_t *bits,
+                                    void *counts, size_t n, int zero_bit, int stream);
 /* One row of PReLU: y = x > 0 ? x : slopes * x (y may equal x); its backward: dx = x > 0
  * ? dy : slopes * dy (dx may equal dy) and sums[j] += x > 0 ? 0 : x * dy in double. */
 typedef void (*prelu_kernel)(const void *x, const void *slopes, void *y, size_t n);
@@ -52,12 +60,13 @@ typedef struct kernel_table {
     forward_kernel forward_narrow[NARROW_TYPES][ACTFN_KIND_COUNT];
     widen_kernel widen[NARROW_TYPES]; /* NULL: the scalar conversions */
     narrow_kernel narrow[NARROW_TYPES];
-    lookup_kernel lookup_bytes;                 /* NULL: byte by byte */
-    clamp_kernel clamp_bytes;                   /* NULL: the lookup */
-    mask_kernel mask_backward[DTYPE_SLOTS];     /* NULL: bit by bit */
-    add_kernel add_rows[DTYPE_SLOTS];           /* NULL: element by element */
-    mask_bits_kernel mask_forward[DTYPE_SLOTS]; /* NULL: element by element */
-    prelu_kernel prelu_forward[DTYPE_SLOTS];    /* NULL: element by element */
+    lookup_kernel lookup_bytes;             /* NULL: byte by byte */
+    clamp_kernel clamp_bytes;               /* NULL: the lookup */
+    mask_kernel mask_backward[DTYPE_SLOTS]; /* NULL: bit by bit */
+    add_kernel add_rows[DTYPE_SLOTS];       /* NULL: element by element */
+    /* relu, leaky_relu, relu6 (piecewise.c); NULL: the bits, then the forward */
+    mask_forward_kernel mask_forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+    prelu_kernel prelu_forward[DTYPE_SLOTS]; /* NULL: element by element */
     prelu_backward_kernel prelu_backward[DTYPE_SLOTS];
 } kernel_table;
 
@@ -91,5 +100,8 @@ DECLARE_ISA_KERNELS(avx2)
 DECLARE_ISA_KERNELS(avx512)
 DECLARE_ISA_KERNELS(neon)
 #undef DECLARE_ISA_KERNELS
+/* byte_lookup.c built again for AVX-512 with VBMI and BW: replaces the AVX-512 table's
+ * lookup_bytes and clamp_bytes on CPUs that have them. */
+void fill_byte_lookup_avx512vbmi(kernel_table *table);
 
 #endif

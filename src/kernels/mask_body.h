@@ -20,7 +20,7 @@ static void KERNEL(mask_backward)(const uint8_t *bits, const void *gradient, voi
             VOP(store_stream)
             (dx + i, VOP(select)(VOP(mask_from_bits)(bits_at(bits, i, LANES)), g, inactive));
         }
-        stream_fence();
+        if (stream == STREAM_AND_FENCE) stream_fence();
     }
     for (; i + LANES <= n; i += LANES) {
         V g = VOP(load)(dy + i);
@@ -31,47 +31,6 @@ static void KERNEL(mask_backward)(const uint8_t *bits, const void *gradient, voi
         T inactive = leaky ? dy[i] * (T)slope : (T)0;
         dx[i] = (bits[i >> 3] >> (i & 7)) & 1 ? dy[i] : inactive;
     }
-}
-
-/* One row of the mask forward's bits: bit j of bits (byte-aligned) set where x passes
- * (0 < x, and x < 6 for relu6, or x == 0 when zero_bit), and, if counts is not NULL,
- * counts[j] += (x > 0), counted in the dtype (exact below 2^24 rows per call). */
-static void KERNEL(mask_forward)(const void *input, uint8_t *bits, void *count, size_t n, int relu6,
-                                 int zero_bit) {
-    const T *x = input;
-    T *counts = count;
-    const V zero = VOP(zero)(), six = VOP(set1)((T)6), one = VOP(set1)((T)1);
-    uint64_t pending = 0;
-    unsigned held = 0;
-    size_t i = 0, byte = 0;
-    for (; i + LANES <= n; i += LANES) {
-        V v = VOP(load)(x + i);
-        M positive = VOP(gt)(v, zero), passes = positive;
-        if (relu6) passes = MOP(and)(passes, VOP(lt)(v, six));
-        if (zero_bit) passes = MOP(or)(passes, VOP(eq)(v, zero));
-        pending |= (uint64_t)MOP(to_bits)(passes) << held;
-        held += LANES;
-        while (held >= 8) {
-            bits[byte++] = (uint8_t)pending;
-            pending >>= 8;
-            held -= 8;
-        }
-        if (counts != NULL) VOP(store)
-        (counts + i, VOP(add)(VOP(load)(counts + i), VOP(select)(positive, one, zero)));
-    }
-    for (; i < n; i++) {
-        T v = x[i];
-        int passes = v > 0 && (!relu6 || v < 6);
-        passes |= zero_bit && v == 0;
-        pending |= (uint64_t)passes << held;
-        if (++held == 8) {
-            bits[byte++] = (uint8_t)pending;
-            pending = 0;
-            held = 0;
-        }
-        if (counts != NULL) counts[i] += v > 0;
-    }
-    if (held > 0) bits[byte] = (uint8_t)pending;
 }
 
 /* out = a + b; out may equal a, and overlaps b nowhere else. */

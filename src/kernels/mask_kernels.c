@@ -1,8 +1,9 @@
 /* The row kernels of the layer ops, for one ISA, written once in mask_body.h. The mask
  * backward (actfn_mask_backward): each vector of dy takes LANES bits of the mask as a
  * lane mask, and selects dy or the inactive value (+0, or dy * slope for leaky_relu),
- * reading 1/8 of a byte per element instead of the element x. The mask forward, the row
- * add of the fused bias + activation, the PReLU rows. */
+ * reading 1/8 of a byte per element instead of the element x. The row add of the fused
+ * bias + activation, the PReLU rows. (The mask forward is piecewise.c's: it applies the
+ * op's own body.) */
 #include "kernels/kernel_template.h"
 
 /* LANES bits of a byte-aligned bit row, from bit i (any i with i + lanes <= the row's
@@ -39,7 +40,6 @@ static inline void add_inactive_products_f32(vf x, vf g, double *sums) {
 void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table) {
     REGISTER_BOTH(mask_backward, mask_backward);
-    REGISTER_BOTH(mask_forward, mask_forward);
     REGISTER_BOTH(add_rows, add_rows);
     REGISTER_BOTH(prelu_forward, prelu_forward);
     REGISTER_BOTH(prelu_backward, prelu_backward);

@@ -1,6 +1,8 @@
 /* SIMD kernels of the piecewise-linear ops, compiled once per ISA. */
 #include "kernels/kernel_template.h"
 
+#include <string.h> /* memcpy: the mask forward stores its bits a word at a time */
+
 #define BODY_FILE      "kernels/piecewise_body.h"
 #define BODY_CONSTANTS piecewise_constants
 #include "kernels/for_each_dtype.h"
@@ -24,6 +26,15 @@
         }                                                                                          \
     } while (0)
 
+/* The one-pass mask forward (mask_forward_body.h) of the ops a mask serves. */
+#define REGISTER_MASK_FORWARD(kind, name)                                                          \
+    do {                                                                                           \
+        table->mask_forward[SLOT_F32][kind] =                                                      \
+            CONCAT(CONCAT(name##_mask_forward, f32), VEC_ISA_SUFFIX);                              \
+        table->mask_forward[SLOT_F64][kind] =                                                      \
+            CONCAT(CONCAT(name##_mask_forward, f64), VEC_ISA_SUFFIX);                              \
+    } while (0)
+
 void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table);
 void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER(ACTFN_IDENTITY, identity);
@@ -33,4 +44,7 @@ void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER(ACTFN_CLIPPED_RELU, clipped_relu);
     REGISTER(ACTFN_HARDTANH, hardtanh);
     REGISTER(ACTFN_SQUARED_RELU, squared_relu);
+    REGISTER_MASK_FORWARD(ACTFN_RELU, relu);
+    REGISTER_MASK_FORWARD(ACTFN_LEAKY_RELU, leaky_relu);
+    REGISTER_MASK_FORWARD(ACTFN_RELU6, relu6);
 }

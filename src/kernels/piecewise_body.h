@@ -159,5 +159,7 @@ DEFINE_FORWARD_KERNEL(squared_relu_forward, CONCAT(squared_relu_forward_body, SU
 DEFINE_STREAMING_FORWARD_KERNEL(squared_relu_forward, CONCAT(squared_relu_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(squared_relu_backward, CONCAT(squared_relu_backward_body, SUFFIX))
 
+#include "kernels/mask_forward_body.h"
+
 #undef UNIFORM_GRADIENT
 #undef KEEP_NAN

@@ -15,10 +15,12 @@
 #include "layers/for_each_dtype.h"
 #undef BODY_FILE
 
-/* From this many elements the mask backward writes dx with non-temporal stores (dx is
- * then too large to stay in cache, and not reading its lines first saves a third of the
- * traffic). bench_layers, 1 thread, against the backward from x: 1.27-1.44x at 4M-64M
- * elements with ordinary stores, 1.26-1.88x streaming (two noisy runs each). */
+/* From this many elements the mask forward writes y, and the backward dx, with
+ * non-temporal stores (they are then too large to stay in cache, and not reading their
+ * lines first saves a third of the traffic), as the plain forward does from the same
+ * size (route/run.c). For the backward, bench_layers, 1 thread, against the backward from
+ * x: 1.27-1.44x at 4M-64M elements with ordinary stores, 1.26-1.88x streaming (two noisy runs
+ * each). */
 #define MASK_STREAMING_MIN ((size_t)1 << 22)
 
 actfn_status actfn_activity_init(actfn_activity *activity, size_t cols) {
@@ -74,8 +76,9 @@ static size_t mask_bytes(const actfn_batch *b) {
     return is_empty(b) ? 0 : b->rows * actfn_mask_row_bytes(b->cols);
 }
 
-/* The mask bits (and the activity counts of this part, in local) of rows [r0, r1); work
- * is cols doubles of scratch. */
+/* The mask bits (and the activity counts of this part, in local) of rows [r0, r1),
+ * element by element, where one_pass_rows does not serve; work is cols doubles of
+ * scratch. */
 static void mask_bits_rows(layer_call *c, size_t r0, size_t r1, uint64_t *local, char *work) {
     const actfn_batch *b = &c->batch;
     size_t row_bytes = actfn_mask_row_bytes(b->cols);
@@ -89,38 +92,51 @@ static void mask_bits_rows(layer_call *c, size_t r0, size_t r1, uint64_t *local,
         }
         return;
     }
-    mask_bits_kernel kernel =
-        active_kernels()->mask_forward[c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
     actfn_batch part = {r1 - r0, b->cols, b->stride};
-    if (kernel == NULL || part.rows >= ((size_t)1 << 24)) {
-        if (c->dtype == ACTFN_F32)
-            mask_bits_f32(&part, (const float *)row_of(c, c->x, r0), mask, local, c->kind,
-                          c->zero_bit);
-        else
-            mask_bits_f64(&part, (const double *)row_of(c, c->x, r0), mask, local, c->kind,
-                          c->zero_bit);
-        return;
-    }
-    /* counts in the dtype (exact below 2^24 rows), then added to local */
+    if (c->dtype == ACTFN_F32)
+        mask_bits_f32(&part, (const float *)row_of(c, c->x, r0), mask, local, c->kind, c->zero_bit);
+    else
+        mask_bits_f64(&part, (const double *)row_of(c, c->x, r0), mask, local, c->kind,
+                      c->zero_bit);
+}
+
+/* A row kernel's stream argument for row r of a part ending before r1: streamed rows
+ * fence once, after the part's last. */
+static int stream_of(bool stream, size_t r, size_t r1) {
+    return !stream ? STREAM_NONE : r + 1 == r1 ? STREAM_AND_FENCE : STREAM_ONLY;
+}
+
+/* Rows [r0, r1) in one pass each (the ISA's mask_forward kernel): y, the bits and the
+ * counts (in the dtype, exact below 2^24 rows, in work, then added to local). false,
+ * with nothing done, where there is no such kernel (16-bit dtypes, no SIMD) or the part
+ * has 2^24 rows or more. */
+static bool one_pass_rows(layer_call *c, size_t r0, size_t r1, uint64_t *local, char *work) {
+    if (dtype_is_narrow(c->dtype) || r1 - r0 >= ((size_t)1 << 24)) return false;
+    int slot = c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64;
+    mask_forward_kernel kernel = active_kernels()->mask_forward[slot][c->kind];
+    if (kernel == NULL) return false;
+    size_t cols = c->batch.cols, row_bytes = actfn_mask_row_bytes(cols);
     void *counts = local != NULL ? work : NULL;
     for (size_t r = r0; r < r1; r++)
-        kernel(row_of(c, c->x, r), mask + (r - r0) * row_bytes, counts, b->cols,
-               c->kind == ACTFN_RELU6, c->zero_bit);
-    for (size_t j = 0; local != NULL && j < b->cols; j++)
+        kernel(&c->params, row_of(c, c->x, r), mutable_row_of(c, c->y, r), c->mask + r * row_bytes,
+               counts, cols, c->zero_bit, stream_of(c->stream, r, r1));
+    for (size_t j = 0; local != NULL && j < cols; j++)
         local[j] += c->dtype == ACTFN_F32 ? (uint64_t)((float *)counts)[j]
                                           : (uint64_t)((double *)counts)[j];
+    return true;
 }
 
 static void mask_forward_rows(void *context, size_t r0, size_t r1) {
     layer_call *c = context;
     char *memory = scratch_take(c); /* [cols counts if counted][cols doubles of work] */
     uint64_t *local = c->active != NULL ? (uint64_t *)memory : NULL;
-    mask_bits_rows(c, r0, r1, local,
-                   local != NULL ? memory + c->batch.cols * sizeof *local : memory);
+    char *work = local != NULL ? memory + c->batch.cols * sizeof *local : memory;
+    bool done = one_pass_rows(c, r0, r1, local, work);
+    if (!done) mask_bits_rows(c, r0, r1, local, work);
     for (size_t j = 0; local != NULL && j < c->batch.cols; j++)
         __atomic_fetch_add(&c->active[j], local[j], __ATOMIC_RELAXED); /* integers: any order */
     scratch_give(c, memory);
-    for (size_t r = r0; r < r1; r++) /* after the bits: y may be x */
+    for (size_t r = r0; !done && r < r1; r++) /* after the bits: y may be x */
         run_forward(c->kind, &c->params, c->dtype, row_of(c, c->x, r), mutable_row_of(c, c->y, r),
                     c->batch.cols);
 }
@@ -144,6 +160,9 @@ actfn_status actfn_mask_forward(const actfn_op *op, actfn_dtype dtype, const act
     CHECK(check_output(function, mask, mask_bytes(batch), y, bytes, false));
     c.batch = *batch, c.size = dtype_size(dtype), c.x = x, c.y = y, c.mask = mask;
     c.active = activity != NULL ? activity->active : NULL;
+    /* y streamed past the caches as the plain forward's (run.c): large, out of place */
+    c.stream =
+        batch->rows * batch->cols >= MASK_STREAMING_MIN && x != y && (uintptr_t)y % c.size == 0;
     size_t needs = (activity != NULL) + (activity != NULL || dtype_is_narrow(dtype));
     c.scratch_bytes = scratch_size(batch->cols, needs * sizeof(double));
     CHECK(split(function, &c, false, mask_forward_rows));
@@ -175,7 +194,7 @@ static void mask_backward_rows(void *context, size_t r0, size_t r1) {
             x_of_bits(c->dtype, bits, signs, cols);
             run_backward(c->kind, false, &c->params, c->dtype, signs, g, out, cols);
         } else if (kernel != NULL)
-            kernel(bits, g, out, cols, slope, stream);
+            kernel(bits, g, out, cols, slope, stream_of(stream, r, r1));
         else if (c->dtype == ACTFN_F32)
             mask_backward_row_f32(bits, (const float *)g, (float *)out, cols, (float)slope);
         else

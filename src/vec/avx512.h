@@ -1,9 +1,16 @@
 /* The vector layer on AVX-512F (16 floats, 8 doubles); masks are k-registers, and the
  * tails are masked loads and stores, which do not touch the masked-off lanes. */
 #include <immintrin.h>
+/* The byte lookups: 64 at a time where the compiler targets VBMI and BW (a second build
+ * of byte_lookup.c, with its own names), else AVX2's 32. */
+#if defined(__AVX512VBMI__) && defined(__AVX512BW__)
+#include "vec/x86_bytes_vbmi.h"
+#define VEC_ISA_SUFFIX avx512vbmi
+#else
 #include "vec/x86_bytes.h"
+#define VEC_ISA_SUFFIX avx512
+#endif
 
-#define VEC_ISA_SUFFIX     avx512
 #define VF_LANES           16
 #define VD_LANES           8
 #define VEC_HAS_FMA        1

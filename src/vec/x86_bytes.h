@@ -16,16 +16,15 @@ typedef struct byte_tables {
     __m256i low[8], high[8]; /* differences T_k ^ T_(k-1) of the 16-byte rows, twice */
 } byte_tables;
 static inline void byte_tables_init(byte_tables *t, const uint8_t table[256]) {
-    for (int half = 0; half < 2; half++)
+    for (int half = 0; half < 2; half++) {
+        __m128i previous = _mm_setzero_si128();
         for (int k = 0; k < 8; k++) {
-            uint8_t row[16];
-            for (int j = 0; j < 16; j++) {
-                int index = half * 128 + k * 16 + j;
-                row[j] = (uint8_t)(table[index] ^ (k > 0 ? table[index - 16] : 0));
-            }
-            __m128i r = _mm_loadu_si128((const __m128i *)row);
-            (half ? t->high : t->low)[k] = _mm256_broadcastsi128_si256(r);
+            __m128i row = _mm_loadu_si128((const __m128i *)(table + half * 128 + k * 16));
+            (half ? t->high : t->low)[k] =
+                _mm256_broadcastsi128_si256(_mm_xor_si128(row, previous));
+            previous = row;
         }
+    }
 }
 static inline __m256i byte_lookup_half(const __m256i rows[8], __m256i index) {
     __m256i result = _mm256_setzero_si256(), sixteen = _mm256_set1_epi8(16);
