@@ -70,6 +70,30 @@ def main():
                 ("sigmoid forward", "actfn (Python)", lambda: actfn.sigmoid(x_np, out=y_np)),
                 ("gelu forward", "actfn (Python)", lambda: actfn.gelu(x_np, out=y_np)),
             ]
+        # float64, a Python user's default dtype: NumPy's naive formulas, PyTorch, actfn
+        x64_np = x_np.astype(np.float64)
+        y64_np = np.empty_like(x64_np)
+        x64 = torch.from_numpy(x64_np)
+        y64 = torch.empty_like(x64)
+        cases += [
+            ("sigmoid forward f64", "NumPy (naive)", lambda: 1.0 / (1.0 + np.exp(-x64_np))),
+            ("sigmoid forward f64", "PyTorch", lambda: torch.sigmoid(x64, out=y64)),
+            ("tanh forward f64", "NumPy", lambda: np.tanh(x64_np, out=y64_np)),
+            ("tanh forward f64", "PyTorch", lambda: torch.tanh(x64, out=y64)),
+            ("silu forward f64", "NumPy (naive)", lambda: x64_np / (1.0 + np.exp(-x64_np))),
+            ("silu forward f64", "PyTorch", lambda: F.silu(x64)),
+            ("elu forward f64", "NumPy (naive)",
+             lambda: np.where(x64_np > 0, x64_np, np.expm1(x64_np))),
+            ("elu forward f64", "PyTorch", lambda: F.elu(x64)),
+        ]
+        if actfn is not None:
+            cases += [
+                ("sigmoid forward f64", "actfn (Python)",
+                 lambda: actfn.sigmoid(x64_np, out=y64_np)),
+                ("tanh forward f64", "actfn (Python)", lambda: actfn.tanh(x64_np, out=y64_np)),
+                ("silu forward f64", "actfn (Python)", lambda: actfn.silu(x64_np, out=y64_np)),
+                ("elu forward f64", "actfn (Python)", lambda: actfn.elu(x64_np, out=y64_np)),
+            ]
         for op, implementation, run in cases:
             ns = median_ns_per_element(run, n)
             print(f"{label}\t{op}\t{implementation}\t{n}\t{ns:.5f}", flush=True)

@@ -12,6 +12,7 @@ void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_hard_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_gelu_family)(kernel_table *table);
+void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_relu)(kernel_table *table);
 void ISA_FUNCTION(fill_byte_lookup)(kernel_table *table);
@@ -27,8 +28,8 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #define PIECEWISE FAMILY_PIECEWISE
 #define DOUBLE    FAMILY_DOUBLE_LANES
 /* hardsigmoid and hardswish, f32, correctly rounded in float lanes where the fma rounds
- * once (hard_f32.c); the reference on SSE2. Left out: the reference (the smooth f64 ops,
- * hardsigmoid and hardswish f64). */
+ * once (hard_f32.c); the reference on SSE2. Left out: the reference (the f64 ops that
+ * F64_OPS does not list, hardsigmoid and hardswish f64). */
 #if VEC_HAS_FMA
 #define HARD_F32 FAMILY_FLOAT_LANES
 #else
@@ -66,12 +67,23 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #define FAST_F32_BACKWARDS SMOOTH_F32_BACKWARDS
 #endif
 
+/* The f64 smooth ops in double lanes (smooth_f64.c) where the fma rounds once; the
+ * reference elsewhere, and for the f64 ops not listed. */
+#if VEC_HAS_FMA
+#define F64_LANES FAMILY_F64_LANES
+#define F64_OPS                                                                                    \
+    [ACTFN_SIGMOID] = F64_LANES, [ACTFN_SILU] = F64_LANES, [ACTFN_TANH] = F64_LANES,               \
+    [ACTFN_ELU] = F64_LANES, [ACTFN_SELU] = F64_LANES
+#else
+#define F64_OPS [ACTFN_SIGMOID] = FAMILY_REFERENCE
+#endif
+
 static const kernel_choice choice = {
     .forward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_FORWARDS, HARD_F32_OPS},
-    .forward[SLOT_F64] = {PIECEWISE_OPS},
+    .forward[SLOT_F64] = {PIECEWISE_OPS, F64_OPS},
     .forward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_FORWARDS, HARD_F32_OPS},
     .backward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_BACKWARDS, HARD_F32_OPS},
-    .backward[SLOT_F64] = {PIECEWISE_OPS},
+    .backward[SLOT_F64] = {PIECEWISE_OPS, F64_OPS},
     .backward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_BACKWARDS, HARD_F32_OPS},
 };
 
@@ -99,6 +111,9 @@ void ISA_FUNCTION(fill_kernel_family)(kernel_family family, kernel_table *table)
     case FAMILY_FAST_LANES:
         ISA_FUNCTION(fill_fast_lane_family)(table);
         ISA_FUNCTION(fill_fast_gelu_family)(table);
+        break;
+    case FAMILY_F64_LANES:
+        ISA_FUNCTION(fill_f64_lane_family)(table);
         break;
     }
 }

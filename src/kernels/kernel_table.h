@@ -17,10 +17,12 @@ typedef void (*backward_kernel)(const op_params *p, const void *v, const void *d
 enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2, SLOT_F32_FAST = 2, KERNEL_SLOTS = 3 };
 
 /* f16 / bf16 to and from float, on whole vectors (n a multiple of the ISA's float lanes;
- * at most 16). narrow stores the offsets of the vectors it flags (see
- * narrow_conversions.c) and returns how many; with flagged NULL it only converts. */
+ * at most 16). narrow stores the offsets of the vectors holding a value within about
+ * margin float ULPs of a 16-bit midpoint (see narrow_conversions.c) and returns how
+ * many; with flagged NULL it only converts. */
 typedef void (*widen_kernel)(const uint16_t *in, float *out, size_t n);
-typedef size_t (*narrow_kernel)(const float *in, uint16_t *out, size_t n, uint32_t *flagged);
+typedef size_t (*narrow_kernel)(const float *in, uint16_t *out, size_t n, uint32_t *flagged,
+                                int margin);
 enum { NARROW_F16 = 0, NARROW_BF16 = 1, NARROW_TYPES = 2 };
 /* One row of the mask backward (actfn_mask_backward): dx[j] = dy[j] where bit j of bits
  * is set, else +0 (slope 0) or dy[j] * slope; dx may equal dy. */
@@ -78,6 +80,7 @@ typedef enum kernel_family {
     FAMILY_DOUBLE_LANES, /* smooth.c: f32 widened to double lanes, rounded once */
     FAMILY_FLOAT_LANES,  /* smooth_f32.c, gelu_f32.c: float lanes, where the fma rounds once */
     FAMILY_FAST_LANES,   /* fast_f32.c: float lanes at ACTFN_FAST, where the fma rounds once */
+    FAMILY_F64_LANES,    /* smooth_f64.c: f64 in double lanes, where the fma rounds once */
     FAMILY_COUNT
 } kernel_family;
 

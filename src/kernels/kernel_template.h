@@ -94,48 +94,86 @@
         (dx + i, body(VOP(load_tail)(v + i, n - i), VOP(load_tail)(dy + i, n - i), &k), n - i);    \
     }
 
-/* An f32 backward kernel from body(vf v, vf dy, const CONSTANTS *k), one vector at a
- * time, where a vector for which falls_back(v, dy, &k) holds (a lane in a far tail, a NaN,
- * a non-finite dy: rare lanes) is computed by the scalar reference, element by element. */
+/* A backward kernel from body(V v, V dy, const CONSTANTS *k), one vector at a time, where
+ * a vector for which falls_back(v, dy, &k) holds (a lane in a far tail, a NaN, a
+ * non-finite dy: rare lanes) is computed by the scalar reference, element by element. */
 #define DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, body, falls_back, reference)                    \
-    static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, const float *x,   \
-                                         const float *dy, float *dx, vf v, vf g) {                 \
+    static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, const T *x,       \
+                                         const T *dy, T *dx, V v, V g) {                           \
         if (falls_back(v, g, k)) {                                                                 \
-            for (size_t j = 0; j < VF_LANES; j++)                                                  \
-                dx[j] = (float)reference(x[j], dy[j], p);                                          \
+            for (size_t j = 0; j < LANES; j++)                                                     \
+                dx[j] = (T)reference(x[j], dy[j], p);                                              \
         } else {                                                                                   \
-            vf_store(dx, body(v, g, k));                                                           \
+            VOP(store)(dx, body(v, g, k));                                                         \
         }                                                                                          \
     }                                                                                              \
     static void KERNEL(name)(const op_params *p, const void *input, const void *gradient,          \
                              void *output, size_t n) {                                             \
-        const float *x = input, *dy = gradient;                                                    \
-        float *dx = output;                                                                        \
+        const T *x = input, *dy = gradient;                                                        \
+        T *dx = output;                                                                            \
         const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
         size_t i = 0;                                                                              \
         /* two vectors a step, one test for both in the usual case that neither falls back */      \
-        for (; i + 2 * VF_LANES <= n; i += 2 * VF_LANES) {                                         \
-            vf a = vf_load(x + i), b = vf_load(x + i + VF_LANES);                                  \
-            vf da = vf_load(dy + i), db = vf_load(dy + i + VF_LANES);                              \
+        for (; i + 2 * LANES <= n; i += 2 * LANES) {                                               \
+            V a = VOP(load)(x + i), b = VOP(load)(x + i + LANES);                                  \
+            V da = VOP(load)(dy + i), db = VOP(load)(dy + i + LANES);                              \
             if (falls_back(a, da, &k) | falls_back(b, db, &k)) {                                   \
                 name##_one_vector(p, &k, x + i, dy + i, dx + i, a, da);                            \
-                name##_one_vector(p, &k, x + i + VF_LANES, dy + i + VF_LANES, dx + i + VF_LANES,   \
-                                  b, db);                                                          \
+                name##_one_vector(p, &k, x + i + LANES, dy + i + LANES, dx + i + LANES, b, db);    \
                 continue;                                                                          \
             }                                                                                      \
-            vf_store(dx + i, body(a, da, &k));                                                     \
-            vf_store(dx + i + VF_LANES, body(b, db, &k));                                          \
+            VOP(store)(dx + i, body(a, da, &k));                                                   \
+            VOP(store)(dx + i + LANES, body(b, db, &k));                                           \
         }                                                                                          \
-        for (; i + VF_LANES <= n; i += VF_LANES)                                                   \
-            name##_one_vector(p, &k, x + i, dy + i, dx + i, vf_load(x + i), vf_load(dy + i));      \
+        for (; i + LANES <= n; i += LANES)                                                         \
+            name##_one_vector(p, &k, x + i, dy + i, dx + i, VOP(load)(x + i), VOP(load)(dy + i));  \
         if (i < n) {                                                                               \
             size_t m = n - i;                                                                      \
-            vf v = vf_load_tail(x + i, m), g = vf_load_tail(dy + i, m);                            \
+            V v = VOP(load_tail)(x + i, m), g = VOP(load_tail)(dy + i, m);                         \
             if (falls_back(v, g, &k)) {                                                            \
                 for (size_t j = i; j < n; j++)                                                     \
-                    dx[j] = (float)reference(x[j], dy[j], p);                                      \
+                    dx[j] = (T)reference(x[j], dy[j], p);                                          \
             } else {                                                                               \
-                vf_store_tail(dx + i, body(v, g, &k), m);                                          \
+                VOP(store_tail)(dx + i, body(v, g, &k), m);                                        \
+            }                                                                                      \
+        }                                                                                          \
+    }
+
+/* The same for a forward: body(V x, const CONSTANTS *k), and falls_back(x, &k). */
+#define DEFINE_FORWARD_KERNEL_WITH_FALLBACK(name, body, falls_back, reference)                     \
+    static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, const T *x, T *y, \
+                                         V v) {                                                    \
+        if (falls_back(v, k)) {                                                                    \
+            for (size_t j = 0; j < LANES; j++)                                                     \
+                y[j] = (T)reference(x[j], p);                                                      \
+        } else {                                                                                   \
+            VOP(store)(y, body(v, k));                                                             \
+        }                                                                                          \
+    }                                                                                              \
+    static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
+        const T *x = input;                                                                        \
+        T *y = output;                                                                             \
+        const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
+        size_t i = 0;                                                                              \
+        for (; i + 2 * LANES <= n; i += 2 * LANES) {                                               \
+            V a = VOP(load)(x + i), b = VOP(load)(x + i + LANES);                                  \
+            if (falls_back(a, &k) | falls_back(b, &k)) {                                           \
+                name##_one_vector(p, &k, x + i, y + i, a);                                         \
+                name##_one_vector(p, &k, x + i + LANES, y + i + LANES, b);                         \
+                continue;                                                                          \
+            }                                                                                      \
+            VOP(store)(y + i, body(a, &k));                                                        \
+            VOP(store)(y + i + LANES, body(b, &k));                                                \
+        }                                                                                          \
+        for (; i + LANES <= n; i += LANES)                                                         \
+            name##_one_vector(p, &k, x + i, y + i, VOP(load)(x + i));                              \
+        if (i < n) {                                                                               \
+            V v = VOP(load_tail)(x + i, n - i);                                                    \
+            if (falls_back(v, &k)) {                                                               \
+                for (size_t j = i; j < n; j++)                                                     \
+                    y[j] = (T)reference(x[j], p);                                                  \
+            } else {                                                                               \
+                VOP(store_tail)(y + i, body(v, &k), n - i);                                        \
             }                                                                                      \
         }                                                                                          \
     }

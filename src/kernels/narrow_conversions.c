@@ -1,13 +1,11 @@
 /* The f16 and bf16 conversions of one ISA, on whole vectors (narrow_loops.c pads its
  * blocks): widening is exact; narrowing rounds to nearest even and flags each vector
- * holding a value within about 2 float ULPs of a 16-bit midpoint, whose rounding
+ * holding a value within about `margin` float ULPs of a 16-bit midpoint, whose rounding
  * narrow_loops.c then settles in double. A value is flagged when rounding it nudged down
- * and up by 2^-22 relative (at least 2 float ULPs) gives two different 16-bit values, or
- * when it is a float subnormal (there the nudge would vanish). With flagged NULL nothing
- * is checked (results known to be 16-bit values). */
+ * and up by margin 2^-23 relative (at least margin float ULPs) gives two different 16-bit
+ * values, or when it is a float subnormal (there the nudge would vanish). With flagged
+ * NULL nothing is checked (results known to be 16-bit values). */
 #include "kernels/kernel_template.h"
-
-#define NUDGE 0x1p-22f
 
 /* Each loop is written once, for a format chosen by a constant the compiler folds: the
  * f16 and bf16 entry points below are the same code with another load and store. */
@@ -22,9 +20,11 @@ static inline vf round_to(vf v, enum narrow_format format) {
     return format == F16 ? vf_round_f16(v) : vf_round_bf16(v);
 }
 
-static inline size_t narrow(const float *in, uint16_t *out, size_t n, uint32_t *flagged,
+static inline size_t narrow(const float *in, uint16_t *out, size_t n, uint32_t *flagged, int margin,
                             enum narrow_format format) {
     size_t count = 0;
+    const vf down = vf_set1(1 - (float)margin * 0x1p-23f),
+             up = vf_set1(1 + (float)margin * 0x1p-23f);
     for (size_t i = 0; i < n; i += VF_LANES) {
         vf v = vf_load(in + i);
         if (format == F16)
@@ -33,8 +33,8 @@ static inline size_t narrow(const float *in, uint16_t *out, size_t n, uint32_t *
             vf_store_bf16(out + i, v);
         if (flagged == NULL) continue;
         vf magnitude = vf_abs(v);
-        vf below = round_to(vf_mul(magnitude, vf_set1(1 - NUDGE)), format);
-        vf above = round_to(vf_mul(magnitude, vf_set1(1 + NUDGE)), format);
+        vf below = round_to(vf_mul(magnitude, down), format);
+        vf above = round_to(vf_mul(magnitude, up), format);
         mf subnormal = mf_and(vf_gt(magnitude, vf_zero()), vf_lt(magnitude, vf_set1(0x1p-126f)));
         if (mf_any(mf_or(vf_lt(below, above), subnormal))) flagged[count++] = (uint32_t)i;
     }
@@ -49,14 +49,14 @@ static void ISA_FUNCTION(widen_bf16)(const uint16_t *in, float *out, size_t n) {
     widen(in, out, n, BF16);
 }
 
-static size_t ISA_FUNCTION(narrow_f16)(const float *in, uint16_t *out, size_t n,
-                                       uint32_t *flagged) {
-    return narrow(in, out, n, flagged, F16);
+static size_t ISA_FUNCTION(narrow_f16)(const float *in, uint16_t *out, size_t n, uint32_t *flagged,
+                                       int margin) {
+    return narrow(in, out, n, flagged, margin, F16);
 }
 
-static size_t ISA_FUNCTION(narrow_bf16)(const float *in, uint16_t *out, size_t n,
-                                        uint32_t *flagged) {
-    return narrow(in, out, n, flagged, BF16);
+static size_t ISA_FUNCTION(narrow_bf16)(const float *in, uint16_t *out, size_t n, uint32_t *flagged,
+                                        int margin) {
+    return narrow(in, out, n, flagged, margin, BF16);
 }
 
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);

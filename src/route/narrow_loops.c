@@ -1,10 +1,13 @@
-/* f16 and bf16. Each block of 16-bit values is widened to float (exactly), the op's f32
- * kernel (or f32 reference) applied there, and each result rounded to the 16-bit type.
- * The f32 result is within 1 float ULP of the exact value (docs/accuracy.md), so that
- * rounding is the correct one unless the f32 result lies within 2 float ULPs of a
- * midpoint between two 16-bit values: those few results (about 1 in 2^11) are computed
- * again from the input in double, whose error is far below a float ULP, and rounded once
- * from there (docs/semantics.md). */
+/* f16 and bf16. Each block of 16-bit values is widened to float (exactly), an f32
+ * kernel (or the f32 reference) applied there, and each result rounded to the 16-bit
+ * type. The f32 result is within the kernel's bound of the exact value: 1 float ULP for
+ * the accurate kernels, at most 4.5 for the fast ones (their stated bounds, plus half an
+ * ULP for dy in a backward; docs/accuracy.md). So the rounding is the correct one unless
+ * the f32 result lies within `margin` float ULPs of a midpoint between two 16-bit values
+ * (margin: 2 after an accurate kernel, 6 after a fast one): those few results (about 1
+ * in 2^11 of the bf16 results, 1 in 2^8 of the f16 ones after a fast kernel) are
+ * computed again from the input in double, whose error is far below a float ULP, and
+ * rounded once from there (docs/semantics.md). */
 #include "route/dispatch.h"
 #include "route/run.h"
 #include "spec/narrow_float.h"
@@ -12,7 +15,7 @@
 #include <math.h>
 #include <string.h>
 
-enum { BLOCK = 256, MARGIN = 2 /* float ULPs */, MAX_LANES = 16 };
+enum { BLOCK = 256, MAX_LANES = 16 };
 
 /* m rounded up to whole vectors of any ISA (BLOCK is a multiple of MAX_LANES). */
 static inline size_t whole_vectors(size_t m) {
@@ -40,8 +43,8 @@ static inline uint16_t from_float(const narrow_type *t, float x) {
 }
 
 /* Whether rounding the float y to the type could differ from rounding the exact value
- * that y approximates to within a float ULP: y within MARGIN float ULPs of a midpoint. */
-static inline bool near_a_midpoint(const narrow_type *t, float y) {
+ * that y approximates: y within margin float ULPs of a midpoint. */
+static inline bool near_a_midpoint(const narrow_type *t, float y, int margin) {
     uint32_t bits;
     memcpy(&bits, &y, sizeof bits);
     bits &= 0x7fffffff;
@@ -55,7 +58,7 @@ static inline bool near_a_midpoint(const narrow_type *t, float y) {
         bits = (bits & 0x7fffff) | 0x800000;
     }
     uint32_t rest = bits & ((1u << dropped) - 1), half = 1u << (dropped - 1);
-    return rest + MARGIN >= half && rest <= half + MARGIN;
+    return rest + (uint32_t)margin >= half && rest <= half + (uint32_t)margin;
 }
 
 /* For the ops with f(x) = x/2 + c x^2 + ..., c > 0: where |x| < 2^-60 the double result
@@ -88,24 +91,24 @@ static inline void widen_block(const narrow_type *t, widen_kernel widen, const u
 /* f32 results rounded to the type; those near a midpoint are left for the caller, which
  * recomputes them: their positions are returned in suspects (how many: the result). */
 static inline size_t narrow_block(const narrow_type *t, narrow_kernel narrow, const float *in,
-                                  uint16_t *out, size_t m, uint32_t *suspects) {
+                                  uint16_t *out, size_t m, uint32_t *suspects, int margin) {
     size_t count = 0;
     if (narrow == NULL) {
         for (size_t j = 0; j < m; j++) {
             out[j] = from_float(t, in[j]);
-            if (near_a_midpoint(t, in[j])) suspects[count++] = (uint32_t)j;
+            if (near_a_midpoint(t, in[j], margin)) suspects[count++] = (uint32_t)j;
         }
         return count;
     }
     uint16_t padded[BLOCK];
     uint32_t flagged[BLOCK];
-    size_t vectors = narrow(in, padded, whole_vectors(m), flagged);
+    size_t vectors = narrow(in, padded, whole_vectors(m), flagged, margin);
     memcpy(out, padded, m * sizeof *out);
     size_t next = 0; /* flagged vectors are in order; MAX_LANES may span two */
     for (size_t k = 0; k < vectors; k++) {
         size_t j = flagged[k] > next ? flagged[k] : next;
         for (; j < flagged[k] + MAX_LANES && j < m; j++)
-            if (near_a_midpoint(t, in[j])) suspects[count++] = (uint32_t)j;
+            if (near_a_midpoint(t, in[j], margin)) suspects[count++] = (uint32_t)j;
         next = j;
     }
     return count;
@@ -120,11 +123,11 @@ static inline void narrow_exact_block(const narrow_type *t, narrow_kernel narrow
         return;
     }
     (void)scratch;
-    narrow(in, out, m, NULL);
+    narrow(in, out, m, NULL, 0);
 }
 
 static inline void forward_blocks(const narrow_type *t, const kernel_table *table,
-                                  const op_def *def, forward_kernel f32_kernel,
+                                  const op_def *def, forward_kernel f32_kernel, int margin,
                                   const op_params *params, const uint16_t *x, uint16_t *y,
                                   size_t n) {
     float values[BLOCK];
@@ -146,7 +149,7 @@ static inline void forward_blocks(const narrow_type *t, const kernel_table *tabl
             narrow_exact_block(t, table->narrow[t->slot], values, y + i, m, suspects);
             continue;
         }
-        size_t count = narrow_block(t, table->narrow[t->slot], values, y + i, m, suspects);
+        size_t count = narrow_block(t, table->narrow[t->slot], values, y + i, m, suspects, margin);
         for (size_t k = 0; k < count; k++) {
             double wide = t->to_double(inputs[suspects[k]]);
             double result = def->forward(wide, params);
@@ -157,9 +160,9 @@ static inline void forward_blocks(const narrow_type *t, const kernel_table *tabl
 }
 
 static inline void backward_blocks(const narrow_type *t, const kernel_table *table,
-                                   backward_kernel f32_kernel, scalar_backward_fn reference,
-                                   const op_params *params, const uint16_t *v, const uint16_t *dy,
-                                   uint16_t *dx, size_t n) {
+                                   backward_kernel f32_kernel, int margin,
+                                   scalar_backward_fn reference, const op_params *params,
+                                   const uint16_t *v, const uint16_t *dy, uint16_t *dx, size_t n) {
     float values[BLOCK], gradients[BLOCK];
     uint32_t suspects[BLOCK];
     uint16_t inputs[BLOCK], input_gradients[BLOCK]; /* dx may be v or dy */
@@ -173,7 +176,7 @@ static inline void backward_blocks(const narrow_type *t, const kernel_table *tab
             f32_kernel(params, values, gradients, values, m);
         else
             reference_backward(reference, params, ACTFN_F32, values, gradients, values, m);
-        size_t count = narrow_block(t, table->narrow[t->slot], values, dx + i, m, suspects);
+        size_t count = narrow_block(t, table->narrow[t->slot], values, dx + i, m, suspects, margin);
         for (size_t k = 0; k < count; k++) {
             size_t j = suspects[k];
             double result =
@@ -183,21 +186,27 @@ static inline void backward_blocks(const narrow_type *t, const kernel_table *tab
     }
 }
 
-void narrow_forward(const op_def *def, forward_kernel f32_kernel, const op_params *params,
-                    actfn_dtype dtype, const void *x, void *y, size_t n) {
-    const kernel_table *table = active_kernels();
-    if (dtype == ACTFN_F16)
-        forward_blocks(&f16, table, def, f32_kernel, params, x, y, n);
-    else
-        forward_blocks(&bf16, table, def, f32_kernel, params, x, y, n);
+static int margin_of(bool fast_kernel) {
+    return fast_kernel ? NARROW_MARGIN_FAST : NARROW_MARGIN_ACCURATE;
 }
 
-void narrow_backward(backward_kernel f32_kernel, scalar_backward_fn reference,
+void narrow_forward(const op_def *def, forward_kernel f32_kernel, bool fast_kernel,
+                    const op_params *params, actfn_dtype dtype, const void *x, void *y, size_t n) {
+    const kernel_table *table = active_kernels();
+    int margin = margin_of(fast_kernel);
+    if (dtype == ACTFN_F16)
+        forward_blocks(&f16, table, def, f32_kernel, margin, params, x, y, n);
+    else
+        forward_blocks(&bf16, table, def, f32_kernel, margin, params, x, y, n);
+}
+
+void narrow_backward(backward_kernel f32_kernel, bool fast_kernel, scalar_backward_fn reference,
                      const op_params *params, actfn_dtype dtype, const void *v, const void *dy,
                      void *dx, size_t n) {
     const kernel_table *table = active_kernels();
+    int margin = margin_of(fast_kernel);
     if (dtype == ACTFN_F16)
-        backward_blocks(&f16, table, f32_kernel, reference, params, v, dy, dx, n);
+        backward_blocks(&f16, table, f32_kernel, margin, reference, params, v, dy, dx, n);
     else
-        backward_blocks(&bf16, table, f32_kernel, reference, params, v, dy, dx, n);
+        backward_blocks(&bf16, table, f32_kernel, margin, reference, params, v, dy, dx, n);
 }

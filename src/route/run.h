@@ -20,11 +20,14 @@ void reference_forward(const op_def *def, const op_params *params, actfn_dtype d
 void reference_backward(scalar_backward_fn backward, const op_params *params, actfn_dtype dtype,
                         const void *v, const void *dy, void *dx, size_t n);
 
-/* f16 and bf16 through float (narrow_loops.c): the f32 kernel where there is one, else
- * the scalar reference; results near a 16-bit midpoint again from the double reference. */
-void narrow_forward(const op_def *def, forward_kernel f32_kernel, const op_params *params,
-                    actfn_dtype dtype, const void *x, void *y, size_t n);
-void narrow_backward(backward_kernel f32_kernel, scalar_backward_fn reference,
+/* f16 and bf16 through float (narrow_loops.c): an f32 kernel where there is one, else
+ * the scalar reference; results near a 16-bit midpoint again from the double reference.
+ * fast_kernel: the kernel is the fast tier's (within 4.5 float ULPs, dy included), whose
+ * results are checked against a wider band around the midpoints; else within 1 ULP. */
+enum { NARROW_MARGIN_ACCURATE = 2, NARROW_MARGIN_FAST = 6 }; /* float ULPs */
+void narrow_forward(const op_def *def, forward_kernel f32_kernel, bool fast_kernel,
+                    const op_params *params, actfn_dtype dtype, const void *x, void *y, size_t n);
+void narrow_backward(backward_kernel f32_kernel, bool fast_kernel, scalar_backward_fn reference,
                      const op_params *params, actfn_dtype dtype, const void *v, const void *dy,
                      void *dx, size_t n);
 

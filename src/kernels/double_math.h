@@ -1,0 +1,67 @@
+/* exp and expm1 on double vectors to double precision, for the f64 ops (smooth_f64.c):
+ * about 0.6 ULP where the result is normal (vector_math.h's versions, for the f32 ops
+ * computed in double, stop at 2^-46). Need the fma to round once (VEC_HAS_FMA). NaN
+ * passes through the arithmetic; the callers restore the reference's rules at the edges.
+ *
+ * x = k ln2 + r with |r| <= ln2 / 2 (Cody-Waite: k ln2's high part is exact), and
+ * expm1(r) = r + r^2 q(r), q the Taylor polynomial of (e^r - 1 - r) / r^2 to degree 11
+ * (truncation below 2^-60 relative): the small term r^2 q carries all the rounding,
+ * and exp(x) = 2^k (1 + expm1(r)) rounds once more. */
+#ifndef ACTFN_DOUBLE_MATH_H
+#define ACTFN_DOUBLE_MATH_H
+
+#include "kernels/vector_math.h"
+
+/* expm1(r + r_lo) for |r| <= 0.35 and r_lo below r's last bit: r + (r_lo + r^2 q(r)),
+ * rounded once where the small terms meet r; expm1(+-0) = +0 (callers that need -0 keep
+ * x). */
+static inline vd dm_expm1_reduced(vd r, vd r_lo) {
+    static const double taylor[12] = {1.0 / 2,        1.0 / 6,         1.0 / 24,
+                                      1.0 / 120,      1.0 / 720,       1.0 / 5040,
+                                      1.0 / 40320,    1.0 / 362880,    1.0 / 3628800,
+                                      1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800};
+    return vd_add(r, vd_fma(vd_mul(r, r), vm_estrin(r, taylor, 11), r_lo));
+}
+
+/* k = round(x / ln 2) and x - k ln 2 = r + r_lo (r_lo the rounding error of r), for
+ * |x| < 2^20. */
+static inline vd dm_reduce(vd x, vd *r, vd *r_lo) {
+    const vd magic = vd_set1(0x1.8p52);
+    vd k = vd_sub(vd_fma(x, vd_set1(VM_LOG2E), magic), magic);
+    vd reduced = vd_fma(k, vd_set1(-VM_LN2_HI), x); /* exact */
+    vd low = vd_mul(k, vd_set1(-VM_LN2_LO));
+    *r = vd_add(reduced, low);
+    *r_lo = vd_add(vd_sub(reduced, *r), low); /* exact: |low| is far below |reduced| or 0 */
+    return k;
+}
+
+/* exp(x) = 2^k (1 + s) for |x| <= 709 (the caller clamps): s = expm1 of the reduced
+ * argument, so that c exp(x) = fma(c 2^k, s, c 2^k) rounds once. */
+static inline vd dm_exp_parts(vd x, vd *s) {
+    vd r, r_lo, k = dm_reduce(x, &r, &r_lo);
+    *s = dm_expm1_reduced(r, r_lo);
+    return vd_exp2_integer(k);
+}
+
+/* exp(x), any x: 0 below -745.2, inf above 709.8, subnormal results rounded twice (the
+ * scaling by 2^k in two exact-or-once-rounded steps). */
+static inline vd dm_exp(vd x) {
+    vd clamped = vd_select(vd_lt(x, vd_set1(-746.0)), vd_set1(-746.0), x);
+    clamped = vd_select(vd_gt(clamped, vd_set1(710.0)), vd_set1(710.0), clamped);
+    vd r, r_lo, k = dm_reduce(clamped, &r, &r_lo);
+    vd one_plus = vd_add(vd_set1(1.0), dm_expm1_reduced(r, r_lo));
+    /* k in [-1077, 1025]: 2^k as 2^half 2^(k - half), each a normal power of two */
+    const vd magic = vd_set1(0x1.8p52);
+    vd half = vd_sub(vd_fma(k, vd_set1(0.5), magic), magic);
+    return vd_mul(vd_mul(one_plus, vd_exp2_integer(half)), vd_exp2_integer(vd_sub(k, half)));
+}
+
+/* expm1(x) for x <= 0 (-inf included; -0 gives +0, as dm_expm1_reduced): 2^k expm1(r) +
+ * (2^k - 1) in one fma, 2^k - 1 exact for k >= -53; below x = -40, -1. */
+static inline vd dm_expm1_nonpositive(vd x) {
+    vd clamped = vd_select(vd_lt(x, vd_set1(-40.0)), vd_set1(-40.0), x);
+    vd s, scale = dm_exp_parts(clamped, &s);
+    return vd_fma(scale, s, vd_sub(scale, vd_set1(1.0)));
+}
+
+#endif
