@@ -7,6 +7,7 @@
  * conversions themselves, NaN and infinities, and the typed shortcuts. */
 #include "mpfr_reference.h"
 #include "parameter_cases.h"
+#include "route/dispatch.h"
 #include "spec/narrow_float.h"
 
 #include <math.h>
@@ -288,6 +289,68 @@ static void every_length_offset_and_in_place_agrees(void **state) {
     free(table), free(all);
 }
 
+/* Every ISA's relu straight on 16-bit patterns (and the AVX-512 BW build where this CPU
+ * runs it) against the rule written here: +0 where the sign is set and the value is not
+ * NaN, else the input; all 65,536 patterns, then lengths 0..300 at four offsets, in
+ * place, and nothing written outside. */
+static uint16_t relu_rule(uint16_t h, uint16_t infinity) {
+    return (h & 0x8000) && (h & 0x7fff) <= infinity ? 0 : h;
+}
+
+static void check_narrow_relu(const char *name, const kernel_table *k) {
+    static const struct {
+        int slot;
+        uint16_t infinity;
+    } types[2] = {{NARROW_F16, 0x7c00}, {NARROW_BF16, 0x7f80}};
+    uint16_t *all = malloc(PATTERNS * sizeof *all), *out = malloc(PATTERNS * sizeof *out);
+    assert_non_null(all && out);
+    for (int t = 0; t < 2; t++) {
+        forward_kernel relu = k->forward_narrow[types[t].slot][ACTFN_RELU];
+        if (relu == NULL) continue;
+        for (uint32_t i = 0; i < PATTERNS; i++)
+            all[i] = (uint16_t)i;
+        relu(NULL, all, out, PATTERNS);
+        for (uint32_t i = 0; i < PATTERNS; i++)
+            if (out[i] != relu_rule((uint16_t)i, types[t].infinity)) {
+                print_error("%s relu %d: 0x%04x gives 0x%04x\n", name, t, (unsigned)i, out[i]);
+                fail();
+            }
+        uint16_t x[308], y[308];
+        for (size_t n = 0; n <= 300; n++) {
+            size_t offset = n % 4;
+            for (size_t i = 0; i < 308; i++)
+                x[i] = (uint16_t)(i * 7919u + n * 31u);
+            memset(y, 0xA5, sizeof y);
+            relu(NULL, x + offset, y + offset, n);
+            for (size_t i = 0; i < 308; i++) {
+                uint16_t want =
+                    i >= offset && i < offset + n ? relu_rule(x[i], types[t].infinity) : 0xA5A5;
+                assert_int_equal(y[i], want);
+            }
+            relu(NULL, x + offset, x + offset, n);
+            assert_memory_equal(x + offset, y + offset, n * sizeof *x);
+        }
+    }
+    free(all), free(out);
+}
+
+static void every_isa_relu_on_16_bit_patterns_follows_the_rule(void **state) {
+    (void)state;
+    for (int which = 0; which < ISA_COUNT; which++)
+        if (kernels_of((isa)which) != NULL)
+            check_narrow_relu(isa_name((isa)which), kernels_of((isa)which));
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw")) {
+        kernel_table bw;
+        memset(&bw, 0, sizeof bw);
+        fill_narrow_relu_avx512vbmi(&bw);
+        assert_non_null(bw.forward_narrow[NARROW_F16][ACTFN_RELU]);
+        check_narrow_relu("avx512vbmi", &bw);
+    }
+#endif
+}
+
 /* actfn_convert: each type's values survive a round trip through every wider type, a
  * narrowing rounds once (from double, not through float), and bad calls are refused. */
 static void convert_rounds_once_and_checks_its_arguments(void **state) {
@@ -325,7 +388,7 @@ static void convert_rounds_once_and_checks_its_arguments(void **state) {
 }
 
 int main(void) {
-    enum { EXTRA = 5 };
+    enum { EXTRA = 6 };
     struct CMUnitTest tests[ACTFN_KIND_COUNT + EXTRA];
     static char names[ACTFN_KIND_COUNT][48];
     for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
@@ -344,5 +407,7 @@ int main(void) {
         (struct CMUnitTest)cmocka_unit_test(every_length_offset_and_in_place_agrees);
     tests[ACTFN_KIND_COUNT + 4] =
         (struct CMUnitTest)cmocka_unit_test(convert_rounds_once_and_checks_its_arguments);
+    tests[ACTFN_KIND_COUNT + 5] =
+        (struct CMUnitTest)cmocka_unit_test(every_isa_relu_on_16_bit_patterns_follows_the_rule);
     return cmocka_run_group_tests_name("f16 and bf16, every input", tests, NULL, NULL);
 }

@@ -103,8 +103,9 @@ DECLARE_ISA_KERNELS(avx2)
 DECLARE_ISA_KERNELS(avx512)
 DECLARE_ISA_KERNELS(neon)
 #undef DECLARE_ISA_KERNELS
-/* byte_lookup.c built again for AVX-512 with VBMI and BW: replaces the AVX-512 table's
- * lookup_bytes and clamp_bytes on CPUs that have them. */
+/* byte_lookup.c and narrow_relu.c built again for AVX-512 with VBMI and BW: replace the
+ * AVX-512 table's lookup_bytes, clamp_bytes and 16-bit relu on CPUs that have them. */
 void fill_byte_lookup_avx512vbmi(kernel_table *table);
+void fill_narrow_relu_avx512vbmi(kernel_table *table);
 
 #endif

@@ -58,7 +58,7 @@ typedef struct layer_call {
     uint8_t *mask;    /* mask forward: written; mask backward: read */
     uint64_t *active; /* NULL or the activity counts */
     bool zero_bit;
-    bool stream;      /* mask forward: y by non-temporal stores */
+    bool stream;                 /* mask forward: y by non-temporal stores */
     size_t k, grouped_stride;    /* maxout */
     double *sums;                /* per-feature reductions, cols entries */
     size_t scratch_bytes;        /* the scratch one part needs, set before split */

@@ -38,10 +38,13 @@ static void detect(void) {
     fill_kernel_table_sse2(&tables[ISA_SSE2]);
     if (available[ISA_AVX2]) fill_kernel_table_avx2(&tables[ISA_AVX2]);
     if (available[ISA_AVX512]) fill_kernel_table_avx512(&tables[ISA_AVX512]);
-    /* the quantized lookups 64 bytes at a time (vpermi2b) where the CPU has VBMI */
+    /* the quantized lookups 64 bytes at a time (vpermi2b) and the 16-bit relu on 32
+     * words where the CPU has VBMI and BW */
     if (available[ISA_AVX512] && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vbmi"))
+        __builtin_cpu_supports("avx512vbmi")) {
         fill_byte_lookup_avx512vbmi(&tables[ISA_AVX512]);
+        fill_narrow_relu_avx512vbmi(&tables[ISA_AVX512]);
+    }
 #elif defined(__aarch64__) && defined(ACTFN_HAVE_NEON_KERNELS)
     available[ISA_NEON] = true; /* Advanced SIMD is part of every AArch64 CPU */
     fill_kernel_table_neon(&tables[ISA_NEON]);

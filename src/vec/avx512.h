@@ -2,7 +2,7 @@
  * tails are masked loads and stores, which do not touch the masked-off lanes. */
 #include <immintrin.h>
 /* The byte lookups: 64 at a time where the compiler targets VBMI and BW (a second build
- * of byte_lookup.c, with its own names), else AVX2's 32. */
+ * of byte_lookup.c and narrow_relu.c, with their own names), else AVX2's 32. */
 #if defined(__AVX512VBMI__) && defined(__AVX512BW__)
 #include "vec/x86_bytes_vbmi.h"
 #define VEC_ISA_SUFFIX avx512vbmi
