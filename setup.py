@@ -20,7 +20,11 @@ class BuildWithLibrary(build_ext):
         subprocess.check_call(["cmake", "--build", BUILD, "-j", str(os.cpu_count() or 1),
                                "--target", "actfn_static_archive"])
         for extension in self.extensions:
-            extension.extra_objects = [os.path.join(BUILD, "libactfn.a")]
+            library = os.path.join(BUILD, "libactfn.a")
+            extension.extra_objects = [library]
+            # relinked when the library changes, not only when _actfn.c does (setuptools
+            # checks sources and depends, never extra_objects)
+            extension.depends = [library]
         super().run()
 
 

@@ -2,7 +2,8 @@
 threads, op, implementation, n, ns per element (median of 7 repetitions of >= 10 ms).
 Run with Debian's /usr/bin/python3 (python3-numpy, python3-torch).
 
-usage: peers.py THREADS MAX_N   (THREADS: 1, or 0 for all)
+usage: peers.py THREADS MAX_N [ROWS]   (THREADS: 1, or 0 for all; ROWS: only the rows
+       whose name contains it, as bench_peers)
 """
 import os
 import sys
@@ -38,6 +39,7 @@ def median_ns_per_element(run, n):
 def main():
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     max_n = int(sys.argv[2]) if len(sys.argv) > 2 else 64 << 20
+    only = sys.argv[3] if len(sys.argv) > 3 else ""
     label = "1" if threads == 1 else "all"
     if threads == 1:
         torch.set_num_threads(1)
@@ -95,6 +97,8 @@ def main():
                 ("elu forward f64", "actfn (Python)", lambda: actfn.elu(x64_np, out=y64_np)),
             ]
         for op, implementation, run in cases:
+            if only not in op:
+                continue
             ns = median_ns_per_element(run, n)
             print(f"{label}\t{op}\t{implementation}\t{n}\t{ns:.5f}", flush=True)
         n *= 4

@@ -21,7 +21,8 @@ def limit_name(op):
     if "backward" in op:
         return "a + b"
     last = op.split()[-1]
-    return {"f16": "memcpy 2 B", "bf16": "memcpy 2 B", "s8": "memcpy 1 B", "u8": "memcpy 1 B"}.get(last, "memcpy")
+    return {"f16": "memcpy 2 B", "bf16": "memcpy 2 B", "s8": "memcpy 1 B", "u8": "memcpy 1 B",
+            "f64": None}.get(last, "memcpy")
 
 
 def main():
@@ -57,12 +58,14 @@ def main():
         for (row_threads, op), implementations in rows.items():
             if row_threads != threads or op == "limit":
                 continue
-            limit = limits[limit_name(op)]
+            limit = limits.get(limit_name(op), {})  # f64: no 8-byte limit measured
             for implementation, values in implementations.items():
                 cells = []
                 for n in sizes:
                     if n in values and n in limit:
                         cells.append(f"{values[n]:.3f} ({limit[n] / values[n]:.2f})")
+                    elif n in values:
+                        cells.append(f"{values[n]:.3f}")
                     else:
                         cells.append("")
                 print(f"| {op} | {implementation} | " + " | ".join(cells) + " |")
@@ -75,36 +78,50 @@ def peer_table(rows, threads, sizes):
     actfn faster), the peer named in the cell where it is not the same at every size."""
     lines = []
     for (row_threads, op), implementations in rows.items():
-        if row_threads != threads or "actfn" not in implementations:
+        if row_threads != threads or not any(name.startswith("actfn") for name in implementations):
             continue
-        peers = {name: values for name, values in implementations.items() if name != "actfn"}
+        # actfn's other faces (through Python, a prepared quantized op) are not peers
+        peers = {name: values for name, values in implementations.items()
+                 if not name.startswith("actfn")}
         if not peers:
             continue
-        ours = implementations["actfn"]
-        cells, names = [], set()
-        for n in sizes:
-            timed = {name: values[n] for name, values in peers.items() if n in values}
-            if n not in ours or not timed:
-                cells.append("")
-                continue
-            best = min(timed, key=timed.get)
-            names.add(best)
-            cells.append((f"{timed[best] / ours[n]:.2f}", best))
-        shown = [c if c == "" else c[0] if len(names) == 1 else f"{c[0]} {c[1]}" for c in cells]
-        tier = "fast" if op.endswith(" fast") else "accurate"
-        name = op[: -len(" fast")] if tier == "fast" else op
-        peer = names.pop() if len(names) == 1 else "fastest"
-        lines.append(f"| {name} | {tier} | {peer} | " + " | ".join(shown) + " |")
+        for face in [name for name in implementations if name.startswith("actfn")]:
+            line = peer_line(op, face, implementations[face], peers, sizes)
+            if line is not None:
+                lines.append(line)
     if not lines:
         return
     print(f"### Against the fastest peer ({'one thread' if threads == '1' else 'all threads'})\n")
     print("The fastest peer's time over actfn's, same run (> 1: actfn faster); the accuracy "
-          "tier as `actfn_op.accuracy` (docs/accuracy.md).\n")
+          "tier as `actfn_op.accuracy` (docs/accuracy.md); actfn's other faces (a prepared "
+          "quantized op, the Python ufuncs) on rows of their own.\n")
     print("| op | tier | peer | " + " | ".join(size_label(n) for n in sizes) + " |")
     print("|" + "---|" * (len(sizes) + 3))
     for line in sorted(lines):
         print(line)
     print()
+
+
+def peer_line(op, face, ours, peers, sizes):
+    """One row of the peer table: actfn's face `face` against the fastest peer."""
+    cells, names = [], set()
+    for n in sizes:
+        timed = {name: values[n] for name, values in peers.items() if n in values}
+        if n not in ours or not timed:
+            cells.append("")
+            continue
+        best = min(timed, key=timed.get)
+        names.add(best)
+        cells.append((f"{timed[best] / ours[n]:.2f}", best))
+    if not names:
+        return None
+    shown = [c if c == "" else c[0] if len(names) == 1 else f"{c[0]} {c[1]}" for c in cells]
+    tier = "fast" if op.endswith(" fast") else "accurate"
+    name = op[: -len(" fast")] if tier == "fast" else op
+    if face != "actfn":
+        name = f"{name} ({face[len('actfn'):].strip(' ()')})"
+    peer = names.pop() if len(names) == 1 else "fastest"
+    return f"| {name} | {tier} | {peer} | " + " | ".join(shown) + " |"
 
 
 if __name__ == "__main__":

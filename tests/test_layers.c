@@ -216,6 +216,71 @@ static void one_pass_mask_forward_kernels_match_their_definition(void **state) {
 #endif
 }
 
+/* The one-pass bias + activation kernels of every ISA (the piecewise ops) against the
+ * add in the dtype and the plain forward, bit for bit: special values in x and in the
+ * bias, every length 0..257 at offsets 0..3, in place. */
+static void check_bias_row(const char *isa_label, bias_forward_kernel kernel, actfn_kind kind,
+                           actfn_dtype dtype) {
+    static const double specials[] = {NAN, INFINITY, -INFINITY, 0.0, -0.0, 6.0, -1.0, 0x1p-1074};
+    enum { MAX = 257, PAD = 4 };
+    size_t size = actfn_dtype_size(dtype);
+    double values[MAX + PAD], biases[MAX + PAD], sums[MAX + PAD];
+    for (size_t i = 0; i < MAX + PAD; i++) {
+        values[i] = i % 5 == 0 ? specials[(i / 5) % 8] : random_value();
+        biases[i] = i % 7 == 0 ? specials[(i / 7) % 8] : random_value();
+    }
+    actfn_op op = actfn_op_init(kind);
+    op.negative_slope = 0.375, op.cap = 2.5, op.min_val = -0.5, op.max_val = 1.5;
+    op_params params = {0};
+    params.negative_slope = 0.375, params.cap = 2.5, params.min_val = -0.5, params.max_val = 1.5;
+    for (size_t n = 0; n <= MAX; n++) {
+        size_t offset = n % PAD;
+        char *x = to_dtype(dtype, values, MAX + PAD), *b = to_dtype(dtype, biases + offset, MAX);
+        char *y = to_dtype(dtype, values, MAX + PAD);
+        for (size_t i = 0; i < MAX + PAD; i++)
+            sums[i] = i >= offset && i < offset + n
+                          ? at(dtype, x, i) + at(dtype, b, i - offset) /* exact in double */
+                          : at(dtype, x, i);
+        char *want = to_dtype(dtype, sums, MAX + PAD); /* the sum rounded once to the dtype */
+        assert_int_equal(actfn_forward(&op, dtype, want + offset * size, want + offset * size, n),
+                         ACTFN_OK);
+        for (int in_place = 0; in_place < 2; in_place++) {
+            char *out = in_place ? x : y;
+            int stream = !in_place && n % 2 ? STREAM_AND_FENCE : STREAM_NONE; /* odd: a head */
+            kernel(&params, x + offset * size, b, out + offset * size, n, stream);
+            for (size_t i = 0; i < MAX + PAD; i++)
+                if (!same(at(dtype, out, i), at(dtype, want, i))) {
+                    print_error("%s %s bias n=%zu i=%zu: %g, want %g\n", isa_label,
+                                actfn_op_name(kind), n, i, at(dtype, out, i), at(dtype, want, i));
+                    fail();
+                }
+        }
+        free(x), free(b), free(y), free(want);
+    }
+}
+
+static void one_pass_bias_kernels_match_the_add_and_the_op(void **state) {
+    (void)state;
+    int checked = 0;
+    for (int which = 0; which < ISA_COUNT; which++) {
+        const kernel_table *table = kernels_of((isa)which);
+        if (table == NULL) continue;
+        for (int d = 0; d < 2; d++)
+            for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
+                bias_forward_kernel kernel =
+                    table->bias_forward[d == 0 ? SLOT_F32 : SLOT_F64][kind];
+                if (kernel == NULL) continue;
+                check_bias_row(isa_name((isa)which), kernel, (actfn_kind)kind,
+                               d == 0 ? ACTFN_F32 : ACTFN_F64);
+                checked++;
+            }
+    }
+    print_message("%d one-pass bias kernels checked\n", checked);
+#if defined(__x86_64__) || defined(__aarch64__)
+    assert_true(checked > 0);
+#endif
+}
+
 /* Through the API at the size where y is streamed (4M elements and more, out of place),
  * y one element off a vector boundary: the plain forward's y, the bits of the
  * definition, the counts. */
@@ -529,6 +594,7 @@ int main(void) {
         cmocka_unit_test(mask_forward_and_backward_match_the_elementwise_ops),
         cmocka_unit_test(one_pass_mask_forward_kernels_match_their_definition),
         cmocka_unit_test(a_streamed_mask_forward_matches_the_plain_forward),
+        cmocka_unit_test(one_pass_bias_kernels_match_the_add_and_the_op),
         cmocka_unit_test(dead_units_are_counted_across_batches),
         cmocka_unit_test(bias_forward_and_backward),
         cmocka_unit_test(prelu_forward_and_backward),

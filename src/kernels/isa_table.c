@@ -139,9 +139,12 @@ void ISA_FUNCTION(fill_kernel_table)(kernel_table *table) {
                 families[b].backward_from_output[from_b][kind];
         }
     }
-    /* the one-pass mask forward applies the piecewise ops' bodies: their family's */
+    /* the one-pass mask forward and bias + activation apply the piecewise ops' bodies:
+     * their family's */
     memcpy(table->mask_forward, families[FAMILY_PIECEWISE].mask_forward,
            sizeof table->mask_forward);
+    memcpy(table->bias_forward, families[FAMILY_PIECEWISE].bias_forward,
+           sizeof table->bias_forward);
     /* one source each: nothing to choose */
     ISA_FUNCTION(fill_narrow_conversions)(table);
     ISA_FUNCTION(fill_narrow_relu)(table);

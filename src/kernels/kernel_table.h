@@ -44,6 +44,10 @@ typedef void (*mask_forward_kernel)(const op_params *p, const void *x, void *y, 
 typedef void (*prelu_kernel)(const void *x, const void *slopes, void *y, size_t n);
 typedef void (*prelu_backward_kernel)(const void *x, const void *slopes, const void *dy, void *dx,
                                       double *sums, size_t n);
+/* One row of the fused bias + activation in one pass: y = f(x + b), the sum rounded to
+ * the dtype first (y may equal x); stream as mask_forward_kernel's. */
+typedef void (*bias_forward_kernel)(const op_params *p, const void *x, const void *bias, void *y,
+                                    size_t n, int stream);
 /* out = a + b elementwise (the bias add of the fused bias + activation). */
 typedef void (*add_kernel)(const void *a, const void *b, void *out, size_t n);
 /* y[i] = table[x[i]] (the quantized ops); y may equal x. */
@@ -66,6 +70,8 @@ typedef struct kernel_table {
     clamp_kernel clamp_bytes;               /* NULL: the lookup */
     mask_kernel mask_backward[DTYPE_SLOTS]; /* NULL: bit by bit */
     add_kernel add_rows[DTYPE_SLOTS];       /* NULL: element by element */
+    /* the piecewise ops (piecewise.c); NULL: the add, then the op's forward on the row */
+    bias_forward_kernel bias_forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     /* relu, leaky_relu, relu6 (piecewise.c); NULL: the bits, then the forward */
     mask_forward_kernel mask_forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     prelu_kernel prelu_forward[DTYPE_SLOTS]; /* NULL: element by element */

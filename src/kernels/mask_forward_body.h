@@ -1,7 +1,9 @@
-/* The mask forward of relu, leaky_relu and relu6 in one pass (actfn_mask_forward): each
+/* The layer ops of the piecewise ops in one pass: the mask forward and the fused bias +
+ * activation. Included by piecewise_body.h, for the dtype it is compiled for.
+ *
+ * The mask forward of relu, leaky_relu and relu6 (actfn_mask_forward): each
  * vector of x is loaded once, and gives y = f(x) through the op's own body (so y is the
- * plain forward's, bit for bit), LANES bits of the mask, and the activity counts.
- * Included by piecewise_body.h, for the dtype it is compiled for. */
+ * plain forward's, bit for bit), LANES bits of the mask, and the activity counts. */
 
 /* Elements per step of the main loop: 64 bits of the mask, stored as one word. */
 #define MASK_GROUP 64
@@ -130,3 +132,47 @@ DEFINE_MASK_FORWARD_KERNEL(leaky_relu_mask_forward, CONCAT(leaky_relu_forward_bo
 DEFINE_MASK_FORWARD_KERNEL(relu6_mask_forward, CONCAT(relu6_forward_body, SUFFIX), 1)
 #undef DEFINE_MASK_FORWARD_KERNEL
 #undef MASK_GROUP
+
+/* The fused bias + activation of a piecewise op in one pass (actfn_bias_forward): each
+ * vector is x + b, rounded to the dtype as a separate add would, then the op's body. */
+#define DEFINE_BIAS_FORWARD_KERNEL(name, body)                                                     \
+    static void KERNEL(name)(const op_params *p, const void *input, const void *bias_row,          \
+                             void *output, size_t n, int stream) {                                 \
+        const T *x = input, *b = bias_row;                                                         \
+        T *y = output;                                                                             \
+        const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
+        size_t i = 0;                                                                              \
+        if (stream) { /* y past the caches from its first vector boundary, as mask forward */      \
+            size_t head = (VEC_BYTES - (uintptr_t)y % VEC_BYTES) % VEC_BYTES / sizeof(T);          \
+            if (head > n) head = n;                                                                \
+            if (head > 0) {                                                                        \
+                V u = VOP(add)(VOP(load_tail)(x, head), VOP(load_tail)(b, head));                  \
+                VOP(store_tail)(y, body(u, &k), head);                                             \
+                i = head;                                                                          \
+            }                                                                                      \
+            for (; i + LANES <= n; i += LANES)                                                     \
+                VOP(store_stream)(y + i, body(VOP(add)(VOP(load)(x + i), VOP(load)(b + i)), &k));  \
+            if (stream == STREAM_AND_FENCE) stream_fence();                                        \
+        }                                                                                          \
+        for (; i + 2 * LANES <= n; i += 2 * LANES) {                                               \
+            V u = VOP(add)(VOP(load)(x + i), VOP(load)(b + i));                                    \
+            V v = VOP(add)(VOP(load)(x + i + LANES), VOP(load)(b + i + LANES));                    \
+            VOP(store)(y + i, body(u, &k));                                                        \
+            VOP(store)(y + i + LANES, body(v, &k));                                                \
+        }                                                                                          \
+        for (; i + LANES <= n; i += LANES)                                                         \
+            VOP(store)(y + i, body(VOP(add)(VOP(load)(x + i), VOP(load)(b + i)), &k));             \
+        if (i < n) {                                                                               \
+            V u = VOP(add)(VOP(load_tail)(x + i, n - i), VOP(load_tail)(b + i, n - i));            \
+            VOP(store_tail)(y + i, body(u, &k), n - i);                                            \
+        }                                                                                          \
+    }
+
+DEFINE_BIAS_FORWARD_KERNEL(identity_bias_forward, CONCAT(identity_forward_body, SUFFIX))
+DEFINE_BIAS_FORWARD_KERNEL(relu_bias_forward, CONCAT(relu_forward_body, SUFFIX))
+DEFINE_BIAS_FORWARD_KERNEL(leaky_relu_bias_forward, CONCAT(leaky_relu_forward_body, SUFFIX))
+DEFINE_BIAS_FORWARD_KERNEL(relu6_bias_forward, CONCAT(relu6_forward_body, SUFFIX))
+DEFINE_BIAS_FORWARD_KERNEL(clipped_relu_bias_forward, CONCAT(clipped_relu_forward_body, SUFFIX))
+DEFINE_BIAS_FORWARD_KERNEL(hardtanh_bias_forward, CONCAT(hardtanh_forward_body, SUFFIX))
+DEFINE_BIAS_FORWARD_KERNEL(squared_relu_bias_forward, CONCAT(squared_relu_forward_body, SUFFIX))
+#undef DEFINE_BIAS_FORWARD_KERNEL

@@ -35,6 +35,15 @@
             CONCAT(CONCAT(name##_mask_forward, f64), VEC_ISA_SUFFIX);                              \
     } while (0)
 
+/* The one-pass fused bias + activation of every piecewise op. */
+#define REGISTER_BIAS_FORWARD(kind, name)                                                          \
+    do {                                                                                           \
+        table->bias_forward[SLOT_F32][kind] =                                                      \
+            CONCAT(CONCAT(name##_bias_forward, f32), VEC_ISA_SUFFIX);                              \
+        table->bias_forward[SLOT_F64][kind] =                                                      \
+            CONCAT(CONCAT(name##_bias_forward, f64), VEC_ISA_SUFFIX);                              \
+    } while (0)
+
 void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table);
 void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER(ACTFN_IDENTITY, identity);
@@ -47,4 +56,11 @@ void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER_MASK_FORWARD(ACTFN_RELU, relu);
     REGISTER_MASK_FORWARD(ACTFN_LEAKY_RELU, leaky_relu);
     REGISTER_MASK_FORWARD(ACTFN_RELU6, relu6);
+    REGISTER_BIAS_FORWARD(ACTFN_IDENTITY, identity);
+    REGISTER_BIAS_FORWARD(ACTFN_RELU, relu);
+    REGISTER_BIAS_FORWARD(ACTFN_LEAKY_RELU, leaky_relu);
+    REGISTER_BIAS_FORWARD(ACTFN_RELU6, relu6);
+    REGISTER_BIAS_FORWARD(ACTFN_CLIPPED_RELU, clipped_relu);
+    REGISTER_BIAS_FORWARD(ACTFN_HARDTANH, hardtanh);
+    REGISTER_BIAS_FORWARD(ACTFN_SQUARED_RELU, squared_relu);
 }

@@ -37,6 +37,16 @@ static void add_bias_row(const layer_call *c, size_t r, size_t c0, size_t width,
 
 static void bias_forward_rows(void *context, size_t r0, size_t r1) {
     layer_call *c = context;
+    bias_forward_kernel fused =
+        dtype_is_narrow(c->dtype)
+            ? NULL
+            : active_kernels()->bias_forward[c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64][c->kind];
+    if (fused != NULL) { /* the piecewise ops: x + b and the op in one pass */
+        for (size_t r = r0; r < r1; r++)
+            fused(&c->params, row_of(c, c->x, r), c->vector, mutable_row_of(c, c->y, r),
+                  c->batch.cols, stream_of(c->stream, r, r1));
+        return;
+    }
     for (size_t r = r0; r < r1; r++) {
         char *row = mutable_row_of(c, c->y, r);
         add_bias_row(c, r, 0, c->batch.cols, row);
@@ -59,6 +69,7 @@ actfn_status actfn_bias_forward(const actfn_op *op, actfn_dtype dtype, const act
     CHECK(check_output(function, y, bytes, x, bytes, true));
     CHECK(check_output(function, y, bytes, bias, batch->cols * size, false));
     c.batch = *batch, c.size = size, c.x = x, c.vector = bias, c.y = y;
+    c.stream = layer_streams(&c, x, y);
     return split(function, &c, false, bias_forward_rows);
 }
 

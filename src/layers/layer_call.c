@@ -2,6 +2,7 @@
 #include "layers/layer_call.h"
 
 #include "api/errors.h"
+#include "route/dispatch.h"
 #include "route/threads.h"
 #include "spec/dtypes.h"
 #include "spec/element_access.h"
@@ -76,6 +77,15 @@ actfn_status check_pointers(const char *function, int count, const void *const *
  * win from 2^18 (1.3x). */
 #define LAYER_PARALLEL_MIN        ((size_t)1 << 20)
 #define LAYER_PARALLEL_MIN_NARROW ((size_t)1 << 18)
+
+bool layer_streams(const layer_call *c, const void *input, const void *output) {
+    return c->batch.rows * c->batch.cols >= LAYER_STREAMING_MIN && input != output &&
+           (uintptr_t)output % c->size == 0;
+}
+
+int stream_of(bool stream, size_t r, size_t r1) {
+    return !stream ? STREAM_NONE : r + 1 == r1 ? STREAM_AND_FENCE : STREAM_ONLY;
+}
 
 const char *row_of(const layer_call *c, const void *array, size_t r) {
     return (const char *)array + r * c->batch.stride * c->size;

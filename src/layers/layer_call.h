@@ -58,13 +58,23 @@ typedef struct layer_call {
     uint8_t *mask;    /* mask forward: written; mask backward: read */
     uint64_t *active; /* NULL or the activity counts */
     bool zero_bit;
-    bool stream;                 /* mask forward: y by non-temporal stores */
+    bool stream;                 /* mask and bias forward: y by non-temporal stores */
     size_t k, grouped_stride;    /* maxout */
     double *sums;                /* per-feature reductions, cols entries */
     size_t scratch_bytes;        /* the scratch one part needs, set before split */
     char *arena;                 /* split's: scratch_bytes for each part that can run at once */
     _Atomic uint64_t free_slots; /* the arena's slots not held by a running part */
 } layer_call;
+
+/* From this many elements the layer ops write their output with non-temporal stores
+ * where they can (out of place, the output aligned to its elements), as the plain
+ * forward does from the same size (route/run.c): it is then too large to stay in cache,
+ * and not reading its lines first saves a third of the traffic. */
+#define LAYER_STREAMING_MIN ((size_t)1 << 22)
+bool layer_streams(const layer_call *c, const void *input, const void *output);
+/* The row kernels' stream argument (STREAM_*) for row r of a part ending before r1:
+ * streamed rows fence once, after the part's last. */
+int stream_of(bool stream, size_t r, size_t r1);
 
 const char *row_of(const layer_call *c, const void *array, size_t r);
 char *mutable_row_of(const layer_call *c, void *array, size_t r);

@@ -15,13 +15,9 @@
 #include "layers/for_each_dtype.h"
 #undef BODY_FILE
 
-/* From this many elements the mask forward writes y, and the backward dx, with
- * non-temporal stores (they are then too large to stay in cache, and not reading their
- * lines first saves a third of the traffic), as the plain forward does from the same
- * size (route/run.c). For the backward, bench_layers, 1 thread, against the backward from
- * x: 1.27-1.44x at 4M-64M elements with ordinary stores, 1.26-1.88x streaming (two noisy runs
- * each). */
-#define MASK_STREAMING_MIN ((size_t)1 << 22)
+/* The mask backward streams dx from LAYER_STREAMING_MIN elements. bench_layers, 1 thread,
+ * against the backward from x: 1.27-1.44x at 4M-64M elements with ordinary stores,
+ * 1.26-1.88x streaming (two noisy runs each). */
 
 actfn_status actfn_activity_init(actfn_activity *activity, size_t cols) {
     if (activity == NULL) return fail(ACTFN_ERR_NULL_POINTER, "actfn_activity_init: NULL");
@@ -100,12 +96,6 @@ static void mask_bits_rows(layer_call *c, size_t r0, size_t r1, uint64_t *local,
                       c->zero_bit);
 }
 
-/* A row kernel's stream argument for row r of a part ending before r1: streamed rows
- * fence once, after the part's last. */
-static int stream_of(bool stream, size_t r, size_t r1) {
-    return !stream ? STREAM_NONE : r + 1 == r1 ? STREAM_AND_FENCE : STREAM_ONLY;
-}
-
 /* Rows [r0, r1) in one pass each (the ISA's mask_forward kernel): y, the bits and the
  * counts (in the dtype, exact below 2^24 rows, in work, then added to local). false,
  * with nothing done, where there is no such kernel (16-bit dtypes, no SIMD) or the part
@@ -161,8 +151,7 @@ actfn_status actfn_mask_forward(const actfn_op *op, actfn_dtype dtype, const act
     c.batch = *batch, c.size = dtype_size(dtype), c.x = x, c.y = y, c.mask = mask;
     c.active = activity != NULL ? activity->active : NULL;
     /* y streamed past the caches as the plain forward's (run.c): large, out of place */
-    c.stream =
-        batch->rows * batch->cols >= MASK_STREAMING_MIN && x != y && (uintptr_t)y % c.size == 0;
+    c.stream = layer_streams(&c, x, y);
     size_t needs = (activity != NULL) + (activity != NULL || dtype_is_narrow(dtype));
     c.scratch_bytes = scratch_size(batch->cols, needs * sizeof(double));
     CHECK(split(function, &c, false, mask_forward_rows));
@@ -185,7 +174,7 @@ static void mask_backward_rows(void *context, size_t r0, size_t r1) {
     uint16_t *signs = (uint16_t *)scratch_take(c); /* NULL unless 16-bit */
     double slope = c->kind == ACTFN_LEAKY_RELU ? c->params.negative_slope : 0;
     /* streaming stores start at a vector boundary, which a byte-misaligned dx never reaches */
-    int stream = c->batch.rows * cols >= MASK_STREAMING_MIN && (uintptr_t)c->dx % c->size == 0;
+    int stream = c->batch.rows * cols >= LAYER_STREAMING_MIN && (uintptr_t)c->dx % c->size == 0;
     for (size_t r = r0; r < r1; r++) {
         const uint8_t *bits = c->mask + r * row_bytes;
         const char *g = row_of(c, c->dy, r);
