@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
                            median_ns_per_element(run_backward_from_x, &s, n));
         report_measurement(threads, "relu backward from a 1-bit mask", "actfn", n,
                            median_ns_per_element(run_backward_from_mask, &s, n));
-        report_measurement(threads, "relu forward", "actfn", n,
+        report_measurement(threads, "relu forward, rows of 1024", "actfn", n,
                            median_ns_per_element(run_forward_plain, &s, n));
         report_measurement(threads, "relu forward writing a 1-bit mask", "actfn", n,
                            median_ns_per_element(run_forward_with_mask, &s, n));

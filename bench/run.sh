@@ -11,7 +11,7 @@ echo "one thread..." >&2
 OMP_NUM_THREADS=1 ACTFN_NUM_THREADS=1 "$build/bench/bench_peers" 1 "$max_n" | tee -a "$data"
 OMP_NUM_THREADS=1 ACTFN_NUM_THREADS=1 "$build/bench/bench_narrow" 1 "$max_n" | tee -a "$data"
 OMP_NUM_THREADS=1 ACTFN_NUM_THREADS=1 "$build/bench/bench_layers" 1 "$max_n" | tee -a "$data"
-OMP_NUM_THREADS=1 /usr/bin/python3 "$here/peers.py" 1 "$max_n" | tee -a "$data"
+OMP_NUM_THREADS=1 ACTFN_NUM_THREADS=1 /usr/bin/python3 "$here/peers.py" 1 "$max_n" | tee -a "$data"
 echo "all threads..." >&2
 "$build/bench/bench_peers" 0 "$max_n" | tee -a "$data"
 "$build/bench/bench_narrow" 0 "$max_n" | tee -a "$data"

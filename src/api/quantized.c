@@ -75,7 +75,8 @@ static void look_up(void *context, size_t begin, size_t end) {
 static void run_lookup(const byte_table *table, const void *x, void *y, size_t n) {
     const kernel_table *kernels = active_kernels();
     lookup l = {table, kernels->lookup_bytes, kernels->clamp_bytes, x, y};
-    if (n >= (size_t)1 << 22)
+    /* a second thread from 64 KB, as the memory-bound f32 ops (route/run.c: 16K floats) */
+    if (n >= (size_t)1 << 16)
         parallel_for(n, 64, look_up, &l);
     else
         look_up(&l, 0, n);

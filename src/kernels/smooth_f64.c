@@ -44,27 +44,28 @@ static inline int any_outside(vd x, double low, double high) {
 
 /* ---- forwards ---------------------------------------------------------------------- */
 
-/* 1 / (1 + e) for x >= 0, e / (1 + e) below, e = exp(-|x|). */
+/* 1 / (1 + e) for x >= 0, e / (1 + e) below, e = exp(-|x|); beyond |x| = 700 (e
+ * subnormal, or 0), the reference. */
 static inline vd sigmoid_body(vd x, const double_constants *k) {
     (void)k;
-    vd e = dm_exp(vd_sub(vd_zero(), vd_abs(x)));
+    vd e = dm_exp_normal(vd_sub(vd_zero(), vd_abs(x)));
     vd one_plus = vd_add(vd_set1(1.0), e);
     vd numerator = vd_select(vd_ge(x, vd_zero()), vd_set1(1.0), e);
     return vd_div(numerator, one_plus);
 }
 
-/* x / (1 + e) for x >= 0, x e / (1 + e) below; far left (x e subnormal): the reference. */
+/* x / (1 + e) for x >= 0, x e / (1 + e) below; beyond |x| = 700: the reference. */
 static inline vd silu_body(vd x, const double_constants *k) {
     (void)k;
-    vd e = dm_exp(vd_sub(vd_zero(), vd_abs(x)));
+    vd e = dm_exp_normal(vd_sub(vd_zero(), vd_abs(x)));
     vd one_plus = vd_add(vd_set1(1.0), e);
     vd numerator = vd_select(vd_ge(x, vd_zero()), x, vd_mul(x, e));
     return vd_div(numerator, one_plus);
 }
 
-static inline int silu_falls_back(vd x, const double_constants *k) {
+static inline int beyond_700_forward(vd x, const double_constants *k) {
     (void)k;
-    return any_outside(x, -700.0, INFINITY);
+    return any_outside(x, -700.0, 700.0);
 }
 
 /* tanh |x| = -m / (2 + m), m = expm1(-2 |x|), with x's sign; x itself below 2^-28, where
@@ -93,8 +94,9 @@ static inline vd selu_body(vd x, const double_constants *k) {
                      scaled_expm1(x, vd_set1(SELU_SCALE_ALPHA)));
 }
 
-DEFINE_LONG_FORWARD_KERNEL(sigmoid_forward, sigmoid_body)
-DEFINE_FORWARD_KERNEL_WITH_FALLBACK(silu_forward, silu_body, silu_falls_back, silu_forward)
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(sigmoid_forward, sigmoid_body, beyond_700_forward,
+                                    sigmoid_forward)
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(silu_forward, silu_body, beyond_700_forward, silu_forward)
 DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_body)
 DEFINE_LONG_FORWARD_KERNEL(elu_forward, elu_body)
 DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_body)
@@ -104,7 +106,7 @@ DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_body)
 /* e / (1 + e)^2 with e = exp(-|x| scale): the logistic's derivative (scale 1) and, times
  * 4, tanh's (scale 2). */
 static inline vd logistic_slope(vd x, double scale) {
-    vd e = dm_exp(vd_mul(vd_set1(-scale), vd_abs(x)));
+    vd e = dm_exp_normal(vd_mul(vd_set1(-scale), vd_abs(x))); /* |x| scale <= 700 */
     vd one_plus = vd_add(vd_set1(1.0), e);
     return vd_div(e, vd_mul(one_plus, one_plus));
 }
@@ -123,7 +125,10 @@ static inline vd tanh_gradient(vd x, vd dy, const double_constants *k) {
  * ((1 + x e / (1 + e)) / (1 + e)) for x >= 0, (e / (1 + e)) (1 + x / (1 + e)) below. */
 static inline vd silu_gradient(vd x, vd dy, const double_constants *k) {
     (void)k;
-    vd e = dm_exp(vd_sub(vd_zero(), vd_abs(x)));
+    /* above 50 the result is dy: -50 there keeps exp's argument in its normal range (below
+     * -700, the reference) */
+    vd a = vd_select(vd_gt(x, vd_set1(50.0)), vd_set1(-50.0), vd_sub(vd_zero(), vd_abs(x)));
+    vd e = dm_exp_normal(a);
     vd one_plus = vd_add(vd_set1(1.0), e);
     vd right = vd_div(vd_add(vd_set1(1.0), vd_div(vd_mul(x, e), one_plus)), one_plus);
     vd left = vd_mul(vd_div(e, one_plus), vd_add(vd_set1(1.0), vd_div(x, one_plus)));
