@@ -3,6 +3,8 @@
  * byte-misaligned arrays on the streaming path, scratch that cannot be allocated. Each
  * must give a status and write nothing, or compute what the aligned call computes. */
 #include "actfn.h"
+#include "route/dispatch.h"
+#include "spec/scalar_reference.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -194,6 +196,37 @@ static void zeros_of_elu_and_celu_keep_their_documented_sign(void **state) {
         }
 }
 
+/* elu's backward with alpha = +-0 (fuzz_api found it): f' = alpha exp(x) is alpha itself,
+ * so dy f' has the sign of dy alpha, as the reference's; every ISA's f64 kernel, every
+ * lane position (x from tiny to -700, dy of both signs). The f64 kernels had formed
+ * alpha exp(x) with an fma whose zero took the sign of expm1's. */
+static void elu_backward_with_a_zero_alpha_keeps_the_reference_sign(void **state) {
+    (void)state;
+    enum { N = 40 };
+    double x[N], dy[N], dx[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = i % 4 == 0 ? -0x1.e59340feac5ap-456 : i % 4 == 1 ? -0.3 : i % 4 == 2 ? -1.5 : -650;
+        dy[i] = i % 3 == 0 ? 1.0 : i % 3 == 1 ? -2.5 : 3.0;
+    }
+    for (int sign = 0; sign < 2; sign++) {
+        op_params p = {0};
+        p.alpha = sign ? -0.0 : 0.0;
+        for (int which = 0; which < ISA_COUNT; which++) {
+            const kernel_table *k = kernels_of((isa)which);
+            if (k == NULL || k->backward[SLOT_F64][ACTFN_ELU] == NULL) continue;
+            k->backward[SLOT_F64][ACTFN_ELU](&p, x, dy, dx, N);
+            for (int i = 0; i < N; i++) {
+                double want = elu_backward(x[i], dy[i], &p);
+                if (dx[i] != want || signbit(dx[i]) != signbit(want)) {
+                    print_error("%s alpha %g: elu'(%a) dy %g = %g, reference %g\n",
+                                isa_name((isa)which), p.alpha, x[i], dy[i], dx[i], want);
+                    fail();
+                }
+            }
+        }
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lengths_beyond_an_object_are_a_status),
@@ -203,6 +236,7 @@ int main(void) {
         cmocka_unit_test(empty_batches_with_impossible_cols_are_a_status),
         cmocka_unit_test(layer_scratch_out_of_memory_writes_nothing),
         cmocka_unit_test(zeros_of_elu_and_celu_keep_their_documented_sign),
+        cmocka_unit_test(elu_backward_with_a_zero_alpha_keeps_the_reference_sign),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

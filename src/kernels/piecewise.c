@@ -26,22 +26,12 @@
         }                                                                                          \
     } while (0)
 
-/* The one-pass mask forward (mask_forward_body.h) of the ops a mask serves. */
-#define REGISTER_MASK_FORWARD(kind, name)                                                          \
+/* A layer kernel of mask_forward_body.h (slot: mask_forward or bias_forward) for both
+ * dtypes: name##_mask_forward_f32_avx2 and so on. */
+#define REGISTER_LAYER_KERNEL(slot, kind, name)                                                    \
     do {                                                                                           \
-        table->mask_forward[SLOT_F32][kind] =                                                      \
-            CONCAT(CONCAT(name##_mask_forward, f32), VEC_ISA_SUFFIX);                              \
-        table->mask_forward[SLOT_F64][kind] =                                                      \
-            CONCAT(CONCAT(name##_mask_forward, f64), VEC_ISA_SUFFIX);                              \
-    } while (0)
-
-/* The one-pass fused bias + activation of every piecewise op. */
-#define REGISTER_BIAS_FORWARD(kind, name)                                                          \
-    do {                                                                                           \
-        table->bias_forward[SLOT_F32][kind] =                                                      \
-            CONCAT(CONCAT(name##_bias_forward, f32), VEC_ISA_SUFFIX);                              \
-        table->bias_forward[SLOT_F64][kind] =                                                      \
-            CONCAT(CONCAT(name##_bias_forward, f64), VEC_ISA_SUFFIX);                              \
+        table->slot[SLOT_F32][kind] = CONCAT(CONCAT(name##_##slot, f32), VEC_ISA_SUFFIX);          \
+        table->slot[SLOT_F64][kind] = CONCAT(CONCAT(name##_##slot, f64), VEC_ISA_SUFFIX);          \
     } while (0)
 
 void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table);
@@ -53,14 +43,14 @@ void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER(ACTFN_CLIPPED_RELU, clipped_relu);
     REGISTER(ACTFN_HARDTANH, hardtanh);
     REGISTER(ACTFN_SQUARED_RELU, squared_relu);
-    REGISTER_MASK_FORWARD(ACTFN_RELU, relu);
-    REGISTER_MASK_FORWARD(ACTFN_LEAKY_RELU, leaky_relu);
-    REGISTER_MASK_FORWARD(ACTFN_RELU6, relu6);
-    REGISTER_BIAS_FORWARD(ACTFN_IDENTITY, identity);
-    REGISTER_BIAS_FORWARD(ACTFN_RELU, relu);
-    REGISTER_BIAS_FORWARD(ACTFN_LEAKY_RELU, leaky_relu);
-    REGISTER_BIAS_FORWARD(ACTFN_RELU6, relu6);
-    REGISTER_BIAS_FORWARD(ACTFN_CLIPPED_RELU, clipped_relu);
-    REGISTER_BIAS_FORWARD(ACTFN_HARDTANH, hardtanh);
-    REGISTER_BIAS_FORWARD(ACTFN_SQUARED_RELU, squared_relu);
+    REGISTER_LAYER_KERNEL(mask_forward, ACTFN_RELU, relu);
+    REGISTER_LAYER_KERNEL(mask_forward, ACTFN_LEAKY_RELU, leaky_relu);
+    REGISTER_LAYER_KERNEL(mask_forward, ACTFN_RELU6, relu6);
+    REGISTER_LAYER_KERNEL(bias_forward, ACTFN_IDENTITY, identity);
+    REGISTER_LAYER_KERNEL(bias_forward, ACTFN_RELU, relu);
+    REGISTER_LAYER_KERNEL(bias_forward, ACTFN_LEAKY_RELU, leaky_relu);
+    REGISTER_LAYER_KERNEL(bias_forward, ACTFN_RELU6, relu6);
+    REGISTER_LAYER_KERNEL(bias_forward, ACTFN_CLIPPED_RELU, clipped_relu);
+    REGISTER_LAYER_KERNEL(bias_forward, ACTFN_HARDTANH, hardtanh);
+    REGISTER_LAYER_KERNEL(bias_forward, ACTFN_SQUARED_RELU, squared_relu);
 }
