@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A thin front end to CMake. Every target installs missing Debian packages first.
 BUILD ?= build
 PREFIX ?= /usr/local

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Builds the actfn Python package: the C library by CMake (its static archive, which
 exports only the public API), then the NumPy extension python/actfn/_actfn.c linked to
 it. make python builds it in place; /usr/bin/python3 -m pip install --no-build-isolation .
@@ -32,6 +33,9 @@ setup(
     name="actfn",
     version="0.1.0",
     description="ReLU and its family as NumPy ufuncs, on the actfn C library",
+    license="MIT",
+    license_files=["LICENSE"],
+    classifiers=["License :: OSI Approved :: MIT License"],
     packages=["actfn"],
     package_dir={"": "python"},
     ext_modules=[Extension(

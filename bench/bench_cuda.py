@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """actfn's GPU ops against the device-to-device copy limit, PyTorch's CUDA ops and cuDNN's
 activations, in one run on one GPU: f32, 1K-256M elements.
 

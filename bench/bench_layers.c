@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The layer-level ops against what they replace, on batches of rows x 1024 features, f32:
  * the relu backward from a 1-bit mask against the backward from x (4 + 4 + 4 bytes moved
  * per element against 1/8 + 4 + 4), and the fused bias + relu against a separate bias add

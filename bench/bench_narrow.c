@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Throughput of actfn on the 16-bit and 8-bit types against oneDNN (bf16, s8 eltwise) and
  * XNNPACK (f16 clamp, s8 and u8 clamp, qs8 and qu8 sigmoid), and against a memcpy of the
  * same bytes; the quantized rows both through actfn_forward_quantized and a prepared op.

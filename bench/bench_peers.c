@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Throughput of actfn, oneDNN and XNNPACK (from Debian's packages) and of the physical
  * limits (memcpy; a 3-stream a + b for backwards), f32, at n = 1K .. 64M. Prints one
  * tab-separated line per measurement: threads, op, implementation, n, ns per element.

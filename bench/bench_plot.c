@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Draws relu forward throughput against array size, one thread, for actfn, its peers
  * and memcpy, from bench_peers / peers.py measurements, with PLplot into a PNG.
  * usage: bench_plot MEASUREMENTS.tsv OUTPUT.png */

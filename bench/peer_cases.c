@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "peer_cases.h"
 
 void run_onednn(void *state) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A prepared oneDNN eltwise primitive or XNNPACK operator, and running and releasing it:
  * what bench_peers and bench_narrow share (each prepares its own cases). */
 #ifndef ACTFN_BENCH_PEER_CASES_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """NumPy and PyTorch on the same ops and sizes as bench_peers, in the same format:
 threads, op, implementation, n, ns per element (median of 7 repetitions of >= 10 ms).
 Run with Debian's /usr/bin/python3 (python3-numpy, python3-torch).

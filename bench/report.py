@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Turns the measurements of bench_peers and peers.py (tab-separated: threads, op,
 implementation, n, ns per element) into bench/RESULTS.md: ns per element and, in
 brackets, the ratio of the limit's time to each implementation's (1.00 = as fast as

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make bench: actfn against memcpy and its peers, one thread and all threads; writes
 # bench/RESULTS.md and bench/throughput.png. usage: run.sh BUILD_DIR [MAX_N]
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Timing for the benchmarks: medians of repeated runs, since this machine is shared. */
 #ifndef ACTFN_BENCH_TIMING_H
 #define ACTFN_BENCH_TIMING_H

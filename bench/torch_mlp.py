@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The lab's relu network in PyTorch, beside the lab's own run: the same 784-256-128-10
 MLP (He initialisation, zero biases), the same Fashion-MNIST files, Adam (lr 1e-3),
 batches of 128, the same number of epochs; prints the seconds per epoch and the test

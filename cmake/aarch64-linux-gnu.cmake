@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compiling for AArch64 with Debian's gcc-aarch64-linux-gnu; the tests run under
 # qemu-user (qemu-user-static), with arm64 libraries from Debian's multiarch packages.
 set(CMAKE_SYSTEM_NAME Linux)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "common/figure_page.h"
 
 #include "common/output_file.h"

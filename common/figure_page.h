@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The look every actfn figure shares, for actfn plot and the lab: a 960 x 640 page on
  * white, black axes, a light grid colour, and FIGURE_SERIES dark, distinct line colours
  * each paired with its own line style, so that curves stay apart in black and white. */

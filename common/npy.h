@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* NumPy's .npy format (version 1.0, 2.0 and 3.0): the header of a file to read, and the
  * header of a file to write. Only what actfn evaluates is accepted: little-endian
  * float16 / float32 / float64 in C order, any shape; everything else (big-endian,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Numbers as text: strict parsing and the shortest output that reads back exactly. */
 #ifndef ACTFN_NUMBER_TEXT_H
 #define ACTFN_NUMBER_TEXT_H

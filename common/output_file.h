@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An output file that appears whole or not at all: written to a temporary file beside
  * it, renamed over the final name only when everything was written. A path that names
  * something other than a regular file (a device such as /dev/null or /dev/full, a FIFO)

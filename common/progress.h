@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A progress bar on stderr for long runs: drawn only when stderr is a terminal and the
  * work has taken more than a second, so that pipes, logs and quick runs see nothing. */
 #ifndef ACTFN_PROGRESS_H

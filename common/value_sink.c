@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "common/value_sink.h"
 
 #include "common/number_text.h"

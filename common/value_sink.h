@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where actfn eval's results go: text (the shortest decimal that reads back as the same
  * value, lines kept: a line per input line, or per row of the last dimension of a .npy
  * input) or a .npy file (the shape of a .npy input; for text input one row per line if

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where actfn eval's numbers come from: the command line, a text stream (stdin or a
  * file: numbers separated by blanks or commas, lines kept), or a .npy file read in
  * chunks. Values come out converted to the dtype the op runs in; memory stays bounded

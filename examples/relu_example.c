@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The classic example: ReLU of [-2, -1, 0, 1, 2] and its derivative. */
 #include <actfn.h>
 #include <stdio.h>

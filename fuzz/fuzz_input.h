@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A fuzzer's input read as a stream of bytes: zeros once it is used up, so that every
  * input, however short, decodes to a whole call. */
 #ifndef ACTFN_FUZZ_INPUT_H

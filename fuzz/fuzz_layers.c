@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the layer ops' argument space. Every array of a call points into one arena
  * at offsets the input picks (so arrays may overlap, or be NULL), with rows, cols, strides and k
  * small enough for the arena or anywhere up to SIZE_MAX. The contract checked: no access outside

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the .npy reader (header and data) over arbitrary bytes. A header either
  * parses into a consistent description or is refused with a reason; the data then
  * reads in chunks to exactly the shape's element count, or fails cleanly. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the strict number parser and the shortest formatter. Any text either
  * parses or not, without reading past its end; whatever parses, formatted shortest,
  * reads back as the same value (float and double). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the text/CSV reader of actfn eval over arbitrary bytes, in every dtype:
  * it returns values, the end, or an error naming a line — never a crash, a leak or a
  * read out of bounds. */

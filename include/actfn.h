@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * actfn — neural-network activation functions, forward and backward.
  *

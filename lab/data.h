@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lab's data sets: Fashion-MNIST from Debian's dataset-fashion-mnist (pixels scaled
  * to [0, 1]), and two built-in 2-D sets for the non-linearity experiment. */
 #ifndef ACTFN_LAB_DATA_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Dead units: learning rates and a bad initialisation, relu against leaky_relu. */
 #define _POSIX_C_SOURCE 200809L
 #include "experiment_kit.h"

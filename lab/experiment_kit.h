@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the lab's experiments share: Fashion-MNIST loaded once, nets made and trained
  * the same way, output files in the experiment's directory. Private to lab/. */
 #ifndef ACTFN_LAB_EXPERIMENT_KIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Is relu non-linear enough? identity against relu on 2-D sets and Fashion-MNIST. */
 #define _POSIX_C_SOURCE 200809L
 #include "experiment_kit.h"

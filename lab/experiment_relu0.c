@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* relu'(0) = 0 against 1 (Bertoin et al. 2021), in f32 and f16. */
 #define _POSIX_C_SOURCE 200809L
 #include "experiment_kit.h"

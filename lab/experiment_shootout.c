@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The shootout: activations side by side on Fashion-MNIST (and the demo, and relu alone). */
 #define _POSIX_C_SOURCE 200809L
 #include "experiment_kit.h"

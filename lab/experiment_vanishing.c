@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Vanishing gradients: the gradient norm per layer of a deep MLP. */
 #define _POSIX_C_SOURCE 200809L
 #include "experiment_kit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lab's experiments, in the order actfn lab lists them. */
 #include "experiment_kit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lab's pictures, drawn with PLplot's cairo PNG driver: curves against epochs or
  * layers, and a decision boundary of a 2-D classifier. */
 #ifndef ACTFN_LAB_FIGURES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "idx.h"
 
 #include <errno.h>

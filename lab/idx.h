@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The IDX files of MNIST and Fashion-MNIST, gzip-compressed (read with zlib): a big-endian
  * header — magic 0x0000 0801 (labels, 1 dimension) or 0x0000 0803 (images, 3 dimensions)
  * — then the sizes, then unsigned bytes. Anything else is refused with the reason. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lab's public face, all that the actfn command uses: its experiments. Each trains
  * networks, then writes report.md, results.csv and PNG figures into its own directory. */
 #ifndef ACTFN_LAB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "mlp.h"
 
 #include "data.h"

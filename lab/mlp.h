@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small multilayer perceptron for the lab: dense layers (GEMM through OpenBLAS's
  * cblas_sgemm / cblas_dgemm), one actfn activation for the hidden layers, softmax
  * cross-entropy, SGD with momentum or Adam, He or Xavier initialisation. f32 for

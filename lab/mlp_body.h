@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The arithmetic of mlp.c for one element type: included with T = float (cblas_s*) and
  * T = double (cblas_d*); SUFFIX names the functions, GEMM is the type's cblas_?gemm. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Training and evaluation loops of the lab: minibatches in a seeded shuffled order, one
  * line (or a progress bar on a terminal) per epoch, and what the experiments measure
  * per epoch. */

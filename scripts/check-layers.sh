@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The arrows between src/'s folders run one way: a file may include headers of its own
 # folder and of the folders after it in this order, never of one before it.
 #   gpu -> layers -> api -> route -> kernels -> vec -> cuda -> spec

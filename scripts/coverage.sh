@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Line coverage of src/ from a build configured with ACTFN_COVERAGE=ON whose tests have
 # run. Prints the summary, writes BUILD/coverage-html, fails below the threshold.
 # usage: coverage.sh BUILD_DIR THRESHOLD_PERCENT

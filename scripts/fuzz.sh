@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs each libFuzzer harness for SECONDS, from the seed corpus in fuzz/corpus/, and
 # prints its executions. A crash, leak or sanitizer finding fails the run (the input is
 # left as crash-* in the build directory).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the Debian packages actfn needs to build and test, if any are missing.
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The checks the command's tests share (sourced by cli_test.sh and cli_hostile_test.sh):
 # expect, expect_error, check, and finish, which prints the counts and sets the status.
 passed=0

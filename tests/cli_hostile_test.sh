@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The actfn command under hostile input (issue 22's adversarial run): special files as
 # outputs, signals during a run, endless or binary input, format characters in names,
 # ranges and parameters at the edge. Each case failed before its fix.

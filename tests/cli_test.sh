@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # End-to-end tests of the actfn command: outputs and exit statuses.
 # usage: cli_test.sh PATH_TO_ACTFN
 actfn=${1:?usage: cli_test.sh PATH_TO_ACTFN}

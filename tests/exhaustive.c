@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exhaustive: every one of the 2^32 float inputs of an op, against the library's own
  * f64 result for the same input (the scalar reference, within a few double ULPs, so its
  * error is below 2^-48 float ULPs). Prints the largest error in float ULPs and where it

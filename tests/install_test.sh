@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs actfn into a temporary prefix and builds a program against it twice: through
 # pkg-config and through CMake's find_package. usage: install_test.sh BUILD_DIR
 set -eu
@@ -13,6 +14,7 @@ cc -std=c11 -o "$prefix/example" "$source_dir/examples/relu_example.c" $(pkg-con
 LD_LIBRARY_PATH=$(pkg-config --variable=libdir actfn) "$prefix/example" | grep -q "^2 *2 *1$"
 "$prefix/bin/actfn" eval relu -- -1 2 | grep -qx "0 2"
 test -f "$prefix/share/man/man1/actfn.1" # the man page
+grep -q "MIT License" "$prefix/share/doc/actfn/LICENSE" # the licence
 # no debug information in what a release build installs (a Debug build keeps it)
 if ! grep -q '^CMAKE_BUILD_TYPE:STRING=Debug$' "$build/CMakeCache.txt"; then
     for binary in "$prefix"/lib*/libactfn.so.*.*.* "$prefix"/lib*/libactfn.a \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "mpfr_reference.h"
 
 #include <stdlib.h>

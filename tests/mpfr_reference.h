@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every op and its derivative in MPFR at high precision: the truth the library's
  * results are measured against. Written from the mathematical definitions, not from
  * the library's formulas. */

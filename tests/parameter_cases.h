@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ops at parameters other than their defaults, one list for every test that sweeps
  * ops (test_accuracy, test_narrow, the exhaustive tool), and the parameters as the
  * library applies them to a dtype. Public API only. */

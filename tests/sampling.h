@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test inputs: random values over every region where an op is hard to get right. */
 #ifndef ACTFN_SAMPLING_H
 #define ACTFN_SAMPLING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Accuracy against MPFR: every op, forward and backward, f32 and f64, on a dense sample
  * that includes the hard regions (near 0, the tails, subnormal results, saturation, the
  * kinks, the zeros of the derivative). Exact ops must be correctly rounded; the others

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The API's contract: errors, parameters, names, status messages. */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include "actfn.h"

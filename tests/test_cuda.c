@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The GPU ops (actfn_cuda_*) against the CPU library: bit for bit for the exact ops and
  * for every 16-bit result (both correctly rounded), within 1 ULP for the f32 smooth ops
  * (each side within its bound of the exact value), within the stated f64 bound; over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The library under hostile arguments (the adversarial run of issue 22): lengths and
  * strides beyond what memory can hold, arrays that would wrap the address space,
  * byte-misaligned arrays on the streaming path, scratch that cannot be allocated. Each

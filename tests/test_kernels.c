@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every kernel of every ISA this CPU runs against the op table's scalar reference: every
  * length 0..257, offsets, in place, default and other parameters (bit for bit where the op
  * is exact). */

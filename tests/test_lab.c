@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 /* The lab's network and data: the analytic gradients of the whole network against
  * central finite differences in f64 (mask path and fused bias path, every layer), a short

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The layer-level ops against references written here from their definitions: the mask
  * forward and backward (and the activity counts), fused bias + activation, PReLU and
  * Maxout, in f32, f64, f16 and bf16, on one thread and two, with odd cols, row strides larger than

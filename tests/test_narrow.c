@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* f16 and bf16, exhaustively: for every one of the 65,536 bit patterns of each type and
  * every op (with default and with other parameters), the forward and the backward (for
  * dy = 1 and for another dy per input) must be the correctly rounded 16-bit value of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Quantized int8 and uint8 forwards against a reference that dequantizes each of the 256
  * inputs, applies the library's f64 op, and requantizes (round half to even, then clamp),
  * for every op and several pairs of input and output quantizations; relu and relu6 also

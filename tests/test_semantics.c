@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The documented semantics value by value (NaN, signed zeros, kinks, infinities), the
  * shortcuts, the floating-point environment, per-thread errors, and the 16-bit types. */
 #include "actfn.h"

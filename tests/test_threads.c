@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Threads: calls split across the pool give exactly the serial results, calls from many
  * user threads at once are safe, and the thread count can be set. Built and run under
  * ThreadSanitizer by `make test`. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers the API tests share: a repeatable random stream, inputs that reach
  * every branch, and bit-level comparisons. */
 #ifndef ACTFN_TEST_VALUES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* actfn bench: the library's own throughput against memcpy of the same bytes (the limit
  * of an out-of-place element-wise op), at sizes from L1 to memory. The peers (oneDNN,
  * XNNPACK, NumPy, PyTorch) are in bench/ (make bench). */

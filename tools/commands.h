@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The subcommands of the actfn command. Each returns the process exit status:
  * 0 success, 1 a runtime failure, 2 a usage error. */
 #ifndef ACTFN_COMMANDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* actfn eval: apply an op, or its derivative, to numbers from the command line, stdin,
  * a text file or a .npy file, writing text or .npy; large files stream in chunks. */
 #define _POSIX_C_SOURCE 200809L

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* actfn info: the version, the instruction set the kernels run on, what the CPU has,
  * and the threads a call may use. */
 #include "actfn.h"

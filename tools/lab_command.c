@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* actfn lab: the experiments of lab/ — ReLU in a real network, measured. */
 #define _POSIX_C_SOURCE 200809L
 #include "commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "actfn.h"
 #include "commands.h"
 #include "common/number_text.h"

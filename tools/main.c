@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* actfn: apply activation functions from the command line. */
 #include "actfn.h"
 #include "commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* actfn plot: activation functions (or their derivatives) as a figure, with PLplot's
  * cairo drivers (PNG, SVG, PDF). Jumps of a derivative (relu's at 0) are drawn as
  * jumps, the value the library gives at the jump marked by a filled dot and the other

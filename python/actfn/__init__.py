@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """actfn: ReLU and its family as NumPy ufuncs.
 
 Every op is a function named and parametrised as in torch.nn.functional —

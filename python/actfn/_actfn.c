@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* actfn's ops as NumPy ufuncs: for every op, `name(x, *params)` (the forward) and
  * `name_backward(x, dy, *params)` (dx = dy * f'(x)), and the same at the fast accuracy
  * tier, `name_fast` and `name_backward_fast`, each with loops for float16,

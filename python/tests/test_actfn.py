@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """actfn's NumPy ufuncs against NumPy formulas (and torch.nn.functional where
 python3-torch is installed): bit for bit for the exact ops, within the stated ULP bounds
 for the rest; strides, broadcasting, 0-d and empty arrays, out= and in place, float16,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The public entry points: argument checks and routing to the kernels. No arithmetic. */
 #include "api/errors.h"
 #include "route/run.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The checks every array entry point makes before any kernel runs. */
 #ifndef ACTFN_ARRAY_CHECKS_H
 #define ACTFN_ARRAY_CHECKS_H

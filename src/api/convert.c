@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* actfn_convert: between the floating-point types through double, which holds every value
  * of each exactly, so that a narrowing rounds once. */
 #include "spec/dtypes.h"

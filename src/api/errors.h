@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Recording why a call failed, for actfn_last_error(). */
 #ifndef ACTFN_ERRORS_H
 #define ACTFN_ERRORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Making, naming, changing and checking op descriptors (actfn_op). No arithmetic. */
 #include "api/errors.h"
 #include "api/op_descriptor.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Turning a public op descriptor into what kernels use. */
 #ifndef ACTFN_OP_DESCRIPTOR_H
 #define ACTFN_OP_DESCRIPTOR_H

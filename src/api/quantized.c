@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Quantized int8 / uint8 forwards: the op applied to the 256 possible inputs in double
  * through the op's f64 kernel, each result requantized (round to nearest, ties to even,
  * then clamped) into a table, and the table looked up. The table is built once per

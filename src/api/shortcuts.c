@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Typed entry points for the everyday cases. Each is the generic call with default
  * parameters, minus the generic call's op validation, which is what costs the most at
  * small n: their parameters are known to be valid. */

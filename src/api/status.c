@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "api/errors.h"
 
 #include <stdarg.h>

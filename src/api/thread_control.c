@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The public thread controls: the count validated here, the pool in route/threads.c. */
 #include "actfn.h"
 #include "api/errors.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scalar references of src/spec/ compiled as device code: the same sources the CPU
  * library is built from and tested against MPFR (spec/spec_function.h makes each
  * function static __host__ __device__ here). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Elements of each dtype as doubles on the device and back, bit for bit as the CPU
  * library (spec/element_access.h): widening is exact; narrowing rounds once to nearest
  * even from the double result, in hardware, and NaN goes through the spec's conversion

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Each op's scalar reference by kind, for device code: K is a template argument, so the
  * switch folds away and each kernel calls its op's function directly. A missing op is a
  * compile error (-Werror=switch, no default). */

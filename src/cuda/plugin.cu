@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libactfn_cuda.so: the CUDA kernels of every op, forward and backward, in every float
  * dtype, and the layer ops, behind the table of plugin.h. Each element is computed by
  * the op's scalar reference in double (the CPU's specification, the same source) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The interface between the library (gpu/cuda_api.c, which validates every call) and
  * libactfn_cuda.so, the CUDA kernels, loaded with dlopen on the first CUDA call: the
  * library itself needs no CUDA to build, load or run. Every function returns 0 or a CUDA

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The GPU entry points of actfn.h: the CPU's checks (op, dtype, parameters, NULL arrays,
  * overlap, batch layout), then the kernels of libactfn_cuda.so (src/cuda/), loaded once
  * with dlopen, so that the library needs no CUDA to build, load or run. */

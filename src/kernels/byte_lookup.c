@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The 256-entry byte table lookup of the quantized ops, and the clamp that replaces it
  * where the table is one, for one ISA, through the vector layer; tails byte by byte. In place (y ==
  * x) is fine: each vector is loaded before it is stored. */

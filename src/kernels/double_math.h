@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exp and expm1 on double vectors to double precision, for the f64 ops (smooth_f64.c):
  * about 0.6 ULP where the result is normal (vector_math.h's versions, for the f32 ops
  * computed in double, stop at 2^-46). Need the fma to round once (VEC_HAS_FMA). NaN

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The f32 forwards and backwards at ACTFN_FAST, in float lanes: the accurate tier's
  * formulas (smooth_f32.c) without the error terms carried to the last rounding, on
  * fast_math.h's exp and expm1. Bounds, measured over all 2^32 inputs by tests/exhaustive,

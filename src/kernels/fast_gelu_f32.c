@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gelu (erf) at ACTFN_FAST, f32, in float lanes. As the accurate kernel (gelu_f32.c):
  * gelu(x) = x Q(-x) for x < 0 and x - x Q(x) above, Q(a) = exp(-a^2 / 2) G(a), a = |x|,
  * but each step rounded as it goes:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the fast tier's float-lane kernels (fast_f32.c, fast_gelu_f32.c) share: the op's
  * parameters as vectors, and e^z for z <= 0 in two parts, so that a product u e^z rounds
  * once even where e^z or the result leaves the normal floats. With a one-instruction

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exp and expm1 on float vectors for the fast tier (ACTFN_FAST, fast_f32.c): each result
  * rounded as it goes, no error carried along, at about half the operations of
  * float_math.h. exp is within about 1 ULP (a table of 2^(j/16), rounded to float, or in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kernel_template.h's names mapped to float vectors, for the sources that write only f32
  * kernels (for_each_dtype.h writes a body for both dtypes): T, V, LANES, VOP(name),
  * SUFFIX. The source defines CONSTANTS, its constants' type (made by make_constants_f32). */

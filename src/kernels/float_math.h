@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exp on float vectors with its rounding errors carried along, for the f32 ops computed
  * in float lanes (smooth_f32.c, gelu_f32.c): each result an unevaluated sum hi + lo
  * exact to about 2^-29 relative, so that an op's last operation is its only rounding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one way a kernel is written for both dtypes: a source defines BODY_FILE and
  * includes this header, which includes BODY_FILE twice with kernel_template.h's names
  * mapped to one dtype each time: T (element), V / M (vector, mask), LANES, VOP(name) and

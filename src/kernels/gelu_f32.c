@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gelu's f32 forward in float lanes, to within 1 ULP over all 2^32 inputs (tests/exhaustive,
  * docs/accuracy.md). gelu(x) = x Q(-x) for x < 0 and x - x Q(x) above, where
  * Q(a) = erfc(a / sqrt 2) / 2 = exp(-a^2 / 2) G(a), a = |x|:

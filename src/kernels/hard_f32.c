@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hardsigmoid and hardswish in f32, correctly rounded as their scalar reference, in float
  * lanes where the fma rounds once (every ISA but SSE2, which keeps the reference). Both
  * are exact ops, so these kernels serve both accuracy tiers; tests/exhaustive checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel table of one ISA: which kernel family serves each op, dtype and direction,
  * declared once below, and the table built from it. The families fill separate tables,
  * so no family's kernel can hide another's by the order they are filled in. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a set of SIMD kernels for one ISA provides: for each dtype and op, a forward, a
  * backward from x and a backward from y, or NULL where the scalar reference serves.
  * Kernels do arithmetic only; the API has validated everything before they run. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers for writing a kernel once for both dtypes. A kernel source defines its
  * element-wise bodies in a file included twice, after this header has mapped T (the
  * element type), V / M (vector and mask), LANES, VOP(name) (the vf_ / vd_ primitive)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The layer ops' row kernels, written once for the dtype that kernels/for_each_dtype.h
  * names (included twice by mask_kernels.c). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The layer ops of the piecewise ops in one pass: the mask forward and the fused bias +
  * activation. Included by piecewise_body.h, for the dtype it is compiled for.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The row kernels of the layer ops, for one ISA, written once in mask_body.h. The mask
  * backward (actfn_mask_backward): each vector of dy takes LANES bits of the mask as a
  * lane mask, and selects dy or the inactive value (+0, or dy * slope for leaky_relu),

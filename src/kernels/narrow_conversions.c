@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The f16 and bf16 conversions of one ISA, on whole vectors (narrow_loops.c pads its
  * blocks): widening is exact; narrowing rounds to nearest even and flags each vector
  * holding a value within about `margin` float ULPs of a 16-bit midpoint, whose rounding

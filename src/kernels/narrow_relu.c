@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* relu directly on f16 and bf16 bit patterns: off (+0) where the sign bit is set and the
  * value is not NaN, else the input unchanged. Bit for bit the float path's result (widen,
  * relu, narrow) except that a NaN passes without being quieted (its payload is

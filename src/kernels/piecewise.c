@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SIMD kernels of the piecewise-linear ops, compiled once per ISA. */
 #include "kernels/kernel_template.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The piecewise-linear ops, written once against the vector layer for the dtype that
  * kernel_template.h's macros name (included twice by piecewise.c). Each body reproduces
  * its scalar reference in piecewise_reference.c bit for bit: comparisons and selects

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SIMD kernels of the smooth ops in f32, compiled once per ISA. Each float is widened
  * to double, the op evaluated there with vector_math.h (relative error below 2^-46),
  * and the result rounded to float once: the same scheme as the scalar reference, so the

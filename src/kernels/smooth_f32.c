@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SIMD kernels of the exp-based smooth ops in f32, evaluated in float lanes: sigmoid,
  * silu, tanh, elu, selu and celu. float_math.h carries exp with its rounding error, and
  * each op keeps its sums exact until one last rounding, so every result is within 0.81

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SIMD kernels of the exp-based smooth ops in f64: sigmoid, silu, tanh, elu and selu,
  * forward and backward from x, in double lanes, with double_math.h's exp and expm1
  * (about 0.6 ULP). Each mirrors its scalar reference's formula (smooth_reference.c), so

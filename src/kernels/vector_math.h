@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exp, expm1 and log1p on double vectors, for the f32 ops computed in double. They aim
  * at a relative error below 2^-46, far under what a float result can show: the final
  * rounding to float then decides the result (docs/semantics.md). Inputs must be clamped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fused bias + activation (actfn_bias_forward / _backward). */
 #include "layers/layer_call.h"
 

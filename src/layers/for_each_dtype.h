@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Includes BODY_FILE twice: with T = float and DTYPE_NAME(x) = x##_f32, then with
  * T = double and DTYPE_NAME(x) = x##_f64, so that a layer op's scalar loops are written
  * once (as kernels/for_each_dtype.h does for the vector kernels). */

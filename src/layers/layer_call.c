@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The shared part of the layer ops: argument checks and the split of a call's work. */
 #include "layers/layer_call.h"
 

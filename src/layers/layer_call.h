@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the layer ops (mask.c, bias.c, prelu.c, maxout.c) share: the argument checks
  * every entry point makes, and one call's work split over rows or columns and threads.
  * No arithmetic: the ops' element loops are in their *_rows.h, their SIMD rows in

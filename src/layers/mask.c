@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The 1-bit mask ops (actfn_mask_forward / _backward) and the activity counts of dead
  * units. */
 #include "layers/layer_call.h"

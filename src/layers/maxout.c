@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Maxout: the maximum of each group of k features (actfn_maxout_forward / _backward). */
 #include "layers/layer_call.h"
 

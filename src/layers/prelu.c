@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PReLU: a learned slope per feature (actfn_prelu_forward / _backward). */
 #include "layers/layer_call.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scalar PReLU loops for one dtype: included by layers/for_each_dtype.h once with T = float
  * and once with T = double (DTYPE_NAME appends _f32 / _f64), from prelu.c. Arguments are
  * validated there; rows use batch->stride. */

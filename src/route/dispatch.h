@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Choosing the kernels: CPU features detected once, the best ISA picked, capped by the
  * environment variable ACTFN_ISA. Holds no arithmetic. */
 #ifndef ACTFN_DISPATCH_H

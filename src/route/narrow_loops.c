@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* f16 and bf16. Each block of 16-bit values is widened to float (exactly), an f32
  * kernel (or the f32 reference) applied there, and each result rounded to the 16-bit
  * type. The f32 result is within the kernel's bound of the exact value: 1 float ULP for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scalar reference applied element by element: the slowest kernels and the ones
  * every other kernel must agree with. */
 #include "route/run.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Routing a validated call: the active ISA's kernel or the scalar reference, on one
  * thread or split across the pool. The policy lives here; the kernels only compute. */
 #include "route/dispatch.h"

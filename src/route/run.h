@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The contract between the API layer (api.c: validation) and the kernels (arithmetic
  * only). Arguments arrive validated: pointers non-NULL, n > 0, arrays either identical
  * or disjoint. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Splitting a large element-wise call across a small pool of threads. No arithmetic:
  * the pool runs whatever range function it is given. */
 #ifndef ACTFN_THREADS_H

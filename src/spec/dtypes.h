@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Facts about the element types that several modules need. */
 #ifndef ACTFN_DTYPES_H
 #define ACTFN_DTYPES_H

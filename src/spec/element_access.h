@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One element of an array of any floating-point dtype, as a double (exact) and back
  * (rounded once, to nearest even): for the loops that are not worth a kernel per dtype
  * (conversions, and the 16-bit layer ops, which compute in double and round once). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "spec/exact_round.h"
 
 #include <math.h>

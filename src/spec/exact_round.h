@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Correct rounding for the exact ops whose result is a ratio (hardsigmoid, hardswish):
  * computing in a wider type and rounding again would sometimes be off by one ULP (a
  * double rounding), so these helpers settle the near-ties exactly. Plain double

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The 16-bit float conversions of narrow_float.h. Both formats are handled by one
  * narrowing routine parametrised by exponent and mantissa widths. */
 #include "spec/narrow_float.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IEEE binary16 (f16) and bfloat16 (bf16) to and from double, bit by bit: widening is
  * exact; narrowing rounds to nearest, ties to even, once, with subnormals kept (no
  * flush), overflow to infinity, and NaN kept NaN (quiet, sign and top payload bits

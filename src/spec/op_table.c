@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The op table: every activation defined once — its name, parameters with defaults
  * and ranges, its scalar forward and backward, and its documented accuracy. */
 #include "spec/scalar_reference.h"

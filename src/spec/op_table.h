@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The op table: the one definition of every activation, and the scalar reference that
  * every fast path must reproduce. Internal to the library. */
 #ifndef ACTFN_OPS_H

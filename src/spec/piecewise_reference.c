@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "spec/exact_round.h"
 #include "spec/scalar_reference.h"
 #include "spec/spec_function.h"

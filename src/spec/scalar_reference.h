@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scalar definitions of every op: forward f(x) and backward dy * f'(v), in double.
  * Each is the specification its fast kernels are tested against. Declared here for the
  * op table (op_table.c); the semantics are documented in include/actfn.h and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "spec/scalar_reference.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scalar references are the library's C and, compiled again by nvcc, the GPU's device
  * code (src/cuda/device_reference.cuh includes the same sources): one definition of the
  * math for both. SPEC_FUNCTION marks a function the op table names, SPEC_HELPER one

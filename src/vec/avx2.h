@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vector layer on AVX2 + FMA (8 floats, 4 doubles); masks are all-ones lanes, and
  * the tails are vmaskmov loads and stores, which do not touch the masked-off lanes. */
 #include <immintrin.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vector layer on AVX-512F (16 floats, 8 doubles); masks are k-registers, and the
  * tails are masked loads and stores, which do not touch the masked-off lanes. */
 #include <immintrin.h>

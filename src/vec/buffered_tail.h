@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tails through a small buffer, for the ISAs without masked loads and stores (SSE2,
  * NEON): only the n elements asked for are read or written, so nothing past the end of
  * an array is touched (a whole-vector access there could cross into an unmapped page,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vector layer on AArch64 Advanced SIMD (4 floats, 2 doubles). NEON has no masked
  * loads or stores: tails go through a small buffer, as on SSE2. Comparisons give
  * all-ones lanes, as on x86, and every one is the ordered IEEE comparison. */

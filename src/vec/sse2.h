@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vector layer on SSE2 (4 floats, 2 doubles), the x86-64 baseline. SSE2 has no
  * masked loads or stores: tails go through a small buffer, so that nothing past n is
  * read (a whole-vector load there could cross into an unmapped page, and is out of

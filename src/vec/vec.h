@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vector layer: the small vocabulary every SIMD kernel is written against, defined
  * once per ISA (sse2.h, avx2.h, avx512.h, neon.h) with the same meaning everywhere.
  * Exactly one ACTFN_VEC_<ISA> macro selects the header; the kernels in src/kernels/ are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The byte operations of the quantized ops on x86 with AVX2 (256-bit vpshufb, vpminub):
  * shared by the AVX2 and the AVX-512 vector layers (byte shuffles on 512 bits would need
  * AVX-512BW, which the AVX-512F kernels do not require). Included by avx2.h and avx512.h

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The byte operations of the quantized ops on AVX-512 with VBMI and BW: 64 bytes at a
  * time, the 256-entry table held in four registers. vpermi2b looks a byte up in 128 of
  * them by the index's low 7 bits; two such lookups give both halves, and the index's top

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Fits G(t) = erfc(t) exp(t^2) on t in [0, 10.5] by a Chebyshev series of degree 14 in
 s = 9/7 (u + 1) - 1, u = (t - 3) / (t + 3), for the SIMD gelu kernels
 (src/kernels/vector_math.h, vm_erfc). Prints the coefficients, also as monomials, and the largest relative

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The polynomial P of fm_exp (src/kernels/float_math.h): exp(r) = 1 + r + r^2 P(r) on
 [-ln2/2, ln2/2], P of degree 5 fitted by least squares at Chebyshev nodes, its
 coefficients rounded to float. Prints them and the relative error of exp(r) in units of

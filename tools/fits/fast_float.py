@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The constants of the fast tier's exp and expm1 (src/kernels/fast_math.h), in float:
 - the table of 2^(j/16), j = 0..15, as bit patterns less j << 19 (the index bits that
   the exponent shift leaves in the mantissa), and Q of exp(r) = 1 + r + r^2 Q(r),

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The table of the fast tier's gelu (src/kernels/fast_gelu_f32.c). As in the accurate
 kernel (gelu_float.py), gelu(x) = x Q(-x) for x < 0 and x - x Q(x) above,
 Q(a) = erfc(a / sqrt 2) / 2 = exp(-a^2 / 2) G(a), but G is a polynomial of degree 5 in

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The tables of the float-lane gelu (src/kernels/gelu_f32.c). gelu(x) = x Q(-x) for
 x < 0 and x - x Q(x) above, Q(a) = erfc(a / sqrt 2) / 2 = exp(-a^2 / 2) G(a), G smooth
 (G(0) = 1/2, G(a) ~ 1 / (a sqrt(2 pi)) for large a). G is a polynomial of degree 6 in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the gelu fits (gelu_float.py, fast_gelu_float.py) share: G(a) = Q(a) exp(a^2 / 2),
 Q(a) = erfc(a / sqrt 2) / 2, from mpmath; the pieces of a, cut where b = a + offset changes
 its exponent or its top 3 mantissa bits; a polynomial in h = a - middle fitted to G's
