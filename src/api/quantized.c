@@ -197,20 +197,22 @@ static bool same_key(const table_key *a, const table_key *b) {
 static const byte_table *cached_table(const char *function, const actfn_op *op, actfn_dtype dtype,
                                       const actfn_quantization *input,
                                       const actfn_quantization *output, actfn_status *status) {
-    *status = ACTFN_OK;
-    if (op != NULL && input != NULL && output != NULL) {
-        table_key key = make_key(op, dtype, input, output);
-        for (unsigned i = 0; i < cache.filled; i++)
-            if (same_key(&cache.keys[i], &key)) return &cache.tables[i];
-    }
     op_params params;
+    *status = ACTFN_OK;
+    if (op == NULL || input == NULL || output == NULL) { /* the errors, as on any miss */
+        *status = check_op(function, op, dtype, input, output, &params);
+        return NULL;
+    }
+    table_key key = make_key(op, dtype, input, output);
+    for (unsigned i = 0; i < cache.filled; i++)
+        if (same_key(&cache.keys[i], &key)) return &cache.tables[i];
     *status = check_op(function, op, dtype, input, output, &params);
     if (*status != ACTFN_OK) return NULL;
     unsigned slot = cache.next;
     cache.next = (cache.next + 1) % CACHED_TABLES;
     if (cache.filled < CACHED_TABLES) cache.filled++;
     build_table(op->kind, &params, dtype, input, output, &cache.tables[slot]);
-    cache.keys[slot] = make_key(op, dtype, input, output);
+    cache.keys[slot] = key;
     return &cache.tables[slot];
 }
 

@@ -45,24 +45,12 @@ static inline vd dm_exp_parts(vd x, vd *s) {
 }
 
 /* exp(a) for a in [-708, 709], where 2^k is one normal power of two: 2^k (1 + s) rounded
- * once (NaN stays NaN). The kernels send lanes beyond to the reference: it saves dm_exp's
- * clamps and two-step scaling, a quarter of sigmoid's operations. */
+ * once (NaN stays NaN). The kernels send lanes beyond to the reference, where exp's
+ * result is subnormal: a full-range exp would need clamps and a scaling in two steps, a
+ * quarter of sigmoid's operations. */
 static inline vd dm_exp_normal(vd a) {
     vd s, scale = dm_exp_parts(a, &s);
     return vd_fma(scale, s, scale);
-}
-
-/* exp(x), any x: 0 below -745.2, inf above 709.8, subnormal results rounded twice (the
- * scaling by 2^k in two exact-or-once-rounded steps). */
-static inline vd dm_exp(vd x) {
-    vd clamped = vd_select(vd_lt(x, vd_set1(-746.0)), vd_set1(-746.0), x);
-    clamped = vd_select(vd_gt(clamped, vd_set1(710.0)), vd_set1(710.0), clamped);
-    vd r, r_lo, k = dm_reduce(clamped, &r, &r_lo);
-    vd one_plus = vd_add(vd_set1(1.0), dm_expm1_reduced(r, r_lo));
-    /* k in [-1077, 1025]: 2^k as 2^half 2^(k - half), each a normal power of two */
-    const vd magic = vd_set1(0x1.8p52);
-    vd half = vd_sub(vd_fma(k, vd_set1(0.5), magic), magic);
-    return vd_mul(vd_mul(one_plus, vd_exp2_integer(half)), vd_exp2_integer(vd_sub(k, half)));
 }
 
 /* expm1(x) for x <= 0 (-inf included; -0 gives +0, as dm_expm1_reduced): 2^k expm1(r) +

@@ -14,7 +14,7 @@
  * tail, where the result approaches the subnormals, is rare in any real layer. */
 #include "spec/scalar_reference.h"
 #include "kernels/float_math.h"
-#include "kernels/kernel_template.h"
+#include "kernels/float_kernels.h"
 
 #include <math.h>
 
@@ -128,34 +128,28 @@ static inline vf gelu_near(vf x, const gelu_constants *k) {
     return vf_select(vf_lt(a, vf_set1(0x1p-60f)), vf_mul(x, vf_set1(0.5f)), result);
 }
 
-static void ISA_FUNCTION(gelu_forward_float_lanes)(const op_params *p, const void *input,
-                                                   void *output, size_t n) {
-    const float *x = input;
-    float *y = output;
-    const gelu_constants k = make_gelu_constants();
-    size_t i = 0;
-    for (; i < n; i += VF_LANES) {
-        size_t count = n - i < VF_LANES ? n - i : VF_LANES;
-        vf v = count == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, count);
-        if (fm_any_beyond(v, 11.0f)) {
-            for (size_t j = i; j < i + count; j++)
-                y[j] = (float)gelu_forward(x[j], p);
-            continue;
-        }
-        vf result = gelu_near(v, &k);
-        if (count == VF_LANES)
-            vf_store(y + i, result);
-        else
-            vf_store_tail(y + i, result, count);
-    }
+/* the kernel's constants, from no parameter (kernel_template.h's CONSTANTS) */
+#define CONSTANTS gelu_constants
+
+static inline gelu_constants make_constants_f32(const op_params *p) {
+    (void)p;
+    return make_gelu_constants();
 }
+
+/* Beyond |x| = 11, or NaN: the reference, a vector at a time. */
+static inline int gelu_falls_back(vf x, const gelu_constants *k) {
+    (void)k;
+    return fm_any_beyond(x, 11.0f);
+}
+
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(gelu_forward, gelu_near, gelu_falls_back, gelu_forward)
 
 #endif
 
 void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table) {
 #if VEC_HAS_FMA
-    table->forward[SLOT_F32][ACTFN_GELU] = ISA_FUNCTION(gelu_forward_float_lanes);
+    table->forward[SLOT_F32][ACTFN_GELU] = KERNEL(gelu_forward);
 #else
     (void)table;
 #endif
