@@ -119,8 +119,10 @@ static const row rows[] = {
     {"leaky_relu forward", ACTFN_LEAKY_RELU, 0, dnnl_eltwise_relu, 0.01f, 2},
     {"relu6 forward", ACTFN_RELU6, 0, 0, 0, 5},
     {"hardtanh forward", ACTFN_HARDTANH, 0, 0, 0, 6},
-    /* exact ops: one kernel for both tiers (oneDNN here has no hardsigmoid) */
+    /* exact ops: one kernel for both tiers but hardswish's forward (oneDNN here has no
+     * hardsigmoid) */
     {"hardswish forward", ACTFN_HARDSWISH, 0, dnnl_eltwise_hardswish, 0, 7},
+    {"hardswish forward fast", ACTFN_HARDSWISH, 0, dnnl_eltwise_hardswish, 0, 7, ACTFN_FAST},
     {"hardsigmoid forward", ACTFN_HARDSIGMOID, 0, 0, 0, 0},
     {"sigmoid forward", ACTFN_SIGMOID, 0, dnnl_eltwise_logistic, 0, 3},
     {"tanh forward", ACTFN_TANH, 0, dnnl_eltwise_tanh, 0, 0},
@@ -154,6 +156,7 @@ static const row rows[] = {
     {"gelu_tanh backward", ACTFN_GELU_TANH, 2, dnnl_eltwise_gelu_tanh, 0, 0},
     {"mish backward", ACTFN_MISH, 2, dnnl_eltwise_mish, 0, 0},
     {"hardswish backward", ACTFN_HARDSWISH, 2, dnnl_eltwise_hardswish, 0, 0},
+    {"hardswish backward fast", ACTFN_HARDSWISH, 2, dnnl_eltwise_hardswish, 0, 0, ACTFN_FAST},
     {"hardsigmoid backward", ACTFN_HARDSIGMOID, 2, 0, 0, 0},
 };
 

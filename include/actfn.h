@@ -170,8 +170,9 @@ typedef enum actfn_kind {
  * (gelu, silu, mish, elu) computed to their representable values, never collapsed to 0.
  * Only the bound on the error differs, per op, as actfn_op_describe() reports and
  * docs/accuracy.md lists, each measured over all 2^32 float inputs. The exact ops (relu,
- * leaky_relu, the clamps, ...) are exact in both; f64, f16 and bf16 are accurate in both
- * (the 16-bit results stay correctly rounded). */
+ * leaky_relu, the clamps, ...) are exact in both, but for hardswish, whose f32 forward at
+ * ACTFN_FAST is within its max_ulp_fast_f32; f64, f16 and bf16 are accurate in both (the
+ * 16-bit results stay correctly rounded). */
 typedef enum actfn_accuracy {
     ACTFN_ACCURATE = 0, /* the default: f32 within 1 ULP (max_ulp_f32) */
     ACTFN_FAST = 1      /* f32 within max_ulp_fast_f32 (at most 4 ULP), for speed */
@@ -230,7 +231,8 @@ typedef struct actfn_op_info {
     const char *formula;              /* the definition in one line */
     size_t param_count;               /* the entries of params */
     const actfn_param_info *params;   /* its parameters, in a fixed order */
-    int exact;                        /* 1: results are correctly rounded (0.5 ULP) */
+    int exact;                        /* 1: correctly rounded (0.5 ULP), at ACTFN_FAST
+                                         too where its bounds are 0.5 */
     int backward_from_output;         /* 1: actfn_backward_from_output can serve it */
     double max_ulp_f32;               /* bound of the forward's error in f32, in ULP */
     double max_ulp_f64;               /* the same in f64 */

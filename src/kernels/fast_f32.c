@@ -91,6 +91,18 @@ static inline vf celu_fast(vf x, const fast_constants *k) {
     return vf_select(vf_gt(x, vf_zero()), x, negative);
 }
 
+/* hardswish(x) = x h, h = (x + 3) / 6 clamped to [0, 1]: x + 3 first (exact near -3,
+ * where x / 6 + 1/2 would cancel to an unbounded relative error, as XNNPACK's fma form
+ * does), three roundings and 1/6's own. At and above 3, h is 1 and the result x itself;
+ * at and below -3, +0 (x h there would be -0, and NaN at -inf); NaN through x h. Near 0
+ * x / 2 is rounded to even, where the accurate kernel breaks the tie upward. */
+static inline vf hardswish_fast(vf x, const fast_constants *k) {
+    (void)k;
+    vf h = vf_mul(vf_add(x, vf_set1(3.0f)), vf_set1(0x1.555556p-3f));
+    h = vf_at_most(vf_at_least(h, vf_zero()), vf_set1(1.0f)); /* a NaN h stays */
+    return vf_mul_or_zero(vf_not_le(x, vf_set1(-3.0f)), x, h);
+}
+
 /* x tanh(softplus(x)) = x e g, g = (e + 2) / (e (e + 2) + 2), e = e^x; x above 20 (where
  * the factor is 1 in float). Below -87 e is split as in the sigmoids, and x clamped to
  * -170 (mish(-inf) = -0). */
@@ -370,6 +382,18 @@ static inline vf softplus_backward_fast(vf x, vf dy, const fast_constants *k, in
     return vf_select(vf_gt(v, k->threshold), dy, dx);
 }
 
+/* hardswish'(x) = (2x + 3) / 6 on [-3, 3] (PyTorch's choice at the kinks), 1 above, 0
+ * below: dy g, g = (2x + 3) (1/6), 2x + 3 exact near its zero (-1.5); +0 where g is 0
+ * or x < -3, whatever dy is (NaN or inf too), as the reference's masked gradient; a NaN
+ * x passes the mask and gives NaN. */
+static inline vf hardswish_backward_fast(vf x, vf dy, const fast_constants *k) {
+    (void)k;
+    vf g = vf_mul(vf_fma(x, vf_set1(2.0f), vf_set1(3.0f)), vf_set1(0x1.555556p-3f));
+    g = vf_select(vf_gt(x, vf_set1(3.0f)), vf_set1(1.0f), g);
+    mf zero = mf_or(vf_lt(x, vf_set1(-3.0f)), vf_eq(g, vf_zero())); /* not for a NaN x */
+    return vf_select(zero, vf_zero(), vf_mul(dy, g));
+}
+
 #if ALWAYS_WIDE
 
 /* A backward from body(x, dy, k, wide), every vector in the wide form. */
@@ -435,6 +459,7 @@ DEFINE_WIDE_FORM_BACKWARD_KERNEL(softplus_backward, softplus_backward_fast, beyo
                                  softplus_backward)
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(silu_backward, silu_backward_fast, beyond_exp_limit, silu_backward)
 
+DEFINE_BACKWARD_KERNEL(hardswish_backward, hardswish_backward_fast)
 DEFINE_WIDE_FORM_KERNEL(sigmoid_forward, sigmoid_fast)
 DEFINE_WIDE_FORM_KERNEL(gelu_tanh_forward, gelu_tanh_fast)
 DEFINE_WIDE_FORM_KERNEL(softplus_usual_beta_forward, softplus_fast)
@@ -446,6 +471,7 @@ DEFINE_FORWARD_KERNEL(elu_positive_alpha_forward, elu_positive_alpha_fast)
 DEFINE_FORWARD_KERNEL(selu_forward, selu_fast)
 DEFINE_FORWARD_KERNEL(celu_positive_alpha_forward, celu_fast)
 DEFINE_WIDE_FORM_KERNEL(mish_forward, mish_fast)
+DEFINE_FORWARD_KERNEL(hardswish_forward, hardswish_fast)
 
 /* celu with alpha < 0: torch allows it, nobody trains with it. softplus with beta below
  * 2^-20: e^v / beta, e^v far below the floats, is a float again, where the wide form's
@@ -485,6 +511,7 @@ void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->backward[SLOT_F32_FAST][ACTFN_CELU] = ISA_FUNCTION(fast_celu_backward);
     table->backward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = ISA_FUNCTION(fast_softplus_backward);
     table->backward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_HARDSWISH] = KERNEL(hardswish_backward);
     table->forward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_TANH] = KERNEL(tanh_forward);
@@ -494,6 +521,7 @@ void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32_FAST][ACTFN_MISH] = KERNEL(mish_forward);
     table->forward[SLOT_F32_FAST][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = ISA_FUNCTION(fast_softplus_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_HARDSWISH] = KERNEL(hardswish_forward);
 }
 
 #else

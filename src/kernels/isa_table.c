@@ -58,14 +58,16 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #define FAST_F32_FORWARDS                                                                          \
     [ACTFN_SIGMOID] = FAST, [ACTFN_SILU] = FAST, [ACTFN_TANH] = FAST, [ACTFN_ELU] = FAST,          \
     [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = FAST, [ACTFN_GELU_TANH] = FAST,       \
-    [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST
+    [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST, [ACTFN_HARDSIGMOID] = HARD_F32,                  \
+    [ACTFN_HARDSWISH] = FAST
 #define FAST_F32_BACKWARDS                                                                         \
     [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST, [ACTFN_SILU] = FAST, [ACTFN_SOFTPLUS] = FAST,     \
     [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = DOUBLE,           \
-    [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
+    [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE, [ACTFN_HARDSIGMOID] = HARD_F32,             \
+    [ACTFN_HARDSWISH] = FAST
 #else
-#define FAST_F32_FORWARDS  SMOOTH_F32_FORWARDS
-#define FAST_F32_BACKWARDS SMOOTH_F32_BACKWARDS
+#define FAST_F32_FORWARDS  SMOOTH_F32_FORWARDS, HARD_F32_OPS
+#define FAST_F32_BACKWARDS SMOOTH_F32_BACKWARDS, HARD_F32_OPS
 #endif
 
 /* The f64 smooth ops in double lanes (smooth_f64.c) where the fma rounds once; the
@@ -82,10 +84,10 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 static const kernel_choice choice = {
     .forward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_FORWARDS, HARD_F32_OPS},
     .forward[SLOT_F64] = {PIECEWISE_OPS, F64_OPS},
-    .forward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_FORWARDS, HARD_F32_OPS},
+    .forward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_FORWARDS},
     .backward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_BACKWARDS, HARD_F32_OPS},
     .backward[SLOT_F64] = {PIECEWISE_OPS, F64_OPS},
-    .backward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_BACKWARDS, HARD_F32_OPS},
+    .backward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_BACKWARDS},
 };
 
 const kernel_choice *ISA_FUNCTION(kernel_choice)(void) {

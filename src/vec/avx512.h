@@ -86,6 +86,9 @@ static inline mf vf_not_le(vf a, vf b) {
 static inline mf vf_is_nan(vf a) {
     return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q);
 }
+static inline vf vf_mul_or_zero(mf m, vf a, vf b) { /* a b where m, +0 elsewhere */
+    return _mm512_maskz_mul_ps(m, a, b);
+}
 static inline vf vf_select(mf m, vf a, vf b) {
     return _mm512_mask_blend_ps(m, b, a);
 }
