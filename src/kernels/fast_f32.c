@@ -128,8 +128,8 @@ WITH_WIDE_FORM(mish_fast, NORMAL_EXP_LIMIT)
 #define GELU_TANH_C2_HI 0x1.2444f2p-4f
 #define GELU_TANH_C2_LO 0x1.49b16ap-29f
 
-static inline vf gelu_tanh_fast(vf x, const fast_constants *k, int wide) {
-    vf xc = wide ? at_most(at_least(x, -20.0f), 20.0f) : x;
+/* v + *v_lo = x (c1 + c2 x^2), to about 2^-40. */
+static inline vf gelu_tanh_argument(vf xc, vf *v_lo) {
     vf square = vf_mul(xc, xc);
     vf square_lo = vf_fma(xc, xc, fm_neg(square));
     vf c2 = vf_set1(GELU_TANH_C2_HI), c1 = vf_set1(GELU_TANH_C1_HI);
@@ -141,7 +141,14 @@ static inline vf gelu_tanh_fast(vf x, const fast_constants *k, int wide) {
     vf w_lo = vf_add(vf_sub(c1, vf_sub(w, t_part)), vf_sub(t, t_part));
     w_lo = vf_add(w_lo, vf_add(t_lo, vf_set1(GELU_TANH_C1_LO)));
     vf v = vf_mul(xc, w);
-    vf v_lo = vf_fma(xc, w_lo, vf_fma(xc, w, fm_neg(v)));
+    *v_lo = vf_fma(xc, w_lo, vf_fma(xc, w, fm_neg(v)));
+    return v;
+}
+
+static inline vf gelu_tanh_fast(vf x, const fast_constants *k, int wide) {
+    vf xc = wide ? at_most(at_least(x, -20.0f), 20.0f) : x;
+    vf v_lo;
+    vf v = gelu_tanh_argument(xc, &v_lo);
     mf negative = vf_lt(xc, vf_zero());
     vf z_lo = vf_select(negative, v_lo, fm_neg(v_lo)); /* -|v + v_lo| = -|v| + z_lo */
     split_exp e = exp_of_negative_plus(vf_minus_abs(v), &z_lo, &k->exp, 0, wide);
@@ -319,6 +326,60 @@ static inline vf silu_backward_fast(vf x, vf dy, const fast_constants *k, int wi
     return vf_select(positive, vf_mul(dy, g), negative); /* NaN: through e */
 }
 
+/* gelu_tanh'(x) = N / (1 + e)^2, e = e^-|v| (v as the forward's, with its error), N =
+ * 1 + e (1 + x v') from 0 up and e M below, M = 1 + e + x v', v' = c1 + 3 c2 x^2 (c1 x
+ * in two parts: M is rounded about once). M is 0 at x0 = -0.7518 (gelu_tanh's minimum),
+ * where 1 + e and x v' cancel: within 1/2 of it the derivative is d R(d), d = x - x0 (x0
+ * in two floats, x - x0_hi exact), R of degree 8 (tools/fits/gelu_tanh_root.py:
+ * 2^-24.6), which leaves a cancellation of at most 2.7 outside. Below 0, M / (1 + e)^2
+ * (up to 1746 in magnitude at the clamp, x = -20) enters e's mantissa, scaled by 2^-12
+ * so that dy times it cannot overflow. At and below -21.5927391 the reference's f' is 0
+ * (its 2u < -810): dy (-0) there, as it; above 20, f' is 1 in float. */
+#define GELU_TANH_ZERO_HI       (-0x1.8142ap-1f)
+#define GELU_TANH_ZERO_LO       0x1.85a06cp-27f
+#define GELU_TANH_ZERO_BAND     0.5f
+#define GELU_TANH_GRADIENT_ZERO (-0x1.597bdcp+4f)
+
+static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+    static const float r[9] = {0x1.b8bacep-2f,  0x1.8cd1a2p-2f,  -0x1.02954ap-6f,
+                               -0x1.d2b616p-4f, -0x1.1059cep-6f, 0x1.421ea4p-6f,
+                               0x1.5a027p-8f,   -0x1.2c733ep-9f, -0x1.e5c4cp-11f};
+    vf one = vf_set1(1.0f);
+    vf xc = at_most(at_least(x, -20.0f), 20.0f); /* NaN stays */
+    vf v_lo;
+    vf v = gelu_tanh_argument(xc, &v_lo);
+    mf negative = vf_lt(xc, vf_zero());
+    vf z_lo = vf_select(negative, v_lo, fm_neg(v_lo));
+    split_exp e = exp_for_gradient(vf_minus_abs(v), &z_lo, k, 1, wide);
+    vf ev = exp_value(e, wide);
+    vf cubic = vf_mul(xc, vf_mul(vf_mul(xc, xc), vf_set1(3 * GELU_TANH_C2_HI)));
+    vf small = vf_fma(xc, vf_set1(GELU_TANH_C1_LO), cubic); /* x v' - c1_hi x */
+    vf one_plus_x_slope = vf_add(vf_fma(xc, vf_set1(GELU_TANH_C1_HI), one), small);
+    vf one_plus_e = vf_add(one, ev), one_plus_e_lo = vf_sub(ev, vf_sub(one_plus_e, one));
+    vf m = vf_add(vf_fma(xc, vf_set1(GELU_TANH_C1_HI), one_plus_e), vf_add(small, one_plus_e_lo));
+    /* the quotient N / (1 + e)^2 rounded once: e's part a times M, and (1 + e)^2, each
+     * carried as hi + lo into one corrected division */
+    vf n = vf_mul(e.a, m);
+    vf n_lo = vf_select(negative, vf_fma(e.a, m, fm_neg(n)), vf_zero());
+    n = vf_select(negative, n, vf_fma(ev, one_plus_x_slope, one));
+    vf square = vf_mul(one_plus_e, one_plus_e);
+    vf square_lo = vf_fma(vf_add(one_plus_e, one_plus_e), one_plus_e_lo,
+                          vf_fma(one_plus_e, one_plus_e, fm_neg(square)));
+    vf g = fm_divide_by(vf_reciprocal_estimate(square), n, &n_lo, square, square_lo);
+    split_exp scaled = e; /* f' from 0 up, f' / 2^floor(n) below */
+    scaled.a = g;
+    vf below = times_exp_scaled(dy, scaled, 0x1p-12f, 12.0f, wide);
+    vf d = vf_sub(vf_sub(xc, vf_set1(GELU_TANH_ZERO_HI)), vf_set1(GELU_TANH_ZERO_LO));
+    vf series = vf_set1(r[8]);
+    for (int i = 7; i >= 0; i--)
+        series = vf_fma(series, d, vf_set1(r[i]));
+    below = vf_select(vf_lt(vf_abs(d), vf_set1(GELU_TANH_ZERO_BAND)), vf_mul(dy, vf_mul(d, series)),
+                      below);
+    below =
+        vf_select(vf_le(x, vf_set1(GELU_TANH_GRADIENT_ZERO)), vf_mul(dy, vf_set1(-0.0f)), below);
+    return vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */
+}
+
 /* dy above 0; u c e^z below (z = x, or x / alpha carried as z + z_lo; u = dy or dy
  * times a parameter). */
 static inline vf exp_side_backward(vf x, vf dy, vf u, vf z, const vf *z_lo, float c,
@@ -426,6 +487,14 @@ static inline mf beyond_celu_limit(vf x, const fast_constants *k) {
     return vf_not_le(vf_abs(vf_mul(x, k->inverse_alpha)), vf_set1(NORMAL_EXP_LIMIT / 2));
 }
 
+/* |v| > 58 (|v(8.5)| = 57.7): e^-|v| times M / (1 + e)^2 times 2^-14 stays a normal
+ * float with 24 bits to spare (at the forward's 86.2 it rounded into the subnormals: 18
+ * ULP) */
+static inline mf beyond_gelu_tanh_limit(vf x, const fast_constants *k) {
+    (void)k;
+    return vf_not_le(vf_abs(x), vf_set1(8.5f));
+}
+
 static inline mf beyond_softplus_limit(vf x, const fast_constants *k) {
     return vf_not_le(vf_abs(vf_mul(x, k->beta)), vf_set1(NORMAL_EXP_LIMIT / 2));
 }
@@ -458,6 +527,8 @@ DEFINE_WIDE_FORM_BACKWARD_KERNEL(celu_positive_alpha_backward, celu_backward_fas
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(softplus_backward, softplus_backward_fast, beyond_softplus_limit,
                                  softplus_backward)
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(silu_backward, silu_backward_fast, beyond_exp_limit, silu_backward)
+DEFINE_WIDE_FORM_BACKWARD_KERNEL(gelu_tanh_backward, gelu_tanh_backward_fast,
+                                 beyond_gelu_tanh_limit, gelu_tanh_backward)
 
 DEFINE_BACKWARD_KERNEL(hardswish_backward, hardswish_backward_fast)
 DEFINE_WIDE_FORM_KERNEL(sigmoid_forward, sigmoid_fast)
@@ -512,6 +583,7 @@ void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->backward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = ISA_FUNCTION(fast_softplus_backward);
     table->backward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_backward);
     table->backward[SLOT_F32_FAST][ACTFN_HARDSWISH] = KERNEL(hardswish_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_backward);
     table->forward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_TANH] = KERNEL(tanh_forward);

@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The band around the zero of gelu_tanh' for the fast tier's backward
+(src/kernels/fast_f32.c). With v = c1 x + c2 x^3 (c1 = 2 sqrt(2/pi), c2 = 0.044715 c1)
+and e = exp(v), gelu_tanh'(x) = e M / (1 + e)^2 below 0, M = 1 + e + x v'. M is 0 at
+x0 = -0.7518..., where the terms 1 + e and x v' cancel: within WIDTH of x0 the kernel
+takes gelu_tanh'(x) = d Q(d), d = x - x0, Q a polynomial fitted here (weighted least squares at
+Chebyshev nodes, to Q's relative error; float coefficients). Prints x0 as two floats, Q's
+coefficients and error, and the largest cancellation factor (|1 + e| + |x v'|) / |M|
+left outside the band. Debian's python3 (NumPy, mpmath)."""
+import sys
+
+import mpmath
+import numpy as np
+
+from gelu_pieces import c_float, f32
+
+mpmath.mp.dps = 40
+C1 = 2 * mpmath.sqrt(2 / mpmath.pi)
+C2 = mpmath.mpf("0.044715") * C1
+WIDTH = float(sys.argv[1]) if len(sys.argv) > 1 else 0.25
+DEGREE = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+
+
+def m(x):
+    x = mpmath.mpf(x)
+    v = C1 * x + C2 * x**3
+    return 1 + mpmath.exp(v) + x * (C1 + 3 * C2 * x**2)
+
+
+x0 = mpmath.findroot(m, -0.75)
+hi = f32(float(x0))
+lo = f32(float(x0 - hi))
+
+
+def derivative(x):
+    x = mpmath.mpf(x)
+    e = mpmath.exp(C1 * x + C2 * x**3)
+    return e * m(x) / (1 + e) ** 2
+
+
+def q(d):
+    return derivative(x0 + d) / d
+
+
+d = np.cos(np.linspace(0.001, np.pi - 0.001, 161)) * WIDTH
+target = np.array([float(q(mpmath.mpf(t))) for t in d])
+basis = np.stack([d**k for k in range(DEGREE + 1)], 1) / target[:, None]
+weights = np.ones_like(d)
+for _ in range(25):
+    c, *_ = np.linalg.lstsq(basis * weights[:, None], weights, rcond=None)
+    error = basis @ c - 1
+    weights = 1 + 30 * np.abs(error) / np.max(np.abs(error))
+rounded = [f32(v) for v in c]
+check = np.linspace(-WIDTH, WIDTH, 2001)
+check = check[check != 0]
+worst = max(
+    abs(sum(rounded[k] * t**k for k in range(DEGREE + 1)) / float(q(mpmath.mpf(t))) - 1)
+    for t in check
+)
+factor = 0.0
+for x in np.concatenate([np.linspace(float(x0) - 3, float(x0) - WIDTH, 400),
+                         np.linspace(float(x0) + WIDTH, 0, 400)]):
+    x = mpmath.mpf(x)
+    v = C1 * x + C2 * x**3
+    e = mpmath.exp(v)
+    terms = abs(1 + e) + abs(x * (C1 + 3 * C2 * x**2))
+    factor = max(factor, float(terms / abs(m(x))))
+print("#define GELU_TANH_ZERO_HI %s" % c_float(hi))
+print("#define GELU_TANH_ZERO_LO %s" % c_float(lo))
+print("Q, d^0 first: " + ", ".join(c_float(v) for v in rounded))
+print("/* Q's relative error: 2^%.2f; cancellation outside the band: %.2f */"
+      % (np.log2(worst), factor))
