@@ -153,6 +153,7 @@ static const row rows[] = {
     {"silu backward", ACTFN_SILU, 2, dnnl_eltwise_swish, 1, 0},
     {"silu backward fast", ACTFN_SILU, 2, dnnl_eltwise_swish, 1, 0, ACTFN_FAST},
     {"gelu backward", ACTFN_GELU, 2, dnnl_eltwise_gelu_erf, 0, 0},
+    {"gelu backward fast", ACTFN_GELU, 2, dnnl_eltwise_gelu_erf, 0, 0, ACTFN_FAST},
     {"gelu_tanh backward", ACTFN_GELU_TANH, 2, dnnl_eltwise_gelu_tanh, 0, 0},
     {"gelu_tanh backward fast", ACTFN_GELU_TANH, 2, dnnl_eltwise_gelu_tanh, 0, 0, ACTFN_FAST},
     {"mish backward", ACTFN_MISH, 2, dnnl_eltwise_mish, 0, 0},

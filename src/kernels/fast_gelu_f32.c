@@ -209,19 +209,30 @@ static gelu_fast_constants make_gelu_fast_constants(void) {
     return k;
 }
 
-static inline vf gelu_fast(vf x, const gelu_fast_constants *k, int wide) {
-    vf xc = at_most(at_least(x, -GELU_FAST_LIMIT), GELU_FAST_LIMIT); /* NaN stays */
-    vf a = vf_abs(xc);
+/* G(a), a in [0, 14.5], from the table. */
+static inline vf gelu_g(vf a, const gelu_fast_constants *k) {
     vf column = vf_bits_shift_right(vf_add(a, vf_set1(2.0f)), 20);
     vf h = vf_sub(a, vf_lookup32(k->row[0], column));
     vf g = vf_lookup32(k->row[6], column);
 #pragma GCC unroll 8 /* without it gcc keeps the loop, the tables read from memory */
     for (int r = 5; r >= 1; r--)
         g = vf_fma(g, h, vf_lookup32(k->row[r], column));
+    return g;
+}
+
+/* e^(-a^2 / 2), a^2 / 2 split exactly (fma): e^z amplifies z's rounding by |z|. */
+static inline split_exp gelu_exp(vf a, const gelu_fast_constants *k, int wide) {
     vf half_a = vf_mul(a, vf_set1(-0.5f)); /* exact */
     vf z = vf_mul(half_a, a);
     vf z_lo = vf_fma(half_a, a, fm_neg(z));
-    split_exp e = exp_of_negative_plus(z, &z_lo, &k->exp, 1, wide);
+    return exp_of_negative_plus(z, &z_lo, &k->exp, 1, wide);
+}
+
+static inline vf gelu_fast(vf x, const gelu_fast_constants *k, int wide) {
+    vf xc = at_most(at_least(x, -GELU_FAST_LIMIT), GELU_FAST_LIMIT); /* NaN stays */
+    vf a = vf_abs(xc);
+    vf g = gelu_g(a, k);
+    split_exp e = gelu_exp(a, k, wide);
     vf q = times_exp(vf_mul(xc, g), e, wide);
     vf y = vf_select(vf_gt(xc, vf_zero()), vf_sub(xc, q), q); /* gelu(-0) = -0 */
     return vf_select(vf_gt(x, vf_set1(GELU_FAST_LIMIT)), x, y);
@@ -259,12 +270,69 @@ static void KERNEL(gelu_forward)(const op_params *p, const void *input, void *ou
 #endif
 }
 
+/* gelu'(x) = Phi(x) + x phi(x) = e^z M below 0 and 1 - e^z M above, z = -a^2/2, M =
+ * G(a) - a / sqrt(2 pi), a = |x|. Below 0, M is 0 at x0 = -0.7518 (gelu's minimum),
+ * where G and a / sqrt(2 pi) cancel: within 1/2 of it the derivative is d R(d), d = x - x0
+ * (x0 in two floats, x - x0_hi exact), R of degree 8 (tools/fits/derivative_zero.py:
+ * 2^-25.2). dy e^z M is scaled once at the end (fast_lanes.h; |M| < 5 below 12). x is
+ * clamped at 12 above (f' is 1 in float from 5.6 on); a vector with a lane below -12,
+ * where e^z nears the subnormals on AVX2 and the reference has its own far tail, goes to
+ * the reference. NaN: through every step. */
+#define GELU_GRADIENT_LIMIT 12.0f
+#define GELU_ZERO_HI        (-0x1.80ead2p-1f)
+#define GELU_ZERO_LO        0x1.a03fd4p-27f
+#define INV_SQRT_2PI_HI     0x1.988454p-2f
+#define INV_SQRT_2PI_LO     (-0x1.857936p-27f)
+
+static inline vf gelu_backward_fast(vf x, vf dy, const gelu_fast_constants *k, int wide) {
+    static const float r[9] = {0x1.b9d99p-2f,   0x1.8d9a94p-2f,  -0x1.2a2e62p-6f,
+                               -0x1.d2f94cp-4f, -0x1.e41f9ap-7f, 0x1.3df21p-6f,
+                               0x1.2a6cd6p-8f,  -0x1.192a2ep-9f, -0x1.87a0ap-11f};
+    vf xc = at_most(x, GELU_GRADIENT_LIMIT); /* NaN stays */
+    vf a = vf_abs(xc);
+    vf m = vf_fnma(a, vf_set1(INV_SQRT_2PI_HI), vf_fnma(a, vf_set1(INV_SQRT_2PI_LO), gelu_g(a, k)));
+    split_exp e = gelu_exp(a, k, wide);
+    split_exp scaled = e;
+    scaled.a = vf_mul(e.a, m);
+    vf below = times_exp_scaled(dy, scaled, 0x1p-4f, 4.0f, wide);
+    vf d = vf_sub(vf_sub(xc, vf_set1(GELU_ZERO_HI)), vf_set1(GELU_ZERO_LO));
+    vf series = vf_set1(r[8]);
+    for (int i = 7; i >= 0; i--)
+        series = vf_fma(series, d, vf_set1(r[i]));
+    below = vf_select(vf_lt(vf_abs(d), vf_set1(0.5f)), vf_mul(dy, vf_mul(d, series)), below);
+    vf above = vf_mul(dy, vf_fnma(exp_value(e, wide), m, vf_set1(1.0f)));
+    return vf_select(vf_lt(xc, vf_zero()), below, above); /* gelu'(-0) = 1/2, above */
+}
+
+static void KERNEL(gelu_backward)(const op_params *p, const void *input, const void *gradient,
+                                  void *output, size_t n) {
+    const float *x = input, *dy = gradient;
+    float *dx = output;
+    const gelu_fast_constants k = make_gelu_fast_constants();
+    for (size_t i = 0; i < n; i += VF_LANES) {
+        size_t m = n - i < VF_LANES ? n - i : VF_LANES;
+        vf v = m == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, m);
+        vf g = m == VF_LANES ? vf_load(dy + i) : vf_load_tail(dy + i, m);
+        if (mf_any(vf_lt(v, vf_set1(-GELU_GRADIENT_LIMIT)))) {
+            for (size_t j = i; j < i + m; j++)
+                dx[j] = (float)gelu_backward(x[j], dy[j], p);
+            continue;
+        }
+        vf result = gelu_backward_fast(v, g, &k, ALWAYS_WIDE);
+        if (m == VF_LANES)
+            vf_store(dx + i, result);
+        else
+            vf_store_tail(dx + i, result, m);
+    }
+}
+
 #endif
 
 void ISA_FUNCTION(fill_fast_gelu_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_gelu_family)(kernel_table *table) {
 #if VEC_HAS_FMA
     table->forward[SLOT_F32_FAST][ACTFN_GELU] = KERNEL(gelu_forward);
+    table->backward[SLOT_F32_FAST][ACTFN_GELU] = KERNEL(gelu_backward);
 #else
     (void)table; /* without a single-rounding fma the accurate kernels serve both tiers */
 #endif

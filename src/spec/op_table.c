@@ -197,6 +197,7 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                     .max_ulp_backward_f32 = 1,
                     .max_ulp_backward_f64 = 16,
                     .max_ulp_fast_f32 = 4, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                    .max_ulp_fast_backward_f32 = 3, /* and --grad --fast */
                     .forward = gelu_forward,
                     .above_half_x_near_zero = true,
                     .backward = gelu_backward},

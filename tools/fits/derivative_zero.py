@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""The band around the zero of gelu_tanh' for the fast tier's backward
-(src/kernels/fast_f32.c). With v = c1 x + c2 x^3 (c1 = 2 sqrt(2/pi), c2 = 0.044715 c1)
-and e = exp(v), gelu_tanh'(x) = e M / (1 + e)^2 below 0, M = 1 + e + x v'. M is 0 at
-x0 = -0.7518..., where the terms 1 + e and x v' cancel: within WIDTH of x0 the kernel
-takes gelu_tanh'(x) = d Q(d), d = x - x0, Q a polynomial fitted here (weighted least squares at
-Chebyshev nodes, to Q's relative error; float coefficients). Prints x0 as two floats, Q's
-coefficients and error, and the largest cancellation factor (|1 + e| + |x v'|) / |M|
-left outside the band. Debian's python3 (NumPy, mpmath)."""
+"""The band around the zero of f' for the fast tier's backwards of gelu_tanh and gelu
+(src/kernels/fast_f32.c, fast_gelu_f32.c). Their formulas, e.g. gelu_tanh'(x) =
+e M / (1 + e)^2 below 0 with M = 1 + e + x v' (v = c1 x + c2 x^3, c1 = 2 sqrt(2/pi),
+c2 = 0.044715 c1, e = exp(v)) and gelu'(x) = e^(-x^2/2) (G(|x|) - |x| / sqrt(2 pi)),
+cancel where f' is 0, at x0 = -0.7518 (the minimum of f): within WIDTH of x0 the kernels
+take f'(x) = d R(d), d = x - x0, R a polynomial fitted here (weighted least squares at
+Chebyshev nodes, to R's relative error; float coefficients). Prints x0 as two floats, R's
+coefficients and error, and (gelu_tanh) the largest cancellation factor
+(|1 + e| + |x v'|) / |M| left outside the band.
+usage: derivative_zero.py gelu_tanh|gelu [WIDTH [DEGREE]]. Debian's python3 (NumPy,
+mpmath)."""
 import sys
 
 import mpmath
@@ -18,8 +21,9 @@ from gelu_pieces import c_float, f32
 mpmath.mp.dps = 40
 C1 = 2 * mpmath.sqrt(2 / mpmath.pi)
 C2 = mpmath.mpf("0.044715") * C1
-WIDTH = float(sys.argv[1]) if len(sys.argv) > 1 else 0.25
-DEGREE = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+OP = sys.argv[1] if len(sys.argv) > 1 else "gelu_tanh"
+WIDTH = float(sys.argv[2]) if len(sys.argv) > 2 else 0.5
+DEGREE = int(sys.argv[3]) if len(sys.argv) > 3 else 8
 
 
 def m(x):
@@ -28,12 +32,20 @@ def m(x):
     return 1 + mpmath.exp(v) + x * (C1 + 3 * C2 * x**2)
 
 
-x0 = mpmath.findroot(m, -0.75)
+def gelu_derivative(x):
+    x = mpmath.mpf(x)
+    return mpmath.erfc(-x / mpmath.sqrt(2)) / 2 + x * mpmath.exp(-x * x / 2) / mpmath.sqrt(
+        2 * mpmath.pi)
+
+
+x0 = mpmath.findroot(m if OP == "gelu_tanh" else gelu_derivative, -0.75)
 hi = f32(float(x0))
 lo = f32(float(x0 - hi))
 
 
 def derivative(x):
+    if OP == "gelu":
+        return gelu_derivative(x)
     x = mpmath.mpf(x)
     e = mpmath.exp(C1 * x + C2 * x**3)
     return e * m(x) / (1 + e) ** 2
@@ -66,8 +78,7 @@ for x in np.concatenate([np.linspace(float(x0) - 3, float(x0) - WIDTH, 400),
     e = mpmath.exp(v)
     terms = abs(1 + e) + abs(x * (C1 + 3 * C2 * x**2))
     factor = max(factor, float(terms / abs(m(x))))
-print("#define GELU_TANH_ZERO_HI %s" % c_float(hi))
-print("#define GELU_TANH_ZERO_LO %s" % c_float(lo))
-print("Q, d^0 first: " + ", ".join(c_float(v) for v in rounded))
-print("/* Q's relative error: 2^%.2f; cancellation outside the band: %.2f */"
+print("x0 = %s + %s" % (c_float(hi), c_float(lo)))
+print("R, d^0 first: " + ", ".join(c_float(v) for v in rounded))
+print("/* R's relative error: 2^%.2f; cancellation outside the band (gelu_tanh): %.2f */"
       % (np.log2(worst), factor))
