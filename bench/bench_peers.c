@@ -157,6 +157,7 @@ static const row rows[] = {
     {"gelu_tanh backward", ACTFN_GELU_TANH, 2, dnnl_eltwise_gelu_tanh, 0, 0},
     {"gelu_tanh backward fast", ACTFN_GELU_TANH, 2, dnnl_eltwise_gelu_tanh, 0, 0, ACTFN_FAST},
     {"mish backward", ACTFN_MISH, 2, dnnl_eltwise_mish, 0, 0},
+    {"mish backward fast", ACTFN_MISH, 2, dnnl_eltwise_mish, 0, 0, ACTFN_FAST},
     {"hardswish backward", ACTFN_HARDSWISH, 2, dnnl_eltwise_hardswish, 0, 0},
     {"hardswish backward fast", ACTFN_HARDSWISH, 2, dnnl_eltwise_hardswish, 0, 0, ACTFN_FAST},
     {"hardsigmoid backward", ACTFN_HARDSIGMOID, 2, 0, 0, 0},

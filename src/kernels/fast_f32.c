@@ -380,6 +380,66 @@ static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, i
     return vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */
 }
 
+/* mish'(x) from e = e^-|x|, without cancellation but at its zero: below 0, e M / w^2
+ * with w = 2 + e (2 + e) and M = 4 (1 + x) + e (6 + 4x + e (4 + e)) (1 + x and 6 + 4x
+ * exact near the zero, each other term rounded on a magnitude below the sum's), from 0
+ * up (e^x = 1/e) N / W^2 with W = 1 + e (2 + 2e) and N = (1 + 2e) W + 4x e^2 (1 + e).
+ * The quotient is rounded once (the numerator and the square carried as hi + lo into a
+ * corrected division). M is 0 at x0 = -1.1924 (mish's minimum): within 1/2 of it the
+ * derivative is d R(d), d = x - x0 (x0 in two floats, x - x0_hi exact), R of degree 8
+ * (tools/fits/derivative_zero.py: 2^-24.1). Below 0, M / w^2 (at most 199 in magnitude
+ * at the clamp, x = -200, where (1 + x) e^x is below every result) enters e's mantissa,
+ * scaled by 2^-8 so that dy times it cannot overflow; below -751.754272 the reference's
+ * f' is 0 ((1 + x) e^x below the doubles, as silu's): dy (-0) there. x is clamped at 50
+ * above (f' is 1 in float from 12 on). */
+#define MISH_ZERO_HI             (-0x1.31432cp+0f)
+#define MISH_ZERO_LO             (-0x1.a25b08p-29f)
+#define MISH_GRADIENT_ZERO_BELOW SILU_GRADIENT_ZERO_BELOW
+
+static inline vf mish_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
+    static const float r[9] = {0x1.115accp-2f,  0x1.a34a26p-3f,  0x1.574f06p-5f,
+                               -0x1.4c235ep-6f, -0x1.033572p-6f, -0x1.b7e84ep-9f,
+                               0x1.1ea166p-10f, 0x1.f9d582p-11f, 0x1.e989bap-13f};
+    vf one = vf_set1(1.0f), two = vf_set1(2.0f), four = vf_set1(4.0f);
+    vf xc = at_most(at_least(x, -200.0f), 50.0f); /* NaN stays */
+    split_exp e = exp_for_gradient(vf_minus_abs(xc), NULL, k, 1, wide);
+    vf ev = exp_value(e, wide);
+    mf negative = vf_lt(xc, vf_zero());
+    vf four_x = vf_mul(xc, four);
+    /* below 0 */
+    vf inner = vf_fma(ev, vf_add(four, ev), vf_add(vf_set1(6.0f), four_x));
+    vf m = vf_fma(ev, inner, vf_mul(vf_add(one, xc), four));
+    /* from 0 up */
+    vf big_w = vf_fma(ev, vf_fma(ev, two, two), one);
+    vf e_squared = vf_mul(ev, ev);
+    vf n = vf_fma(vf_mul(four_x, e_squared), vf_add(one, ev), vf_mul(vf_fma(ev, two, one), big_w));
+    /* the denominator's root as c + e u (w or W) and its rounding error: u = 2 + e or 2 +
+     * 2e by Fast2Sum, c - (c + e u) exact */
+    vf c = vf_select(negative, two, one);
+    vf e_part = vf_select(negative, ev, vf_add(ev, ev));
+    vf u = vf_add(two, e_part), u_lo = vf_sub(e_part, vf_sub(u, two));
+    vf root = vf_fma(ev, u, c);
+    vf root_lo = vf_fma(ev, u_lo, vf_fma(ev, u, vf_sub(c, root)));
+    /* the quotient, rounded once */
+    vf numerator = vf_select(negative, vf_mul(e.a, m), n);
+    vf numerator_lo = vf_select(negative, vf_fma(e.a, m, fm_neg(numerator)), vf_zero());
+    vf square = vf_mul(root, root);
+    vf square_lo = vf_fma(vf_add(root, root), root_lo, vf_fma(root, root, fm_neg(square)));
+    vf g =
+        fm_divide_by(vf_reciprocal_estimate(square), numerator, &numerator_lo, square, square_lo);
+    split_exp scaled = e; /* f' from 0 up, f' / 2^floor(n) below */
+    scaled.a = g;
+    vf below = times_exp_scaled(dy, scaled, 0x1p-8f, 8.0f, wide);
+    vf d = vf_sub(vf_sub(xc, vf_set1(MISH_ZERO_HI)), vf_set1(MISH_ZERO_LO));
+    vf series = vf_set1(r[8]);
+    for (int i = 7; i >= 0; i--)
+        series = vf_fma(series, d, vf_set1(r[i]));
+    below = vf_select(vf_lt(vf_abs(d), vf_set1(0.5f)), vf_mul(dy, vf_mul(d, series)), below);
+    below =
+        vf_select(vf_lt(x, vf_set1(MISH_GRADIENT_ZERO_BELOW)), vf_mul(dy, vf_set1(-0.0f)), below);
+    return vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */
+}
+
 /* dy above 0; u c e^z below (z = x, or x / alpha carried as z + z_lo; u = dy or dy
  * times a parameter). */
 static inline vf exp_side_backward(vf x, vf dy, vf u, vf z, const vf *z_lo, float c,
@@ -495,6 +555,12 @@ static inline mf beyond_gelu_tanh_limit(vf x, const fast_constants *k) {
     return vf_not_le(vf_abs(x), vf_set1(8.5f));
 }
 
+/* x < -40 (e^x times M / w^2 times 2^-10 stays normal with bits to spare), or NaN */
+static inline mf beyond_mish_limit(vf x, const fast_constants *k) {
+    (void)k;
+    return vf_not_le(vf_set1(-40.0f), x);
+}
+
 static inline mf beyond_softplus_limit(vf x, const fast_constants *k) {
     return vf_not_le(vf_abs(vf_mul(x, k->beta)), vf_set1(NORMAL_EXP_LIMIT / 2));
 }
@@ -529,6 +595,8 @@ DEFINE_WIDE_FORM_BACKWARD_KERNEL(softplus_backward, softplus_backward_fast, beyo
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(silu_backward, silu_backward_fast, beyond_exp_limit, silu_backward)
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(gelu_tanh_backward, gelu_tanh_backward_fast,
                                  beyond_gelu_tanh_limit, gelu_tanh_backward)
+DEFINE_WIDE_FORM_BACKWARD_KERNEL(mish_backward, mish_backward_fast, beyond_mish_limit,
+                                 mish_backward)
 
 DEFINE_BACKWARD_KERNEL(hardswish_backward, hardswish_backward_fast)
 DEFINE_WIDE_FORM_KERNEL(sigmoid_forward, sigmoid_fast)
@@ -584,6 +652,7 @@ void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->backward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_backward);
     table->backward[SLOT_F32_FAST][ACTFN_HARDSWISH] = KERNEL(hardswish_backward);
     table->backward[SLOT_F32_FAST][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_backward);
+    table->backward[SLOT_F32_FAST][ACTFN_MISH] = KERNEL(mish_backward);
     table->forward[SLOT_F32_FAST][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SILU] = KERNEL(silu_forward);
     table->forward[SLOT_F32_FAST][ACTFN_TANH] = KERNEL(tanh_forward);

@@ -63,7 +63,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #define FAST_F32_BACKWARDS                                                                         \
     [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST, [ACTFN_SILU] = FAST, [ACTFN_SOFTPLUS] = FAST,     \
     [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = FAST,             \
-    [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = FAST, [ACTFN_HARDSIGMOID] = HARD_F32,               \
+    [ACTFN_MISH] = FAST, [ACTFN_GELU_TANH] = FAST, [ACTFN_HARDSIGMOID] = HARD_F32,                 \
     [ACTFN_HARDSWISH] = FAST
 #else
 #define FAST_F32_FORWARDS  SMOOTH_F32_FORWARDS, HARD_F32_OPS

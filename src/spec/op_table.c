@@ -231,6 +231,7 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                     .max_ulp_backward_f32 = 1,
                     .max_ulp_backward_f64 = 32,
                     .max_ulp_fast_f32 = 4, /* measured: tools exhaustive --fast, docs/accuracy.md */
+                    .max_ulp_fast_backward_f32 = 4, /* and --grad --fast */
                     .forward = mish_forward,
                     .backward = mish_backward},
     [ACTFN_SOFTPLUS] = {.name = "softplus",

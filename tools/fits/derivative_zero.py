@@ -6,10 +6,11 @@ e M / (1 + e)^2 below 0 with M = 1 + e + x v' (v = c1 x + c2 x^3, c1 = 2 sqrt(2/
 c2 = 0.044715 c1, e = exp(v)) and gelu'(x) = e^(-x^2/2) (G(|x|) - |x| / sqrt(2 pi)),
 cancel where f' is 0, at x0 = -0.7518 (the minimum of f): within WIDTH of x0 the kernels
 take f'(x) = d R(d), d = x - x0, R a polynomial fitted here (weighted least squares at
-Chebyshev nodes, to R's relative error; float coefficients). Prints x0 as two floats, R's
-coefficients and error, and (gelu_tanh) the largest cancellation factor
-(|1 + e| + |x v'|) / |M| left outside the band.
-usage: derivative_zero.py gelu_tanh|gelu [WIDTH [DEGREE]]. Debian's python3 (NumPy,
+Chebyshev nodes, to R's relative error; float coefficients). mish'(x) = e M / w^2, M =
+(e + 2) w + 4 x (e + 1), w = e^2 + 2 e + 2, e = exp(x), is 0 at -1.1924. Prints x0 as two
+floats, R's coefficients and error, and (gelu_tanh, mish) the largest cancellation
+factor, the sum of M's terms' magnitudes over |M|, left outside the band.
+usage: derivative_zero.py gelu_tanh|gelu|mish [WIDTH [DEGREE]]. Debian's python3 (NumPy,
 mpmath)."""
 import sys
 
@@ -38,7 +39,21 @@ def gelu_derivative(x):
         2 * mpmath.pi)
 
 
-x0 = mpmath.findroot(m if OP == "gelu_tanh" else gelu_derivative, -0.75)
+def mish_derivative(x):
+    x = mpmath.mpf(x)
+    softplus = mpmath.log1p(mpmath.exp(x))
+    return mpmath.tanh(softplus) + x / (1 + mpmath.exp(-x)) / mpmath.cosh(softplus) ** 2
+
+
+def mish_terms(x):
+    """mish' = e M / w^2, M = (e + 2) w + 4 x (e + 1), w = e^2 + 2 e + 2: M's terms."""
+    e = mpmath.exp(x)
+    w = e * e + 2 * e + 2
+    return abs((e + 2) * w) + abs(4 * x * (e + 1)), (e + 2) * w + 4 * x * (e + 1)
+
+
+ROOTS = {"gelu_tanh": (m, -0.75), "gelu": (gelu_derivative, -0.75), "mish": (mish_derivative, -1.2)}
+x0 = mpmath.findroot(ROOTS[OP][0], ROOTS[OP][1])
 hi = f32(float(x0))
 lo = f32(float(x0 - hi))
 
@@ -46,6 +61,8 @@ lo = f32(float(x0 - hi))
 def derivative(x):
     if OP == "gelu":
         return gelu_derivative(x)
+    if OP == "mish":
+        return mish_derivative(x)
     x = mpmath.mpf(x)
     e = mpmath.exp(C1 * x + C2 * x**3)
     return e * m(x) / (1 + e) ** 2
@@ -74,11 +91,15 @@ factor = 0.0
 for x in np.concatenate([np.linspace(float(x0) - 3, float(x0) - WIDTH, 400),
                          np.linspace(float(x0) + WIDTH, 0, 400)]):
     x = mpmath.mpf(x)
+    if OP == "mish":
+        terms, total = mish_terms(x)
+        factor = max(factor, float(terms / abs(total)))
+        continue
     v = C1 * x + C2 * x**3
     e = mpmath.exp(v)
     terms = abs(1 + e) + abs(x * (C1 + 3 * C2 * x**2))
     factor = max(factor, float(terms / abs(m(x))))
 print("x0 = %s + %s" % (c_float(hi), c_float(lo)))
 print("R, d^0 first: " + ", ".join(c_float(v) for v in rounded))
-print("/* R's relative error: 2^%.2f; cancellation outside the band (gelu_tanh): %.2f */"
+print("/* R's relative error: 2^%.2f; cancellation outside the band (not gelu): %.2f */"
       % (np.log2(worst), factor))
