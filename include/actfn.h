@@ -86,8 +86,9 @@ ACTFN_API const char *actfn_last_error(void);
  * microseconds before they sleep, so that a following call starts them at once (waking
  * a sleeping thread can cost tens of microseconds); they use no CPU beyond that.
  * actfn_set_num_threads(count): at most count threads per call, the caller included;
- * 0 restores the default (the environment variable ACTFN_NUM_THREADS, else the number
- * of online CPUs); 1 makes every call serial. Errors: ACTFN_ERR_BAD_PARAMETER for a
+ * 0 restores the default (the environment variable ACTFN_NUM_THREADS, a whole number
+ * from 1 up capped at 4 times the online CPUs, else the number of online CPUs; a value
+ * that does not parse is named on stderr, once); 1 makes every call serial. Errors: ACTFN_ERR_BAD_PARAMETER for a
  * count outside [0, 64]. Thread safe. */
 ACTFN_API actfn_status actfn_set_num_threads(int count);
 /* The number of threads a call may use now, at least 1. */

@@ -23,6 +23,12 @@ expect "subnormal kept" 0 "1e-45" "$actfn" eval relu -- 1e-45
 expect "gelu tanh by word" 0 "0.841192" "$actfn" eval gelu --approximate tanh -- 1
 expect "clipped cap" 0 "0 1 2.5" "$actfn" eval clipped_relu --cap 2.5 -- -1 1 7
 expect "hardtanh bounds" 0 "-2 0.5 3" "$actfn" eval hardtanh --min-val -2 --max-val 3 -- -9 0.5 9
+expect "--name=value" 0 "-0.4 -0 2" "$actfn" eval leaky_relu --negative-slope=0.2 -- -2 -0 2
+expect "--name=value, a negative value" 0 "-2 0.5 3" "$actfn" eval hardtanh --min-val=-2 --max-val=3 -- -9 0.5 9
+expect "--dtype=f64" 0 "0.7310585786300049" "$actfn" eval sigmoid --dtype=f64 -- 1
+expect_error "after --, '=' is kept" 2 "invalid number '--x=1'" "$actfn" eval relu -- --x=1
+expect_error "--name= with no value" 2 "invalid number ''" "$actfn" eval leaky_relu --negative-slope= -- 1
+expect_error "an unknown option is named" 2 "relu has no parameter 'bogus'" "$actfn" eval relu --bogus=1 -- 1
 input='-2 -1 0
 1 2
 '
@@ -124,6 +130,32 @@ if "$actfn" info | grep -q "^isa: " && "$actfn" info | grep -q "^cpu features:" 
     failed=$((failed + 1)); echo "FAIL: info"; fi
 if [ "$(ACTFN_ISA=scalar "$actfn" info --isa)" = scalar ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: ACTFN_ISA caps the ISA"; fi
+# environment variables that do not parse: one line on stderr each, the documented
+# fallback (the best ISA; the CPUs online), results as without them
+env_check() { # what, variable=value, text expected on stderr, text expected on stdout
+    env_out=$(env "$2" "$actfn" eval relu -- -1 2 2>"$work_env/err")
+    if [ "$env_out" = "0 2" ] && grep -q "$3" "$work_env/err" && [ "$(wc -l <"$work_env/err")" -eq 1 ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); echo "FAIL: $1 (stdout '$env_out', stderr '$(cat "$work_env/err")')"
+    fi
+}
+work_env=$(mktemp -d)
+best_isa=$("$actfn" info --isa)
+env_check "an unknown ISA" ACTFN_ISA=bogus "ACTFN_ISA=bogus is not one of .*; using $best_isa"
+env_check "a thread count that does not parse" ACTFN_NUM_THREADS=abc "ACTFN_NUM_THREADS=abc is not a whole number"
+env_check "a thread count with trailing text" ACTFN_NUM_THREADS=2x "ACTFN_NUM_THREADS=2x is not a whole number"
+env_check "no threads" ACTFN_NUM_THREADS=0 "ACTFN_NUM_THREADS=0 is not a whole number"
+env_check "too many threads" ACTFN_NUM_THREADS=100000 "ACTFN_NUM_THREADS=100000 is more than 4 times the"
+cpus=$(getconf _NPROCESSORS_ONLN)
+cap=$((cpus * 4 > 64 ? 64 : cpus * 4))
+if [ "$(ACTFN_NUM_THREADS=100000 "$actfn" info 2>/dev/null | sed -n 's/^threads: //p')" = "$cap" ] &&
+    [ "$(ACTFN_NUM_THREADS=1 "$actfn" info 2>&1 | sed -n 's/^threads: //p')" = 1 ]; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL: the thread count is capped at 4 times the CPUs"
+fi
+rm -rf "$work_env"
 for help in "--help" "eval --help" "list --help" "info --help" "plot --help" "bench --help" "lab --help"; do
     # shellcheck disable=SC2086
     if "$actfn" $help | grep -q usage; then passed=$((passed + 1)); else
@@ -131,5 +163,13 @@ for help in "--help" "eval --help" "list --help" "info --help" "plot --help" "be
 done
 if "$actfn" --version | grep -q "^actfn [0-9]*\.[0-9]*\.[0-9]*$"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: --version"; fi
+if "$actfn" -V | grep -q "^actfn [0-9]*\.[0-9]*\.[0-9]*$"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: -V"; fi
+# getopt_long's spellings: -h anywhere, --name=value, -- ending the options
+for help in "-h" "eval relu -h" "eval -h" "plot -h" "bench -h" "list -h" "info -h" "lab -h"; do
+    # shellcheck disable=SC2086
+    if "$actfn" $help | grep -q usage; then passed=$((passed + 1)); else
+        failed=$((failed + 1)); echo "FAIL: $help"; fi
+done
 
 finish

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* actfn: apply activation functions from the command line. */
 #include "actfn.h"
+#include "arguments.h"
 #include "commands.h"
 
 #include <stdio.h>
@@ -10,7 +11,7 @@ static void print_usage(FILE *out) {
     fputs("usage: actfn COMMAND [ARGS]\n"
           "\n"
           "commands:\n"
-          "  eval OP [--PARAM VALUE ...] [--dtype f32|f64] [--grad] [-- X ...]\n"
+          "  eval OP [--PARAM VALUE ...] [--dtype f32|f64|f16|bf16] [--grad] [-- X ...]\n"
           "        print OP (or with --grad its derivative) applied to the numbers X,\n"
           "        or to the whitespace-separated numbers on stdin when none are given\n"
           "  plot [OP ...] [--grad] [--range A:B] [-o FILE]\n"
@@ -23,22 +24,21 @@ static void print_usage(FILE *out) {
           "  info  print the version, the instruction set in use and the threads\n"
           "\n"
           "options:\n"
-          "  --help     show this help (also after a command: actfn eval --help)\n"
-          "  --version  print the version\n",
+          "  -h, --help     show this help (also after a command: actfn eval --help)\n"
+          "  -V, --version  print the version\n"
+          "\n"
+          "Options take their value as the next argument or after '=' (--range=-3:3);\n"
+          "'--' ends the options.\n",
           out);
 }
 
-int main(int argc, char **argv) {
-    if (argc < 2) {
-        print_usage(stderr);
-        return EXIT_USAGE;
-    }
+static int run_command(int argc, char **argv) {
     const char *command = argv[1];
-    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0) {
+    if (strcmp(command, "--help") == 0) {
         print_usage(stdout);
         return 0;
     }
-    if (strcmp(command, "--version") == 0) {
+    if (strcmp(command, "--version") == 0 || strcmp(command, "-V") == 0) {
         printf("actfn %s\n", actfn_version());
         return 0;
     }
@@ -48,7 +48,22 @@ int main(int argc, char **argv) {
     if (strcmp(command, "plot") == 0) return command_plot(argc - 1, argv + 1);
     if (strcmp(command, "bench") == 0) return command_bench(argc - 1, argv + 1);
     if (strcmp(command, "lab") == 0) return command_lab(argc - 1, argv + 1);
-    fprintf(stderr, "actfn: unknown command '%s'\n", command);
+    fprintf(stderr, "actfn: unknown %s '%s'\n", command[0] == '-' ? "option" : "command", command);
     print_usage(stderr);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    arguments normalized;
+    if (!arguments_normalize(argc, argv, &normalized)) {
+        fputs("actfn: out of memory\n", stderr);
+        return EXIT_RUNTIME_FAILURE;
+    }
+    int status = run_command(normalized.argc, normalized.argv);
+    arguments_free(&normalized);
+    return status;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "route/dispatch.h"
+#include "route/threads.h"
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -8,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,8 +62,10 @@ static void choose(void) {
             break;
         }
     }
+    (void)thread_count(); /* ACTFN_NUM_THREADS is read, and a bad value named, now too */
     /* ACTFN_ISA caps the choice, for testing and comparison; a name this CPU cannot run
-     * leaves the best available one below it, and an unknown name changes nothing. */
+     * leaves the best available one below it, and an unknown name (or an empty one)
+     * changes nothing but says so on stderr, once (this runs once). */
     const char *cap = getenv("ACTFN_ISA");
     if (cap == NULL) return;
     for (int which = 0; which < ISA_COUNT; which++) {
@@ -72,6 +76,10 @@ static void choose(void) {
             return;
         }
     }
+    fprintf(stderr,
+            "actfn: ACTFN_ISA=%s is not one of scalar, sse2, avx2, avx512, neon; using %s, "
+            "the best this CPU runs\n",
+            cap, names[active]);
 }
 
 /* Set once the choice is made: every later call reads one pointer instead of going

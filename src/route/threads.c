@@ -3,8 +3,10 @@
 #include "route/threads.h"
 
 #include <pthread.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,12 +48,38 @@ static atomic_uint chunks_done;
 static pthread_once_t default_once = PTHREAD_ONCE_INIT;
 static int default_threads;
 
+/* The default: the CPUs online, or ACTFN_NUM_THREADS where it is a whole number from 1
+ * up, capped at THREADS_PER_CPU_CAP times the CPUs (more threads than that only wait on
+ * each other) and MAX_THREADS. A value that does not parse, or a cap, is said on stderr,
+ * once (this runs once). */
+#define THREADS_PER_CPU_CAP 4
+
 static void compute_default_threads(void) {
-    long count = sysconf(_SC_NPROCESSORS_ONLN);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < 1) cpus = 1;
+    long count = cpus, cap = cpus * THREADS_PER_CPU_CAP;
+    if (cap > MAX_THREADS) cap = MAX_THREADS;
     const char *text = getenv("ACTFN_NUM_THREADS");
-    long wanted = text != NULL ? strtol(text, NULL, 10) : 0;
-    if (wanted > 0) count = wanted;
-    default_threads = count < 1 ? 1 : count > MAX_THREADS ? MAX_THREADS : (int)count;
+    if (text != NULL) {
+        char *end;
+        errno = 0;
+        long wanted = strtol(text, &end, 10);
+        if (end == text || *end != '\0' || errno != 0 || wanted < 1) {
+            fprintf(stderr,
+                    "actfn: ACTFN_NUM_THREADS=%s is not a whole number from 1 up; using %ld, "
+                    "the CPUs online\n",
+                    text, count > cap ? cap : count);
+        } else if (wanted > cap) {
+            fprintf(stderr,
+                    "actfn: ACTFN_NUM_THREADS=%s is more than %d times the %ld CPUs online; "
+                    "using %ld\n",
+                    text, THREADS_PER_CPU_CAP, cpus, cap);
+            count = cap;
+        } else {
+            count = wanted;
+        }
+    }
+    default_threads = (int)(count > cap ? cap : count);
 }
 
 int thread_count(void) {
