@@ -15,6 +15,7 @@
 #if VEC_HAS_FMA
 
 #include "kernels/fast_lanes.h"
+#include "kernels/gelu_tanh_argument.h"
 
 /* selu's scale as HI + LO to 2^-48, as smooth_f32.c: HI below it and LO > 0, so that
  * x HI + x LO is -0 at x = -0 (a negative LO would give x LO = +0, and the sum +0) */
@@ -123,28 +124,6 @@ WITH_WIDE_FORM(mish_fast, NORMAL_EXP_LIMIT)
  * constants in two parts, the products and the sum error-free) to about 2^-40, so that
  * the exponent's reduction sees it whole. The wide form clamps x to [-20, 20] (beyond,
  * the result is x, or -0). */
-#define GELU_TANH_C1_HI 0x1.988454p+0f
-#define GELU_TANH_C1_LO (-0x1.857936p-25f)
-#define GELU_TANH_C2_HI 0x1.2444f2p-4f
-#define GELU_TANH_C2_LO 0x1.49b16ap-29f
-
-/* v + *v_lo = x (c1 + c2 x^2), to about 2^-40. */
-static inline vf gelu_tanh_argument(vf xc, vf *v_lo) {
-    vf square = vf_mul(xc, xc);
-    vf square_lo = vf_fma(xc, xc, fm_neg(square));
-    vf c2 = vf_set1(GELU_TANH_C2_HI), c1 = vf_set1(GELU_TANH_C1_HI);
-    vf t = vf_mul(c2, square);
-    vf t_lo = vf_fma(c2, square_lo,
-                     vf_fma(vf_set1(GELU_TANH_C2_LO), square, vf_fma(c2, square, fm_neg(t))));
-    vf w = vf_add(c1, t); /* c1 + t by TwoSum: either may be the larger */
-    vf t_part = vf_sub(w, c1);
-    vf w_lo = vf_add(vf_sub(c1, vf_sub(w, t_part)), vf_sub(t, t_part));
-    w_lo = vf_add(w_lo, vf_add(t_lo, vf_set1(GELU_TANH_C1_LO)));
-    vf v = vf_mul(xc, w);
-    *v_lo = vf_fma(xc, w_lo, vf_fma(xc, w, fm_neg(v)));
-    return v;
-}
-
 static inline vf gelu_tanh_fast(vf x, const fast_constants *k, int wide) {
     vf xc = wide ? at_most(at_least(x, -20.0f), 20.0f) : x;
     vf v_lo;

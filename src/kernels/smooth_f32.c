@@ -7,6 +7,7 @@
  * ISA has a fused multiply-add (not SSE2). */
 #include "spec/scalar_reference.h"
 #include "kernels/float_math.h"
+#include "kernels/gelu_tanh_argument.h"
 #include "kernels/float_kernels.h"
 
 #include <float.h>
@@ -76,12 +77,13 @@ static inline vf logistic_times(vf x, vf numerator, int multiply, int wide_range
     return vf_mul(quotient, vf_select(unscale, vf_set1(0x1p-64f), vf_set1(1.0f)));
 }
 
-/* numerator / (1 + e^-x) for |x| <= 80 (numerator 1 or x: sigmoid, silu), from the table
- * exp (fm_exp_table): e^-x = 2^k (t + l), and 1 + e^-x = d + d_lo by Fast2Sum of 1 and
- * 2^k t taken in the order of their magnitudes. One form for both signs: below 0 the
- * divisor is large (up to e^80 < 2^116), the quotient small and still normal. */
-static inline vf logistic_table(vf x, vf numerator, const exp_tables *tables) {
-    table_exp e = fm_exp_table(fm_neg(x), tables);
+/* numerator / (1 + e^(z + z_lo)) for |z| <= 80 (z = -x, numerator 1 or x: sigmoid, silu;
+ * z = -v, numerator x: gelu_tanh), from the table exp (fm_exp_table_plus): e^z = 2^k (t + l), and 1
+ * + e^-x = d + d_lo by Fast2Sum of 1 and 2^k t taken in the order of their magnitudes. One form for
+ * both signs: below 0 the divisor is large (up to e^80 < 2^116), the quotient small and still
+ * normal. */
+static inline vf logistic_table_plus(vf z, const vf *z_lo, vf numerator, const exp_tables *tables) {
+    table_exp e = fm_exp_table_plus(z, z_lo, tables);
     vf one = vf_set1(1.0f);
     vf s = vf_mul(e.t, e.scale);
     vf d = vf_add(one, s);
@@ -89,6 +91,11 @@ static inline vf logistic_table(vf x, vf numerator, const exp_tables *tables) {
     vf sum_error = vf_add(vf_sub(vf_select(large, s, one), d), vf_select(large, one, s));
     return fm_divide_by(vf_reciprocal_estimate(d), numerator, NULL, d,
                         vf_fma(e.l, e.scale, sum_error));
+}
+
+/* numerator / (1 + e^-x), as above. */
+static inline vf logistic_table(vf x, vf numerator, const exp_tables *tables) {
+    return logistic_table_plus(fm_neg(x), NULL, numerator, tables);
 }
 
 /* Lanes beyond |x| = 80 (the far tails, infinities) are rare: a vector with one takes the
@@ -185,7 +192,40 @@ static inline vf celu_f32_body(vf x, const float_constants *k) {
     return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN x: NaN through expm1 */
 }
 
+/* gelu_tanh's far left, x in [-11, -9] (v in [-113, -76]): x e^v / (1 + e^v) is x e^v to
+ * 2^-109, and e^v = e^(v + 64 ln2) 2^-64 (the shift exact in two parts, its rounding
+ * carried in z_lo), x (t + l) rounded once, scaled by 2^k (exact) and then by 2^-64 (its
+ * one rounding, into the subnormals from x = -10.1 on; -0 from -10.9 on). */
+static inline vf gelu_tanh_far_left(vf x, vf v, vf v_lo, const exp_tables *tables) {
+    vf shift = vf_set1(64 * FM_LN2_HI);
+    vf z = vf_add(v, shift); /* Fast2Sum: |v| > 64 ln2 */
+    vf z_lo = vf_add(vf_add(vf_sub(v, z), shift), vf_sub(v_lo, vf_set1(64 * FM_LN2_LO_NEG)));
+    table_exp e = fm_exp_table_plus(z, &z_lo, tables);
+    vf product = vf_mul(x, e.t);
+    vf product_lo = vf_fma(x, e.l, vf_fma(x, e.t, fm_neg(product)));
+    vf q = vf_mul(vf_add(product, product_lo), e.scale);
+    return vf_mul(q, vf_set1(0x1p-64f));
+}
+
+/* gelu_tanh(x) = x / (1 + e^-v), v + v_lo = x (c1 + c2 x^2) to 2^-40 (its error times
+ * |v| <= 76 stays far below the result's last bit): silu's quotient with v for x, for
+ * |x| <= 9. Beyond, in the rare vectors with such a lane: x itself above 9 (1 / (1 + e^-v)
+ * is 1 to 2^-109), the far left below -9 (x clamped to -11, where the result is -0). */
+static inline vf gelu_tanh_f32_body(vf x, const float_constants *k) {
+    vf xc = vf_at_least(x, vf_set1(-11.0f)); /* NaN stays */
+    vf v_lo;
+    vf v = gelu_tanh_argument(xc, &v_lo);
+    vf z_lo = fm_neg(v_lo);
+    vf y = logistic_table_plus(fm_neg(v), &z_lo, xc, &k->exp);
+    if (fm_any_beyond(x, 9.0f)) {
+        y = vf_select(vf_lt(x, vf_set1(-9.0f)), gelu_tanh_far_left(xc, v, v_lo, &k->exp), y);
+        y = vf_select(vf_gt(x, vf_set1(9.0f)), x, y);
+    }
+    return vf_with_sign_of(y, x); /* gelu_tanh(-0) = -0; NaN: through every step */
+}
+
 DEFINE_LONG_FORWARD_KERNEL(sigmoid_forward, sigmoid_f32_body)
+DEFINE_LONG_FORWARD_KERNEL(gelu_tanh_forward, gelu_tanh_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(silu_forward, silu_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(elu_nonzero_alpha_forward, elu_f32_body)
@@ -322,6 +362,7 @@ void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32][ACTFN_SILU] = KERNEL(silu_forward);
+    table->forward[SLOT_F32][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_forward);
     table->forward[SLOT_F32][ACTFN_TANH] = KERNEL(tanh_forward);
     table->forward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_forward);
     table->forward[SLOT_F32][ACTFN_SELU] = KERNEL(selu_forward);

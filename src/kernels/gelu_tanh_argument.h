@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* gelu_tanh's inner argument in float lanes, for both tiers' kernels (smooth_f32.c,
+ * fast_f32.c): v = x (c1 + c2 x^2), c1 = 2 sqrt(2/pi), c2 = 0.044715 c1, as v + v_lo to
+ * about 2^-40 (the constants in two parts, the products and the sum error-free), since
+ * e^-|v| has the relative error of v times |v| (up to 86 where the result is a float).
+ * Needs VEC_HAS_FMA; include after float_math.h. */
+#ifndef ACTFN_GELU_TANH_ARGUMENT_H
+#define ACTFN_GELU_TANH_ARGUMENT_H
+
+#include "kernels/float_math.h"
+
+#define GELU_TANH_C1_HI 0x1.988454p+0f
+#define GELU_TANH_C1_LO (-0x1.857936p-25f)
+#define GELU_TANH_C2_HI 0x1.2444f2p-4f
+#define GELU_TANH_C2_LO 0x1.49b16ap-29f
+
+/* v + *v_lo = x (c1 + c2 x^2). */
+static inline vf gelu_tanh_argument(vf xc, vf *v_lo) {
+    vf square = vf_mul(xc, xc);
+    vf square_lo = vf_fma(xc, xc, fm_neg(square));
+    vf c2 = vf_set1(GELU_TANH_C2_HI), c1 = vf_set1(GELU_TANH_C1_HI);
+    vf t = vf_mul(c2, square);
+    vf t_lo = vf_fma(c2, square_lo,
+                     vf_fma(vf_set1(GELU_TANH_C2_LO), square, vf_fma(c2, square, fm_neg(t))));
+    vf w = vf_add(c1, t); /* c1 + t by TwoSum: either may be the larger */
+    vf t_part = vf_sub(w, c1);
+    vf w_lo = vf_add(vf_sub(c1, vf_sub(w, t_part)), vf_sub(t, t_part));
+    w_lo = vf_add(w_lo, vf_add(t_lo, vf_set1(GELU_TANH_C1_LO)));
+    vf v = vf_mul(xc, w);
+    *v_lo = vf_fma(xc, w_lo, vf_fma(xc, w, fm_neg(v)));
+    return v;
+}
+
+#endif
