@@ -301,8 +301,9 @@ static void far_tails_with_an_infinite_dy_match_the_reference(void **state) {
 static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
     (void)state;
     static kernel_table families[FAMILY_COUNT];
-    static const actfn_kind float_lane_ops[] = {ACTFN_SIGMOID, ACTFN_SILU, ACTFN_TANH, ACTFN_ELU,
-                                                ACTFN_SELU,    ACTFN_CELU, ACTFN_GELU};
+    static const actfn_kind float_lane_ops[] = {ACTFN_SIGMOID, ACTFN_SILU,     ACTFN_TANH,
+                                                ACTFN_ELU,     ACTFN_SELU,     ACTFN_CELU,
+                                                ACTFN_GELU,    ACTFN_GELU_TANH};
     static const actfn_kind fast_ops[] = {ACTFN_SIGMOID,   ACTFN_SILU,    ACTFN_TANH, ACTFN_ELU,
                                           ACTFN_SELU,      ACTFN_CELU,    ACTFN_GELU, ACTFN_MISH,
                                           ACTFN_GELU_TANH, ACTFN_SOFTPLUS};

@@ -45,7 +45,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #define SMOOTH_F32_FORWARDS                                                                        \
     [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32, [ACTFN_TANH] = SMOOTH_F32,            \
     [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32, [ACTFN_CELU] = SMOOTH_F32,                \
-    [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = SMOOTH_F32, [ACTFN_MISH] = DOUBLE,              \
+    [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = SMOOTH_F32, [ACTFN_MISH] = SMOOTH_F32,          \
     [ACTFN_SOFTPLUS] = DOUBLE
 #define SMOOTH_F32_BACKWARDS                                                                       \
     [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_TANH] = SMOOTH_F32, [ACTFN_SILU] = DOUBLE,                \

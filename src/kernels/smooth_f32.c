@@ -192,17 +192,17 @@ static inline vf celu_f32_body(vf x, const float_constants *k) {
     return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN x: NaN through expm1 */
 }
 
-/* gelu_tanh's far left, x in [-11, -9] (v in [-113, -76]): x e^v / (1 + e^v) is x e^v to
- * 2^-109, and e^v = e^(v + 64 ln2) 2^-64 (the shift exact in two parts, its rounding
- * carried in z_lo), x (t + l) rounded once, scaled by 2^k (exact) and then by 2^-64 (its
- * one rounding, into the subnormals from x = -10.1 on; -0 from -10.9 on). */
-static inline vf gelu_tanh_far_left(vf x, vf v, vf v_lo, const exp_tables *tables) {
+/* u e^(z + z_lo) for z in [-130, -64], where e^z leaves the normal floats: e^z =
+ * e^(z + 64 ln2) 2^-64 (the shift exact in two parts, its rounding carried in z_lo), u (t
+ * + l) rounded once, scaled by 2^k (exact) and then by 2^-64 (its one rounding, into the
+ * subnormals). gelu_tanh's and mish's far left, where their results are u e^z to 2^-100. */
+static inline vf times_tiny_exp(vf u, vf z, vf z_lo, const exp_tables *tables) {
     vf shift = vf_set1(64 * FM_LN2_HI);
-    vf z = vf_add(v, shift); /* Fast2Sum: |v| > 64 ln2 */
-    vf z_lo = vf_add(vf_add(vf_sub(v, z), shift), vf_sub(v_lo, vf_set1(64 * FM_LN2_LO_NEG)));
-    table_exp e = fm_exp_table_plus(z, &z_lo, tables);
-    vf product = vf_mul(x, e.t);
-    vf product_lo = vf_fma(x, e.l, vf_fma(x, e.t, fm_neg(product)));
+    vf w = vf_add(z, shift); /* Fast2Sum: |z| > 64 ln2 */
+    vf w_lo = vf_add(vf_add(vf_sub(z, w), shift), vf_sub(z_lo, vf_set1(64 * FM_LN2_LO_NEG)));
+    table_exp e = fm_exp_table_plus(w, &w_lo, tables);
+    vf product = vf_mul(u, e.t);
+    vf product_lo = vf_fma(u, e.l, vf_fma(u, e.t, fm_neg(product)));
     vf q = vf_mul(vf_add(product, product_lo), e.scale);
     return vf_mul(q, vf_set1(0x1p-64f));
 }
@@ -210,7 +210,8 @@ static inline vf gelu_tanh_far_left(vf x, vf v, vf v_lo, const exp_tables *table
 /* gelu_tanh(x) = x / (1 + e^-v), v + v_lo = x (c1 + c2 x^2) to 2^-40 (its error times
  * |v| <= 76 stays far below the result's last bit): silu's quotient with v for x, for
  * |x| <= 9. Beyond, in the rare vectors with such a lane: x itself above 9 (1 / (1 + e^-v)
- * is 1 to 2^-109), the far left below -9 (x clamped to -11, where the result is -0). */
+ * is 1 to 2^-109), x e^v below -9 (v in [-113, -76]; x clamped to -11, where the result
+ * is -0). */
 static inline vf gelu_tanh_f32_body(vf x, const float_constants *k) {
     vf xc = vf_at_least(x, vf_set1(-11.0f)); /* NaN stays */
     vf v_lo;
@@ -218,14 +219,59 @@ static inline vf gelu_tanh_f32_body(vf x, const float_constants *k) {
     vf z_lo = fm_neg(v_lo);
     vf y = logistic_table_plus(fm_neg(v), &z_lo, xc, &k->exp);
     if (fm_any_beyond(x, 9.0f)) {
-        y = vf_select(vf_lt(x, vf_set1(-9.0f)), gelu_tanh_far_left(xc, v, v_lo, &k->exp), y);
+        y = vf_select(vf_lt(x, vf_set1(-9.0f)), times_tiny_exp(xc, v, v_lo, &k->exp), y);
         y = vf_select(vf_gt(x, vf_set1(9.0f)), x, y);
     }
     return vf_with_sign_of(y, x); /* gelu_tanh(-0) = -0; NaN: through every step */
 }
 
+/* mish(x) = x N / D, from u = e^-|x| (table exp, t + l): below 0 N = u (u + 2) and D =
+ * N + 2 (tanh(log(1 + e^x)) with e^x = u), from 0 up N = 1 + 2u and D = N + 2u^2 (the same
+ * divided by e^2x); N, D and x N carried as hi + lo into one corrected division, the one
+ * rounding that matters. x is clamped to 20 above (the result is x from there, the factor
+ * 1 to 2^-57) and to -80 for the quotient; below -80 (rare vectors) mish is x e^x to
+ * 2^-115, times_tiny_exp's, with x clamped at -110 (-0 from there). */
+/* always inlined: out of line (its size), gcc reloaded its constants per vector, 5 % */
+static inline __attribute__((always_inline)) vf mish_f32_body(vf x, const float_constants *k) {
+    vf one = vf_set1(1.0f), two = vf_set1(2.0f);
+    vf xc = vf_at_most(vf_at_least(x, vf_set1(-80.0f)), vf_set1(20.0f)); /* NaN stays */
+    table_exp e = fm_exp_table(vf_minus_abs(xc), &k->exp);
+    vf u = vf_mul(e.t, e.scale), u_lo = vf_mul(e.l, e.scale);
+    mf negative = vf_lt(xc, vf_zero());
+    /* below 0: N = u s, s = 2 + u (Fast2Sum); D = 2 + N */
+    vf s = vf_add(two, u), s_lo = vf_sub(u, vf_sub(s, two));
+    vf below = vf_mul(u, s);
+    vf below_lo = vf_fma(u, s_lo, vf_fma(u_lo, s, vf_fma(u, s, fm_neg(below))));
+    /* from 0 up: N = 1 + 2u (Fast2Sum: 2u <= 1 only where u <= 1/2, so TwoSum) */
+    vf twice = vf_add(u, u);
+    vf above = vf_add(one, twice);
+    vf part = vf_sub(above, twice);
+    vf above_lo =
+        vf_add(vf_add(vf_sub(one, part), vf_sub(twice, vf_sub(above, part))), vf_add(u_lo, u_lo));
+    vf n = vf_select(negative, below, above), n_lo = vf_select(negative, below_lo, above_lo);
+    /* D = N + c: c = 2 below, 2u^2 (hi + lo) above; TwoSum */
+    vf square = vf_mul(u, u);
+    vf square_lo = vf_fma(vf_add(u, u), u_lo, vf_fma(u, u, fm_neg(square)));
+    vf c = vf_select(negative, two, vf_add(square, square));
+    vf c_lo = vf_select(negative, vf_zero(), vf_add(square_lo, square_lo));
+    vf d = vf_add(n, c);
+    vf c_part = vf_sub(d, n);
+    vf d_lo = vf_add(vf_add(vf_sub(n, vf_sub(d, c_part)), vf_sub(c, c_part)), vf_add(n_lo, c_lo));
+    /* x N / D */
+    vf xn = vf_mul(xc, n);
+    vf xn_lo = vf_fma(xc, n_lo, vf_fma(xc, n, fm_neg(xn)));
+    vf y = fm_divide_by(vf_reciprocal_estimate(d), xn, &xn_lo, d, d_lo);
+    if (fm_any_beyond(x, 20.0f)) {
+        y = vf_select(vf_gt(x, vf_set1(20.0f)), x, y);
+        vf far = vf_at_least(x, vf_set1(-110.0f));
+        y = vf_select(vf_lt(x, vf_set1(-80.0f)), times_tiny_exp(far, far, vf_zero(), &k->exp), y);
+    }
+    return vf_with_sign_of(y, x); /* mish(-0) = -0; NaN: through every step */
+}
+
 DEFINE_LONG_FORWARD_KERNEL(sigmoid_forward, sigmoid_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(gelu_tanh_forward, gelu_tanh_f32_body)
+DEFINE_LONG_FORWARD_KERNEL(mish_forward, mish_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(silu_forward, silu_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(elu_nonzero_alpha_forward, elu_f32_body)
@@ -363,6 +409,7 @@ void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_SIGMOID] = KERNEL(sigmoid_forward);
     table->forward[SLOT_F32][ACTFN_SILU] = KERNEL(silu_forward);
     table->forward[SLOT_F32][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_forward);
+    table->forward[SLOT_F32][ACTFN_MISH] = KERNEL(mish_forward);
     table->forward[SLOT_F32][ACTFN_TANH] = KERNEL(tanh_forward);
     table->forward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_forward);
     table->forward[SLOT_F32][ACTFN_SELU] = KERNEL(selu_forward);
