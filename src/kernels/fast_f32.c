@@ -316,7 +316,6 @@ static inline vf silu_backward_fast(vf x, vf dy, const fast_constants *k, int wi
  * (its 2u < -810): dy (-0) there, as it; above 20, f' is 1 in float. */
 #define GELU_TANH_ZERO_HI       (-0x1.8142ap-1f)
 #define GELU_TANH_ZERO_LO       0x1.85a06cp-27f
-#define GELU_TANH_ZERO_BAND     0.5f
 #define GELU_TANH_GRADIENT_ZERO (-0x1.597bdcp+4f)
 
 static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
@@ -348,12 +347,7 @@ static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, i
     split_exp scaled = e; /* f' from 0 up, f' / 2^floor(n) below */
     scaled.a = g;
     vf below = times_exp_scaled(dy, scaled, 0x1p-12f, 12.0f, wide);
-    vf d = vf_sub(vf_sub(xc, vf_set1(GELU_TANH_ZERO_HI)), vf_set1(GELU_TANH_ZERO_LO));
-    vf series = vf_set1(r[8]);
-    for (int i = 7; i >= 0; i--)
-        series = vf_fma(series, d, vf_set1(r[i]));
-    below = vf_select(vf_lt(vf_abs(d), vf_set1(GELU_TANH_ZERO_BAND)), vf_mul(dy, vf_mul(d, series)),
-                      below);
+    below = near_derivative_zero(xc, dy, GELU_TANH_ZERO_HI, GELU_TANH_ZERO_LO, r, below);
     below =
         vf_select(vf_le(x, vf_set1(GELU_TANH_GRADIENT_ZERO)), vf_mul(dy, vf_set1(-0.0f)), below);
     return vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */
@@ -409,11 +403,7 @@ static inline vf mish_backward_fast(vf x, vf dy, const fast_constants *k, int wi
     split_exp scaled = e; /* f' from 0 up, f' / 2^floor(n) below */
     scaled.a = g;
     vf below = times_exp_scaled(dy, scaled, 0x1p-8f, 8.0f, wide);
-    vf d = vf_sub(vf_sub(xc, vf_set1(MISH_ZERO_HI)), vf_set1(MISH_ZERO_LO));
-    vf series = vf_set1(r[8]);
-    for (int i = 7; i >= 0; i--)
-        series = vf_fma(series, d, vf_set1(r[i]));
-    below = vf_select(vf_lt(vf_abs(d), vf_set1(0.5f)), vf_mul(dy, vf_mul(d, series)), below);
+    below = near_derivative_zero(xc, dy, MISH_ZERO_HI, MISH_ZERO_LO, r, below);
     below =
         vf_select(vf_lt(x, vf_set1(MISH_GRADIENT_ZERO_BELOW)), vf_mul(dy, vf_set1(-0.0f)), below);
     return vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */

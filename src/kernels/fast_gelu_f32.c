@@ -295,11 +295,7 @@ static inline vf gelu_backward_fast(vf x, vf dy, const gelu_fast_constants *k, i
     split_exp scaled = e;
     scaled.a = vf_mul(e.a, m);
     vf below = times_exp_scaled(dy, scaled, 0x1p-4f, 4.0f, wide);
-    vf d = vf_sub(vf_sub(xc, vf_set1(GELU_ZERO_HI)), vf_set1(GELU_ZERO_LO));
-    vf series = vf_set1(r[8]);
-    for (int i = 7; i >= 0; i--)
-        series = vf_fma(series, d, vf_set1(r[i]));
-    below = vf_select(vf_lt(vf_abs(d), vf_set1(0.5f)), vf_mul(dy, vf_mul(d, series)), below);
+    below = near_derivative_zero(xc, dy, GELU_ZERO_HI, GELU_ZERO_LO, r, below);
     vf above = vf_mul(dy, vf_fnma(exp_value(e, wide), m, vf_set1(1.0f)));
     return vf_select(vf_lt(xc, vf_zero()), below, above); /* gelu'(-0) = 1/2, above */
 }

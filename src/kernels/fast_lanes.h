@@ -166,6 +166,21 @@ static inline vf times_two_exp(vf u, vf v, split_exp e, int wide) {
 
 #endif
 
+/* Within 1/2 of x0 = hi + lo, a zero of f' (gelu's, gelu_tanh's, mish's, at their
+ * minimum), where the backwards' formulas cancel: dy d R(d), d = x - x0 (x - hi exact),
+ * R of degree 8 fitted by tools/fits/derivative_zero.py; elsewhere `otherwise`. */
+#define ZERO_BAND 0.5f
+
+static inline vf near_derivative_zero(vf x, vf dy, float hi, float lo, const float r[9],
+                                      vf otherwise) {
+    vf d = vf_sub(vf_sub(x, vf_set1(hi)), vf_set1(lo));
+    vf series = vf_set1(r[8]);
+    for (int i = 7; i >= 0; i--)
+        series = vf_fma(series, d, vf_set1(r[i]));
+    return vf_select(vf_lt(vf_abs(d), vf_set1(ZERO_BAND)), vf_mul(dy, vf_mul(d, series)),
+                     otherwise);
+}
+
 static inline split_exp exp_of_negative(vf z, const exp_tables *tables, int precise, int wide) {
     return exp_of_negative_plus(z, NULL, tables, precise, wide);
 }
