@@ -108,8 +108,7 @@ static inline V CONCAT(clipped_relu_backward_body, SUFFIX)(V x, V dy, const CONS
 }
 
 static inline V CONCAT(hardtanh_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
-    V result = VOP(select)(VOP(lt)(x, k->min_val), k->min_val, x);
-    return VOP(select)(VOP(gt)(x, k->max_val), k->max_val, result);
+    return VOP(clamp)(x, k->min_val, k->max_val); /* two instructions on x86 */
 }
 
 static inline V CONCAT(hardtanh_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {

@@ -278,6 +278,14 @@ static inline vf vf_reciprocal_estimate(vf a) {
     return _mm256_fmadd_ps(r, _mm256_fnmadd_ps(a, r, _mm256_set1_ps(1.0f)), r);
 }
 /* maxps and minps return their second operand where either is NaN: a NaN a stays. */
+/* x < low ? low : x > high ? high : x, as those selects (a NaN x, and x's own zero
+ * where x equals a bound: max and min return their second operand there). */
+static inline vf vf_clamp(vf x, vf low, vf high) {
+    return _mm256_min_ps(high, _mm256_max_ps(low, x));
+}
+static inline vd vd_clamp(vd x, vd low, vd high) {
+    return _mm256_min_pd(high, _mm256_max_pd(low, x));
+}
 static inline vf vf_at_least(vf a, vf low) {
     return _mm256_max_ps(low, a);
 }

@@ -277,6 +277,16 @@ static inline vf vf_reciprocal_estimate(vf a) {
     return vmulq_f32(vrecpsq_f32(a, r), r);
 }
 /* fmax and fmin return NaN where either operand is NaN. */
+/* x < low ? low : x > high ? high : x, as those selects (a NaN x, and x's own zero
+ * where x equals a bound: FMAX and FMIN order -0 below +0, so compares and selects). */
+static inline vf vf_clamp(vf x, vf low, vf high) {
+    vf y = vbslq_f32(vcltq_f32(x, low), low, x);
+    return vbslq_f32(vcgtq_f32(x, high), high, y);
+}
+static inline vd vd_clamp(vd x, vd low, vd high) {
+    vd y = vbslq_f64(vcltq_f64(x, low), low, x);
+    return vbslq_f64(vcgtq_f64(x, high), high, y);
+}
 static inline vf vf_at_least(vf a, vf low) {
     return vmaxq_f32(a, low);
 }

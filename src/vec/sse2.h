@@ -269,6 +269,14 @@ static inline vf vf_reciprocal_estimate(vf a) {
     return _mm_mul_ps(r, _mm_sub_ps(_mm_set1_ps(2.0f), _mm_mul_ps(a, r)));
 }
 /* maxps and minps return their second operand where either is NaN: a NaN a stays. */
+/* x < low ? low : x > high ? high : x, as those selects (a NaN x, and x's own zero
+ * where x equals a bound: max and min return their second operand there). */
+static inline vf vf_clamp(vf x, vf low, vf high) {
+    return _mm_min_ps(high, _mm_max_ps(low, x));
+}
+static inline vd vd_clamp(vd x, vd low, vd high) {
+    return _mm_min_pd(high, _mm_max_pd(low, x));
+}
 static inline vf vf_at_least(vf a, vf low) {
     return _mm_max_ps(low, a);
 }
