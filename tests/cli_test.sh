@@ -165,8 +165,51 @@ if "$actfn" --version | grep -q "^actfn [0-9]*\.[0-9]*\.[0-9]*$"; then passed=$(
     failed=$((failed + 1)); echo "FAIL: --version"; fi
 if "$actfn" -V | grep -q "^actfn [0-9]*\.[0-9]*\.[0-9]*$"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: -V"; fi
+# every option a command's --help documents is accepted (the run is no usage error), and
+# every option run here is documented: the runs below are the accepted set, compared with
+# the options named in each help text
+work_opts=$(mktemp -d)
+printf '1 2\n' >"$work_opts/x.txt"
+accepted() { # command, then the arguments of a run that must not be a usage error
+    command=$1
+    "$actfn" "$@" >/dev/null 2>"$work_opts/err" </dev/null
+    if [ $? -ne 2 ]; then passed=$((passed + 1)); else
+        failed=$((failed + 1)); echo "FAIL: actfn $* is a usage error: $(cat "$work_opts/err")"; fi
+    for word in "$@"; do
+        case "$word" in -[a-z] | --[a-z]*) echo "$command ${word%%=*}" >>"$work_opts/used" ;; esac
+    done
+}
+: >"$work_opts/used"
+accepted eval relu --grad -- 1
+accepted eval relu --fast -- 1
+accepted eval relu --accuracy fast -- 1
+accepted eval relu --dtype f64 -- 1
+accepted eval relu -o "$work_opts/y.txt" -- 1
+accepted eval relu -i "$work_opts/x.txt"
+accepted eval relu --grad --dy "$work_opts/x.txt" -i "$work_opts/x.txt"
+accepted eval leaky_relu --negative-slope 0.1 -- 1
+accepted eval elu --alpha 1 -- 1
+accepted eval relu --grad --grad-at-zero 1 -- 0
+accepted eval gelu --approximate tanh -- 1
+accepted plot relu --grad --range -1:1 -o "$work_opts/p.svg"
+accepted bench relu --grad --fast --dtype f32 --threads 1 --max-n 1024
+accepted lab demo --epochs 1 --seed 2 --out "$work_opts/lab" --data "$work_opts/none"
+accepted info --isa
+for command in eval plot bench lab info list; do
+    "$actfn" "$command" --help | grep -o -- '\(^\|[ [(]\)--*[a-z][a-z-]*' | sed 's/^[ [(]*//' |
+        grep -E -- '^(--[a-z][a-z-]*|-[a-z])$' | grep -v -- '^--help$' | sort -u |
+        while read -r option; do echo "$command $option"; done
+done | sort -u >"$work_opts/documented"
+sort -u "$work_opts/used" >"$work_opts/used_sorted"
+if cmp -s "$work_opts/documented" "$work_opts/used_sorted"; then passed=$((passed + 1)); else
+    failed=$((failed + 1))
+    echo "FAIL: documented options (<) against accepted ones (>):"
+    diff "$work_opts/documented" "$work_opts/used_sorted"
+fi
+rm -rf "$work_opts"
 # getopt_long's spellings: -h anywhere, --name=value, -- ending the options
-for help in "-h" "eval relu -h" "eval -h" "plot -h" "bench -h" "list -h" "info -h" "lab -h"; do
+for help in "-h" "eval relu -h" "eval -h" "plot -h" "bench -h" "list -h" "info -h" "lab -h" \
+    "lab demo --epochs 1 -h" "info --isa --help" "plot relu --range=-1:1 -h"; do
     # shellcheck disable=SC2086
     if "$actfn" $help | grep -q usage; then passed=$((passed + 1)); else
         failed=$((failed + 1)); echo "FAIL: $help"; fi

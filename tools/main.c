@@ -32,8 +32,21 @@ static void print_usage(FILE *out) {
           out);
 }
 
+/* -h or --help anywhere before "--" asks for the command's help, whatever else is given:
+ * argv becomes {command, "--help"}, the form every command answers with its usage. */
+static int asks_for_help(int argc, char **argv) {
+    for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0) return 1;
+    return 0;
+}
+
 static int run_command(int argc, char **argv) {
     const char *command = argv[1];
+    char *help[] = {argv[0], argv[1], "--help", NULL};
+    if (asks_for_help(argc, argv)) {
+        argc = 3;
+        argv = help;
+    }
     if (strcmp(command, "--help") == 0) {
         print_usage(stdout);
         return 0;
