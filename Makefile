@@ -131,3 +131,4 @@ clean:
 
 test-install: build
 	tests/install_test.sh $(BUILD)
+	tests/readme_blocks.sh $(BUILD)

@@ -3,8 +3,8 @@
  * actfn — neural-network activation functions, forward and backward.
  *
  * This header is the whole public API. Every function is documented where it is
- * declared; docs/semantics.md holds the same rules as tables, with what PyTorch and
- * NumPy do beside them.
+ * declared; docs/semantics.md (installed in share/doc/actfn, with docs/accuracy.md) holds
+ * the same rules as tables, with what PyTorch and NumPy do beside them.
  *
  * Rules that hold for every function below unless its comment says otherwise:
  *  - Arrays are contiguous and hold n elements of the given dtype. n = 0 is valid with
@@ -88,8 +88,8 @@ ACTFN_API const char *actfn_last_error(void);
  * actfn_set_num_threads(count): at most count threads per call, the caller included;
  * 0 restores the default (the environment variable ACTFN_NUM_THREADS, a whole number
  * from 1 up capped at 4 times the online CPUs, else the number of online CPUs; a value
- * that does not parse is named on stderr, once); 1 makes every call serial. Errors: ACTFN_ERR_BAD_PARAMETER for a
- * count outside [0, 64]. Thread safe. */
+ * that does not parse is named on stderr, once); 1 makes every call serial. Errors:
+ * ACTFN_ERR_BAD_PARAMETER for a count outside [0, 64]. Thread safe. */
 ACTFN_API actfn_status actfn_set_num_threads(int count);
 /* The number of threads a call may use now, at least 1. */
 ACTFN_API int actfn_get_num_threads(void);

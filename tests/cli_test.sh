@@ -206,6 +206,20 @@ if cmp -s "$work_opts/documented" "$work_opts/used_sorted"; then passed=$((passe
     echo "FAIL: documented options (<) against accepted ones (>):"
     diff "$work_opts/documented" "$work_opts/used_sorted"
 fi
+# the man page names every command and every option the help texts document
+man_page="$(dirname "$0")/../docs/actfn.1"
+while read -r command option; do
+    escaped=$(printf '%s' "$option" | sed 's/-/\\\\-/g')
+    if grep -q "^\.B actfn $command" "$man_page" && grep -q -- "$escaped" "$man_page"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); echo "FAIL: the man page lacks actfn $command or its $option"
+    fi
+done <"$work_opts/documented"
+for command in eval plot bench lab list info; do
+    if grep -q "^\.B actfn $command" "$man_page"; then passed=$((passed + 1)); else
+        failed=$((failed + 1)); echo "FAIL: the man page lacks actfn $command"; fi
+done
 rm -rf "$work_opts"
 # getopt_long's spellings: -h anywhere, --name=value, -- ending the options
 for help in "-h" "eval relu -h" "eval -h" "plot -h" "bench -h" "list -h" "info -h" "lab -h" \

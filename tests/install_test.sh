@@ -15,6 +15,8 @@ LD_LIBRARY_PATH=$(pkg-config --variable=libdir actfn) "$prefix/example" | grep -
 "$prefix/bin/actfn" eval relu -- -1 2 | grep -qx "0 2"
 test -f "$prefix/share/man/man1/actfn.1" # the man page
 grep -q "MIT License" "$prefix/share/doc/actfn/LICENSE" # the licence
+test -f "$prefix/share/doc/actfn/semantics.md" # what the header points to
+test -f "$prefix/share/doc/actfn/accuracy.md"
 # no debug information in what a release build installs (a Debug build keeps it)
 if ! grep -q '^CMAKE_BUILD_TYPE:STRING=Debug$' "$build/CMakeCache.txt"; then
     for binary in "$prefix"/lib*/libactfn.so.*.*.* "$prefix"/lib*/libactfn.a \
