@@ -17,6 +17,11 @@ test -f "$prefix/share/man/man1/actfn.1" # the man page
 grep -q "MIT License" "$prefix/share/doc/actfn/LICENSE" # the licence
 test -f "$prefix/share/doc/actfn/semantics.md" # what the header points to
 test -f "$prefix/share/doc/actfn/accuracy.md"
+# a relocatable CMake config: no path from the build machine in the exported targets
+if grep -rqs -- "$source_dir\|/usr/lib/[^ ]*libm" "$prefix"/lib*/cmake "$prefix"/lib/*/cmake; then
+    echo "install test: the CMake config names a path of the build machine" >&2
+    exit 1
+fi
 # no debug information in what a release build installs (a Debug build keeps it)
 if ! grep -q '^CMAKE_BUILD_TYPE:STRING=Debug$' "$build/CMakeCache.txt"; then
     for binary in "$prefix"/lib*/libactfn.so.*.*.* "$prefix"/lib*/libactfn.a \
