@@ -305,6 +305,18 @@ static inline vf silu_backward_fast(vf x, vf dy, const fast_constants *k, int wi
     return vf_select(positive, vf_mul(dy, g), negative); /* NaN: through e */
 }
 
+/* f' = a M / D^2 below 0 (a: e's part, split_exp's a) and N / D^2 from 0 up, the
+ * quotient rounded once: a M carried as hi + lo below 0, D = root + root_lo squared as hi
+ * + lo, one corrected division (gelu_tanh's and mish's backwards). */
+static inline vf quotient_over_square(mf negative, vf a, vf m, vf n, vf root, vf root_lo) {
+    vf numerator = vf_select(negative, vf_mul(a, m), n);
+    vf numerator_lo = vf_select(negative, vf_fma(a, m, fm_neg(numerator)), vf_zero());
+    vf square = vf_mul(root, root);
+    vf square_lo = vf_fma(vf_add(root, root), root_lo, vf_fma(root, root, fm_neg(square)));
+    return fm_divide_by(vf_reciprocal_estimate(square), numerator, &numerator_lo, square,
+                        square_lo);
+}
+
 /* gelu_tanh'(x) = N / (1 + e)^2, e = e^-|v| (v as the forward's, with its error), N =
  * 1 + e (1 + x v') from 0 up and e M below, M = 1 + e + x v', v' = c1 + 3 c2 x^2 (c1 x
  * in two parts: M is rounded about once). M is 0 at x0 = -0.7518 (gelu_tanh's minimum),
@@ -335,15 +347,8 @@ static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, i
     vf one_plus_x_slope = vf_add(vf_fma(xc, vf_set1(GELU_TANH_C1_HI), one), small);
     vf one_plus_e = vf_add(one, ev), one_plus_e_lo = vf_sub(ev, vf_sub(one_plus_e, one));
     vf m = vf_add(vf_fma(xc, vf_set1(GELU_TANH_C1_HI), one_plus_e), vf_add(small, one_plus_e_lo));
-    /* the quotient N / (1 + e)^2 rounded once: e's part a times M, and (1 + e)^2, each
-     * carried as hi + lo into one corrected division */
-    vf n = vf_mul(e.a, m);
-    vf n_lo = vf_select(negative, vf_fma(e.a, m, fm_neg(n)), vf_zero());
-    n = vf_select(negative, n, vf_fma(ev, one_plus_x_slope, one));
-    vf square = vf_mul(one_plus_e, one_plus_e);
-    vf square_lo = vf_fma(vf_add(one_plus_e, one_plus_e), one_plus_e_lo,
-                          vf_fma(one_plus_e, one_plus_e, fm_neg(square)));
-    vf g = fm_divide_by(vf_reciprocal_estimate(square), n, &n_lo, square, square_lo);
+    vf g = quotient_over_square(negative, e.a, m, vf_fma(ev, one_plus_x_slope, one), one_plus_e,
+                                one_plus_e_lo);
     split_exp scaled = e; /* f' from 0 up, f' / 2^floor(n) below */
     scaled.a = g;
     vf below = times_exp_scaled(dy, scaled, 0x1p-12f, 12.0f, wide);
@@ -393,13 +398,7 @@ static inline vf mish_backward_fast(vf x, vf dy, const fast_constants *k, int wi
     vf u = vf_add(two, e_part), u_lo = vf_sub(e_part, vf_sub(u, two));
     vf root = vf_fma(ev, u, c);
     vf root_lo = vf_fma(ev, u_lo, vf_fma(ev, u, vf_sub(c, root)));
-    /* the quotient, rounded once */
-    vf numerator = vf_select(negative, vf_mul(e.a, m), n);
-    vf numerator_lo = vf_select(negative, vf_fma(e.a, m, fm_neg(numerator)), vf_zero());
-    vf square = vf_mul(root, root);
-    vf square_lo = vf_fma(vf_add(root, root), root_lo, vf_fma(root, root, fm_neg(square)));
-    vf g =
-        fm_divide_by(vf_reciprocal_estimate(square), numerator, &numerator_lo, square, square_lo);
+    vf g = quotient_over_square(negative, e.a, m, n, root, root_lo);
     split_exp scaled = e; /* f' from 0 up, f' / 2^floor(n) below */
     scaled.a = g;
     vf below = times_exp_scaled(dy, scaled, 0x1p-8f, 8.0f, wide);

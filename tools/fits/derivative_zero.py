@@ -17,7 +17,7 @@ import sys
 import mpmath
 import numpy as np
 
-from gelu_pieces import c_float, f32
+from gelu_pieces import c_float, f32, fit
 
 mpmath.mp.dps = 40
 C1 = 2 * mpmath.sqrt(2 / mpmath.pi)
@@ -72,14 +72,8 @@ def q(d):
     return derivative(x0 + d) / d
 
 
-d = np.cos(np.linspace(0.001, np.pi - 0.001, 161)) * WIDTH
-target = np.array([float(q(mpmath.mpf(t))) for t in d])
-basis = np.stack([d**k for k in range(DEGREE + 1)], 1) / target[:, None]
-weights = np.ones_like(d)
-for _ in range(25):
-    c, *_ = np.linalg.lstsq(basis * weights[:, None], weights, rcond=None)
-    error = basis @ c - 1
-    weights = 1 + 30 * np.abs(error) / np.max(np.abs(error))
+# trimmed nodes: none at d = 0, where q is 0 / 0
+c = fit(0.0, WIDTH, DEGREE, 161, lambda t: float(q(mpmath.mpf(t))), trim=0.001)
 rounded = [f32(v) for v in c]
 check = np.linspace(-WIDTH, WIDTH, 2001)
 check = check[check != 0]

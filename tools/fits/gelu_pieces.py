@@ -38,11 +38,13 @@ def pieces(offset, top):
         b += 1 << 20
 
 
-def fit(middle, half, degree, nodes):
-    """Coefficients of h^0 .. h^degree: weighted least squares at Chebyshev nodes on
-    [-half, half], the weights grown where the relative error is largest."""
-    h = np.cos(np.linspace(0, np.pi, nodes)) * half
-    target = np.array([g(middle + t) for t in h])
+def fit(middle, half, degree, nodes, function=g, trim=0.0):
+    """Coefficients of h^0 .. h^degree of a polynomial for function(middle + h) (default
+    G): weighted least squares at Chebyshev nodes on [-half, half] (trim keeps the angles
+    that far from 0 and pi, and the nodes off the ends), the weights grown where the
+    relative error is largest."""
+    h = np.cos(np.linspace(trim, np.pi - trim, nodes)) * half
+    target = np.array([function(middle + t) for t in h])
     basis = np.stack([h**k for k in range(degree + 1)], 1) / target[:, None]
     weights = np.ones_like(h)
     for _ in range(25):
