@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-release test-install test-sanitize test-threads test-neon test-fuzz fuzz test-coverage test-python python bench install uninstall clean
+.PHONY: all deps build demo deb test test-release test-install test-deb test-sanitize test-threads test-neon test-fuzz fuzz test-coverage test-python python bench install uninstall clean
 
 all: build
 
@@ -41,9 +41,9 @@ demo: build
 	@echo "The report: lab-results/demo/report.md, with its pictures lab-results/demo/*.png;"
 	@echo "the figures of the ops: docs/figures/*.png. All experiments: $(BUILD)/tools/actfn lab all"
 
-# Everything: gcc -Werror build and tests, clang ASan+UBSan build and tests, and gcov
+# Everything: gcc -Werror build and tests, the install and the Debian packages, clang ASan+UBSan build and tests, and gcov
 # line coverage of src/ (at least 95%).
-test: test-release test-install test-python test-sanitize test-threads test-neon test-fuzz test-coverage
+test: test-release test-install test-deb test-python test-sanitize test-threads test-neon test-fuzz test-coverage
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -125,8 +125,18 @@ uninstall:
 	xargs -d '\n' rm -f < $(BUILD)/install_manifest.txt
 	rm -f $(BUILD)/install_manifest.txt
 
+# The Debian packages libactfn0, libactfn-dev and actfn (scripts/make-deb.sh), from a
+# Release build of their own, into $(BUILD)-deb/packages; install them with
+# apt install ./$(BUILD)-deb/packages/*.deb
+deb: deps
+	scripts/make-deb.sh $(BUILD)-deb $(BUILD)-deb/packages
+
+# The packages checked, installed with apt (as root), built against, and purged again.
+test-deb: deb
+	tests/deb_test.sh $(BUILD)-deb/packages
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-neon $(BUILD)-coverage $(BUILD)-fuzz \
+	rm -rf $(BUILD) $(BUILD)-deb $(BUILD)-sanitize $(BUILD)-tsan $(BUILD)-neon $(BUILD)-coverage $(BUILD)-fuzz \
 	  $(BUILD)-python python/actfn/_actfn*.so
 
 test-install: build
