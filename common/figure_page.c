@@ -28,28 +28,38 @@ bool figure_open(const char *path, const char *device) {
     return true;
 }
 
-void figure_series_style(size_t k) {
-    plcol0(2 + (PLINT)(k % FIGURE_SERIES));
-    pllsty(1 + (PLINT)(k % 8));
-    plwidth(2.5);
+static double series_width(size_t k, size_t count) {
+    size_t above = count - 1 - k; /* series drawn over this one */
+    return 2.0 + 1.25 * (double)(above < 3 ? above : 3);
 }
 
-void figure_legend(const char *const *names, size_t count, int position) {
+void figure_series_style(size_t k, size_t count) {
+    plcol0(2 + (PLINT)(k % FIGURE_SERIES));
+    pllsty(1 + (PLINT)(k % 8));
+    plwidth(series_width(k, count));
+}
+
+void figure_viewport(void) {
+    plvpor(0.1, 0.78, 0.17, 0.9);
+}
+
+void figure_legend(const char *const *names, size_t count) {
     PLINT opts[FIGURE_SERIES], colours[FIGURE_SERIES], styles[FIGURE_SERIES];
     PLINT zeros[FIGURE_SERIES] = {0};
     PLFLT widths[FIGURE_SERIES], unit[FIGURE_SERIES];
     if (count > FIGURE_SERIES) count = FIGURE_SERIES;
     for (size_t k = 0; k < count; k++) {
         opts[k] = PL_LEGEND_LINE, colours[k] = 2 + (PLINT)k, styles[k] = 1 + (PLINT)(k % 8);
-        widths[k] = 2.5, unit[k] = 1;
+        widths[k] = series_width(k, count), unit[k] = 1;
     }
     pllsty(1);
     plwidth(1);
     PLFLT width, height;
+    /* outside the box, so that it never covers a curve */
     pllegend(&width, &height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-             position | PL_POSITION_INSIDE, 0.02, 0.02, 0.1, 0, 1, 1, 0, 0, (PLINT)count, opts, 1.0,
-             0.9, 2.0, 0, colours, names, zeros, zeros, unit, unit, colours, styles, widths, zeros,
-             unit, zeros, NULL);
+             PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0, 0.06, 0, 1, 1, 0, 0, (PLINT)count,
+             opts, 1.0, 0.9, 2.0, 0, colours, names, zeros, zeros, unit, unit, colours, styles,
+             widths, zeros, unit, zeros, NULL);
 }
 
 bool figure_close(void) {

@@ -15,10 +15,14 @@ enum { FIGURE_SERIES = 8, FIGURE_GRID = 15 };
  * another name). The page is drawn into a temporary file (common/output_file.h), so a
  * path may hold any character, '%' included. */
 bool figure_open(const char *path, const char *device);
-/* Colour and line style of series k: set for the lines that follow. */
-void figure_series_style(size_t k);
-/* A boxed legend of count series, inside the plot at position (PL_POSITION_* flags). */
-void figure_legend(const char *const *names, size_t count, int position);
+/* Colour, line style and width of series k of count: set for the lines that follow.
+ * Earlier series are drawn wider, so that a curve a later one lies on still shows at
+ * both its edges. */
+void figure_series_style(size_t k, size_t count);
+/* The plot box of a page with a legend: the right part of the page is the legend's. */
+void figure_viewport(void);
+/* A boxed legend of count series, outside the plot box on its right. */
+void figure_legend(const char *const *names, size_t count);
 /* Ends the page and puts it at the path: false (nothing left behind) if that fails. */
 bool figure_close(void);
 

@@ -16,6 +16,10 @@ typedef struct progress {
 
 void progress_start(progress *p, const char *label, uint64_t total);
 void progress_update(progress *p, uint64_t done);
+/* For work whose parts take unequal time (actfn bench: each size 4x the last): the bar
+ * from the caller's estimate of the seconds still to go, fraction = elapsed / (elapsed +
+ * left). */
+void progress_estimate(progress *p, double seconds_left);
 /* Clears the bar's line, if one was drawn. */
 void progress_finish(progress *p);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "figures.h"
 
+#include "common/figure_geometry.h"
 #include "common/figure_page.h"
 
 #include <math.h>
@@ -9,6 +10,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* A log10 y axis labelled at any range (PLplot labels only whole decades, so a loss
+ * between 0.2 and 0.6 got none): grid lines, ticks and labels at figure_log_ticks'
+ * values, powers of ten far from 1 written 10^k. The box's frame is drawn by the caller.
+ * Returns the widest label's length in characters, as drawn. */
+static size_t log_axis(double x0, double x1, double y0, double y1) {
+    double ticks[32];
+    size_t count = figure_log_ticks(y0, y1, ticks, 32), widest = 1;
+    double tick_length = 0.012 * (x1 - x0);
+    for (size_t i = 0; i < count; i++) {
+        double at = log10(ticks[i]);
+        plcol0(FIGURE_GRID);
+        pljoin(x0, at, x1, at);
+        plcol0(1);
+        pljoin(x0, at, x0 + tick_length, at);
+        pljoin(x1, at, x1 - tick_length, at);
+        char label[32];
+        size_t shown;
+        if (at == round(at) && fabs(at) > 3) { /* 10^-8: PLplot's superscript escapes */
+            snprintf(label, sizeof label, "10#u%d#d", (int)at);
+            shown = strlen(label) - 4;
+        } else {
+            snprintf(label, sizeof label, "%g", ticks[i]);
+            shown = strlen(label);
+        }
+        widest = shown > widest ? shown : widest;
+        plmtex("lv", 0.8, (at - y0) / (y1 - y0), 1.0, label);
+    }
+    return widest;
+}
 
 bool figure_lines(const char *path, const char *title, const char *x_label, const char *y_label,
                   const series *lines, size_t count, bool log_y) {
@@ -23,16 +54,23 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
         }
     if (!(x0 < INFINITY)) x0 = 0, x1 = 1, y0 = 0, y1 = 1;
     if (x1 <= x0) x1 = x0 + 1;
-    if (y1 <= y0) y1 = y0 + 1;
+    if (y1 <= y0) y1 = y0 + (log_y ? 0.1 : 1);
     double margin = 0.06 * (y1 - y0);
+    y0 -= margin, y1 += margin;
     if (!figure_open(path, "pngcairo")) return false;
-    plvpor(0.1, 0.95, 0.12, 0.9);
-    plwind(x0, x1, y0 - margin, y1 + margin);
+    figure_viewport();
+    plwind(x0, x1, y0, y1);
     plcol0(FIGURE_GRID);
-    plbox("g", 0, 0, log_y ? "gl" : "g", 0, 0);
+    plbox("g", 0, 0, log_y ? "" : "g", 0, 0);
     plcol0(1);
-    plbox("bcnst", 0, 0, log_y ? "bcnstvl" : "bcnstv", 0, 0);
-    pllab(x_label, y_label, title);
+    plbox("bcnst", 0, 0, log_y ? "bc" : "bcnstv", 0, 0);
+    size_t widest = log_y ? log_axis(x0, x1, y0, y1) : 0;
+    pllab(x_label, log_y ? "" : y_label, title);
+    if (log_y) { /* beyond the tick labels, however wide they came out */
+        char label[160];
+        snprintf(label, sizeof label, "%s (log scale)", y_label);
+        plmtex("l", 1.6 + 0.75 * (double)widest, 0.5, 0.5, label);
+    }
     const char *names[FIGURE_SERIES];
     size_t shown = count < FIGURE_SERIES ? count : FIGURE_SERIES;
     for (size_t k = 0; k < shown; k++) {
@@ -43,14 +81,14 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
         for (size_t i = 0; i < s->n; i++)
             if (isfinite(s->y[i]) && (!log_y || s->y[i] > 0))
                 x[m] = s->x[i], y[m++] = log_y ? log10(s->y[i]) : s->y[i];
-        figure_series_style(k);
+        figure_series_style(k, shown);
         if (m > 1) plline((PLINT)m, x, y);
         plssym(0, 0.8);
         if (m > 0) plpoin((PLINT)m, x, y, 17);
         free(x), free(y);
         names[k] = s->name;
     }
-    figure_legend(names, shown, PL_POSITION_RIGHT);
+    figure_legend(names, shown);
     return figure_close();
 }
 

@@ -103,6 +103,8 @@ expect "plot the classic figure" 0 "$work/relu.png" "$actfn" plot -o "$work/relu
 expect "a PNG" 0 "PNG" sh -c "head -c 4 '$work/relu.png' | tail -c 3"
 expect "several ops, derivatives, SVG" 0 "$work/g.svg" "$actfn" plot relu leaky_relu relu6 --grad --range -3:8 -o "$work/g.svg"
 expect "an SVG with a legend" 0 "yes" sh -c "grep -q '<svg' '$work/g.svg' && echo yes"
+# curves thinned to what shows: 4 ops' derivatives with dashes once made a 1 MB SVG
+expect "a 4-op SVG under 300 KB" 0 "small" sh -c "'$actfn' plot relu leaky_relu relu6 gelu --grad --range -3:8 -o '$work/g4.svg' >/dev/null && [ \$(wc -c <'$work/g4.svg') -lt 300000 ] && echo small"
 expect "a PDF" 0 "%PDF" sh -c "'$actfn' plot gelu -o '$work/g.pdf' >/dev/null && head -c 4 '$work/g.pdf'"
 expect "the default name" 0 "relu-grad.png" sh -c "cd '$work' && '$actfn' plot --grad"
 expect_error "plot: unknown op" 2 "unknown op 'relu9'" "$actfn" plot relu9

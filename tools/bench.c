@@ -4,6 +4,7 @@
  * XNNPACK, NumPy, PyTorch) are in bench/ (make bench). */
 #define _POSIX_C_SOURCE 200809L
 #include "actfn.h"
+#include "bench_plan.h"
 #include "commands.h"
 #include "common/number_text.h"
 #include "common/progress.h"
@@ -13,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-enum { REPEATS = 7 };
 
 static void print_bench_usage(FILE *out) {
     fputs("usage: actfn bench [OP] [--grad] [--fast] [--dtype f32|f64|f16|bf16]\n"
@@ -57,26 +56,26 @@ static int compare(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* The median over REPEATS samples of ns per element; each sample runs long enough
- * (about 2 ms) for the clock. */
+/* The median over BENCH_REPEATS samples of ns per element; each sample runs long enough
+ * (BENCH_SAMPLE_SECONDS) for the clock. */
 static double median_ns(const job *j) {
     size_t calls = 1;
     for (;;) {
         double t = seconds();
         for (size_t c = 0; c < calls; c++)
             run_once(j);
-        if (seconds() - t > 2e-3 || calls > ((size_t)1 << 24)) break;
+        if (seconds() - t > BENCH_SAMPLE_SECONDS || calls > ((size_t)1 << 24)) break;
         calls *= 2;
     }
-    double samples[REPEATS];
-    for (int r = 0; r < REPEATS; r++) {
+    double samples[BENCH_REPEATS];
+    for (int r = 0; r < BENCH_REPEATS; r++) {
         double t = seconds();
         for (size_t c = 0; c < calls; c++)
             run_once(j);
         samples[r] = (seconds() - t) * 1e9 / (double)(calls * j->n);
     }
-    qsort(samples, REPEATS, sizeof samples[0], compare);
-    return samples[REPEATS / 2];
+    qsort(samples, BENCH_REPEATS, sizeof samples[0], compare);
+    return samples[BENCH_REPEATS / 2];
 }
 
 static bool parse_dtype(const char *text, actfn_dtype *dtype) {
@@ -157,14 +156,10 @@ int command_bench(int argc, char **argv) {
            : dtype == ACTFN_F32 ? "f32"
            : dtype == ACTFN_F16 ? "f16"
                                 : "bf16",
-           actfn_isa(), actfn_get_num_threads(), REPEATS);
+           actfn_isa(), actfn_get_num_threads(), BENCH_REPEATS);
     printf("%10s  %12s  %12s  %s\n", "n", "actfn ns/el", "memcpy ns/el", "throughput / memcpy");
-    size_t steps = 0;
-    for (size_t n = 1024; n <= top; n *= 4)
-        steps++;
     progress bar;
-    progress_start(&bar, "actfn bench", steps);
-    size_t step = 0;
+    progress_start(&bar, "actfn bench", 0);
     for (size_t n = 1024; n <= top; n *= 4) {
         job work = {&op, dtype, gradient, false, x, dy, y, n, bytes};
         job copy = work;
@@ -173,7 +168,7 @@ int command_bench(int argc, char **argv) {
         progress_finish(&bar);
         printf("%10zu  %12.4f  %12.4f  %.2f\n", n, mine, limit, limit / mine);
         fflush(stdout);
-        progress_update(&bar, ++step);
+        progress_estimate(&bar, bench_seconds_left(4 * n, top, mine, limit));
     }
     progress_finish(&bar);
     free(x), free(dy), free(y), free(values);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #ifdef ACTFN_HAVE_PLPLOT
+#include "common/figure_geometry.h"
 #include "common/figure_page.h"
 
 #include <plplot.h>
@@ -28,8 +29,9 @@ static void print_plot_usage(FILE *out) {
           "\n"
           "Draws each OP (default: relu) over [A, B] (default -10:10), or with --grad its\n"
           "derivative, where a jump is drawn as a jump with the value at the jump marked\n"
-          "(filled dot; the other side's limit open). Several ops get a legend, distinct\n"
-          "colours and distinct line styles (readable in black and white). The output\n"
+          "(filled dot; the other side's limit open). Several ops get a legend beside\n"
+          "the plot, distinct colours and line styles (readable in black and white); a\n"
+          "curve another covers is drawn wider beneath it and named in a note. The output\n"
           "format follows the extension; default OP[-OP...][-grad].png. The file\n"
           "appears only once complete.\n"
           "Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error.\n",
@@ -115,6 +117,85 @@ static const char *extension_of(const char *path) {
 }
 
 #ifdef ACTFN_HAVE_PLPLOT
+/* Draws one curve's line, broken at each jump and thinned to what shows at the page's
+ * resolution (2001 samples of a straight piece become 2 points: an SVG stays small). */
+static void draw_line(const curve *c, const double *x, double x_span, double y_span) {
+    size_t *keep = malloc(SAMPLES * sizeof *keep);
+    PLFLT *px = malloc(SAMPLES * sizeof *px), *py = malloc(SAMPLES * sizeof *py);
+    if (keep == NULL || px == NULL || py == NULL) {
+        free(keep), free(px), free(py);
+        plline(SAMPLES, x, c->y); /* unthinned, unbroken: still a figure */
+        return;
+    }
+    size_t start = 0;
+    for (size_t j = 0; j <= c->jumps; j++) {
+        size_t end = SAMPLES;
+        if (j < c->jumps)
+            for (end = start; end < SAMPLES && x[end] < c->jump_x[j]; end++) {
+            }
+        if (end > start + 1) {
+            size_t kept =
+                figure_thin(x + start, c->y + start, end - start, x_span, y_span, 2e-4, keep);
+            for (size_t i = 0; i < kept; i++)
+                px[i] = x[start + keep[i]], py[i] = c->y[start + keep[i]];
+            plline((PLINT)kept, px, py);
+        }
+        start = end;
+        while (j < c->jumps && start < SAMPLES && x[start] <= c->jump_x[j])
+            start++; /* the point at the jump is the marker's */
+    }
+    free(keep), free(px), free(py);
+}
+
+/* The value at each jump (filled dot) and the other side's limit (open circle), large,
+ * ringed in white and drawn after every line, so that no curve and no axis hides them. */
+static void draw_jump_markers(const curve *c, size_t k, size_t count) {
+    for (size_t j = 0; j < c->jumps; j++) {
+        PLFLT px = c->jump_x[j], at = c->jump_at[j], other = c->jump_other[j];
+        plcol0(0); /* the background colour: a ring that sets the marker off */
+        plssym(0, 2.2);
+        plpoin(1, &px, &at, 17);
+        figure_series_style(k, count);
+        plwidth(2);
+        plssym(0, 1.4);
+        plpoin(1, &px, &other, 4);
+        plssym(0, 1.6);
+        plpoin(1, &px, &at, 17);
+    }
+}
+
+/* A line under the plot naming the curves that a later one covers over most of the
+ * range (relu under relu6 in a derivative figure): the wider line underneath shows
+ * them, the note says so. Each covered curve once, with the curve covering most of it;
+ * at most three, so that the line fits. */
+static void note_overlaps(const curve *curves, size_t count, double y_span) {
+    char note[512] = "";
+    size_t mentioned = 0;
+    for (size_t a = 0; a < count; a++) {
+        size_t cover = count;
+        double most = 0.6; /* over 60% of the samples within 0.4% of the y range */
+        for (size_t b = a + 1; b < count; b++) {
+            double overlap = figure_overlap(curves[a].y, curves[b].y, SAMPLES, y_span, 4e-3);
+            if (overlap >= most) most = overlap, cover = b;
+        }
+        if (cover == count) continue;
+        size_t used = strlen(note);
+        if (++mentioned > 3) {
+            snprintf(note + used, sizeof note - used, "; ...");
+            break;
+        }
+        snprintf(note + used, sizeof note - used, "%s%s under %s", used ? "; " : "", curves[a].name,
+                 curves[cover].name);
+    }
+    if (note[0] == '\0') return;
+    char line[600];
+    snprintf(line, sizeof line, "where curves coincide the one below is drawn wider: %s", note);
+    plcol0(1);
+    plschr(0, 0.75);
+    plmtex("b", 5.4, 0, 0, line);
+    plschr(0, 1);
+}
+
 /* Draws the page figure_open started; false if it could not be written. */
 static bool draw(curve *curves, size_t count, bool gradient, const double *x, double low,
                  double high) {
@@ -125,9 +206,9 @@ static bool draw(curve *curves, size_t count, bool gradient, const double *x, do
                 y_low = fmin(y_low, curves[k].y[i]);
                 y_high = fmax(y_high, curves[k].y[i]);
             }
-    double margin = 0.08 * (y_high - y_low > 0 ? y_high - y_low : 1);
-    y_low -= margin, y_high += margin;
-    plvpor(0.1, 0.95, 0.12, 0.9);
+    double y_span = y_high - y_low > 0 ? y_high - y_low : 1;
+    y_low -= 0.08 * y_span, y_high += 0.08 * y_span;
+    figure_viewport();
     plwind(low, high, y_low, y_high);
     plcol0(FIGURE_GRID);
     plwidth(0.5);
@@ -145,31 +226,15 @@ static bool draw(curve *curves, size_t count, bool gradient, const double *x, do
     pllab("x", ylabel, title);
     const char *names[MAX_OPS];
     for (size_t k = 0; k < count; k++) {
-        curve *c = &curves[k];
-        names[k] = c->name;
-        figure_series_style(k);
-        /* the line, broken at each jump */
-        size_t start = 0;
-        for (size_t j = 0; j <= c->jumps; j++) {
-            size_t end = SAMPLES;
-            if (j < c->jumps)
-                for (end = start; end < SAMPLES && x[end] < c->jump_x[j]; end++) {
-                }
-            if (end > start + 1) plline((PLINT)(end - start), x + start, c->y + start);
-            start = end;
-            while (j < c->jumps && start < SAMPLES && x[start] <= c->jump_x[j])
-                start++; /* the point at the jump is the marker's */
-        }
-        pllsty(1);
-        for (size_t j = 0; j < c->jumps; j++) {
-            PLFLT px = c->jump_x[j], at = c->jump_at[j], other = c->jump_other[j];
-            plssym(0, 1.0);
-            plpoin(1, &px, &other, 4); /* open circle: the limit not taken */
-            plpoin(1, &px, &at, 17);   /* filled dot: the value at the jump */
-        }
+        names[k] = curves[k].name;
+        figure_series_style(k, count);
+        draw_line(&curves[k], x, high - low, y_high - y_low);
     }
-    /* clear of the curves: a forward is low on the left, a derivative mid-height */
-    figure_legend(names, count, gradient ? PL_POSITION_RIGHT : PL_POSITION_TOP | PL_POSITION_LEFT);
+    pllsty(1);
+    for (size_t k = 0; k < count; k++)
+        draw_jump_markers(&curves[k], k, count);
+    note_overlaps(curves, count, y_span);
+    figure_legend(names, count);
     return figure_close();
 }
 #endif
