@@ -10,7 +10,15 @@ trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 "$source_dir/tests/consumer_test.sh" "$prefix" "$prefix/consumer"
 test -f "$prefix/share/man/man1/actfn.1" # the man page
-grep -q "MIT License" "$prefix/share/doc/actfn/LICENSE" # the licence
+grep -q "MIT License" "$prefix/share/doc/actfn/LICENSE" # the licence, and its name in
+consumer_files=$(find "$prefix" -name actfn.pc -o -name actfnConfig.cmake -o -name actfn.h)
+[ "$(echo "$consumer_files" | wc -l)" -eq 3 ] || { echo "install test: $consumer_files" >&2; exit 1; }
+for file in $consumer_files; do # each file a consumer reads
+    grep -q "SPDX-License-Identifier: MIT" "$file" || {
+        echo "install test: $file does not name the licence" >&2
+        exit 1
+    }
+done
 test -f "$prefix/share/doc/actfn/semantics.md" # what the header points to
 test -f "$prefix/share/doc/actfn/accuracy.md"
 # a relocatable CMake config: no path from the build machine in the exported targets
