@@ -2,9 +2,10 @@
 /* The f16 and bf16 conversions of one ISA, on whole vectors (narrow_loops.c pads its
  * blocks): widening is exact; narrowing rounds to nearest even and flags each vector
  * holding a value within about `margin` float ULPs of a 16-bit midpoint, whose rounding
- * narrow_loops.c then settles in double. A value is flagged when rounding it nudged down
- * and up by margin 2^-23 relative (at least margin float ULPs) gives two different 16-bit
- * values, or when it is a float subnormal (there the nudge would vanish). With flagged
+ * narrow_loops.c then settles in double. bf16: the low 16 bits of the float within
+ * margin of 0x8000 (exactly margin ULPs). f16: rounding the value nudged down and up by
+ * margin 2^-23 relative (at least margin float ULPs) gives two different f16 values.
+ * Either: a float subnormal (there the nudge would vanish). With flagged
  * NULL nothing is checked (results known to be 16-bit values). */
 #include "kernels/kernel_template.h"
 
@@ -34,10 +35,16 @@ static inline size_t narrow(const float *in, uint16_t *out, size_t n, uint32_t *
             vf_store_bf16(out + i, v);
         if (flagged == NULL) continue;
         vf magnitude = vf_abs(v);
-        vf below = round_to(vf_mul(magnitude, down), format);
-        vf above = round_to(vf_mul(magnitude, up), format);
+        mf near;
+        if (format == BF16) { /* bf16 keeps the high 16 bits: the low ones say it all */
+            near = vf_low_bits_near_half(magnitude, (uint32_t)margin);
+        } else {
+            vf below = round_to(vf_mul(magnitude, down), format);
+            vf above = round_to(vf_mul(magnitude, up), format);
+            near = vf_lt(below, above);
+        }
         mf subnormal = mf_and(vf_gt(magnitude, vf_zero()), vf_lt(magnitude, vf_set1(0x1p-126f)));
-        if (mf_any(mf_or(vf_lt(below, above), subnormal))) flagged[count++] = (uint32_t)i;
+        if (mf_any(mf_or(near, subnormal))) flagged[count++] = (uint32_t)i;
     }
     return count;
 }

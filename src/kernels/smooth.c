@@ -5,12 +5,9 @@
  * error stays within the f32 bound of 1 ULP (measured 0.5). The bodies mirror
  * smooth_reference.c, including its guards for the tails. */
 #include "spec/scalar_reference.h"
+#include "spec/smooth_constants.h"
 #include "kernels/float_kernels.h"
 #include "kernels/vector_math.h"
-
-#define SELU_SCALE       0x1.0cfabd6a91132p+0
-#define INV_SQRT_2PI     0x1.9884533d43651p-2
-#define SELU_SCALE_ALPHA 0x1.c212cc640f031p+0
 
 typedef struct smooth_constants {
     vd alpha, beta, threshold;
@@ -115,7 +112,7 @@ static inline vd gelu_tanh_body(vd x, const smooth_constants *k) {
     vd clamped = at_most(at_least(x, -20), 20);
     vd square = vd_mul(clamped, clamped);
     vd inner = vd_fma(vd_set1(0.044715), square, vd_set1(1.0));
-    vd two_u = vd_mul(vd_mul(vd_set1(2 * 0x1.9884533d43651p-1), clamped), inner);
+    vd two_u = vd_mul(vd_mul(vd_set1(2 * SQRT_2_OVER_PI_HI), clamped), inner);
     vd result = vd_mul(at_least(x, -20), vm_logistic(two_u));
     return keep_nan(x, result);
 }
@@ -258,7 +255,7 @@ static inline vd gelu_tanh_derivative(vd x, const smooth_constants *k) {
     (void)k;
     vd clamped = at_most(at_least(x, -20), 20);
     vd square = vd_mul(clamped, clamped);
-    vd c = vd_set1(2 * 0x1.9884533d43651p-1); /* 2 sqrt(2/pi) */
+    vd c = vd_set1(2 * SQRT_2_OVER_PI_HI); /* 2 sqrt(2/pi) */
     vd v = vd_mul(vd_mul(c, clamped), vd_fma(vd_set1(0.044715), square, vd_set1(1.0)));
     vd slope = vd_mul(c, vd_fma(vd_set1(3 * 0.044715), square, vd_set1(1.0)));
     vd e = exp_negative(vd_abs(v));

@@ -8,6 +8,7 @@
  * its zero), go to the reference, a vector at a time. Only where the fma rounds once (not
  * SSE2, which keeps the reference). */
 #include "spec/scalar_reference.h"
+#include "spec/smooth_constants.h"
 #include "kernels/double_math.h"
 #include "kernels/kernel_template.h"
 
@@ -21,9 +22,6 @@
 #define VOP(name) vd_##name
 #define SUFFIX    f64
 #define CONSTANTS double_constants
-
-#define SELU_SCALE       0x1.0cfabd6a91132p+0 /* as smooth_reference.c */
-#define SELU_SCALE_ALPHA 0x1.c212cc640f031p+0
 
 typedef struct double_constants {
     vd alpha;
@@ -95,12 +93,109 @@ static inline vd selu_body(vd x, const double_constants *k) {
                      scaled_expm1(x, vd_set1(SELU_SCALE_ALPHA)));
 }
 
+/* x / alpha = q + error exactly (alpha > 0, x <= 0: q <= 0), as the reference's
+ * divide_exactly: error 0 where |q| >= 2^10. */
+static inline vd quotient_and_error(vd x, vd alpha, vd *error) {
+    vd q = vd_div(x, alpha);
+    vd e = vd_div(vd_fma(vd_sub(vd_zero(), q), alpha, x), alpha);
+    *error = vd_select(vd_lt(vd_abs(q), vd_set1(0x1p10)), e, vd_zero());
+    return q;
+}
+
+/* alpha (expm1(q) + error exp(q)), q = x / alpha, as the reference; for q below -40,
+ * where expm1 is -1 to double precision, q is clamped (the correction vanishes too).
+ * +-0 gives +0, as the reference's sum -0 + 0 does. For alpha > 0 (celu_forward). */
+static inline vd celu_body(vd x, const double_constants *k) {
+    vd error, q = quotient_and_error(x, k->alpha, &error);
+    vd clamped = vd_select(vd_lt(q, vd_set1(-40.0)), vd_set1(-40.0), q);
+    vd s, scale = dm_exp_parts(clamped, &s);
+    vd expm1 = vd_fma(scale, s, vd_sub(scale, vd_set1(1.0)));
+    vd growth = vd_fma(scale, s, scale);
+    vd negative = vd_mul(k->alpha, vd_fma(error, growth, expm1));
+    negative = vd_select(vd_eq(x, vd_zero()), vd_zero(), negative);
+    return vd_select(vd_gt(x, vd_zero()), x, negative);
+}
+
+/* 2u = 2 sqrt(2/pi) x (1 + 0.044715 x^2) = two_u + *error, as gelu_tanh_argument: the
+ * constants and x^2 as double-double, every product's error from an fma. du/dx too. */
+static inline vd gelu_tanh_argument_lanes(vd x, vd *error, vd *du_dx) {
+    vd square = vd_mul(x, x);
+    vd square_error = vd_fma(x, x, vd_sub(vd_zero(), square));
+    vd cubic_hi = vd_set1(GELU_TANH_CUBIC_HI);
+    vd cubic = vd_mul(cubic_hi, square);
+    vd cubic_error = vd_add(
+        vd_add(vd_fma(cubic_hi, square, vd_sub(vd_zero(), cubic)), vd_mul(cubic_hi, square_error)),
+        vd_mul(vd_set1(GELU_TANH_CUBIC_LO), square));
+    vd one = vd_set1(1.0);
+    vd inner = vd_add(one, cubic); /* two-sum: 1 + cubic = inner + inner_error */
+    vd cubic_part = vd_sub(inner, one);
+    vd inner_error = vd_add(
+        vd_add(vd_sub(one, vd_sub(inner, cubic_part)), vd_sub(cubic, cubic_part)), cubic_error);
+    vd c_hi = vd_set1(SQRT_2_OVER_PI_HI);
+    vd scaled = vd_mul(c_hi, x);
+    vd scaled_error =
+        vd_add(vd_fma(c_hi, x, vd_sub(vd_zero(), scaled)), vd_mul(vd_set1(SQRT_2_OVER_PI_LO), x));
+    vd u = vd_mul(scaled, inner);
+    vd u_error =
+        vd_add(vd_add(vd_fma(scaled, inner, vd_sub(vd_zero(), u)), vd_mul(scaled, inner_error)),
+               vd_mul(scaled_error, inner));
+    if (du_dx != NULL)
+        *du_dx = vd_mul(c_hi, vd_fma(vd_set1(3.0 * GELU_TANH_CUBIC_HI), square, one));
+    *error = vd_add(u_error, u_error);
+    return vd_add(u, u);
+}
+
+/* logistic(v) and logistic(-v), from e = exp(-|v|) (|v| clamped to 700, where e is 0 to
+ * double precision beside 1); *e_out receives e and *one_plus 1 + e. */
+static inline vd logistic_pair(vd v, vd *other, vd *e_out, vd *one_plus) {
+    vd a = vd_abs(v);
+    vd e = dm_exp_normal(vd_sub(vd_zero(), vd_select(vd_gt(a, vd_set1(700.0)), vd_set1(700.0), a)));
+    vd sum = vd_add(vd_set1(1.0), e);
+    vd big = vd_div(vd_set1(1.0), sum), small = vd_div(e, sum);
+    vd positive = vd_select(vd_ge(v, vd_zero()), big, small);
+    *other = vd_select(vd_ge(v, vd_zero()), small, big);
+    *e_out = e, *one_plus = sum;
+    return positive;
+}
+
+/* x logistic(2u) (1 + error logistic(-2u)), as the reference, for 2u >= -700 and |x| <=
+ * 1e10 (beyond: the reference). */
+static inline vd gelu_tanh_body(vd x, const double_constants *k) {
+    (void)k;
+    vd error, two_u = gelu_tanh_argument_lanes(x, &error, NULL);
+    vd other, e, one_plus, logistic = logistic_pair(two_u, &other, &e, &one_plus);
+    return vd_mul(x, vd_mul(logistic, vd_fma(error, other, vd_set1(1.0))));
+}
+
+/* Lanes the reference takes: x beyond +-1e10 (its early returns), 2u below -700 (x below
+ * about -19.5, where logistic(2u) = exp(2u) is subnormal), NaN passes the formulas. */
+static inline int gelu_tanh_outside(vd x, const double_constants *k) {
+    (void)k;
+    return any_outside(x, -19.0, 1e10);
+}
+
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(sigmoid_forward, sigmoid_body, beyond_700_forward,
                                     sigmoid_forward)
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(silu_forward, silu_body, beyond_700_forward, silu_forward)
 DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_body)
 DEFINE_LONG_FORWARD_KERNEL(elu_forward, elu_body)
 DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_body)
+DEFINE_LONG_FORWARD_KERNEL(celu_forward_positive_alpha, celu_body)
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(gelu_tanh_forward, gelu_tanh_body, gelu_tanh_outside,
+                                    gelu_tanh_forward)
+
+/* celu for alpha > 0; alpha < 0 (where x / alpha > 0 and exp may overflow) and alpha =
+ * 0 by the reference. */
+static void KERNEL(celu_forward)(const op_params *p, const void *input, void *output, size_t n) {
+    if (p->alpha > 0) {
+        KERNEL(celu_forward_positive_alpha)(p, input, output, n);
+        return;
+    }
+    const double *x = input;
+    double *y = output;
+    for (size_t i = 0; i < n; i++)
+        y[i] = celu_forward(x[i], p);
+}
 
 /* ---- backwards from x ---------------------------------------------------------------- */
 
@@ -157,6 +252,41 @@ static inline vd selu_gradient(vd x, vd dy, const double_constants *k) {
     return exp_side_gradient(x, dy, vd_set1(SELU_SCALE_ALPHA), vd_mul(dy, vd_set1(SELU_SCALE)));
 }
 
+/* dy exp(q) (1 + error) at x <= 0, q = x / alpha (alpha > 0), as the reference; dy above.
+ * Lanes with q below -700 go to the reference (celu_backward_outside). */
+static inline vd celu_gradient(vd x, vd dy, const double_constants *k) {
+    vd error,
+        q = quotient_and_error(vd_select(vd_gt(x, vd_zero()), vd_zero(), x), k->alpha, &error);
+    vd growth = dm_exp_normal(q);
+    vd negative = vd_mul(dy, vd_mul(growth, vd_add(vd_set1(1.0), error)));
+    return vd_select(vd_gt(x, vd_zero()), dy, negative);
+}
+
+static inline int celu_backward_outside(vd x, vd dy, const double_constants *k) {
+    (void)dy;
+    return any_outside(vd_div(x, k->alpha), -700.0, INFINITY);
+}
+
+/* dy (L + 2 x L' (1 - error tanh(v/2)) u'), L = logistic(v) (1 + error logistic(-v)), L' =
+ * e / (1 + e)^2, v = 2u, as the reference; tanh(v / 2) = (1 - e) / (1 + e) with v's sign. */
+static inline vd gelu_tanh_gradient(vd x, vd dy, const double_constants *k) {
+    (void)k;
+    vd du_dx, error, two_u = gelu_tanh_argument_lanes(x, &error, &du_dx);
+    vd other, e, one_plus, logistic = logistic_pair(two_u, &other, &e, &one_plus);
+    vd corrected = vd_mul(logistic, vd_fma(error, other, vd_set1(1.0)));
+    vd slope = vd_div(e, vd_mul(one_plus, one_plus));
+    vd half_tanh = vd_div(vd_sub(vd_set1(1.0), e), one_plus);
+    half_tanh = vd_select(vd_lt(two_u, vd_zero()), vd_sub(vd_zero(), half_tanh), half_tanh);
+    vd factor = vd_fma(vd_sub(vd_zero(), error), half_tanh, vd_set1(1.0));
+    vd second = vd_mul(vd_mul(vd_mul(vd_add(x, x), slope), factor), du_dx);
+    return vd_mul(dy, vd_add(corrected, second));
+}
+
+static inline int gelu_tanh_backward_outside(vd x, vd dy, const double_constants *k) {
+    (void)dy;
+    return gelu_tanh_outside(x, k);
+}
+
 /* Where exp's result is subnormal (it has lost bits the product needs), and at +-inf:
  * the reference. */
 static inline int beyond_350(vd x, vd dy, const double_constants *k) {
@@ -180,6 +310,22 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(tanh_backward, tanh_gradient, beyond_350, t
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(silu_backward, silu_gradient, below_700, silu_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(elu_backward, elu_gradient, below_700, elu_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(selu_backward, selu_gradient, below_700, selu_backward)
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(celu_backward_positive_alpha, celu_gradient,
+                                     celu_backward_outside, celu_backward)
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(gelu_tanh_backward, gelu_tanh_gradient,
+                                     gelu_tanh_backward_outside, gelu_tanh_backward)
+
+static void KERNEL(celu_backward)(const op_params *p, const void *input, const void *gradient,
+                                  void *output, size_t n) {
+    if (p->alpha > 0) {
+        KERNEL(celu_backward_positive_alpha)(p, input, gradient, output, n);
+        return;
+    }
+    const double *x = input, *dy = gradient;
+    double *dx = output;
+    for (size_t i = 0; i < n; i++)
+        dx[i] = celu_backward(x[i], dy[i], p);
+}
 
 #endif /* VEC_HAS_FMA */
 
@@ -196,6 +342,10 @@ void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table) {
     table->backward[SLOT_F64][ACTFN_SILU] = KERNEL(silu_backward);
     table->backward[SLOT_F64][ACTFN_ELU] = KERNEL(elu_backward);
     table->backward[SLOT_F64][ACTFN_SELU] = KERNEL(selu_backward);
+    table->forward[SLOT_F64][ACTFN_CELU] = KERNEL(celu_forward);
+    table->backward[SLOT_F64][ACTFN_CELU] = KERNEL(celu_backward);
+    table->forward[SLOT_F64][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_forward);
+    table->backward[SLOT_F64][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_backward);
 #else
     (void)table;
 #endif

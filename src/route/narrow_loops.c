@@ -25,14 +25,14 @@ static inline size_t whole_vectors(size_t m) {
 
 typedef struct narrow_type {
     int slot; /* in kernel_table's widen and narrow */
-    double (*to_double)(uint16_t);
     uint16_t (*from_double)(double);
     int kept_bits;            /* the float mantissa bits a normal value keeps */
     uint32_t min_normal_bits; /* the float bits of the type's smallest normal */
+    double min_normal, limit; /* rounded by integers between these (round_double) */
 } narrow_type;
 
-static const narrow_type f16 = {NARROW_F16, f16_to_double, double_to_f16, 10, 0x38800000};
-static const narrow_type bf16 = {NARROW_BF16, bf16_to_double, double_to_bf16, 7, 0x00800000};
+static const narrow_type f16 = {NARROW_F16, double_to_f16, 10, 0x38800000, 0x1p-14, 0x1p16};
+static const narrow_type bf16 = {NARROW_BF16, double_to_bf16, 7, 0x00800000, 0x1p-126, 0x1p127};
 
 /* The float conversions, inlined: each loop below is instantiated once per type. */
 static inline float to_float(const narrow_type *t, uint16_t h) {
@@ -41,6 +41,24 @@ static inline float to_float(const narrow_type *t, uint16_t h) {
 
 static inline uint16_t from_float(const narrow_type *t, float x) {
     return t == &f16 ? float_to_f16(x) : float_to_bf16(x);
+}
+
+/* A double rounded to the type, nearest even: within the type's normal range by adding
+ * half a unit (less one, plus the kept last bit) to the double's bits and dropping the
+ * rest, which leaves a value float holds exactly (a carry into the next binade, past
+ * the largest finite value to inf, included); elsewhere (subnormals, NaN, inf, huge)
+ * by the reference conversion. The suspects' results take this path: frexp and ldexp
+ * cost more than the f64 kernel that computed them. */
+static inline uint16_t round_double(const narrow_type *t, double d) {
+    double magnitude = fabs(d);
+    if (!(magnitude >= t->min_normal && magnitude < t->limit)) return t->from_double(d);
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    int dropped = 52 - t->kept_bits;
+    u += ((uint64_t)1 << (dropped - 1)) - 1 + ((u >> dropped) & 1);
+    u &= ~(((uint64_t)1 << dropped) - 1);
+    memcpy(&d, &u, sizeof d);
+    return from_float(t, (float)d);
 }
 
 /* Whether rounding the float y to the type could differ from rounding the exact value
@@ -103,8 +121,9 @@ static inline size_t narrow_block(const narrow_type *t, narrow_kernel narrow, co
     }
     uint16_t padded[BLOCK];
     uint32_t flagged[BLOCK];
-    size_t vectors = narrow(in, padded, whole_vectors(m), flagged, margin);
-    memcpy(out, padded, m * sizeof *out);
+    bool whole = m % MAX_LANES == 0; /* the usual case: straight into out, no copy */
+    size_t vectors = narrow(in, whole ? out : padded, whole_vectors(m), flagged, margin);
+    if (!whole) memcpy(out, padded, m * sizeof *out);
     size_t next = 0; /* flagged vectors are in order; MAX_LANES may span two */
     for (size_t k = 0; k < vectors; k++) {
         size_t j = flagged[k] > next ? flagged[k] : next;
@@ -127,19 +146,30 @@ static inline void narrow_exact_block(const narrow_type *t, narrow_kernel narrow
     narrow(in, out, m, NULL, 0);
 }
 
+/* Whether n values at a and at b share any byte. */
+static inline bool overlaps(const uint16_t *a, const uint16_t *b, size_t n) {
+    return (uintptr_t)a < (uintptr_t)(b + n) && (uintptr_t)b < (uintptr_t)(a + n);
+}
+
 static inline void forward_blocks(const narrow_type *t, const kernel_table *table,
                                   const op_def *def, forward_kernel f32_kernel, int margin,
                                   const op_params *params, const uint16_t *x, uint16_t *y,
                                   size_t n) {
     float values[BLOCK];
     uint32_t suspects[BLOCK];
-    uint16_t inputs[BLOCK]; /* y may be x */
+    uint16_t copies[BLOCK];
+    double wide[BLOCK], results[BLOCK];
+    /* the suspects again in double: by the f64 kernel where the op has one (far below a
+     * float ULP from the truth, as the reference), a batch at a time */
+    forward_kernel f64_kernel = table->forward[SLOT_F64][def - actfn_op_table];
+    /* the inputs are read again for the suspects: kept aside where y overlaps x */
+    bool overlap = overlaps(y, x, n);
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
-        const uint16_t *source = x + i;
-        if (!def->selects_only) { /* kept for the recomputation: y may be x */
-            memcpy(inputs, source, m * sizeof *x);
-            source = inputs;
+        const uint16_t *source = x + i, *inputs = source;
+        if (!def->selects_only && overlap) {
+            memcpy(copies, source, m * sizeof *x);
+            source = inputs = copies;
         }
         widen_block(t, table->widen[t->slot], source, values, m);
         if (f32_kernel != NULL)
@@ -151,11 +181,18 @@ static inline void forward_blocks(const narrow_type *t, const kernel_table *tabl
             continue;
         }
         size_t count = narrow_block(t, table->narrow[t->slot], values, y + i, m, suspects, margin);
+        if (count == 0) continue;
+        for (size_t k = 0; k < count; k++)
+            wide[k] = to_float(t, inputs[suspects[k]]); /* exact */
+        if (f64_kernel != NULL)
+            f64_kernel(params, wide, results, count);
+        else
+            for (size_t k = 0; k < count; k++)
+                results[k] = def->forward(wide[k], params);
         for (size_t k = 0; k < count; k++) {
-            double wide = t->to_double(inputs[suspects[k]]);
-            double result = def->forward(wide, params);
-            if (def->above_half_x_near_zero) result = nudge_half_x(wide, result);
-            y[i + suspects[k]] = t->from_double(result);
+            double result = results[k];
+            if (def->above_half_x_near_zero) result = nudge_half_x(wide[k], result);
+            y[i + suspects[k]] = round_double(t, result);
         }
     }
 }
@@ -166,11 +203,17 @@ static inline void backward_blocks(const narrow_type *t, const kernel_table *tab
                                    const uint16_t *v, const uint16_t *dy, uint16_t *dx, size_t n) {
     float values[BLOCK], gradients[BLOCK];
     uint32_t suspects[BLOCK];
-    uint16_t inputs[BLOCK], input_gradients[BLOCK]; /* dx may be v or dy */
+    uint16_t copies[BLOCK], gradient_copies[BLOCK];
+    /* the inputs are read again for the suspects: kept aside where dx overlaps them */
+    bool overlap = overlaps(dx, v, n) || overlaps(dx, dy, n);
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
-        memcpy(inputs, v + i, m * sizeof *v);
-        memcpy(input_gradients, dy + i, m * sizeof *dy);
+        const uint16_t *inputs = v + i, *input_gradients = dy + i;
+        if (overlap) {
+            memcpy(copies, inputs, m * sizeof *v);
+            memcpy(gradient_copies, input_gradients, m * sizeof *dy);
+            inputs = copies, input_gradients = gradient_copies;
+        }
         widen_block(t, table->widen[t->slot], inputs, values, m);
         widen_block(t, table->widen[t->slot], input_gradients, gradients, m);
         if (f32_kernel != NULL)
@@ -181,8 +224,8 @@ static inline void backward_blocks(const narrow_type *t, const kernel_table *tab
         for (size_t k = 0; k < count; k++) {
             size_t j = suspects[k];
             double result =
-                reference(t->to_double(inputs[j]), t->to_double(input_gradients[j]), params);
-            dx[i + j] = t->from_double(result);
+                reference(to_float(t, inputs[j]), to_float(t, input_gradients[j]), params);
+            dx[i + j] = round_double(t, result);
         }
     }
 }

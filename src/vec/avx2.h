@@ -242,6 +242,15 @@ static inline vf vf_lookup16(vf_table16 table, vf index) {
     _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(a), (count)))
 #define vf_bits_shift_right(a, count)                                                              \
     _mm256_castsi256_ps(_mm256_srli_epi32(_mm256_castps_si256(a), (count)))
+/* Lanes whose bit pattern's low 16 bits lie within margin of 0x8000: a float that far
+ * (in float ULPs) from a midpoint between two bf16 values. */
+static inline mf vf_low_bits_near_half(vf a, uint32_t margin) {
+    __m256i low = _mm256_and_si256(_mm256_castps_si256(a), _mm256_set1_epi32(0xffff));
+    __m256i offset = _mm256_sub_epi32(low, _mm256_set1_epi32((int)(0x8000 - margin)));
+    /* unsigned offset <= 2 margin: the minimum is the offset itself */
+    __m256i limit = _mm256_set1_epi32((int)(2 * margin));
+    return _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_min_epu32(offset, limit), offset));
+}
 static inline vf vf_bits_add(vf a, vf b) {
     return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(a), _mm256_castps_si256(b)));
 }

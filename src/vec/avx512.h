@@ -237,6 +237,13 @@ static inline vf vf_lookup16(vf_table16 table, vf index) {
     _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(a), (count)))
 #define vf_bits_shift_right(a, count)                                                              \
     _mm512_castsi512_ps(_mm512_srli_epi32(_mm512_castps_si512(a), (count)))
+/* Lanes whose bit pattern's low 16 bits lie within margin of 0x8000: a float that far
+ * (in float ULPs) from a midpoint between two bf16 values. */
+static inline mf vf_low_bits_near_half(vf a, uint32_t margin) {
+    __m512i low = _mm512_and_si512(_mm512_castps_si512(a), _mm512_set1_epi32(0xffff));
+    __m512i offset = _mm512_sub_epi32(low, _mm512_set1_epi32((int)(0x8000 - margin)));
+    return _mm512_cmple_epu32_mask(offset, _mm512_set1_epi32((int)(2 * margin)));
+}
 static inline vf vf_bits_add(vf a, vf b) {
     return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(a), _mm512_castps_si512(b)));
 }

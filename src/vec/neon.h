@@ -249,6 +249,13 @@ static inline vf vf_lookup16(vf_table16 table, vf index) {
     vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_f32(a), (count)))
 #define vf_bits_shift_right(a, count)                                                              \
     vreinterpretq_f32_u32(vshrq_n_u32(vreinterpretq_u32_f32(a), (count)))
+/* Lanes whose bit pattern's low 16 bits lie within margin of 0x8000: a float that far
+ * (in float ULPs) from a midpoint between two bf16 values. */
+static inline mf vf_low_bits_near_half(vf a, uint32_t margin) {
+    uint32x4_t low = vandq_u32(vreinterpretq_u32_f32(a), vdupq_n_u32(0xffff));
+    uint32x4_t offset = vsubq_u32(low, vdupq_n_u32(0x8000 - margin));
+    return vcleq_u32(offset, vdupq_n_u32(2 * margin));
+}
 static inline vf vf_bits_add(vf a, vf b) {
     return vreinterpretq_f32_u32(vaddq_u32(vreinterpretq_u32_f32(a), vreinterpretq_u32_f32(b)));
 }

@@ -253,6 +253,15 @@ static inline vf vf_lookup32(vf_table32 table, vf index) {
 }
 #define vf_bits_shift_left(a, count)  _mm_castsi128_ps(_mm_slli_epi32(_mm_castps_si128(a), (count)))
 #define vf_bits_shift_right(a, count) _mm_castsi128_ps(_mm_srli_epi32(_mm_castps_si128(a), (count)))
+/* Lanes whose bit pattern's low 16 bits lie within margin of 0x8000: a float that far
+ * (in float ULPs) from a midpoint between two bf16 values. */
+static inline mf vf_low_bits_near_half(vf a, uint32_t margin) {
+    /* the low 16 bits are non-negative as int32: two signed compares */
+    __m128i low = _mm_and_si128(_mm_castps_si128(a), _mm_set1_epi32(0xffff));
+    __m128i below = _mm_cmplt_epi32(low, _mm_set1_epi32((int)(0x8000 - margin)));
+    __m128i above = _mm_cmpgt_epi32(low, _mm_set1_epi32((int)(0x8000 + margin)));
+    return _mm_castsi128_ps(_mm_andnot_si128(_mm_or_si128(below, above), _mm_set1_epi32(-1)));
+}
 static inline vf vf_bits_add(vf a, vf b) {
     return _mm_castsi128_ps(_mm_add_epi32(_mm_castps_si128(a), _mm_castps_si128(b)));
 }
