@@ -228,6 +228,40 @@ static void elu_backward_with_a_zero_alpha_keeps_the_reference_sign(void **state
     }
 }
 
+/* celu with x / alpha underflowing to -0 (a huge alpha, a tiny x: fuzz_api found it):
+ * the reference's expm1(q) + error is -0, and alpha times it -0; the f64 kernels' expm1
+ * gave +0. Every ISA's f64 kernel, every lane position, against the reference. */
+static void celu_with_an_underflowed_quotient_keeps_the_reference_sign(void **state) {
+    (void)state;
+    enum { N = 40 };
+    double x[N], y[N];
+    for (int i = 0; i < N; i++)
+        x[i] = i % 4 == 0   ? -0x1.e3914efcaa58p-970
+               : i % 4 == 1 ? -0.0
+               : i % 4 == 2 ? -1e-300
+                            : -3.5;
+    static const double alphas[] = {0x1.c363cbf21f28ap+127, 1e300, 2.0};
+    for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
+        op_params p = {0};
+        p.alpha = alphas[a];
+        for (int which = 0; which < ISA_COUNT; which++) {
+            const kernel_table *k = kernels_of((isa)which);
+            if (k == NULL || k->forward[SLOT_F64][ACTFN_CELU] == NULL) continue;
+            k->forward[SLOT_F64][ACTFN_CELU](&p, x, y, N);
+            for (int i = 0; i < N; i++) {
+                double want = celu_forward(x[i], &p); /* zeros exactly, the rest to 4 ULP */
+                bool differs = want == 0 ? y[i] != 0 || signbit(y[i]) != signbit(want)
+                                         : fabs(y[i] - want) > 0x1p-50 * fabs(want);
+                if (differs) {
+                    print_error("%s alpha %g: celu(%a) = %a, reference %a\n", isa_name((isa)which),
+                                p.alpha, x[i], y[i], want);
+                    fail();
+                }
+            }
+        }
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lengths_beyond_an_object_are_a_status),
@@ -238,6 +272,7 @@ int main(void) {
         cmocka_unit_test(layer_scratch_out_of_memory_writes_nothing),
         cmocka_unit_test(zeros_of_elu_and_celu_keep_their_documented_sign),
         cmocka_unit_test(elu_backward_with_a_zero_alpha_keeps_the_reference_sign),
+        cmocka_unit_test(celu_with_an_underflowed_quotient_keeps_the_reference_sign),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,11 +24,11 @@
 #define CONSTANTS double_constants
 
 typedef struct double_constants {
-    vd alpha;
+    vd alpha, beta, threshold;
 } double_constants;
 
 static inline double_constants make_constants_f64(const op_params *p) {
-    double_constants k = {vd_set1(p->alpha)};
+    double_constants k = {vd_set1(p->alpha), vd_set1(p->beta), vd_set1(p->threshold)};
     return k;
 }
 
@@ -104,7 +104,7 @@ static inline vd quotient_and_error(vd x, vd alpha, vd *error) {
 
 /* alpha (expm1(q) + error exp(q)), q = x / alpha, as the reference; for q below -40,
  * where expm1 is -1 to double precision, q is clamped (the correction vanishes too).
- * +-0 gives +0, as the reference's sum -0 + 0 does. For alpha > 0 (celu_forward). */
+ * For alpha > 0 (celu_forward). */
 static inline vd celu_body(vd x, const double_constants *k) {
     vd error, q = quotient_and_error(x, k->alpha, &error);
     vd clamped = vd_select(vd_lt(q, vd_set1(-40.0)), vd_set1(-40.0), q);
@@ -112,7 +112,9 @@ static inline vd celu_body(vd x, const double_constants *k) {
     vd expm1 = vd_fma(scale, s, vd_sub(scale, vd_set1(1.0)));
     vd growth = vd_fma(scale, s, scale);
     vd negative = vd_mul(k->alpha, vd_fma(error, growth, expm1));
-    negative = vd_select(vd_eq(x, vd_zero()), vd_zero(), negative);
+    /* q = +-0 (x = +-0, or x / alpha underflowed): the reference's expm1(q) + error is q +
+     * error, whose sign of zero dm_expm1 (+0 for -0) would lose */
+    negative = vd_select(vd_eq(q, vd_zero()), vd_mul(k->alpha, vd_add(q, error)), negative);
     return vd_select(vd_gt(x, vd_zero()), x, negative);
 }
 
@@ -174,6 +176,36 @@ static inline int gelu_tanh_outside(vd x, const double_constants *k) {
     return any_outside(x, -19.0, 1e10);
 }
 
+/* beta x = v + error exactly, error 0 where v is not finite (product_error). */
+static inline vd scaled_input(vd x, const double_constants *k, vd *error) {
+    vd v = vd_mul(k->beta, x);
+    vd e = vd_fma(k->beta, x, vd_sub(vd_zero(), v));
+    *error = vd_select(vd_lt(vd_abs(v), vd_set1(INFINITY)), e, vd_zero());
+    return v;
+}
+
+/* (softplus_unit(v) + error logistic(v)) / beta, v = beta x, as the reference:
+ * softplus_unit(v) = max(v, 0) + log1p(exp(-|v|)); x itself where v > threshold. For v >=
+ * -700 (below, the reference: exp(v) is subnormal); |v| clamped to 700 above, where
+ * log1p(exp(-|v|)) vanishes beside v. */
+static inline vd softplus_body(vd x, const double_constants *k) {
+    vd error, v = scaled_input(x, k, &error);
+    vd a = vd_abs(v);
+    vd e = dm_exp_normal(vd_sub(vd_zero(), vd_select(vd_gt(a, vd_set1(700.0)), vd_set1(700.0), a)));
+    vd reciprocal = vd_div(vd_set1(1.0), vd_add(vd_set1(1.0), e));
+    /* logistic(v) only scales the first-order correction: two roundings are plenty */
+    vd logistic = vd_select(vd_ge(v, vd_zero()), reciprocal, vd_mul(e, reciprocal));
+    vd unit = vd_add(vd_select(vd_gt(v, vd_zero()), v, vd_zero()), dm_log1p_unit(e, reciprocal));
+    vd result = vd_div(vd_fma(error, logistic, unit), k->beta);
+    return vd_select(vd_gt(v, k->threshold), x, result);
+}
+
+/* Lanes the reference takes: beta x below -700, and those where beta x is not below
+ * -700 only because it is NaN are no matter (NaN passes the formula). */
+static inline int softplus_outside(vd x, const double_constants *k) {
+    return any_lane(vd_lt(vd_mul(k->beta, x), vd_set1(-700.0)));
+}
+
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(sigmoid_forward, sigmoid_body, beyond_700_forward,
                                     sigmoid_forward)
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(silu_forward, silu_body, beyond_700_forward, silu_forward)
@@ -183,6 +215,8 @@ DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_body)
 DEFINE_LONG_FORWARD_KERNEL(celu_forward_positive_alpha, celu_body)
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(gelu_tanh_forward, gelu_tanh_body, gelu_tanh_outside,
                                     gelu_tanh_forward)
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_forward, softplus_body, softplus_outside,
+                                    softplus_forward)
 
 /* celu for alpha > 0; alpha < 0 (where x / alpha > 0 and exp may overflow) and alpha =
  * 0 by the reference. */
@@ -287,6 +321,21 @@ static inline int gelu_tanh_backward_outside(vd x, vd dy, const double_constants
     return gelu_tanh_outside(x, k);
 }
 
+/* dy logistic(v) (1 + error logistic(-v)), v = beta x, as the reference; dy where v >
+ * threshold. */
+static inline vd softplus_gradient(vd x, vd dy, const double_constants *k) {
+    vd error, v = scaled_input(x, k, &error);
+    vd other, e, one_plus, logistic = logistic_pair(v, &other, &e, &one_plus);
+    (void)e, (void)one_plus;
+    vd result = vd_mul(dy, vd_mul(logistic, vd_fma(error, other, vd_set1(1.0))));
+    return vd_select(vd_gt(v, k->threshold), dy, result);
+}
+
+static inline int softplus_backward_outside(vd x, vd dy, const double_constants *k) {
+    (void)dy;
+    return softplus_outside(x, k);
+}
+
 /* Where exp's result is subnormal (it has lost bits the product needs), and at +-inf:
  * the reference. */
 static inline int beyond_350(vd x, vd dy, const double_constants *k) {
@@ -314,6 +363,8 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(celu_backward_positive_alpha, celu_gradient
                                      celu_backward_outside, celu_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(gelu_tanh_backward, gelu_tanh_gradient,
                                      gelu_tanh_backward_outside, gelu_tanh_backward)
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(softplus_backward, softplus_gradient,
+                                     softplus_backward_outside, softplus_backward)
 
 static void KERNEL(celu_backward)(const op_params *p, const void *input, const void *gradient,
                                   void *output, size_t n) {
@@ -346,6 +397,8 @@ void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table) {
     table->backward[SLOT_F64][ACTFN_CELU] = KERNEL(celu_backward);
     table->forward[SLOT_F64][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_forward);
     table->backward[SLOT_F64][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_backward);
+    table->forward[SLOT_F64][ACTFN_SOFTPLUS] = KERNEL(softplus_forward);
+    table->backward[SLOT_F64][ACTFN_SOFTPLUS] = KERNEL(softplus_backward);
 #else
     (void)table;
 #endif
