@@ -77,7 +77,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #define F64_OPS                                                                                    \
     [ACTFN_SIGMOID] = F64_LANES, [ACTFN_SILU] = F64_LANES, [ACTFN_TANH] = F64_LANES,               \
     [ACTFN_ELU] = F64_LANES, [ACTFN_SELU] = F64_LANES, [ACTFN_CELU] = F64_LANES,                   \
-    [ACTFN_GELU_TANH] = F64_LANES, [ACTFN_SOFTPLUS] = F64_LANES
+    [ACTFN_GELU_TANH] = F64_LANES, [ACTFN_SOFTPLUS] = F64_LANES, [ACTFN_MISH] = F64_LANES
 #else
 #define F64_OPS /* none: every entry left out is FAMILY_REFERENCE */
 #endif

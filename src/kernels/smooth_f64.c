@@ -206,6 +206,37 @@ static inline int softplus_outside(vd x, const double_constants *k) {
     return any_lane(vd_lt(vd_mul(k->beta, x), vd_set1(-700.0)));
 }
 
+/* tanh(softplus(x)) without tanh or log: with n = exp(x), e^softplus = 1 + n, so
+ * tanh(softplus) = w / (w + 2), w = n (n + 2), no cancellation for x <= 0; for x > 0 with
+ * m = exp(-x), (1 + 2m) / (1 + 2m + 2m^2). Returns it, and through *numerator, *denominator
+ * and *small the pieces the derivative reuses (small: n or m). |x| is clamped to 700. */
+static inline vd mish_tanh(vd x, vd *numerator, vd *denominator, vd *small) {
+    vd a = vd_abs(x);
+    vd e = dm_exp_normal(vd_sub(vd_zero(), vd_select(vd_gt(a, vd_set1(700.0)), vd_set1(700.0), a)));
+    vd twice = vd_add(e, e);
+    vd left_numerator = vd_fma(e, e, twice); /* n (n + 2) */
+    vd left_denominator = vd_add(left_numerator, vd_set1(2.0));
+    vd right_numerator = vd_add(vd_set1(1.0), twice); /* 1 + 2m */
+    vd right_denominator = vd_fma(twice, e, right_numerator);
+    md positive = vd_gt(x, vd_zero());
+    *numerator = vd_select(positive, right_numerator, left_numerator);
+    *denominator = vd_select(positive, right_denominator, left_denominator);
+    *small = e;
+    return vd_div(*numerator, *denominator);
+}
+
+/* x tanh(softplus(x)); below -700 (x exp(x) subnormal) the reference. */
+static inline vd mish_body(vd x, const double_constants *k) {
+    (void)k;
+    vd numerator, denominator, e;
+    return vd_mul(x, mish_tanh(x, &numerator, &denominator, &e));
+}
+
+static inline int below_700_forward(vd x, const double_constants *k) {
+    (void)k;
+    return any_outside(x, -700.0, INFINITY);
+}
+
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(sigmoid_forward, sigmoid_body, beyond_700_forward,
                                     sigmoid_forward)
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(silu_forward, silu_body, beyond_700_forward, silu_forward)
@@ -217,6 +248,7 @@ DEFINE_FORWARD_KERNEL_WITH_FALLBACK(gelu_tanh_forward, gelu_tanh_body, gelu_tanh
                                     gelu_tanh_forward)
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_forward, softplus_body, softplus_outside,
                                     softplus_forward)
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(mish_forward, mish_body, below_700_forward, mish_forward)
 
 /* celu for alpha > 0; alpha < 0 (where x / alpha > 0 and exp may overflow) and alpha =
  * 0 by the reference. */
@@ -336,6 +368,20 @@ static inline int softplus_backward_outside(vd x, vd dy, const double_constants 
     return softplus_outside(x, k);
 }
 
+/* dy (tanh(sp) + x logistic(x) sech^2(sp)), sp = softplus(x), as the reference's formula,
+ * from mish_tanh's pieces: x logistic(x) sech^2(sp) is 4 x n (1 + n) / (w + 2)^2 for x <= 0
+ * and 4 x m^2 (1 + m) / (1 + 2m + 2m^2)^2 above; dy above 50, as the reference. */
+static inline vd mish_gradient(vd x, vd dy, const double_constants *k) {
+    (void)k;
+    vd numerator, denominator, e, t = mish_tanh(x, &numerator, &denominator, &e);
+    vd one_plus = vd_add(vd_set1(1.0), e);
+    vd weight = vd_select(vd_gt(x, vd_zero()), vd_mul(e, e), e);
+    vd second = vd_div(vd_mul(vd_mul(vd_set1(4.0), x), vd_mul(weight, one_plus)),
+                       vd_mul(denominator, denominator));
+    vd result = vd_mul(dy, vd_add(t, second));
+    return vd_select(vd_gt(x, vd_set1(50.0)), dy, result);
+}
+
 /* Where exp's result is subnormal (it has lost bits the product needs), and at +-inf:
  * the reference. */
 static inline int beyond_350(vd x, vd dy, const double_constants *k) {
@@ -365,6 +411,7 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(gelu_tanh_backward, gelu_tanh_gradient,
                                      gelu_tanh_backward_outside, gelu_tanh_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(softplus_backward, softplus_gradient,
                                      softplus_backward_outside, softplus_backward)
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(mish_backward, mish_gradient, below_700, mish_backward)
 
 static void KERNEL(celu_backward)(const op_params *p, const void *input, const void *gradient,
                                   void *output, size_t n) {
@@ -399,6 +446,8 @@ void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table) {
     table->backward[SLOT_F64][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_backward);
     table->forward[SLOT_F64][ACTFN_SOFTPLUS] = KERNEL(softplus_forward);
     table->backward[SLOT_F64][ACTFN_SOFTPLUS] = KERNEL(softplus_backward);
+    table->forward[SLOT_F64][ACTFN_MISH] = KERNEL(mish_forward);
+    table->backward[SLOT_F64][ACTFN_MISH] = KERNEL(mish_backward);
 #else
     (void)table;
 #endif
