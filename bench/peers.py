@@ -88,6 +88,18 @@ def main():
             ("elu forward f64", "NumPy (naive)",
              lambda: np.where(x64_np > 0, x64_np, np.expm1(x64_np))),
             ("elu forward f64", "PyTorch", lambda: F.elu(x64)),
+            ("celu forward f64", "NumPy (naive)",
+             lambda: np.where(x64_np > 0, x64_np, np.expm1(x64_np))),
+            ("celu forward f64", "PyTorch", lambda: F.celu(x64)),
+            ("gelu_tanh forward f64", "NumPy (naive)",
+             lambda: 0.5 * x64_np * (1.0 + np.tanh(0.7978845608028654
+                                                  * (x64_np + 0.044715 * x64_np ** 3)))),
+            ("gelu_tanh forward f64", "PyTorch", lambda: F.gelu(x64, approximate="tanh")),
+            ("softplus forward f64", "NumPy (naive)", lambda: np.log1p(np.exp(x64_np))),
+            ("softplus forward f64", "PyTorch", lambda: F.softplus(x64)),
+            ("mish forward f64", "NumPy (naive)",
+             lambda: x64_np * np.tanh(np.log1p(np.exp(x64_np)))),
+            ("mish forward f64", "PyTorch", lambda: F.mish(x64)),
         ]
         if actfn is not None:
             cases += [
@@ -96,6 +108,12 @@ def main():
                 ("tanh forward f64", "actfn (Python)", lambda: actfn.tanh(x64_np, out=y64_np)),
                 ("silu forward f64", "actfn (Python)", lambda: actfn.silu(x64_np, out=y64_np)),
                 ("elu forward f64", "actfn (Python)", lambda: actfn.elu(x64_np, out=y64_np)),
+                ("celu forward f64", "actfn (Python)", lambda: actfn.celu(x64_np, out=y64_np)),
+                ("gelu_tanh forward f64", "actfn (Python)",
+                 lambda: actfn.gelu(x64_np, approximate="tanh", out=y64_np)),
+                ("softplus forward f64", "actfn (Python)",
+                 lambda: actfn.softplus(x64_np, out=y64_np)),
+                ("mish forward f64", "actfn (Python)", lambda: actfn.mish(x64_np, out=y64_np)),
             ]
         for op, implementation, run in cases:
             if only not in op:

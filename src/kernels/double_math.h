@@ -61,31 +61,24 @@ static inline vd dm_expm1_nonpositive(vd x) {
     return vd_fma(scale, s, vd_sub(scale, vd_set1(1.0)));
 }
 
-/* log(1 + e) for e in [0, 1] to double precision (the f64 softplus). u = 1 + e rounded
- * and its error c = e - (u - 1) (exact: u - 1 is exact in [1, 2] and close to e); u =
- * 2^k m with m in [1, sqrt 2) (k = 0) or [sqrt 2 / 2, 1) (k = 1); f = m - 1 exact; with
- * s = f / (2 + f), log(1 + f) = 2 atanh(s) = f - f^2/2 + s (f^2/2 + R), R = 2 (s^2/3 +
- * s^4/5 + ...) to s^22 (|s| <= 0.1716: truncation below 2^-56 relative). f is exact and
- * the rest is small beside it, so the result rounds about once; c / u corrects u's
- * rounding to first order, as c times reciprocal, 1 / (1 + e) rounded, which the caller
- * has computed (softplus needs it for logistic(v) too): a correction this small needs no
- * more. */
-static inline vd dm_log1p_unit(vd e, vd reciprocal) {
-    static const double series[11] = {2.0 / 3,  2.0 / 5,  2.0 / 7,  2.0 / 9,  2.0 / 11, 2.0 / 13,
-                                      2.0 / 15, 2.0 / 17, 2.0 / 19, 2.0 / 21, 2.0 / 23};
-    const vd one = vd_set1(1.0);
-    vd u = vd_add(one, e);
-    vd c = vd_sub(e, vd_sub(u, one));
-    md big = vd_gt(u, vd_set1(0x1.6a09e667f3bcdp+0)); /* sqrt 2 */
-    vd m = vd_select(big, vd_mul(u, vd_set1(0.5)), u);
-    vd k = vd_select(big, one, vd_zero());
-    vd f = vd_sub(m, one);
+/* log(1 + e) for e in [0, 1] to double precision (the f64 softplus), without forming
+ * 1 + e (whose rounding would need a correction): below e = 1/2, f = e itself; from 1/2
+ * on, 1 + e = 2 (1 + f) with f = (e - 1) / 2, exact (e - 1 is, by Sterbenz), and ln 2
+ * added. f is in [-1/4, 1/2); with s = f / (2 + f), log(1 + f) = 2 atanh(s) = f - f^2/2
+ * + s (f^2/2 + R), R = 2 (s^2/3 + s^4/5 + ...) to s^24 (|s| <= 1/5: truncation below
+ * 2^-56 relative). f is exact and the rest small beside it: the result rounds about
+ * once. */
+static inline vd dm_log1p_unit(vd e) {
+    static const double series[12] = {2.0 / 3,  2.0 / 5,  2.0 / 7,  2.0 / 9,  2.0 / 11, 2.0 / 13,
+                                      2.0 / 15, 2.0 / 17, 2.0 / 19, 2.0 / 21, 2.0 / 23, 2.0 / 25};
+    md big = vd_ge(e, vd_set1(0.5));
+    vd f = vd_select(big, vd_mul(vd_sub(e, vd_set1(1.0)), vd_set1(0.5)), e);
+    vd k = vd_select(big, vd_set1(1.0), vd_zero());
     vd s = vd_div(f, vd_add(vd_set1(2.0), f));
     vd z = vd_mul(s, s);
-    vd r = vd_mul(z, vm_estrin(z, series, 10));
+    vd r = vd_mul(z, vm_estrin(z, series, 11));
     vd half_square = vd_mul(vd_mul(vd_set1(0.5), f), f);
-    vd low = vd_fma(k, vd_set1(VM_LN2_LO), vd_mul(c, reciprocal));
-    vd tail = vd_sub(half_square, vd_fma(s, vd_add(half_square, r), low));
+    vd tail = vd_sub(half_square, vd_fma(s, vd_add(half_square, r), vd_mul(k, vd_set1(VM_LN2_LO))));
     return vd_fma(k, vd_set1(VM_LN2_HI), vd_sub(f, tail));
 }
 

@@ -24,11 +24,12 @@
 #define CONSTANTS double_constants
 
 typedef struct double_constants {
-    vd alpha, beta, threshold;
+    vd alpha, inverse_alpha, beta, threshold;
 } double_constants;
 
 static inline double_constants make_constants_f64(const op_params *p) {
-    double_constants k = {vd_set1(p->alpha), vd_set1(p->beta), vd_set1(p->threshold)};
+    double_constants k = {vd_set1(p->alpha), vd_set1(1.0 / p->alpha), vd_set1(p->beta),
+                          vd_set1(p->threshold)};
     return k;
 }
 
@@ -93,11 +94,14 @@ static inline vd selu_body(vd x, const double_constants *k) {
                      scaled_expm1(x, vd_set1(SELU_SCALE_ALPHA)));
 }
 
-/* x / alpha = q + error exactly (alpha > 0, x <= 0: q <= 0), as the reference's
- * divide_exactly: error 0 where |q| >= 2^10. */
-static inline vd quotient_and_error(vd x, vd alpha, vd *error) {
-    vd q = vd_div(x, alpha);
-    vd e = vd_div(vd_fma(vd_sub(vd_zero(), q), alpha, x), alpha);
+/* x / alpha = q + error (alpha > 0, x <= 0: q <= 0), as the reference's divide_exactly
+ * but without a division: q = x (1 / alpha), within an ULP of the quotient, and the
+ * remainder x - q alpha (exact, one fma) times 1 / alpha as error, so that q + error is
+ * the quotient to about 2^-100 relative, which is all the formulas use; error 0 where
+ * |q| >= 2^10, as the reference's. */
+static inline vd quotient_and_error(vd x, vd alpha, vd inverse, vd *error) {
+    vd q = vd_mul(x, inverse);
+    vd e = vd_mul(vd_fma(vd_sub(vd_zero(), q), alpha, x), inverse);
     *error = vd_select(vd_lt(vd_abs(q), vd_set1(0x1p10)), e, vd_zero());
     return q;
 }
@@ -106,7 +110,7 @@ static inline vd quotient_and_error(vd x, vd alpha, vd *error) {
  * where expm1 is -1 to double precision, q is clamped (the correction vanishes too).
  * For alpha > 0 (celu_forward). */
 static inline vd celu_body(vd x, const double_constants *k) {
-    vd error, q = quotient_and_error(x, k->alpha, &error);
+    vd error, q = quotient_and_error(x, k->alpha, k->inverse_alpha, &error);
     vd clamped = vd_select(vd_lt(q, vd_set1(-40.0)), vd_set1(-40.0), q);
     vd s, scale = dm_exp_parts(clamped, &s);
     vd expm1 = vd_fma(scale, s, vd_sub(scale, vd_set1(1.0)));
@@ -184,20 +188,33 @@ static inline vd scaled_input(vd x, const double_constants *k, vd *error) {
     return v;
 }
 
-/* (softplus_unit(v) + error logistic(v)) / beta, v = beta x, as the reference:
- * softplus_unit(v) = max(v, 0) + log1p(exp(-|v|)); x itself where v > threshold. For v >=
- * -700 (below, the reference: exp(v) is subnormal); |v| clamped to 700 above, where
- * log1p(exp(-|v|)) vanishes beside v. */
-static inline vd softplus_body(vd x, const double_constants *k) {
-    vd error, v = scaled_input(x, k, &error);
+/* softplus_unit(v) = max(v, 0) + log1p(exp(-|v|)); |v| clamped to 700 (beyond, log1p
+ * vanishes beside v); *e receives exp(-|v|). */
+static inline vd softplus_unit_lanes(vd v, vd *e) {
     vd a = vd_abs(v);
-    vd e = dm_exp_normal(vd_sub(vd_zero(), vd_select(vd_gt(a, vd_set1(700.0)), vd_set1(700.0), a)));
-    vd reciprocal = vd_div(vd_set1(1.0), vd_add(vd_set1(1.0), e));
-    /* logistic(v) only scales the first-order correction: two roundings are plenty */
-    vd logistic = vd_select(vd_ge(v, vd_zero()), reciprocal, vd_mul(e, reciprocal));
-    vd unit = vd_add(vd_select(vd_gt(v, vd_zero()), v, vd_zero()), dm_log1p_unit(e, reciprocal));
-    vd result = vd_div(vd_fma(error, logistic, unit), k->beta);
-    return vd_select(vd_gt(v, k->threshold), x, result);
+    *e = dm_exp_normal(vd_sub(vd_zero(), vd_select(vd_gt(a, vd_set1(700.0)), vd_set1(700.0), a)));
+    return vd_add(vd_select(vd_gt(v, vd_zero()), v, vd_zero()), dm_log1p_unit(*e));
+}
+
+/* beta = 1 (the default, PyTorch's too): v = x exactly, no correction, no division. */
+static inline vd softplus_unit_body(vd x, const double_constants *k) {
+    vd e, unit = softplus_unit_lanes(x, &e);
+    return vd_select(vd_gt(x, k->threshold), x, unit);
+}
+
+/* (softplus_unit(v) + error logistic(v)) / beta, v = beta x, as the reference; x itself
+ * where v > threshold. For v >= -700 (below, the reference: exp(v) is subnormal). The
+ * logistic only scales the first-order correction, so it is computed only where a
+ * vector has one (beta x inexact). */
+static inline vd softplus_body(vd x, const double_constants *k) {
+    vd error, e, v = scaled_input(x, k, &error);
+    vd sum = softplus_unit_lanes(v, &e);
+    if (any_lane(md_or(vd_lt(error, vd_zero()), vd_gt(error, vd_zero())))) {
+        vd reciprocal = vd_div(vd_set1(1.0), vd_add(vd_set1(1.0), e));
+        vd logistic = vd_select(vd_ge(v, vd_zero()), reciprocal, vd_mul(e, reciprocal));
+        sum = vd_fma(error, logistic, sum);
+    }
+    return vd_select(vd_gt(v, k->threshold), x, vd_div(sum, k->beta));
 }
 
 /* Lanes the reference takes: beta x below -700, and those where beta x is not below
@@ -246,14 +263,24 @@ DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_body)
 DEFINE_LONG_FORWARD_KERNEL(celu_forward_positive_alpha, celu_body)
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(gelu_tanh_forward, gelu_tanh_body, gelu_tanh_outside,
                                     gelu_tanh_forward)
-DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_forward, softplus_body, softplus_outside,
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_forward_any_beta, softplus_body, softplus_outside,
                                     softplus_forward)
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_forward_unit_beta, softplus_unit_body,
+                                    softplus_outside, softplus_forward)
+
+static void KERNEL(softplus_forward)(const op_params *p, const void *input, void *output,
+                                     size_t n) {
+    if (p->beta == 1)
+        KERNEL(softplus_forward_unit_beta)(p, input, output, n);
+    else
+        KERNEL(softplus_forward_any_beta)(p, input, output, n);
+}
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(mish_forward, mish_body, below_700_forward, mish_forward)
 
-/* celu for alpha > 0; alpha < 0 (where x / alpha > 0 and exp may overflow) and alpha =
- * 0 by the reference. */
+/* celu for alpha in (2^-1000, 2^1000), where 1 / alpha is normal; alpha < 0 (where x /
+ * alpha > 0 and exp may overflow) and the extremes by the reference. */
 static void KERNEL(celu_forward)(const op_params *p, const void *input, void *output, size_t n) {
-    if (p->alpha > 0) {
+    if (p->alpha > 0x1p-1000 && p->alpha < 0x1p1000) { /* 1 / alpha normal */
         KERNEL(celu_forward_positive_alpha)(p, input, output, n);
         return;
     }
@@ -321,8 +348,8 @@ static inline vd selu_gradient(vd x, vd dy, const double_constants *k) {
 /* dy exp(q) (1 + error) at x <= 0, q = x / alpha (alpha > 0), as the reference; dy above.
  * Lanes with q below -700 go to the reference (celu_backward_outside). */
 static inline vd celu_gradient(vd x, vd dy, const double_constants *k) {
-    vd error,
-        q = quotient_and_error(vd_select(vd_gt(x, vd_zero()), vd_zero(), x), k->alpha, &error);
+    vd error, q = quotient_and_error(vd_select(vd_gt(x, vd_zero()), vd_zero(), x), k->alpha,
+                                     k->inverse_alpha, &error);
     vd growth = dm_exp_normal(q);
     vd negative = vd_mul(dy, vd_mul(growth, vd_add(vd_set1(1.0), error)));
     return vd_select(vd_gt(x, vd_zero()), dy, negative);
@@ -415,7 +442,7 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(mish_backward, mish_gradient, below_700, mi
 
 static void KERNEL(celu_backward)(const op_params *p, const void *input, const void *gradient,
                                   void *output, size_t n) {
-    if (p->alpha > 0) {
+    if (p->alpha > 0x1p-1000 && p->alpha < 0x1p1000) { /* 1 / alpha normal */
         KERNEL(celu_backward_positive_alpha)(p, input, gradient, output, n);
         return;
     }
