@@ -151,11 +151,17 @@ static inline vd gelu_tanh_argument_lanes(vd x, vd *error, vd *du_dx) {
     return vd_add(u, u);
 }
 
+/* exp(-|v|), |v| clamped to 700: beyond, e is 0 to double precision beside 1 (and
+ * dm_exp_normal's argument stays normal). */
+static inline vd exp_minus_magnitude(vd v) {
+    vd a = vd_abs(v);
+    return dm_exp_normal(vd_sub(vd_zero(), vd_select(vd_gt(a, vd_set1(700.0)), vd_set1(700.0), a)));
+}
+
 /* logistic(v) and logistic(-v), from e = exp(-|v|) (|v| clamped to 700, where e is 0 to
  * double precision beside 1); *e_out receives e and *one_plus 1 + e. */
 static inline vd logistic_pair(vd v, vd *other, vd *e_out, vd *one_plus) {
-    vd a = vd_abs(v);
-    vd e = dm_exp_normal(vd_sub(vd_zero(), vd_select(vd_gt(a, vd_set1(700.0)), vd_set1(700.0), a)));
+    vd e = exp_minus_magnitude(v);
     vd sum = vd_add(vd_set1(1.0), e);
     vd big = vd_div(vd_set1(1.0), sum), small = vd_div(e, sum);
     vd positive = vd_select(vd_ge(v, vd_zero()), big, small);
@@ -191,8 +197,7 @@ static inline vd scaled_input(vd x, const double_constants *k, vd *error) {
 /* softplus_unit(v) = max(v, 0) + log1p(exp(-|v|)); |v| clamped to 700 (beyond, log1p
  * vanishes beside v); *e receives exp(-|v|). */
 static inline vd softplus_unit_lanes(vd v, vd *e) {
-    vd a = vd_abs(v);
-    *e = dm_exp_normal(vd_sub(vd_zero(), vd_select(vd_gt(a, vd_set1(700.0)), vd_set1(700.0), a)));
+    *e = exp_minus_magnitude(v);
     return vd_add(vd_select(vd_gt(v, vd_zero()), v, vd_zero()), dm_log1p_unit(*e));
 }
 
@@ -228,8 +233,7 @@ static inline int softplus_outside(vd x, const double_constants *k) {
  * m = exp(-x), (1 + 2m) / (1 + 2m + 2m^2). Returns it, and through *numerator, *denominator
  * and *small the pieces the derivative reuses (small: n or m). |x| is clamped to 700. */
 static inline vd mish_tanh(vd x, vd *numerator, vd *denominator, vd *small) {
-    vd a = vd_abs(x);
-    vd e = dm_exp_normal(vd_sub(vd_zero(), vd_select(vd_gt(a, vd_set1(700.0)), vd_set1(700.0), a)));
+    vd e = exp_minus_magnitude(x);
     vd twice = vd_add(e, e);
     vd left_numerator = vd_fma(e, e, twice); /* n (n + 2) */
     vd left_denominator = vd_add(left_numerator, vd_set1(2.0));
