@@ -349,10 +349,9 @@ static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, i
     vf m = vf_add(vf_fma(xc, vf_set1(GELU_TANH_C1_HI), one_plus_e), vf_add(small, one_plus_e_lo));
     vf g = quotient_over_square(negative, e.a, m, vf_fma(ev, one_plus_x_slope, one), one_plus_e,
                                 one_plus_e_lo);
-    split_exp scaled = e; /* f' from 0 up, f' / 2^floor(n) below */
-    scaled.a = g;
-    vf below = times_exp_scaled(dy, scaled, 0x1p-12f, 12.0f, wide);
-    below = near_derivative_zero(xc, dy, GELU_TANH_ZERO_HI, GELU_TANH_ZERO_LO, r, below);
+    /* g: f' from 0 up, f' / 2^floor(n) below */
+    vf below = left_of_derivative_zero(xc, dy, e, g, 0x1p-12f, 12.0f, GELU_TANH_ZERO_HI,
+                                       GELU_TANH_ZERO_LO, r, wide);
     below =
         vf_select(vf_le(x, vf_set1(GELU_TANH_GRADIENT_ZERO)), vf_mul(dy, vf_set1(-0.0f)), below);
     return vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */
@@ -399,10 +398,9 @@ static inline vf mish_backward_fast(vf x, vf dy, const fast_constants *k, int wi
     vf root = vf_fma(ev, u, c);
     vf root_lo = vf_fma(ev, u_lo, vf_fma(ev, u, vf_sub(c, root)));
     vf g = quotient_over_square(negative, e.a, m, n, root, root_lo);
-    split_exp scaled = e; /* f' from 0 up, f' / 2^floor(n) below */
-    scaled.a = g;
-    vf below = times_exp_scaled(dy, scaled, 0x1p-8f, 8.0f, wide);
-    below = near_derivative_zero(xc, dy, MISH_ZERO_HI, MISH_ZERO_LO, r, below);
+    /* g: f' from 0 up, f' / 2^floor(n) below */
+    vf below =
+        left_of_derivative_zero(xc, dy, e, g, 0x1p-8f, 8.0f, MISH_ZERO_HI, MISH_ZERO_LO, r, wide);
     below =
         vf_select(vf_lt(x, vf_set1(MISH_GRADIENT_ZERO_BELOW)), vf_mul(dy, vf_set1(-0.0f)), below);
     return vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */
@@ -594,20 +592,10 @@ DEFINE_PARTIAL_KERNEL(fast_softplus_any_beta_forward, softplus_usual_beta_forwar
 DEFINE_PARTIAL_BACKWARD_KERNEL(fast_softplus_backward, softplus_backward,
                                p->beta == 1 || p->threshold >= 20, softplus_backward)
 
-static void ISA_FUNCTION(fast_elu_forward)(const op_params *p, const void *x, void *y, size_t n) {
-    if (p->alpha > 0)
-        KERNEL(elu_positive_alpha_forward)(p, x, y, n);
-    else
-        KERNEL(elu_any_alpha_forward)(p, x, y, n);
-}
-
-static void ISA_FUNCTION(fast_softplus_forward)(const op_params *p, const void *x, void *y,
-                                                size_t n) {
-    if (p->beta == 1)
-        KERNEL(softplus_unit_forward)(p, x, y, n);
-    else
-        ISA_FUNCTION(fast_softplus_any_beta_forward)(p, x, y, n);
-}
+DEFINE_FORWARD_CHOICE(fast_elu_forward, p->alpha > 0, KERNEL(elu_positive_alpha_forward),
+                      KERNEL(elu_any_alpha_forward))
+DEFINE_FORWARD_CHOICE(fast_softplus_forward, p->beta == 1, KERNEL(softplus_unit_forward),
+                      ISA_FUNCTION(fast_softplus_any_beta_forward))
 
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {

@@ -292,10 +292,8 @@ static inline vf gelu_backward_fast(vf x, vf dy, const gelu_fast_constants *k, i
     vf a = vf_abs(xc);
     vf m = vf_fnma(a, vf_set1(INV_SQRT_2PI_HI), vf_fnma(a, vf_set1(INV_SQRT_2PI_LO), gelu_g(a, k)));
     split_exp e = gelu_exp(a, k, wide);
-    split_exp scaled = e;
-    scaled.a = vf_mul(e.a, m);
-    vf below = times_exp_scaled(dy, scaled, 0x1p-4f, 4.0f, wide);
-    below = near_derivative_zero(xc, dy, GELU_ZERO_HI, GELU_ZERO_LO, r, below);
+    vf below = left_of_derivative_zero(xc, dy, e, vf_mul(e.a, m), 0x1p-4f, 4.0f, GELU_ZERO_HI,
+                                       GELU_ZERO_LO, r, wide);
     vf above = vf_mul(dy, vf_fnma(exp_value(e, wide), m, vf_set1(1.0f)));
     return vf_select(vf_lt(xc, vf_zero()), below, above); /* gelu'(-0) = 1/2, above */
 }

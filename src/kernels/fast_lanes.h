@@ -181,6 +181,16 @@ static inline vf near_derivative_zero(vf x, vf dy, float hi, float lo, const flo
                      otherwise);
 }
 
+/* The left side of those backwards: dy q e^z (e with its mantissa times q, the product
+ * times c and the exponent raised by shift, times_exp_scaled's, so that dy times it cannot
+ * overflow), and near x0 the polynomial. */
+static inline vf left_of_derivative_zero(vf x, vf dy, split_exp e, vf q, float c, float shift,
+                                         float hi, float lo, const float r[9], int wide) {
+    split_exp scaled = e;
+    scaled.a = q;
+    return near_derivative_zero(x, dy, hi, lo, r, times_exp_scaled(dy, scaled, c, shift, wide));
+}
+
 static inline split_exp exp_of_negative(vf z, const exp_tables *tables, int precise, int wide) {
     return exp_of_negative_plus(z, NULL, tables, precise, wide);
 }

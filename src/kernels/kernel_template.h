@@ -179,8 +179,8 @@
         }                                                                                          \
     }
 
-/* An f32 kernel that serves only part of its op's parameter range (serves, an expression
- * of p), and the scalar reference for the rest. */
+/* A kernel (of element type T) that serves only part of its op's parameter range
+ * (serves, an expression of p), and the scalar reference for the rest. */
 #define DEFINE_PARTIAL_KERNEL(name, kernel, serves, reference)                                     \
     static void ISA_FUNCTION(name)(const op_params *p, const void *input, void *output,            \
                                    size_t n) {                                                     \
@@ -188,10 +188,10 @@
             KERNEL(kernel)(p, input, output, n);                                                   \
             return;                                                                                \
         }                                                                                          \
-        const float *x = input;                                                                    \
-        float *y = output;                                                                         \
+        const T *x = input;                                                                        \
+        T *y = output;                                                                             \
         for (size_t i = 0; i < n; i++)                                                             \
-            y[i] = (float)reference(x[i], p);                                                      \
+            y[i] = (T)reference(x[i], p);                                                          \
     }
 
 /* The same for a backward. */
@@ -202,10 +202,21 @@
             KERNEL(kernel)(p, input, gradient, output, n);                                         \
             return;                                                                                \
         }                                                                                          \
-        const float *x = input, *dy = gradient;                                                    \
-        float *dx = output;                                                                        \
+        const T *x = input, *dy = gradient;                                                        \
+        T *dx = output;                                                                            \
         for (size_t i = 0; i < n; i++)                                                             \
-            dx[i] = (float)reference(x[i], dy[i], p);                                              \
+            dx[i] = (T)reference(x[i], dy[i], p);                                                  \
+    }
+
+/* A forward that picks one of two kernels (full function names) by a condition on p: a
+ * parameter value with a cheaper kernel of its own (softplus at beta = 1). */
+#define DEFINE_FORWARD_CHOICE(name, condition, if_true, if_false)                                  \
+    static void ISA_FUNCTION(name)(const op_params *p, const void *input, void *output,            \
+                                   size_t n) {                                                     \
+        if (condition)                                                                             \
+            if_true(p, input, output, n);                                                          \
+        else                                                                                       \
+            if_false(p, input, output, n);                                                         \
     }
 
 #endif

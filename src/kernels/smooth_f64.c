@@ -272,27 +272,16 @@ DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_forward_any_beta, softplus_body, so
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_forward_unit_beta, softplus_unit_body,
                                     softplus_outside, softplus_forward)
 
-static void KERNEL(softplus_forward)(const op_params *p, const void *input, void *output,
-                                     size_t n) {
-    if (p->beta == 1)
-        KERNEL(softplus_forward_unit_beta)(p, input, output, n);
-    else
-        KERNEL(softplus_forward_any_beta)(p, input, output, n);
-}
+DEFINE_FORWARD_CHOICE(f64_softplus_forward, p->beta == 1, KERNEL(softplus_forward_unit_beta),
+                      KERNEL(softplus_forward_any_beta))
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(mish_forward, mish_body, below_700_forward, mish_forward)
 
-/* celu for alpha in (2^-1000, 2^1000), where 1 / alpha is normal; alpha < 0 (where x /
- * alpha > 0 and exp may overflow) and the extremes by the reference. */
-static void KERNEL(celu_forward)(const op_params *p, const void *input, void *output, size_t n) {
-    if (p->alpha > 0x1p-1000 && p->alpha < 0x1p1000) { /* 1 / alpha normal */
-        KERNEL(celu_forward_positive_alpha)(p, input, output, n);
-        return;
-    }
-    const double *x = input;
-    double *y = output;
-    for (size_t i = 0; i < n; i++)
-        y[i] = celu_forward(x[i], p);
-}
+/* celu's kernels serve alpha in (2^-1000, 2^1000), where 1 / alpha is normal; alpha < 0
+ * (where x / alpha > 0 and exp may overflow) and the extremes go to the reference. */
+#define CELU_KERNEL_SERVES(p) ((p)->alpha > 0x1p-1000 && (p)->alpha < 0x1p1000)
+
+DEFINE_PARTIAL_KERNEL(f64_celu_forward, celu_forward_positive_alpha, CELU_KERNEL_SERVES(p),
+                      celu_forward)
 
 /* ---- backwards from x ---------------------------------------------------------------- */
 
@@ -444,17 +433,8 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(softplus_backward, softplus_gradient,
                                      softplus_backward_outside, softplus_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(mish_backward, mish_gradient, below_700, mish_backward)
 
-static void KERNEL(celu_backward)(const op_params *p, const void *input, const void *gradient,
-                                  void *output, size_t n) {
-    if (p->alpha > 0x1p-1000 && p->alpha < 0x1p1000) { /* 1 / alpha normal */
-        KERNEL(celu_backward_positive_alpha)(p, input, gradient, output, n);
-        return;
-    }
-    const double *x = input, *dy = gradient;
-    double *dx = output;
-    for (size_t i = 0; i < n; i++)
-        dx[i] = celu_backward(x[i], dy[i], p);
-}
+DEFINE_PARTIAL_BACKWARD_KERNEL(f64_celu_backward, celu_backward_positive_alpha,
+                               CELU_KERNEL_SERVES(p), celu_backward)
 
 #endif /* VEC_HAS_FMA */
 
@@ -471,11 +451,11 @@ void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table) {
     table->backward[SLOT_F64][ACTFN_SILU] = KERNEL(silu_backward);
     table->backward[SLOT_F64][ACTFN_ELU] = KERNEL(elu_backward);
     table->backward[SLOT_F64][ACTFN_SELU] = KERNEL(selu_backward);
-    table->forward[SLOT_F64][ACTFN_CELU] = KERNEL(celu_forward);
-    table->backward[SLOT_F64][ACTFN_CELU] = KERNEL(celu_backward);
+    table->forward[SLOT_F64][ACTFN_CELU] = ISA_FUNCTION(f64_celu_forward);
+    table->backward[SLOT_F64][ACTFN_CELU] = ISA_FUNCTION(f64_celu_backward);
     table->forward[SLOT_F64][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_forward);
     table->backward[SLOT_F64][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_backward);
-    table->forward[SLOT_F64][ACTFN_SOFTPLUS] = KERNEL(softplus_forward);
+    table->forward[SLOT_F64][ACTFN_SOFTPLUS] = ISA_FUNCTION(f64_softplus_forward);
     table->backward[SLOT_F64][ACTFN_SOFTPLUS] = KERNEL(softplus_backward);
     table->forward[SLOT_F64][ACTFN_MISH] = KERNEL(mish_forward);
     table->backward[SLOT_F64][ACTFN_MISH] = KERNEL(mish_backward);
