@@ -143,7 +143,14 @@ typedef enum actfn_kind {
     ACTFN_HARDSIGMOID = 16,  /* min(max(0, x + 3), 6) / 6 */
     ACTFN_HARDSWISH = 17,    /* x * min(max(0, x + 3), 6) / 6 */
     ACTFN_SQUARED_RELU = 18, /* max(0, x)^2 (So et al. 2021, Primer) */
-    ACTFN_KIND_COUNT = 19    /* the number of kinds; not an op */
+    ACTFN_SOFTSIGN = 19,     /* x / (1 + |x|) */
+    ACTFN_LOGSIGMOID = 20,   /* log(1 / (1 + exp(-x))) = -softplus(-x) */
+    ACTFN_HARDSHRINK = 21,   /* |x| > lambd ? x : 0 */
+    ACTFN_SOFTSHRINK = 22,   /* x > lambd ? x - lambd : x < -lambd ? x + lambd : 0 */
+    ACTFN_TANHSHRINK = 23,   /* x - tanh(x) */
+    ACTFN_THRESHOLD = 24,    /* x > threshold ? x : value (torch.nn.Threshold) */
+    ACTFN_SQUAREPLUS = 25,   /* (x + sqrt(x^2 + b)) / 2 (So 2021; jax.nn.squareplus) */
+    ACTFN_KIND_COUNT = 26    /* the number of kinds; not an op */
 } actfn_kind;
 
 /* An op: its kind and its parameters. Make one with actfn_op_init() (which fills in the
@@ -159,7 +166,10 @@ typedef enum actfn_kind {
  *   max_val         hardtanh                    (1; not NaN, >= min_val)
  *   alpha           elu (1; finite), celu (1; finite and != 0)
  *   beta            softplus                    (1; finite and > 0)
- *   threshold       softplus                    (20; not NaN)
+ *   threshold       softplus (20; not NaN), threshold (0; not NaN)
+ *   value           threshold                   (0; not NaN): the result at or below it
+ *   lambd           hardshrink, softshrink      (0.5; not NaN, >= 0; +inf allowed)
+ *   b               squareplus                  (4; finite and > 0)
  *   grad_at_zero    the derivative used at x == 0 (either zero), where the function has
  *                   a kink there: relu, relu6, clipped_relu (0; in [0, 1]);
  *                   leaky_relu (NaN, meaning "equal to negative_slope", as PyTorch; else
@@ -189,6 +199,9 @@ typedef struct actfn_op {
     double beta;
     double threshold;
     double grad_at_zero;
+    double value;
+    double lambd;
+    double b;
     actfn_accuracy accuracy; /* ACTFN_ACCURATE (the default) or ACTFN_FAST, any op */
 } actfn_op;
 

@@ -73,6 +73,25 @@ static void normal_cdf(mpfr_t out, const mpfr_t x, mpfr_t tmp) {
     mpfr_div_ui(out, out, 2, RND);
 }
 
+/* x - tanh(x), with the precision raised by the bits that cancel near 0 (x^3 / 3). */
+static void tanhshrink(mpfr_t out, const mpfr_t x) {
+    mpfr_exp_t exponent = mpfr_zero_p(x) ? 0 : mpfr_get_exp(x);
+    mpfr_prec_t extra = exponent < 0 ? 2 * (mpfr_prec_t)(-exponent) + 16 : 16;
+    mpfr_t t;
+    mpfr_init2(t, mpfr_get_prec(out) + extra);
+    mpfr_tanh(t, x, RND);
+    mpfr_sub(t, x, t, RND);
+    mpfr_set(out, t, RND);
+    mpfr_clear(t);
+}
+
+/* sqrt(x^2 + b) */
+static void squareplus_root(mpfr_t out, const mpfr_t x, double b) {
+    mpfr_sqr(out, x, RND);
+    mpfr_add_d(out, out, b, RND);
+    mpfr_sqrt(out, out, RND);
+}
+
 /* clamp into [low, high] */
 static void clamp(mpfr_t out, const mpfr_t x, double low, double high) {
     if (mpfr_cmp_d(x, low) < 0)
@@ -177,6 +196,54 @@ void exact_forward(const actfn_op *op, mpfr_t out, const mpfr_t x) {
     case ACTFN_SQUARED_RELU:
         clamp(s.a, x, 0, 1.0 / 0.0);
         mpfr_sqr(out, s.a, RND);
+        break;
+    case ACTFN_SOFTSIGN: /* x / (1 + |x|) */
+        mpfr_abs(s.a, x, RND);
+        mpfr_add_ui(s.a, s.a, 1, RND);
+        mpfr_div(out, x, s.a, RND);
+        break;
+    case ACTFN_LOGSIGMOID: /* min(x, 0) - log(1 + exp(-|x|)): exp cannot overflow */
+        mpfr_abs(s.a, x, RND);
+        mpfr_neg(s.a, s.a, RND);
+        softplus_unit(out, s.a);
+        if (mpfr_sgn(x) < 0)
+            mpfr_sub(out, x, out, RND);
+        else
+            mpfr_neg(out, out, RND);
+        break;
+    case ACTFN_HARDSHRINK:
+        if (mpfr_cmp_d(x, op->lambd) > 0 || mpfr_cmp_d(x, -op->lambd) < 0)
+            mpfr_set(out, x, RND);
+        else
+            mpfr_set_ui(out, 0, RND);
+        break;
+    case ACTFN_SOFTSHRINK:
+        if (mpfr_cmp_d(x, op->lambd) > 0)
+            mpfr_sub_d(out, x, op->lambd, RND);
+        else if (mpfr_cmp_d(x, -op->lambd) < 0)
+            mpfr_add_d(out, x, op->lambd, RND);
+        else
+            mpfr_set_ui(out, 0, RND);
+        break;
+    case ACTFN_TANHSHRINK:
+        tanhshrink(out, x);
+        break;
+    case ACTFN_THRESHOLD:
+        if (mpfr_cmp_d(x, op->threshold) > 0)
+            mpfr_set(out, x, RND);
+        else
+            mpfr_set_d(out, op->value, RND);
+        break;
+    case ACTFN_SQUAREPLUS: /* (x + s) / 2, s = sqrt(x^2 + b); b / (2 (s - x)) below 0 */
+        squareplus_root(s.a, x, op->b);
+        if (mpfr_sgn(x) >= 0) {
+            mpfr_add(out, s.a, x, RND);
+            mpfr_div_ui(out, out, 2, RND);
+        } else {
+            mpfr_sub(s.b, s.a, x, RND);
+            mpfr_mul_ui(s.b, s.b, 2, RND);
+            mpfr_d_div(out, op->b, s.b, RND);
+        }
         break;
     case ACTFN_KIND_COUNT: /* not an op: -Wswitch makes a missing kind a compile error */
         abort();
@@ -323,6 +390,43 @@ void exact_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x) {
             mpfr_mul_ui(out, x, 2, RND);
         else
             mpfr_set_ui(out, 0, RND);
+        break;
+    case ACTFN_SOFTSIGN: /* 1 / (1 + |x|)^2 */
+        mpfr_abs(s.a, x, RND);
+        mpfr_add_ui(s.a, s.a, 1, RND);
+        mpfr_sqr(s.a, s.a, RND);
+        mpfr_ui_div(out, 1, s.a, RND);
+        break;
+    case ACTFN_LOGSIGMOID: /* logistic(-x) */
+        mpfr_neg(s.a, x, RND);
+        logistic(out, s.a, s.b);
+        break;
+    case ACTFN_HARDSHRINK: /* PyTorch's choice: 0 at +-lambd */
+    case ACTFN_SOFTSHRINK:
+        if (mpfr_cmp_d(x, op->lambd) > 0 || mpfr_cmp_d(x, -op->lambd) < 0)
+            mpfr_set_ui(out, 1, RND);
+        else
+            mpfr_set_ui(out, 0, RND);
+        break;
+    case ACTFN_TANHSHRINK: /* tanh(x)^2 */
+        mpfr_tanh(out, x, RND);
+        mpfr_sqr(out, out, RND);
+        break;
+    case ACTFN_THRESHOLD: /* 0 at the threshold, as PyTorch */
+        mpfr_set_ui(out, mpfr_cmp_d(x, op->threshold) > 0 ? 1 : 0, RND);
+        break;
+    case ACTFN_SQUAREPLUS: /* (1 + x / s) / 2; b / (2 s (s - x)) below 0 */
+        squareplus_root(s.a, x, op->b);
+        if (mpfr_sgn(x) >= 0) {
+            mpfr_div(out, x, s.a, RND);
+            mpfr_add_ui(out, out, 1, RND);
+            mpfr_div_ui(out, out, 2, RND);
+        } else {
+            mpfr_sub(s.b, s.a, x, RND);
+            mpfr_mul(s.b, s.b, s.a, RND);
+            mpfr_mul_ui(s.b, s.b, 2, RND);
+            mpfr_d_div(out, op->b, s.b, RND);
+        }
         break;
     case ACTFN_KIND_COUNT: /* not an op: -Wswitch makes a missing kind a compile error */
         abort();

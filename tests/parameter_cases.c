@@ -24,6 +24,10 @@ static const struct {
     {"softplus", {"beta", "threshold"}, {2.0, 15}},
     {"softplus", {"beta"}, {1e-7}}, /* below 2^-20: the fast kernel's fallback */
     {"relu", {"grad_at_zero"}, {1}},
+    {"hardshrink", {"lambd"}, {1.25}},
+    {"softshrink", {"lambd"}, {0.3}},
+    {"threshold", {"threshold", "value"}, {0.7, -2.5}},
+    {"squareplus", {"b"}, {0.3}},
 };
 enum { CASES = sizeof settings / sizeof *settings };
 
@@ -64,13 +68,14 @@ const parameter_case *find_parameter_case(const char *label) {
 
 /* A new field of actfn_op must be rounded below too. */
 _Static_assert(offsetof(actfn_op, accuracy) ==
-                   offsetof(actfn_op, negative_slope) + 8 * sizeof(double),
+                   offsetof(actfn_op, negative_slope) + 11 * sizeof(double),
                "actfn_op has a field that op_as_applied does not round");
 
 actfn_op op_as_applied(actfn_op op, actfn_dtype dtype) {
     if (dtype != ACTFN_F64) {
-        double *fields[] = {&op.negative_slope, &op.cap,  &op.min_val,   &op.max_val,
-                            &op.alpha,          &op.beta, &op.threshold, &op.grad_at_zero};
+        double *fields[] = {&op.negative_slope, &op.cap,   &op.min_val,   &op.max_val,
+                            &op.alpha,          &op.beta,  &op.threshold, &op.grad_at_zero,
+                            &op.value,          &op.lambd, &op.b};
         for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
             *fields[i] = (double)(float)*fields[i];
     }

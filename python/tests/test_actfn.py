@@ -4,6 +4,7 @@ python3-torch is installed): bit for bit for the exact ops, within the stated UL
 for the rest; strides, broadcasting, 0-d and empty arrays, out= and in place, float16,
 and the errors."""
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -18,6 +19,19 @@ erfc = np.vectorize(math.erfc)
 
 def sigmoid(x):
     return 1 / (1 + np.exp(-x))
+
+
+def tanhshrink(x):
+    """x - tanh(x); below |x| = 1 its Taylor series (from the Bernoulli numbers), where
+    the subtraction would cancel."""
+    bernoulli = [Fraction(1)] + [Fraction(0)] * 100
+    for m in range(1, 101):
+        bernoulli[m] = -sum(math.comb(m + 1, k) * bernoulli[k] for k in range(m)) / (m + 1)
+    series = np.zeros_like(x)
+    for n in range(50, 1, -1):  # x^(2n - 1) terms, n >= 2: truncation below 2^-60 at 1
+        c = -Fraction(2 ** (2 * n) * (2 ** (2 * n) - 1)) * bernoulli[2 * n] / math.factorial(2 * n)
+        series = series * x * x + float(c)
+    return np.where(np.abs(x) < 1, series * x**3, x - np.tanh(x))
 
 
 REFERENCE = {  # float64 formulas of the ops at their default parameters
@@ -39,8 +53,17 @@ REFERENCE = {  # float64 formulas of the ops at their default parameters
     "hardsigmoid": lambda x: np.clip(x + 3, 0, 6) / 6,
     "hardswish": lambda x: x * np.clip(x + 3, 0, 6) / 6,
     "squared_relu": lambda x: np.maximum(x, 0) ** 2,
+    "softsign": lambda x: x / (1 + np.abs(x)),
+    "logsigmoid": lambda x: np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x))),
+    "hardshrink": lambda x: np.where(np.abs(x) > 0.5, x, 0.0),
+    "softshrink": lambda x: np.where(x > 0.5, x - 0.5, np.where(x < -0.5, x + 0.5, 0.0)),
+    "tanhshrink": lambda x: tanhshrink(x),
+    "threshold": lambda x: np.where(x > 0, x, 0.0),
+    "squareplus": lambda x: np.where(x >= 0, (x + np.sqrt(x * x + 4)) / 2,
+                                     2 / (np.sqrt(x * x + 4) - x)),
 }
-EXACT = {"identity", "relu", "leaky_relu", "relu6", "clipped_relu", "hardtanh"}
+EXACT = {"identity", "relu", "leaky_relu", "relu6", "clipped_relu", "hardtanh", "hardshrink",
+         "softshrink", "threshold"}
 
 
 def ulps(got, want, dtype):

@@ -44,6 +44,14 @@ void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER(ACTFN_CLIPPED_RELU, clipped_relu);
     REGISTER(ACTFN_HARDTANH, hardtanh);
     REGISTER(ACTFN_SQUARED_RELU, squared_relu);
+    REGISTER(ACTFN_HARDSHRINK, hardshrink);
+    REGISTER(ACTFN_SOFTSHRINK, softshrink);
+    REGISTER(ACTFN_THRESHOLD, threshold);
+    /* softshrink's y is shifted toward 0: its from-output backward tests y != 0 */
+    table->backward_from_output[SLOT_F32][ACTFN_SOFTSHRINK] =
+        CONCAT(CONCAT(softshrink_output_backward, f32), VEC_ISA_SUFFIX);
+    table->backward_from_output[SLOT_F64][ACTFN_SOFTSHRINK] =
+        CONCAT(CONCAT(softshrink_output_backward, f64), VEC_ISA_SUFFIX);
     REGISTER_LAYER_KERNEL(mask_forward, ACTFN_RELU, relu);
     REGISTER_LAYER_KERNEL(mask_forward, ACTFN_LEAKY_RELU, leaky_relu);
     REGISTER_LAYER_KERNEL(mask_forward, ACTFN_RELU6, relu6);

@@ -6,6 +6,7 @@
 
 typedef struct CONSTANTS {
     V zero, slope, cap, six, min_val, max_val, grad_at_zero, smallest_normal;
+    V lambd, minus_lambd, threshold, value;
     M slope_nonzero, grad_at_zero_nonzero;
 } CONSTANTS;
 
@@ -19,6 +20,10 @@ static inline CONSTANTS CONCAT(make_constants, SUFFIX)(const op_params *p) {
     k.max_val = VOP(set1)((T)p->max_val);
     k.grad_at_zero = VOP(set1)((T)p->grad_at_zero);
     k.smallest_normal = VOP(set1)(sizeof(T) == sizeof(float) ? (T)0x1p-126 : (T)0x1p-1022);
+    k.lambd = VOP(set1)((T)p->lambd);
+    k.minus_lambd = VOP(set1)(-(T)p->lambd);
+    k.threshold = VOP(set1)((T)p->threshold);
+    k.value = VOP(set1)((T)p->value);
     k.slope_nonzero = VOP(not_le)(VOP(set1)(p->negative_slope == 0 ? 0 : 1), k.zero);
     k.grad_at_zero_nonzero = VOP(not_le)(VOP(set1)(p->grad_at_zero == 0 ? 0 : 1), k.zero);
     return k;
@@ -129,6 +134,45 @@ static inline V CONCAT(squared_relu_backward_body, SUFFIX)(V x, V dy, const CONS
     return KEEP_NAN(x, VOP(select)(VOP(gt)(x, k->zero), gradient, k->zero));
 }
 
+/* [-lambd, lambd], the ends included: where the shrinks give +0 and f' = 0. */
+static inline M CONCAT(within_lambd, SUFFIX)(V x, const CONSTANTS *k) {
+    return MOP(and)(VOP(ge)(x, k->minus_lambd), VOP(le)(x, k->lambd));
+}
+
+static inline V CONCAT(hardshrink_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    return VOP(select)(CONCAT(within_lambd, SUFFIX)(x, k), k->zero, x); /* NaN: x */
+}
+
+/* Also the backward from y: y is outside [-lambd, lambd] where x is, and 0 elsewhere. */
+static inline V CONCAT(hardshrink_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    return KEEP_NAN(x, VOP(select)(CONCAT(within_lambd, SUFFIX)(x, k), k->zero, dy));
+}
+
+/* x - lambd and x + lambd, each rounded once as the reference's (piecewise_reference.c
+ * says why the float difference is the double one rounded). */
+static inline V CONCAT(softshrink_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    V shrunk = VOP(select)(VOP(gt)(x, k->lambd), VOP(sub)(x, k->lambd), k->zero);
+    shrunk = VOP(select)(VOP(lt)(x, k->minus_lambd), VOP(add)(x, k->lambd), shrunk);
+    return KEEP_NAN(x, shrunk);
+}
+
+static inline V CONCAT(softshrink_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    return KEEP_NAN(x, VOP(select)(CONCAT(within_lambd, SUFFIX)(x, k), k->zero, dy));
+}
+
+/* From y: dy where y != 0. */
+static inline V CONCAT(softshrink_output_backward_body, SUFFIX)(V y, V dy, const CONSTANTS *k) {
+    return KEEP_NAN(y, VOP(select)(VOP(eq)(y, k->zero), k->zero, dy));
+}
+
+static inline V CONCAT(threshold_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
+    return VOP(select)(VOP(le)(x, k->threshold), k->value, x); /* NaN: x */
+}
+
+static inline V CONCAT(threshold_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
+    return KEEP_NAN(x, VOP(select)(VOP(le)(x, k->threshold), k->zero, dy));
+}
+
 DEFINE_FORWARD_KERNEL(identity_forward, CONCAT(identity_forward_body, SUFFIX))
 DEFINE_STREAMING_FORWARD_KERNEL(identity_forward, CONCAT(identity_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(identity_backward, CONCAT(identity_backward_body, SUFFIX))
@@ -158,6 +202,16 @@ DEFINE_BACKWARD_KERNEL(hardtanh_backward, CONCAT(hardtanh_backward_body, SUFFIX)
 DEFINE_FORWARD_KERNEL(squared_relu_forward, CONCAT(squared_relu_forward_body, SUFFIX))
 DEFINE_STREAMING_FORWARD_KERNEL(squared_relu_forward, CONCAT(squared_relu_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(squared_relu_backward, CONCAT(squared_relu_backward_body, SUFFIX))
+DEFINE_FORWARD_KERNEL(hardshrink_forward, CONCAT(hardshrink_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(hardshrink_forward, CONCAT(hardshrink_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(hardshrink_backward, CONCAT(hardshrink_backward_body, SUFFIX))
+DEFINE_FORWARD_KERNEL(softshrink_forward, CONCAT(softshrink_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(softshrink_forward, CONCAT(softshrink_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(softshrink_backward, CONCAT(softshrink_backward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(softshrink_output_backward, CONCAT(softshrink_output_backward_body, SUFFIX))
+DEFINE_FORWARD_KERNEL(threshold_forward, CONCAT(threshold_forward_body, SUFFIX))
+DEFINE_STREAMING_FORWARD_KERNEL(threshold_forward, CONCAT(threshold_forward_body, SUFFIX))
+DEFINE_BACKWARD_KERNEL(threshold_backward, CONCAT(threshold_backward_body, SUFFIX))
 
 #include "kernels/mask_forward_body.h"
 

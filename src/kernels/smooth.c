@@ -10,11 +10,12 @@
 #include "kernels/vector_math.h"
 
 typedef struct smooth_constants {
-    vd alpha, beta, threshold;
+    vd alpha, beta, threshold, b;
 } smooth_constants;
 
 static inline smooth_constants make_constants_f32(const op_params *p) {
-    smooth_constants k = {vd_set1(p->alpha), vd_set1(p->beta), vd_set1(p->threshold)};
+    smooth_constants k = {vd_set1(p->alpha), vd_set1(p->beta), vd_set1(p->threshold),
+                          vd_set1(p->b)};
     return k;
 }
 
@@ -131,6 +132,53 @@ static inline vd gelu_body(vd x, const smooth_constants *k) {
     return keep_nan(x, vd_mul(at_least(x, -20), normal_cdf(x)));
 }
 
+/* x / (1 + |x|), the reference's two roundings; |x| clamped to 1e300, where the quotient
+ * is +-1 (inf / inf would be NaN). */
+static inline vd softsign_body(vd x, const smooth_constants *k) {
+    (void)k;
+    vd clamped = at_most(at_least(x, -1e300), 1e300);
+    return keep_nan(x, vd_div(clamped, vd_add(vd_set1(1.0), vd_abs(clamped))));
+}
+
+/* min(x, 0) - log1p(exp(-|x|)), |x| clamped to 708 inside the logarithm (beyond, it is
+ * below 2^-1000: nothing next to x, and -0 at +inf as the reference). */
+static inline vd logsigmoid_body(vd x, const smooth_constants *k) {
+    (void)k;
+    vd negative_part = vd_select(vd_lt(x, vd_zero()), x, vd_zero());
+    vd e = vm_exp(vd_sub(vd_zero(), at_most(vd_abs(x), 708)));
+    return keep_nan(x, vd_sub(negative_part, vm_log1p_unit(e)));
+}
+
+/* x - tanh(x): below |x| = 1/2 its series x^3 (1/3 - 2 x^2 / 15 + ...) to x^33
+ * (tools/fits/tanhshrink_series.py; the next term is below 2^-50 of the sum), where the
+ * subtraction would cancel; beyond, it loses at most 12x (at 1/2) of tanh's 2^-46. */
+static inline vd tanhshrink_body(vd x, const smooth_constants *k) {
+    static const double series[16] = {
+        0x1.5555555555555p-2,   -0x1.1111111111111p-3,  0x1.ba1ba1ba1ba1cp-5,
+        -0x1.664f4882c10fap-6,  0x1.226e355e6c23dp-7,   -0x1.d6d3d0e157de0p-9,
+        0x1.7da36452b75e3p-10,  -0x1.3558248036744p-11, 0x1.f57d7734d1664p-13,
+        -0x1.967e18afcafadp-14, 0x1.497d8eea25259p-15,  -0x1.0b132d39a6050p-16,
+        0x1.b0f72d3ee24e9p-18,  -0x1.5ef2da474e5b7p-19, 0x1.1c77df95c1c0dp-20,
+        -0x1.cd299de4ae6bbp-22};
+    vd square = vd_mul(x, x);
+    vd small = vd_mul(x, vd_mul(square, vm_estrin(square, series, 15)));
+    vd large = vd_sub(x, tanh_body(x, k));
+    return keep_nan(x, vd_select(vd_lt(vd_abs(x), vd_set1(0.5)), small, large));
+}
+
+/* s = sqrt(x^2 + b) (x^2 of a float is exact and finite); (x + s) / 2 from 0 up, and
+ * b / (2 (s + |x|)) below, where x + s would cancel. */
+static inline vd squareplus_root(vd x, const smooth_constants *k) {
+    return vd_sqrt(vd_fma(x, x, k->b));
+}
+
+static inline vd squareplus_body(vd x, const smooth_constants *k) {
+    vd s = squareplus_root(x, k), half = vd_set1(0.5);
+    vd positive = vd_add(vd_mul(half, x), vd_mul(half, s));
+    vd negative = vd_div(vd_mul(half, k->b), vd_add(s, vd_abs(x)));
+    return keep_nan(x, vd_select(vd_ge(x, vd_zero()), positive, negative));
+}
+
 /* The f32 kernels below come from kernel_template.h over float vectors; each body takes
  * a vector of floats through double lanes as two vectors of doubles, rounding once. */
 #define CONSTANTS smooth_constants
@@ -160,6 +208,14 @@ IN_DOUBLE_LANES(gelu_tanh_body)
 DEFINE_LONG_FORWARD_KERNEL(gelu_tanh_forward, gelu_tanh_body_in_double_lanes)
 IN_DOUBLE_LANES(gelu_body)
 DEFINE_LONG_FORWARD_KERNEL(gelu_forward, gelu_body_in_double_lanes)
+IN_DOUBLE_LANES(softsign_body)
+DEFINE_LONG_FORWARD_KERNEL(softsign_forward, softsign_body_in_double_lanes)
+IN_DOUBLE_LANES(logsigmoid_body)
+DEFINE_LONG_FORWARD_KERNEL(logsigmoid_forward, logsigmoid_body_in_double_lanes)
+IN_DOUBLE_LANES(tanhshrink_body)
+DEFINE_LONG_FORWARD_KERNEL(tanhshrink_forward, tanhshrink_body_in_double_lanes)
+IN_DOUBLE_LANES(squareplus_body)
+DEFINE_LONG_FORWARD_KERNEL(squareplus_forward, squareplus_body_in_double_lanes)
 
 /* ---- backwards: dx = dy * f'(x), f'(x) in double lanes and the product rounded once to
  * float, as the reference does (smooth_reference.c, whose formulas these mirror). */
@@ -265,6 +321,35 @@ static inline vd gelu_tanh_derivative(vd x, const smooth_constants *k) {
     return vd_select(vd_gt(x, vd_set1(20)), vd_set1(1.0), d);
 }
 
+/* 1 / (1 + |x|)^2: the square of a float's 1 + |x| is finite; 0 at +-inf. */
+static inline vd softsign_derivative(vd x, const smooth_constants *k) {
+    (void)k;
+    vd u = vd_add(vd_set1(1.0), vd_abs(x));
+    return keep_nan(x, vd_div(vd_set1(1.0), vd_mul(u, u)));
+}
+
+/* logistic(-x) */
+static inline vd logsigmoid_derivative(vd x, const smooth_constants *k) {
+    (void)k;
+    return keep_nan(x, vm_logistic(vd_sub(vd_zero(), x)));
+}
+
+/* tanh(x)^2 */
+static inline vd tanhshrink_derivative(vd x, const smooth_constants *k) {
+    vd t = tanh_body(x, k);
+    return vd_mul(t, t);
+}
+
+/* (1 + x / s) / 2 from 0 up (1 above 1e300, where x / s would be inf / inf), and
+ * b / (2 s (s + |x|)) below. */
+static inline vd squareplus_derivative(vd x, const smooth_constants *k) {
+    vd s = squareplus_root(x, k), half = vd_set1(0.5);
+    vd positive = vd_add(half, vd_mul(half, vd_div(x, s)));
+    positive = vd_select(vd_gt(x, vd_set1(1e300)), vd_set1(1.0), positive);
+    vd negative = vd_div(vd_div(vd_mul(half, k->b), s), vd_add(s, vd_abs(x)));
+    return keep_nan(x, vd_select(vd_ge(x, vd_zero()), positive, negative));
+}
+
 /* dx = dy f'(x) in double lanes, rounded once to float. */
 #define GRADIENT_IN_DOUBLE_LANES(derivative)                                                       \
     static inline vf derivative##_gradient(vf v, vf g, const smooth_constants *k) {                \
@@ -366,6 +451,15 @@ DEFINE_BACKWARD_KERNEL(celu_positive_alpha_backward, celu_derivative_gradient)
 DEFINE_PARTIAL_BACKWARD_KERNEL(celu_backward_f32, celu_positive_alpha_backward, p->alpha > 0,
                                celu_backward)
 
+GRADIENT_IN_DOUBLE_LANES(softsign_derivative)
+DEFINE_BACKWARD_KERNEL(softsign_backward, softsign_derivative_gradient)
+GRADIENT_IN_DOUBLE_LANES(logsigmoid_derivative)
+DEFINE_BACKWARD_KERNEL(logsigmoid_backward, logsigmoid_derivative_gradient)
+GRADIENT_IN_DOUBLE_LANES(tanhshrink_derivative)
+DEFINE_BACKWARD_KERNEL(tanhshrink_backward, tanhshrink_derivative_gradient)
+GRADIENT_IN_DOUBLE_LANES(squareplus_derivative)
+DEFINE_BACKWARD_KERNEL(squareplus_backward, squareplus_derivative_gradient)
+
 void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32][ACTFN_SIGMOID] = ISA_FUNCTION(sigmoid_forward_f32);
@@ -388,4 +482,12 @@ void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table) {
     table->backward[SLOT_F32][ACTFN_GELU_TANH] = ISA_FUNCTION(gelu_tanh_backward_f32);
     table->backward[SLOT_F32][ACTFN_MISH] = ISA_FUNCTION(mish_backward_f32);
     table->backward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_backward_f32);
+    table->forward[SLOT_F32][ACTFN_SOFTSIGN] = ISA_FUNCTION(softsign_forward_f32);
+    table->forward[SLOT_F32][ACTFN_LOGSIGMOID] = ISA_FUNCTION(logsigmoid_forward_f32);
+    table->forward[SLOT_F32][ACTFN_TANHSHRINK] = ISA_FUNCTION(tanhshrink_forward_f32);
+    table->forward[SLOT_F32][ACTFN_SQUAREPLUS] = ISA_FUNCTION(squareplus_forward_f32);
+    table->backward[SLOT_F32][ACTFN_SOFTSIGN] = ISA_FUNCTION(softsign_backward_f32);
+    table->backward[SLOT_F32][ACTFN_LOGSIGMOID] = ISA_FUNCTION(logsigmoid_backward_f32);
+    table->backward[SLOT_F32][ACTFN_TANHSHRINK] = ISA_FUNCTION(tanhshrink_backward_f32);
+    table->backward[SLOT_F32][ACTFN_SQUAREPLUS] = ISA_FUNCTION(squareplus_backward_f32);
 }

@@ -27,6 +27,10 @@ static const char *check_nonzero_finite(double value) {
     return value != 0 && isfinite(value) ? NULL : "must be finite and != 0";
 }
 
+static const char *check_non_negative(double value) {
+    return value >= 0 ? NULL : "must be >= 0";
+}
+
 static const char *check_unit_interval(double value) {
     return value >= 0 && value <= 1 ? NULL : "must be in [0, 1]";
 }
@@ -64,6 +68,7 @@ static bool alpha_is_not_negative(const op_params *p) {
 #define PARAM(field, default_value, range, check)                                                  \
     { #field, offsetof(actfn_op, field), default_value, range, check }
 #define GRAD_AT_ZERO PARAM(grad_at_zero, 0.0, "in [0, 1]", check_unit_interval)
+#define LAMBD        PARAM(lambd, 0.5, ">= 0 (inf allowed)", check_non_negative)
 
 /* Error bounds in ULP, asserted by tests/test_accuracy.c against MPFR. f32: the goal of
  * 1 ULP (measured: 0.5, gelu's backward 0.58). f64: the measured maxima over that test's
@@ -303,4 +308,65 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                             .max_ulp_backward_f64 = 0.5,
                             .forward = squared_relu_forward,
                             .backward = squared_relu_backward},
+    [ACTFN_SOFTSIGN] = {.name = "softsign",
+                        .formula = "x / (1 + |x|)",
+                        .max_ulp_f32 = 1,
+                        .max_ulp_f64 = 2,
+                        .max_ulp_backward_f32 = 1,
+                        .max_ulp_backward_f64 = 2,
+                        .forward = softsign_forward,
+                        .backward = softsign_backward,
+                        .backward_from_output = softsign_backward_from_output},
+    [ACTFN_LOGSIGMOID] = {.name = "logsigmoid",
+                          .formula = "log(1 / (1 + exp(-x)))",
+                          .max_ulp_f32 = 1,
+                          .max_ulp_f64 = 2,
+                          .max_ulp_backward_f32 = 1,
+                          .max_ulp_backward_f64 = 3,
+                          .forward = logsigmoid_forward,
+                          .backward = logsigmoid_backward,
+                          .backward_from_output = logsigmoid_backward_from_output},
+    [ACTFN_HARDSHRINK] = {.name = "hardshrink",
+                          .formula = "|x| > lambd ? x : 0",
+                          .params = {LAMBD},
+                          .exact = true,
+                          .selects_only = true,
+                          .forward = hardshrink_forward,
+                          .backward = hardshrink_backward,
+                          .backward_from_output = hardshrink_backward},
+    [ACTFN_SOFTSHRINK] = {.name = "softshrink",
+                          .formula = "x > lambd ? x - lambd : (x < -lambd ? x + lambd : 0)",
+                          .params = {LAMBD},
+                          .exact = true,
+                          .max_ulp_f32 = 0.5,
+                          .max_ulp_f64 = 0.5,
+                          .forward = softshrink_forward,
+                          .backward = softshrink_backward,
+                          .backward_from_output = softshrink_backward_from_output},
+    [ACTFN_TANHSHRINK] = {.name = "tanhshrink",
+                          .formula = "x - tanh(x)",
+                          .max_ulp_f32 = 1,
+                          .max_ulp_f64 = 3,
+                          .max_ulp_backward_f32 = 1,
+                          .max_ulp_backward_f64 = 5,
+                          .forward = tanhshrink_forward,
+                          .backward = tanhshrink_backward},
+    [ACTFN_THRESHOLD] = {.name = "threshold",
+                         .formula = "x > threshold ? x : value",
+                         .params = {PARAM(threshold, 0.0, "not NaN", check_not_nan),
+                                    PARAM(value, 0.0, "not NaN", check_not_nan)},
+                         .exact = true,
+                         .selects_only = true,
+                         .forward = threshold_forward,
+                         .backward = threshold_backward},
+    [ACTFN_SQUAREPLUS] = {.name = "squareplus",
+                          .formula = "(x + sqrt(x^2 + b)) / 2",
+                          .params = {PARAM(b, 4.0, "finite, > 0", check_positive_finite)},
+                          .max_ulp_f32 = 1,
+                          .max_ulp_f64 = 3,
+                          .max_ulp_backward_f32 = 1,
+                          .max_ulp_backward_f64 = 4,
+                          .forward = squareplus_forward,
+                          .backward = squareplus_backward,
+                          .backward_from_output = squareplus_backward_from_output},
 };

@@ -228,3 +228,50 @@ SPEC_FUNCTION double squared_relu_backward(double x, double dy, const op_params 
     double product = dy * x;
     return fabs(product) <= DBL_MIN ? (dy + dy) * x : 2 * product;
 }
+
+/* x outside [-lambd, lambd], else +0 (at +-lambd too, as PyTorch). NaN stays. */
+SPEC_FUNCTION double hardshrink_forward(double x, const op_params *p) {
+    if (x >= -p->lambd && x <= p->lambd) return 0.0;
+    return x;
+}
+
+/* 1 outside [-lambd, lambd] and 0 on it, the ends included (PyTorch's choice). With
+ * lambd >= 0 (its range) y = f(x) lies outside exactly where x does, and is 0 elsewhere:
+ * the same function serves the backward from the output. */
+SPEC_FUNCTION double hardshrink_backward(double x, double dy, const op_params *p) {
+    if (x >= -p->lambd && x <= p->lambd) return 0.0;
+    return isnan(x) ? x : dy;
+}
+
+/* x - lambd above lambd, x + lambd below -lambd, +0 between (ends included), NaN kept.
+ * One rounding: correctly rounded in every dtype. For f32 the double difference of two
+ * floats is exact unless their exponents lie more than 29 apart, and then the result is
+ * within 1/64 of an ULP of x, far from a tie, so rounding it twice changes nothing. */
+SPEC_FUNCTION double softshrink_forward(double x, const op_params *p) {
+    if (x > p->lambd) return x - p->lambd;
+    if (x < -p->lambd) return x + p->lambd;
+    return isnan(x) ? x : 0.0;
+}
+
+SPEC_FUNCTION double softshrink_backward(double x, double dy, const op_params *p) {
+    if (x > p->lambd || x < -p->lambd) return dy;
+    return isnan(x) ? x : 0.0;
+}
+
+/* From y: y is nonzero exactly where |x| > lambd (x - lambd > 0 for x > lambd >= 0,
+ * rounded or not: gradual underflow keeps it nonzero). */
+SPEC_FUNCTION double softshrink_backward_from_output(double y, double dy, const op_params *p) {
+    (void)p;
+    if (y == 0) return 0.0;
+    return isnan(y) ? y : dy;
+}
+
+/* torch.nn.Threshold: x above threshold, value at or below it; NaN stays. */
+SPEC_FUNCTION double threshold_forward(double x, const op_params *p) {
+    return x <= p->threshold ? p->value : x;
+}
+
+SPEC_FUNCTION double threshold_backward(double x, double dy, const op_params *p) {
+    if (x <= p->threshold) return 0.0;
+    return isnan(x) ? x : dy;
+}

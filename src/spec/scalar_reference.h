@@ -32,6 +32,13 @@ float hardswish_forward_f32(float x, const op_params *p);
 double hardswish_backward(double x, double dy, const op_params *p);
 double squared_relu_forward(double x, const op_params *p);
 double squared_relu_backward(double x, double dy, const op_params *p);
+double hardshrink_forward(double x, const op_params *p);
+double hardshrink_backward(double x, double dy, const op_params *p);
+double softshrink_forward(double x, const op_params *p);
+double softshrink_backward(double x, double dy, const op_params *p);
+double softshrink_backward_from_output(double y, double dy, const op_params *p);
+double threshold_forward(double x, const op_params *p);
+double threshold_backward(double x, double dy, const op_params *p);
 
 /* Smooth ops (smooth_reference.c): accurate to a few ULPs of double, so that rounding
  * to float is within 1 ULP of float. */
@@ -60,6 +67,17 @@ double sigmoid_backward_from_output(double y, double dy, const op_params *p);
 double tanh_forward(double x, const op_params *p);
 double tanh_backward(double x, double dy, const op_params *p);
 double tanh_backward_from_output(double y, double dy, const op_params *p);
+double softsign_forward(double x, const op_params *p);
+double softsign_backward(double x, double dy, const op_params *p);
+double softsign_backward_from_output(double y, double dy, const op_params *p);
+double logsigmoid_forward(double x, const op_params *p);
+double logsigmoid_backward(double x, double dy, const op_params *p);
+double logsigmoid_backward_from_output(double y, double dy, const op_params *p);
+double tanhshrink_forward(double x, const op_params *p);
+double tanhshrink_backward(double x, double dy, const op_params *p);
+double squareplus_forward(double x, const op_params *p);
+double squareplus_backward(double x, double dy, const op_params *p);
+double squareplus_backward_from_output(double y, double dy, const op_params *p);
 
 #endif
 

@@ -125,6 +125,9 @@ static inline vd vd_mul(vd a, vd b) {
 static inline vd vd_div(vd a, vd b) {
     return _mm256_div_pd(a, b);
 }
+static inline vd vd_sqrt(vd a) {
+    return _mm256_sqrt_pd(a);
+}
 static inline vd vd_fma(vd a, vd b, vd c) {
     return _mm256_fmadd_pd(a, b, c);
 }

@@ -113,6 +113,9 @@ static inline vd vd_mul(vd a, vd b) {
 static inline vd vd_div(vd a, vd b) {
     return vdivq_f64(a, b);
 }
+static inline vd vd_sqrt(vd a) {
+    return vsqrtq_f64(a);
+}
 static inline vd vd_fma(vd a, vd b, vd c) {
     return vfmaq_f64(c, a, b);
 }

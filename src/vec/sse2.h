@@ -112,6 +112,9 @@ static inline vd vd_mul(vd a, vd b) {
 static inline vd vd_div(vd a, vd b) {
     return _mm_div_pd(a, b);
 }
+static inline vd vd_sqrt(vd a) {
+    return _mm_sqrt_pd(a);
+}
 static inline vd vd_fma(vd a, vd b, vd c) {
     return _mm_add_pd(_mm_mul_pd(a, b), c);
 }

@@ -14,6 +14,8 @@
  *                                    past n load as +0
  *   zero(), set1(x)
  *   add, sub, mul, div               IEEE, correctly rounded, no flush to zero
+ *   vd_sqrt(a)                       IEEE square root, correctly rounded (-0 stays -0,
+ *                                    NaN below -0)
  *   fma(a, b, c)                     a * b + c rounded once; on SSE2, which has no fused
  *                                    multiply-add, rounded twice (kernels that must be
  *                                    bit-exact do not use it)
