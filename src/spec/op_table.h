@@ -12,11 +12,11 @@
 /* Every numeric parameter field of actfn_op, in declaration order: the one list that
  * op_params, op_prepare's rounding and the default-op check are built from. A field added
  * to actfn_op and not here fails the static assertion below. */
-// clang-format off
+/* clang-format off */
 #define OP_PARAMETER_FIELDS(X)                                                                     \
     X(negative_slope) X(cap) X(min_val) X(max_val) X(alpha) X(beta) X(threshold) X(grad_at_zero)   \
     X(value) X(lambd) X(b)
-// clang-format on
+/* clang-format on */
 
 #define OP_COUNT_FIELD(name) +1
 enum { OP_PARAMETER_COUNT = 0 OP_PARAMETER_FIELDS(OP_COUNT_FIELD) };
