@@ -429,6 +429,46 @@ ACTFN_API actfn_status actfn_maxout_backward(actfn_dtype dtype, const actfn_batc
                                              const void *x, const void *dy, size_t dy_stride,
                                              void *dx);
 
+/* Gated linear units (Dauphin et al. 2017; Shazeer 2020): y = a * g(b), element by
+ * element, for any op g as the gate: sigmoid (GLU), silu (SwiGLU), gelu or gelu_tanh
+ * (GeGLU), relu (ReGLU), squared_relu, ... with its parameters. Floating-point dtypes.
+ * g(b) is evaluated in double (the gate's f64 kernel) and a * g(b) rounded once to the
+ * dtype: f32 and 16-bit results are within 1 ULP (docs/accuracy.md), f64 within the
+ * gate's f64 bound plus 1/2. y may be a or b; other overlaps: ACTFN_ERR_OVERLAP.
+ * Errors as actfn_forward, and ACTFN_ERR_UNSUPPORTED for an int8 / uint8 dtype. */
+ACTFN_API actfn_status actfn_glu_forward(const actfn_op *gate, actfn_dtype dtype, const void *a,
+                                         const void *b, void *y, size_t n);
+/* Its backward, recomputing g(b) instead of storing it: da = dy * g(b) and
+ * db = dy * a * g'(b) (dy * a exact in double for f32 and 16-bit, then the gate's f64
+ * backward, rounded once). da may be a or dy, db may be b or dy; da and db must not
+ * overlap each other. */
+ACTFN_API actfn_status actfn_glu_backward(const actfn_op *gate, actfn_dtype dtype, const void *a,
+                                          const void *b, const void *dy, void *da, void *db,
+                                          size_t n);
+
+/* The concatenated layout of torch.nn.functional.glu(x, dim=-1): each of rows rows of x
+ * holds 2 cols elements, the value half a then the gate half b (ACTFN_GLU_VALUE_FIRST,
+ * torch's order) or b then a (ACTFN_GLU_GATE_FIRST); rows x_stride elements apart
+ * (>= 2 cols). y: rows of cols elements, y_stride apart (>= cols). y must not overlap x. */
+typedef enum actfn_glu_order {
+    ACTFN_GLU_VALUE_FIRST = 0,
+    ACTFN_GLU_GATE_FIRST = 1
+} actfn_glu_order;
+ACTFN_API actfn_status actfn_glu_forward_rows(const actfn_op *gate, actfn_dtype dtype,
+                                              actfn_glu_order order, size_t rows, size_t cols,
+                                              const void *x, size_t x_stride, void *y,
+                                              size_t y_stride);
+/* Its backward: dx has x's layout (dx_stride apart, >= 2 cols), da and db in its halves;
+ * dy rows dy_stride apart (>= cols). dx must not overlap x or dy. */
+ACTFN_API actfn_status actfn_glu_backward_rows(const actfn_op *gate, actfn_dtype dtype,
+                                               actfn_glu_order order, size_t rows, size_t cols,
+                                               const void *x, size_t x_stride, const void *dy,
+                                               size_t dy_stride, void *dx, size_t dx_stride);
+/* The gate of a named GLU variant, with default parameters: "glu" (sigmoid), "swiglu"
+ * (silu), "geglu" (gelu), "geglu_tanh" (gelu_tanh), "reglu" (relu), "squared_reglu"
+ * (squared_relu). Errors: ACTFN_ERR_NULL_POINTER, ACTFN_ERR_UNKNOWN_OP (nothing stored). */
+ACTFN_API actfn_status actfn_glu_gate_from_name(const char *name, actfn_op *gate);
+
 /* ---------------------------------------------------------------------------------- */
 /* On the GPU (CUDA)                                                                   */
 /* ---------------------------------------------------------------------------------- */

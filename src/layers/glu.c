@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/* Gated linear units: y = a * g(b) for any op g as the gate (actfn_glu_forward and
+ * _backward, flat and in torch's concatenated rows). A block at a time, the inputs are
+ * widened to double, the gate's f64 kernel (or reference) applied there, and each result
+ * rounded once to the dtype: the gate is accurate to a few double ULPs, so an f32 or
+ * 16-bit result is the product rounded once from almost the exact value. */
+#include "layers/layer_call.h"
+
+#include "api/errors.h"
+#include "api/op_descriptor.h"
+#include "route/dispatch.h"
+#include "spec/dtypes.h"
+#include "spec/element_access.h"
+
+#include <string.h>
+
+enum { GLU_BLOCK = 256 };
+
+typedef struct glu_call {
+    const op_def *def;
+    op_params params;
+    actfn_dtype dtype;
+    forward_kernel forward;   /* the gate's f64 kernel, NULL: its reference */
+    backward_kernel backward; /* the same for its backward */
+} glu_call;
+
+static actfn_status prepare(const char *function, const actfn_op *gate, actfn_dtype dtype,
+                            glu_call *c) {
+    if (gate == NULL) return fail(ACTFN_ERR_NULL_POINTER, "%s: gate is NULL", function);
+    CHECK(check_dtype(function, dtype));
+    CHECK(op_prepare(gate, dtype, &c->def, &c->params));
+    c->dtype = dtype;
+    const kernel_table *table = active_kernels();
+    c->forward = table->forward[SLOT_F64][gate->kind];
+    c->backward = table->backward[SLOT_F64][gate->kind];
+    return ACTFN_OK;
+}
+
+/* g(b) in double for m values */
+static void gate_forward(const glu_call *c, const double *b, double *g, size_t m) {
+    if (c->forward != NULL)
+        c->forward(&c->params, b, g, m);
+    else
+        for (size_t i = 0; i < m; i++)
+            g[i] = c->def->forward(b[i], &c->params);
+}
+
+/* dy * g'(b) in double for m values */
+static void gate_backward(const glu_call *c, const double *b, const double *dy, double *out,
+                          size_t m) {
+    if (c->backward != NULL)
+        c->backward(&c->params, b, dy, out, m);
+    else
+        for (size_t i = 0; i < m; i++)
+            out[i] = c->def->backward(b[i], dy[i], &c->params);
+}
+
+static void widen(actfn_dtype dtype, const char *array, size_t start, double *wide, size_t m) {
+    widen_row(dtype, array + start * dtype_size(dtype), wide, m);
+}
+
+/* The flat forward over n elements; a block's inputs are read before its outputs are
+ * written, so y may be a or b. */
+static void glu_forward_flat(const glu_call *c, const char *a, const char *b, char *y, size_t n) {
+    double wide_a[GLU_BLOCK], wide_b[GLU_BLOCK], g[GLU_BLOCK];
+    for (size_t i = 0; i < n; i += GLU_BLOCK) {
+        size_t m = n - i < GLU_BLOCK ? n - i : GLU_BLOCK;
+        widen(c->dtype, a, i, wide_a, m);
+        widen(c->dtype, b, i, wide_b, m);
+        gate_forward(c, wide_b, g, m);
+        for (size_t j = 0; j < m; j++)
+            element_store(c->dtype, y, i + j, wide_a[j] * g[j]);
+    }
+}
+
+static void glu_backward_flat(const glu_call *c, const char *a, const char *b, const char *dy,
+                              char *da, char *db, size_t n) {
+    double wide_a[GLU_BLOCK], wide_b[GLU_BLOCK], wide_dy[GLU_BLOCK], g[GLU_BLOCK],
+        gate_gradient[GLU_BLOCK];
+    for (size_t i = 0; i < n; i += GLU_BLOCK) {
+        size_t m = n - i < GLU_BLOCK ? n - i : GLU_BLOCK;
+        widen(c->dtype, a, i, wide_a, m);
+        widen(c->dtype, b, i, wide_b, m);
+        widen(c->dtype, dy, i, wide_dy, m);
+        gate_forward(c, wide_b, g, m);
+        for (size_t j = 0; j < m; j++) {
+            double product = wide_dy[j] * wide_a[j]; /* exact unless f64 */
+            wide_a[j] = wide_dy[j] * g[j];           /* da, in double */
+            wide_dy[j] = product;
+        }
+        gate_backward(c, wide_b, wide_dy, gate_gradient, m);
+        for (size_t j = 0; j < m; j++) {
+            element_store(c->dtype, da, i + j, wide_a[j]);
+            element_store(c->dtype, db, i + j, gate_gradient[j]);
+        }
+    }
+}
+
+actfn_status actfn_glu_forward(const actfn_op *gate, actfn_dtype dtype, const void *a,
+                               const void *b, void *y, size_t n) {
+    static const char function[] = "actfn_glu_forward";
+    glu_call c;
+    CHECK(prepare(function, gate, dtype, &c));
+    CHECK(check_extent(function, 1, n, n, dtype));
+    if (n == 0) return ACTFN_OK;
+    const void *arrays[] = {a, b, y};
+    CHECK(check_pointers(function, 3, arrays));
+    size_t bytes = n * dtype_size(dtype);
+    CHECK(check_output(function, y, bytes, a, bytes, true));
+    CHECK(check_output(function, y, bytes, b, bytes, true));
+    glu_forward_flat(&c, a, b, y, n);
+    return ACTFN_OK;
+}
+
+actfn_status actfn_glu_backward(const actfn_op *gate, actfn_dtype dtype, const void *a,
+                                const void *b, const void *dy, void *da, void *db, size_t n) {
+    static const char function[] = "actfn_glu_backward";
+    glu_call c;
+    CHECK(prepare(function, gate, dtype, &c));
+    CHECK(check_extent(function, 1, n, n, dtype));
+    if (n == 0) return ACTFN_OK;
+    const void *arrays[] = {a, b, dy, da, db};
+    CHECK(check_pointers(function, 5, arrays));
+    size_t bytes = n * dtype_size(dtype);
+    CHECK(check_output(function, da, bytes, db, bytes, false));
+    CHECK(check_output(function, da, bytes, a, bytes, true));
+    CHECK(check_output(function, da, bytes, dy, bytes, true));
+    CHECK(check_output(function, da, bytes, b, bytes, false));
+    CHECK(check_output(function, db, bytes, b, bytes, true));
+    CHECK(check_output(function, db, bytes, dy, bytes, true));
+    CHECK(check_output(function, db, bytes, a, bytes, false));
+    glu_backward_flat(&c, a, b, dy, da, db, n);
+    return ACTFN_OK;
+}
+
+/* The halves of a row of 2 cols: the value half's offset and the gate half's, in elements. */
+static void halves(actfn_glu_order order, size_t cols, size_t *value, size_t *gate) {
+    *value = order == ACTFN_GLU_GATE_FIRST ? cols : 0;
+    *gate = order == ACTFN_GLU_GATE_FIRST ? 0 : cols;
+}
+
+static actfn_status check_rows(const char *function, actfn_glu_order order, size_t rows,
+                               size_t cols, size_t stride, size_t width, actfn_dtype dtype) {
+    if (order != ACTFN_GLU_VALUE_FIRST && order != ACTFN_GLU_GATE_FIRST)
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: order %d is not an actfn_glu_order", function,
+                    (int)order);
+    if (stride < width)
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: a row stride of %zu is below %zu", function,
+                    stride, width);
+    return check_extent(function, rows, stride, width, dtype);
+}
+
+/* rows of width elements, stride apart: the bytes from the first to one past the last */
+static size_t rows_span(size_t rows, size_t stride, size_t width, actfn_dtype dtype) {
+    return ((rows - 1) * stride + width) * dtype_size(dtype);
+}
+
+actfn_status actfn_glu_forward_rows(const actfn_op *gate, actfn_dtype dtype, actfn_glu_order order,
+                                    size_t rows, size_t cols, const void *x, size_t x_stride,
+                                    void *y, size_t y_stride) {
+    static const char function[] = "actfn_glu_forward_rows";
+    glu_call c;
+    CHECK(prepare(function, gate, dtype, &c));
+    if (cols > SIZE_MAX / 2)
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: cols %zu is too large", function, cols);
+    CHECK(check_rows(function, order, rows, cols, x_stride, 2 * cols, dtype));
+    CHECK(check_rows(function, order, rows, cols, y_stride, cols, dtype));
+    if (rows == 0 || cols == 0) return ACTFN_OK;
+    const void *arrays[] = {x, y};
+    CHECK(check_pointers(function, 2, arrays));
+    CHECK(check_output(function, y, rows_span(rows, y_stride, cols, dtype), x,
+                       rows_span(rows, x_stride, 2 * cols, dtype), false));
+    size_t value, gate_half, size = dtype_size(dtype);
+    halves(order, cols, &value, &gate_half);
+    for (size_t r = 0; r < rows; r++) {
+        const char *row = (const char *)x + r * x_stride * size;
+        glu_forward_flat(&c, row + value * size, row + gate_half * size,
+                         (char *)y + r * y_stride * size, cols);
+    }
+    return ACTFN_OK;
+}
+
+actfn_status actfn_glu_backward_rows(const actfn_op *gate, actfn_dtype dtype, actfn_glu_order order,
+                                     size_t rows, size_t cols, const void *x, size_t x_stride,
+                                     const void *dy, size_t dy_stride, void *dx, size_t dx_stride) {
+    static const char function[] = "actfn_glu_backward_rows";
+    glu_call c;
+    CHECK(prepare(function, gate, dtype, &c));
+    if (cols > SIZE_MAX / 2)
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: cols %zu is too large", function, cols);
+    CHECK(check_rows(function, order, rows, cols, x_stride, 2 * cols, dtype));
+    CHECK(check_rows(function, order, rows, cols, dy_stride, cols, dtype));
+    CHECK(check_rows(function, order, rows, cols, dx_stride, 2 * cols, dtype));
+    if (rows == 0 || cols == 0) return ACTFN_OK;
+    const void *arrays[] = {x, dy, dx};
+    CHECK(check_pointers(function, 3, arrays));
+    size_t dx_bytes = rows_span(rows, dx_stride, 2 * cols, dtype);
+    CHECK(
+        check_output(function, dx, dx_bytes, x, rows_span(rows, x_stride, 2 * cols, dtype), false));
+    CHECK(check_output(function, dx, dx_bytes, dy, rows_span(rows, dy_stride, cols, dtype), false));
+    size_t value, gate_half, size = dtype_size(dtype);
+    halves(order, cols, &value, &gate_half);
+    for (size_t r = 0; r < rows; r++) {
+        const char *row = (const char *)x + r * x_stride * size;
+        char *out = (char *)dx + r * dx_stride * size;
+        glu_backward_flat(&c, row + value * size, row + gate_half * size,
+                          (const char *)dy + r * dy_stride * size, out + value * size,
+                          out + gate_half * size, cols);
+    }
+    return ACTFN_OK;
+}
+
+actfn_status actfn_glu_gate_from_name(const char *name, actfn_op *gate) {
+    static const struct {
+        const char *name;
+        actfn_kind gate;
+    } variants[] = {{"glu", ACTFN_SIGMOID}, {"swiglu", ACTFN_SILU},
+                    {"geglu", ACTFN_GELU},  {"geglu_tanh", ACTFN_GELU_TANH},
+                    {"reglu", ACTFN_RELU},  {"squared_reglu", ACTFN_SQUARED_RELU}};
+    if (name == NULL || gate == NULL)
+        return fail(ACTFN_ERR_NULL_POINTER, "actfn_glu_gate_from_name: %s is NULL",
+                    name == NULL ? "name" : "gate");
+    for (size_t i = 0; i < sizeof variants / sizeof *variants; i++)
+        if (strcmp(name, variants[i].name) == 0) {
+            *gate = actfn_op_init(variants[i].gate);
+            return ACTFN_OK;
+        }
+    return fail(ACTFN_ERR_UNKNOWN_OP,
+                "actfn_glu_gate_from_name: unknown GLU variant '%s' (glu, swiglu, geglu, "
+                "geglu_tanh, reglu, squared_reglu)",
+                name);
+}
