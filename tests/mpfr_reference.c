@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "mpfr_reference.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #define RND MPFR_RNDN
@@ -432,4 +433,42 @@ void exact_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x) {
         abort();
     }
     scratch_clear(&s);
+}
+
+static int precision_of(actfn_dtype dtype) {
+    return dtype == ACTFN_F64 ? 53 : dtype == ACTFN_F32 ? 24 : dtype == ACTFN_F16 ? 11 : 8;
+}
+
+/* the exponent of the dtype's smallest subnormal: its ULP below the normals */
+static long min_ulp_exponent(actfn_dtype dtype) {
+    return dtype == ACTFN_F64 ? -1074 : dtype == ACTFN_F32 ? -149 : dtype == ACTFN_F16 ? -24 : -133;
+}
+
+double round_to_dtype(actfn_dtype dtype, const mpfr_t exact) {
+    if (dtype == ACTFN_F64) return mpfr_get_d(exact, RND);
+    double value = (double)mpfr_get_flt(exact, RND);
+    if (dtype == ACTFN_F32) return value;
+    /* 16 bits: from the float, which holds every 16-bit value; a double rounding only
+     * at an exact float tie, which the callers (the infinity check) do not meet */
+    unsigned short narrow;
+    if (actfn_convert(&value, ACTFN_F64, &narrow, dtype, 1) != ACTFN_OK) abort();
+    if (actfn_convert(&narrow, dtype, &value, ACTFN_F64, 1) != ACTFN_OK) abort();
+    return value;
+}
+
+double ulp_error(actfn_dtype dtype, double computed, const mpfr_t exact) {
+    if (isnan(computed)) return INFINITY;
+    if (isinf(computed)) return round_to_dtype(dtype, exact) == computed ? 0 : INFINITY;
+    if (mpfr_zero_p(exact)) return computed == 0 ? 0 : INFINITY;
+    long ulp_exponent = mpfr_get_exp(exact) - precision_of(dtype);
+    if (ulp_exponent < min_ulp_exponent(dtype)) ulp_exponent = min_ulp_exponent(dtype);
+    mpfr_t difference;
+    mpfr_init2(difference, mpfr_get_prec(exact) + 64);
+    mpfr_set_d(difference, computed, RND);
+    mpfr_sub(difference, difference, exact, RND);
+    mpfr_abs(difference, difference, RND);
+    mpfr_mul_2si(difference, difference, -ulp_exponent, RND);
+    double error = mpfr_get_d(difference, MPFR_RNDU);
+    mpfr_clear(difference);
+    return error;
 }

@@ -24,4 +24,12 @@ void exact_forward(const actfn_op *op, mpfr_t out, const mpfr_t x);
 /* out = f'(x), with the library's documented choices at the kinks. */
 void exact_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x);
 
+/* exact rounded to dtype (any floating-point one), as a double. */
+double round_to_dtype(actfn_dtype dtype, const mpfr_t exact);
+
+/* |computed - exact| in units of the last place of exact in dtype, subnormal ULPs
+ * included. A result that overflowed counts as exact if exact rounds to that infinity;
+ * NaN, or a nonzero result for an exact 0, is an infinite error. */
+double ulp_error(actfn_dtype dtype, double computed, const mpfr_t exact);
+
 #endif

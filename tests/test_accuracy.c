@@ -23,38 +23,6 @@ typedef struct measurement {
     double max_absolute_near_zero; /* f64 backward only: in units of 2^-53 */
 } measurement;
 
-static int precision_of(actfn_dtype dtype) {
-    return dtype == ACTFN_F32 ? FLT_MANT_DIG : DBL_MANT_DIG;
-}
-
-static long min_ulp_exponent(actfn_dtype dtype) {
-    return dtype == ACTFN_F32 ? -149 : -1074;
-}
-
-static double round_to(actfn_dtype dtype, const mpfr_t exact) {
-    return dtype == ACTFN_F32 ? (double)mpfr_get_flt(exact, MPFR_RNDN)
-                              : mpfr_get_d(exact, MPFR_RNDN);
-}
-
-/* |computed - exact| in units of the last place of exact in the dtype, subnormal ulp
- * included. A result that overflowed counts as exact if exact rounds to that infinity. */
-static double ulp_error(actfn_dtype dtype, double computed, const mpfr_t exact) {
-    if (isnan(computed)) return INFINITY;
-    if (isinf(computed)) return round_to(dtype, exact) == computed ? 0 : INFINITY;
-    if (mpfr_zero_p(exact)) return computed == 0 ? 0 : INFINITY;
-    long ulp_exponent = mpfr_get_exp(exact) - precision_of(dtype);
-    if (ulp_exponent < min_ulp_exponent(dtype)) ulp_exponent = min_ulp_exponent(dtype);
-    mpfr_t difference;
-    mpfr_init2(difference, mpfr_get_prec(exact) + 64);
-    mpfr_set_d(difference, computed, MPFR_RNDN);
-    mpfr_sub(difference, difference, exact, MPFR_RNDN);
-    mpfr_abs(difference, difference, MPFR_RNDN);
-    mpfr_mul_2si(difference, difference, -ulp_exponent, MPFR_RNDN);
-    double error = mpfr_get_d(difference, MPFR_RNDU);
-    mpfr_clear(difference);
-    return error;
-}
-
 static void *to_dtype(actfn_dtype dtype, const double *values, size_t n) {
     if (dtype == ACTFN_F64) {
         double *out = malloc(n * sizeof *out);
@@ -150,10 +118,10 @@ static measurement measure(const actfn_op *op, actfn_dtype dtype, direction whic
             worst.worst_input = xi;
         }
         if (actfn_op_describe(op->kind)->exact && which == FORWARD &&
-            round_to(dtype, exact) != computed) {
+            round_to_dtype(dtype, exact) != computed) {
             print_error("%s %s(%a) = %a, correctly rounded %a\n",
                         dtype == ACTFN_F32 ? "f32" : "f64", actfn_op_name(op->kind), xi, computed,
-                        round_to(dtype, exact));
+                        round_to_dtype(dtype, exact));
             fail();
         }
     }

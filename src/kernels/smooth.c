@@ -153,13 +153,7 @@ static inline vd logsigmoid_body(vd x, const smooth_constants *k) {
  * (tools/fits/tanhshrink_series.py; the next term is below 2^-50 of the sum), where the
  * subtraction would cancel; beyond, it loses at most 12x (at 1/2) of tanh's 2^-46. */
 static inline vd tanhshrink_body(vd x, const smooth_constants *k) {
-    static const double series[16] = {
-        0x1.5555555555555p-2,   -0x1.1111111111111p-3,  0x1.ba1ba1ba1ba1cp-5,
-        -0x1.664f4882c10fap-6,  0x1.226e355e6c23dp-7,   -0x1.d6d3d0e157de0p-9,
-        0x1.7da36452b75e3p-10,  -0x1.3558248036744p-11, 0x1.f57d7734d1664p-13,
-        -0x1.967e18afcafadp-14, 0x1.497d8eea25259p-15,  -0x1.0b132d39a6050p-16,
-        0x1.b0f72d3ee24e9p-18,  -0x1.5ef2da474e5b7p-19, 0x1.1c77df95c1c0dp-20,
-        -0x1.cd299de4ae6bbp-22};
+    static const double series[16] = {TANHSHRINK_SERIES_LEADING};
     vd square = vd_mul(x, x);
     vd small = vd_mul(x, vd_mul(square, vm_estrin(square, series, 15)));
     vd large = vd_sub(x, tanh_body(x, k));

@@ -139,15 +139,25 @@ static void halves(actfn_glu_order order, size_t cols, size_t *value, size_t *ga
     *gate = order == ACTFN_GLU_GATE_FIRST ? 0 : cols;
 }
 
-static actfn_status check_rows(const char *function, actfn_glu_order order, size_t rows,
-                               size_t cols, size_t stride, size_t width, actfn_dtype dtype) {
-    if (order != ACTFN_GLU_VALUE_FIRST && order != ACTFN_GLU_GATE_FIRST)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: order %d is not an actfn_glu_order", function,
-                    (int)order);
+static actfn_status check_stride(const char *function, size_t rows, size_t stride, size_t width,
+                                 actfn_dtype dtype) {
     if (stride < width)
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: a row stride of %zu is below %zu", function,
                     stride, width);
     return check_extent(function, rows, stride, width, dtype);
+}
+
+/* What both row calls check first: the gate, the order, and x's rows of 2 cols. */
+static actfn_status prepare_rows(const char *function, const actfn_op *gate, actfn_dtype dtype,
+                                 actfn_glu_order order, size_t rows, size_t cols, size_t x_stride,
+                                 glu_call *c) {
+    CHECK(prepare(function, gate, dtype, c));
+    if (order != ACTFN_GLU_VALUE_FIRST && order != ACTFN_GLU_GATE_FIRST)
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: order %d is not an actfn_glu_order", function,
+                    (int)order);
+    if (cols > SIZE_MAX / 2)
+        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: cols %zu is too large", function, cols);
+    return check_stride(function, rows, x_stride, 2 * cols, dtype);
 }
 
 /* rows of width elements, stride apart: the bytes from the first to one past the last */
@@ -160,11 +170,8 @@ actfn_status actfn_glu_forward_rows(const actfn_op *gate, actfn_dtype dtype, act
                                     void *y, size_t y_stride) {
     static const char function[] = "actfn_glu_forward_rows";
     glu_call c;
-    CHECK(prepare(function, gate, dtype, &c));
-    if (cols > SIZE_MAX / 2)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: cols %zu is too large", function, cols);
-    CHECK(check_rows(function, order, rows, cols, x_stride, 2 * cols, dtype));
-    CHECK(check_rows(function, order, rows, cols, y_stride, cols, dtype));
+    CHECK(prepare_rows(function, gate, dtype, order, rows, cols, x_stride, &c));
+    CHECK(check_stride(function, rows, y_stride, cols, dtype));
     if (rows == 0 || cols == 0) return ACTFN_OK;
     const void *arrays[] = {x, y};
     CHECK(check_pointers(function, 2, arrays));
@@ -185,12 +192,9 @@ actfn_status actfn_glu_backward_rows(const actfn_op *gate, actfn_dtype dtype, ac
                                      const void *dy, size_t dy_stride, void *dx, size_t dx_stride) {
     static const char function[] = "actfn_glu_backward_rows";
     glu_call c;
-    CHECK(prepare(function, gate, dtype, &c));
-    if (cols > SIZE_MAX / 2)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: cols %zu is too large", function, cols);
-    CHECK(check_rows(function, order, rows, cols, x_stride, 2 * cols, dtype));
-    CHECK(check_rows(function, order, rows, cols, dy_stride, cols, dtype));
-    CHECK(check_rows(function, order, rows, cols, dx_stride, 2 * cols, dtype));
+    CHECK(prepare_rows(function, gate, dtype, order, rows, cols, x_stride, &c));
+    CHECK(check_stride(function, rows, dy_stride, cols, dtype));
+    CHECK(check_stride(function, rows, dx_stride, 2 * cols, dtype));
     if (rows == 0 || cols == 0) return ACTFN_OK;
     const void *arrays[] = {x, dy, dx};
     CHECK(check_pointers(function, 3, arrays));

@@ -401,22 +401,7 @@ SPEC_FUNCTION double logsigmoid_backward_from_output(double y, double dy, const 
  * as two positive terms, (|x| - 1) exact and 1 - tanh|x| = 2 / (expm1(2|x|) + 2). */
 SPEC_FUNCTION double tanhshrink_forward(double x, const op_params *p) {
     (void)p;
-    static const double series[44] = {
-        0x1.5555555555555p-2,   -0x1.1111111111111p-3,  0x1.ba1ba1ba1ba1cp-5,
-        -0x1.664f4882c10fap-6,  0x1.226e355e6c23dp-7,   -0x1.d6d3d0e157de0p-9,
-        0x1.7da36452b75e3p-10,  -0x1.3558248036744p-11, 0x1.f57d7734d1664p-13,
-        -0x1.967e18afcafadp-14, 0x1.497d8eea25259p-15,  -0x1.0b132d39a6050p-16,
-        0x1.b0f72d3ee24e9p-18,  -0x1.5ef2da474e5b7p-19, 0x1.1c77df95c1c0dp-20,
-        -0x1.cd299de4ae6bbp-22, 0x1.75cde6563fed9p-23,  -0x1.2efe8db3aff1fp-24,
-        0x1.eb3229047434cp-26,  -0x1.8e25ff9327e2cp-27, 0x1.42ba1a349b490p-28,
-        -0x1.0597b61cb3092p-29, 0x1.a813f6eaa7058p-31,  -0x1.57bea2950f11ep-32,
-        0x1.16a101c5fde96p-33,  -0x1.c3b23b05e39f9p-35, 0x1.6e2193ae496d5p-36,
-        -0x1.28c65557ea2a5p-37, 0x1.e11cf33c632a8p-39,  -0x1.85f9bf8d6b2b2p-40,
-        0x1.3c1a3035e663dp-41,  -0x1.00390e238ecb8p-42, 0x1.9f5f74b6c8690p-44,
-        -0x1.50b0462832a12p-45, 0x1.10e8d36905d5ep-46,  -0x1.ba6c96ed10bc4p-48,
-        0x1.669d9371721f7p-49,  -0x1.22aecc05ace19p-50, 0x1.d73cb99591091p-52,
-        -0x1.7df8723315bfcp-53, 0x1.359d1628b7da8p-54,  -0x1.f5ed3bd476459p-56,
-        0x1.96d8b1366dc40p-57,  -0x1.49c6fe119408fp-58};
+    static const double series[44] = {TANHSHRINK_SERIES_LEADING, TANHSHRINK_SERIES_TRAILING};
     double magnitude = fabs(x);
     if (magnitude >= 1.0 && magnitude < 2.0) /* (|x| - 1) + (1 - tanh|x|): no cancellation */
         return copysign((magnitude - 1.0) + 2.0 / (expm1(2.0 * magnitude) + 2.0), x);

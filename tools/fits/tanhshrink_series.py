@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""The Taylor coefficients of x - tanh(x) = sum_n c_n x^(2n+1), n >= 1, as C hex doubles:
+"""The Taylor coefficients of x - tanh(x) = sum_n c_n x^(2n+1), n >= 1, as C hex doubles
+(src/spec/smooth_constants.h, TANHSHRINK_SERIES_*):
 the series smooth_reference.c's tanhshrink_forward sums below |x| = 1 (and the first
 terms, the double-lane kernel's, below 1/2). From the Bernoulli numbers, exactly:
 tanh(x) = sum_n 2^(2n) (2^(2n) - 1) B_2n x^(2n - 1) / (2n)!.
