@@ -204,4 +204,55 @@ def gelu_backward(x, dy, approximate="none", *, out=None, accuracy="accurate"):
         x, dy, out=out, accuracy=accuracy)
 
 
-del _op, _params
+# Gated linear units, as torch.nn.functional.glu: x split in two halves along dim, the
+# value half a then the gate half b; y = a * g(b). The gate is any op (or a variant's
+# name: glu, swiglu, geglu, geglu_tanh, reglu, squared_reglu) with its parameters.
+_GLU_VARIANTS = {"glu": "sigmoid", "swiglu": "silu", "geglu": "gelu", "geglu_tanh": "gelu_tanh",
+                 "reglu": "relu", "squared_reglu": "squared_relu"}
+
+
+def _halves(x, dim):
+    x = _float_array(x, "x")
+    if x.ndim == 0 or x.shape[dim] % 2:
+        raise ValueError(f"actfn.glu: dimension {dim} of x must have an even length")
+    a, b = _np.split(x, 2, axis=dim)
+    return _np.ascontiguousarray(a), _np.ascontiguousarray(b)
+
+
+def glu(x, dim=-1, gate="sigmoid", **params):
+    """y = a * gate(b), a and b the two halves of x along dim (torch.nn.functional.glu;
+    gate: an op name, e.g. 'silu' for SwiGLU, with its parameters by keyword). g(b) is
+    computed in double and each result rounded once (docs/semantics.md)."""
+    a, b = _halves(x, dim)
+    return ufuncs.glu_forward(gate, a, b, **params)
+
+
+def glu_backward(x, dy, dim=-1, gate="sigmoid", **params):
+    """dx for y = glu(x, dim, gate): the halves (dy * g(b), dy * a * g'(b)), joined as x."""
+    a, b = _halves(x, dim)
+    dy = _np.ascontiguousarray(_float_array(dy, "dy"))
+    da, db = ufuncs.glu_backward(gate, a, b, dy, **params)
+    return _np.concatenate([da, db], axis=dim)
+
+
+def _glu_variant(name, gate):
+    def forward(x, dim=-1, **params):
+        return glu(x, dim, gate, **params)
+
+    def backward(x, dy, dim=-1, **params):
+        return glu_backward(x, dy, dim, gate, **params)
+
+    forward.__name__ = forward.__qualname__ = name
+    backward.__name__ = backward.__qualname__ = name + "_backward"
+    forward.__doc__ = f"glu(x, dim, gate='{gate}'): y = a * {gate}(b), x = [a | b] along dim."
+    backward.__doc__ = f"glu_backward(x, dy, dim, gate='{gate}')."
+    return forward, backward
+
+
+for _name, _gate in _GLU_VARIANTS.items():
+    if _name != "glu":
+        globals()[_name], globals()[_name + "_backward"] = _glu_variant(_name, _gate)
+        __all__ += [_name, _name + "_backward"]
+__all__ += ["glu", "glu_backward"]
+
+del _op, _params, _name, _gate

@@ -257,12 +257,111 @@ static PyObject *ops(PyObject *self, PyObject *unused) {
     return list;
 }
 
+static int dtype_of(PyArrayObject *array, actfn_dtype *dtype) {
+    switch (PyArray_TYPE(array)) {
+    case NPY_HALF: *dtype = ACTFN_F16; return 1;
+    case NPY_FLOAT: *dtype = ACTFN_F32; return 1;
+    case NPY_DOUBLE: *dtype = ACTFN_F64; return 1;
+    }
+    PyErr_SetString(PyExc_TypeError, "actfn: GLU halves must hold float16, float32 or float64");
+    return 0;
+}
+
+/* The gate op of glu_forward / glu_backward: an op name (or a GLU variant's) and its
+ * parameters from keywords. */
+static int gate_of(const char *name, PyObject *keywords, actfn_op *gate) {
+    if (actfn_op_from_name(name, gate) != ACTFN_OK &&
+        actfn_glu_gate_from_name(name, gate) != ACTFN_OK) {
+        PyErr_Format(PyExc_ValueError, "actfn: unknown gate '%s'", name);
+        return 0;
+    }
+    PyObject *key, *value;
+    Py_ssize_t position = 0;
+    while (keywords != NULL && PyDict_Next(keywords, &position, &key, &value)) {
+        double number = PyFloat_AsDouble(value);
+        if (number == -1.0 && PyErr_Occurred()) return 0;
+        if (actfn_op_set(gate, PyUnicode_AsUTF8(key), number) != ACTFN_OK) {
+            PyErr_SetString(PyExc_ValueError, actfn_last_error());
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* glu(gate, a, b, [dy,] **params): C-contiguous arrays of one float dtype and shape; the
+ * forward returns y = a * gate(b), the backward (da, db). */
+static PyObject *glu_call(PyObject *args, PyObject *keywords, int backward) {
+    const char *name;
+    PyObject *objects[3] = {NULL, NULL, NULL};
+    if (backward ? !PyArg_ParseTuple(args, "sOOO", &name, &objects[0], &objects[1], &objects[2])
+                 : !PyArg_ParseTuple(args, "sOO", &name, &objects[0], &objects[1]))
+        return NULL;
+    actfn_op gate;
+    if (!gate_of(name, keywords, &gate)) return NULL;
+    int count = backward ? 3 : 2;
+    PyArrayObject *arrays[3] = {NULL, NULL, NULL}, *outputs[2] = {NULL, NULL};
+    PyObject *result = NULL;
+    actfn_dtype dtype = ACTFN_F64;
+    for (int i = 0; i < count; i++) {
+        arrays[i] = (PyArrayObject *)PyArray_FROM_OF(objects[i], NPY_ARRAY_C_CONTIGUOUS |
+                                                                     NPY_ARRAY_ALIGNED);
+        if (arrays[i] == NULL) goto done;
+        actfn_dtype own;
+        if (!dtype_of(arrays[i], &own)) goto done;
+        if (i == 0) dtype = own;
+        if (own != dtype || !PyArray_SAMESHAPE(arrays[i], arrays[0])) {
+            PyErr_SetString(PyExc_ValueError, "actfn: GLU arrays differ in dtype or shape");
+            goto done;
+        }
+    }
+    for (int o = 0; o < (backward ? 2 : 1); o++) {
+        outputs[o] = (PyArrayObject *)PyArray_NewLikeArray(arrays[0], NPY_CORDER, NULL, 0);
+        if (outputs[o] == NULL) goto done;
+    }
+    size_t n = (size_t)PyArray_SIZE(arrays[0]);
+    actfn_status status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = backward ? actfn_glu_backward(&gate, dtype, PyArray_DATA(arrays[0]),
+                                           PyArray_DATA(arrays[1]), PyArray_DATA(arrays[2]),
+                                           PyArray_DATA(outputs[0]), PyArray_DATA(outputs[1]), n)
+                      : actfn_glu_forward(&gate, dtype, PyArray_DATA(arrays[0]),
+                                          PyArray_DATA(arrays[1]), PyArray_DATA(outputs[0]), n);
+    Py_END_ALLOW_THREADS;
+    if (status != ACTFN_OK) {
+        PyErr_SetString(PyExc_ValueError, actfn_last_error());
+        goto done;
+    }
+    result = backward ? Py_BuildValue("(OO)", outputs[0], outputs[1]) : (PyObject *)outputs[0];
+    if (!backward) outputs[0] = NULL; /* returned: its reference moves to the caller */
+done:
+    for (int i = 0; i < 3; i++)
+        Py_XDECREF(arrays[i]);
+    Py_XDECREF(outputs[0]);
+    Py_XDECREF(outputs[1]);
+    return result;
+}
+
+static PyObject *glu_forward(PyObject *self, PyObject *args, PyObject *keywords) {
+    (void)self;
+    return glu_call(args, keywords, 0);
+}
+
+static PyObject *glu_backward(PyObject *self, PyObject *args, PyObject *keywords) {
+    (void)self;
+    return glu_call(args, keywords, 1);
+}
+
 static PyMethodDef methods[] = {
     {"ops", ops, METH_NOARGS, "every op's name and parameters with their defaults"},
     {"check", (PyCFunction)(void (*)(void))check, METH_VARARGS | METH_KEYWORDS,
      "check(op_name, dtype_name='float64', **params): ValueError if a parameter is "
      "unknown or out of range, or out of range once rounded to the dtype"},
     {"isa", isa, METH_NOARGS, "the instruction set actfn's kernels run on"},
+    {"glu_forward", (PyCFunction)(void (*)(void))glu_forward, METH_VARARGS | METH_KEYWORDS,
+     "glu_forward(gate, a, b, **params): a * gate(b), for C-contiguous arrays of one float "
+     "dtype and shape (the Python face: actfn.glu)"},
+    {"glu_backward", (PyCFunction)(void (*)(void))glu_backward, METH_VARARGS | METH_KEYWORDS,
+     "glu_backward(gate, a, b, dy, **params): (dy * gate(b), dy * a * gate'(b))"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -315,3 +315,58 @@ def test_parameters_are_checked_as_the_dtype_holds_them():
     with np.errstate(all="ignore"):
         out = actfn.ufuncs.leaky_relu(np.array([-1.0, 0.0], dtype=np.float32), 1e300)
     assert np.isnan(out).all()
+
+
+GATES = {"glu": sigmoid, "swiglu": lambda b: b * sigmoid(b), "reglu": lambda b: np.maximum(b, 0),
+         "squared_reglu": lambda b: np.maximum(b, 0) ** 2,
+         "geglu": lambda b: b / 2 * erfc(-b / math.sqrt(2))}
+
+
+@pytest.mark.parametrize("variant", sorted(GATES))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_glu_variants_match_the_formula(variant, dtype):
+    x = RNG.standard_normal((7, 2 * 33)).astype(dtype) * 3
+    y = actfn.swiglu(x) if variant == "swiglu" else (
+        actfn.glu(x) if variant == "glu" else getattr(actfn, variant)(x))
+    a, b = np.split(x.astype(np.float64), 2, axis=-1)
+    want = a * GATES[variant](b)
+    assert y.dtype == dtype and y.shape == (7, 33)
+    if dtype == np.float32:  # the float64 formula is far more exact than a float ULP
+        assert ulps(y, want, dtype).max() <= 1.0
+    else:  # erfc's NumPy formula loses digits in geglu's left tail
+        assert np.allclose(y, want, rtol=1e-12, atol=0)
+
+
+def test_glu_dim_order_and_gate_parameters():
+    x = RNG.standard_normal((6, 4))
+    a, b = x[:3], x[3:]
+    assert np.array_equal(actfn.glu(x, dim=0), actfn.glu(np.concatenate([a, b], axis=0), 0))
+    leaky = actfn.glu(x, gate="leaky_relu", negative_slope=0.2)
+    a, b = np.split(x, 2, axis=-1)
+    assert np.array_equal(leaky, a * np.where(b > 0, b, 0.2 * b))
+
+
+def test_glu_backward_against_central_differences():
+    x = RNG.standard_normal((5, 8))
+    dy = RNG.standard_normal((5, 4))
+    dx = actfn.glu_backward(x, dy, gate="silu")
+    assert dx.shape == x.shape
+    h = 1e-6
+    numeric = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[index] += h
+        down[index] -= h
+        numeric[index] = np.sum(dy * (actfn.swiglu(up) - actfn.swiglu(down))) / (2 * h)
+    assert np.allclose(dx, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_glu_errors():
+    with pytest.raises(ValueError):
+        actfn.glu(np.zeros((2, 3)))  # odd length along dim
+    with pytest.raises(ValueError):
+        actfn.glu(np.zeros((2, 4)), gate="bogus")
+    with pytest.raises(ValueError):
+        actfn.glu(np.zeros((2, 4)), gate="elu", alpha=float("nan"))
+    with pytest.raises(TypeError):
+        actfn.glu(np.zeros((2, 4), dtype=np.int32))
