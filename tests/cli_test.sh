@@ -29,6 +29,11 @@ expect "--dtype=f64" 0 "0.7310585786300049" "$actfn" eval sigmoid --dtype=f64 --
 expect_error "after --, '=' is kept" 2 "invalid number '--x=1'" "$actfn" eval relu -- --x=1
 expect_error "--name= with no value" 2 "invalid number ''" "$actfn" eval leaky_relu --negative-slope= -- 1
 expect_error "an unknown option is named" 2 "relu has no parameter 'bogus'" "$actfn" eval relu --bogus=1 -- 1
+expect "swiglu: a row [a | b]" 0 "-0.26894143 0 0.933689" "$actfn" eval swiglu -- 1 2 3 -1 0 0.5
+expect "reglu, gate first" 0 "6" "$actfn" eval reglu --gate-first -- 2 3
+expect "geglu's gate parameter" 0 "0.841192" "$actfn" eval geglu --approximate tanh -- 1 1
+expect "glu backward: dx in x's layout" 0 "0.95257413 0.98201376 0.04517666 0.03532541" "$actfn" eval glu --grad -- 1 2 3 4
+expect_error "a GLU row of odd length" 2 "even number of values" "$actfn" eval glu -- 1 2 3
 input='-2 -1 0
 1 2
 '
@@ -36,6 +41,11 @@ expect "stdin keeps lines" 0 "0 0 0
 1 2" "$actfn" eval relu
 input='1,2,-3'
 expect "commas separate too" 0 "1 2 0" "$actfn" eval relu
+input='1 2 3 4
+-1 0.5
+'
+expect "glu, a row a line" 0 "0.95257413 1.9640275
+-0.62245935" "$actfn" eval glu
 input='1 abc 3'
 expect_error "bad number on stdin" 2 "stdin:1:3: invalid number 'abc'" "$actfn" eval relu
 input=
@@ -193,6 +203,7 @@ accepted eval leaky_relu --negative-slope 0.1 -- 1
 accepted eval elu --alpha 1 -- 1
 accepted eval relu --grad --grad-at-zero 1 -- 0
 accepted eval gelu --approximate tanh -- 1
+accepted eval swiglu --gate-first -- 1 2
 accepted plot relu --grad --range -1:1 -o "$work_opts/p.svg"
 accepted bench relu --grad --fast --dtype f32 --threads 1 --max-n 1024
 accepted lab demo --epochs 1 --seed 2 --out "$work_opts/lab" --data "$work_opts/none"

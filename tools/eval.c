@@ -19,6 +19,8 @@ typedef struct eval_request {
     actfn_op op;
     actfn_dtype dtype;
     bool dtype_given, gradient;
+    bool glu;              /* a gated linear unit: op is its gate */
+    actfn_glu_order order; /* and its rows hold [a | b] or [b | a] */
     const char *input, *output, *dy;
 } eval_request;
 
@@ -43,6 +45,12 @@ static void print_eval_usage(FILE *out) {
           "                 (default: a .npy input's own, else f32)\n"
           "  -o FILE        write to FILE instead of stdout\n"
           "  -i FILE        read FILE (also: a lone FILE argument that is not a number)\n"
+          "A gated linear unit (glu, swiglu, geglu, geglu_tanh, reglu, squared_reglu) reads\n"
+          "rows in torch's layout: each text line, each .npy row along the last axis, or the\n"
+          "arguments as one row, holds 2c values [a | b]; the output rows hold the c values\n"
+          "a * g(b) (with --grad: dx in x's layout, dy holding c values a row). Parameters\n"
+          "are the gate's (geglu --approximate tanh).\n"
+          "  --gate-first   rows hold [b | a]\n"
           "Exit status: 0 on success, 1 on a runtime failure (a file that cannot be read\n"
           "or is malformed), 2 on a usage error (unknown op or parameter, a value out of\n"
           "range, a number that does not parse). Errors name the file, line and token.\n",
@@ -190,6 +198,75 @@ static int run_eval(const eval_request *request, value_source *x, value_source *
     return status;
 }
 
+/* A gated linear unit, row by row: text lines (a line of one chunk at most), .npy rows
+ * of the last axis (row_length values), or the arguments as one row. */
+static int run_glu(const eval_request *request, value_source *x, value_source *dy, value_sink *sink,
+                   size_t row_length) {
+    value_buffer values = {0}, gradients = {0}, out = {0};
+    size_t size = actfn_dtype_size(request->dtype);
+    int status = 0;
+    for (;;) {
+        bool line_end = true;
+        int got = row_length > 0 ? source_take(x, &values, row_length)
+                                 : source_next(x, &values, &line_end);
+        if (got == SOURCE_END) break;
+        if (got != SOURCE_DATA) {
+            status = fail_with(x->error, status_of(got));
+            break;
+        }
+        size_t n = values.count, cols = n / 2;
+        if (!line_end || n % 2 != 0) {
+            status = fail_with("a GLU row needs an even number of values (2c: [a | b]), at most "
+                               "65536 to a line",
+                               EXIT_USAGE);
+            break;
+        }
+        if (!buffer_reserve(&out, n, request->dtype)) {
+            status = fail_with("out of memory", EXIT_RUNTIME_FAILURE);
+            break;
+        }
+        actfn_status computed;
+        if (request->gradient) {
+            int taken = SOURCE_DATA;
+            if (dy != NULL)
+                taken = source_take(dy, &gradients, cols);
+            else if (!buffer_reserve(&gradients, cols, request->dtype))
+                taken = SOURCE_FAILED;
+            else
+                for (size_t i = 0; i < cols; i++) {
+                    const double one = 1.0;
+                    actfn_convert(&one, ACTFN_F64, (char *)gradients.data + i * size,
+                                  request->dtype, 1);
+                }
+            if (taken != SOURCE_DATA) {
+                status = taken == SOURCE_END
+                             ? fail_with("dy has fewer values than the rows", EXIT_RUNTIME_FAILURE)
+                             : fail_with(dy != NULL ? dy->error : "out of memory",
+                                         dy != NULL ? status_of(taken) : EXIT_RUNTIME_FAILURE);
+                break;
+            }
+            computed =
+                actfn_glu_backward_rows(&request->op, request->dtype, request->order, 1, cols,
+                                        values.data, n, gradients.data, cols, out.data, n);
+        } else {
+            computed = actfn_glu_forward_rows(&request->op, request->dtype, request->order, 1, cols,
+                                              values.data, n, out.data, cols);
+        }
+        if (computed != ACTFN_OK) {
+            status = fail_with(actfn_last_error(), EXIT_RUNTIME_FAILURE);
+            break;
+        }
+        if (!sink_write(sink, out.data, request->gradient ? n : cols, true)) {
+            status = fail_with(sink->error, EXIT_RUNTIME_FAILURE);
+            break;
+        }
+    }
+    if (status == 0 && dy != NULL && source_take(dy, &gradients, 1) == SOURCE_DATA)
+        status = fail_with("dy has more values than the rows", EXIT_RUNTIME_FAILURE);
+    free(values.data), free(gradients.data), free(out.data);
+    return status;
+}
+
 static int eval_with(eval_request *request, char **numbers, size_t count) {
     value_source x, dy;
     if (count > 0 && request->input == NULL) {
@@ -220,10 +297,20 @@ static int eval_with(eval_request *request, char **numbers, size_t count) {
     if (has_dy && dy.dtype != request->dtype) source_set_dtype(&dy, request->dtype);
     value_sink sink;
     int status = 0;
-    if (!sink_open(&sink, request->output, request->dtype, x.npy ? &x.header : NULL)) {
+    npy_header shape = x.header; /* a GLU forward halves the last axis */
+    size_t row_length = 0;
+    if (request->glu && x.npy) {
+        row_length = shape.dims > 0 ? (size_t)shape.shape[shape.dims - 1] : 1;
+        if (!request->gradient && row_length % 2 == 0 && shape.dims > 0) {
+            shape.shape[shape.dims - 1] /= 2;
+            shape.count /= 2;
+        }
+    }
+    if (!sink_open(&sink, request->output, request->dtype, x.npy ? &shape : NULL)) {
         status = fail_with(sink.error, EXIT_RUNTIME_FAILURE);
     } else {
-        status = run_eval(request, &x, has_dy ? &dy : NULL, &sink);
+        status = request->glu ? run_glu(request, &x, has_dy ? &dy : NULL, &sink, row_length)
+                              : run_eval(request, &x, has_dy ? &dy : NULL, &sink);
         if (status == 0 && !sink_commit(&sink))
             status = fail_with(sink.error, EXIT_RUNTIME_FAILURE);
         if (status != 0) sink_abandon(&sink);
@@ -243,7 +330,9 @@ int command_eval(int argc, char **argv) {
         return 0;
     }
     eval_request request = {.dtype = ACTFN_F32};
-    if (actfn_op_from_name(argv[1], &request.op) != ACTFN_OK) {
+    request.glu = actfn_op_from_name(argv[1], &request.op) != ACTFN_OK &&
+                  actfn_glu_gate_from_name(argv[1], &request.op) == ACTFN_OK;
+    if (!request.glu && actfn_op_from_name(argv[1], &request.op) != ACTFN_OK) {
         fprintf(stderr, "actfn eval: unknown op '%s' (see 'actfn list')\n", argv[1]);
         return EXIT_USAGE;
     }
@@ -261,6 +350,8 @@ int command_eval(int argc, char **argv) {
             only_numbers = true;
         } else if (strcmp(token, "--grad") == 0) {
             request.gradient = true;
+        } else if (request.glu && strcmp(token, "--gate-first") == 0) {
+            request.order = ACTFN_GLU_GATE_FIRST;
         } else if (strcmp(token, "--fast") == 0) {
             request.op.accuracy = ACTFN_FAST;
         } else if (strcmp(token, "--help") == 0) {
