@@ -150,7 +150,8 @@ typedef enum actfn_kind {
     ACTFN_TANHSHRINK = 23,   /* x - tanh(x) */
     ACTFN_THRESHOLD = 24,    /* x > threshold ? x : value (torch.nn.Threshold) */
     ACTFN_SQUAREPLUS = 25,   /* (x + sqrt(x^2 + b)) / 2 (So 2021; jax.nn.squareplus) */
-    ACTFN_KIND_COUNT = 26    /* the number of kinds; not an op */
+    ACTFN_RRELU = 26,     /* x > 0 ? x : (lower + upper) / 2 * x; training: actfn_rrelu_train_* */
+    ACTFN_KIND_COUNT = 27 /* the number of kinds; not an op */
 } actfn_kind;
 
 /* An op: its kind and its parameters. Make one with actfn_op_init() (which fills in the
@@ -170,6 +171,10 @@ typedef enum actfn_kind {
  *   value           threshold                   (0; not NaN): the result at or below it
  *   lambd           hardshrink, softshrink      (0.5; not NaN, >= 0; +inf allowed)
  *   b               squareplus                  (4; finite and > 0)
+ *   lower, upper    rrelu                       (1/8, 1/3; finite, lower <= upper): the
+ *                   range of the random slopes in training; the op itself (eval mode,
+ *                   as torch) is leaky_relu with slope (lower + upper) / 2, rounded to
+ *                   the dtype, and that slope as its derivative at 0
  *   grad_at_zero    the derivative used at x == 0 (either zero), where the function has
  *                   a kink there: relu, relu6, clipped_relu (0; in [0, 1]);
  *                   leaky_relu (NaN, meaning "equal to negative_slope", as PyTorch; else
@@ -202,6 +207,8 @@ typedef struct actfn_op {
     double value;
     double lambd;
     double b;
+    double lower;
+    double upper;
     actfn_accuracy accuracy; /* ACTFN_ACCURATE (the default) or ACTFN_FAST, any op */
 } actfn_op;
 
@@ -468,6 +475,26 @@ ACTFN_API actfn_status actfn_glu_backward_rows(const actfn_op *gate, actfn_dtype
  * (silu), "geglu" (gelu), "geglu_tanh" (gelu_tanh), "reglu" (relu), "squared_reglu"
  * (squared_relu). Errors: ACTFN_ERR_NULL_POINTER, ACTFN_ERR_UNKNOWN_OP (nothing stored). */
 ACTFN_API actfn_status actfn_glu_gate_from_name(const char *name, actfn_op *gate);
+
+/* Randomized leaky ReLU in training mode (Xu et al. 2015; torch.nn.RReLU): y = x for
+ * x > 0, else slope_i * x, slope_i uniform in [lower, upper] (op: an ACTFN_RRELU op) and
+ * rounded to the dtype. slope_i is a function of (seed, offset + i) alone, by a
+ * counter-based generator: the same for any thread count or call split, and the backward
+ * regenerates it instead of storing it (pass the forward's seed and offset). y may be x.
+ * Errors as actfn_forward. */
+ACTFN_API actfn_status actfn_rrelu_train_forward(const actfn_op *op, actfn_dtype dtype,
+                                                 uint64_t seed, uint64_t offset, const void *x,
+                                                 void *y, size_t n);
+/* dx = x > 0 ? dy : slope_i * dy (slope_i at x = 0 too, as torch; NaN x gives NaN). dx may
+ * be x or dy. */
+ACTFN_API actfn_status actfn_rrelu_train_backward(const actfn_op *op, actfn_dtype dtype,
+                                                  uint64_t seed, uint64_t offset, const void *x,
+                                                  const void *dy, void *dx, size_t n);
+/* The slope of element index (offset + i) as a double: lower + (upper - lower) u, u in
+ * [0, 1) with 53 random bits. A call in another dtype uses lower and upper as that dtype
+ * holds them (float for f32, f16, bf16) and rounds the slope to it. NaN for an op that is
+ * not a valid rrelu. */
+ACTFN_API double actfn_rrelu_slope(const actfn_op *op, uint64_t seed, uint64_t index);
 
 /* ---------------------------------------------------------------------------------- */
 /* On the GPU (CUDA)                                                                   */

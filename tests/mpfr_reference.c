@@ -114,6 +114,7 @@ void exact_forward(const actfn_op *op, mpfr_t out, const mpfr_t x) {
         clamp(out, x, 0, 1.0 / 0.0);
         break;
     case ACTFN_LEAKY_RELU:
+    case ACTFN_RRELU: /* eval mode: the mean slope, which op_as_applied put in negative_slope */
         if (mpfr_sgn(x) > 0)
             mpfr_set(out, x, RND);
         else
@@ -273,6 +274,7 @@ void exact_derivative(const actfn_op *op, mpfr_t out, const mpfr_t x) {
         interval_indicator(out, x, 0, 1.0 / 0.0, op->grad_at_zero);
         break;
     case ACTFN_LEAKY_RELU:
+    case ACTFN_RRELU:
         if (mpfr_sgn(x) > 0)
             mpfr_set_ui(out, 1, RND);
         else if (mpfr_sgn(x) < 0)

@@ -28,6 +28,7 @@ static const struct {
     {"softshrink", {"lambd"}, {0.3}},
     {"threshold", {"threshold", "value"}, {0.7, -2.5}},
     {"squareplus", {"b"}, {0.3}},
+    {"rrelu", {"lower", "upper"}, {0.05, 0.6}},
 };
 enum { CASES = sizeof settings / sizeof *settings };
 
@@ -68,16 +69,21 @@ const parameter_case *find_parameter_case(const char *label) {
 
 /* A new field of actfn_op must be rounded below too. */
 _Static_assert(offsetof(actfn_op, accuracy) ==
-                   offsetof(actfn_op, negative_slope) + 11 * sizeof(double),
+                   offsetof(actfn_op, negative_slope) + 13 * sizeof(double),
                "actfn_op has a field that op_as_applied does not round");
 
 actfn_op op_as_applied(actfn_op op, actfn_dtype dtype) {
     if (dtype != ACTFN_F64) {
         double *fields[] = {&op.negative_slope, &op.cap,   &op.min_val,   &op.max_val,
                             &op.alpha,          &op.beta,  &op.threshold, &op.grad_at_zero,
-                            &op.value,          &op.lambd, &op.b};
+                            &op.value,          &op.lambd, &op.b,         &op.lower,
+                            &op.upper};
         for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
             *fields[i] = (double)(float)*fields[i];
+    }
+    if (op.kind == ACTFN_RRELU) { /* leaky_relu with the mean slope, rounded to the dtype */
+        double mean = (op.lower + op.upper) / 2;
+        op.negative_slope = op.grad_at_zero = dtype == ACTFN_F64 ? mean : (double)(float)mean;
     }
     if (op.kind == ACTFN_LEAKY_RELU && isnan(op.grad_at_zero)) op.grad_at_zero = op.negative_slope;
     return op;

@@ -154,6 +154,10 @@ static const semantic_case semantics[] = {
     {ACTFN_SQUAREPLUS, DEFAULT, INFINITY, INFINITY, 1, 1},
     {ACTFN_SQUAREPLUS, DEFAULT, -INFINITY, 0.0, 0.0, 1},
     {ACTFN_SQUAREPLUS, DEFAULT, NAN, NAN, NAN, 1},
+    {ACTFN_RRELU, DEFAULT, 2, 2, 1, 1}, /* eval mode: leaky_relu */
+    {ACTFN_RRELU, DEFAULT, INFINITY, INFINITY, 1, 1},
+    {ACTFN_RRELU, DEFAULT, -0.0, -0.0, 0.0, 0}, /* dy = 0: the slope's value aside */
+    {ACTFN_RRELU, DEFAULT, NAN, NAN, NAN, 1},
 };
 
 static int matches(double got, double expected) {
@@ -295,9 +299,17 @@ static void sixteen_bit_types_match_the_f64_path_rounded_once(void **state) {
                 double *fields[] = {&as_float.negative_slope, &as_float.cap,
                                     &as_float.min_val,        &as_float.max_val,
                                     &as_float.alpha,          &as_float.beta,
-                                    &as_float.threshold,      &as_float.grad_at_zero};
+                                    &as_float.threshold,      &as_float.grad_at_zero,
+                                    &as_float.value,          &as_float.lambd,
+                                    &as_float.b,              &as_float.lower,
+                                    &as_float.upper};
                 for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)
                     *fields[f] = isnan(*fields[f]) ? *fields[f] : (double)(float)*fields[f];
+                if (kind == ACTFN_RRELU) { /* leaky_relu with the mean slope, as a float */
+                    double slope = (float)((as_float.lower + as_float.upper) / 2);
+                    as_float = actfn_op_init(ACTFN_LEAKY_RELU);
+                    as_float.negative_slope = as_float.grad_at_zero = slope;
+                }
                 if (backward) {
                     assert_int_equal(actfn_backward(&op, types[t], x, ones, y, PATTERNS), ACTFN_OK);
                     assert_int_equal(

@@ -204,6 +204,39 @@ def gelu_backward(x, dy, approximate="none", *, out=None, accuracy="accurate"):
         x, dy, out=out, accuracy=accuracy)
 
 
+_rrelu_eval, _rrelu_eval_backward = rrelu, rrelu_backward  # noqa: F821 (made above)
+
+
+def rrelu(x, lower=1.0 / 8, upper=1.0 / 3, training=False, *, seed=0, offset=0, out=None,
+          accuracy="accurate"):
+    """Randomized leaky ReLU, as torch.nn.functional.rrelu: in eval mode leaky_relu with
+    slope (lower + upper) / 2; with training=True a slope per element uniform in
+    [lower, upper], drawn from (seed, offset + i) alone, so rrelu_backward with the same
+    seed and offset regenerates it. accuracy: as every op (rrelu is exact in both tiers)."""
+    if not training:
+        return _rrelu_eval(x, lower, upper, out=out, accuracy=accuracy)
+    result = ufuncs.rrelu_train_forward(_float_array(x, "x"), seed, offset, lower, upper)
+    if out is None:
+        return result
+    _check_out(out, result.dtype)
+    out[...] = result
+    return out
+
+
+def rrelu_backward(x, dy, lower=1.0 / 8, upper=1.0 / 3, training=False, *, seed=0, offset=0,
+                   out=None, accuracy="accurate"):
+    """dx for rrelu (training=True: the slopes of the forward with that seed and offset)."""
+    if not training:
+        return _rrelu_eval_backward(x, dy, lower, upper, out=out, accuracy=accuracy)
+    result = ufuncs.rrelu_train_backward(_float_array(x, "x"), _float_array(dy, "dy"), seed,
+                                         offset, lower, upper)
+    if out is None:
+        return result
+    _check_out(out, result.dtype)
+    out[...] = result
+    return out
+
+
 # Gated linear units, as torch.nn.functional.glu: x split in two halves along dim, the
 # value half a then the gate half b; y = a * g(b). The gate is any op (or a variant's
 # name: glu, swiglu, geglu, geglu_tanh, reglu, squared_reglu) with its parameters.

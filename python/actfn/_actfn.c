@@ -341,6 +341,66 @@ done:
     return result;
 }
 
+/* rrelu_train(x, [dy,] seed, offset, lower, upper): rrelu's training mode on a
+ * C-contiguous float array; a new array (the forward's y, or the backward's dx). */
+static PyObject *rrelu_call(PyObject *args, int backward) {
+    PyObject *objects[2] = {NULL, NULL};
+    unsigned long long seed, offset;
+    double lower, upper;
+    if (backward ? !PyArg_ParseTuple(args, "OOKKdd", &objects[0], &objects[1], &seed, &offset,
+                                     &lower, &upper)
+                 : !PyArg_ParseTuple(args, "OKKdd", &objects[0], &seed, &offset, &lower, &upper))
+        return NULL;
+    actfn_op op = actfn_op_init(ACTFN_RRELU);
+    if (actfn_op_set(&op, "lower", lower) != ACTFN_OK ||
+        actfn_op_set(&op, "upper", upper) != ACTFN_OK) {
+        PyErr_SetString(PyExc_ValueError, actfn_last_error());
+        return NULL;
+    }
+    PyArrayObject *arrays[2] = {NULL, NULL}, *out = NULL;
+    actfn_dtype dtype = ACTFN_F64;
+    for (int i = 0; i < (backward ? 2 : 1); i++) {
+        arrays[i] = (PyArrayObject *)PyArray_FROM_OF(objects[i], NPY_ARRAY_C_CONTIGUOUS |
+                                                                     NPY_ARRAY_ALIGNED);
+        actfn_dtype own;
+        if (arrays[i] == NULL || !dtype_of(arrays[i], &own)) goto done;
+        if (i == 0) dtype = own;
+        if (own != dtype || !PyArray_SAMESHAPE(arrays[i], arrays[0])) {
+            PyErr_SetString(PyExc_ValueError, "actfn.rrelu: x and dy differ in dtype or shape");
+            goto done;
+        }
+    }
+    out = (PyArrayObject *)PyArray_NewLikeArray(arrays[0], NPY_CORDER, NULL, 0);
+    if (out == NULL) goto done;
+    size_t n = (size_t)PyArray_SIZE(arrays[0]);
+    actfn_status status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = backward ? actfn_rrelu_train_backward(&op, dtype, seed, offset,
+                                                   PyArray_DATA(arrays[0]), PyArray_DATA(arrays[1]),
+                                                   PyArray_DATA(out), n)
+                      : actfn_rrelu_train_forward(&op, dtype, seed, offset, PyArray_DATA(arrays[0]),
+                                                  PyArray_DATA(out), n);
+    Py_END_ALLOW_THREADS;
+    if (status != ACTFN_OK) {
+        PyErr_SetString(PyExc_ValueError, actfn_last_error());
+        Py_CLEAR(out);
+    }
+done:
+    Py_XDECREF(arrays[0]);
+    Py_XDECREF(arrays[1]);
+    return (PyObject *)out;
+}
+
+static PyObject *rrelu_train_forward(PyObject *self, PyObject *args) {
+    (void)self;
+    return rrelu_call(args, 0);
+}
+
+static PyObject *rrelu_train_backward(PyObject *self, PyObject *args) {
+    (void)self;
+    return rrelu_call(args, 1);
+}
+
 static PyObject *glu_forward(PyObject *self, PyObject *args, PyObject *keywords) {
     (void)self;
     return glu_call(args, keywords, 0);
@@ -360,6 +420,11 @@ static PyMethodDef methods[] = {
     {"glu_forward", (PyCFunction)(void (*)(void))glu_forward, METH_VARARGS | METH_KEYWORDS,
      "glu_forward(gate, a, b, **params): a * gate(b), for C-contiguous arrays of one float "
      "dtype and shape (the Python face: actfn.glu)"},
+    {"rrelu_train_forward", rrelu_train_forward, METH_VARARGS,
+     "rrelu_train_forward(x, seed, offset, lower, upper): rrelu's training mode (the slope of "
+     "element i from (seed, offset + i))"},
+    {"rrelu_train_backward", rrelu_train_backward, METH_VARARGS,
+     "rrelu_train_backward(x, dy, seed, offset, lower, upper): its backward, the same slopes"},
     {"glu_backward", (PyCFunction)(void (*)(void))glu_backward, METH_VARARGS | METH_KEYWORDS,
      "glu_backward(gate, a, b, dy, **params): (dy * gate(b), dy * a * gate'(b))"},
     {NULL, NULL, 0, NULL},

@@ -59,11 +59,12 @@ REFERENCE = {  # float64 formulas of the ops at their default parameters
     "softshrink": lambda x: np.where(x > 0.5, x - 0.5, np.where(x < -0.5, x + 0.5, 0.0)),
     "tanhshrink": lambda x: tanhshrink(x),
     "threshold": lambda x: np.where(x > 0, x, 0.0),
+    "rrelu": lambda x: np.where(x > 0, x, (1 / 8 + 1 / 3) / 2 * x),
     "squareplus": lambda x: np.where(x >= 0, (x + np.sqrt(x * x + 4)) / 2,
                                      2 / (np.sqrt(x * x + 4) - x)),
 }
 EXACT = {"identity", "relu", "leaky_relu", "relu6", "clipped_relu", "hardtanh", "hardshrink",
-         "softshrink", "threshold"}
+         "softshrink", "threshold", "rrelu"}
 
 
 def ulps(got, want, dtype):
@@ -83,6 +84,9 @@ def test_forward_matches_the_formula(name, dtype):
     want = REFERENCE[name](x.astype(np.float64))
     if name == "leaky_relu":  # the slope is rounded to the dtype, then one product
         want = np.where(x > 0, x, dtype(0.01) * x)
+    if name == "rrelu":  # eval mode: the mean slope of float-rounded bounds, rounded too
+        lower, upper = np.float64(dtype(1 / 8)), np.float64(dtype(1 / 3))
+        want = np.where(x > 0, x, dtype((lower + upper) / 2) * x)
     if name in EXACT:
         assert np.array_equal(got, want.astype(dtype))
     else:  # f32: 1 ULP (docs/semantics.md), plus the formula's own rounding in f64
@@ -370,3 +374,20 @@ def test_glu_errors():
         actfn.glu(np.zeros((2, 4)), gate="elu", alpha=float("nan"))
     with pytest.raises(TypeError):
         actfn.glu(np.zeros((2, 4), dtype=np.int32))
+
+
+def test_rrelu_training_regenerates_its_slopes():
+    x = RNG.standard_normal(10000)
+    y = actfn.rrelu(x, 0.1, 0.3, training=True, seed=5, offset=100)
+    dx = actfn.rrelu_backward(x, np.ones_like(x), 0.1, 0.3, training=True, seed=5, offset=100)
+    negative = x < 0
+    assert np.array_equal(y[~negative], x[~negative]) and np.all(dx[~negative] == 1)
+    assert np.array_equal(y[negative], x[negative] * dx[negative])
+    assert dx[negative].min() >= 0.1 and dx[negative].max() < 0.3
+    assert abs(dx[negative].mean() - 0.2) < 0.003
+    split = np.concatenate([actfn.rrelu(x[:3000], 0.1, 0.3, training=True, seed=5, offset=100),
+                            actfn.rrelu(x[3000:], 0.1, 0.3, training=True, seed=5, offset=3100)])
+    assert np.array_equal(split, y)
+    assert not np.array_equal(actfn.rrelu(x, 0.1, 0.3, training=True, seed=6, offset=100), y)
+    with pytest.raises(ValueError):
+        actfn.rrelu(x, 0.5, 0.2, training=True)

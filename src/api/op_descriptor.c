@@ -235,6 +235,9 @@ actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **de
         if (status != ACTFN_OK) return status;
     }
     params->accuracy = op->accuracy;
+    if (op->kind == ACTFN_RRELU) /* eval mode: leaky_relu with the mean slope, as torch */
+        params->negative_slope = params->grad_at_zero =
+            round_for(dtype, (params->lower + params->upper) / 2);
     if (op->kind == ACTFN_LEAKY_RELU && isnan(params->grad_at_zero))
         params->grad_at_zero = params->negative_slope;
     return ACTFN_OK;

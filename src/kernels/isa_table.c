@@ -41,7 +41,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_IDENTITY] = PIECEWISE, [ACTFN_RELU] = PIECEWISE, [ACTFN_LEAKY_RELU] = PIECEWISE,        \
     [ACTFN_RELU6] = PIECEWISE, [ACTFN_CLIPPED_RELU] = PIECEWISE, [ACTFN_HARDTANH] = PIECEWISE,     \
     [ACTFN_SQUARED_RELU] = PIECEWISE, [ACTFN_HARDSHRINK] = PIECEWISE,                              \
-    [ACTFN_SOFTSHRINK] = PIECEWISE, [ACTFN_THRESHOLD] = PIECEWISE
+    [ACTFN_SOFTSHRINK] = PIECEWISE, [ACTFN_THRESHOLD] = PIECEWISE, [ACTFN_RRELU] = PIECEWISE
 
 /* The ops with only double-lane f32 kernels, in both tiers. */
 #define DOUBLE_LANE_ONLY                                                                           \

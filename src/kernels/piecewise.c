@@ -47,6 +47,7 @@ void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER(ACTFN_HARDSHRINK, hardshrink);
     REGISTER(ACTFN_SOFTSHRINK, softshrink);
     REGISTER(ACTFN_THRESHOLD, threshold);
+    REGISTER(ACTFN_RRELU, leaky_relu); /* eval mode: leaky_relu with the derived slope */
     /* softshrink's y is shifted toward 0: its from-output backward tests y != 0 */
     table->backward_from_output[SLOT_F32][ACTFN_SOFTSHRINK] =
         CONCAT(CONCAT(softshrink_output_backward, f32), VEC_ISA_SUFFIX);

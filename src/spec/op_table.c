@@ -53,6 +53,10 @@ static const char *check_hardtanh(const actfn_op *op) {
     return op->min_val <= op->max_val ? NULL : "min_val must be <= max_val";
 }
 
+static const char *check_rrelu(const actfn_op *op) {
+    return op->lower <= op->upper ? NULL : "lower must be <= upper";
+}
+
 static bool grad_at_zero_is_zero(const op_params *p) {
     return p->grad_at_zero == 0;
 }
@@ -369,4 +373,17 @@ const op_def actfn_op_table[ACTFN_KIND_COUNT] = {
                           .forward = squareplus_forward,
                           .backward = squareplus_backward,
                           .backward_from_output = squareplus_backward_from_output},
+    [ACTFN_RRELU] = {.name = "rrelu",
+                     .formula =
+                         "x > 0 ? x : (lower + upper) / 2 * x (training: actfn_rrelu_train_*)",
+                     .params = {PARAM(lower, 0.125, "finite, <= upper", check_finite),
+                                PARAM(upper, 1.0 / 3.0, "finite, >= lower", check_finite)},
+                     .exact = true,
+                     .max_ulp_f32 = 0.5,
+                     .max_ulp_f64 = 0.5,
+                     .forward = leaky_relu_forward, /* with the slope op_prepare derives */
+                     .backward = leaky_relu_backward,
+                     .backward_from_output = leaky_relu_backward,
+                     .output_backward_ok = slope_is_positive,
+                     .check_op = check_rrelu},
 };

@@ -15,7 +15,7 @@
 /* clang-format off */
 #define OP_PARAMETER_FIELDS(X)                                                                     \
     X(negative_slope) X(cap) X(min_val) X(max_val) X(alpha) X(beta) X(threshold) X(grad_at_zero)   \
-    X(value) X(lambd) X(b)
+    X(value) X(lambd) X(b) X(lower) X(upper)
 /* clang-format on */
 
 #define OP_COUNT_FIELD(name) +1
