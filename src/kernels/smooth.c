@@ -328,10 +328,13 @@ static inline vd logsigmoid_derivative(vd x, const smooth_constants *k) {
     return keep_nan(x, vm_logistic(vd_sub(vd_zero(), x)));
 }
 
-/* tanh(x)^2 */
+/* tanh(x)^2. Below |x| = 2^-26 tanh(x) is x in double and x^2 exact, a float tie at
+ * times, while the true x^2 (1 - 2x^2/3) lies just below: x^2 (1 - 2^-52) lies between
+ * the two, on the true value's side of any tie (the reference's `toward`). */
 static inline vd tanhshrink_derivative(vd x, const smooth_constants *k) {
-    vd t = tanh_body(x, k);
-    return vd_mul(t, t);
+    vd t = tanh_body(x, k), square = vd_mul(t, t);
+    md tiny = vd_lt(vd_abs(x), vd_set1(0x1p-26));
+    return vd_select(tiny, vd_mul(square, vd_set1(1 - 0x1p-52)), square);
 }
 
 /* (1 + x / s) / 2 from 0 up (1 above 1e300, where x / s would be inf / inf), and
