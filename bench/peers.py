@@ -73,6 +73,34 @@ def main():
                 ("sigmoid forward", "actfn (Python)", lambda: actfn.sigmoid(x_np, out=y_np)),
                 ("gelu forward", "actfn (Python)", lambda: actfn.gelu(x_np, out=y_np)),
             ]
+        # the torch.nn ops added for issue 17, and the GLUs on [a | b] of 2n values
+        x2_np = np.concatenate([x_np, x_np[::-1].copy()])
+        x2 = torch.from_numpy(x2_np)
+        a, b = x2[:n], x2[n:]
+        cases += [
+            ("softsign forward", "PyTorch", lambda: F.softsign(x)),
+            ("logsigmoid forward", "PyTorch", lambda: F.logsigmoid(x)),
+            ("hardshrink forward", "PyTorch", lambda: F.hardshrink(x)),
+            ("softshrink forward", "PyTorch", lambda: F.softshrink(x)),
+            ("tanhshrink forward", "PyTorch", lambda: F.tanhshrink(x)),
+            ("threshold forward", "PyTorch", lambda: F.threshold(x, 0.0, 0.0)),
+            ("rrelu forward", "PyTorch", lambda: F.rrelu(x)),
+            ("squareplus forward", "NumPy (naive)",
+             lambda: (x_np + np.sqrt(x_np * x_np + 4.0)) * 0.5),
+            ("glu forward", "PyTorch", lambda: F.glu(x2, dim=-1)),
+            ("swiglu forward", "PyTorch", lambda: a * F.silu(b)),
+            ("geglu forward", "PyTorch", lambda: a * F.gelu(b)),
+        ]
+        if actfn is not None:
+            cases += [(f"{name} forward", "actfn (Python)",
+                       (lambda f: lambda: f(x_np, out=y_np))(getattr(actfn, name)))
+                      for name in ("softsign", "logsigmoid", "hardshrink", "softshrink",
+                                   "tanhshrink", "threshold", "rrelu", "squareplus")]
+            cases += [
+                ("glu forward", "actfn (Python)", lambda: actfn.glu(x2_np)),
+                ("swiglu forward", "actfn (Python)", lambda: actfn.swiglu(x2_np)),
+                ("geglu forward", "actfn (Python)", lambda: actfn.geglu(x2_np)),
+            ]
         # float64, a Python user's default dtype: NumPy's naive formulas, PyTorch, actfn
         x64_np = x_np.astype(np.float64)
         y64_np = np.empty_like(x64_np)
