@@ -51,7 +51,10 @@ static double error_beyond(actfn_dtype dtype, double computed, const mpfr_t exac
 
 static const actfn_kind gates[] = {ACTFN_SIGMOID, ACTFN_SILU,         ACTFN_GELU, ACTFN_GELU_TANH,
                                    ACTFN_RELU,    ACTFN_SQUARED_RELU, ACTFN_TANH, ACTFN_SOFTSIGN};
-static const actfn_dtype dtypes[] = {ACTFN_F32, ACTFN_F64, ACTFN_F16, ACTFN_BF16};
+/* F32_FAST: f32 with the gate at ACTFN_FAST */
+enum { F32_FAST = 99 };
+static const actfn_dtype dtypes[] = {ACTFN_F32, ACTFN_F64, ACTFN_F16, ACTFN_BF16,
+                                     (actfn_dtype)F32_FAST};
 enum { SAMPLES = 3000 };
 
 /* The dtype's values of v (rounded once), and back as doubles. */
@@ -71,8 +74,10 @@ static void within_bounds_against_mpfr(void **state) {
     mpfr_inits2(REFERENCE_PRECISION + 64, g, derivative, product, (mpfr_ptr)0);
     for (size_t k = 0; k < sizeof gates / sizeof *gates; k++) {
         for (size_t d = 0; d < sizeof dtypes / sizeof *dtypes; d++) {
-            actfn_dtype dtype = dtypes[d];
+            bool fast = dtypes[d] == (actfn_dtype)F32_FAST;
+            actfn_dtype dtype = fast ? ACTFN_F32 : dtypes[d];
             actfn_op gate = actfn_op_init(gates[k]);
+            if (fast) gate.accuracy = ACTFN_FAST;
             actfn_op applied = op_as_applied(gate, dtype);
             const actfn_op_info *info = actfn_op_describe(gates[k]);
             bool f64 = dtype == ACTFN_F64;
@@ -80,6 +85,13 @@ static void within_bounds_against_mpfr(void **state) {
              * binade, and the product's rounding (for db also dy a's) */
             double forward_bound = f64 ? 2 * info->max_ulp_f64 + 0.5 : 1.0;
             double backward_bound = f64 ? 2 * info->max_ulp_backward_f64 + 1.0 : 1.0;
+            if (fast) { /* g(b) within its fast bound, then the products in float */
+                double g_bound = info->max_ulp_fast_f32 > 0 ? info->max_ulp_fast_f32 : 1.0;
+                double d_bound =
+                    info->max_ulp_fast_backward_f32 > 0 ? info->max_ulp_fast_backward_f32 : 1.0;
+                forward_bound = 2 * g_bound + 1.0;
+                backward_bound = 2 * d_bound + 2.0;
+            }
             for (size_t i = 0; i < SAMPLES; i++)
                 a[i] = uniform(-4, 4), b[i] = gate_input(), dy[i] = uniform(-4, 4);
             round_trip(dtype, a, xa, SAMPLES);
@@ -124,7 +136,8 @@ static void within_bounds_against_mpfr(void **state) {
             }
             printf("  %-12s %-4s y %.3g  da %.3g  db %.3g ULP (bounds %g, %g)\n",
                    actfn_op_name(gates[k]),
-                   dtype == ACTFN_F32   ? "f32"
+                   fast                 ? "fast"
+                   : dtype == ACTFN_F32 ? "f32"
                    : dtype == ACTFN_F64 ? "f64"
                    : dtype == ACTFN_F16 ? "f16"
                                         : "bf16",

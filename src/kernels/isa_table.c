@@ -157,6 +157,13 @@ void ISA_FUNCTION(fill_kernel_table)(kernel_table *table) {
            sizeof table->mask_forward);
     memcpy(table->bias_forward, families[FAMILY_PIECEWISE].bias_forward,
            sizeof table->bias_forward);
+    /* the GLUs: the select-only gates' product kernels, else the double-lane bodies' */
+    for (int slot = 0; slot < DTYPE_SLOTS; slot++)
+        for (int kind = 0; kind < ACTFN_KIND_COUNT; kind++) {
+            backward_kernel selects = families[FAMILY_PIECEWISE].glu_forward[slot][kind];
+            table->glu_forward[slot][kind] =
+                selects != NULL ? selects : families[FAMILY_DOUBLE_LANES].glu_forward[slot][kind];
+        }
     /* one source each: nothing to choose */
     ISA_FUNCTION(fill_narrow_conversions)(table);
     ISA_FUNCTION(fill_narrow_relu)(table);

@@ -75,6 +75,11 @@ typedef struct kernel_table {
     bias_forward_kernel bias_forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     /* relu, leaky_relu, relu6 (piecewise.c); NULL: the bits, then the forward */
     mask_forward_kernel mask_forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
+    /* gated linear units y = a g(b) with g(b) and the product rounded once, called as
+     * kernel(p, b, a, y, n): f32 in double lanes (smooth.c), and for the gates that only
+     * select (relu, hardtanh, ...) a float or double product (piecewise.c); NULL:
+     * through the gate's f64 kernel (layers/glu.c) */
+    backward_kernel glu_forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     prelu_kernel prelu_forward[DTYPE_SLOTS]; /* NULL: element by element */
     prelu_backward_kernel prelu_backward[DTYPE_SLOTS];
 } kernel_table;

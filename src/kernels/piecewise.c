@@ -48,6 +48,20 @@ void ISA_FUNCTION(fill_piecewise_family)(kernel_table *table) {
     REGISTER(ACTFN_SOFTSHRINK, softshrink);
     REGISTER(ACTFN_THRESHOLD, threshold);
     REGISTER(ACTFN_RRELU, leaky_relu); /* eval mode: leaky_relu with the derived slope */
+    /* the gated linear units of the gates that only select (op_table's selects_only) */
+#define REGISTER_GLU(kind, name)                                                                   \
+    do {                                                                                           \
+        table->glu_forward[SLOT_F32][kind] = CONCAT(CONCAT(name##_glu, f32), VEC_ISA_SUFFIX);      \
+        table->glu_forward[SLOT_F64][kind] = CONCAT(CONCAT(name##_glu, f64), VEC_ISA_SUFFIX);      \
+    } while (0)
+    REGISTER_GLU(ACTFN_IDENTITY, identity);
+    REGISTER_GLU(ACTFN_RELU, relu);
+    REGISTER_GLU(ACTFN_RELU6, relu6);
+    REGISTER_GLU(ACTFN_CLIPPED_RELU, clipped_relu);
+    REGISTER_GLU(ACTFN_HARDTANH, hardtanh);
+    REGISTER_GLU(ACTFN_HARDSHRINK, hardshrink);
+    REGISTER_GLU(ACTFN_THRESHOLD, threshold);
+#undef REGISTER_GLU
     /* softshrink's y is shifted toward 0: its from-output backward tests y != 0 */
     table->backward_from_output[SLOT_F32][ACTFN_SOFTSHRINK] =
         CONCAT(CONCAT(softshrink_output_backward, f32), VEC_ISA_SUFFIX);

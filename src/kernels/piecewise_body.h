@@ -213,6 +213,22 @@ DEFINE_FORWARD_KERNEL(threshold_forward, CONCAT(threshold_forward_body, SUFFIX))
 DEFINE_STREAMING_FORWARD_KERNEL(threshold_forward, CONCAT(threshold_forward_body, SUFFIX))
 DEFINE_BACKWARD_KERNEL(threshold_backward, CONCAT(threshold_backward_body, SUFFIX))
 
+/* Gated linear units a g(b) for the gates whose g only selects (g(b) is b, 0 or a
+ * parameter, exact): the one product rounds once, as the double path does. */
+#define DEFINE_GLU_KERNEL(name)                                                                    \
+    static inline V CONCAT(name##_gated, SUFFIX)(V b, V a, const CONSTANTS *k) {                   \
+        return VOP(mul)(a, CONCAT(name##_forward_body, SUFFIX)(b, k));                             \
+    }                                                                                              \
+    DEFINE_BACKWARD_KERNEL(name##_glu, CONCAT(name##_gated, SUFFIX))
+DEFINE_GLU_KERNEL(identity)
+DEFINE_GLU_KERNEL(relu)
+DEFINE_GLU_KERNEL(relu6)
+DEFINE_GLU_KERNEL(clipped_relu)
+DEFINE_GLU_KERNEL(hardtanh)
+DEFINE_GLU_KERNEL(hardshrink)
+DEFINE_GLU_KERNEL(threshold)
+#undef DEFINE_GLU_KERNEL
+
 #include "kernels/mask_forward_body.h"
 
 #undef UNIFORM_GRADIENT

@@ -211,6 +211,32 @@ DEFINE_LONG_FORWARD_KERNEL(tanhshrink_forward, tanhshrink_body_in_double_lanes)
 IN_DOUBLE_LANES(squareplus_body)
 DEFINE_LONG_FORWARD_KERNEL(squareplus_forward, squareplus_body_in_double_lanes)
 
+/* Gated linear units a g(b): g's body in double lanes, times a there, rounded once. In
+ * the bodies' clamped tails g(b) is below 2^-280, so a g(b) stays below half the
+ * smallest float subnormal for any float a: the clamps hold for the product too. */
+#define GLU_IN_DOUBLE_LANES(body)                                                                  \
+    static inline vf body##_gated(vf b, vf a, const smooth_constants *k) {                         \
+        vd low = vd_mul(vf_widen_low(a), body(vf_widen_low(b), k));                                \
+        vd high = vd_mul(vf_widen_high(a), body(vf_widen_high(b), k));                             \
+        return vf_narrow(low, high);                                                               \
+    }                                                                                              \
+    DEFINE_BACKWARD_KERNEL(body##_glu, body##_gated)
+
+GLU_IN_DOUBLE_LANES(sigmoid_body)
+GLU_IN_DOUBLE_LANES(silu_body)
+GLU_IN_DOUBLE_LANES(elu_body)
+GLU_IN_DOUBLE_LANES(selu_body)
+GLU_IN_DOUBLE_LANES(celu_body)
+GLU_IN_DOUBLE_LANES(softplus_body)
+GLU_IN_DOUBLE_LANES(tanh_body)
+GLU_IN_DOUBLE_LANES(mish_body)
+GLU_IN_DOUBLE_LANES(gelu_tanh_body)
+GLU_IN_DOUBLE_LANES(gelu_body)
+GLU_IN_DOUBLE_LANES(softsign_body)
+GLU_IN_DOUBLE_LANES(logsigmoid_body)
+GLU_IN_DOUBLE_LANES(tanhshrink_body)
+GLU_IN_DOUBLE_LANES(squareplus_body)
+
 /* ---- backwards: dx = dy * f'(x), f'(x) in double lanes and the product rounded once to
  * float, as the reference does (smooth_reference.c, whose formulas these mirror). */
 
@@ -487,4 +513,18 @@ void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table) {
     table->backward[SLOT_F32][ACTFN_LOGSIGMOID] = ISA_FUNCTION(logsigmoid_backward_f32);
     table->backward[SLOT_F32][ACTFN_TANHSHRINK] = ISA_FUNCTION(tanhshrink_backward_f32);
     table->backward[SLOT_F32][ACTFN_SQUAREPLUS] = ISA_FUNCTION(squareplus_backward_f32);
+    table->glu_forward[SLOT_F32][ACTFN_SIGMOID] = ISA_FUNCTION(sigmoid_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_SILU] = ISA_FUNCTION(silu_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_SELU] = ISA_FUNCTION(selu_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_SOFTPLUS] = ISA_FUNCTION(softplus_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_TANH] = ISA_FUNCTION(tanh_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_MISH] = ISA_FUNCTION(mish_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_GELU_TANH] = ISA_FUNCTION(gelu_tanh_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_GELU] = ISA_FUNCTION(gelu_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_SOFTSIGN] = ISA_FUNCTION(softsign_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_LOGSIGMOID] = ISA_FUNCTION(logsigmoid_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_TANHSHRINK] = ISA_FUNCTION(tanhshrink_body_glu_f32);
+    table->glu_forward[SLOT_F32][ACTFN_SQUAREPLUS] = ISA_FUNCTION(squareplus_body_glu_f32);
 }

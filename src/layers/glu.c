@@ -14,7 +14,9 @@
 
 #include <string.h>
 
-enum { GLU_BLOCK = 256 };
+/* values a block (the double scratch of the accurate path, 2 KiB an array); the fast
+ * path's float blocks are FAST_BLOCK long, to keep the per-call cost of its kernels low */
+enum { GLU_BLOCK = 256, FAST_BLOCK = 2048 };
 
 typedef struct glu_call {
     const op_def *def;
@@ -22,6 +24,9 @@ typedef struct glu_call {
     actfn_dtype dtype;
     forward_kernel forward;   /* the gate's f64 kernel, NULL: its reference */
     backward_kernel backward; /* the same for its backward */
+    backward_kernel gated;    /* a g(b) in one kernel (kernel_table.h), or NULL */
+    forward_kernel fast;      /* f32 at ACTFN_FAST: the gate's fast kernel, then products */
+    backward_kernel fast_backward;
 } glu_call;
 
 static actfn_status prepare(const char *function, const actfn_op *gate, actfn_dtype dtype,
@@ -33,6 +38,14 @@ static actfn_status prepare(const char *function, const actfn_op *gate, actfn_dt
     const kernel_table *table = active_kernels();
     c->forward = table->forward[SLOT_F64][gate->kind];
     c->backward = table->backward[SLOT_F64][gate->kind];
+    c->gated = dtype == ACTFN_F32   ? table->glu_forward[SLOT_F32][gate->kind]
+               : dtype == ACTFN_F64 ? table->glu_forward[SLOT_F64][gate->kind]
+                                    : NULL;
+    /* the fast tier where it is faster: not for the gates that only select, whose
+     * product kernel is exact and faster still */
+    bool fast = dtype == ACTFN_F32 && gate->accuracy == ACTFN_FAST && !c->def->selects_only;
+    c->fast = fast ? table->forward[SLOT_F32_FAST][gate->kind] : NULL;
+    c->fast_backward = fast ? table->backward[SLOT_F32_FAST][gate->kind] : NULL;
     return ACTFN_OK;
 }
 
@@ -55,13 +68,73 @@ static void gate_backward(const glu_call *c, const double *b, const double *dy, 
             out[i] = c->def->backward(b[i], dy[i], &c->params);
 }
 
+/* m elements from index start widened to double, exactly: typed loops that vectorize for
+ * f32 and f64, element by element for the 16-bit types. */
 static void widen(actfn_dtype dtype, const char *array, size_t start, double *wide, size_t m) {
-    widen_row(dtype, array + start * dtype_size(dtype), wide, m);
+    if (dtype == ACTFN_F32) {
+        const float *in = (const float *)array + start;
+        for (size_t j = 0; j < m; j++)
+            wide[j] = in[j];
+    } else if (dtype == ACTFN_F64) {
+        memcpy(wide, (const double *)array + start, m * sizeof *wide);
+    } else {
+        widen_row(dtype, array + start * dtype_size(dtype), wide, m);
+    }
+}
+
+/* m doubles rounded once to the dtype, into index start on. */
+static void store(actfn_dtype dtype, char *array, size_t start, const double *wide, size_t m) {
+    if (dtype == ACTFN_F32) {
+        float *out = (float *)array + start;
+        for (size_t j = 0; j < m; j++)
+            out[j] = (float)wide[j];
+    } else if (dtype == ACTFN_F64) {
+        memcpy((double *)array + start, wide, m * sizeof *wide);
+    } else {
+        for (size_t j = 0; j < m; j++)
+            element_store(dtype, array, start + j, wide[j]);
+    }
 }
 
 /* The flat forward over n elements; a block's inputs are read before its outputs are
  * written, so y may be a or b. */
+/* The fast tier in f32: g(b) by the gate's fast kernel, a block at a time, and the
+ * products in float (two roundings more than the accurate path: docs/semantics.md). */
+static void glu_forward_fast(const glu_call *c, const float *a, const float *b, float *y,
+                             size_t n) {
+    float g[FAST_BLOCK];
+    for (size_t i = 0; i < n; i += FAST_BLOCK) {
+        size_t m = n - i < FAST_BLOCK ? n - i : FAST_BLOCK;
+        c->fast(&c->params, b + i, g, m);
+        for (size_t j = 0; j < m; j++)
+            y[i + j] = a[i + j] * g[j];
+    }
+}
+
+static void glu_backward_fast(const glu_call *c, const float *a, const float *b, const float *dy,
+                              float *da, float *db, size_t n) {
+    float g[FAST_BLOCK], product[FAST_BLOCK], gate_input[FAST_BLOCK];
+    for (size_t i = 0; i < n; i += FAST_BLOCK) {
+        size_t m = n - i < FAST_BLOCK ? n - i : FAST_BLOCK;
+        memcpy(gate_input, b + i, m * sizeof *b); /* db may be b */
+        c->fast(&c->params, gate_input, g, m);
+        for (size_t j = 0; j < m; j++) {
+            product[j] = dy[i + j] * a[i + j];
+            da[i + j] = dy[i + j] * g[j]; /* after a and dy of this element are read */
+        }
+        c->fast_backward(&c->params, gate_input, product, db + i, m);
+    }
+}
+
 static void glu_forward_flat(const glu_call *c, const char *a, const char *b, char *y, size_t n) {
+    if (c->fast != NULL) {
+        glu_forward_fast(c, (const float *)a, (const float *)b, (float *)y, n);
+        return;
+    }
+    if (c->gated != NULL) { /* each vector read before its own outputs are written */
+        c->gated(&c->params, b, a, y, n);
+        return;
+    }
     double wide_a[GLU_BLOCK], wide_b[GLU_BLOCK], g[GLU_BLOCK];
     for (size_t i = 0; i < n; i += GLU_BLOCK) {
         size_t m = n - i < GLU_BLOCK ? n - i : GLU_BLOCK;
@@ -69,30 +142,39 @@ static void glu_forward_flat(const glu_call *c, const char *a, const char *b, ch
         widen(c->dtype, b, i, wide_b, m);
         gate_forward(c, wide_b, g, m);
         for (size_t j = 0; j < m; j++)
-            element_store(c->dtype, y, i + j, wide_a[j] * g[j]);
+            wide_a[j] *= g[j];
+        store(c->dtype, y, i, wide_a, m);
     }
 }
 
+/* da = dy g(b) and db = (dy a) g'(b), a block at a time: the block's inputs are widened
+ * before any output is written, so da may be a or dy and db may be b or dy. */
 static void glu_backward_flat(const glu_call *c, const char *a, const char *b, const char *dy,
                               char *da, char *db, size_t n) {
-    double wide_a[GLU_BLOCK], wide_b[GLU_BLOCK], wide_dy[GLU_BLOCK], g[GLU_BLOCK],
-        gate_gradient[GLU_BLOCK];
+    if (c->fast != NULL && c->fast_backward != NULL) {
+        glu_backward_fast(c, (const float *)a, (const float *)b, (const float *)dy, (float *)da,
+                          (float *)db, n);
+        return;
+    }
+    double wide_a[GLU_BLOCK], wide_b[GLU_BLOCK], wide_dy[GLU_BLOCK], out[GLU_BLOCK];
+    size_t size = dtype_size(c->dtype);
     for (size_t i = 0; i < n; i += GLU_BLOCK) {
         size_t m = n - i < GLU_BLOCK ? n - i : GLU_BLOCK;
         widen(c->dtype, a, i, wide_a, m);
         widen(c->dtype, b, i, wide_b, m);
         widen(c->dtype, dy, i, wide_dy, m);
-        gate_forward(c, wide_b, g, m);
-        for (size_t j = 0; j < m; j++) {
-            double product = wide_dy[j] * wide_a[j]; /* exact unless f64 */
-            wide_a[j] = wide_dy[j] * g[j];           /* da, in double */
-            wide_dy[j] = product;
+        for (size_t j = 0; j < m; j++)
+            wide_a[j] *= wide_dy[j]; /* dy a: exact unless f64 */
+        if (c->gated != NULL) {
+            c->gated(&c->params, b + i * size, dy + i * size, da + i * size, m);
+        } else {
+            gate_forward(c, wide_b, out, m);
+            for (size_t j = 0; j < m; j++)
+                out[j] *= wide_dy[j];
+            store(c->dtype, da, i, out, m);
         }
-        gate_backward(c, wide_b, wide_dy, gate_gradient, m);
-        for (size_t j = 0; j < m; j++) {
-            element_store(c->dtype, da, i + j, wide_a[j]);
-            element_store(c->dtype, db, i + j, gate_gradient[j]);
-        }
+        gate_backward(c, wide_b, wide_a, out, m);
+        store(c->dtype, db, i, out, m);
     }
 }
 
