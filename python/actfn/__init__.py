@@ -254,14 +254,21 @@ def _halves(x, dim):
 
 def glu(x, dim=-1, gate="sigmoid", **params):
     """y = a * gate(b), a and b the two halves of x along dim (torch.nn.functional.glu;
-    gate: an op name, e.g. 'silu' for SwiGLU, with its parameters by keyword). g(b) is
-    computed in double and each result rounded once (docs/semantics.md)."""
+    gate: an op name, e.g. 'silu' for SwiGLU, with its parameters by keyword, and
+    accuracy='fast' for the gate's fast tier). g(b) is computed in double and each result
+    rounded once (docs/semantics.md)."""
+    x = _float_array(x, "x")
+    if x.ndim > 0 and dim in (-1, x.ndim - 1):  # rows [a | b]: no copies
+        return ufuncs.glu_rows_forward(gate, x, **params)
     a, b = _halves(x, dim)
     return ufuncs.glu_forward(gate, a, b, **params)
 
 
 def glu_backward(x, dy, dim=-1, gate="sigmoid", **params):
     """dx for y = glu(x, dim, gate): the halves (dy * g(b), dy * a * g'(b)), joined as x."""
+    x = _float_array(x, "x")
+    if x.ndim > 0 and dim in (-1, x.ndim - 1):
+        return ufuncs.glu_rows_backward(gate, x, _float_array(dy, "dy"), **params)
     a, b = _halves(x, dim)
     dy = _np.ascontiguousarray(_float_array(dy, "dy"))
     da, db = ufuncs.glu_backward(gate, a, b, dy, **params)

@@ -278,14 +278,92 @@ static int gate_of(const char *name, PyObject *keywords, actfn_op *gate) {
     PyObject *key, *value;
     Py_ssize_t position = 0;
     while (keywords != NULL && PyDict_Next(keywords, &position, &key, &value)) {
-        double number = PyFloat_AsDouble(value);
-        if (number == -1.0 && PyErr_Occurred()) return 0;
-        if (actfn_op_set(gate, PyUnicode_AsUTF8(key), number) != ACTFN_OK) {
+        const char *parameter = PyUnicode_AsUTF8(key);
+        actfn_status status;
+        if (PyUnicode_Check(value)) { /* accuracy='fast', approximate='tanh' */
+            status = actfn_op_set_word(gate, parameter, PyUnicode_AsUTF8(value));
+        } else {
+            double number = PyFloat_AsDouble(value);
+            if (number == -1.0 && PyErr_Occurred()) return 0;
+            status = actfn_op_set(gate, parameter, number);
+        }
+        if (status != ACTFN_OK) {
             PyErr_SetString(PyExc_ValueError, actfn_last_error());
             return 0;
         }
     }
     return 1;
+}
+
+/* glu_rows(gate, x, [dy,] **params): x C-contiguous with an even last axis of 2c, its rows
+ * [a | b] (torch's glu at dim=-1, no copies): the forward returns y (last axis c), the
+ * backward dx (x's shape). */
+static PyObject *glu_rows_call(PyObject *args, PyObject *keywords, int backward) {
+    const char *name;
+    PyObject *objects[2] = {NULL, NULL};
+    if (backward ? !PyArg_ParseTuple(args, "sOO", &name, &objects[0], &objects[1])
+                 : !PyArg_ParseTuple(args, "sO", &name, &objects[0]))
+        return NULL;
+    actfn_op gate;
+    if (!gate_of(name, keywords, &gate)) return NULL;
+    PyArrayObject *x = NULL, *dy = NULL, *out = NULL;
+    x = (PyArrayObject *)PyArray_FROM_OF(objects[0], NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED);
+    actfn_dtype dtype;
+    if (x == NULL || !dtype_of(x, &dtype)) goto done;
+    int ndim = PyArray_NDIM(x);
+    if (ndim == 0 || PyArray_DIM(x, ndim - 1) % 2 != 0) {
+        PyErr_SetString(PyExc_ValueError, "actfn.glu: the last axis of x must have an even length");
+        goto done;
+    }
+    size_t width = (size_t)PyArray_DIM(x, ndim - 1), cols = width / 2;
+    size_t rows = width == 0 ? 0 : (size_t)PyArray_SIZE(x) / width;
+    npy_intp shape[NPY_MAXDIMS];
+    for (int i = 0; i < ndim; i++)
+        shape[i] = PyArray_DIM(x, i);
+    if (backward) {
+        dy = (PyArrayObject *)PyArray_FROM_OF(objects[1], NPY_ARRAY_C_CONTIGUOUS |
+                                                              NPY_ARRAY_ALIGNED);
+        actfn_dtype own;
+        if (dy == NULL || !dtype_of(dy, &own)) goto done;
+        shape[ndim - 1] = (npy_intp)cols;
+        if (own != dtype || PyArray_NDIM(dy) != ndim ||
+            !PyArray_CompareLists(PyArray_DIMS(dy), shape, ndim)) {
+            PyErr_SetString(PyExc_ValueError, "actfn.glu_backward: dy must have y's shape and "
+                                              "x's dtype");
+            goto done;
+        }
+        shape[ndim - 1] = (npy_intp)width;
+    } else {
+        shape[ndim - 1] = (npy_intp)cols;
+    }
+    out = (PyArrayObject *)PyArray_SimpleNew(ndim, shape, PyArray_TYPE(x));
+    if (out == NULL) goto done;
+    actfn_status status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = backward ? actfn_glu_backward_rows(&gate, dtype, ACTFN_GLU_VALUE_FIRST, rows, cols,
+                                                PyArray_DATA(x), width, PyArray_DATA(dy), cols,
+                                                PyArray_DATA(out), width)
+                      : actfn_glu_forward_rows(&gate, dtype, ACTFN_GLU_VALUE_FIRST, rows, cols,
+                                               PyArray_DATA(x), width, PyArray_DATA(out), cols);
+    Py_END_ALLOW_THREADS;
+    if (status != ACTFN_OK) {
+        PyErr_SetString(PyExc_ValueError, actfn_last_error());
+        Py_CLEAR(out);
+    }
+done:
+    Py_XDECREF(x);
+    Py_XDECREF(dy);
+    return (PyObject *)out;
+}
+
+static PyObject *glu_rows_forward(PyObject *self, PyObject *args, PyObject *keywords) {
+    (void)self;
+    return glu_rows_call(args, keywords, 0);
+}
+
+static PyObject *glu_rows_backward(PyObject *self, PyObject *args, PyObject *keywords) {
+    (void)self;
+    return glu_rows_call(args, keywords, 1);
 }
 
 /* glu(gate, a, b, [dy,] **params): C-contiguous arrays of one float dtype and shape; the
@@ -425,6 +503,11 @@ static PyMethodDef methods[] = {
      "element i from (seed, offset + i))"},
     {"rrelu_train_backward", rrelu_train_backward, METH_VARARGS,
      "rrelu_train_backward(x, dy, seed, offset, lower, upper): its backward, the same slopes"},
+    {"glu_rows_forward", (PyCFunction)(void (*)(void))glu_rows_forward,
+     METH_VARARGS | METH_KEYWORDS,
+     "glu_rows_forward(gate, x, **params): a * gate(b) for rows [a | b] along x's last axis"},
+    {"glu_rows_backward", (PyCFunction)(void (*)(void))glu_rows_backward,
+     METH_VARARGS | METH_KEYWORDS, "glu_rows_backward(gate, x, dy, **params): dx, x's shape"},
     {"glu_backward", (PyCFunction)(void (*)(void))glu_backward, METH_VARARGS | METH_KEYWORDS,
      "glu_backward(gate, a, b, dy, **params): (dy * gate(b), dy * a * gate'(b))"},
     {NULL, NULL, 0, NULL},

@@ -343,6 +343,16 @@ def test_glu_variants_match_the_formula(variant, dtype):
 
 def test_glu_dim_order_and_gate_parameters():
     x = RNG.standard_normal((6, 4))
+    # the rows path (the last axis, no copies) and the split path agree, forward and back
+    x3 = RNG.standard_normal((3, 5, 8)).astype(np.float32)
+    dy3 = RNG.standard_normal((3, 5, 4)).astype(np.float32)
+    a3, b3 = (np.ascontiguousarray(h) for h in np.split(x3, 2, axis=-1))
+    assert np.array_equal(actfn.swiglu(x3), actfn.ufuncs.glu_forward("silu", a3, b3))
+    assert np.array_equal(actfn.swiglu(np.asfortranarray(x3)), actfn.swiglu(x3))
+    da3, db3 = actfn.ufuncs.glu_backward("silu", a3, b3, dy3)
+    assert np.array_equal(actfn.swiglu_backward(x3, dy3), np.concatenate([da3, db3], axis=-1))
+    fast = actfn.swiglu(x3, accuracy="fast")
+    assert np.allclose(fast, actfn.swiglu(x3), rtol=1e-5)
     a, b = x[:3], x[3:]
     assert np.array_equal(actfn.glu(x, dim=0), actfn.glu(np.concatenate([a, b], axis=0), 0))
     leaky = actfn.glu(x, gate="leaky_relu", negative_slope=0.2)
