@@ -100,6 +100,11 @@ def main():
                 ("glu forward", "actfn (Python)", lambda: actfn.glu(x2_np)),
                 ("swiglu forward", "actfn (Python)", lambda: actfn.swiglu(x2_np)),
                 ("geglu forward", "actfn (Python)", lambda: actfn.geglu(x2_np)),
+                ("glu forward", "actfn (Python) fast", lambda: actfn.glu(x2_np, accuracy="fast")),
+                ("swiglu forward", "actfn (Python) fast",
+                 lambda: actfn.swiglu(x2_np, accuracy="fast")),
+                ("geglu forward", "actfn (Python) fast",
+                 lambda: actfn.geglu(x2_np, accuracy="fast")),
             ]
         # float64, a Python user's default dtype: NumPy's naive formulas, PyTorch, actfn
         x64_np = x_np.astype(np.float64)
