@@ -132,6 +132,17 @@ static int status_of(int source_status) {
     return source_status == SOURCE_BAD_NUMBER ? EXIT_USAGE : EXIT_RUNTIME_FAILURE;
 }
 
+/* n ones of dtype in buffer: dy = 1, so that the backward is f'(x) itself. */
+static bool fill_ones(value_buffer *buffer, size_t n, actfn_dtype dtype) {
+    if (!buffer_reserve(buffer, n, dtype)) return false;
+    const double one = 1.0;
+    for (size_t i = 0; i < n; i++)
+        actfn_convert(&one, ACTFN_F64, (char *)buffer->data + i * actfn_dtype_size(dtype), dtype,
+                      1);
+    buffer->count = n;
+    return true;
+}
+
 /* The values of x (and dy) chunk by chunk through the op into the sink. */
 static int run_eval(const eval_request *request, value_source *x, value_source *dy,
                     value_sink *sink) {
@@ -159,15 +170,10 @@ static int run_eval(const eval_request *request, value_source *x, value_source *
                     break;
                 }
             } else {
-                const double one = 1.0; /* dy = 1: the backward is f'(x) itself */
-                if (!buffer_reserve(&gradients, n, request->dtype)) {
+                if (!fill_ones(&gradients, n, request->dtype)) {
                     status = fail_with("out of memory", EXIT_RUNTIME_FAILURE);
                     break;
                 }
-                for (size_t i = 0; i < n; i++)
-                    actfn_convert(&one, ACTFN_F64,
-                                  (char *)gradients.data + i * actfn_dtype_size(request->dtype),
-                                  request->dtype, 1);
             }
             computed = actfn_backward(&request->op, request->dtype, values.data, gradients.data,
                                       values.data, n);
@@ -203,7 +209,6 @@ static int run_eval(const eval_request *request, value_source *x, value_source *
 static int run_glu(const eval_request *request, value_source *x, value_source *dy, value_sink *sink,
                    size_t row_length) {
     value_buffer values = {0}, gradients = {0}, out = {0};
-    size_t size = actfn_dtype_size(request->dtype);
     int status = 0;
     for (;;) {
         bool line_end = true;
@@ -230,14 +235,8 @@ static int run_glu(const eval_request *request, value_source *x, value_source *d
             int taken = SOURCE_DATA;
             if (dy != NULL)
                 taken = source_take(dy, &gradients, cols);
-            else if (!buffer_reserve(&gradients, cols, request->dtype))
+            else if (!fill_ones(&gradients, cols, request->dtype))
                 taken = SOURCE_FAILED;
-            else
-                for (size_t i = 0; i < cols; i++) {
-                    const double one = 1.0;
-                    actfn_convert(&one, ACTFN_F64, (char *)gradients.data + i * size,
-                                  request->dtype, 1);
-                }
             if (taken != SOURCE_DATA) {
                 status = taken == SOURCE_END
                              ? fail_with("dy has fewer values than the rows", EXIT_RUNTIME_FAILURE)

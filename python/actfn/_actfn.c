@@ -259,12 +259,27 @@ static PyObject *ops(PyObject *self, PyObject *unused) {
 
 static int dtype_of(PyArrayObject *array, actfn_dtype *dtype) {
     switch (PyArray_TYPE(array)) {
-    case NPY_HALF: *dtype = ACTFN_F16; return 1;
-    case NPY_FLOAT: *dtype = ACTFN_F32; return 1;
-    case NPY_DOUBLE: *dtype = ACTFN_F64; return 1;
+    case NPY_HALF:
+        *dtype = ACTFN_F16;
+        return 1;
+    case NPY_FLOAT:
+        *dtype = ACTFN_F32;
+        return 1;
+    case NPY_DOUBLE:
+        *dtype = ACTFN_F64;
+        return 1;
     }
     PyErr_SetString(PyExc_TypeError, "actfn: GLU halves must hold float16, float32 or float64");
     return 0;
+}
+
+/* object as a C-contiguous, aligned array of float16/32/64 (a new reference) and its
+ * dtype; NULL with the error set otherwise. */
+static PyArrayObject *contiguous_floats(PyObject *object, actfn_dtype *dtype) {
+    PyArrayObject *array =
+        (PyArrayObject *)PyArray_FROM_OF(object, NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED);
+    if (array != NULL && !dtype_of(array, dtype)) Py_CLEAR(array);
+    return array;
 }
 
 /* The gate op of glu_forward / glu_backward: an op name (or a GLU variant's) and its
@@ -307,9 +322,9 @@ static PyObject *glu_rows_call(PyObject *args, PyObject *keywords, int backward)
     actfn_op gate;
     if (!gate_of(name, keywords, &gate)) return NULL;
     PyArrayObject *x = NULL, *dy = NULL, *out = NULL;
-    x = (PyArrayObject *)PyArray_FROM_OF(objects[0], NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED);
     actfn_dtype dtype;
-    if (x == NULL || !dtype_of(x, &dtype)) goto done;
+    x = contiguous_floats(objects[0], &dtype);
+    if (x == NULL) goto done;
     int ndim = PyArray_NDIM(x);
     if (ndim == 0 || PyArray_DIM(x, ndim - 1) % 2 != 0) {
         PyErr_SetString(PyExc_ValueError, "actfn.glu: the last axis of x must have an even length");
@@ -321,10 +336,9 @@ static PyObject *glu_rows_call(PyObject *args, PyObject *keywords, int backward)
     for (int i = 0; i < ndim; i++)
         shape[i] = PyArray_DIM(x, i);
     if (backward) {
-        dy = (PyArrayObject *)PyArray_FROM_OF(objects[1], NPY_ARRAY_C_CONTIGUOUS |
-                                                              NPY_ARRAY_ALIGNED);
         actfn_dtype own;
-        if (dy == NULL || !dtype_of(dy, &own)) goto done;
+        dy = contiguous_floats(objects[1], &own);
+        if (dy == NULL) goto done;
         shape[ndim - 1] = (npy_intp)cols;
         if (own != dtype || PyArray_NDIM(dy) != ndim ||
             !PyArray_CompareLists(PyArray_DIMS(dy), shape, ndim)) {
@@ -381,11 +395,9 @@ static PyObject *glu_call(PyObject *args, PyObject *keywords, int backward) {
     PyObject *result = NULL;
     actfn_dtype dtype = ACTFN_F64;
     for (int i = 0; i < count; i++) {
-        arrays[i] = (PyArrayObject *)PyArray_FROM_OF(objects[i], NPY_ARRAY_C_CONTIGUOUS |
-                                                                     NPY_ARRAY_ALIGNED);
-        if (arrays[i] == NULL) goto done;
         actfn_dtype own;
-        if (!dtype_of(arrays[i], &own)) goto done;
+        arrays[i] = contiguous_floats(objects[i], &own);
+        if (arrays[i] == NULL) goto done;
         if (i == 0) dtype = own;
         if (own != dtype || !PyArray_SAMESHAPE(arrays[i], arrays[0])) {
             PyErr_SetString(PyExc_ValueError, "actfn: GLU arrays differ in dtype or shape");
@@ -438,10 +450,9 @@ static PyObject *rrelu_call(PyObject *args, int backward) {
     PyArrayObject *arrays[2] = {NULL, NULL}, *out = NULL;
     actfn_dtype dtype = ACTFN_F64;
     for (int i = 0; i < (backward ? 2 : 1); i++) {
-        arrays[i] = (PyArrayObject *)PyArray_FROM_OF(objects[i], NPY_ARRAY_C_CONTIGUOUS |
-                                                                     NPY_ARRAY_ALIGNED);
         actfn_dtype own;
-        if (arrays[i] == NULL || !dtype_of(arrays[i], &own)) goto done;
+        arrays[i] = contiguous_floats(objects[i], &own);
+        if (arrays[i] == NULL) goto done;
         if (i == 0) dtype = own;
         if (own != dtype || !PyArray_SAMESHAPE(arrays[i], arrays[0])) {
             PyErr_SetString(PyExc_ValueError, "actfn.rrelu: x and dy differ in dtype or shape");
@@ -453,11 +464,11 @@ static PyObject *rrelu_call(PyObject *args, int backward) {
     size_t n = (size_t)PyArray_SIZE(arrays[0]);
     actfn_status status;
     Py_BEGIN_ALLOW_THREADS;
-    status = backward ? actfn_rrelu_train_backward(&op, dtype, seed, offset,
-                                                   PyArray_DATA(arrays[0]), PyArray_DATA(arrays[1]),
-                                                   PyArray_DATA(out), n)
-                      : actfn_rrelu_train_forward(&op, dtype, seed, offset, PyArray_DATA(arrays[0]),
-                                                  PyArray_DATA(out), n);
+    status = backward
+                 ? actfn_rrelu_train_backward(&op, dtype, seed, offset, PyArray_DATA(arrays[0]),
+                                              PyArray_DATA(arrays[1]), PyArray_DATA(out), n)
+                 : actfn_rrelu_train_forward(&op, dtype, seed, offset, PyArray_DATA(arrays[0]),
+                                             PyArray_DATA(out), n);
     Py_END_ALLOW_THREADS;
     if (status != ACTFN_OK) {
         PyErr_SetString(PyExc_ValueError, actfn_last_error());
