@@ -132,6 +132,7 @@ static const row rows[] = {
     {"gelu_tanh forward", ACTFN_GELU_TANH, 0, dnnl_eltwise_gelu_tanh, 0, 0},
     {"mish forward", ACTFN_MISH, 0, dnnl_eltwise_mish, 0, 0},
     {"softplus forward", ACTFN_SOFTPLUS, 0, dnnl_eltwise_soft_relu, 0, 0},
+    {"logsigmoid forward", ACTFN_LOGSIGMOID, 0, dnnl_eltwise_logsigmoid, 0, 0},
     /* the fast tier (ACTFN_FAST) against the same peers */
     {"sigmoid forward fast", ACTFN_SIGMOID, 0, dnnl_eltwise_logistic, 0, 3, ACTFN_FAST},
     {"tanh forward fast", ACTFN_TANH, 0, dnnl_eltwise_tanh, 0, 0, ACTFN_FAST},
@@ -141,6 +142,7 @@ static const row rows[] = {
     {"elu forward fast", ACTFN_ELU, 0, dnnl_eltwise_elu, 1, 4, ACTFN_FAST},
     {"mish forward fast", ACTFN_MISH, 0, dnnl_eltwise_mish, 0, 0, ACTFN_FAST},
     {"softplus forward fast", ACTFN_SOFTPLUS, 0, dnnl_eltwise_soft_relu, 0, 0, ACTFN_FAST},
+    {"logsigmoid forward fast", ACTFN_LOGSIGMOID, 0, dnnl_eltwise_logsigmoid, 0, 0, ACTFN_FAST},
     /* the backwards from x (oneDNN's eltwise backward from src), both tiers */
     {"sigmoid backward", ACTFN_SIGMOID, 2, dnnl_eltwise_logistic, 0, 0},
     {"sigmoid backward fast", ACTFN_SIGMOID, 2, dnnl_eltwise_logistic, 0, 0, ACTFN_FAST},
@@ -161,6 +163,7 @@ static const row rows[] = {
     {"hardswish backward", ACTFN_HARDSWISH, 2, dnnl_eltwise_hardswish, 0, 0},
     {"hardswish backward fast", ACTFN_HARDSWISH, 2, dnnl_eltwise_hardswish, 0, 0, ACTFN_FAST},
     {"hardsigmoid backward", ACTFN_HARDSIGMOID, 2, 0, 0, 0},
+    {"logsigmoid backward", ACTFN_LOGSIGMOID, 2, dnnl_eltwise_logsigmoid, 0, 0},
 };
 
 static int xnnpack_prepare(xnnpack_case *c, const row *r, arrays *a, int threads) {

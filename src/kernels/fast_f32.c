@@ -147,7 +147,9 @@ WITH_WIDE_FORM(gelu_tanh_fast, 9.95f) /* |v(9.95)| = 86.2 */
  * rounding (beta != 1) enters e's argument. The wide form takes e^v < 2^-125 (v < -87)
  * as e^v / beta, split as the sigmoids' e. */
 /* unit: beta = 1 (the default), a constant: v = x exactly, no quotient, and e^v itself
- * where it is subnormal (rounded once, by the scaling). */
+ * where it is subnormal (rounded once, by the scaling); UNBOUNDED also without the
+ * threshold (logsigmoid's -softplus(-x)). */
+enum { UNBOUNDED = 2 };
 static inline vf softplus_body(vf x, const fast_constants *k, int wide, int unit) {
     vf v = unit ? x : vf_mul(k->beta, x);
     mf positive = vf_gt(v, vf_zero());
@@ -178,6 +180,7 @@ static inline vf softplus_body(vf x, const fast_constants *k, int wide, int unit
     vf log1p = vf_add(
         vf_fma(vf_select(big, vf_set1(0x1.62e430p-1f), vf_zero()), one, vf_fnma(c, f, c)), log_m);
     vf sum = vf_add(vf_select(positive, v, vf_zero()), log1p);
+    if (unit == UNBOUNDED) return sum;
     if (unit) return vf_select(vf_gt(v, k->threshold), x, sum);
     vf y = vf_mul(sum, k->inverse_beta); /* and one correction: the quotient rounded once */
     y = vf_fma(vf_fnma(y, k->beta, sum), k->inverse_beta, y);
@@ -199,6 +202,14 @@ static inline vf softplus_unit_fast(vf x, const fast_constants *k, int wide) {
     return softplus_body(x, k, wide, 1);
 }
 WITH_WIDE_FORM(softplus_unit_fast, NORMAL_EXP_LIMIT)
+
+/* logsigmoid(x) = -softplus(-x), softplus without its threshold: within softplus's fast
+ * bound, as the negation is exact (+inf gives -0, -inf gives -inf, NaN stays). */
+static inline vf logsigmoid_fast(vf x, const fast_constants *k, int wide) {
+    vf minus_one = vf_set1(-1.0f); /* a product flips the sign of zero too: -0 at +inf */
+    return vf_mul(minus_one, softplus_body(vf_mul(minus_one, x), k, wide, UNBOUNDED));
+}
+WITH_WIDE_FORM(logsigmoid_fast, NORMAL_EXP_LIMIT)
 
 #if !ALWAYS_WIDE
 /* The wide form where beta x < -87, or is NaN. */
@@ -569,6 +580,7 @@ DEFINE_WIDE_FORM_KERNEL(sigmoid_forward, sigmoid_fast)
 DEFINE_WIDE_FORM_KERNEL(gelu_tanh_forward, gelu_tanh_fast)
 DEFINE_WIDE_FORM_KERNEL(softplus_usual_beta_forward, softplus_fast)
 DEFINE_WIDE_FORM_KERNEL(softplus_unit_forward, softplus_unit_fast)
+DEFINE_WIDE_FORM_KERNEL(logsigmoid_forward, logsigmoid_fast)
 DEFINE_WIDE_FORM_KERNEL(silu_forward, silu_fast)
 DEFINE_FORWARD_KERNEL(tanh_forward, tanh_fast)
 DEFINE_FORWARD_KERNEL(elu_any_alpha_forward, elu_fast)
@@ -618,6 +630,7 @@ void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table) {
     table->forward[SLOT_F32_FAST][ACTFN_MISH] = KERNEL(mish_forward);
     table->forward[SLOT_F32_FAST][ACTFN_GELU_TANH] = KERNEL(gelu_tanh_forward);
     table->forward[SLOT_F32_FAST][ACTFN_SOFTPLUS] = ISA_FUNCTION(fast_softplus_forward);
+    table->forward[SLOT_F32_FAST][ACTFN_LOGSIGMOID] = KERNEL(logsigmoid_forward);
     table->forward[SLOT_F32_FAST][ACTFN_HARDSWISH] = KERNEL(hardswish_forward);
 }
 

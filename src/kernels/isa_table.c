@@ -43,36 +43,36 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_SQUARED_RELU] = PIECEWISE, [ACTFN_HARDSHRINK] = PIECEWISE,                              \
     [ACTFN_SOFTSHRINK] = PIECEWISE, [ACTFN_THRESHOLD] = PIECEWISE, [ACTFN_RRELU] = PIECEWISE
 
-/* The ops with only double-lane f32 kernels, in both tiers. */
+/* The ops with only double-lane f32 kernels, in both tiers (logsigmoid's forward has a
+ * fast one too). */
 #define DOUBLE_LANE_ONLY                                                                           \
-    [ACTFN_SOFTSIGN] = DOUBLE, [ACTFN_LOGSIGMOID] = DOUBLE, [ACTFN_TANHSHRINK] = DOUBLE,           \
-    [ACTFN_SQUAREPLUS] = DOUBLE
+    [ACTFN_SOFTSIGN] = DOUBLE, [ACTFN_TANHSHRINK] = DOUBLE, [ACTFN_SQUAREPLUS] = DOUBLE
 #define SMOOTH_F32_FORWARDS                                                                        \
     DOUBLE_LANE_ONLY,                                                                              \
-        [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32, [ACTFN_TANH] = SMOOTH_F32,        \
-        [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32, [ACTFN_CELU] = SMOOTH_F32,            \
-        [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = SMOOTH_F32, [ACTFN_MISH] = SMOOTH_F32,      \
-        [ACTFN_SOFTPLUS] = DOUBLE
+        [ACTFN_LOGSIGMOID] = DOUBLE, [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,      \
+        [ACTFN_TANH] = SMOOTH_F32, [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32,            \
+        [ACTFN_CELU] = SMOOTH_F32, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = SMOOTH_F32,      \
+        [ACTFN_MISH] = SMOOTH_F32, [ACTFN_SOFTPLUS] = DOUBLE
 #define SMOOTH_F32_BACKWARDS                                                                       \
-    DOUBLE_LANE_ONLY, [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_TANH] = SMOOTH_F32,                     \
-                      [ACTFN_SILU] = DOUBLE, [ACTFN_SOFTPLUS] = DOUBLE, [ACTFN_ELU] = SMOOTH_F32,  \
-                      [ACTFN_SELU] = SMOOTH_F32, [ACTFN_GELU] = DOUBLE, [ACTFN_CELU] = SMOOTH_F32, \
-                      [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
+    DOUBLE_LANE_ONLY, [ACTFN_LOGSIGMOID] = DOUBLE, [ACTFN_SIGMOID] = SMOOTH_F32,                   \
+                      [ACTFN_TANH] = SMOOTH_F32, [ACTFN_SILU] = DOUBLE, [ACTFN_SOFTPLUS] = DOUBLE, \
+                      [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32, [ACTFN_GELU] = DOUBLE,  \
+                      [ACTFN_CELU] = SMOOTH_F32, [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
 /* The fast tier's own kernels where the fma rounds once; the accurate ones elsewhere. */
 #if VEC_HAS_FMA
 #define FAST FAMILY_FAST_LANES
 #define FAST_F32_FORWARDS                                                                          \
-    DOUBLE_LANE_ONLY, [ACTFN_SIGMOID] = FAST, [ACTFN_SILU] = FAST, [ACTFN_TANH] = FAST,            \
-                      [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST,                \
-                      [ACTFN_GELU] = FAST, [ACTFN_GELU_TANH] = FAST, [ACTFN_MISH] = FAST,          \
-                      [ACTFN_SOFTPLUS] = FAST, [ACTFN_HARDSIGMOID] = HARD_F32,                     \
-                      [ACTFN_HARDSWISH] = FAST
+    DOUBLE_LANE_ONLY, [ACTFN_LOGSIGMOID] = FAST, [ACTFN_SIGMOID] = FAST, [ACTFN_SILU] = FAST,      \
+                      [ACTFN_TANH] = FAST, [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST,                \
+                      [ACTFN_CELU] = FAST, [ACTFN_GELU] = FAST, [ACTFN_GELU_TANH] = FAST,          \
+                      [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST,                                \
+                      [ACTFN_HARDSIGMOID] = HARD_F32, [ACTFN_HARDSWISH] = FAST
 #define FAST_F32_BACKWARDS                                                                         \
-    DOUBLE_LANE_ONLY, [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST, [ACTFN_SILU] = FAST,            \
-                      [ACTFN_SOFTPLUS] = FAST, [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST,            \
-                      [ACTFN_CELU] = FAST, [ACTFN_GELU] = FAST, [ACTFN_MISH] = FAST,               \
-                      [ACTFN_GELU_TANH] = FAST, [ACTFN_HARDSIGMOID] = HARD_F32,                    \
-                      [ACTFN_HARDSWISH] = FAST
+    DOUBLE_LANE_ONLY, [ACTFN_LOGSIGMOID] = DOUBLE, [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST,    \
+                      [ACTFN_SILU] = FAST, [ACTFN_SOFTPLUS] = FAST, [ACTFN_ELU] = FAST,            \
+                      [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = FAST,               \
+                      [ACTFN_MISH] = FAST, [ACTFN_GELU_TANH] = FAST,                               \
+                      [ACTFN_HARDSIGMOID] = HARD_F32, [ACTFN_HARDSWISH] = FAST
 #else
 #define FAST_F32_FORWARDS  SMOOTH_F32_FORWARDS, HARD_F32_OPS
 #define FAST_F32_BACKWARDS SMOOTH_F32_BACKWARDS, HARD_F32_OPS
