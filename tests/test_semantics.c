@@ -296,12 +296,18 @@ static void sixteen_bit_types_match_the_f64_path_rounded_once(void **state) {
             for (int backward = 0; backward < 2; backward++) {
                 assert_int_equal(actfn_convert(x, types[t], wide, ACTFN_F64, PATTERNS), ACTFN_OK);
                 actfn_op as_float = op; /* the 16-bit types use float parameters */
-                double *fields[] = {&as_float.negative_slope, &as_float.cap,
-                                    &as_float.min_val,        &as_float.max_val,
-                                    &as_float.alpha,          &as_float.beta,
-                                    &as_float.threshold,      &as_float.grad_at_zero,
-                                    &as_float.value,          &as_float.lambd,
-                                    &as_float.b,              &as_float.lower,
+                double *fields[] = {&as_float.negative_slope,
+                                    &as_float.cap,
+                                    &as_float.min_val,
+                                    &as_float.max_val,
+                                    &as_float.alpha,
+                                    &as_float.beta,
+                                    &as_float.threshold,
+                                    &as_float.grad_at_zero,
+                                    &as_float.value,
+                                    &as_float.lambd,
+                                    &as_float.b,
+                                    &as_float.lower,
                                     &as_float.upper};
                 for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)
                     *fields[f] = isnan(*fields[f]) ? *fields[f] : (double)(float)*fields[f];
