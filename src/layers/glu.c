@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Gated linear units: y = a * g(b) for any op g as the gate (actfn_glu_forward and
- * _backward, flat and in torch's concatenated rows). A block at a time, the inputs are
- * widened to double, the gate's f64 kernel (or reference) applied there, and each result
- * rounded once to the dtype: the gate is accurate to a few double ULPs, so an f32 or
- * 16-bit result is the product rounded once from almost the exact value. */
+ * _backward, flat and in torch's concatenated rows). Each result is a g(b) rounded once
+ * from almost its exact value: by one kernel where the ISA has it (kernel_table.h's
+ * glu_forward: f32 in double lanes, exact products for the gates that only select), else
+ * a block at a time with the inputs widened to double and the gate's f64 kernel (or
+ * reference) applied there. The gate at ACTFN_FAST in f32 runs its fast kernel and the
+ * products in float instead. */
 #include "layers/layer_call.h"
 
 #include "api/errors.h"
@@ -41,9 +43,10 @@ static actfn_status prepare(const char *function, const actfn_op *gate, actfn_dt
     c->gated = dtype == ACTFN_F32   ? table->glu_forward[SLOT_F32][gate->kind]
                : dtype == ACTFN_F64 ? table->glu_forward[SLOT_F64][gate->kind]
                                     : NULL;
-    /* the fast tier where it is faster: not for the gates that only select, whose
-     * product kernel is exact and faster still */
-    bool fast = dtype == ACTFN_F32 && gate->accuracy == ACTFN_FAST && !c->def->selects_only;
+    /* the fast tier where the gate has a fast kernel of its own, and not for the gates
+     * that only select, whose product kernel is exact and faster still */
+    bool fast = dtype == ACTFN_F32 && gate->accuracy == ACTFN_FAST && !c->def->selects_only &&
+                table->forward[SLOT_F32_FAST][gate->kind] != table->forward[SLOT_F32][gate->kind];
     c->fast = fast ? table->forward[SLOT_F32_FAST][gate->kind] : NULL;
     c->fast_backward = fast ? table->backward[SLOT_F32_FAST][gate->kind] : NULL;
     return ACTFN_OK;
