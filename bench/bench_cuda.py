@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """actfn's GPU ops against the device-to-device copy limit, PyTorch's CUDA ops and cuDNN's
-activations, in one run on one GPU: f32, 1K-256M elements.
+activations, in one run on one GPU: f32, 1K-256M elements, forward and backward.
 
 For each op and size: the median over trials of the time per call (CUDA events around a
 batch of calls), and the ratios copy/actfn (the fraction of the copy limit actfn reaches:
-1.0 = as fast as copying the array), torch/actfn and cudnn/actfn (>1: actfn faster).
+1.0 = as fast as moving the op's bytes: a copy of x for a forward; for a backward, which
+reads two arrays and writes one, 1.5 copies), torch/actfn and cudnn/actfn (>1: actfn
+faster). torch's backwards are the aten kernels autograd calls (sigmoid_backward,
+gelu_backward, ...), each allocating its result as autograd does.
 Needs python3 with torch (CUDA), libactfn.so and libactfn_cuda.so (ACTFN_LIB: the
 former's path; the latter is found beside it or by ACTFN_CUDA_LIBRARY).
-usage: bench_cuda.py [--quick] > table.md
+usage: bench_cuda.py [--quick] [--forward | --backward] [OP ...] > table.md
 """
 import ctypes
 import glob
@@ -20,6 +23,8 @@ import torch
 import torch.nn.functional as F
 
 QUICK = "--quick" in sys.argv
+DIRECTIONS = [d for d in ("forward", "backward") if f"--{d}" in sys.argv] or ["forward", "backward"]
+ONLY = [a for a in sys.argv[1:] if not a.startswith("--")]
 SIZES = [1 << k for k in range(10, 29, 2)]  # 1K, 4K, ..., 256M
 if QUICK:
     SIZES = [1 << 10, 1 << 20, 1 << 24]
@@ -28,16 +33,20 @@ lib = ctypes.CDLL(os.environ.get("ACTFN_LIB", "libactfn.so"))
 
 
 class Op(ctypes.Structure):
+    """actfn_op, field for field as include/actfn.h declares it."""
     _fields_ = [("kind", ctypes.c_int)] + [
         (f, ctypes.c_double)
         for f in ("negative_slope", "cap", "min_val", "max_val", "alpha", "beta", "threshold",
-                  "grad_at_zero")
-    ]
+                  "grad_at_zero", "value", "lambd", "b", "lower", "upper")
+    ] + [("accuracy", ctypes.c_int)]
 
 
 lib.actfn_op_from_name.argtypes = [ctypes.c_char_p, ctypes.POINTER(Op)]
 lib.actfn_cuda_forward.argtypes = [ctypes.POINTER(Op), ctypes.c_int, ctypes.c_void_p,
                                    ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+lib.actfn_cuda_backward.argtypes = [ctypes.POINTER(Op), ctypes.c_int, ctypes.c_void_p,
+                                    ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
+                                    ctypes.c_void_p]
 lib.actfn_cuda_available.restype = ctypes.c_int
 lib.actfn_last_error.restype = ctypes.c_char_p
 if lib.actfn_cuda_available() != 0:
@@ -115,12 +124,44 @@ TORCH = {
     "tanh": lambda x, y: torch.tanh(x, out=y),
     "hardsigmoid": lambda x, y: torch._C._nn.hardsigmoid(x, out=y),
     "hardswish": lambda x, y: torch._C._nn.hardswish(x, out=y),
+    "softsign": lambda x, y: y.copy_(F.softsign(x)),  # torch composes it: x / (1 + |x|)
+    "logsigmoid": lambda x, y: torch._C._nn.log_sigmoid(x, out=y),
+    "tanhshrink": lambda x, y: y.copy_(F.tanhshrink(x)),  # x - tanh(x), composed
+    "hardshrink": lambda x, y: torch.hardshrink(x, 0.5, out=y),
+    "softshrink": lambda x, y: torch._C._nn.softshrink(x, 0.5, out=y),
+    "threshold": lambda x, y: torch.threshold(x, 0.0, 0.0, out=y),
+}
+
+aten = torch.ops.aten
+# the aten backward autograd runs for each op, (dy, x, y) -> dx
+TORCH_BACKWARD = {
+    "relu": lambda g, x, y: aten.threshold_backward(g, y, 0.0),
+    "leaky_relu": lambda g, x, y: aten.leaky_relu_backward(g, x, 0.01, False),
+    "relu6": lambda g, x, y: aten.hardtanh_backward(g, x, 0.0, 6.0),
+    "hardtanh": lambda g, x, y: aten.hardtanh_backward(g, x, -1.0, 1.0),
+    "elu": lambda g, x, y: aten.elu_backward(g, 1.0, 1, 1, False, x),
+    "selu": lambda g, x, y: aten.elu_backward(g, 1.6732632423543772, 1.0507009873554805, 1,
+                                              False, x),
+    "celu": lambda g, x, y: aten.elu_backward(g, 1.0, 1, 1, False, x),
+    "gelu": lambda g, x, y: aten.gelu_backward(g, x),
+    "gelu_tanh": lambda g, x, y: aten.gelu_backward(g, x, approximate="tanh"),
+    "silu": lambda g, x, y: aten.silu_backward(g, x),
+    "mish": lambda g, x, y: aten.mish_backward(g, x),
+    "softplus": lambda g, x, y: aten.softplus_backward(g, x, 1, 20),
+    "sigmoid": lambda g, x, y: aten.sigmoid_backward(g, y),
+    "tanh": lambda g, x, y: aten.tanh_backward(g, y),
+    "hardsigmoid": lambda g, x, y: aten.hardsigmoid_backward(g, x),
+    "hardswish": lambda g, x, y: aten.hardswish_backward(g, x),
+    "logsigmoid": lambda g, x, y: aten.log_sigmoid_backward(g, x, torch.empty(0, device="cuda")),
+    "hardshrink": lambda g, x, y: aten.hardshrink_backward(g, x, 0.5),
+    "softshrink": lambda g, x, y: aten.softshrink_backward(g, x, 0.5),
+    "threshold": lambda g, x, y: aten.threshold_backward(g, x, 0.0),
 }
 
 
 def median_time(run, n):
     """Seconds per call: median of 7 trials, each a batch of calls between events."""
-    calls = max(3, min(2000, (1 << 26) // max(n, 1)))
+    calls = max(3, min(500, (1 << 26) // max(n, 1)))
     run()
     torch.cuda.synchronize()
     times = []
@@ -142,28 +183,51 @@ def main():
           f" cuDNN {torch.backends.cudnn.version() if cudnn else 'not found'}; f32, one stream\n")
     print("ratios: copy = copy time / actfn time (1.0: at the copy limit); torch, cudnn = their"
           " time / actfn time (>1: actfn faster); GB/s = actfn's bytes read + written / time\n")
-    print("| op | n | actfn GB/s | vs copy | vs torch | vs cuDNN |")
-    print("|---|---|---|---|---|---|")
+    print("| op | direction | n | actfn GB/s | vs copy | vs torch | vs cuDNN |")
+    print("|---|---|---|---|---|---|---|")
     big = torch.randn(SIZES[-1], device="cuda")
+    grad = torch.randn(SIZES[-1], device="cuda")
     out = torch.empty_like(big)
-    for name, torch_run in TORCH.items():
-        op = op_of(name)
-        for n in SIZES:
-            x, y = big[:n], out[:n]
-            xp, yp = ctypes.c_void_p(x.data_ptr()), ctypes.c_void_p(y.data_ptr())
+    for direction in DIRECTIONS:
+        table = TORCH if direction == "forward" else TORCH_BACKWARD
+        for name, torch_run in table.items():
+            if ONLY and name not in ONLY:
+                continue
+            op = op_of(name)
+            try:
+                bench_op(name, op, direction, torch_run, big, grad, out, stream)
+            except (RuntimeError, TypeError) as e:  # a peer's call this torch lacks
+                print(f"| {name} | {direction} | failed: {str(e).splitlines()[0]} |", flush=True)
 
+
+def bench_op(name, op, direction, torch_run, big, grad, out, stream):
+    """One table row per size for op in direction."""
+    for n in SIZES:
+        x, g, y = big[:n], grad[:n], out[:n]
+        xp, gp, yp = (ctypes.c_void_p(t.data_ptr()) for t in (x, g, y))
+        if direction == "forward":
             def actfn_run():
-                if lib.actfn_cuda_forward(ctypes.byref(op), F32, xp, yp, n, stream) != 0:
+                if lib.actfn_cuda_forward(ctypes.byref(op), F32, xp, yp, n, stream):
                     raise RuntimeError(lib.actfn_last_error().decode())
-
-            t_actfn = median_time(actfn_run, n)
             t_copy = median_time(lambda: y.copy_(x), n)
             t_torch = median_time(lambda: torch_run(x, y), n)
             c = cudnn_call(name, x, y)
-            t_cudnn = median_time(c, n) if c else None
-            cudnn_ratio = f"{t_cudnn / t_actfn:.2f}" if t_cudnn else "-"
-            print(f"| {name} | {n} | {8 * n / t_actfn / 1e9:.0f} | {t_copy / t_actfn:.2f} |"
-                  f" {t_torch / t_actfn:.2f} | {cudnn_ratio} |", flush=True)
-
+            moved = 8 * n
+        else:
+            def actfn_run():
+                if lib.actfn_cuda_backward(ctypes.byref(op), F32, xp, gp, yp, n, stream):
+                    raise RuntimeError(lib.actfn_last_error().decode())
+            fx = torch.empty_like(x)
+            TORCH[name](x, fx)
+            t_copy = 1.5 * median_time(lambda: y.copy_(x), n)
+            t_torch = median_time(lambda: torch_run(g, x, fx), n)
+            c = None
+            moved = 12 * n
+        t_actfn = median_time(actfn_run, n)
+        t_cudnn = median_time(c, n) if c else None
+        cudnn_ratio = f"{t_cudnn / t_actfn:.2f}" if t_cudnn else "-"
+        print(f"| {name} | {direction} | {n} | {moved / t_actfn / 1e9:.0f} |"
+              f" {t_copy / t_actfn:.2f} | {t_torch / t_actfn:.2f} | {cudnn_ratio} |",
+              flush=True)
 
 main()

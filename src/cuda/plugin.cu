@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* libactfn_cuda.so: the CUDA kernels of every op, forward and backward, in every float
- * dtype, and the layer ops, behind the table of plugin.h. Each element is computed by
- * the op's scalar reference in double (the CPU's specification, the same source) and
- * rounded once to the dtype: the exact ops are bit-exact, the others within the CPU's
- * bounds (tests/test_cuda.c compares the two). */
+ * dtype, and the layer ops, behind the table of plugin.h. f32 forwards and backwards of
+ * the ops that do arithmetic run the CPU's SIMD kernel bodies, one lane a thread
+ * (lane_ops.cuh); every other element is computed by the op's scalar reference in double
+ * (the CPU's specification, the same source) and rounded once to the dtype: the exact
+ * ops are bit-exact, the others within the CPU's bounds (tests/test_cuda.c compares the
+ * two, tools/cuda_sweep measures the f32 bodies over all inputs). */
 #include "cuda/elements.cuh"
-#include "cuda/op_functions.cuh"
+#include "cuda/lane_ops.cuh"
 #include "cuda/plugin.h"
 
 #include <cuda_runtime.h>
 
 #include <array>
+#include <type_traits>
 #include <utility>
 
 namespace {
@@ -23,12 +26,12 @@ unsigned blocks_for(size_t n) {
     return (unsigned)((n + (size_t)THREADS * PER_THREAD - 1) / ((size_t)THREADS * PER_THREAD));
 }
 
-/* The value f(x) stored in the dtype: f32 through forward_f32_of; 16-bit from double,
+/* The value f(x) stored in the dtype: f32 through lane_forward_f32; 16-bit from double,
  * nudged above x/2 where the op's exact value lies there (route/narrow_loops.c). */
 template <actfn_kind K, class E>
 __device__ inline typename E::type forward_element(typename E::type v, const op_params &p,
                                                    int nudge) {
-    if (sizeof(typename E::type) == 4) return E::store(forward_f32_of<K>((float)E::load(v), &p));
+    if constexpr (std::is_same<E, f32_element>::value) return lane_forward_f32<K>(v, &p);
     double x = E::load(v), y = forward_of<K>(x, &p);
     if (sizeof(typename E::type) == 2 && nudge && x != 0 && fabs(x) < 0x1p-60 && y == x / 2)
         y = nextafter(y, HUGE_VAL);
@@ -62,6 +65,10 @@ __global__ void backward_kernel(op_params p, const typename E::type *v,
 #pragma unroll
     for (int k = 0; k < PER_THREAD; k++)
         if (base + k * THREADS < n) {
+            if constexpr (std::is_same<E, f32_element>::value && !FROM_OUTPUT) {
+                dx[base + k * THREADS] = lane_backward_f32<K>(a[k], g[k], &p);
+                continue;
+            }
             double x = E::load(a[k]), d = E::load(g[k]);
             double r = FROM_OUTPUT ? backward_from_output_of<K>(x, d, &p) : backward_of<K>(x, d, &p);
             dx[base + k * THREADS] = E::store(r);

@@ -127,7 +127,7 @@ WITH_WIDE_FORM(mish_fast, NORMAL_EXP_LIMIT)
 static inline vf gelu_tanh_fast(vf x, const fast_constants *k, int wide) {
     vf xc = wide ? at_most(at_least(x, -20.0f), 20.0f) : x;
     vf v_lo;
-    vf v = gelu_tanh_argument(xc, &v_lo);
+    vf v = gelu_tanh_float_argument(xc, &v_lo);
     mf negative = vf_lt(xc, vf_zero());
     vf z_lo = vf_select(negative, v_lo, fm_neg(v_lo)); /* -|v + v_lo| = -|v| + z_lo */
     split_exp e = exp_of_negative_plus(vf_minus_abs(v), &z_lo, &k->exp, 0, wide);
@@ -348,7 +348,7 @@ static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, i
     vf one = vf_set1(1.0f);
     vf xc = at_most(at_least(x, -20.0f), 20.0f); /* NaN stays */
     vf v_lo;
-    vf v = gelu_tanh_argument(xc, &v_lo);
+    vf v = gelu_tanh_float_argument(xc, &v_lo);
     mf negative = vf_lt(xc, vf_zero());
     vf z_lo = vf_select(negative, v_lo, fm_neg(v_lo));
     split_exp e = exp_for_gradient(vf_minus_abs(v), &z_lo, k, 1, wide);

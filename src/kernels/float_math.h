@@ -24,12 +24,12 @@ typedef struct float_exp {
     vf w, wlo, v, vlo, n;
 } float_exp;
 
-static inline vf fm_neg(vf x) {
+VEC_FUNCTION vf fm_neg(vf x) {
     return vf_sub(vf_zero(), x);
 }
 
 /* Error-free sum of a and b with |a| >= |b| (Fast2Sum): a + b = sum + *error exactly. */
-static inline vf fm_fast_two_sum(vf a, vf b, vf *error) {
+VEC_FUNCTION vf fm_fast_two_sum(vf a, vf b, vf *error) {
     vf sum = vf_add(a, b);
     *error = vf_add(vf_sub(a, sum), b);
     return sum;
@@ -42,7 +42,7 @@ static inline vf fm_fast_two_sum(vf a, vf b, vf *error) {
  * least-squares fit to (exp(r) - 1 - r) / r^2 (relative error 2^-32 in exp(r); the fit
  * is in tools/fits/exp_float.py); the sum
  * 1 + r1 + (c + r^2 P) is kept as w + wlo without rounding. */
-static inline float_exp fm_exp(vf z) {
+VEC_FUNCTION float_exp fm_exp(vf z) {
     const vf magic = vf_set1(0x1.8p23f);
     float_exp e;
     e.n = vf_sub(vf_fma(z, vf_set1(FM_LOG2E), magic), magic); /* round to nearest */
@@ -81,35 +81,35 @@ typedef struct exp_tables {
     vf_table16 hi, lo;
 } exp_tables;
 
-static const float fm_exp2_sixteenths_hi[16] = {
+VEC_TABLE float fm_exp2_sixteenths_hi[16] = {
     0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f, 0x1.306fe0p+0f, 0x1.3dea64p+0f,
     0x1.4bfdaep+0f, 0x1.5ab07ep+0f, 0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
     0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
-static const float fm_exp2_sixteenths_lo[16] = {0.0f,
-                                                0x1.9f3122p-25f,
-                                                -0x1.c15742p-27f,
-                                                0x1.ceac48p-25f,
-                                                0x1.4636e2p-25f,
-                                                0x1.824684p-25f,
-                                                -0x1.593abcp-25f,
-                                                -0x1.5bd5ecp-27f,
-                                                0x1.9fcef4p-26f,
-                                                -0x1.829fd0p-25f,
-                                                0x1.15506ep-27f,
-                                                0x1.51f848p-27f,
-                                                -0x1.a94b14p-26f,
-                                                -0x1.3d56b2p-27f,
-                                                -0x1.822dbcp-27f,
-                                                0x1.52486cp-27f};
+VEC_TABLE float fm_exp2_sixteenths_lo[16] = {0.0f,
+                                             0x1.9f3122p-25f,
+                                             -0x1.c15742p-27f,
+                                             0x1.ceac48p-25f,
+                                             0x1.4636e2p-25f,
+                                             0x1.824684p-25f,
+                                             -0x1.593abcp-25f,
+                                             -0x1.5bd5ecp-27f,
+                                             0x1.9fcef4p-26f,
+                                             -0x1.829fd0p-25f,
+                                             0x1.15506ep-27f,
+                                             0x1.51f848p-27f,
+                                             -0x1.a94b14p-26f,
+                                             -0x1.3d56b2p-27f,
+                                             -0x1.822dbcp-27f,
+                                             0x1.52486cp-27f};
 
-static inline exp_tables fm_exp_tables(void) {
+VEC_FUNCTION exp_tables fm_exp_tables(void) {
     exp_tables t = {vf_table16_load(fm_exp2_sixteenths_hi), vf_table16_load(fm_exp2_sixteenths_lo)};
     return t;
 }
 
 /* exp(z + *z_lo) with *z_lo below ulp(z) (z_lo NULL: 0), z_lo entering the reduced
  * argument r. */
-static inline table_exp fm_exp_table_plus(vf z, const vf *z_lo, const exp_tables *tables) {
+VEC_FUNCTION table_exp fm_exp_table_plus(vf z, const vf *z_lo, const exp_tables *tables) {
     const vf magic = vf_set1(0x1.8p23f);
     table_exp e;
     /* m holds n = round(16 z / ln2) in its low mantissa bits: j = n mod 16 in the lowest 4
@@ -130,7 +130,7 @@ static inline table_exp fm_exp_table_plus(vf z, const vf *z_lo, const exp_tables
     return e;
 }
 
-static inline table_exp fm_exp_table(vf z, const exp_tables *tables) {
+VEC_FUNCTION table_exp fm_exp_table(vf z, const exp_tables *tables) {
     return fm_exp_table_plus(z, NULL, tables);
 }
 
@@ -138,7 +138,7 @@ static inline table_exp fm_exp_table(vf z, const exp_tables *tables) {
  * q0 = n inverse, then one correction with the residual n + n_lo - q0 (d + d_lo), which
  * leaves about e^2 relative before the one rounding: 2^-48 with the correctly rounded
  * 1/d (the wide-range paths), 2^-28 with vf_reciprocal_estimate (the table paths). */
-static inline vf fm_divide_by(vf inverse, vf n, const vf *n_lo, vf d, vf d_lo) {
+VEC_FUNCTION vf fm_divide_by(vf inverse, vf n, const vf *n_lo, vf d, vf d_lo) {
     vf q0 = vf_mul(n, inverse);
     vf residual = vf_fnma(q0, d_lo, vf_fnma(q0, d, n));
     if (n_lo != NULL) residual = vf_add(residual, *n_lo);
@@ -146,7 +146,7 @@ static inline vf fm_divide_by(vf inverse, vf n, const vf *n_lo, vf d, vf d_lo) {
 }
 
 /* Whether any lane has |x| > limit, or is NaN. */
-static inline int fm_any_beyond(vf x, float limit) {
+VEC_FUNCTION int fm_any_beyond(vf x, float limit) {
     return mf_any(vf_not_le(vf_abs(x), vf_set1(limit)));
 }
 

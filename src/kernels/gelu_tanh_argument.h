@@ -15,7 +15,7 @@
 #define GELU_TANH_C2_LO 0x1.49b16ap-29f
 
 /* v + *v_lo = x (c1 + c2 x^2). */
-static inline vf gelu_tanh_argument(vf xc, vf *v_lo) {
+VEC_FUNCTION vf gelu_tanh_float_argument(vf xc, vf *v_lo) {
     vf square = vf_mul(xc, xc);
     vf square_lo = vf_fma(xc, xc, fm_neg(square));
     vf c2 = vf_set1(GELU_TANH_C2_HI), c1 = vf_set1(GELU_TANH_C1_HI);

@@ -17,18 +17,18 @@
 /* p0 + p1 x + ... evaluated by Estrin's scheme: pairs, then pairs of pairs, so that the
  * dependency chain is log2(degree) multiply-adds long instead of degree (these kernels are
  * bound by latency, not by the number of operations). */
-static inline vd vm_estrin(vd x, const double *p, int degree) {
+VEC_FUNCTION vd vm_estrin(vd x, const double *p, int degree) {
     vd terms[8]; /* degree <= 15 */
     int count = (degree + 2) / 2;
-#pragma GCC unroll 8
+    VEC_UNROLL(8)
     for (int k = 0; k < count; k++)
         terms[k] = 2 * k + 1 <= degree ? vd_fma(vd_set1(p[2 * k + 1]), x, vd_set1(p[2 * k]))
                                        : vd_set1(p[2 * k]);
     vd power = vd_mul(x, x);
-#pragma GCC unroll 4
+    VEC_UNROLL(4)
     for (int level = 0; level < 3; level++) {
         if (count == 1) break;
-#pragma GCC unroll 4
+        VEC_UNROLL(4)
         for (int k = 0; k < count / 2; k++)
             terms[k] = vd_fma(terms[2 * k + 1], power, terms[2 * k]);
         if (count % 2) terms[count / 2] = terms[count - 1];
@@ -40,7 +40,7 @@ static inline vd vm_estrin(vd x, const double *p, int degree) {
 
 /* exp(x) for x in [-708, 709]. x = k ln2 + r, |r| <= ln2 / 2, and exp(r) by its Taylor
  * polynomial of degree 11 (truncation below 2^-46). */
-static inline vd vm_exp(vd x) {
+VEC_FUNCTION vd vm_exp(vd x) {
     static const double taylor[12] = {1.0,         1.0,          1.0 / 2,       1.0 / 6,
                                       1.0 / 24,    1.0 / 120,    1.0 / 720,     1.0 / 5040,
                                       1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800};
@@ -54,7 +54,7 @@ static inline vd vm_exp(vd x) {
 /* exp(x) - 1 for x in [-708, 709], accurate relative to the result near 0 too: a Taylor
  * polynomial for |x| < 0.35, exp(x) - 1 beyond, where the subtraction loses at most
  * 2 bits. */
-static inline vd vm_expm1(vd x) {
+VEC_FUNCTION vd vm_expm1(vd x) {
     vd p = vd_set1(1.0 / 6227020800);
     p = vd_fma(p, x, vd_set1(1.0 / 479001600));
     p = vd_fma(p, x, vd_set1(1.0 / 39916800));
@@ -74,7 +74,7 @@ static inline vd vm_expm1(vd x) {
 
 /* log(1 + e) for e in [0, 1]: with s = e / (2 + e) <= 1/3, log(1 + e) = 2 atanh(s)
  * = 2 (s + s^3/3 + s^5/5 + ...), 15 terms (truncation below 2^-50). */
-static inline vd vm_log1p_unit(vd e) {
+VEC_FUNCTION vd vm_log1p_unit(vd e) {
     static const double odd_reciprocals[15] = {1.0,      1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,
                                                1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19,
                                                1.0 / 21, 1.0 / 23, 1.0 / 25, 1.0 / 27, 1.0 / 29};
@@ -84,7 +84,7 @@ static inline vd vm_log1p_unit(vd e) {
 
 /* 1 / (1 + exp(-v)), any v (|v| is clamped to 708, where the result is 0 or 1 in any
  * format the kernels round to). */
-static inline vd vm_logistic(vd v) {
+VEC_FUNCTION vd vm_logistic(vd v) {
     vd magnitude = vd_abs(v);
     magnitude = vd_select(vd_gt(magnitude, vd_set1(708)), vd_set1(708), magnitude);
     vd e = vm_exp(vd_sub(vd_zero(), magnitude));
@@ -96,7 +96,7 @@ static inline vd vm_logistic(vd v) {
  * s = 9/7 (u + 1) - 1, u = (t - 3) / (t + 3): a Chebyshev fit (tools/fits/erfc_chebyshev.py,
  * relative error 6e-12) turned into monomials (all below 0.36: well conditioned), summed
  * by Estrin's scheme. */
-static inline vd vm_erfc(vd t) {
+VEC_FUNCTION vd vm_erfc(vd t) {
     static const double coefficients[15] = {
         0.2654619219973531,      -0.35862291746616826,   0.22366884999256936,
         -0.10667478656099452,    0.037164375795943345,   -0.008248284261081278,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The vector layer: the small vocabulary every SIMD kernel is written against, defined
- * once per ISA (sse2.h, avx2.h, avx512.h, neon.h) with the same meaning everywhere.
+ * once per ISA (sse2.h, avx2.h, avx512.h, neon.h) with the same meaning everywhere, and
+ * once for CUDA (cuda_lane.h: one lane a thread, for the GPU kernels' bodies).
  * Exactly one ACTFN_VEC_<ISA> macro selects the header; the kernels in src/kernels/ are
  * compiled once per ISA with it.
  *
@@ -96,8 +97,25 @@
 #include "vec/sse2.h"
 #elif defined(ACTFN_VEC_NEON)
 #include "vec/neon.h"
+#elif defined(ACTFN_VEC_CUDA_LANE)
+#include "vec/cuda_lane.h"
 #else
-#error "compile the kernels with one of ACTFN_VEC_AVX512, _AVX2, _SSE2, _NEON"
+#error "compile the kernels with one of ACTFN_VEC_AVX512, _AVX2, _SSE2, _NEON, _CUDA_LANE"
+#endif
+
+/* How the kernel bodies (the src/kernels/ headers ending in _body.h, float_math.h, vector_math.h)
+ * declare their functions and file-scope tables, so that the same source compiles as device code
+ * where a layer says so (cuda_lane.h: __device__). */
+#ifndef VEC_FUNCTION
+#define VEC_FUNCTION static inline
+#endif
+#ifndef VEC_TABLE
+#define VEC_TABLE static const
+#endif
+/* A loop unrolled n times (GCC's and clang's pragma here, nvcc's in cuda_lane.h). */
+#define VEC_PRAGMA(text) _Pragma(#text)
+#ifndef VEC_UNROLL
+#define VEC_UNROLL(n) VEC_PRAGMA(GCC unroll n)
 #endif
 
 #endif

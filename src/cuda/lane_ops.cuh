@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* The f32 forward and backward of the ops that do arithmetic, on the GPU: the CPU's SIMD
+ * kernel bodies (src/kernels/ headers ending in _body.h) compiled for one lane a thread
+ * over vec/cuda_lane.h, chosen as the CPU's kernel table chooses them on an ISA with a
+ * fused multiply-add (kernels/isa_table.c): float lanes for the exp family, gelu and the
+ * hard ops, double lanes (the float widened, rounded once at the end) for softplus,
+ * softsign, logsigmoid, tanhshrink, squareplus and the backwards the CPU keeps there; the
+ * CPU's parameter conditions and fallbacks to the scalar reference kept element by
+ * element. So an f32 result on the GPU has the CPU kernel's bound (0.81 ULP at most,
+ * docs/accuracy.md), at float speed instead of the FP64 units' pace of the reference;
+ * tools/cuda_sweep measures it over all 2^32 inputs on the device. Every other op and
+ * dtype stays on the reference (op_functions.cuh). */
+#ifndef ACTFN_LANE_OPS_CUH
+#define ACTFN_LANE_OPS_CUH
+
+#include "cuda/op_functions.cuh"
+
+#define ACTFN_VEC_CUDA_LANE
+#include "vec/vec.h"
+
+#include "kernels/gelu_float_body.h"
+#include "kernels/hard_float_body.h"
+#include "kernels/smooth_double_body.h"
+#include "kernels/smooth_float_body.h"
+
+/* An op computed in double lanes: the float widened, the body's double rounded once. */
+#define IN_DOUBLE(body, x, p)                                                                      \
+    do {                                                                                           \
+        const smooth_constants k = make_smooth_constants(p);                                       \
+        return (float)body((double)(x), &k);                                                       \
+    } while (0)
+#define IN_FLOAT(body, x, p)                                                                       \
+    do {                                                                                           \
+        const float_constants k = make_float_constants(p);                                         \
+        return body(x, &k);                                                                        \
+    } while (0)
+
+template <actfn_kind K> __device__ inline float lane_forward_f32(float x, const op_params *p) {
+    if constexpr (K == ACTFN_SIGMOID) IN_FLOAT(sigmoid_f32_body, x, p);
+    if constexpr (K == ACTFN_SILU) IN_FLOAT(silu_f32_body, x, p);
+    if constexpr (K == ACTFN_TANH) IN_FLOAT(tanh_f32_body, x, p);
+    if constexpr (K == ACTFN_SELU) IN_FLOAT(selu_f32_body, x, p);
+    if constexpr (K == ACTFN_GELU_TANH) IN_FLOAT(gelu_tanh_f32_body, x, p);
+    if constexpr (K == ACTFN_MISH) IN_FLOAT(mish_f32_body, x, p);
+    /* alpha = 0 (elu turned relu) and alpha < 0 (celu) go to the reference, as on the CPU */
+    if constexpr (K == ACTFN_ELU)
+        if (p->alpha != 0) IN_FLOAT(elu_f32_body, x, p);
+    if constexpr (K == ACTFN_CELU)
+        if (p->alpha > 0) IN_FLOAT(celu_f32_body, x, p);
+    if constexpr (K == ACTFN_GELU)
+        if (!fm_any_beyond(x, 11.0f)) { /* the far tails and NaN: the reference */
+            const gelu_constants k = make_gelu_constants();
+            return gelu_near(x, &k);
+        }
+    if constexpr (K == ACTFN_HARDSIGMOID || K == ACTFN_HARDSWISH) {
+        const hard_constants k = make_hard_constants(p);
+        return K == ACTFN_HARDSIGMOID ? hardsigmoid_body(x, &k) : hardswish_body(x, &k);
+    }
+    if constexpr (K == ACTFN_SOFTPLUS) IN_DOUBLE(softplus_body, x, p);
+    if constexpr (K == ACTFN_SOFTSIGN) IN_DOUBLE(softsign_body, x, p);
+    if constexpr (K == ACTFN_LOGSIGMOID) IN_DOUBLE(logsigmoid_body, x, p);
+    if constexpr (K == ACTFN_TANHSHRINK) IN_DOUBLE(tanhshrink_body, x, p);
+    if constexpr (K == ACTFN_SQUAREPLUS) IN_DOUBLE(squareplus_body, x, p);
+    return forward_f32_of<K>(x, p);
+}
+
+/* dy f'(x) from f' in double lanes, rounded once. */
+#define DERIVATIVE_IN_DOUBLE(derivative, x, dy, p)                                                 \
+    do {                                                                                           \
+        const smooth_constants k = make_smooth_constants(p);                                       \
+        return (float)((double)(dy) * derivative((double)(x), &k));                                \
+    } while (0)
+/* A float-lane gradient unless exponent (of x and k) is below low or checked (dy, or dy
+ * times a constant) is not finite (smooth_f32.c's DEFINE_FLOAT_LANE_BACKWARD). */
+#define GRADIENT_IN_FLOAT(gradient, exponent, low, checked, x, dy, p)                              \
+    do {                                                                                           \
+        const float_constants k = make_float_constants(p);                                         \
+        if (!mf_any(beyond_exp_range(exponent, low, checked))) return gradient(x, dy, &k);        \
+    } while (0)
+
+template <actfn_kind K>
+__device__ inline float lane_backward_f32(float x, float dy, const op_params *p) {
+    if constexpr (K == ACTFN_SIGMOID)
+        GRADIENT_IN_FLOAT(sigmoid_f32_gradient, vf_minus_abs(x), -80.0f, dy, x, dy, p);
+    if constexpr (K == ACTFN_TANH)
+        GRADIENT_IN_FLOAT(tanh_f32_gradient, vf_add(vf_minus_abs(x), vf_minus_abs(x)), -80.0f, dy,
+                          x, dy, p);
+    if constexpr (K == ACTFN_SELU) GRADIENT_IN_FLOAT(selu_f32_gradient, x, -87.0f, dy, x, dy, p);
+    /* elu: alpha / 4 inexact below 2^-124, and dy alpha / 4 overflowing, go to the reference */
+    if constexpr (K == ACTFN_ELU)
+        if (fabs(p->alpha) >= 0x1p-100)
+            GRADIENT_IN_FLOAT(elu_f32_gradient, x, -87.0f, vf_mul(dy, vf_mul(k.alpha, 0.25f)), x,
+                              dy, p);
+    if constexpr (K == ACTFN_CELU)
+        if (p->alpha > 0)
+            GRADIENT_IN_FLOAT(celu_f32_gradient, vf_mul(x, k.inverse_alpha), -87.0f, dy, x, dy,
+                              p);
+    if constexpr (K == ACTFN_HARDSIGMOID) {
+        const hard_constants k = make_hard_constants(p);
+        return hardsigmoid_backward_body(x, dy, &k);
+    }
+    if constexpr (K == ACTFN_HARDSWISH) return (float)hardswish_backward_double(x, dy);
+    if constexpr (K == ACTFN_SILU)
+        if (!silu_needs_reference(x)) DERIVATIVE_IN_DOUBLE(silu_derivative, x, dy, p);
+    if constexpr (K == ACTFN_GELU)
+        if (!gelu_needs_reference(x)) DERIVATIVE_IN_DOUBLE(gelu_derivative, x, dy, p);
+    if constexpr (K == ACTFN_GELU_TANH)
+        if (!gelu_tanh_needs_reference(x)) DERIVATIVE_IN_DOUBLE(gelu_tanh_derivative, x, dy, p);
+    if constexpr (K == ACTFN_MISH)
+        if (!mish_needs_reference(x)) DERIVATIVE_IN_DOUBLE(mish_derivative, x, dy, p);
+    if constexpr (K == ACTFN_SOFTPLUS) DERIVATIVE_IN_DOUBLE(softplus_derivative, x, dy, p);
+    if constexpr (K == ACTFN_SOFTSIGN) DERIVATIVE_IN_DOUBLE(softsign_derivative, x, dy, p);
+    if constexpr (K == ACTFN_LOGSIGMOID) DERIVATIVE_IN_DOUBLE(logsigmoid_derivative, x, dy, p);
+    if constexpr (K == ACTFN_TANHSHRINK) DERIVATIVE_IN_DOUBLE(tanhshrink_derivative, x, dy, p);
+    if constexpr (K == ACTFN_SQUAREPLUS) DERIVATIVE_IN_DOUBLE(squareplus_derivative, x, dy, p);
+    return (float)backward_of<K>(x, dy, p);
+}
+
+#undef IN_DOUBLE
+#undef IN_FLOAT
+#undef DERIVATIVE_IN_DOUBLE
+#undef GRADIENT_IN_FLOAT
+
+#endif

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/* The exp-based smooth ops in f32 evaluated in float lanes, forward and backward bodies:
+ * sigmoid, silu, tanh, elu, selu, celu, gelu_tanh, mish. float_math.h carries exp with its
+ * rounding error, and each op keeps its sums exact until one last rounding, so every
+ * result is within 0.81 ULP of the exact value over all 2^32 inputs (tests/exhaustive,
+ * docs/accuracy.md). Needs a fused multiply-add that rounds once (VEC_HAS_FMA). Written
+ * against the vector layer once: smooth_f32.c makes the SIMD kernels of them,
+ * src/cuda/lane_ops.cuh the GPU's. */
+#ifndef ACTFN_SMOOTH_FLOAT_BODY_H
+#define ACTFN_SMOOTH_FLOAT_BODY_H
+
+#include "kernels/float_math.h"
+#include "kernels/gelu_tanh_argument.h"
+
+#include <float.h>
+#include <math.h>
+
+/* selu's two constants, each as a float and the float nearest its remainder, so that a
+ * product with either is rounded once. */
+/* HI below the scale and LO > 0: x HI + x LO keeps x = -0's sign (dy's, in the backward) */
+#define SELU_SCALE_HI       0x1.0cfabcp+0f /* + _LO = 0x1.0cfabd6a91132p+0, as smooth_reference.c */
+#define SELU_SCALE_LO       0x1.6a9114p-24f
+#define SELU_SCALE_ALPHA_HI 0x1.c212ccp+0f /* + _LO = 0x1.c212cc640f031p+0 */
+#define SELU_SCALE_ALPHA_LO 0x1.903c0cp-26f
+
+typedef struct float_constants {
+    vf alpha, inverse_alpha;
+    exp_tables exp;
+} float_constants;
+
+VEC_FUNCTION float_constants make_float_constants(const op_params *p) {
+    float_constants k = {vf_set1((float)p->alpha), vf_set1(1.0f / (float)p->alpha),
+                         fm_exp_tables()};
+    return k;
+}
+
+VEC_FUNCTION vf fm_keep_nan(vf x, vf result) {
+    return vf_select(vf_is_nan(x), x, result);
+}
+
+/* The quotient N / (1 + e^-|x|) with N = numerator for x >= 0 and numerator e^x below:
+ * sigmoid (numerator 1, multiply 0) and silu (numerator x). e = e^-|x| is carried as
+ * hi + lo. With wide_range 0 every lane must have |x| <= 80, where 2^n and e.lo are normal
+ * floats (e.lo subnormal would lose the bits it carries).
+ * With wide_range 1, |x| is clamped to 120 (exp(-120) is below every float result these
+ * ops can round to a nonzero value) and 2^n scaled by 2^64 below n = -100; the quotient
+ * is scaled back by one multiplication, its only rounding there. */
+VEC_FUNCTION vf logistic_times(vf x, vf numerator, int multiply, int wide_range) {
+    vf magnitude = vf_abs(x);
+    if (wide_range)
+        magnitude = vf_select(vf_gt(magnitude, vf_set1(120.0f)), vf_set1(120.0f), magnitude);
+    float_exp e = fm_exp(fm_neg(magnitude));
+    mf tiny = vf_lt(e.n, vf_set1(-100.0f));
+    vf n = wide_range ? vf_select(tiny, vf_add(e.n, vf_set1(64.0f)), e.n) : e.n;
+    vf scale = vf_exp2_integer(n);
+    vf e_hi = vf_mul(e.w, scale), e_lo = vf_mul(e.wlo, scale);
+    vf d_lo;
+    vf d = fm_fast_two_sum(vf_set1(1.0f), e_hi, &d_lo);
+    d_lo = vf_add(d_lo, e_lo);
+    if (wide_range) {
+        d = vf_select(tiny, vf_set1(1.0f), d);
+        d_lo = vf_select(tiny, vf_zero(), d_lo);
+    }
+    mf positive = vf_ge(x, vf_zero());
+    vf product = e_hi, product_lo = e_lo;
+    if (multiply) {
+        product = vf_mul(numerator, e_hi);
+        product_lo = vf_fma(numerator, e_lo, vf_fma(numerator, e_hi, fm_neg(product)));
+    }
+    vf n_hi = vf_select(positive, numerator, product);
+    vf n_lo = vf_select(positive, vf_zero(), product_lo);
+    vf quotient = fm_divide_by(vf_div(vf_set1(1.0f), d), n_hi, &n_lo, d, d_lo);
+    if (!wide_range) return quotient;
+    mf unscale = mf_andnot(tiny, positive);
+    return vf_mul(quotient, vf_select(unscale, vf_set1(0x1p-64f), vf_set1(1.0f)));
+}
+
+/* numerator / (1 + e^(z + z_lo)) for |z| <= 80 (z = -x, numerator 1 or x: sigmoid, silu;
+ * z = -v, numerator x: gelu_tanh), from the table exp (fm_exp_table_plus): e^z = 2^k (t + l), and 1
+ * + e^-x = d + d_lo by Fast2Sum of 1 and 2^k t taken in the order of their magnitudes. One form for
+ * both signs: below 0 the divisor is large (up to e^80 < 2^116), the quotient small and still
+ * normal. */
+VEC_FUNCTION vf logistic_table_plus(vf z, const vf *z_lo, vf numerator, const exp_tables *tables) {
+    table_exp e = fm_exp_table_plus(z, z_lo, tables);
+    vf one = vf_set1(1.0f);
+    vf s = vf_mul(e.t, e.scale);
+    vf d = vf_add(one, s);
+    mf large = vf_gt(s, one);
+    vf sum_error = vf_add(vf_sub(vf_select(large, s, one), d), vf_select(large, one, s));
+    return fm_divide_by(vf_reciprocal_estimate(d), numerator, NULL, d,
+                        vf_fma(e.l, e.scale, sum_error));
+}
+
+/* numerator / (1 + e^-x), as above. */
+VEC_FUNCTION vf logistic_table(vf x, vf numerator, const exp_tables *tables) {
+    return logistic_table_plus(fm_neg(x), NULL, numerator, tables);
+}
+
+/* Lanes beyond |x| = 80 (the far tails, infinities) are rare: a vector with one takes the
+ * wide-range path. */
+#define FAR_LANE 80.0f
+
+VEC_FUNCTION vf sigmoid_f32_body(vf x, const float_constants *k) {
+    vf one = vf_set1(1.0f);
+    if (fm_any_beyond(x, FAR_LANE)) return fm_keep_nan(x, logistic_times(x, one, 0, 1));
+    return logistic_table(x, one, &k->exp);
+}
+
+/* Above 30, silu(x) = x (1 - e^-x) rounds to x; below -120 it rounds to -0. */
+VEC_FUNCTION vf silu_f32_body(vf x, const float_constants *k) {
+    if (fm_any_beyond(x, FAR_LANE)) {
+        vf clamped = vf_select(vf_lt(x, vf_set1(-120.0f)), vf_set1(-120.0f), x);
+        vf result = logistic_times(x, clamped, 1, 1);
+        result = vf_select(vf_gt(x, vf_set1(30.0f)), x, result);
+        result = vf_select(vf_eq(x, vf_zero()), x, result); /* silu(-0) = -0 */
+        return fm_keep_nan(x, result);
+    }
+    /* silu(x) has x's sign: silu(-0) = -0; a NaN x made every step NaN */
+    return vf_with_sign_of(logistic_table(x, x, &k->exp), x);
+}
+
+/* (scale_hi + scale_lo) * (m + m_lo) rounded once: m_lo and scale_lo only enter the
+ * addend, where their own roundings are far below the result's last bit. */
+VEC_FUNCTION vf scaled_sum(vf scale_hi, vf scale_lo, vf m, vf m_lo) {
+    return vf_fma(scale_hi, m, vf_fma(scale_hi, m_lo, vf_mul(scale_lo, m)));
+}
+
+/* expm1 for the negative side of the elu family, its argument clamped to -30, below
+ * which expm1 is -1 in float: 2^k (t + l) - 1 = (2^k t - 1) + l 2^k + 2^k t p_lo as
+ * hi + *lo, by Fast2Sum twice as in tanh (|2^k t - 1| >= |l 2^k| unless it is 0). Lanes
+ * with z > 0 give garbage, which the callers do not use. */
+VEC_FUNCTION vf negative_expm1(vf z, const exp_tables *tables, vf *lo) {
+    table_exp e = fm_exp_table(vf_select(vf_lt(z, vf_set1(-30.0f)), vf_set1(-30.0f), z), tables);
+    vf minus_one = vf_set1(-1.0f);
+    vf s = vf_mul(e.t, e.scale);
+    vf u = vf_add(minus_one, s);
+    vf u_lo = vf_add(vf_sub(minus_one, u), s);
+    vf hi = vf_fma(e.l, e.scale, u);
+    *lo = vf_fma(s, e.p_lo, vf_add(vf_fma(e.l, e.scale, vf_sub(u, hi)), u_lo));
+    return hi;
+}
+
+/* tanh(a) = -expm1(-2a) / (2 + expm1(-2a)), a = |x|: both sides exact sums until the
+ * division (2 + expm1 by Fast2Sum); expm1's clamp at -30 covers large |x| and inf, where
+ * tanh is 1. */
+VEC_FUNCTION vf tanh_f32_body(vf x, const float_constants *k) {
+    vf m_lo;
+    vf m = negative_expm1(vf_mul(vf_abs(x), vf_set1(-2.0f)), &k->exp, &m_lo);
+    vf d_lo;
+    vf d = fm_fast_two_sum(vf_set1(2.0f), m, &d_lo);
+    d_lo = vf_add(d_lo, m_lo);
+    vf numerator_lo = fm_neg(m_lo);
+    vf t = fm_divide_by(vf_reciprocal_estimate(d), fm_neg(m), &numerator_lo, d, d_lo);
+    /* t >= +0 (+0 at x = 0), x's sign makes tanh(-0) = -0; a NaN x made every step NaN */
+    return vf_with_sign_of(t, x);
+}
+
+VEC_FUNCTION vf elu_f32_body(vf x, const float_constants *k) {
+    vf m_lo;
+    vf m = negative_expm1(x, &k->exp, &m_lo);
+    vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
+    /* elu(+-0) = alpha (+-0), as the reference: -0 and +0 for alpha > 0, flipped below */
+    negative = vf_select(vf_eq(x, vf_zero()), vf_mul(k->alpha, x), negative);
+    return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN x: NaN through expm1 */
+}
+
+VEC_FUNCTION vf selu_f32_body(vf x, const float_constants *k) {
+    vf m_lo;
+    vf m = negative_expm1(x, &k->exp, &m_lo);
+    vf negative = scaled_sum(vf_set1(SELU_SCALE_ALPHA_HI), vf_set1(SELU_SCALE_ALPHA_LO), m, m_lo);
+    negative = vf_with_sign_of(negative, x); /* <= 0, and selu(-0) = -0 */
+    vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
+    positive = vf_select(vf_eq(x, vf_set1(INFINITY)), x, positive); /* not inf - inf */
+    return vf_select(vf_gt(x, vf_zero()), positive, negative);      /* NaN x: NaN through expm1 */
+}
+
+/* alpha expm1(x / alpha): the quotient's rounding error z_lo enters expm1 as
+ * z_lo e^z, with e^z = m + 1. Where |z| < 2^-26 the result x (1 + z/2 + ...) rounds to x,
+ * and x is taken as it is (z and z_lo may be subnormal there, and inexact). */
+VEC_FUNCTION vf celu_f32_body(vf x, const float_constants *k) {
+    vf z = vf_div(x, k->alpha);
+    vf z_lo = vf_mul(vf_fma(fm_neg(z), k->alpha, x), k->inverse_alpha);
+    vf m_lo;
+    vf m = negative_expm1(z, &k->exp, &m_lo);
+    mf in_range = vf_ge(z, vf_set1(-30.0f));
+    m_lo = vf_select(in_range, vf_fma(z_lo, vf_add(m, vf_set1(1.0f)), m_lo), m_lo);
+    vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
+    /* + 0: celu(-0) = +0, as the reference (and PyTorch) has it */
+    negative = vf_select(vf_lt(vf_abs(z), vf_set1(0x1p-26f)), vf_add(x, vf_zero()), negative);
+    return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN x: NaN through expm1 */
+}
+
+/* u e^(z + z_lo) for z in [-130, -64], where e^z leaves the normal floats: e^z =
+ * e^(z + 64 ln2) 2^-64 (the shift exact in two parts, its rounding carried in z_lo), u (t
+ * + l) rounded once, scaled by 2^k (exact) and then by 2^-64 (its one rounding, into the
+ * subnormals). gelu_tanh's and mish's far left, where their results are u e^z to 2^-100. */
+VEC_FUNCTION vf times_tiny_exp(vf u, vf z, vf z_lo, const exp_tables *tables) {
+    vf shift = vf_set1(64 * FM_LN2_HI);
+    vf w = vf_add(z, shift); /* Fast2Sum: |z| > 64 ln2 */
+    vf w_lo = vf_add(vf_add(vf_sub(z, w), shift), vf_sub(z_lo, vf_set1(64 * FM_LN2_LO_NEG)));
+    table_exp e = fm_exp_table_plus(w, &w_lo, tables);
+    vf product = vf_mul(u, e.t);
+    vf product_lo = vf_fma(u, e.l, vf_fma(u, e.t, fm_neg(product)));
+    vf q = vf_mul(vf_add(product, product_lo), e.scale);
+    return vf_mul(q, vf_set1(0x1p-64f));
+}
+
+/* gelu_tanh(x) = x / (1 + e^-v), v + v_lo = x (c1 + c2 x^2) to 2^-40 (its error times
+ * |v| <= 76 stays far below the result's last bit): silu's quotient with v for x, for
+ * |x| <= 9. Beyond, in the rare vectors with such a lane: x itself above 9 (1 / (1 + e^-v)
+ * is 1 to 2^-109), x e^v below -9 (v in [-113, -76]; x clamped to -11, where the result
+ * is -0). */
+VEC_FUNCTION vf gelu_tanh_f32_body(vf x, const float_constants *k) {
+    vf xc = vf_at_least(x, vf_set1(-11.0f)); /* NaN stays */
+    vf v_lo;
+    vf v = gelu_tanh_float_argument(xc, &v_lo);
+    vf z_lo = fm_neg(v_lo);
+    vf y = logistic_table_plus(fm_neg(v), &z_lo, xc, &k->exp);
+    if (fm_any_beyond(x, 9.0f)) {
+        y = vf_select(vf_lt(x, vf_set1(-9.0f)), times_tiny_exp(xc, v, v_lo, &k->exp), y);
+        y = vf_select(vf_gt(x, vf_set1(9.0f)), x, y);
+    }
+    return vf_with_sign_of(y, x); /* gelu_tanh(-0) = -0; NaN: through every step */
+}
+
+/* mish(x) = x N / D, from u = e^-|x| (table exp, t + l): below 0 N = u (u + 2) and D =
+ * N + 2 (tanh(log(1 + e^x)) with e^x = u), from 0 up N = 1 + 2u and D = N + 2u^2 (the same
+ * divided by e^2x); N, D and x N carried as hi + lo into one corrected division, the one
+ * rounding that matters. x is clamped to 20 above (the result is x from there, the factor
+ * 1 to 2^-57) and to -80 for the quotient; below -80 (rare vectors) mish is x e^x to
+ * 2^-115, times_tiny_exp's, with x clamped at -110 (-0 from there). */
+/* always inlined: out of line (its size), gcc reloaded its constants per vector, 5 % */
+VEC_FUNCTION __attribute__((always_inline)) vf mish_f32_body(vf x, const float_constants *k) {
+    vf one = vf_set1(1.0f), two = vf_set1(2.0f);
+    vf xc = vf_at_most(vf_at_least(x, vf_set1(-80.0f)), vf_set1(20.0f)); /* NaN stays */
+    table_exp e = fm_exp_table(vf_minus_abs(xc), &k->exp);
+    vf u = vf_mul(e.t, e.scale), u_lo = vf_mul(e.l, e.scale);
+    mf negative = vf_lt(xc, vf_zero());
+    /* below 0: N = u s, s = 2 + u (Fast2Sum); D = 2 + N */
+    vf s = vf_add(two, u), s_lo = vf_sub(u, vf_sub(s, two));
+    vf below = vf_mul(u, s);
+    vf below_lo = vf_fma(u, s_lo, vf_fma(u_lo, s, vf_fma(u, s, fm_neg(below))));
+    /* from 0 up: N = 1 + 2u (Fast2Sum: 2u <= 1 only where u <= 1/2, so TwoSum) */
+    vf twice = vf_add(u, u);
+    vf above = vf_add(one, twice);
+    vf part = vf_sub(above, twice);
+    vf above_lo =
+        vf_add(vf_add(vf_sub(one, part), vf_sub(twice, vf_sub(above, part))), vf_add(u_lo, u_lo));
+    vf n = vf_select(negative, below, above), n_lo = vf_select(negative, below_lo, above_lo);
+    /* D = N + c: c = 2 below, 2u^2 (hi + lo) above; TwoSum */
+    vf square = vf_mul(u, u);
+    vf square_lo = vf_fma(vf_add(u, u), u_lo, vf_fma(u, u, fm_neg(square)));
+    vf c = vf_select(negative, two, vf_add(square, square));
+    vf c_lo = vf_select(negative, vf_zero(), vf_add(square_lo, square_lo));
+    vf d = vf_add(n, c);
+    vf c_part = vf_sub(d, n);
+    vf d_lo = vf_add(vf_add(vf_sub(n, vf_sub(d, c_part)), vf_sub(c, c_part)), vf_add(n_lo, c_lo));
+    /* x N / D */
+    vf xn = vf_mul(xc, n);
+    vf xn_lo = vf_fma(xc, n_lo, vf_fma(xc, n, fm_neg(xn)));
+    vf y = fm_divide_by(vf_reciprocal_estimate(d), xn, &xn_lo, d, d_lo);
+    if (fm_any_beyond(x, 20.0f)) {
+        y = vf_select(vf_gt(x, vf_set1(20.0f)), x, y);
+        vf far = vf_at_least(x, vf_set1(-110.0f));
+        y = vf_select(vf_lt(x, vf_set1(-80.0f)), times_tiny_exp(far, far, vf_zero(), &k->exp), y);
+    }
+    return vf_with_sign_of(y, x); /* mish(-0) = -0; NaN: through every step */
+}
+
+/* ---- the backwards of the exp side of the elu family: dx = dy c e^z below 0 ---------- */
+
+/* dy (c_hi + c_lo) e^z for z in [-87, 0], e^z = 2^k (t + l) (fm_exp_table): dy c as
+ * u + u_lo exactly (c given over 4, so that dy c / 4 cannot overflow where the result
+ * does not), times t + l, rounded once; then times 4 2^k, exact unless the result is
+ * subnormal (a second rounding there: within 1 ULP still). u_lo is exact only while
+ * |u| >= 2^-102: below 2^-100, dy enters times 2^100 and the result leaves times 2^-100,
+ * its one rounding into the subnormals (2 steps off before: fuzz_api). c_hi >= 2^-102
+ * (elu's alpha >= 2^-100), so that dy 2^100 cannot overflow there. */
+VEC_FUNCTION vf dy_times_exp(vf dy, vf c_hi, vf c_lo, table_exp e) {
+    mf tiny = vf_lt(vf_abs(vf_mul(dy, c_hi)), vf_set1(0x1p-100f));
+    vf g = vf_mul(dy, vf_select(tiny, vf_set1(0x1p100f), vf_set1(1.0f)));
+    vf u = vf_mul(g, c_hi);
+    vf u_lo = vf_fma(g, c_lo, vf_fma(g, c_hi, fm_neg(u)));
+    vf p = vf_mul(u, e.t);
+    vf small = vf_fma(u, e.l, vf_fma(u_lo, e.t, vf_fma(u, e.t, fm_neg(p))));
+    vf result = vf_mul(vf_add(p, small), vf_mul(e.scale, vf_set1(4.0f)));
+    result = vf_mul(result, vf_select(tiny, vf_set1(0x1p-100f), vf_set1(1.0f)));
+    return vf_with_sign_of(result, u); /* an underflow to 0 keeps dy c's sign */
+}
+
+/* elu'(x) = alpha e^x below 0 (and at +-0), 1 above. */
+VEC_FUNCTION vf elu_f32_gradient(vf x, vf dy, const float_constants *k) {
+    table_exp e = fm_exp_table(vf_at_most(x, vf_zero()), &k->exp);
+    vf negative = dy_times_exp(dy, vf_mul(k->alpha, vf_set1(0.25f)), vf_zero(), e);
+    return vf_select(vf_gt(x, vf_zero()), dy, negative);
+}
+
+/* selu'(x) = scale alpha e^x below 0, scale above; both constants in two floats. */
+VEC_FUNCTION vf selu_f32_gradient(vf x, vf dy, const float_constants *k) {
+    table_exp e = fm_exp_table(vf_at_most(x, vf_zero()), &k->exp);
+    vf negative =
+        dy_times_exp(dy, vf_set1(SELU_SCALE_ALPHA_HI / 4), vf_set1(SELU_SCALE_ALPHA_LO / 4), e);
+    vf positive = vf_fma(dy, vf_set1(SELU_SCALE_HI), vf_mul(dy, vf_set1(SELU_SCALE_LO)));
+    return vf_select(vf_gt(x, vf_zero()), positive, negative);
+}
+
+/* celu'(x) = e^(x / alpha) below 0, alpha > 0: x / alpha as z + z_lo (e^z amplifies z's
+ * rounding by |z|). */
+VEC_FUNCTION vf celu_f32_gradient(vf x, vf dy, const float_constants *k) {
+    vf z = vf_at_most(vf_div(x, k->alpha), vf_zero());
+    vf z_lo = vf_mul(vf_fnma(z, k->alpha, x), k->inverse_alpha);
+    table_exp e = fm_exp_table_plus(z, &z_lo, &k->exp);
+    vf negative = dy_times_exp(dy, vf_set1(0.25f), vf_zero(), e);
+    return vf_select(vf_gt(x, vf_zero()), dy, negative);
+}
+
+/* c dy e / (1 + e)^2 for e = e^z, z in [-80, 0], c 1 or 4: sigmoid' (z = -|x|) and
+ * tanh' (z = -2|x|, c = 4). e = e_hi + e_lo, 1 + e = d + d_lo (Fast2Sum: e <= 1),
+ * (1 + e)^2 = sq + sq_lo, dy e = n + n_lo, all exact to about 2^-29; one division with
+ * a correction (fm_divide_by), rounded once. dy enters scaled so that n is a normal float
+ * wherever the result is not 0: a dy below 2^-10 times 2^100 (c), and 2^-100 at the end,
+ * the one rounding into the subnormals (n's own there was 8 steps off: fuzz_api); c
+ * enters dy before the division unless dy c could overflow, and after it then (exact,
+ * the quotient being normal). */
+VEC_FUNCTION vf dy_times_bell(vf z, vf dy, float c, const float_constants *k) {
+    table_exp e = fm_exp_table(z, &k->exp);
+    vf e_hi = vf_mul(e.t, e.scale), e_lo = vf_mul(e.l, e.scale);
+    vf one = vf_set1(1.0f);
+    vf d = vf_add(one, e_hi);
+    vf d_lo = vf_add(vf_add(vf_sub(one, d), e_hi), e_lo);
+    vf sq = vf_mul(d, d);
+    vf sq_lo = vf_fma(vf_add(d, d), d_lo, vf_fma(d, d, fm_neg(sq)));
+    vf magnitude = vf_abs(dy);
+    mf tiny = vf_lt(magnitude, vf_set1(0x1p-10f));
+    mf huge = vf_not_le(magnitude, vf_set1(0x1p100f)); /* and NaN */
+    vf before = vf_select(tiny, vf_set1(0x1p100f * c), vf_select(huge, one, vf_set1(c)));
+    vf after = vf_select(tiny, vf_set1(0x1p-100f), vf_select(huge, vf_set1(c), one));
+    vf g = vf_mul(dy, before); /* exact: a power of two, no overflow */
+    vf n = vf_mul(g, e_hi);
+    vf n_lo = vf_fma(g, e_lo, vf_fma(g, e_hi, fm_neg(n)));
+    vf q = vf_mul(fm_divide_by(vf_reciprocal_estimate(sq), n, &n_lo, sq, sq_lo), after);
+    return vf_with_sign_of(q, dy); /* f' > 0: an underflow to 0 keeps dy's sign */
+}
+
+VEC_FUNCTION vf sigmoid_f32_gradient(vf x, vf dy, const float_constants *k) {
+    return dy_times_bell(vf_minus_abs(x), dy, 1.0f, k);
+}
+
+VEC_FUNCTION vf tanh_f32_gradient(vf x, vf dy, const float_constants *k) {
+    return dy_times_bell(vf_add(vf_minus_abs(x), vf_minus_abs(x)), dy, 4.0f, k);
+}
+
+/* A vector goes to the reference where a lane's exponent is below low (-87: e^z leaves
+ * the normal floats; -80 for the bell, whose e_lo would leave them), or x is NaN, or dy is
+ * not finite (dy c split as u + u_lo needs a finite u): rare lanes, the reference's
+ * far-tail rules as they are. */
+VEC_FUNCTION mf beyond_exp_range(vf z, float low, vf dy) {
+    return mf_or(vf_not_le(vf_set1(low), z), vf_not_le(vf_abs(dy), vf_set1(FLT_MAX)));
+}
+
+#endif
