@@ -49,7 +49,7 @@ test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-sanitize: deps
-	CC=clang cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=Debug -DACTFN_SANITIZE=ON >/dev/null
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=Debug -DACTFN_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD)-sanitize -j $(JOBS)
 	cd $(BUILD)-sanitize && ACTFN_SAMPLE_SCALE=0.25 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
@@ -58,7 +58,7 @@ test-sanitize: deps
 
 # The concurrency tests under ThreadSanitizer: the pool, and the layer ops split over threads.
 test-threads: deps
-	CC=clang cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTFN_SANITIZE_THREAD=ON >/dev/null
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTFN_SANITIZE_THREAD=ON >/dev/null
 	cmake --build $(BUILD)-tsan -j $(JOBS) --target test_threads test_layers
 	cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1:die_after_fork=0 ctest --output-on-failure -R '^test_(threads|layers)$$'
 
@@ -82,7 +82,7 @@ test-neon: deps
 # directory's corpus.
 FUZZ_SECONDS ?= 600
 fuzz: deps
-	CC=clang cmake -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTFN_FUZZ=ON \
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTFN_FUZZ=ON \
 	  -DACTFN_BUILD_TESTS=OFF >/dev/null
 	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_number fuzz_text fuzz_npy fuzz_api fuzz_layers
 	scripts/fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
@@ -101,7 +101,7 @@ test-python: python
 	cd python && $(PYTHON) -m pytest -q tests
 
 test-coverage: deps
-	CC=gcc cmake -S . -B $(BUILD)-coverage -DCMAKE_BUILD_TYPE=Debug -DACTFN_COVERAGE=ON >/dev/null
+	CC=gcc CXX=g++ cmake -S . -B $(BUILD)-coverage -DCMAKE_BUILD_TYPE=Debug -DACTFN_COVERAGE=ON >/dev/null
 	cmake --build $(BUILD)-coverage -j $(JOBS)
 	find $(BUILD)-coverage -name '*.gcda' -delete
 	cd $(BUILD)-coverage && ACTFN_SAMPLE_SCALE=0.25 ctest --output-on-failure -j $(JOBS)

@@ -7,7 +7,7 @@ set -eu
 #   bench: also the peers the benchmark compares against
 #   python: also what the NumPy extension needs to build and test
 #   neon: the AArch64 cross compiler, qemu-user and arm64 cmocka (multiarch)
-packages="cmake make gcc clang pkg-config dpkg-dev libcmocka-dev libmpfr-dev libgmp-dev lcov
+packages="cmake make gcc g++ clang pkg-config dpkg-dev libcmocka-dev libmpfr-dev libgmp-dev lcov
           libplplot-dev plplot-driver-cairo libclang-rt-dev libopenblas-dev zlib1g-dev
           dataset-fashion-mnist"
 if [ "${1-}" = bench ]; then

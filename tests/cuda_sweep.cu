@@ -16,7 +16,7 @@
 extern "C" {
 #include "parameter_cases.h"
 }
-#include "cuda/lane_ops.cuh"
+#include "lane_check.h"
 
 #include <cuda_runtime.h>
 
@@ -35,13 +35,6 @@ struct sweep_totals {
     unsigned long long nan_mismatches;
 };
 
-/* The float ULP at the magnitude of v, subnormal ULP included (tests/exhaustive.c's). */
-__device__ double float_ulp(double v) {
-    int exponent;
-    frexp(v, &exponent);
-    return ldexp(1.0, exponent - 24 < -149 ? -149 : exponent - 24);
-}
-
 template <actfn_kind K, bool GRADIENT>
 __global__ void sweep_kernel(op_params p, unsigned long long first, unsigned long long count,
                              sweep_totals *totals) {
@@ -53,30 +46,12 @@ __global__ void sweep_kernel(op_params p, unsigned long long first, unsigned lon
          i < count; i += stride) {
         unsigned bits = (unsigned)(first + i);
         float x = __uint_as_float(bits);
-        float y;
-        double exact;
-        if (GRADIENT) {
-            y = lane_backward_f32<K>(x, 1.0f, &p);
-            exact = backward_of<K>(x, 1.0, &p);
-        } else {
-            y = lane_forward_f32<K>(x, &p);
-            exact = forward_of<K>(x, &p);
-        }
-        if (isnan(exact) || isnan(y)) {
-            nan_mismatches += isnan(exact) != isnan(y);
-            continue;
-        }
-        double error;
-        if (isinf(y) || fabs(exact) > 0x1.fffffep127)
-            error = (double)y == (double)(float)exact ? 0 : INFINITY;
-        else
-            error = fabs((double)y - exact) / float_ulp(exact);
-        above_half += error > 0.5 + 0x1p-20;
-        int half_x = exact == (double)x * 0.5 && x != 0;
-        if (error == 0.5 && (half_x ? (double)y < exact : (__float_as_uint(y) & 1) != 0))
-            wrong_ties++;
-        if ((float)error > worst_error) {
-            worst_error = (float)error;
+        lane_result r = lane_check<K, GRADIENT>(x, &p);
+        nan_mismatches += r.nan_mismatch;
+        above_half += r.error > 0.5 + 0x1p-20;
+        wrong_ties += r.wrong_tie;
+        if ((float)r.error > worst_error) {
+            worst_error = (float)r.error;
             worst_input = bits;
         }
     }

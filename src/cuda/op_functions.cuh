@@ -14,6 +14,7 @@ template <actfn_kind K> __host__ __device__ inline double forward_of(double x, c
     case ACTFN_RELU:
         return relu_forward(x, p);
     case ACTFN_LEAKY_RELU:
+    case ACTFN_RRELU: /* eval mode: leaky_relu with the slope op_prepare derives */
         return leaky_relu_forward(x, p);
     case ACTFN_RELU6:
         return relu6_forward(x, p);
@@ -84,6 +85,7 @@ __host__ __device__ inline double backward_of(double x, double dy, const op_para
     case ACTFN_RELU:
         return relu_backward(x, dy, p);
     case ACTFN_LEAKY_RELU:
+    case ACTFN_RRELU:
         return leaky_relu_backward(x, dy, p);
     case ACTFN_RELU6:
         return relu6_backward(x, dy, p);
@@ -163,6 +165,7 @@ __host__ __device__ inline double backward_from_output_of(double y, double dy, c
     case ACTFN_IDENTITY: /* the piecewise ops: their backward applied to y */
     case ACTFN_RELU:
     case ACTFN_LEAKY_RELU:
+    case ACTFN_RRELU:
     case ACTFN_RELU6:
     case ACTFN_CLIPPED_RELU:
     case ACTFN_HARDTANH:

@@ -22,7 +22,8 @@ typedef double (*excess_f32_fn)(double m, double a, double b);
  * needs 54 bits. */
 typedef int (*excess_f64_fn)(double below, double above, double x);
 
-#ifndef __CUDACC__ /* there exact_round.c is included, its functions static */
+#if !defined(__CUDACC__) &&                                                                        \
+    !defined(ACTFN_CUDA_ON_HOST) /* there exact_round.c is included, its functions static */
 /* a + b exactly, as hi + lo (Knuth's two-sum). */
 double_double exact_sum(double a, double b);
 /* a * b exactly, as hi + lo (one fused multiply-add), barring underflow. */

@@ -9,7 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#ifndef __CUDACC__ /* there narrow_float.c is included, its functions static */
+#if !defined(__CUDACC__) &&                                                                        \
+    !defined(ACTFN_CUDA_ON_HOST) /* there narrow_float.c is included, its functions static */
 double f16_to_double(uint16_t h);
 uint16_t double_to_f16(double x);
 double bf16_to_double(uint16_t b);

@@ -9,7 +9,8 @@
 #include "spec/op_table.h"
 #include "spec/spec_function.h"
 
-#ifndef __CUDACC__ /* there the sources are included, their functions static */
+#if !defined(__CUDACC__) &&                                                                        \
+    !defined(ACTFN_CUDA_ON_HOST) /* there the sources are included, their functions static */
 
 /* Piecewise-linear ops (piecewise_reference.c): results are exact or correctly rounded. */
 double identity_forward(double x, const op_params *p);

@@ -7,7 +7,7 @@
 #ifndef ACTFN_SPEC_FUNCTION_H
 #define ACTFN_SPEC_FUNCTION_H
 
-#ifdef __CUDACC__
+#if defined(__CUDACC__) || defined(ACTFN_CUDA_ON_HOST) /* tests/cuda_on_host.h */
 #define SPEC_FUNCTION static inline __host__ __device__
 #define SPEC_HELPER   static inline __host__ __device__
 #else

@@ -13,8 +13,8 @@
 #ifndef ACTFN_VEC_CUDA_LANE_H
 #define ACTFN_VEC_CUDA_LANE_H
 
-#ifndef __CUDACC__
-#error "vec/cuda_lane.h is device code: compile it with nvcc"
+#if !defined(__CUDACC__) && !defined(ACTFN_CUDA_ON_HOST)
+#error "vec/cuda_lane.h is device code: compile it with nvcc (or tests/cuda_on_host.h)"
 #endif
 
 #include <stdint.h>
@@ -25,7 +25,9 @@
 #define VEC_HAS_SCALE_EXP2 0
 #define VEC_FUNCTION       static inline __device__
 #define VEC_TABLE          static __device__ const
-#define VEC_UNROLL(n)      VEC_PRAGMA(unroll n)
+#ifdef __CUDACC__
+#define VEC_UNROLL(n) VEC_PRAGMA(unroll n)
+#endif
 
 typedef float vf;
 typedef double vd;
