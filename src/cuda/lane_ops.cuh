@@ -116,6 +116,57 @@ __device__ inline float lane_backward_f32(float x, float dy, const op_params *p)
     return (float)backward_of<K>(x, dy, p);
 }
 
+/* Whether lane_forward_f32 / lane_backward_f32 run a kernel body for K (not only the
+ * reference): the ops the 16-bit path below serves from float lanes. */
+template <actfn_kind K> __host__ __device__ constexpr bool has_lane_body() {
+    return K == ACTFN_SIGMOID || K == ACTFN_SILU || K == ACTFN_TANH || K == ACTFN_ELU ||
+           K == ACTFN_SELU || K == ACTFN_CELU || K == ACTFN_GELU || K == ACTFN_GELU_TANH ||
+           K == ACTFN_MISH || K == ACTFN_HARDSIGMOID || K == ACTFN_HARDSWISH ||
+           K == ACTFN_SOFTPLUS || K == ACTFN_SOFTSIGN || K == ACTFN_LOGSIGMOID ||
+           K == ACTFN_TANHSHRINK || K == ACTFN_SQUAREPLUS;
+}
+
+/* ---- f16 and bf16 from float lanes, still correctly rounded ----
+ * An f32 body's result y lies within 1 ULP of the exact value (0.9997 at most, over all
+ * floats: docs/accuracy.md), so the exact value lies between the floats two steps below
+ * and two steps above y. Rounding is monotonic: where those two round to the same 16-bit
+ * value, so does every real between them, the exact value included, and y's rounding is
+ * the correctly rounded result. Elsewhere (y near a 16-bit midpoint, rare: about 4 in
+ * 2^13 of f16 results, 4 in 2^16 of bf16's) and at 0, inf and NaN, the caller computes
+ * the element from the reference in double, as before. The conversions are the spec's,
+ * bit for bit on host and device. */
+template <bool BF16> __device__ inline uint16_t narrow_of(float v) {
+    return BF16 ? double_to_bf16(v) : double_to_f16(v);
+}
+template <bool BF16> __device__ inline float widen_of(uint16_t v) {
+    return (float)(BF16 ? bf16_to_double(v) : f16_to_double(v));
+}
+
+/* y rounded to the 16-bit type in *out where that is the exact value's rounding too. */
+template <bool BF16> __device__ inline bool settled_16(float y, uint16_t *out) {
+    if (!(fabsf(y) <= 0x1.fffffep127f) || y == 0) return false; /* NaN, inf, 0 */
+    float below = nextafterf(nextafterf(y, -INFINITY), -INFINITY);
+    float above = nextafterf(nextafterf(y, INFINITY), INFINITY);
+    uint16_t r = narrow_of<BF16>(y);
+    if (narrow_of<BF16>(below) != r || narrow_of<BF16>(above) != r) return false;
+    *out = r;
+    return true;
+}
+
+/* f(x) for a 16-bit x through the f32 body, where its rounding settles the result. */
+template <actfn_kind K, bool BF16>
+__device__ inline bool lane_forward_16(uint16_t x, const op_params *p, uint16_t *y) {
+    if constexpr (!has_lane_body<K>()) return false;
+    return settled_16<BF16>(lane_forward_f32<K>(widen_of<BF16>(x), p), y);
+}
+
+template <actfn_kind K, bool BF16>
+__device__ inline bool lane_backward_16(uint16_t x, uint16_t dy, const op_params *p,
+                                                 uint16_t *dx) {
+    if constexpr (!has_lane_body<K>()) return false;
+    return settled_16<BF16>(lane_backward_f32<K>(widen_of<BF16>(x), widen_of<BF16>(dy), p), dx);
+}
+
 #undef IN_DOUBLE
 #undef IN_FLOAT
 #undef DERIVATIVE_IN_DOUBLE

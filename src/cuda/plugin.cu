@@ -26,12 +26,18 @@ unsigned blocks_for(size_t n) {
     return (unsigned)((n + (size_t)THREADS * PER_THREAD - 1) / ((size_t)THREADS * PER_THREAD));
 }
 
-/* The value f(x) stored in the dtype: f32 through lane_forward_f32; 16-bit from double,
+/* The value f(x) stored in the dtype: f32 through lane_forward_f32; 16-bit from the same
+ * float lanes where their rounding settles it (lane_forward_16), else from double,
  * nudged above x/2 where the op's exact value lies there (route/narrow_loops.c). */
 template <actfn_kind K, class E>
 __device__ inline typename E::type forward_element(typename E::type v, const op_params &p,
                                                    int nudge) {
     if constexpr (std::is_same<E, f32_element>::value) return lane_forward_f32<K>(v, &p);
+    if constexpr (std::is_same<E, f16_element>::value || std::is_same<E, bf16_element>::value) {
+        uint16_t settled;
+        if (lane_forward_16<K, std::is_same<E, bf16_element>::value>(v, &p, &settled))
+            return settled;
+    }
     double x = E::load(v), y = forward_of<K>(x, &p);
     if (sizeof(typename E::type) == 2 && nudge && x != 0 && fabs(x) < 0x1p-60 && y == x / 2)
         y = nextafter(y, HUGE_VAL);
@@ -68,6 +74,16 @@ __global__ void backward_kernel(op_params p, const typename E::type *v,
             if constexpr (std::is_same<E, f32_element>::value && !FROM_OUTPUT) {
                 dx[base + k * THREADS] = lane_backward_f32<K>(a[k], g[k], &p);
                 continue;
+            }
+            if constexpr ((std::is_same<E, f16_element>::value ||
+                           std::is_same<E, bf16_element>::value) &&
+                          !FROM_OUTPUT) {
+                uint16_t settled;
+                if (lane_backward_16<K, std::is_same<E, bf16_element>::value>(a[k], g[k], &p,
+                                                                                &settled)) {
+                    dx[base + k * THREADS] = settled;
+                    continue;
+                }
             }
             double x = E::load(a[k]), d = E::load(g[k]);
             double r = FROM_OUTPUT ? backward_from_output_of<K>(x, d, &p) : backward_of<K>(x, d, &p);
