@@ -500,6 +500,94 @@ static PyObject *glu_backward(PyObject *self, PyObject *args, PyObject *keywords
     return glu_call(args, keywords, 1);
 }
 
+/* ---- memory by address, for actfn.torch (tensors of any float dtype, on the CPU or a GPU) ---- */
+
+static int dtype_named(const char *name, actfn_dtype *dtype) {
+    static const struct {
+        const char *name;
+        actfn_dtype dtype;
+    } names[] = {{"float32", ACTFN_F32},
+                 {"float64", ACTFN_F64},
+                 {"float16", ACTFN_F16},
+                 {"bfloat16", ACTFN_BF16}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(name, names[i].name) == 0) return *dtype = names[i].dtype, 1;
+    PyErr_Format(PyExc_TypeError, "actfn: %s is not float32, float64, float16 or bfloat16",
+                 name);
+    return 0;
+}
+
+/* pointer_call(call, op, dtype, cuda, stream, rows, cols, x, a, out, **params) runs one
+ * call of the C library on memory given by address (a tensor's data_ptr()), C-contiguous
+ * rows x cols elements of dtype ('float32', 'float64', 'float16', 'bfloat16'):
+ *   'forward'              out = f(x)                    (a: 0)
+ *   'backward'             out = a f'(x), a = dy
+ *   'backward_from_output' out = a f'(.) from x = y
+ *   'mask_forward'         out = f(x), and the 1-bit mask at a (rows x mask_row_bytes(cols))
+ *   'mask_backward'        out = a where x's mask bit is set (x: the mask, a: dy)
+ * on the GPU (cuda true, stream a cudaStream_t as an integer, 0 the default) or the CPU
+ * (the GIL released). The op is named with its parameters by keyword (words too:
+ * accuracy='fast', approximate='tanh'). Raises ValueError with actfn's message. */
+static PyObject *pointer_call(PyObject *self, PyObject *args, PyObject *keywords) {
+    (void)self;
+    const char *call, *name, *dtype_name;
+    int cuda;
+    unsigned long long stream, x, a, out;
+    Py_ssize_t rows, cols;
+    if (!PyArg_ParseTuple(args, "sssiKnnKKK", &call, &name, &dtype_name, &cuda, &stream, &rows,
+                          &cols, &x, &a, &out))
+        return NULL;
+    actfn_dtype dtype;
+    actfn_op op;
+    if (!dtype_named(dtype_name, &dtype) || !gate_of(name, keywords, &op)) return NULL;
+    if (rows < 0 || cols < 0) {
+        PyErr_SetString(PyExc_ValueError, "actfn: negative shape");
+        return NULL;
+    }
+    const void *xp = (const void *)(uintptr_t)x, *ap = (const void *)(uintptr_t)a;
+    void *outp = (void *)(uintptr_t)out, *s = (void *)(uintptr_t)stream;
+    size_t n = (size_t)rows * (size_t)cols;
+    actfn_batch batch = {(size_t)rows, (size_t)cols, (size_t)cols};
+    actfn_status status = ACTFN_ERR_BAD_PARAMETER;
+    int known = 1;
+    Py_BEGIN_ALLOW_THREADS;
+    if (strcmp(call, "forward") == 0)
+        status = cuda ? actfn_cuda_forward(&op, dtype, xp, outp, n, s)
+                      : actfn_forward(&op, dtype, xp, outp, n);
+    else if (strcmp(call, "backward") == 0)
+        status = cuda ? actfn_cuda_backward(&op, dtype, xp, ap, outp, n, s)
+                      : actfn_backward(&op, dtype, xp, ap, outp, n);
+    else if (strcmp(call, "backward_from_output") == 0)
+        status = cuda ? actfn_cuda_backward_from_output(&op, dtype, xp, ap, outp, n, s)
+                      : actfn_backward_from_output(&op, dtype, xp, ap, outp, n);
+    else if (strcmp(call, "mask_forward") == 0)
+        status = cuda ? actfn_cuda_mask_forward(&op, dtype, &batch, xp, outp, (uint8_t *)ap, NULL, s)
+                      : actfn_mask_forward(&op, dtype, &batch, xp, outp, (uint8_t *)ap, NULL);
+    else if (strcmp(call, "mask_backward") == 0)
+        status = cuda ? actfn_cuda_mask_backward(&op, dtype, &batch, xp, ap, outp, s)
+                      : actfn_mask_backward(&op, dtype, &batch, xp, ap, outp);
+    else
+        known = 0;
+    Py_END_ALLOW_THREADS;
+    if (!known) {
+        PyErr_Format(PyExc_ValueError, "actfn: unknown call '%s'", call);
+        return NULL;
+    }
+    if (status != ACTFN_OK) {
+        PyErr_SetString(PyExc_ValueError, actfn_last_error());
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* mask_row_bytes(cols): the bytes of one row of the 1-bit mask. */
+static PyObject *mask_row_bytes(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_ssize_t cols;
+    if (!PyArg_ParseTuple(args, "n", &cols)) return NULL;
+    return PyLong_FromSize_t(actfn_mask_row_bytes(cols < 0 ? 0 : (size_t)cols));
+}
+
 static PyMethodDef methods[] = {
     {"ops", ops, METH_NOARGS, "every op's name and parameters with their defaults"},
     {"check", (PyCFunction)(void (*)(void))check, METH_VARARGS | METH_KEYWORDS,
@@ -521,6 +609,10 @@ static PyMethodDef methods[] = {
      METH_VARARGS | METH_KEYWORDS, "glu_rows_backward(gate, x, dy, **params): dx, x's shape"},
     {"glu_backward", (PyCFunction)(void (*)(void))glu_backward, METH_VARARGS | METH_KEYWORDS,
      "glu_backward(gate, a, b, dy, **params): (dy * gate(b), dy * a * gate'(b))"},
+    {"pointer_call", (PyCFunction)(void (*)(void))pointer_call, METH_VARARGS | METH_KEYWORDS,
+     "pointer_call(call, op, dtype, cuda, stream, rows, cols, x, a, out, **params): one call "
+     "of the C library on memory by address (actfn.torch)"},
+    {"mask_row_bytes", mask_row_bytes, METH_VARARGS, "mask_row_bytes(cols): bytes per mask row"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,0 +1,348 @@
+# SPDX-License-Identifier: MIT
+"""actfn inside PyTorch: autograd functions and nn.Modules for every op.
+
+``actfn.torch.relu(input, inplace=False)``, ``actfn.torch.gelu(input, approximate='none')``,
+... with torch.nn.functional's names and arguments, and the modules ``actfn.torch.ReLU()``,
+``LeakyReLU(negative_slope=0.01, inplace=False)``, ``GELU(approximate='none')``, ... with
+torch.nn's. They run actfn's C kernels on the tensor's own memory (no copy for a
+contiguous tensor; a non-contiguous one is made contiguous first) for float32, float64,
+float16 and bfloat16 tensors, on the CPU, and on a GPU where libactfn_cuda.so and a device
+are there (docs/gpu.md), with actfn's semantics: NaN, signed zeros, the derivative at the
+kinks, within 1 ULP (``accuracy='fast'`` takes the fast tier).
+
+Saved memory: where the op's derivative follows from its output (relu, leaky_relu with a
+positive slope, sigmoid, tanh, elu, ...: actfn_backward_from_output) the backward keeps
+the output, which the next layer keeps anyway, as torch's own relu does, and not the input;
+``inplace=True`` overwrites the input. ``MaskReLU``, ``MaskLeakyReLU`` and ``MaskReLU6``
+keep a 1-bit mask of where the derivative is 1 instead: 1/32 of a float32 tensor, a saving
+where nothing after the activation keeps its output (a dropout, a residual sum:
+bench/torch_memory.py measures it).
+
+Each backward is once differentiable: differentiating it again raises torch's error for
+``once_differentiable`` functions.
+"""
+import torch as _torch
+
+from . import _actfn
+
+__all__ = []
+
+_DTYPES = {_torch.float32: "float32", _torch.float64: "float64", _torch.float16: "float16",
+           _torch.bfloat16: "bfloat16"}
+
+
+def _dtype_name(tensor, name="input"):
+    try:
+        return _DTYPES[tensor.dtype]
+    except KeyError:
+        raise TypeError(f"actfn.torch: {name} must be float32, float64, float16 or bfloat16, "
+                        f"not {tensor.dtype}") from None
+
+
+def _call(call, op, params, x, a, out, rows=None, cols=None):
+    """One C call on x (and a) into out, all contiguous, on x's device."""
+    cuda = x.is_cuda
+    stream = _torch.cuda.current_stream(x.device).cuda_stream if cuda else 0
+    if rows is None:
+        rows, cols = 1, out.numel()
+    _actfn.pointer_call(call, op, _dtype_name(out), cuda, stream, rows, cols, x.data_ptr(),
+                        0 if a is None else a.data_ptr(), out.data_ptr(), **params)
+
+
+def _contiguous(tensor, name):
+    if not isinstance(tensor, _torch.Tensor):
+        raise TypeError(f"actfn.torch: {name} must be a tensor, not {type(tensor).__name__}")
+    _dtype_name(tensor, name)
+    return tensor.contiguous()
+
+
+# The ops whose backward the C library can take from the output (actfn_op_describe's
+# backward_from_output), asked of the library once per op and parameters.
+_from_output = {}
+
+
+def _serves_output(op, params, dtype):
+    key = (op, tuple(sorted(params.items())), dtype)
+    if key not in _from_output:
+        probe = _torch.zeros(1, dtype=_torch.float64)
+        try:
+            _call("backward_from_output", op, params, probe, probe, _torch.empty_like(probe))
+            _from_output[key] = True
+        except ValueError:
+            _from_output[key] = False
+    return _from_output[key]
+
+
+class _Activation(_torch.autograd.Function):
+    """y = f(x) by actfn, op and params given with the input; in place if asked."""
+
+    @staticmethod
+    def forward(ctx, x, op, params, inplace):
+        source = _contiguous(x, "input")
+        in_place = inplace and source.data_ptr() == x.data_ptr()
+        # the output where f' follows from it, as torch's relu, sigmoid and tanh save theirs:
+        # the next layer keeps y anyway, and x can go
+        from_output = _serves_output(op, params, _DTYPES[x.dtype])
+        if inplace and not in_place:
+            raise ValueError("actfn.torch: inplace=True needs a contiguous input")
+        if inplace and not from_output:
+            saved = source.clone()  # the derivative needs x, which y overwrites
+        else:
+            saved = None
+        y = source if in_place else _torch.empty_like(source)
+        _call("forward", op, params, source, None, y)
+        if in_place:
+            ctx.mark_dirty(x)
+        ctx.op, ctx.params, ctx.from_output = op, params, from_output
+        ctx.save_for_backward(y if from_output else (saved if saved is not None else source))
+        return x if in_place else y
+
+    @staticmethod
+    @_torch.autograd.function.once_differentiable
+    def backward(ctx, dy):
+        (v,) = ctx.saved_tensors
+        dy = dy.contiguous()
+        dx = _torch.empty_like(dy)
+        _call("backward_from_output" if ctx.from_output else "backward", ctx.op, ctx.params, v,
+              dy, dx)
+        return dx, None, None, None
+
+
+def _rows_cols(x):
+    """x as rows of its last dimension, for the 1-bit mask (a row's bits start a byte)."""
+    cols = x.shape[-1] if x.dim() > 0 else 1
+    return (x.numel() // cols if cols else 0), cols
+
+
+class _MaskActivation(_torch.autograd.Function):
+    """relu / leaky_relu / relu6 saving the 1-bit mask of f'(x) = 1 instead of x."""
+
+    @staticmethod
+    def forward(ctx, x, op, params, inplace):
+        source = _contiguous(x, "input")
+        rows, cols = _rows_cols(source)
+        mask = _torch.empty(rows * _actfn.mask_row_bytes(cols), dtype=_torch.uint8,
+                            device=source.device)
+        in_place = inplace and source.data_ptr() == x.data_ptr()
+        y = source if in_place else _torch.empty_like(source)
+        _call("mask_forward", op, params, source, mask, y, rows, cols)
+        if in_place:
+            ctx.mark_dirty(x)
+        ctx.op, ctx.params, ctx.shape = op, params, (rows, cols)
+        ctx.save_for_backward(mask)
+        return x if in_place else y
+
+    @staticmethod
+    @_torch.autograd.function.once_differentiable
+    def backward(ctx, dy):
+        (mask,) = ctx.saved_tensors
+        dy = dy.contiguous()
+        dx = _torch.empty_like(dy)
+        rows, cols = ctx.shape
+        _call("mask_backward", ctx.op, ctx.params, mask, dy, dx, rows, cols)
+        return dx, None, None, None
+
+
+def _apply(op, input, params, inplace=False, accuracy="accurate"):
+    if accuracy != "accurate":
+        params = dict(params, accuracy=accuracy)
+    return _Activation.apply(input, op, params, inplace)
+
+
+# ---- the functional face: torch.nn.functional's names and arguments ----
+
+def relu(input, inplace=False):
+    return _apply("relu", input, {}, inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _apply("leaky_relu", input, {"negative_slope": negative_slope}, inplace)
+
+
+def relu6(input, inplace=False):
+    return _apply("relu6", input, {}, inplace)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    return _apply("hardtanh", input, {"min_val": min_val, "max_val": max_val}, inplace)
+
+
+def elu(input, alpha=1.0, inplace=False, accuracy="accurate"):
+    return _apply("elu", input, {"alpha": alpha}, inplace, accuracy)
+
+
+def selu(input, inplace=False, accuracy="accurate"):
+    return _apply("selu", input, {}, inplace, accuracy)
+
+
+def celu(input, alpha=1.0, inplace=False, accuracy="accurate"):
+    return _apply("celu", input, {"alpha": alpha}, inplace, accuracy)
+
+
+def gelu(input, approximate="none", accuracy="accurate"):
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"actfn.torch.gelu: approximate must be 'none' or 'tanh', "
+                         f"not {approximate!r}")
+    return _apply("gelu" if approximate == "none" else "gelu_tanh", input, {}, False, accuracy)
+
+
+def silu(input, inplace=False, accuracy="accurate"):
+    return _apply("silu", input, {}, inplace, accuracy)
+
+
+def mish(input, inplace=False, accuracy="accurate"):
+    return _apply("mish", input, {}, inplace, accuracy)
+
+
+def softplus(input, beta=1.0, threshold=20.0, accuracy="accurate"):
+    return _apply("softplus", input, {"beta": beta, "threshold": threshold}, False, accuracy)
+
+
+def sigmoid(input, accuracy="accurate"):
+    return _apply("sigmoid", input, {}, False, accuracy)
+
+
+def tanh(input, accuracy="accurate"):
+    return _apply("tanh", input, {}, False, accuracy)
+
+
+def hardsigmoid(input, inplace=False):
+    return _apply("hardsigmoid", input, {}, inplace)
+
+
+def hardswish(input, inplace=False, accuracy="accurate"):
+    return _apply("hardswish", input, {}, inplace, accuracy)
+
+
+def softsign(input):
+    return _apply("softsign", input, {})
+
+
+def logsigmoid(input, accuracy="accurate"):
+    return _apply("logsigmoid", input, {}, False, accuracy)
+
+
+def hardshrink(input, lambd=0.5):
+    return _apply("hardshrink", input, {"lambd": lambd})
+
+
+def softshrink(input, lambd=0.5):
+    return _apply("softshrink", input, {"lambd": lambd})
+
+
+def tanhshrink(input):
+    return _apply("tanhshrink", input, {})
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _apply("threshold", input, {"threshold": threshold, "value": value}, inplace)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Eval mode (training=False) is leaky_relu with slope (lower + upper) / 2, as torch;
+    training mode is not offered here (actfn.rrelu(training=True) on arrays has it)."""
+    if training:
+        raise NotImplementedError("actfn.torch.rrelu: training=True is not offered; "
+                                  "actfn.rrelu(x, training=True, seed=...) works on arrays")
+    return _apply("rrelu", input, {"lower": lower, "upper": upper}, inplace)
+
+
+def squared_relu(input):
+    """relu(x)^2 (Primer's activation; not in torch.nn)."""
+    return _apply("squared_relu", input, {})
+
+
+def squareplus(input, b=4.0):
+    """(x + sqrt(x^2 + b)) / 2 (not in torch.nn)."""
+    return _apply("squareplus", input, {"b": b})
+
+
+def mask_relu(input, inplace=False):
+    """relu saving a 1-bit mask for its backward instead of the input."""
+    return _MaskActivation.apply(input, "relu", {}, inplace)
+
+
+def mask_leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _MaskActivation.apply(input, "leaky_relu", {"negative_slope": negative_slope}, inplace)
+
+
+def mask_relu6(input, inplace=False):
+    return _MaskActivation.apply(input, "relu6", {}, inplace)
+
+
+_FUNCTIONS = ["relu", "leaky_relu", "relu6", "hardtanh", "elu", "selu", "celu", "gelu", "silu",
+              "mish", "softplus", "sigmoid", "tanh", "hardsigmoid", "hardswish", "softsign",
+              "logsigmoid", "hardshrink", "softshrink", "tanhshrink", "threshold", "rrelu",
+              "squared_relu", "squareplus", "mask_relu", "mask_leaky_relu", "mask_relu6"]
+__all__ += _FUNCTIONS
+
+
+# ---- the modules: torch.nn's names and constructor arguments ----
+
+def _module(name, function, arguments, doc):
+    """An nn.Module class calling function(input, **its arguments)."""
+
+    def __init__(self, *args, **kwargs):
+        _torch.nn.Module.__init__(self)
+        if len(args) > len(arguments):
+            raise TypeError(f"actfn.torch.{name}() takes at most {len(arguments)} arguments")
+        values = dict(arguments)
+        for key, value in zip(list(values), args):
+            values[key] = value
+        for key, value in kwargs.items():
+            if key not in values:
+                raise TypeError(f"actfn.torch.{name}() has no argument '{key}'")
+            values[key] = value
+        missing = [key for key, value in values.items() if value is None]
+        if missing:
+            raise TypeError(f"actfn.torch.{name}() needs {', '.join(missing)}")
+        self.arguments = values
+
+    def forward(self, input):
+        return function(input, **self.arguments)
+
+    def extra_repr(self):
+        return ", ".join(f"{k}={v!r}" for k, v in self.arguments.items())
+
+    cls = type(name, (_torch.nn.Module,), {"__init__": __init__, "forward": forward,
+                                          "extra_repr": extra_repr, "__doc__": doc})
+    cls.__module__ = __name__
+    return cls
+
+
+_MODULES = [
+    ("ReLU", relu, [("inplace", False)]),
+    ("LeakyReLU", leaky_relu, [("negative_slope", 0.01), ("inplace", False)]),
+    ("ReLU6", relu6, [("inplace", False)]),
+    ("Hardtanh", hardtanh, [("min_val", -1.0), ("max_val", 1.0), ("inplace", False)]),
+    ("ELU", elu, [("alpha", 1.0), ("inplace", False), ("accuracy", "accurate")]),
+    ("SELU", selu, [("inplace", False), ("accuracy", "accurate")]),
+    ("CELU", celu, [("alpha", 1.0), ("inplace", False), ("accuracy", "accurate")]),
+    ("GELU", gelu, [("approximate", "none"), ("accuracy", "accurate")]),
+    ("SiLU", silu, [("inplace", False), ("accuracy", "accurate")]),
+    ("Mish", mish, [("inplace", False), ("accuracy", "accurate")]),
+    ("Softplus", softplus, [("beta", 1.0), ("threshold", 20.0), ("accuracy", "accurate")]),
+    ("Sigmoid", sigmoid, [("accuracy", "accurate")]),
+    ("Tanh", tanh, [("accuracy", "accurate")]),
+    ("Hardsigmoid", hardsigmoid, [("inplace", False)]),
+    ("Hardswish", hardswish, [("inplace", False), ("accuracy", "accurate")]),
+    ("Softsign", softsign, []),
+    ("LogSigmoid", logsigmoid, [("accuracy", "accurate")]),
+    ("Hardshrink", hardshrink, [("lambd", 0.5)]),
+    ("Softshrink", softshrink, [("lambd", 0.5)]),
+    ("Tanhshrink", tanhshrink, []),
+    ("Threshold", threshold, [("threshold", None), ("value", None), ("inplace", False)]),
+    ("RReLU", rrelu, [("lower", 1.0 / 8), ("upper", 1.0 / 3), ("inplace", False)]),
+    ("SquaredReLU", squared_relu, []),
+    ("Squareplus", squareplus, [("b", 4.0)]),
+    ("MaskReLU", mask_relu, [("inplace", False)]),
+    ("MaskLeakyReLU", mask_leaky_relu, [("negative_slope", 0.01), ("inplace", False)]),
+    ("MaskReLU6", mask_relu6, [("inplace", False)]),
+]
+
+for _name, _function, _arguments in _MODULES:
+    globals()[_name] = _module(_name, _function, _arguments,
+                               f"torch.nn.{_name}'s counterpart: applies actfn.torch."
+                               f"{_function.__name__} ({_function.__doc__ or 'actfn semantics'})")
+    __all__.append(_name)
+del _name, _function, _arguments
