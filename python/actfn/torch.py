@@ -10,10 +10,11 @@ float16 and bfloat16 tensors, on the CPU, and on a GPU where libactfn_cuda.so an
 are there (docs/gpu.md), with actfn's semantics: NaN, signed zeros, the derivative at the
 kinks, within 1 ULP (``accuracy='fast'`` takes the fast tier).
 
-Saved memory: where the op's derivative follows from its output (relu, leaky_relu with a
-positive slope, sigmoid, tanh, elu, ...: actfn_backward_from_output) the backward keeps
-the output, which the next layer keeps anyway, as torch's own relu does, and not the input;
-``inplace=True`` overwrites the input. ``MaskReLU``, ``MaskLeakyReLU`` and ``MaskReLU6``
+Saved memory: the piecewise ops (relu, leaky_relu with a positive slope, relu6, hardtanh,
+...) keep their output for the backward (actfn_backward_from_output), which the next layer
+keeps anyway, as torch's own relu does, and not the input; ``inplace=True`` overwrites the
+input, and keeps the output where the op's derivative follows from it (sigmoid, tanh, elu,
+...), a copy of the input elsewhere. ``MaskReLU``, ``MaskLeakyReLU`` and ``MaskReLU6``
 keep a 1-bit mask of where the derivative is 1 instead: 1/32 of a float32 tensor, a saving
 where nothing after the activation keeps its output (a dropout, a residual sum:
 bench/torch_memory.py measures it).
@@ -73,6 +74,10 @@ def _serves_output(op, params, dtype):
     return _from_output[key]
 
 
+_PIECEWISE = {"relu", "leaky_relu", "relu6", "clipped_relu", "hardtanh", "hardshrink",
+              "softshrink", "threshold", "rrelu", "identity"}
+
+
 class _Activation(_torch.autograd.Function):
     """y = f(x) by actfn, op and params given with the input; in place if asked."""
 
@@ -80,9 +85,11 @@ class _Activation(_torch.autograd.Function):
     def forward(ctx, x, op, params, inplace):
         source = _contiguous(x, "input")
         in_place = inplace and source.data_ptr() == x.data_ptr()
-        # the output where f' follows from it, as torch's relu, sigmoid and tanh save theirs:
-        # the next layer keeps y anyway, and x can go
-        from_output = _serves_output(op, params, _DTYPES[x.dtype])
+        # the output where f' follows from it cheaply (the piecewise ops, as torch's relu
+        # saves its result: the next layer keeps y anyway, and x can go), or where y
+        # overwrites x; the smooth ops' SIMD backwards take x (from y: the reference, 3x)
+        from_output = (in_place or op in _PIECEWISE) and _serves_output(op, params,
+                                                                        _DTYPES[x.dtype])
         if inplace and not in_place:
             raise ValueError("actfn.torch: inplace=True needs a contiguous input")
         if inplace and not from_output:
