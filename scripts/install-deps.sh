@@ -15,7 +15,7 @@ if [ "${1-}" = bench ]; then
 fi
 if [ "${1-}" = python ]; then
     packages="$packages python3-dev python3-numpy python3-setuptools python3-pytest python3-pip
-              python3-torch"
+              python3-torch python3-dask python3-distributed"
 fi
 if [ "${1-}" = neon ]; then
     packages="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static libcmocka-dev:arm64"

@@ -38,6 +38,9 @@ def isa():
 
 
 def _float_array(value, name):
+    if (not isinstance(value, _np.ndarray) and hasattr(value, "__array_ufunc__")
+            and getattr(value, "dtype", None) in _FLOATS):
+        return value  # a duck array (a Dask array): the ufunc dispatches to it, lazily
     array = _np.asanyarray(value)
     if array.dtype not in _FLOATS:
         raise TypeError(f"actfn: {name} must hold float16, float32 or float64 values, "

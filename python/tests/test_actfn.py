@@ -401,3 +401,18 @@ def test_rrelu_training_regenerates_its_slopes():
     assert not np.array_equal(actfn.rrelu(x, 0.1, 0.3, training=True, seed=6, offset=100), y)
     with pytest.raises(ValueError):
         actfn.rrelu(x, 0.5, 0.2, training=True)
+
+
+def test_no_floating_point_warnings_from_the_kernels():
+    """The kernels' intermediate overflows are not NumPy's RuntimeWarnings (the flags are
+    restored), while NumPy's own arithmetic still warns."""
+    import warnings
+    x = np.array([np.nan, np.inf, -np.inf, 3e38, -3e38, 1e-45, 0.5] * 5, np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in ("gelu", "mish", "hardswish", "sigmoid", "softplus", "logsigmoid", "elu"):
+            for accuracy in ("accurate", "fast"):
+                getattr(actfn, name)(x, accuracy=accuracy)
+                getattr(actfn, name + "_backward")(x, x, accuracy=accuracy)
+        with pytest.raises(RuntimeWarning):
+            np.float32(3e38) * np.float32(10)

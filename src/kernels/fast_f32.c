@@ -218,8 +218,9 @@ static inline mf softplus_fast_beyond(vf x, const fast_constants *k) {
 }
 
 static inline vf softplus_fast_picked(vf x, const fast_constants *k) {
-    if (mf_any(softplus_fast_beyond(x, k))) return softplus_fast(x, k, 1);
-    return softplus_fast(x, k, 0);
+    vf y = softplus_fast(x, k, 0);
+    mf far = softplus_fast_beyond(x, k);
+    return mf_any(far) ? vf_select(far, softplus_fast(x, k, 1), y) : y;
 }
 #endif
 
@@ -508,11 +509,11 @@ static inline vf hardswish_backward_fast(vf x, vf dy, const fast_constants *k) {
     static inline vf body##_narrow(vf x, vf dy, const fast_constants *k) {                         \
         return body(x, dy, k, 0);                                                                  \
     }                                                                                              \
-    static inline int body##_falls_back(vf x, vf dy, const fast_constants *k) {                    \
+    static inline mf body##_lanes_back(vf x, vf dy, const fast_constants *k) {                     \
         (void)dy;                                                                                  \
-        return mf_any(beyond(x, k));                                                               \
+        return beyond(x, k);                                                                       \
     }                                                                                              \
-    DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, body##_narrow, body##_falls_back, reference)
+    DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, body##_narrow, body##_lanes_back, reference)
 
 /* Lanes where e^-|x| (or e^-2|x|) leaves the normal floats, or NaN. */
 static inline mf beyond_exp_limit(vf x, const fast_constants *k) {
@@ -556,12 +557,12 @@ DEFINE_BACKWARD_KERNEL(elu_backward, elu_backward_any_form)
 /* elu: also the vectors where dy alpha leaves the floats for a finite dy (a huge alpha
  * or dy, while the result, times e^x, may not: fuzz_api found inf and NaN there) go to
  * the reference */
-static inline int elu_backward_falls_back(vf x, vf dy, const fast_constants *k) {
+static inline mf elu_backward_lanes_back(vf x, vf dy, const fast_constants *k) {
     vf u = vf_abs(vf_mul(dy, k->alpha));
     mf far = mf_and(vf_eq(u, vf_set1(INFINITY)), vf_lt(vf_abs(dy), vf_set1(INFINITY)));
-    return mf_any(mf_or(far, beyond_exp_limit(x, k)));
+    return mf_or(far, beyond_exp_limit(x, k));
 }
-DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(elu_backward, elu_backward_any_form, elu_backward_falls_back,
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(elu_backward, elu_backward_any_form, elu_backward_lanes_back,
                                      elu_backward)
 #endif
 DEFINE_WIDE_FORM_BACKWARD_KERNEL(selu_backward, selu_backward_fast, beyond_exp_limit, selu_backward)

@@ -307,12 +307,20 @@ static void KERNEL(gelu_backward)(const op_params *p, const void *input, const v
         size_t m = n - i < VF_LANES ? n - i : VF_LANES;
         vf v = m == VF_LANES ? vf_load(x + i) : vf_load_tail(x + i, m);
         vf g = m == VF_LANES ? vf_load(dy + i) : vf_load_tail(dy + i, m);
-        if (mf_any(vf_lt(v, vf_set1(-GELU_GRADIENT_LIMIT)))) {
-            for (size_t j = i; j < i + m; j++)
-                dx[j] = (float)gelu_backward(x[j], dy[j], p);
-            continue;
-        }
         vf result = gelu_backward_fast(v, g, &k, ALWAYS_WIDE);
+        unsigned flagged = (unsigned)mf_to_bits(vf_lt(v, vf_set1(-GELU_GRADIENT_LIMIT)));
+        if (m < VF_LANES) flagged &= (1u << m) - 1;
+        if (flagged != 0) { /* those lanes alone from the reference (dx may be x or dy) */
+            float xs[VF_LANES], dys[VF_LANES], rs[VF_LANES];
+            vf_store(xs, v);
+            vf_store(dys, g);
+            vf_store(rs, result);
+            for (; flagged != 0; flagged &= flagged - 1) {
+                int j = __builtin_ctz(flagged);
+                rs[j] = (float)gelu_backward(xs[j], dys[j], p);
+            }
+            result = vf_load(rs);
+        }
         if (m == VF_LANES)
             vf_store(dx + i, result);
         else

@@ -195,8 +195,10 @@ static inline split_exp exp_of_negative(vf z, const exp_tables *tables, int prec
     return exp_of_negative_plus(z, NULL, tables, precise, wide);
 }
 
-/* A body with a wide form, picked per vector: the wide one where a lane is beyond limit
- * (or NaN). Where every vector takes the wide form, nothing to pick. */
+/* A body with a wide form, picked per lane: the wide one where the lane is beyond limit (or
+ * NaN), computed only for the rare vectors with such a lane; the narrow one elsewhere, so
+ * that no result depends on its neighbours. Where every vector takes the wide form,
+ * nothing to pick. */
 #if ALWAYS_WIDE
 #define WITH_WIDE_FORM(body, limit)
 #else
@@ -206,8 +208,9 @@ static inline split_exp exp_of_negative(vf z, const exp_tables *tables, int prec
         return vf_not_le(vf_abs(x), vf_set1(limit));                                               \
     }                                                                                              \
     static inline vf body##_picked(vf x, const fast_constants *k) {                                \
-        if (mf_any(body##_beyond(x, k))) return body(x, k, 1);                                     \
-        return body(x, k, 0);                                                                      \
+        vf y = body(x, k, 0);                                                                      \
+        mf far = body##_beyond(x, k);                                                              \
+        return mf_any(far) ? vf_select(far, body(x, k, 1), y) : y;                                 \
     }
 #endif
 

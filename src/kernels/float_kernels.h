@@ -9,6 +9,8 @@
 
 #define T         float
 #define V         vf
+#define M         mf
+#define MOP(name) mf_##name
 #define LANES     VF_LANES
 #define VOP(name) vf_##name
 #define SUFFIX    f32

@@ -95,18 +95,33 @@
         (dx + i, body(VOP(load_tail)(v + i, n - i), VOP(load_tail)(dy + i, n - i), &k), n - i);    \
     }
 
-/* A backward kernel from body(V v, V dy, const CONSTANTS *k), one vector at a time, where
- * a vector for which falls_back(v, dy, &k) holds (a lane in a far tail, a NaN, a
- * non-finite dy: rare lanes) is computed by the scalar reference, element by element. */
-#define DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, body, falls_back, reference)                    \
-    static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, const T *x,       \
-                                         const T *dy, T *dx, V v, V g) {                           \
-        if (falls_back(v, g, k)) {                                                                 \
-            for (size_t j = 0; j < LANES; j++)                                                     \
-                dx[j] = (T)reference(x[j], dy[j], p);                                              \
-        } else {                                                                                   \
-            VOP(store)(dx, body(v, g, k));                                                         \
+/* A backward kernel from body(V v, V dy, const CONSTANTS *k) where the lanes that
+ * lanes_back(v, dy, &k) flags (M, a lane mask: a far tail, a NaN, a non-finite dy: rare)
+ * are computed by the scalar reference instead, lane by lane: every element's result
+ * depends on its own input alone, never on its neighbours in a vector, so that it is the
+ * same however an array is split (chunks, threads, offsets). The body must be harmless
+ * (no trap, any value) on the flagged lanes, whose results it overwrites. */
+#define DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, body, lanes_back, reference)                    \
+    static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, T *dx, V v, V g,  \
+                                         size_t m) {                                               \
+        unsigned flagged = (unsigned)MOP(to_bits)(lanes_back(v, g, k));                            \
+        if (m < LANES) flagged &= (1u << m) - 1;                                                   \
+        V result = body(v, g, k);                                                                  \
+        if (flagged != 0) {                                                                        \
+            T xs[LANES], dys[LANES], rs[LANES]; /* dx may be x or dy */                            \
+            VOP(store)(xs, v);                                                                     \
+            VOP(store)(dys, g);                                                                    \
+            VOP(store)(rs, result);                                                                \
+            for (; flagged != 0; flagged &= flagged - 1) {                                         \
+                int j = __builtin_ctz(flagged);                                                    \
+                rs[j] = (T)reference(xs[j], dys[j], p);                                            \
+            }                                                                                      \
+            result = VOP(load)(rs);                                                                \
         }                                                                                          \
+        if (m < LANES)                                                                             \
+            VOP(store_tail)(dx, result, m);                                                        \
+        else                                                                                       \
+            VOP(store)(dx, result);                                                                \
     }                                                                                              \
     static void KERNEL(name)(const op_params *p, const void *input, const void *gradient,          \
                              void *output, size_t n) {                                             \
@@ -114,42 +129,46 @@
         T *dx = output;                                                                            \
         const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
         size_t i = 0;                                                                              \
-        /* two vectors a step, one test for both in the usual case that neither falls back */      \
+        /* two vectors a step, one test for both in the usual case that no lane falls back */     \
         for (; i + 2 * LANES <= n; i += 2 * LANES) {                                               \
             V a = VOP(load)(x + i), b = VOP(load)(x + i + LANES);                                  \
             V da = VOP(load)(dy + i), db = VOP(load)(dy + i + LANES);                              \
-            if (falls_back(a, da, &k) | falls_back(b, db, &k)) {                                   \
-                name##_one_vector(p, &k, x + i, dy + i, dx + i, a, da);                            \
-                name##_one_vector(p, &k, x + i + LANES, dy + i + LANES, dx + i + LANES, b, db);    \
+            if (MOP(to_bits)(MOP(or)(lanes_back(a, da, &k), lanes_back(b, db, &k))) != 0) {        \
+                name##_one_vector(p, &k, dx + i, a, da, LANES);                                    \
+                name##_one_vector(p, &k, dx + i + LANES, b, db, LANES);                            \
                 continue;                                                                          \
             }                                                                                      \
             VOP(store)(dx + i, body(a, da, &k));                                                   \
             VOP(store)(dx + i + LANES, body(b, db, &k));                                           \
         }                                                                                          \
         for (; i + LANES <= n; i += LANES)                                                         \
-            name##_one_vector(p, &k, x + i, dy + i, dx + i, VOP(load)(x + i), VOP(load)(dy + i));  \
-        if (i < n) {                                                                               \
-            size_t m = n - i;                                                                      \
-            V v = VOP(load_tail)(x + i, m), g = VOP(load_tail)(dy + i, m);                         \
-            if (falls_back(v, g, &k)) {                                                            \
-                for (size_t j = i; j < n; j++)                                                     \
-                    dx[j] = (T)reference(x[j], dy[j], p);                                          \
-            } else {                                                                               \
-                VOP(store_tail)(dx + i, body(v, g, &k), m);                                        \
-            }                                                                                      \
-        }                                                                                          \
+            name##_one_vector(p, &k, dx + i, VOP(load)(x + i), VOP(load)(dy + i), LANES);          \
+        if (i < n)                                                                                 \
+            name##_one_vector(p, &k, dx + i, VOP(load_tail)(x + i, n - i),                         \
+                              VOP(load_tail)(dy + i, n - i), n - i);                               \
     }
 
-/* The same for a forward: body(V x, const CONSTANTS *k), and falls_back(x, &k). */
-#define DEFINE_FORWARD_KERNEL_WITH_FALLBACK(name, body, falls_back, reference)                     \
-    static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, const T *x, T *y, \
-                                         V v) {                                                    \
-        if (falls_back(v, k)) {                                                                    \
-            for (size_t j = 0; j < LANES; j++)                                                     \
-                y[j] = (T)reference(x[j], p);                                                      \
-        } else {                                                                                   \
-            VOP(store)(y, body(v, k));                                                             \
+/* The same for a forward: body(V x, const CONSTANTS *k), and lanes_back(x, &k). */
+#define DEFINE_FORWARD_KERNEL_WITH_FALLBACK(name, body, lanes_back, reference)                     \
+    static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, T *y, V v,        \
+                                         size_t m) {                                               \
+        unsigned flagged = (unsigned)MOP(to_bits)(lanes_back(v, k));                               \
+        if (m < LANES) flagged &= (1u << m) - 1;                                                   \
+        V result = body(v, k);                                                                     \
+        if (flagged != 0) {                                                                        \
+            T xs[LANES], rs[LANES]; /* y may be x */                                               \
+            VOP(store)(xs, v);                                                                     \
+            VOP(store)(rs, result);                                                                \
+            for (; flagged != 0; flagged &= flagged - 1) {                                         \
+                int j = __builtin_ctz(flagged);                                                    \
+                rs[j] = (T)reference(xs[j], p);                                                    \
+            }                                                                                      \
+            result = VOP(load)(rs);                                                                \
         }                                                                                          \
+        if (m < LANES)                                                                             \
+            VOP(store_tail)(y, result, m);                                                         \
+        else                                                                                       \
+            VOP(store)(y, result);                                                                 \
     }                                                                                              \
     static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
         const T *x = input;                                                                        \
@@ -158,25 +177,17 @@
         size_t i = 0;                                                                              \
         for (; i + 2 * LANES <= n; i += 2 * LANES) {                                               \
             V a = VOP(load)(x + i), b = VOP(load)(x + i + LANES);                                  \
-            if (falls_back(a, &k) | falls_back(b, &k)) {                                           \
-                name##_one_vector(p, &k, x + i, y + i, a);                                         \
-                name##_one_vector(p, &k, x + i + LANES, y + i + LANES, b);                         \
+            if (MOP(to_bits)(MOP(or)(lanes_back(a, &k), lanes_back(b, &k))) != 0) {                \
+                name##_one_vector(p, &k, y + i, a, LANES);                                         \
+                name##_one_vector(p, &k, y + i + LANES, b, LANES);                                 \
                 continue;                                                                          \
             }                                                                                      \
             VOP(store)(y + i, body(a, &k));                                                        \
             VOP(store)(y + i + LANES, body(b, &k));                                                \
         }                                                                                          \
         for (; i + LANES <= n; i += LANES)                                                         \
-            name##_one_vector(p, &k, x + i, y + i, VOP(load)(x + i));                              \
-        if (i < n) {                                                                               \
-            V v = VOP(load_tail)(x + i, n - i);                                                    \
-            if (falls_back(v, &k)) {                                                               \
-                for (size_t j = i; j < n; j++)                                                     \
-                    y[j] = (T)reference(x[j], p);                                                  \
-            } else {                                                                               \
-                VOP(store_tail)(y + i, body(v, &k), n - i);                                        \
-            }                                                                                      \
-        }                                                                                          \
+            name##_one_vector(p, &k, y + i, VOP(load)(x + i), LANES);                              \
+        if (i < n) name##_one_vector(p, &k, y + i, VOP(load_tail)(x + i, n - i), n - i);           \
     }
 
 /* A kernel (of element type T) that serves only part of its op's parameter range

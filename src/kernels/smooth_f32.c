@@ -32,14 +32,14 @@ DEFINE_LONG_FORWARD_KERNEL(celu_positive_alpha_forward, celu_f32_body)
  * x / alpha positive below 0, and goes to the reference */
 DEFINE_PARTIAL_KERNEL(celu_forward, celu_positive_alpha_forward, p->alpha > 0, celu_forward)
 
-/* The backward from gradient, falling back where exponent (an expression of v, dy and k)
- * is below low, or beyond_exp_range says so. */
+/* The backward from gradient, the reference in the lanes where exponent (an expression of
+ * v, dy and k) is below low, or beyond_exp_range says so. */
 #define DEFINE_FLOAT_LANE_BACKWARD(name, gradient, exponent, low, reference)                       \
-    static inline int name##_falls_back(vf v, vf g, const float_constants *k) {                    \
+    static inline mf name##_lanes_back(vf v, vf g, const float_constants *k) {                     \
         (void)k;                                                                                   \
-        return mf_any(beyond_exp_range(exponent, low, g));                                         \
+        return beyond_exp_range(exponent, low, g);                                                 \
     }                                                                                              \
-    DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, gradient, name##_falls_back, reference)
+    DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, gradient, name##_lanes_back, reference)
 
 DEFINE_FLOAT_LANE_BACKWARD(sigmoid_backward, sigmoid_f32_gradient, vf_minus_abs(v), -80.0f,
                            sigmoid_backward)
@@ -47,11 +47,11 @@ DEFINE_FLOAT_LANE_BACKWARD(tanh_backward, tanh_f32_gradient,
                            vf_add(vf_minus_abs(v), vf_minus_abs(v)), -80.0f, tanh_backward)
 /* elu's dy alpha / 4 can overflow where the result does not (alpha up to FLT_MAX, e^x
  * small): those vectors go to the reference too (u_lo would be NaN: fuzz_api) */
-static inline int elu_backward_falls_back(vf v, vf g, const float_constants *k) {
-    return mf_any(beyond_exp_range(v, -87.0f, vf_mul(g, vf_mul(k->alpha, vf_set1(0.25f)))));
+static inline mf elu_backward_lanes_back(vf v, vf g, const float_constants *k) {
+    return beyond_exp_range(v, -87.0f, vf_mul(g, vf_mul(k->alpha, vf_set1(0.25f))));
 }
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(elu_usual_alpha_backward, elu_f32_gradient,
-                                     elu_backward_falls_back, elu_backward)
+                                     elu_backward_lanes_back, elu_backward)
 /* alpha / 4 is inexact below 2^-124 (alpha = 2^-149 gave 0: fuzz_api): the reference */
 DEFINE_PARTIAL_BACKWARD_KERNEL(elu_backward, elu_usual_alpha_backward, fabs(p->alpha) >= 0x1p-100,
                                elu_backward)

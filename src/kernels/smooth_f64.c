@@ -18,6 +18,8 @@
 
 #define T         double
 #define V         vd
+#define M         md
+#define MOP(name) md_##name
 #define LANES     VD_LANES
 #define VOP(name) vd_##name
 #define SUFFIX    f64
@@ -33,13 +35,9 @@ static inline double_constants make_constants_f64(const op_params *p) {
     return k;
 }
 
-static inline int any_lane(md m) {
-    return md_to_bits(m) != 0;
-}
-
 /* Lanes below `low` or above `high` (NaN is neither: the formulas keep it). */
-static inline int any_outside(vd x, double low, double high) {
-    return any_lane(md_or(vd_lt(x, vd_set1(low)), vd_gt(x, vd_set1(high))));
+static inline md lanes_outside(vd x, double low, double high) {
+    return md_or(vd_lt(x, vd_set1(low)), vd_gt(x, vd_set1(high)));
 }
 
 /* ---- forwards ---------------------------------------------------------------------- */
@@ -63,9 +61,9 @@ static inline vd silu_body(vd x, const double_constants *k) {
     return vd_div(numerator, one_plus);
 }
 
-static inline int beyond_700_forward(vd x, const double_constants *k) {
+static inline md beyond_700_forward(vd x, const double_constants *k) {
     (void)k;
-    return any_outside(x, -700.0, 700.0);
+    return lanes_outside(x, -700.0, 700.0);
 }
 
 /* tanh |x| = -m / (2 + m), m = expm1(-2 |x|), with x's sign; x itself below 2^-28, where
@@ -181,9 +179,9 @@ static inline vd gelu_tanh_body(vd x, const double_constants *k) {
 
 /* Lanes the reference takes: x beyond +-1e10 (its early returns), 2u below -700 (x below
  * about -19.5, where logistic(2u) = exp(2u) is subnormal), NaN passes the formulas. */
-static inline int gelu_tanh_outside(vd x, const double_constants *k) {
+static inline md gelu_tanh_outside(vd x, const double_constants *k) {
     (void)k;
-    return any_outside(x, -19.0, 1e10);
+    return lanes_outside(x, -19.0, 1e10);
 }
 
 /* beta x = v + error exactly, error 0 where v is not finite (product_error). */
@@ -214,7 +212,7 @@ static inline vd softplus_unit_body(vd x, const double_constants *k) {
 static inline vd softplus_body(vd x, const double_constants *k) {
     vd error, e, v = scaled_input(x, k, &error);
     vd sum = softplus_unit_lanes(v, &e);
-    if (any_lane(md_or(vd_lt(error, vd_zero()), vd_gt(error, vd_zero())))) {
+    if (md_to_bits(md_or(vd_lt(error, vd_zero()), vd_gt(error, vd_zero()))) != 0) {
         vd reciprocal = vd_div(vd_set1(1.0), vd_add(vd_set1(1.0), e));
         vd logistic = vd_select(vd_ge(v, vd_zero()), reciprocal, vd_mul(e, reciprocal));
         sum = vd_fma(error, logistic, sum);
@@ -224,8 +222,8 @@ static inline vd softplus_body(vd x, const double_constants *k) {
 
 /* Lanes the reference takes: beta x below -700, and those where beta x is not below
  * -700 only because it is NaN are no matter (NaN passes the formula). */
-static inline int softplus_outside(vd x, const double_constants *k) {
-    return any_lane(vd_lt(vd_mul(k->beta, x), vd_set1(-700.0)));
+static inline md softplus_outside(vd x, const double_constants *k) {
+    return vd_lt(vd_mul(k->beta, x), vd_set1(-700.0));
 }
 
 /* tanh(softplus(x)) without tanh or log: with n = exp(x), e^softplus = 1 + n, so
@@ -253,9 +251,9 @@ static inline vd mish_body(vd x, const double_constants *k) {
     return vd_mul(x, mish_tanh(x, &numerator, &denominator, &e));
 }
 
-static inline int below_700_forward(vd x, const double_constants *k) {
+static inline md below_700_forward(vd x, const double_constants *k) {
     (void)k;
-    return any_outside(x, -700.0, INFINITY);
+    return lanes_outside(x, -700.0, INFINITY);
 }
 
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(sigmoid_forward, sigmoid_body, beyond_700_forward,
@@ -348,9 +346,9 @@ static inline vd celu_gradient(vd x, vd dy, const double_constants *k) {
     return vd_select(vd_gt(x, vd_zero()), dy, negative);
 }
 
-static inline int celu_backward_outside(vd x, vd dy, const double_constants *k) {
+static inline md celu_backward_outside(vd x, vd dy, const double_constants *k) {
     (void)dy;
-    return any_outside(vd_div(x, k->alpha), -700.0, INFINITY);
+    return lanes_outside(vd_div(x, k->alpha), -700.0, INFINITY);
 }
 
 /* dy (L + 2 x L' (1 - error tanh(v/2)) u'), L = logistic(v) (1 + error logistic(-v)), L' =
@@ -368,7 +366,7 @@ static inline vd gelu_tanh_gradient(vd x, vd dy, const double_constants *k) {
     return vd_mul(dy, vd_add(corrected, second));
 }
 
-static inline int gelu_tanh_backward_outside(vd x, vd dy, const double_constants *k) {
+static inline md gelu_tanh_backward_outside(vd x, vd dy, const double_constants *k) {
     (void)dy;
     return gelu_tanh_outside(x, k);
 }
@@ -383,7 +381,7 @@ static inline vd softplus_gradient(vd x, vd dy, const double_constants *k) {
     return vd_select(vd_gt(v, k->threshold), dy, result);
 }
 
-static inline int softplus_backward_outside(vd x, vd dy, const double_constants *k) {
+static inline md softplus_backward_outside(vd x, vd dy, const double_constants *k) {
     (void)dy;
     return softplus_outside(x, k);
 }
@@ -404,19 +402,19 @@ static inline vd mish_gradient(vd x, vd dy, const double_constants *k) {
 
 /* Where exp's result is subnormal (it has lost bits the product needs), and at +-inf:
  * the reference. */
-static inline int beyond_350(vd x, vd dy, const double_constants *k) {
+static inline md beyond_350(vd x, vd dy, const double_constants *k) {
     (void)dy, (void)k;
-    return any_outside(x, -350.0, 350.0);
+    return lanes_outside(x, -350.0, 350.0);
 }
 
-static inline int beyond_700(vd x, vd dy, const double_constants *k) {
+static inline md beyond_700(vd x, vd dy, const double_constants *k) {
     (void)dy, (void)k;
-    return any_outside(x, -700.0, 700.0);
+    return lanes_outside(x, -700.0, 700.0);
 }
 
-static inline int below_700(vd x, vd dy, const double_constants *k) {
+static inline md below_700(vd x, vd dy, const double_constants *k) {
     (void)dy, (void)k;
-    return any_outside(x, -700.0, INFINITY);
+    return lanes_outside(x, -700.0, INFINITY);
 }
 
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(sigmoid_backward, sigmoid_gradient, beyond_700,

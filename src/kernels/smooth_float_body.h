@@ -96,27 +96,40 @@ VEC_FUNCTION vf logistic_table(vf x, vf numerator, const exp_tables *tables) {
     return logistic_table_plus(fm_neg(x), NULL, numerator, tables);
 }
 
-/* Lanes beyond |x| = 80 (the far tails, infinities) are rare: a vector with one takes the
- * wide-range path. */
+/* Lanes beyond |x| = 80 (the far tails, infinities) are rare: only a vector with one
+ * computes the wide-range form too, for those lanes. */
 #define FAR_LANE 80.0f
+
+/* Lanes beyond FAR_LANE (or NaN): they take the wide form, the others the table form
+ * whatever their neighbours are (the table form runs on them clamped, harmlessly). */
+VEC_FUNCTION mf far_lanes(vf x) {
+    return vf_not_le(vf_abs(x), vf_set1(FAR_LANE));
+}
+
+VEC_FUNCTION vf clamp_to_far_lane(vf x) {
+    return vf_at_most(vf_at_least(x, vf_set1(-FAR_LANE)), vf_set1(FAR_LANE));
+}
 
 VEC_FUNCTION vf sigmoid_f32_body(vf x, const float_constants *k) {
     vf one = vf_set1(1.0f);
-    if (fm_any_beyond(x, FAR_LANE)) return fm_keep_nan(x, logistic_times(x, one, 0, 1));
-    return logistic_table(x, one, &k->exp);
+    vf y = logistic_table(clamp_to_far_lane(x), one, &k->exp);
+    mf far = far_lanes(x);
+    if (!mf_any(far)) return y;
+    return vf_select(far, fm_keep_nan(x, logistic_times(x, one, 0, 1)), y);
 }
 
 /* Above 30, silu(x) = x (1 - e^-x) rounds to x; below -120 it rounds to -0. */
 VEC_FUNCTION vf silu_f32_body(vf x, const float_constants *k) {
-    if (fm_any_beyond(x, FAR_LANE)) {
-        vf clamped = vf_select(vf_lt(x, vf_set1(-120.0f)), vf_set1(-120.0f), x);
-        vf result = logistic_times(x, clamped, 1, 1);
-        result = vf_select(vf_gt(x, vf_set1(30.0f)), x, result);
-        result = vf_select(vf_eq(x, vf_zero()), x, result); /* silu(-0) = -0 */
-        return fm_keep_nan(x, result);
-    }
     /* silu(x) has x's sign: silu(-0) = -0; a NaN x made every step NaN */
-    return vf_with_sign_of(logistic_table(x, x, &k->exp), x);
+    vf xc = clamp_to_far_lane(x);
+    vf y = vf_with_sign_of(logistic_table(xc, xc, &k->exp), x);
+    mf far = far_lanes(x);
+    if (!mf_any(far)) return y;
+    vf clamped = vf_select(vf_lt(x, vf_set1(-120.0f)), vf_set1(-120.0f), x);
+    vf result = logistic_times(x, clamped, 1, 1);
+    result = vf_select(vf_gt(x, vf_set1(30.0f)), x, result);
+    result = vf_select(vf_eq(x, vf_zero()), x, result); /* silu(-0) = -0 */
+    return vf_select(far, fm_keep_nan(x, result), y);
 }
 
 /* (scale_hi + scale_lo) * (m + m_lo) rounded once: m_lo and scale_lo only enter the
