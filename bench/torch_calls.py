@@ -51,8 +51,8 @@ def main():
             with torch.no_grad():
                 f_ours = median_seconds(lambda: ours(x), n)
                 f_theirs = median_seconds(lambda: theirs(x), n)
-            b_ours = median_seconds(lambda: ours(xg).backward(dy), n)
-            b_theirs = median_seconds(lambda: theirs(xg).backward(dy), n)
+            b_ours = median_seconds(lambda: torch.autograd.grad(ours(xg), xg, dy), n)
+            b_theirs = median_seconds(lambda: torch.autograd.grad(theirs(xg), xg, dy), n)
             fixed[n] = f_ours
             print(f"| {name} | {n} | {1e6 * f_ours:.1f} | {1e6 * f_theirs:.1f} | "
                   f"{f_theirs / f_ours:.2f} | {1e6 * b_ours:.1f} | {1e6 * b_theirs:.1f} | "
