@@ -21,6 +21,7 @@ import numpy as _np
 from . import _actfn as ufuncs
 
 __all__ = ["isa", "ufuncs"]
+__version__ = ufuncs.version()  # the C library's, which the package is built from
 
 _FLOATS = (_np.dtype(_np.float16), _np.dtype(_np.float32), _np.dtype(_np.float64))
 _NAN = float("nan")

@@ -247,6 +247,11 @@ static PyObject *check(PyObject *self, PyObject *args, PyObject *keywords) {
     Py_RETURN_NONE;
 }
 
+static PyObject *version(PyObject *self, PyObject *unused) {
+    (void)self, (void)unused;
+    return PyUnicode_FromString(actfn_version());
+}
+
 static PyObject *isa(PyObject *self, PyObject *unused) {
     (void)self, (void)unused;
     return PyUnicode_FromString(actfn_isa());
@@ -610,6 +615,7 @@ static PyMethodDef methods[] = {
      "check(op_name, dtype_name='float64', **params): ValueError if a parameter is "
      "unknown or out of range, or out of range once rounded to the dtype"},
     {"isa", isa, METH_NOARGS, "the instruction set actfn's kernels run on"},
+    {"version", version, METH_NOARGS, "the C library's version, MAJOR.MINOR.PATCH"},
     {"glu_forward", (PyCFunction)(void (*)(void))glu_forward, METH_VARARGS | METH_KEYWORDS,
      "glu_forward(gate, a, b, **params): a * gate(b), for C-contiguous arrays of one float "
      "dtype and shape (the Python face: actfn.glu)"},

@@ -416,3 +416,8 @@ def test_no_floating_point_warnings_from_the_kernels():
                 getattr(actfn, name + "_backward")(x, x, accuracy=accuracy)
         with pytest.raises(RuntimeWarning):
             np.float32(3e38) * np.float32(10)
+
+
+def test_version_is_the_libraries():
+    parts = actfn.__version__.split(".")
+    assert len(parts) == 3 and all(p.isdigit() for p in parts)
