@@ -13,9 +13,6 @@
  *        tests/parameter_cases.c labels them, e.g. celu:alpha=1.9; --grad: the backward,
  *        dy = 1) */
 #include "actfn.h"
-extern "C" {
-#include "parameter_cases.h"
-}
 #include "lane_check.h"
 
 #include <cuda_runtime.h>
@@ -92,13 +89,7 @@ int sweep(const char *name, bool gradient) {
         fprintf(stderr, "cuda_sweep: %s: %s\n", name, actfn_last_error());
         return 2;
     }
-    /* the parameters as f32 applies them, for the kernel and the reference alike */
-    actfn_op applied = op_as_applied(op, ACTFN_F32);
-    op_params p;
-#define COPY_FIELD(field) p.field = applied.field;
-    OP_PARAMETER_FIELDS(COPY_FIELD)
-#undef COPY_FIELD
-    p.accuracy = ACTFN_ACCURATE;
+    op_params p = lane_params(op);
     sweep_totals *totals;
     if (cudaMalloc(&totals, sizeof *totals) != cudaSuccess ||
         cudaMemset(totals, 0, sizeof *totals) != cudaSuccess)

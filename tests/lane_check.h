@@ -6,6 +6,9 @@
 #define ACTFN_LANE_CHECK_H
 
 #include "cuda/lane_ops.cuh"
+extern "C" {
+#include "parameter_cases.h"
+}
 
 #include <string.h>
 
@@ -15,6 +18,18 @@ struct lane_result {
     int nan_mismatch; /* one side NaN, the other not */
     int wrong_tie;    /* exactly 0.5 ULP off the wrong way */
 };
+
+/* The kernels' parameters of op as f32 applies them (rounded to float, defaults resolved:
+ * op_as_applied), for the f32 body and the reference alike. */
+inline op_params lane_params(const actfn_op &op) {
+    actfn_op applied = op_as_applied(op, ACTFN_F32);
+    op_params p;
+#define COPY_FIELD(field) p.field = applied.field;
+    OP_PARAMETER_FIELDS(COPY_FIELD)
+#undef COPY_FIELD
+    p.accuracy = ACTFN_ACCURATE;
+    return p;
+}
 
 /* The float ULP at the magnitude of v, subnormal ULP included. */
 __host__ __device__ inline double lane_float_ulp(double v) {

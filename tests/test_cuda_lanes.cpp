@@ -16,9 +16,6 @@
 #include "cuda_on_host.h"
 
 #include "actfn.h"
-extern "C" {
-#include "parameter_cases.h"
-}
 #include "lane_check.h"
 
 #include <array>
@@ -77,13 +74,7 @@ const std::array<op_checkers, ACTFN_KIND_COUNT> every_op =
     checkers_of(std::make_integer_sequence<int, ACTFN_KIND_COUNT>());
 
 op_params params_of(const actfn_op &op) {
-    actfn_op applied = op_as_applied(op, ACTFN_F32);
-    op_params p;
-#define COPY_FIELD(field) p.field = applied.field;
-    OP_PARAMETER_FIELDS(COPY_FIELD)
-#undef COPY_FIELD
-    p.accuracy = ACTFN_ACCURATE;
-    return p;
+    return lane_params(op);
 }
 
 /* Distance in floats between a and b (0: the same bits, or both NaN; a sign error on
