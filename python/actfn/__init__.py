@@ -300,3 +300,108 @@ for _name, _gate in _GLU_VARIANTS.items():
 __all__ += ["glu", "glu_backward"]
 
 del _op, _params, _name, _gate
+
+
+# ---- threads, the backward from the output, the layer ops -------------------------
+
+def set_num_threads(count):
+    """At most count threads per call, the caller's included (0: the default, from
+    ACTFN_NUM_THREADS or the online CPUs; 1: every call serial)."""
+    ufuncs.set_num_threads(count)
+
+
+def get_num_threads():
+    """The number of threads a call may use now."""
+    return ufuncs.get_num_threads()
+
+
+_NUMPY_DTYPES = {_np.dtype(_np.float16): "float16", _np.dtype(_np.float32): "float32",
+                 _np.dtype(_np.float64): "float64"}
+
+
+def _contiguous_floats(value, name):
+    array = _np.ascontiguousarray(_float_array(value, name))
+    if not isinstance(array, _np.ndarray):
+        raise TypeError(f"actfn: {name} must be a NumPy array here")
+    return array
+
+
+def _rows_cols(shape):
+    cols = shape[-1] if len(shape) else 1
+    rows = int(_np.prod(shape[:-1])) if len(shape) > 1 else 1
+    return rows, cols
+
+
+def _pointer_call(call, op, x, a, out, rows, cols, params, b=None, c=None):
+    ufuncs.pointer_call(call, op, _NUMPY_DTYPES[out.dtype], 0, 0, rows, cols,
+                        x.ctypes.data, 0 if a is None else a.ctypes.data, out.ctypes.data,
+                        0 if b is None else b.ctypes.data, 0 if c is None else c.ctypes.data,
+                        **params)
+
+
+def backward_from_output(op, y, dy, **params):
+    """dx = dy * f'(x) computed from y = f(x) alone, for the ops whose derivative follows
+    from their output (relu, leaky_relu with a slope > 0, relu6, sigmoid, tanh, elu, ...;
+    ValueError, with the reason, for the others): the backward that lets y overwrite x."""
+    y, dy = _contiguous_floats(y, "y"), _contiguous_floats(dy, "dy")
+    if y.dtype != dy.dtype or y.shape != dy.shape:
+        raise TypeError("actfn.backward_from_output: y and dy must share dtype and shape")
+    dx = _np.empty_like(y)
+    _pointer_call("backward_from_output", op, y, dy, dx, 1, y.size, params)
+    return dx
+
+
+def mask_forward(x, op="relu", **params):
+    """y = op(x) for relu, leaky_relu or relu6, and the 1-bit mask of f'(x) = 1 that its
+    backward needs instead of x: one bit per element, each row of x's last axis starting a
+    byte (uint8, rows x ceil(cols / 8)). Returns (y, mask)."""
+    x = _contiguous_floats(x, "x")
+    rows, cols = _rows_cols(x.shape)
+    y = _np.empty_like(x)
+    mask = _np.empty((rows, ufuncs.mask_row_bytes(cols)), dtype=_np.uint8)
+    _pointer_call("mask_forward", op, x, mask, y, rows, cols, params)
+    return y, mask
+
+
+def mask_backward(mask, dy, op="relu", **params):
+    """dx = dy where mask_forward's bit is set, else +0 (relu, relu6) or dy times the
+    slope (leaky_relu)."""
+    dy = _contiguous_floats(dy, "dy")
+    rows, cols = _rows_cols(dy.shape)
+    mask = _np.ascontiguousarray(mask, dtype=_np.uint8)
+    if mask.size != rows * ufuncs.mask_row_bytes(cols):
+        raise ValueError("actfn.mask_backward: the mask does not fit dy's shape")
+    dx = _np.empty_like(dy)
+    _pointer_call("mask_backward", op, mask, dy, dx, rows, cols, params)
+    return dx
+
+
+def prelu(x, slopes):
+    """PReLU: x > 0 ? x : slopes[j] x, a slope per feature j of x's last axis (torch's
+    prelu on (N, C) input)."""
+    x = _contiguous_floats(x, "x")
+    rows, cols = _rows_cols(x.shape)
+    slopes = _np.ascontiguousarray(slopes, dtype=x.dtype).reshape(-1)
+    if slopes.size != cols:
+        raise ValueError(f"actfn.prelu: {slopes.size} slopes for {cols} features")
+    y = _np.empty_like(x)
+    _pointer_call("prelu_forward", "relu", x, slopes, y, rows, cols, {})
+    return y
+
+
+def prelu_backward(x, slopes, dy):
+    """(dx, dslopes): dx = x > 0 ? dy : slopes[j] dy, dslopes[j] = the sum over the rows
+    of x dy where x <= 0 (accumulated in double)."""
+    x, dy = _contiguous_floats(x, "x"), _contiguous_floats(dy, "dy")
+    rows, cols = _rows_cols(x.shape)
+    slopes = _np.ascontiguousarray(slopes, dtype=x.dtype).reshape(-1)
+    if slopes.size != cols or dy.shape != x.shape or dy.dtype != x.dtype:
+        raise ValueError("actfn.prelu_backward: slopes, x and dy do not fit")
+    dx, dslopes = _np.empty_like(x), _np.empty_like(slopes)
+    _pointer_call("prelu_backward", "relu", x, slopes, dx, rows, cols, {}, dy, dslopes)
+    return dx, dslopes
+
+
+__all__ += ["set_num_threads", "get_num_threads", "backward_from_output", "mask_forward",
+            "mask_backward", "prelu", "prelu_backward"]
+

@@ -546,6 +546,8 @@ static int dtype_named(const char *name, actfn_dtype *dtype) {
  *   'backward_from_output' out = a f'(.) from x = y
  *   'mask_forward'         out = f(x), and the 1-bit mask at a (rows x mask_row_bytes(cols))
  *   'mask_backward'        out = a where x's mask bit is set (x: the mask, a: dy)
+ *   'prelu_forward'        out = PReLU(x) with a slope per column (a: cols slopes)
+ *   'prelu_backward'       out = dx, and c the cols dslopes (a: slopes, b: dy; CPU only)
  * on the GPU (cuda true, stream a cudaStream_t as an integer, 0 the default) or the CPU
  * (the GIL released). The op is named with its parameters by keyword (words too:
  * accuracy='fast', approximate='tanh'). Raises ValueError with actfn's message. */
@@ -553,14 +555,16 @@ static PyObject *pointer_call(PyObject *self, PyObject *args, PyObject *keywords
     (void)self;
     const char *call, *name, *dtype_name;
     int cuda;
-    unsigned long long stream, x, a, out;
+    unsigned long long stream, x, a, out, b = 0, c = 0;
     Py_ssize_t rows, cols;
-    if (!PyArg_ParseTuple(args, "sssiKnnKKK", &call, &name, &dtype_name, &cuda, &stream, &rows,
-                          &cols, &x, &a, &out))
+    if (!PyArg_ParseTuple(args, "sssiKnnKKK|KK", &call, &name, &dtype_name, &cuda, &stream, &rows,
+                          &cols, &x, &a, &out, &b, &c))
         return NULL;
     actfn_dtype dtype;
     actfn_op op;
     if (!dtype_named(dtype_name, &dtype) || !gate_of(name, keywords, &op)) return NULL;
+    const void *bp = (const void *)(uintptr_t)b;
+    void *cp = (void *)(uintptr_t)c;
     if (rows < 0 || cols < 0) {
         PyErr_SetString(PyExc_ValueError, "actfn: negative shape");
         return NULL;
@@ -587,9 +591,20 @@ static PyObject *pointer_call(PyObject *self, PyObject *args, PyObject *keywords
     else if (strcmp(call, "mask_backward") == 0)
         status = cuda ? actfn_cuda_mask_backward(&op, dtype, &batch, xp, ap, outp, s)
                       : actfn_mask_backward(&op, dtype, &batch, xp, ap, outp);
+    else if (strcmp(call, "prelu_forward") == 0)
+        status = cuda ? actfn_cuda_prelu_forward(dtype, &batch, xp, ap, outp, s)
+                      : actfn_prelu_forward(dtype, &batch, xp, ap, outp);
+    else if (strcmp(call, "prelu_backward") == 0 && !cuda)
+        status = actfn_prelu_backward(dtype, &batch, xp, ap, bp, outp, cp);
+    else if (strcmp(call, "prelu_backward") == 0)
+        known = -1; /* no GPU kernel yet (its per-feature sums) */
     else
         known = 0;
     Py_END_ALLOW_THREADS;
+    if (known < 0) {
+        PyErr_Format(PyExc_NotImplementedError, "actfn: %s has no GPU kernel", call);
+        return NULL;
+    }
     if (!known) {
         PyErr_Format(PyExc_ValueError, "actfn: unknown call '%s'", call);
         return NULL;
@@ -599,6 +614,23 @@ static PyObject *pointer_call(PyObject *self, PyObject *args, PyObject *keywords
         return NULL;
     }
     Py_RETURN_NONE;
+}
+
+/* set_num_threads(count), get_num_threads(): actfn_set_num_threads's threads per call. */
+static PyObject *set_num_threads(PyObject *self, PyObject *args) {
+    (void)self;
+    int count;
+    if (!PyArg_ParseTuple(args, "i", &count)) return NULL;
+    if (actfn_set_num_threads(count) != ACTFN_OK) {
+        PyErr_SetString(PyExc_ValueError, actfn_last_error());
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *get_num_threads(PyObject *self, PyObject *unused) {
+    (void)self, (void)unused;
+    return PyLong_FromLong(actfn_get_num_threads());
 }
 
 /* mask_row_bytes(cols): the bytes of one row of the 1-bit mask. */
@@ -635,6 +667,9 @@ static PyMethodDef methods[] = {
      "pointer_call(call, op, dtype, cuda, stream, rows, cols, x, a, out, **params): one call "
      "of the C library on memory by address (actfn.torch)"},
     {"mask_row_bytes", mask_row_bytes, METH_VARARGS, "mask_row_bytes(cols): bytes per mask row"},
+    {"set_num_threads", set_num_threads, METH_VARARGS,
+     "set_num_threads(count): at most count threads per call (0: the default)"},
+    {"get_num_threads", get_num_threads, METH_NOARGS, "the threads a call may use now"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -150,6 +150,62 @@ class _MaskActivation(_torch.autograd.Function):
         return dx, None, None, None
 
 
+class _PReLU(_torch.autograd.Function):
+    """PReLU with a slope per feature of the last axis (2-D input: torch's channels)."""
+
+    @staticmethod
+    def forward(ctx, x, weight):
+        source = _contiguous(x, "input")
+        rows, cols = _rows_cols(source)
+        slopes = weight.to(source.dtype).expand(cols).contiguous()
+        y = _torch.empty_like(source)
+        _call("prelu_forward", "relu", {}, source, slopes, y, rows, cols)
+        ctx.save_for_backward(source, slopes)
+        ctx.shared = weight.numel() == 1
+        ctx.weight_dtype = weight.dtype
+        return y
+
+    @staticmethod
+    @_torch.autograd.function.once_differentiable
+    def backward(ctx, dy):
+        source, slopes = ctx.saved_tensors
+        dy = dy.contiguous()
+        rows, cols = _rows_cols(source)
+        dx, dslopes = _torch.empty_like(dy), _torch.empty_like(slopes)
+        cuda = source.is_cuda
+        _actfn.pointer_call("prelu_backward", "relu", _dtype_name(source), cuda,
+                            _torch.cuda.current_stream(source.device).cuda_stream if cuda else 0,
+                            rows, cols, source.data_ptr(), slopes.data_ptr(), dx.data_ptr(),
+                            dy.data_ptr(), dslopes.data_ptr())
+        dweight = dslopes.sum().reshape(1) if ctx.shared else dslopes
+        return dx, dweight.to(ctx.weight_dtype)
+
+
+def prelu(input, weight):
+    """torch.nn.functional.prelu for input whose features are its last axis: (N, C), or
+    any shape with one shared slope (weight of one element)."""
+    if weight.numel() != 1 and (input.dim() != 2 or weight.numel() != input.shape[1]):
+        raise NotImplementedError("actfn.torch.prelu: a slope per channel needs (N, C) input "
+                                  "(channels last); one shared slope serves any shape")
+    return _PReLU.apply(input, weight)
+
+
+class PReLU(_torch.nn.Module):
+    """torch.nn.PReLU(num_parameters=1, init=0.25): a learnt slope, shared or one per
+    feature of (N, C) input."""
+
+    def __init__(self, num_parameters=1, init=0.25):
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.weight = _torch.nn.Parameter(_torch.full((num_parameters,), float(init)))
+
+    def forward(self, input):
+        return prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
+
+
 def _apply(op, input, params, inplace=False, accuracy="accurate"):
     if accuracy != "accurate":
         params = dict(params, accuracy=accuracy)
@@ -280,7 +336,8 @@ def mask_relu6(input, inplace=False):
 _FUNCTIONS = ["relu", "leaky_relu", "relu6", "hardtanh", "elu", "selu", "celu", "gelu", "silu",
               "mish", "softplus", "sigmoid", "tanh", "hardsigmoid", "hardswish", "softsign",
               "logsigmoid", "hardshrink", "softshrink", "tanhshrink", "threshold", "rrelu",
-              "squared_relu", "squareplus", "mask_relu", "mask_leaky_relu", "mask_relu6"]
+              "squared_relu", "squareplus", "mask_relu", "mask_leaky_relu", "mask_relu6",
+              "prelu", "PReLU"]
 __all__ += _FUNCTIONS
 
 

@@ -421,3 +421,35 @@ def test_no_floating_point_warnings_from_the_kernels():
 def test_version_is_the_libraries():
     parts = actfn.__version__.split(".")
     assert len(parts) == 3 and all(p.isdigit() for p in parts)
+
+
+def test_layer_ops_threads_and_backward_from_output():
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((7, 19)).astype(np.float32)
+    dy = rng.standard_normal((7, 19)).astype(np.float32)
+    y, mask = actfn.mask_forward(x, "leaky_relu", negative_slope=0.125)
+    assert mask.shape == (7, 3) and mask.dtype == np.uint8
+    np.testing.assert_array_equal(y, actfn.leaky_relu(x, 0.125))
+    np.testing.assert_array_equal(actfn.mask_backward(mask, dy, "leaky_relu",
+                                                      negative_slope=0.125),
+                                  actfn.leaky_relu_backward(x, dy, 0.125))
+    slopes = rng.random(19).astype(np.float32)
+    np.testing.assert_array_equal(actfn.prelu(x, slopes), np.where(x > 0, x, slopes * x))
+    dx, dslopes = actfn.prelu_backward(x, slopes, dy)
+    np.testing.assert_array_equal(dx, np.where(x > 0, dy, slopes * dy))
+    np.testing.assert_allclose(dslopes, np.where(x > 0, 0, x.astype(np.float64) * dy).sum(0),
+                               rtol=1e-6)
+    s = actfn.sigmoid(x.astype(np.float64))
+    np.testing.assert_allclose(actfn.backward_from_output("sigmoid", s, dy.astype(np.float64)),
+                               actfn.sigmoid_backward(x.astype(np.float64), dy), rtol=1e-14)
+    with pytest.raises(ValueError, match="input"):
+        actfn.backward_from_output("gelu", x, dy)
+    with pytest.raises(ValueError):
+        actfn.mask_backward(mask[:, :2], dy)
+    with pytest.raises(ValueError):
+        actfn.prelu(x, slopes[:5])
+    actfn.set_num_threads(1)
+    assert actfn.get_num_threads() == 1
+    actfn.set_num_threads(0)
+    with pytest.raises(ValueError):
+        actfn.set_num_threads(-3)

@@ -174,3 +174,24 @@ def test_semantics_are_actfns():
 def test_fast_tier():
     x = torch.randn(1000)
     torch.testing.assert_close(at.sigmoid(x, accuracy="fast"), torch.sigmoid(x), rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_prelu_against_torch(shared):
+    x = inputs([0], 120).reshape(20, 6).requires_grad_()
+    weight = torch.full((1 if shared else 6,), 0.25, dtype=torch.float64)
+    weight += torch.linspace(0, 0.1, weight.numel(), dtype=torch.float64)
+    weight.requires_grad_()
+    y = at.prelu(x, weight)
+    ref = F.prelu(x, weight)
+    torch.testing.assert_close(y, ref, rtol=0, atol=0)
+    dy = inputs([], 120, seed=2).reshape(20, 6)
+    got = torch.autograd.grad(y, (x, weight), dy)
+    want = torch.autograd.grad(ref, (x, weight), dy)
+    torch.testing.assert_close(got[0], want[0], rtol=0, atol=0)
+    torch.testing.assert_close(got[1], want[1], rtol=1e-12, atol=1e-12)
+    assert torch.autograd.gradcheck(at.prelu, (x.detach()[:4].requires_grad_(), weight))
+    module = at.PReLU(6 if not shared else 1)
+    assert module(x.float()).shape == x.shape and "num_parameters" in repr(module)
+    with pytest.raises(NotImplementedError):
+        at.prelu(torch.randn(2, 3, 4), torch.ones(3))
