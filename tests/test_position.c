@@ -32,7 +32,7 @@ static double sample(void) {
     if (u < 0.004) return NAN;
     if (u < 0.008) return uniform() < 0.5 ? INFINITY : -INFINITY;
     if (u < 0.03) return (uniform() < 0.5 ? 1 : -1) * (20 + 900 * uniform()); /* far tails */
-    if (u < 0.035) return (uniform() - 0.5) * 0x1p-140;                      /* subnormal f32 */
+    if (u < 0.035) return (uniform() - 0.5) * 0x1p-140;                       /* subnormal f32 */
     double a = uniform() + 1e-300, b = uniform();
     return 4 * sqrt(-2 * log(a)) * cos(6.283185307179586 * b); /* normal, sigma 4 */
 }
@@ -70,8 +70,8 @@ static size_t check(const actfn_op *op, actfn_dtype dtype, int backward, const d
             memcpy(b + j * 8, &x[i], 8), memcpy(h + j * 8, &dy[i], 8);
         }
     }
-    actfn_status s1 = backward ? actfn_backward(op, dtype, a, g, ya, N)
-                               : actfn_forward(op, dtype, a, ya, N);
+    actfn_status s1 =
+        backward ? actfn_backward(op, dtype, a, g, ya, N) : actfn_forward(op, dtype, a, ya, N);
     actfn_status s2 = backward ? actfn_backward(op, dtype, b + SHIFT * size, h + SHIFT * size,
                                                 yb + SHIFT * size, N)
                                : actfn_forward(op, dtype, b + SHIFT * size, yb + SHIFT * size, N);

@@ -174,13 +174,25 @@ def _make(op, params, backward):
     return function
 
 
+def _direct(op, backward, function):
+    """function behind the C fast path (ufuncs.direct_function), which serves plain
+    contiguous arrays with numbers as parameters in well under a microsecond and hands
+    every other call to function; the signature stays function's."""
+    signature = str(function.__signature__)
+    if "nan" in signature:  # not a literal a builtin's signature can state
+        return function
+    doc = f"{function.__name__}{signature}\n--\n\n{function.__doc__}"
+    return ufuncs.direct_function(op, backward, function, doc)
+
+
 for _op, _params in _OPS:
     # an op without parameters is its ufunc, picked by accuracy (no more Python in
     # between); the others take their parameters by name, as torch.nn.functional does
-    globals()[_op] = _plain(_op) if not _params else _make(_op, _params, False)
+    globals()[_op] = _plain(_op) if not _params else _direct(_op, False,
+                                                             _make(_op, _params, False))
     globals()[_op + "_backward"] = (_plain(_op + "_backward")
                                     if not _params and _op not in _KINKED
-                                    else _make(_op, _params, True))
+                                    else _direct(_op, True, _make(_op, _params, True)))
     __all__ += [_op, _op + "_backward"]
 
 _gelu_erf, _gelu_erf_backward = gelu, gelu_backward  # noqa: F821 (made above)

@@ -141,8 +141,8 @@ static void run(const ufunc_spec *spec, const actfn_op *op, actfn_dtype dtype, c
     free(copy);
 }
 
-static void loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps,
-                      void *extra, actfn_dtype dtype);
+static void loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
+                      actfn_dtype dtype);
 
 /* NumPy turns the FP exception flags a loop leaves into RuntimeWarnings; the kernels'
  * intermediate overflows and invalid operations (a wide form's inf, a far lane's garbage
@@ -156,8 +156,8 @@ static void loop(char **args, const npy_intp *dimensions, const npy_intp *steps,
     fesetexceptflag(&flags, FE_ALL_EXCEPT);
 }
 
-static void loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps,
-                      void *extra, actfn_dtype dtype) {
+static void loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
+                      actfn_dtype dtype) {
     const ufunc_spec *spec = extra;
     int inputs = spec->backward ? 2 : 1;
     npy_intp n = dimensions[0];
@@ -533,8 +533,7 @@ static int dtype_named(const char *name, actfn_dtype *dtype) {
                  {"bfloat16", ACTFN_BF16}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i].name) == 0) return *dtype = names[i].dtype, 1;
-    PyErr_Format(PyExc_TypeError, "actfn: %s is not float32, float64, float16 or bfloat16",
-                 name);
+    PyErr_Format(PyExc_TypeError, "actfn: %s is not float32, float64, float16 or bfloat16", name);
     return 0;
 }
 
@@ -586,8 +585,9 @@ static PyObject *pointer_call(PyObject *self, PyObject *args, PyObject *keywords
         status = cuda ? actfn_cuda_backward_from_output(&op, dtype, xp, ap, outp, n, s)
                       : actfn_backward_from_output(&op, dtype, xp, ap, outp, n);
     else if (strcmp(call, "mask_forward") == 0)
-        status = cuda ? actfn_cuda_mask_forward(&op, dtype, &batch, xp, outp, (uint8_t *)ap, NULL, s)
-                      : actfn_mask_forward(&op, dtype, &batch, xp, outp, (uint8_t *)ap, NULL);
+        status = cuda
+                     ? actfn_cuda_mask_forward(&op, dtype, &batch, xp, outp, (uint8_t *)ap, NULL, s)
+                     : actfn_mask_forward(&op, dtype, &batch, xp, outp, (uint8_t *)ap, NULL);
     else if (strcmp(call, "mask_backward") == 0)
         status = cuda ? actfn_cuda_mask_backward(&op, dtype, &batch, xp, ap, outp, s)
                       : actfn_mask_backward(&op, dtype, &batch, xp, ap, outp);
@@ -614,6 +614,142 @@ static PyObject *pointer_call(PyObject *self, PyObject *args, PyObject *keywords
         return NULL;
     }
     Py_RETURN_NONE;
+}
+
+/* ---- the parameterised functions' fast path ----
+ * direct_function(op, backward, fallback) returns a builtin that takes what the Python
+ * function (fallback) takes, and serves the usual call itself: x (and dy) plain NumPy
+ * arrays of one float dtype, C-contiguous, parameters as Python numbers, no out=, accuracy
+ * 'accurate' or 'fast' by keyword. The C library validates the parameters (a bad one is
+ * a ValueError with its message) and writes a new array. Anything else goes to fallback
+ * as it is, which handles and checks every other form. */
+typedef struct direct_spec {
+    int index[2]; /* the ufunc specs of the accurate and the fast tier */
+    PyObject *fallback;
+} direct_spec;
+
+static direct_spec directs[UFUNCS];
+static PyMethodDef direct_defs[UFUNCS];
+
+static int plain_float_array(PyObject *o, actfn_dtype *dtype) {
+    if (!PyArray_CheckExact(o)) return 0;
+    PyArrayObject *a = (PyArrayObject *)o;
+    if (!PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || PyArray_ISBYTESWAPPED(a)) return 0;
+    switch (PyArray_TYPE(a)) { /* no exception set: an other dtype goes to the fallback */
+    case NPY_HALF:
+        *dtype = ACTFN_F16;
+        return 1;
+    case NPY_FLOAT:
+        *dtype = ACTFN_F32;
+        return 1;
+    case NPY_DOUBLE:
+        *dtype = ACTFN_F64;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static PyObject *direct_call(PyObject *self, PyObject *const *args, Py_ssize_t nargsf,
+                             PyObject *kwnames) {
+    direct_spec *d = &directs[PyLong_AsLong(self)];
+    const ufunc_spec *spec = &specs[d->index[0]];
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    int inputs = spec->backward ? 2 : 1;
+    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    actfn_dtype dtype, dy_dtype;
+    if (nargs < inputs || nargs > inputs + spec->param_count ||
+        !plain_float_array(args[0], &dtype) || PyArray_NDIM((PyArrayObject *)args[0]) == 0 ||
+        (inputs == 2 && (!plain_float_array(args[1], &dy_dtype) || dy_dtype != dtype ||
+                         !PyArray_SAMESHAPE((PyArrayObject *)args[0], (PyArrayObject *)args[1]))))
+        goto fallback;
+    actfn_op op = actfn_op_init(spec->kind);
+    for (Py_ssize_t i = inputs; i < nargs + nkw; i++) {
+        PyObject *value = args[i];
+        const char *name;
+        if (i < nargs) {
+            name = spec->params[i - inputs];
+        } else {
+            PyObject *key = PyTuple_GET_ITEM(kwnames, i - nargs);
+            if (PyUnicode_CompareWithASCIIString(key, "accuracy") == 0) {
+                if (!PyUnicode_Check(value)) goto fallback;
+                if (PyUnicode_CompareWithASCIIString(value, "fast") == 0)
+                    op.accuracy = ACTFN_FAST;
+                else if (PyUnicode_CompareWithASCIIString(value, "accurate") != 0)
+                    goto fallback;
+                continue;
+            }
+            name = NULL;
+            for (int p = 0; p < spec->param_count; p++)
+                if (PyUnicode_CompareWithASCIIString(key, spec->params[p]) == 0)
+                    name = spec->params[p];
+            if (name == NULL) goto fallback; /* out=, or a name it does not have */
+        }
+        if (!(PyFloat_CheckExact(value) || PyLong_CheckExact(value))) goto fallback;
+        double number = PyFloat_AsDouble(value);
+        if (number == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            goto fallback;
+        }
+        if (actfn_op_set(&op, name, number) != ACTFN_OK) goto fallback; /* its message */
+    }
+    PyArrayObject *x = (PyArrayObject *)args[0];
+    PyArrayObject *out = (PyArrayObject *)PyArray_NewLikeArray(x, NPY_CORDER, NULL, 0);
+    if (out == NULL) return NULL;
+    size_t n = (size_t)PyArray_SIZE(x);
+    const void *xp = PyArray_DATA(x),
+               *dyp = inputs == 2 ? PyArray_DATA((PyArrayObject *)args[1]) : NULL;
+    void *yp = PyArray_DATA(out);
+    actfn_status status;
+    if (n >= 16384) { /* long enough to give the GIL back */
+        Py_BEGIN_ALLOW_THREADS;
+        status = inputs == 2 ? actfn_backward(&op, dtype, xp, dyp, yp, n)
+                             : actfn_forward(&op, dtype, xp, yp, n);
+        Py_END_ALLOW_THREADS;
+    } else {
+        status = inputs == 2 ? actfn_backward(&op, dtype, xp, dyp, yp, n)
+                             : actfn_forward(&op, dtype, xp, yp, n);
+    }
+    if (status != ACTFN_OK) {
+        Py_DECREF(out);
+        goto fallback; /* the Python function raises with the parameter's message */
+    }
+    return (PyObject *)out;
+fallback:
+    return PyObject_Vectorcall(d->fallback, args, nargsf, kwnames);
+}
+
+/* direct_function(op, backward, fallback, doc): the builtin above for op's forward (or
+ * backward), named as the Python function, with its docstring. */
+static PyObject *direct_function(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *name;
+    int backward;
+    PyObject *fallback, *doc;
+    if (!PyArg_ParseTuple(args, "spOU", &name, &backward, &fallback, &doc)) return NULL;
+    actfn_op op;
+    if (actfn_op_from_name(name, &op) != ACTFN_OK) {
+        PyErr_Format(PyExc_ValueError, "unknown op '%s'", name);
+        return NULL;
+    }
+    int slot = (int)op.kind * 4 + backward;
+    directs[slot].index[0] = slot;
+    directs[slot].index[1] = slot + 2;
+    Py_XDECREF(directs[slot].fallback);
+    Py_INCREF(fallback);
+    directs[slot].fallback = fallback;
+    static char names[UFUNCS][64];
+    snprintf(names[slot], sizeof names[slot], "%s%s", name, backward ? "_backward" : "");
+    direct_defs[slot].ml_name = names[slot];
+    direct_defs[slot].ml_meth = (PyCFunction)(void (*)(void))direct_call;
+    direct_defs[slot].ml_flags = METH_FASTCALL | METH_KEYWORDS;
+    direct_defs[slot].ml_doc = PyUnicode_AsUTF8(doc); /* doc is kept alive below */
+    Py_INCREF(doc);
+    PyObject *index = PyLong_FromLong(slot);
+    if (index == NULL) return NULL;
+    PyObject *function = PyCFunction_NewEx(&direct_defs[slot], index, NULL);
+    Py_DECREF(index);
+    return function;
 }
 
 /* set_num_threads(count), get_num_threads(): actfn_set_num_threads's threads per call. */
@@ -670,6 +806,8 @@ static PyMethodDef methods[] = {
     {"set_num_threads", set_num_threads, METH_VARARGS,
      "set_num_threads(count): at most count threads per call (0: the default)"},
     {"get_num_threads", get_num_threads, METH_NOARGS, "the threads a call may use now"},
+    {"direct_function", direct_function, METH_VARARGS,
+     "direct_function(op, backward, fallback, doc): a C fast path in front of fallback"},
     {NULL, NULL, 0, NULL},
 };
 

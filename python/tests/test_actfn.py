@@ -453,3 +453,34 @@ def test_layer_ops_threads_and_backward_from_output():
     actfn.set_num_threads(0)
     with pytest.raises(ValueError):
         actfn.set_num_threads(-3)
+
+
+def test_fast_path_of_parameterised_functions_agrees_with_the_general_one():
+    """actfn.leaky_relu and the others run a C fast path for plain contiguous arrays
+    (ufuncs.direct_function); every other form goes through the Python function."""
+    import inspect
+    x = np.linspace(-3, 3, 257, dtype=np.float32)
+    dy = np.ones_like(x)
+    assert type(actfn.leaky_relu).__name__ == "builtin_function_or_method"
+    assert str(inspect.signature(actfn.elu)).startswith("(x, alpha=1.0")
+    np.testing.assert_array_equal(actfn.leaky_relu(x, 0.2), actfn.ufuncs.leaky_relu(x, 0.2))
+    np.testing.assert_array_equal(actfn.elu(x, alpha=0.5, accuracy="fast"),
+                                  actfn.ufuncs.elu_fast(x, 0.5))
+    np.testing.assert_array_equal(actfn.elu_backward(x, dy, 0.5), actfn.ufuncs.elu_backward(x, dy,
+                                                                                            0.5))
+    np.testing.assert_array_equal(actfn.leaky_relu(x[::2], 0.2), actfn.ufuncs.leaky_relu(x[::2], 0.2))
+    out = np.empty_like(x)
+    assert actfn.leaky_relu(x, 0.2, out=out) is out
+    assert np.ndim(actfn.leaky_relu(np.float32(-2), 0.5)) == 0
+    with pytest.raises(ValueError):
+        actfn.leaky_relu(x, math.nan)
+    with pytest.raises(ValueError):
+        actfn.elu(x, alpha=1e300)  # inf once rounded to float32
+    with pytest.raises(TypeError):
+        actfn.leaky_relu(x, True)
+    with pytest.raises(TypeError):
+        actfn.leaky_relu(x, slope=0.2)
+    with pytest.raises(TypeError):
+        actfn.leaky_relu(x.astype(np.int32), 0.2)
+    with pytest.raises(ValueError):
+        actfn.elu(x, accuracy="exact")
