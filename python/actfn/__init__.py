@@ -414,6 +414,18 @@ def prelu_backward(x, slopes, dy):
     return dx, dslopes
 
 
+def maxout(x, k):
+    """Maxout (Goodfellow et al. 2013): the maximum of each group of k consecutive features
+    along x's last axis (which k must divide); NaN in a group gives NaN."""
+    return ufuncs.maxout(_float_array(x, "x"), k)
+
+
+def maxout_backward(x, dy, k):
+    """dx for maxout: dy to each group's arg-max (the lowest index among equal maxima, the
+    first NaN), +0 elsewhere."""
+    return ufuncs.maxout_backward(_float_array(x, "x"), _float_array(dy, "dy"), k)
+
+
 __all__ += ["set_num_threads", "get_num_threads", "backward_from_output", "mask_forward",
-            "mask_backward", "prelu", "prelu_backward"]
+            "mask_backward", "prelu", "prelu_backward", "maxout", "maxout_backward"]
 

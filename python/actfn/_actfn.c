@@ -752,6 +752,73 @@ static PyObject *direct_function(PyObject *self, PyObject *args) {
     return function;
 }
 
+/* maxout(x, k) -> y and maxout_backward(x, dy, k) -> dx on C-contiguous arrays of one
+ * float dtype, x's last axis holding the groups of k features (actfn_maxout_*). */
+static PyObject *maxout_call(PyObject *args, int backward) {
+    PyObject *objects[2] = {NULL, NULL};
+    Py_ssize_t k;
+    if (backward ? !PyArg_ParseTuple(args, "OOn", &objects[0], &objects[1], &k)
+                 : !PyArg_ParseTuple(args, "On", &objects[0], &k))
+        return NULL;
+    actfn_dtype dtype, dy_dtype;
+    PyArrayObject *x = contiguous_floats(objects[0], &dtype), *dy = NULL, *out = NULL;
+    if (x == NULL) return NULL;
+    int ndim = PyArray_NDIM(x);
+    npy_intp cols = ndim > 0 ? PyArray_DIM(x, ndim - 1) : 1;
+    size_t rows = cols > 0 ? (size_t)(PyArray_SIZE(x) / cols) : 0;
+    if (k <= 0 || cols % k != 0) {
+        PyErr_Format(PyExc_ValueError, "actfn.maxout: k = %zd must divide the last axis (%zd)", k,
+                     (Py_ssize_t)cols);
+        goto done;
+    }
+    npy_intp shape[NPY_MAXDIMS];
+    for (int i = 0; i < ndim; i++)
+        shape[i] = PyArray_DIM(x, i);
+    if (ndim > 0) shape[ndim - 1] = cols / k;
+    actfn_batch batch = {rows, (size_t)cols, (size_t)cols};
+    actfn_status status;
+    if (backward) {
+        dy = contiguous_floats(objects[1], &dy_dtype);
+        if (dy == NULL) goto done;
+        if (dy_dtype != dtype || PyArray_SIZE(dy) != (npy_intp)rows * (cols / k)) {
+            PyErr_SetString(PyExc_ValueError, "actfn.maxout_backward: dy must be maxout(x)'s "
+                                              "shape and dtype");
+            goto done;
+        }
+        out = (PyArrayObject *)PyArray_NewLikeArray(x, NPY_CORDER, NULL, 0);
+        if (out == NULL) goto done;
+        Py_BEGIN_ALLOW_THREADS;
+        status = actfn_maxout_backward(dtype, &batch, (size_t)k, PyArray_DATA(x), PyArray_DATA(dy),
+                                       (size_t)(cols / k), PyArray_DATA(out));
+        Py_END_ALLOW_THREADS;
+    } else {
+        out = (PyArrayObject *)PyArray_SimpleNew(ndim, shape, PyArray_TYPE(x));
+        if (out == NULL) goto done;
+        Py_BEGIN_ALLOW_THREADS;
+        status = actfn_maxout_forward(dtype, &batch, (size_t)k, PyArray_DATA(x), PyArray_DATA(out),
+                                      (size_t)(cols / k));
+        Py_END_ALLOW_THREADS;
+    }
+    if (status != ACTFN_OK) {
+        PyErr_SetString(PyExc_ValueError, actfn_last_error());
+        Py_CLEAR(out);
+    }
+done:
+    Py_XDECREF(x);
+    Py_XDECREF(dy);
+    return (PyObject *)out;
+}
+
+static PyObject *maxout(PyObject *self, PyObject *args) {
+    (void)self;
+    return maxout_call(args, 0);
+}
+
+static PyObject *maxout_backward(PyObject *self, PyObject *args) {
+    (void)self;
+    return maxout_call(args, 1);
+}
+
 /* set_num_threads(count), get_num_threads(): actfn_set_num_threads's threads per call. */
 static PyObject *set_num_threads(PyObject *self, PyObject *args) {
     (void)self;
@@ -806,6 +873,10 @@ static PyMethodDef methods[] = {
     {"set_num_threads", set_num_threads, METH_VARARGS,
      "set_num_threads(count): at most count threads per call (0: the default)"},
     {"get_num_threads", get_num_threads, METH_NOARGS, "the threads a call may use now"},
+    {"maxout", maxout, METH_VARARGS,
+     "maxout(x, k): the maximum of each group of k features along x's last axis"},
+    {"maxout_backward", maxout_backward, METH_VARARGS,
+     "maxout_backward(x, dy, k): dy to each group's arg-max (the lowest index), +0 elsewhere"},
     {"direct_function", direct_function, METH_VARARGS,
      "direct_function(op, backward, fallback, doc): a C fast path in front of fallback"},
     {NULL, NULL, 0, NULL},

@@ -484,3 +484,24 @@ def test_fast_path_of_parameterised_functions_agrees_with_the_general_one():
         actfn.leaky_relu(x.astype(np.int32), 0.2)
     with pytest.raises(ValueError):
         actfn.elu(x, accuracy="exact")
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_maxout_against_numpy(dtype):
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((9, 12)).astype(dtype)
+    x[0, :3] = x[0, 0]  # ties: the lowest index takes dy
+    y = actfn.maxout(x, 3)
+    np.testing.assert_array_equal(y, x.reshape(9, 4, 3).max(axis=2))
+    dy = rng.standard_normal((9, 4)).astype(dtype)
+    dx = actfn.maxout_backward(x, dy, 3)
+    expected = np.zeros_like(x)
+    first = x.reshape(9, 4, 3).argmax(axis=2)
+    for r in range(9):
+        for g in range(4):
+            expected[r, 3 * g + first[r, g]] = dy[r, g]
+    np.testing.assert_array_equal(dx, expected)
+    with pytest.raises(ValueError):
+        actfn.maxout(x, 5)
+    with pytest.raises(ValueError):
+        actfn.maxout_backward(x, dy[:, :3], 3)
