@@ -102,13 +102,16 @@ def _plain(name):
     tiers = _tiers(name)
     accurate = tiers["accurate"]
 
-    def function(*args, out=None, accuracy="accurate"):
+    def function(*args, out=None, where=True, accuracy="accurate"):
         ufunc = accurate if accuracy == "accurate" else _tier(tiers, accuracy, name)
-        return ufunc(*args, out=out)
+        if out is not None and args:  # the same dtype rule as every actfn function
+            _check_out(out, _float_array(args[0], "x").dtype)
+        return ufunc(*args, out=out, where=where)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = accurate.__doc__.split("\n", 1)[-1].strip() + (
-        "\n\naccuracy: 'accurate' (the default) or 'fast'.")
+        "\n\nout, if given, a writeable array of x's dtype; where: as a ufunc's (elements "
+        "where it is False keep out's values); accuracy: 'accurate' (the default) or 'fast'.")
     return function
 
 
@@ -123,7 +126,7 @@ def _make(op, params, backward):
     inputs = 2 if backward else 1
     array_type, floats = _np.ndarray, _FLOATS
 
-    def function(*args, out=None, accuracy="accurate", **keywords):
+    def function(*args, out=None, where=True, accuracy="accurate", **keywords):
         chosen = ufunc if accuracy == "accurate" else _tier(tiers, accuracy, function.__name__)
         if len(args) < inputs:
             raise TypeError(f"actfn.{function.__name__}() needs {'x, dy' if backward else 'x'}")
@@ -152,10 +155,10 @@ def _make(op, params, backward):
                                 f"{dy.dtype}")
             if out is not None:
                 _check_out(out, x.dtype)
-            return chosen(x, dy, *values, out=out)
+            return chosen(x, dy, *values, out=out, where=where)
         if out is not None:
             _check_out(out, x.dtype)
-        return chosen(x, *values, out=out)
+        return chosen(x, *values, out=out, where=where)
 
     function.__name__ = op + ("_backward" if backward else "")
     function.__qualname__ = function.__name__
@@ -164,13 +167,14 @@ def _make(op, params, backward):
     parameters += [_inspect.Parameter(n, _inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                       default=defaults[n]) for n in names]
     parameters.append(_inspect.Parameter("out", _inspect.Parameter.KEYWORD_ONLY, default=None))
+    parameters.append(_inspect.Parameter("where", _inspect.Parameter.KEYWORD_ONLY, default=True))
     parameters.append(_inspect.Parameter("accuracy", _inspect.Parameter.KEYWORD_ONLY,
                                          default="accurate"))
     function.__signature__ = _inspect.Signature(parameters)
     function.__doc__ = ufunc.__doc__.split("\n", 1)[-1].strip() + (
         "\n\nx (and dy): float16, float32 or float64 arrays of any shape (not cast: integer "
-        "arrays raise TypeError); out, if given, a writeable array of x's dtype; accuracy: "
-        "'accurate' (the default) or 'fast'.")
+        "arrays raise TypeError); out, if given, a writeable array of x's dtype; where: as a "
+        "ufunc's; accuracy: 'accurate' (the default) or 'fast'.")
     return function
 
 

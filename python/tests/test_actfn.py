@@ -505,3 +505,16 @@ def test_maxout_against_numpy(dtype):
         actfn.maxout(x, 5)
     with pytest.raises(ValueError):
         actfn.maxout_backward(x, dy[:, :3], 3)
+
+
+def test_every_function_takes_out_and_where_the_same_way():
+    x = np.linspace(-2, 2, 9, dtype=np.float32)
+    mask = x > -1
+    for name, args in (("relu", ()), ("sigmoid", ()), ("leaky_relu", (0.25,)), ("elu", (0.5,))):
+        f = getattr(actfn, name)
+        out = np.full_like(x, 7.0)
+        assert f(x, *args, out=out, where=mask) is out
+        np.testing.assert_array_equal(out[~mask], 7.0)
+        np.testing.assert_array_equal(out[mask], f(x, *args)[mask])
+        with pytest.raises(TypeError, match="out is float64"):
+            f(x, *args, out=np.empty(9, np.float64))
