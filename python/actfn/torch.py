@@ -301,12 +301,40 @@ def threshold(input, threshold, value, inplace=False):
     return _apply("threshold", input, {"threshold": threshold, "value": value}, inplace)
 
 
+class _RReLUTrain(_torch.autograd.Function):
+    """rrelu's training mode: slope i uniform in [lower, upper], drawn from (seed, i) by the
+    C library (actfn_rrelu_train_*), the seed from torch's generator, so that
+    torch.manual_seed makes a run repeat; the backward regenerates the slopes from the seed
+    instead of saving them. CPU tensors of float16, float32 and float64."""
+
+    @staticmethod
+    def forward(ctx, x, lower, upper):
+        if x.is_cuda or x.dtype == _torch.bfloat16:
+            raise NotImplementedError("actfn.torch.rrelu: training mode runs on CPU float16, "
+                                      "float32 and float64 tensors")
+        source = _contiguous(x, "input")
+        seed = int(_torch.randint(0, 2 ** 62, (1,)).item())
+        y = _torch.from_numpy(_actfn.rrelu_train_forward(source.detach().numpy(), seed, 0,
+                                                         lower, upper))
+        ctx.seed, ctx.lower, ctx.upper = seed, lower, upper
+        ctx.save_for_backward(source)
+        return y
+
+    @staticmethod
+    @_torch.autograd.function.once_differentiable
+    def backward(ctx, dy):
+        (source,) = ctx.saved_tensors
+        dx = _actfn.rrelu_train_backward(source.numpy(), dy.contiguous().numpy(), ctx.seed, 0,
+                                         ctx.lower, ctx.upper)
+        return _torch.from_numpy(dx), None, None
+
+
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
-    """Eval mode (training=False) is leaky_relu with slope (lower + upper) / 2, as torch;
-    training mode is not offered here (actfn.rrelu(training=True) on arrays has it)."""
+    """Randomized leaky ReLU, as torch.nn.functional.rrelu: in eval mode leaky_relu with
+    slope (lower + upper) / 2; with training=True a random slope per element (CPU)."""
     if training:
-        raise NotImplementedError("actfn.torch.rrelu: training=True is not offered; "
-                                  "actfn.rrelu(x, training=True, seed=...) works on arrays")
+        y = _RReLUTrain.apply(input, float(lower), float(upper))
+        return input.copy_(y) if inplace else y
     return _apply("rrelu", input, {"lower": lower, "upper": upper}, inplace)
 
 
@@ -396,13 +424,30 @@ _MODULES = [
     ("Softshrink", softshrink, [("lambd", 0.5)]),
     ("Tanhshrink", tanhshrink, []),
     ("Threshold", threshold, [("threshold", None), ("value", None), ("inplace", False)]),
-    ("RReLU", rrelu, [("lower", 1.0 / 8), ("upper", 1.0 / 3), ("inplace", False)]),
+
     ("SquaredReLU", squared_relu, []),
     ("Squareplus", squareplus, [("b", 4.0)]),
     ("MaskReLU", mask_relu, [("inplace", False)]),
     ("MaskLeakyReLU", mask_leaky_relu, [("negative_slope", 0.01), ("inplace", False)]),
     ("MaskReLU6", mask_relu6, [("inplace", False)]),
 ]
+
+class RReLU(_torch.nn.Module):
+    """torch.nn.RReLU(lower=1/8, upper=1/3, inplace=False): random slopes while training
+    (module.train(), the default), their mean in eval mode."""
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, input):
+        return rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"lower={self.lower}, upper={self.upper}, inplace={self.inplace}"
+
+
+__all__.append("RReLU")
 
 for _name, _function, _arguments in _MODULES:
     globals()[_name] = _module(_name, _function, _arguments,

@@ -160,8 +160,6 @@ def test_errors():
     (g,) = torch.autograd.grad(y.sum(), x, create_graph=True)
     with pytest.raises(RuntimeError):
         g.sum().backward()  # once differentiable
-    with pytest.raises(NotImplementedError):
-        at.rrelu(x, training=True)
 
 
 def test_semantics_are_actfns():
@@ -195,3 +193,22 @@ def test_prelu_against_torch(shared):
     assert module(x.float()).shape == x.shape and "num_parameters" in repr(module)
     with pytest.raises(NotImplementedError):
         at.prelu(torch.randn(2, 3, 4), torch.ones(3))
+
+
+def test_rrelu_training_mode():
+    torch.manual_seed(3)
+    x = torch.randn(4000, dtype=torch.float64, requires_grad=True)
+    y = at.rrelu(x, 0.1, 0.3, training=True)
+    negative = x.detach() < 0
+    slopes = (y.detach() / x.detach())[negative]
+    assert slopes.min() >= 0.1 and slopes.max() <= 0.3 and slopes.std() > 0.04
+    torch.testing.assert_close(y.detach()[~negative], x.detach()[~negative], rtol=0, atol=0)
+    (g,) = torch.autograd.grad(y, x, torch.ones_like(y))
+    torch.testing.assert_close(g[negative], slopes, rtol=1e-15, atol=0)  # the same slopes (y / x rounds)
+    torch.manual_seed(3)
+    again = at.rrelu(x.detach(), 0.1, 0.3, training=True)
+    torch.testing.assert_close(again, y.detach(), rtol=0, atol=0)  # torch's seed repeats it
+    module = at.RReLU(0.1, 0.3)
+    assert module.training and not torch.equal(module(x), module(x))  # fresh slopes per call
+    module.eval()
+    torch.testing.assert_close(module(x), F.leaky_relu(x, 0.2), rtol=0, atol=0)
