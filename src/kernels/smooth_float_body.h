@@ -112,19 +112,19 @@ VEC_FUNCTION vf clamp_to_far_lane(vf x) {
 
 VEC_FUNCTION vf sigmoid_f32_body(vf x, const float_constants *k) {
     vf one = vf_set1(1.0f);
-    vf y = logistic_table(clamp_to_far_lane(x), one, &k->exp);
     mf far = far_lanes(x);
-    if (!mf_any(far)) return y;
+    if (!mf_any(far)) return logistic_table(x, one, &k->exp);
+    vf y = logistic_table(clamp_to_far_lane(x), one, &k->exp);
     return vf_select(far, fm_keep_nan(x, logistic_times(x, one, 0, 1)), y);
 }
 
 /* Above 30, silu(x) = x (1 - e^-x) rounds to x; below -120 it rounds to -0. */
 VEC_FUNCTION vf silu_f32_body(vf x, const float_constants *k) {
     /* silu(x) has x's sign: silu(-0) = -0; a NaN x made every step NaN */
+    mf far = far_lanes(x);
+    if (!mf_any(far)) return vf_with_sign_of(logistic_table(x, x, &k->exp), x);
     vf xc = clamp_to_far_lane(x);
     vf y = vf_with_sign_of(logistic_table(xc, xc, &k->exp), x);
-    mf far = far_lanes(x);
-    if (!mf_any(far)) return y;
     vf clamped = vf_select(vf_lt(x, vf_set1(-120.0f)), vf_set1(-120.0f), x);
     vf result = logistic_times(x, clamped, 1, 1);
     result = vf_select(vf_gt(x, vf_set1(30.0f)), x, result);
