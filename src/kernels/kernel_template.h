@@ -129,7 +129,7 @@
         T *dx = output;                                                                            \
         const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
         size_t i = 0;                                                                              \
-        /* two vectors a step, one test for both in the usual case that no lane falls back */     \
+        /* two vectors a step, one test for both in the usual case that no lane falls back */      \
         for (; i + 2 * LANES <= n; i += 2 * LANES) {                                               \
             V a = VOP(load)(x + i), b = VOP(load)(x + i + LANES);                                  \
             V da = VOP(load)(dy + i), db = VOP(load)(dy + i + LANES);                              \
