@@ -144,8 +144,9 @@ def _make(op, params, backward):
                 if name not in defaults:
                     raise TypeError(f"actfn.{function.__name__}() has no parameter '{name}'")
                 given[name] = value
-            values = _scalars(op, names, tuple(given.get(n, defaults[n]) for n in names),
-                              x.dtype)
+            # None: the default (grad_at_zero's NaN, "the slope", shows as None)
+            values = _scalars(op, names, tuple(defaults[n] if given.get(n) is None else given[n]
+                                               for n in names), x.dtype)
         if backward:
             dy = args[1]
             if type(dy) is not array_type or dy.dtype not in floats:
@@ -165,7 +166,8 @@ def _make(op, params, backward):
     parameters = [_inspect.Parameter(n, _inspect.Parameter.POSITIONAL_OR_KEYWORD)
                   for n in (["x", "dy"] if backward else ["x"])]
     parameters += [_inspect.Parameter(n, _inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                      default=defaults[n]) for n in names]
+                                      default=None if _np.isnan(defaults[n]) else defaults[n])
+                   for n in names]
     parameters.append(_inspect.Parameter("out", _inspect.Parameter.KEYWORD_ONLY, default=None))
     parameters.append(_inspect.Parameter("where", _inspect.Parameter.KEYWORD_ONLY, default=True))
     parameters.append(_inspect.Parameter("accuracy", _inspect.Parameter.KEYWORD_ONLY,
@@ -183,8 +185,6 @@ def _direct(op, backward, function):
     contiguous arrays with numbers as parameters in well under a microsecond and hands
     every other call to function; the signature stays function's."""
     signature = str(function.__signature__)
-    if "nan" in signature:  # not a literal a builtin's signature can state
-        return function
     doc = f"{function.__name__}{signature}\n--\n\n{function.__doc__}"
     return ufuncs.direct_function(op, backward, function, doc)
 

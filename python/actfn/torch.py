@@ -182,17 +182,23 @@ class _PReLU(_torch.autograd.Function):
 
 
 def prelu(input, weight):
-    """torch.nn.functional.prelu for input whose features are its last axis: (N, C), or
-    any shape with one shared slope (weight of one element)."""
-    if weight.numel() != 1 and (input.dim() != 2 or weight.numel() != input.shape[1]):
-        raise NotImplementedError("actfn.torch.prelu: a slope per channel needs (N, C) input "
-                                  "(channels last); one shared slope serves any shape")
-    return _PReLU.apply(input, weight)
+    """torch.nn.functional.prelu: one shared slope (weight of one element), or one per
+    channel, the input's dimension 1 ((N, C), (N, C, L), (N, C, H, W), ...). The C kernels
+    take the channels as the last axis: other layouts pass through a channels-last copy."""
+    if weight.numel() == 1 or input.dim() == 2:
+        if weight.numel() != 1 and weight.numel() != input.shape[1]:
+            raise ValueError(f"actfn.torch.prelu: {weight.numel()} slopes for "
+                             f"{input.shape[1]} channels")
+        return _PReLU.apply(input, weight)
+    if input.dim() < 2 or weight.numel() != input.shape[1]:
+        raise ValueError(f"actfn.torch.prelu: {weight.numel()} slopes for an input of shape "
+                         f"{tuple(input.shape)} (channels are dimension 1)")
+    return _PReLU.apply(input.movedim(1, -1), weight).movedim(-1, 1)
 
 
 class PReLU(_torch.nn.Module):
     """torch.nn.PReLU(num_parameters=1, init=0.25): a learnt slope, shared or one per
-    feature of (N, C) input."""
+    channel (the input's dimension 1)."""
 
     def __init__(self, num_parameters=1, init=0.25):
         super().__init__()

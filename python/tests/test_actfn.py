@@ -518,3 +518,13 @@ def test_every_function_takes_out_and_where_the_same_way():
         np.testing.assert_array_equal(out[mask], f(x, *args)[mask])
         with pytest.raises(TypeError, match="out is float64"):
             f(x, *args, out=np.empty(9, np.float64))
+
+
+def test_grad_at_zero_default_shows_as_none_and_takes_the_fast_path():
+    import inspect
+    assert inspect.signature(actfn.leaky_relu_backward).parameters["grad_at_zero"].default is None
+    zero, one = np.zeros(4, np.float32), np.ones(4, np.float32)
+    np.testing.assert_array_equal(actfn.leaky_relu_backward(zero, one, 0.25), 0.25)  # the slope
+    np.testing.assert_array_equal(actfn.leaky_relu_backward(zero, one, 0.25, None), 0.25)
+    np.testing.assert_array_equal(actfn.leaky_relu_backward(zero, one, 0.25, grad_at_zero=1), 1)
+    np.testing.assert_array_equal(actfn.leaky_relu_backward(zero, one, 0.25, math.nan), 0.25)

@@ -191,8 +191,21 @@ def test_prelu_against_torch(shared):
     assert torch.autograd.gradcheck(at.prelu, (x.detach()[:4].requires_grad_(), weight))
     module = at.PReLU(6 if not shared else 1)
     assert module(x.float()).shape == x.shape and "num_parameters" in repr(module)
-    with pytest.raises(NotImplementedError):
-        at.prelu(torch.randn(2, 3, 4), torch.ones(3))
+    with pytest.raises(ValueError):
+        at.prelu(torch.randn(2, 3, 4), torch.ones(4))
+
+
+def test_prelu_channels_first():
+    x = inputs([0], 2 * 3 * 4 * 5).reshape(2, 3, 4, 5).requires_grad_()
+    weight = torch.tensor([0.25, 0.5, 0.125], dtype=torch.float64, requires_grad=True)
+    y, ref = at.prelu(x, weight), F.prelu(x, weight)
+    torch.testing.assert_close(y, ref, rtol=0, atol=0)
+    dy = inputs([], x.numel(), seed=4).reshape(x.shape)
+    got = torch.autograd.grad(y, (x, weight), dy)
+    want = torch.autograd.grad(ref, (x, weight), dy)
+    torch.testing.assert_close(got[0], want[0], rtol=0, atol=0)
+    torch.testing.assert_close(got[1], want[1], rtol=1e-12, atol=1e-12)
+    assert at.PReLU(3)(x.float()).shape == x.shape
 
 
 def test_rrelu_training_mode():
