@@ -25,6 +25,7 @@ Each backward is once differentiable: differentiating it again raises torch's er
 import torch as _torch
 
 from . import _actfn
+from . import _rows_cols as _shape_rows_cols  # the NumPy face's: rows x cols of a shape
 
 __all__ = []
 
@@ -40,14 +41,16 @@ def _dtype_name(tensor, name="input"):
                         f"not {tensor.dtype}") from None
 
 
-def _call(call, op, params, x, a, out, rows=None, cols=None):
-    """One C call on x (and a) into out, all contiguous, on x's device."""
+def _call(call, op, params, x, a, out, rows=None, cols=None, b=None, c=None):
+    """One C call (the extension's pointer_call) on x (and a, b, c) into out, all
+    contiguous, on x's device."""
     cuda = x.is_cuda
     stream = _torch.cuda.current_stream(x.device).cuda_stream if cuda else 0
     if rows is None:
         rows, cols = 1, out.numel()
+    pointers = [0 if t is None else t.data_ptr() for t in (a, out, b, c)]
     _actfn.pointer_call(call, op, _dtype_name(out), cuda, stream, rows, cols, x.data_ptr(),
-                        0 if a is None else a.data_ptr(), out.data_ptr(), **params)
+                        *pointers, **params)
 
 
 def _contiguous(tensor, name):
@@ -116,9 +119,8 @@ class _Activation(_torch.autograd.Function):
 
 
 def _rows_cols(x):
-    """x as rows of its last dimension, for the 1-bit mask (a row's bits start a byte)."""
-    cols = x.shape[-1] if x.dim() > 0 else 1
-    return (x.numel() // cols if cols else 0), cols
+    """x as rows of its last dimension (the layer ops' batch; a mask row starts a byte)."""
+    return _shape_rows_cols(tuple(x.shape))
 
 
 class _MaskActivation(_torch.autograd.Function):
@@ -172,11 +174,7 @@ class _PReLU(_torch.autograd.Function):
         dy = dy.contiguous()
         rows, cols = _rows_cols(source)
         dx, dslopes = _torch.empty_like(dy), _torch.empty_like(slopes)
-        cuda = source.is_cuda
-        _actfn.pointer_call("prelu_backward", "relu", _dtype_name(source), cuda,
-                            _torch.cuda.current_stream(source.device).cuda_stream if cuda else 0,
-                            rows, cols, source.data_ptr(), slopes.data_ptr(), dx.data_ptr(),
-                            dy.data_ptr(), dslopes.data_ptr())
+        _call("prelu_backward", "relu", {}, source, slopes, dx, rows, cols, dy, dslopes)
         dweight = dslopes.sum().reshape(1) if ctx.shared else dslopes
         return dx, dweight.to(ctx.weight_dtype)
 

@@ -44,14 +44,13 @@ template <actfn_kind K> __device__ inline float lane_forward_f32(float x, const 
     if constexpr (K == ACTFN_MISH) IN_FLOAT(mish_f32_body, x, p);
     /* alpha = 0 (elu turned relu) and alpha < 0 (celu) go to the reference, as on the CPU */
     if constexpr (K == ACTFN_ELU)
-        if (p->alpha != 0) IN_FLOAT(elu_f32_body, x, p);
+        if (elu_f32_forward_serves(p)) IN_FLOAT(elu_f32_body, x, p);
     if constexpr (K == ACTFN_CELU)
-        if (p->alpha > 0) IN_FLOAT(celu_f32_body, x, p);
-    if constexpr (K == ACTFN_GELU)
-        if (!fm_any_beyond(x, 11.0f)) { /* the far tails and NaN: the reference */
-            const gelu_constants k = make_gelu_constants();
-            return gelu_near(x, &k);
-        }
+        if (celu_f32_serves(p)) IN_FLOAT(celu_f32_body, x, p);
+    if constexpr (K == ACTFN_GELU) {
+        const gelu_constants k = make_gelu_constants();
+        if (!mf_any(gelu_lanes_back(x, &k))) return gelu_near(x, &k);
+    }
     if constexpr (K == ACTFN_HARDSIGMOID || K == ACTFN_HARDSWISH) {
         const hard_constants k = make_hard_constants(p);
         return K == ACTFN_HARDSIGMOID ? hardsigmoid_body(x, &k) : hardswish_body(x, &k);
@@ -70,31 +69,25 @@ template <actfn_kind K> __device__ inline float lane_forward_f32(float x, const 
         const smooth_constants k = make_smooth_constants(p);                                       \
         return (float)((double)(dy) * derivative((double)(x), &k));                                \
     } while (0)
-/* A float-lane gradient unless exponent (of x and k) is below low or checked (dy, or dy
- * times a constant) is not finite (smooth_f32.c's DEFINE_FLOAT_LANE_BACKWARD). */
-#define GRADIENT_IN_FLOAT(gradient, exponent, low, checked, x, dy, p)                              \
+/* A float-lane gradient unless the body header's lanes_back flags the lane for the
+ * reference (the SIMD kernels' policy). */
+#define GRADIENT_IN_FLOAT(gradient, lanes_back, x, dy, p)                                          \
     do {                                                                                           \
         const float_constants k = make_float_constants(p);                                         \
-        if (!mf_any(beyond_exp_range(exponent, low, checked))) return gradient(x, dy, &k);        \
+        if (!mf_any(lanes_back(x, dy, &k))) return gradient(x, dy, &k);                            \
     } while (0)
 
 template <actfn_kind K>
 __device__ inline float lane_backward_f32(float x, float dy, const op_params *p) {
     if constexpr (K == ACTFN_SIGMOID)
-        GRADIENT_IN_FLOAT(sigmoid_f32_gradient, vf_minus_abs(x), -80.0f, dy, x, dy, p);
-    if constexpr (K == ACTFN_TANH)
-        GRADIENT_IN_FLOAT(tanh_f32_gradient, vf_add(vf_minus_abs(x), vf_minus_abs(x)), -80.0f, dy,
-                          x, dy, p);
-    if constexpr (K == ACTFN_SELU) GRADIENT_IN_FLOAT(selu_f32_gradient, x, -87.0f, dy, x, dy, p);
-    /* elu: alpha / 4 inexact below 2^-124, and dy alpha / 4 overflowing, go to the reference */
+        GRADIENT_IN_FLOAT(sigmoid_f32_gradient, sigmoid_f32_lanes_back, x, dy, p);
+    if constexpr (K == ACTFN_TANH) GRADIENT_IN_FLOAT(tanh_f32_gradient, tanh_f32_lanes_back, x, dy, p);
+    if constexpr (K == ACTFN_SELU) GRADIENT_IN_FLOAT(selu_f32_gradient, selu_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_ELU)
-        if (fabs(p->alpha) >= 0x1p-100)
-            GRADIENT_IN_FLOAT(elu_f32_gradient, x, -87.0f, vf_mul(dy, vf_mul(k.alpha, 0.25f)), x,
-                              dy, p);
+        if (elu_f32_backward_serves(p))
+            GRADIENT_IN_FLOAT(elu_f32_gradient, elu_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_CELU)
-        if (p->alpha > 0)
-            GRADIENT_IN_FLOAT(celu_f32_gradient, vf_mul(x, k.inverse_alpha), -87.0f, dy, x, dy,
-                              p);
+        if (celu_f32_serves(p)) GRADIENT_IN_FLOAT(celu_f32_gradient, celu_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_HARDSIGMOID) {
         const hard_constants k = make_hard_constants(p);
         return hardsigmoid_backward_body(x, dy, &k);

@@ -28,12 +28,6 @@ static inline gelu_constants make_constants_f32(const op_params *p) {
     return make_gelu_constants();
 }
 
-/* Beyond |x| = 11, or NaN: the reference, lane by lane. */
-static inline mf gelu_lanes_back(vf x, const gelu_constants *k) {
-    (void)k;
-    return vf_not_le(vf_abs(x), vf_set1(11.0f));
-}
-
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(gelu_forward, gelu_near, gelu_lanes_back, gelu_forward)
 
 #endif

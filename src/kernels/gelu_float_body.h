@@ -115,4 +115,11 @@ VEC_FUNCTION vf gelu_near(vf x, const gelu_constants *k) {
     return vf_select(vf_lt(a, vf_set1(0x1p-60f)), vf_mul(x, vf_set1(0.5f)), result);
 }
 
+/* Beyond |x| = 11, or NaN: the reference, lane by lane (the SIMD kernel's and the GPU's
+ * policy alike). */
+VEC_FUNCTION mf gelu_lanes_back(vf x, const gelu_constants *k) {
+    (void)k;
+    return vf_not_le(vf_abs(x), vf_set1(11.0f));
+}
+
 #endif

@@ -363,12 +363,57 @@ VEC_FUNCTION vf tanh_f32_gradient(vf x, vf dy, const float_constants *k) {
     return dy_times_bell(vf_add(vf_minus_abs(x), vf_minus_abs(x)), dy, 4.0f, k);
 }
 
-/* A vector goes to the reference where a lane's exponent is below low (-87: e^z leaves
- * the normal floats; -80 for the bell, whose e_lo would leave them), or x is NaN, or dy is
- * not finite (dy c split as u + u_lo needs a finite u): rare lanes, the reference's
- * far-tail rules as they are. */
+/* The lanes that go to the reference: a lane's exponent below low (-87: e^z leaves the
+ * normal floats; -80 for the bell, whose e_lo would leave them), or x NaN, or dy not
+ * finite (dy c split as u + u_lo needs a finite u): rare lanes, the reference's far-tail
+ * rules as they are. */
 VEC_FUNCTION mf beyond_exp_range(vf z, float low, vf dy) {
     return mf_or(vf_not_le(vf_set1(low), z), vf_not_le(vf_abs(dy), vf_set1(FLT_MAX)));
+}
+
+/* The lanes each float-lane backward leaves to the scalar reference (beyond_exp_range of
+ * its exponent, or dy times its constant not finite), and the parameters its kernels
+ * serve: one policy for the SIMD kernels (smooth_f32.c) and the GPU's (lane_ops.cuh). */
+VEC_FUNCTION mf sigmoid_f32_lanes_back(vf v, vf g, const float_constants *k) {
+    (void)k;
+    return beyond_exp_range(vf_minus_abs(v), -80.0f, g);
+}
+
+VEC_FUNCTION mf tanh_f32_lanes_back(vf v, vf g, const float_constants *k) {
+    (void)k;
+    return beyond_exp_range(vf_add(vf_minus_abs(v), vf_minus_abs(v)), -80.0f, g);
+}
+
+VEC_FUNCTION mf selu_f32_lanes_back(vf v, vf g, const float_constants *k) {
+    (void)k;
+    return beyond_exp_range(v, -87.0f, g);
+}
+
+/* dy alpha / 4 can overflow where the result does not (alpha up to FLT_MAX, e^x small):
+ * those lanes too (u_lo would be NaN: fuzz_api) */
+VEC_FUNCTION mf elu_f32_lanes_back(vf v, vf g, const float_constants *k) {
+    return beyond_exp_range(v, -87.0f, vf_mul(g, vf_mul(k->alpha, vf_set1(0.25f))));
+}
+
+VEC_FUNCTION mf celu_f32_lanes_back(vf v, vf g, const float_constants *k) {
+    return beyond_exp_range(vf_mul(v, k->inverse_alpha), -87.0f, g);
+}
+
+/* alpha = 0 (elu turned relu, -0 below zero): the fma sum of elu_f32_body's zero terms
+ * rounds to +0, so the reference serves it */
+VEC_FUNCTION int elu_f32_forward_serves(const op_params *p) {
+    return p->alpha != 0;
+}
+
+/* alpha / 4 is inexact below 2^-124 (alpha = 2^-149 gave 0: fuzz_api): the reference */
+VEC_FUNCTION int elu_f32_backward_serves(const op_params *p) {
+    return fabs(p->alpha) >= 0x1p-100;
+}
+
+/* negative_expm1 takes z <= 0: alpha < 0 (torch allows it, nobody trains with it) makes
+ * x / alpha positive below 0, and goes to the reference */
+VEC_FUNCTION int celu_f32_serves(const op_params *p) {
+    return p->alpha > 0;
 }
 
 #endif
