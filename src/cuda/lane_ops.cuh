@@ -3,8 +3,9 @@
  * kernel bodies (src/kernels/ headers ending in _body.h) compiled for one lane a thread
  * over vec/cuda_lane.h, chosen as the CPU's kernel table chooses them on an ISA with a
  * fused multiply-add (kernels/isa_table.c): float lanes for the exp family, gelu and the
- * hard ops, double lanes (the float widened, rounded once at the end) for softplus,
- * softsign, logsigmoid, tanhshrink, squareplus and the backwards the CPU keeps there; the
+ * hard ops and the backwards of silu, softplus and logsigmoid, double lanes (the float
+ * widened, rounded once at the end) for the forwards of softplus, logsigmoid, softsign,
+ * tanhshrink, squareplus and the backwards the CPU keeps there; the
  * CPU's parameter conditions and fallbacks to the scalar reference kept element by
  * element. So an f32 result on the GPU has the CPU kernel's bound (0.81 ULP at most,
  * docs/accuracy.md), at float speed instead of the FP64 units' pace of the reference;
@@ -93,17 +94,22 @@ __device__ inline float lane_backward_f32(float x, float dy, const op_params *p)
         return hardsigmoid_backward_body(x, dy, &k);
     }
     if constexpr (K == ACTFN_HARDSWISH) return (float)hardswish_backward_double(x, dy);
-    if constexpr (K == ACTFN_SILU)
-        if (!silu_needs_reference(x)) DERIVATIVE_IN_DOUBLE(silu_derivative, x, dy, p);
+    if constexpr (K == ACTFN_SILU) GRADIENT_IN_FLOAT(silu_f32_gradient, logistic_f32_lanes_back, x, dy, p);
+    if constexpr (K == ACTFN_LOGSIGMOID)
+        GRADIENT_IN_FLOAT(logsigmoid_f32_gradient, logistic_f32_lanes_back, x, dy, p);
+    if constexpr (K == ACTFN_SOFTPLUS) {
+        if (softplus_f32_gradient_serves(p))
+            GRADIENT_IN_FLOAT(softplus_f32_gradient, logistic_f32_lanes_back, x, dy, p);
+        else
+            DERIVATIVE_IN_DOUBLE(softplus_derivative, x, dy, p);
+    }
     if constexpr (K == ACTFN_GELU)
         if (!gelu_needs_reference(x)) DERIVATIVE_IN_DOUBLE(gelu_derivative, x, dy, p);
     if constexpr (K == ACTFN_GELU_TANH)
         if (!gelu_tanh_needs_reference(x)) DERIVATIVE_IN_DOUBLE(gelu_tanh_derivative, x, dy, p);
     if constexpr (K == ACTFN_MISH)
         if (!mish_needs_reference(x)) DERIVATIVE_IN_DOUBLE(mish_derivative, x, dy, p);
-    if constexpr (K == ACTFN_SOFTPLUS) DERIVATIVE_IN_DOUBLE(softplus_derivative, x, dy, p);
     if constexpr (K == ACTFN_SOFTSIGN) DERIVATIVE_IN_DOUBLE(softsign_derivative, x, dy, p);
-    if constexpr (K == ACTFN_LOGSIGMOID) DERIVATIVE_IN_DOUBLE(logsigmoid_derivative, x, dy, p);
     if constexpr (K == ACTFN_TANHSHRINK) DERIVATIVE_IN_DOUBLE(tanhshrink_derivative, x, dy, p);
     if constexpr (K == ACTFN_SQUAREPLUS) DERIVATIVE_IN_DOUBLE(squareplus_derivative, x, dy, p);
     return (float)backward_of<K>(x, dy, p);

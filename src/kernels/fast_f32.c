@@ -16,6 +16,7 @@
 
 #include "kernels/fast_lanes.h"
 #include "kernels/gelu_tanh_argument.h"
+#include "kernels/silu_root.h"
 
 /* selu's scale as HI + LO to 2^-48, as smooth_f32.c: HI below it and LO > 0, so that
  * x HI + x LO is -0 at x = -0 (a negative LO would give x LO = +0, and the sum +0) */
@@ -286,9 +287,6 @@ static inline vf tanh_backward_fast(vf x, vf dy, const fast_constants *k, int wi
  * magnitude) enters e's mantissa, scaled by 2^-9 so that dy times it cannot overflow.
  * x is clamped at 50 (where f' is 1 in float, and inf would make e (1 + x) NaN); dy (-0)
  * below -751.754272, as the reference (whose (1 + x) e^x is a double down to there). */
-#define SILU_ZERO_HI             (-0x1.474974p+0f)
-#define SILU_ZERO_LO             0x1.bdf6fap-27f
-#define SILU_ZERO_EXP            0x1.1d25d0p-2f /* e0 */
 #define SILU_GRADIENT_ZERO_BELOW (-0x1.77e08cp+9f)
 
 static inline vf silu_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {

@@ -54,10 +54,11 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
         [ACTFN_CELU] = SMOOTH_F32, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = SMOOTH_F32,      \
         [ACTFN_MISH] = SMOOTH_F32, [ACTFN_SOFTPLUS] = DOUBLE
 #define SMOOTH_F32_BACKWARDS                                                                       \
-    DOUBLE_LANE_ONLY, [ACTFN_LOGSIGMOID] = DOUBLE, [ACTFN_SIGMOID] = SMOOTH_F32,                   \
-                      [ACTFN_TANH] = SMOOTH_F32, [ACTFN_SILU] = DOUBLE, [ACTFN_SOFTPLUS] = DOUBLE, \
-                      [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32, [ACTFN_GELU] = DOUBLE,  \
-                      [ACTFN_CELU] = SMOOTH_F32, [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
+    DOUBLE_LANE_ONLY, [ACTFN_LOGSIGMOID] = SMOOTH_F32, [ACTFN_SIGMOID] = SMOOTH_F32,               \
+                      [ACTFN_TANH] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,                        \
+                      [ACTFN_SOFTPLUS] = SMOOTH_F32, [ACTFN_ELU] = SMOOTH_F32,                     \
+                      [ACTFN_SELU] = SMOOTH_F32, [ACTFN_GELU] = DOUBLE, [ACTFN_CELU] = SMOOTH_F32, \
+                      [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
 /* The fast tier's own kernels where the fma rounds once; the accurate ones elsewhere. */
 #if VEC_HAS_FMA
 #define FAST FAMILY_FAST_LANES
@@ -68,10 +69,10 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
                       [ACTFN_MISH] = FAST, [ACTFN_SOFTPLUS] = FAST,                                \
                       [ACTFN_HARDSIGMOID] = HARD_F32, [ACTFN_HARDSWISH] = FAST
 #define FAST_F32_BACKWARDS                                                                         \
-    DOUBLE_LANE_ONLY, [ACTFN_LOGSIGMOID] = DOUBLE, [ACTFN_SIGMOID] = FAST, [ACTFN_TANH] = FAST,    \
-                      [ACTFN_SILU] = FAST, [ACTFN_SOFTPLUS] = FAST, [ACTFN_ELU] = FAST,            \
-                      [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST, [ACTFN_GELU] = FAST,               \
-                      [ACTFN_MISH] = FAST, [ACTFN_GELU_TANH] = FAST,                               \
+    DOUBLE_LANE_ONLY, [ACTFN_LOGSIGMOID] = SMOOTH_F32, [ACTFN_SIGMOID] = FAST,                     \
+                      [ACTFN_TANH] = FAST, [ACTFN_SILU] = FAST, [ACTFN_SOFTPLUS] = FAST,           \
+                      [ACTFN_ELU] = FAST, [ACTFN_SELU] = FAST, [ACTFN_CELU] = FAST,                \
+                      [ACTFN_GELU] = FAST, [ACTFN_MISH] = FAST, [ACTFN_GELU_TANH] = FAST,          \
                       [ACTFN_HARDSIGMOID] = HARD_F32, [ACTFN_HARDSWISH] = FAST
 #else
 #define FAST_F32_FORWARDS  SMOOTH_F32_FORWARDS, HARD_F32_OPS

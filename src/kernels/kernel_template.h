@@ -230,4 +230,14 @@
             if_false(p, input, output, n);                                                         \
     }
 
+/* The same for a backward. */
+#define DEFINE_BACKWARD_CHOICE(name, condition, if_true, if_false)                                 \
+    static void ISA_FUNCTION(name)(const op_params *p, const void *input, const void *gradient,    \
+                                   void *output, size_t n) {                                       \
+        if (condition)                                                                             \
+            if_true(p, input, gradient, output, n);                                                \
+        else                                                                                       \
+            if_false(p, input, gradient, output, n);                                               \
+    }
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "kernels/float_math.h"
 #include "kernels/gelu_tanh_argument.h"
+#include "kernels/silu_root.h"
 
 #include <float.h>
 #include <math.h>
@@ -24,13 +25,13 @@
 #define SELU_SCALE_ALPHA_LO 0x1.903c0cp-26f
 
 typedef struct float_constants {
-    vf alpha, inverse_alpha;
+    vf alpha, inverse_alpha, threshold;
     exp_tables exp;
 } float_constants;
 
 VEC_FUNCTION float_constants make_float_constants(const op_params *p) {
     float_constants k = {vf_set1((float)p->alpha), vf_set1(1.0f / (float)p->alpha),
-                         fm_exp_tables()};
+                         vf_set1((float)p->threshold), fm_exp_tables()};
     return k;
 }
 
@@ -363,6 +364,100 @@ VEC_FUNCTION vf tanh_f32_gradient(vf x, vf dy, const float_constants *k) {
     return dy_times_bell(vf_add(vf_minus_abs(x), vf_minus_abs(x)), dy, 4.0f, k);
 }
 
+/* dy scaled by a power of two (exact) so that a quotient dy f' / D, |f'| in [2^-109, 2]
+ * (|x| <= 80), is a normal float wherever the result is not 0, nor overflows: dy below
+ * 2^-10 times 2^100, above 2^100 times 2^-4; *after undoes it, the one rounding into the
+ * subnormals where there is one. */
+VEC_FUNCTION vf dy_scaled(vf dy, vf *after) {
+    vf magnitude = vf_abs(dy), one = vf_set1(1.0f);
+    mf tiny = vf_lt(magnitude, vf_set1(0x1p-10f));
+    mf huge = vf_gt(magnitude, vf_set1(0x1p100f));
+    *after = vf_select(tiny, vf_set1(0x1p-100f), vf_select(huge, vf_set1(16.0f), one));
+    return vf_mul(dy, vf_select(tiny, vf_set1(0x1p100f), vf_select(huge, vf_set1(0x1p-4f), one)));
+}
+
+/* dy / (1 + e^z) for z in [-80, 80], the logistic of -z times dy: softplus' (z = -x, beta
+ * 1) and logsigmoid' (z = x). logistic_table_plus with dy for the numerator, as silu's
+ * forward with x: rounded once. */
+VEC_FUNCTION vf dy_times_logistic(vf z, vf dy, const float_constants *k) {
+    vf after, g = dy_scaled(dy, &after);
+    vf q = vf_mul(logistic_table_plus(z, NULL, g, &k->exp), after);
+    return vf_with_sign_of(q, dy); /* logistic > 0: an underflow to 0 keeps dy's sign */
+}
+
+/* softplus'(x) = logistic(x) at beta 1 (softplus_f32_gradient_serves), dy itself above
+ * the threshold (a float there). */
+VEC_FUNCTION vf softplus_f32_gradient(vf x, vf dy, const float_constants *k) {
+    return vf_select(vf_gt(x, k->threshold), dy, dy_times_logistic(fm_neg(x), dy, k));
+}
+
+/* logsigmoid'(x) = logistic(-x). */
+VEC_FUNCTION vf logsigmoid_f32_gradient(vf x, vf dy, const float_constants *k) {
+    return dy_times_logistic(x, dy, k);
+}
+
+/* silu'(x) = N / (1 + e)^2, e = e^-|x| = e_hi + e_lo: N = 1 + e (1 + x) from 0 up, e M
+ * below, M = 1 + x + e. Each as hi + lo: 1 + x = u + u_lo exactly (Fast2Sum in the order
+ * of magnitude), M by TwoSum, e M and e (1 + x) by fma products. M cancels at silu's
+ * zero x0 (silu_root.h): within 1/4 of it M = d c + e0 d^2 S(d), d = x - x0 = d_hi + d_lo
+ * (d_hi exact), c = 1 + e0 = -x0 in two floats, S(d) = (e^d - 1 - d) / d^2 by its Taylor
+ * series to d^5 (2^-27 relative; the term is at most 2.7 % of M), so that M keeps its
+ * relative accuracy down to the zero; beyond 1/4 of it e's error is amplified at most
+ * 1.1x. Then dy N (hi + lo), one corrected division by (1 + e)^2 (hi + lo), rounded
+ * once. */
+/* always inlined: out of line (its size) it took its arguments and constants through
+ * memory, 15 % of the time */
+VEC_FUNCTION __attribute__((always_inline)) vf silu_f32_gradient(vf x, vf dy,
+                                                                 const float_constants *k) {
+    vf one = vf_set1(1.0f);
+    table_exp e = fm_exp_table(vf_minus_abs(x), &k->exp);
+    vf e_hi = vf_mul(e.t, e.scale), e_lo = vf_mul(e.l, e.scale);
+    mf big = vf_gt(vf_abs(x), one);
+    vf u_lo, u = fm_fast_two_sum(vf_select(big, x, one), vf_select(big, one, x), &u_lo);
+    /* from 0 up: 1 + w, w = e (1 + x) <= 1 */
+    vf w = vf_mul(e_hi, u);
+    vf w_lo = vf_fma(e_lo, u, vf_fma(e_hi, u_lo, vf_fma(e_hi, u, fm_neg(w))));
+    vf n_pos_lo, n_pos = fm_fast_two_sum(one, w, &n_pos_lo);
+    n_pos_lo = vf_add(n_pos_lo, w_lo);
+    /* below 0: M = u + e by TwoSum, or the expansion about x0 */
+    vf m = vf_add(u, e_hi);
+    vf back = vf_sub(m, u);
+    vf m_lo = vf_add(vf_add(vf_sub(u, vf_sub(m, back)), vf_sub(e_hi, back)), vf_add(u_lo, e_lo));
+    vf d_hi = vf_sub(x, vf_set1(SILU_ZERO_HI)), d_lo = vf_set1(-SILU_ZERO_LO);
+    mf near = vf_lt(vf_abs(d_hi), vf_set1(0.25f));
+    if (mf_any(near)) {
+        vf d = vf_add(d_hi, d_lo), c_hi = vf_set1(-SILU_ZERO_HI), c_lo = vf_set1(-SILU_ZERO_LO);
+        vf s = vf_fma(d, vf_set1(1.0f / 5040), vf_set1(1.0f / 720));
+        s = vf_fma(s, d, vf_set1(1.0f / 120));
+        s = vf_fma(s, d, vf_set1(1.0f / 24));
+        s = vf_fma(s, d, vf_set1(1.0f / 6));
+        s = vf_fma(s, d, vf_set1(0.5f));
+        vf second = vf_mul(vf_mul(vf_set1(SILU_ZERO_EXP), vf_mul(d, d)), s);
+        vf near_hi = vf_mul(d_hi, c_hi);
+        vf near_lo = vf_fma(d_lo, c_hi, vf_fma(d_hi, c_lo, vf_fma(d_hi, c_hi, fm_neg(near_hi))));
+        near_lo = vf_add(near_lo, second);
+        /* renormalized (TwoSum): at x = x0_hi, d_hi and near_hi are 0 and near_lo is all */
+        vf sum = vf_add(near_hi, near_lo), part = vf_sub(sum, near_hi);
+        vf sum_lo = vf_add(vf_sub(near_hi, vf_sub(sum, part)), vf_sub(near_lo, part));
+        m = vf_select(near, sum, m);
+        m_lo = vf_select(near, sum_lo, m_lo);
+    }
+    vf n_neg = vf_mul(e_hi, m);
+    vf n_neg_lo = vf_fma(e_lo, m, vf_fma(e_hi, m_lo, vf_fma(e_hi, m, fm_neg(n_neg))));
+    mf positive = vf_ge(x, vf_zero());
+    vf n = vf_select(positive, n_pos, n_neg), n_lo = vf_select(positive, n_pos_lo, n_neg_lo);
+    /* (1 + e)^2 = sq + sq_lo */
+    vf dd = vf_add(one, e_hi);
+    vf dd_lo = vf_add(vf_add(vf_sub(one, dd), e_hi), e_lo);
+    vf sq = vf_mul(dd, dd);
+    vf sq_lo = vf_fma(vf_add(dd, dd), dd_lo, vf_fma(dd, dd, fm_neg(sq)));
+    vf after, g = dy_scaled(dy, &after);
+    vf p = vf_mul(g, n);
+    vf p_lo = vf_fma(g, n_lo, vf_fma(g, n, fm_neg(p)));
+    vf q = vf_mul(fm_divide_by(vf_reciprocal_estimate(sq), p, &p_lo, sq, sq_lo), after);
+    return vf_with_sign_of(q, p); /* an underflow to 0 keeps the sign of dy f' */
+}
+
 /* The lanes that go to the reference: a lane's exponent below low (-87: e^z leaves the
  * normal floats; -80 for the bell, whose e_lo would leave them), or x NaN, or dy not
  * finite (dy c split as u + u_lo needs a finite u): rare lanes, the reference's far-tail
@@ -377,6 +472,12 @@ VEC_FUNCTION mf beyond_exp_range(vf z, float low, vf dy) {
 VEC_FUNCTION mf sigmoid_f32_lanes_back(vf v, vf g, const float_constants *k) {
     (void)k;
     return beyond_exp_range(vf_minus_abs(v), -80.0f, g);
+}
+
+/* softplus', logsigmoid' and silu': |x| > 80 (the logistic's far tails), NaN x or a dy not
+ * finite, as sigmoid' */
+VEC_FUNCTION mf logistic_f32_lanes_back(vf v, vf g, const float_constants *k) {
+    return sigmoid_f32_lanes_back(v, g, k);
 }
 
 VEC_FUNCTION mf tanh_f32_lanes_back(vf v, vf g, const float_constants *k) {
@@ -397,6 +498,12 @@ VEC_FUNCTION mf elu_f32_lanes_back(vf v, vf g, const float_constants *k) {
 
 VEC_FUNCTION mf celu_f32_lanes_back(vf v, vf g, const float_constants *k) {
     return beyond_exp_range(vf_mul(v, k->inverse_alpha), -87.0f, g);
+}
+
+/* softplus' in float lanes at beta 1 (beta x exact) and a threshold that is a float (the
+ * comparison with x then exact): PyTorch's default, 1 and 20; the double lanes elsewhere */
+VEC_FUNCTION int softplus_f32_gradient_serves(const op_params *p) {
+    return p->beta == 1 && (double)(float)p->threshold == p->threshold;
 }
 
 /* alpha = 0 (elu turned relu, -0 below zero): the fma sum of elu_f32_body's zero terms
