@@ -3,9 +3,9 @@
  * kernel bodies (src/kernels/ headers ending in _body.h) compiled for one lane a thread
  * over vec/cuda_lane.h, chosen as the CPU's kernel table chooses them on an ISA with a
  * fused multiply-add (kernels/isa_table.c): float lanes for the exp family, gelu and the
- * hard ops and the backwards of silu, softplus and logsigmoid, double lanes (the float
- * widened, rounded once at the end) for the forwards of softplus, logsigmoid, softsign,
- * tanhshrink, squareplus and the backwards the CPU keeps there; the
+ * hard ops, softplus and logsigmoid and the backward of silu, double lanes (the float
+ * widened, rounded once at the end) for softsign, tanhshrink, squareplus, softplus at
+ * parameters other than PyTorch's defaults and the backwards the CPU keeps there; the
  * CPU's parameter conditions and fallbacks to the scalar reference kept element by
  * element. So an f32 result on the GPU has the CPU kernel's bound (0.81 ULP at most,
  * docs/accuracy.md), at float speed instead of the FP64 units' pace of the reference;
@@ -36,6 +36,13 @@
         return body(x, &k);                                                                        \
     } while (0)
 
+/* A float-lane body unless its lanes_back flags the lane for the reference. */
+#define FLOAT_UNLESS_BACK(body, lanes_back, x, p)                                                  \
+    do {                                                                                           \
+        const float_constants k = make_float_constants(p);                                         \
+        if (!mf_any(lanes_back(x, &k))) return body(x, &k);                                        \
+    } while (0)
+
 template <actfn_kind K> __device__ inline float lane_forward_f32(float x, const op_params *p) {
     if constexpr (K == ACTFN_SIGMOID) IN_FLOAT(sigmoid_f32_body, x, p);
     if constexpr (K == ACTFN_SILU) IN_FLOAT(silu_f32_body, x, p);
@@ -56,9 +63,13 @@ template <actfn_kind K> __device__ inline float lane_forward_f32(float x, const 
         const hard_constants k = make_hard_constants(p);
         return K == ACTFN_HARDSIGMOID ? hardsigmoid_body(x, &k) : hardswish_body(x, &k);
     }
-    if constexpr (K == ACTFN_SOFTPLUS) IN_DOUBLE(softplus_body, x, p);
+    if constexpr (K == ACTFN_SOFTPLUS) {
+        if (!softplus_f32_serves(p)) IN_DOUBLE(softplus_body, x, p);
+        FLOAT_UNLESS_BACK(softplus_f32_body, softplus_f32_lanes_back, x, p);
+    }
+    if constexpr (K == ACTFN_LOGSIGMOID)
+        FLOAT_UNLESS_BACK(logsigmoid_f32_body, logsigmoid_f32_lanes_back, x, p);
     if constexpr (K == ACTFN_SOFTSIGN) IN_DOUBLE(softsign_body, x, p);
-    if constexpr (K == ACTFN_LOGSIGMOID) IN_DOUBLE(logsigmoid_body, x, p);
     if constexpr (K == ACTFN_TANHSHRINK) IN_DOUBLE(tanhshrink_body, x, p);
     if constexpr (K == ACTFN_SQUAREPLUS) IN_DOUBLE(squareplus_body, x, p);
     return forward_f32_of<K>(x, p);
@@ -98,7 +109,7 @@ __device__ inline float lane_backward_f32(float x, float dy, const op_params *p)
     if constexpr (K == ACTFN_LOGSIGMOID)
         GRADIENT_IN_FLOAT(logsigmoid_f32_gradient, logistic_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_SOFTPLUS) {
-        if (softplus_f32_gradient_serves(p))
+        if (softplus_f32_serves(p))
             GRADIENT_IN_FLOAT(softplus_f32_gradient, logistic_f32_lanes_back, x, dy, p);
         else
             DERIVATIVE_IN_DOUBLE(softplus_derivative, x, dy, p);
@@ -168,6 +179,7 @@ __device__ inline bool lane_backward_16(uint16_t x, uint16_t dy, const op_params
 
 #undef IN_DOUBLE
 #undef IN_FLOAT
+#undef FLOAT_UNLESS_BACK
 #undef DERIVATIVE_IN_DOUBLE
 #undef GRADIENT_IN_FLOAT
 

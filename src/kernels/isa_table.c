@@ -49,10 +49,10 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_SOFTSIGN] = DOUBLE, [ACTFN_TANHSHRINK] = DOUBLE, [ACTFN_SQUAREPLUS] = DOUBLE
 #define SMOOTH_F32_FORWARDS                                                                        \
     DOUBLE_LANE_ONLY,                                                                              \
-        [ACTFN_LOGSIGMOID] = DOUBLE, [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,      \
+        [ACTFN_LOGSIGMOID] = SMOOTH_F32, [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,  \
         [ACTFN_TANH] = SMOOTH_F32, [ACTFN_ELU] = SMOOTH_F32, [ACTFN_SELU] = SMOOTH_F32,            \
         [ACTFN_CELU] = SMOOTH_F32, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = SMOOTH_F32,      \
-        [ACTFN_MISH] = SMOOTH_F32, [ACTFN_SOFTPLUS] = DOUBLE
+        [ACTFN_MISH] = SMOOTH_F32, [ACTFN_SOFTPLUS] = SMOOTH_F32
 #define SMOOTH_F32_BACKWARDS                                                                       \
     DOUBLE_LANE_ONLY, [ACTFN_LOGSIGMOID] = SMOOTH_F32, [ACTFN_SIGMOID] = SMOOTH_F32,               \
                       [ACTFN_TANH] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,                        \

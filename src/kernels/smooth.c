@@ -131,7 +131,15 @@ GRADIENT_IN_DOUBLE_LANES(tanh_derivative)
 DEFINE_BACKWARD_KERNEL(tanh_backward, tanh_derivative_gradient)
 GRADIENT_IN_DOUBLE_LANES(softplus_derivative)
 DEFINE_BACKWARD_KERNEL(softplus_backward, softplus_derivative_gradient)
-/* softplus' for the parameters the float-lane kernel leaves here (smooth_f32.c) */
+/* softplus and softplus' for the parameters the float-lane kernels leave here
+ * (smooth_f32.c) */
+void ISA_FUNCTION(softplus_forward_in_double_lanes)(const op_params *p, const void *x, void *y,
+                                                    size_t n);
+void ISA_FUNCTION(softplus_forward_in_double_lanes)(const op_params *p, const void *x, void *y,
+                                                    size_t n) {
+    KERNEL(softplus_forward)(p, x, y, n);
+}
+
 void ISA_FUNCTION(softplus_backward_in_double_lanes)(const op_params *p, const void *x,
                                                      const void *dy, void *dx, size_t n);
 void ISA_FUNCTION(softplus_backward_in_double_lanes)(const op_params *p, const void *x,

@@ -45,6 +45,14 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(celu_positive_alpha_backward, celu_f32_grad
 DEFINE_PARTIAL_BACKWARD_KERNEL(celu_backward, celu_positive_alpha_backward, celu_f32_serves(p),
                                celu_backward)
 
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_unit_forward, softplus_f32_body,
+                                    softplus_f32_lanes_back, softplus_forward)
+void ISA_FUNCTION(softplus_forward_in_double_lanes)(const op_params *p, const void *x, void *y,
+                                                    size_t n);
+DEFINE_FORWARD_CHOICE(softplus_forward, softplus_f32_serves(p), KERNEL(softplus_unit_forward),
+                      ISA_FUNCTION(softplus_forward_in_double_lanes))
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(logsigmoid_forward, logsigmoid_f32_body,
+                                    logsigmoid_f32_lanes_back, logsigmoid_forward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(silu_backward, silu_f32_gradient, logistic_f32_lanes_back,
                                      silu_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(logsigmoid_backward, logsigmoid_f32_gradient,
@@ -53,8 +61,7 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(softplus_unit_backward, softplus_f32_gradie
                                      logistic_f32_lanes_back, softplus_backward)
 void ISA_FUNCTION(softplus_backward_in_double_lanes)(const op_params *p, const void *x,
                                                      const void *dy, void *dx, size_t n);
-DEFINE_BACKWARD_CHOICE(softplus_backward, softplus_f32_gradient_serves(p),
-                       KERNEL(softplus_unit_backward),
+DEFINE_BACKWARD_CHOICE(softplus_backward, softplus_f32_serves(p), KERNEL(softplus_unit_backward),
                        ISA_FUNCTION(softplus_backward_in_double_lanes))
 
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
@@ -72,6 +79,8 @@ void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table) {
     table->backward[SLOT_F32][ACTFN_ELU] = ISA_FUNCTION(elu_backward);
     table->backward[SLOT_F32][ACTFN_SELU] = KERNEL(selu_backward);
     table->backward[SLOT_F32][ACTFN_CELU] = ISA_FUNCTION(celu_backward);
+    table->forward[SLOT_F32][ACTFN_SOFTPLUS] = ISA_FUNCTION(softplus_forward);
+    table->forward[SLOT_F32][ACTFN_LOGSIGMOID] = KERNEL(logsigmoid_forward);
     table->backward[SLOT_F32][ACTFN_SILU] = KERNEL(silu_backward);
     table->backward[SLOT_F32][ACTFN_LOGSIGMOID] = KERNEL(logsigmoid_backward);
     table->backward[SLOT_F32][ACTFN_SOFTPLUS] = ISA_FUNCTION(softplus_backward);

@@ -364,6 +364,72 @@ VEC_FUNCTION vf tanh_f32_gradient(vf x, vf dy, const float_constants *k) {
     return dy_times_bell(vf_add(vf_minus_abs(x), vf_minus_abs(x)), dy, 4.0f, k);
 }
 
+/* log(1 + e^z) for z in [-80, 0] as hi + *lo, to about 2^-30 relative. t = e^z = t_hi +
+ * t_lo (table exp); from t = 1/2 on, 1 + t = 2 (1 + f) with f = (t - 1) / 2 (exact,
+ * Sterbenz) and ln 2 added, below f = t; then log(1 + f) = 2 atanh(s), s = f / (2 + f)
+ * (|s| <= 1/5) as s_hi + s_lo (one division and its fma residual), = 2 s + 2 s^3 P(s^2),
+ * P the series 1/3 + s^2/5 + ... to s^8/11 (the term is at most 1.4 % of the sum, P
+ * within 2^-25). */
+VEC_FUNCTION vf log1p_exp(vf z, vf *lo, const float_constants *k) {
+    table_exp e = fm_exp_table(z, &k->exp);
+    vf t = vf_mul(e.t, e.scale), t_lo = vf_mul(e.l, e.scale);
+    vf half = vf_set1(0.5f), two = vf_set1(2.0f);
+    mf big = vf_ge(t, half);
+    vf f = vf_select(big, vf_mul(vf_sub(t, vf_set1(1.0f)), half), t);
+    vf f_lo = vf_select(big, vf_mul(t_lo, half), t_lo);
+    vf den = vf_add(two, f);
+    vf den_lo = vf_add(vf_add(vf_sub(two, den), f), f_lo); /* Fast2Sum: |f| < 2 */
+    vf s = vf_div(f, den);
+    vf residual = vf_add(vf_fnma(s, den_lo, vf_fnma(s, den, f)), f_lo);
+    vf s_lo = vf_mul(residual, vf_reciprocal_estimate(den));
+    vf square = vf_mul(s, s);
+    vf series = vf_fma(square, vf_set1(1.0f / 11), vf_set1(1.0f / 9));
+    series = vf_fma(series, square, vf_set1(1.0f / 7));
+    series = vf_fma(series, square, vf_set1(1.0f / 5));
+    series = vf_fma(series, square, vf_set1(1.0f / 3));
+    vf two_s = vf_add(s, s);
+    vf tail = vf_mul(vf_mul(two_s, square), series);
+    vf ln2_hi = vf_select(big, vf_set1(FM_LN2_HI), vf_zero());
+    vf ln2_lo = vf_select(big, vf_set1(-FM_LN2_LO_NEG), vf_zero());
+    vf hi = vf_add(ln2_hi, two_s); /* Fast2Sum: ln 2 > 2 |s| where it is not 0 */
+    vf error = vf_add(vf_sub(ln2_hi, hi), two_s);
+    *lo = vf_add(vf_add(error, ln2_lo), vf_fma(two, s_lo, tail));
+    return hi;
+}
+
+/* a + (b + b_lo), rounded once (TwoSum of a and b, then the small terms). */
+VEC_FUNCTION vf sum_rounded_once(vf a, vf b, vf b_lo) {
+    vf sum = vf_add(a, b), back = vf_sub(sum, a);
+    vf error = vf_add(vf_sub(a, vf_sub(sum, back)), vf_sub(b, back));
+    return vf_add(sum, vf_add(error, b_lo));
+}
+
+/* softplus(x) = max(x, 0) + log(1 + e^-|x|) at beta 1 (softplus_f32_serves), x itself
+ * above the threshold; e^-|x| clamped at e^-80, below which the sum rounds to x (x >= 80).
+ * Lanes below -80 (subnormal results), +inf and NaN go to the reference. */
+VEC_FUNCTION vf softplus_f32_body(vf x, const float_constants *k) {
+    vf lo, hi = log1p_exp(vf_at_least(vf_minus_abs(x), vf_set1(-80.0f)), &lo, k);
+    vf y = sum_rounded_once(vf_at_least(x, vf_zero()), hi, lo);
+    return vf_select(vf_gt(x, k->threshold), x, y);
+}
+
+/* logsigmoid(x) = min(x, 0) - log(1 + e^-|x|), as softplus; lanes above 80 (subnormal
+ * results), -inf and NaN to the reference. */
+VEC_FUNCTION vf logsigmoid_f32_body(vf x, const float_constants *k) {
+    vf lo, hi = log1p_exp(vf_at_least(vf_minus_abs(x), vf_set1(-80.0f)), &lo, k);
+    return sum_rounded_once(vf_at_most(x, vf_zero()), fm_neg(hi), fm_neg(lo));
+}
+
+VEC_FUNCTION mf softplus_f32_lanes_back(vf x, const float_constants *k) {
+    (void)k;
+    return mf_or(vf_not_le(vf_set1(-80.0f), x), vf_eq(x, vf_set1(INFINITY)));
+}
+
+VEC_FUNCTION mf logsigmoid_f32_lanes_back(vf x, const float_constants *k) {
+    (void)k;
+    return mf_or(vf_not_le(x, vf_set1(80.0f)), vf_eq(x, vf_set1(-INFINITY)));
+}
+
 /* dy scaled by a power of two (exact) so that a quotient dy f' / D, |f'| in [2^-109, 2]
  * (|x| <= 80), is a normal float wherever the result is not 0, nor overflows: dy below
  * 2^-10 times 2^100, above 2^100 times 2^-4; *after undoes it, the one rounding into the
@@ -385,7 +451,7 @@ VEC_FUNCTION vf dy_times_logistic(vf z, vf dy, const float_constants *k) {
     return vf_with_sign_of(q, dy); /* logistic > 0: an underflow to 0 keeps dy's sign */
 }
 
-/* softplus'(x) = logistic(x) at beta 1 (softplus_f32_gradient_serves), dy itself above
+/* softplus'(x) = logistic(x) at beta 1 (softplus_f32_serves), dy itself above
  * the threshold (a float there). */
 VEC_FUNCTION vf softplus_f32_gradient(vf x, vf dy, const float_constants *k) {
     return vf_select(vf_gt(x, k->threshold), dy, dy_times_logistic(fm_neg(x), dy, k));
@@ -500,9 +566,10 @@ VEC_FUNCTION mf celu_f32_lanes_back(vf v, vf g, const float_constants *k) {
     return beyond_exp_range(vf_mul(v, k->inverse_alpha), -87.0f, g);
 }
 
-/* softplus' in float lanes at beta 1 (beta x exact) and a threshold that is a float (the
- * comparison with x then exact): PyTorch's default, 1 and 20; the double lanes elsewhere */
-VEC_FUNCTION int softplus_f32_gradient_serves(const op_params *p) {
+/* softplus and softplus' in float lanes at beta 1 (beta x exact) and a threshold that is a
+ * float (the comparison with x then exact): PyTorch's default, 1 and 20; the double lanes
+ * elsewhere */
+VEC_FUNCTION int softplus_f32_serves(const op_params *p) {
     return p->beta == 1 && (double)(float)p->threshold == p->threshold;
 }
 
