@@ -18,9 +18,12 @@ typedef void (*backward_kernel)(const op_params *p, const void *v, const void *d
 enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2, SLOT_F32_FAST = 2, KERNEL_SLOTS = 3 };
 
 /* f16 / bf16 to and from float, on whole vectors (n a multiple of the ISA's float lanes;
- * at most 16). narrow stores the offsets of the vectors holding a value within about
- * margin float ULPs of a 16-bit midpoint (see narrow_conversions.c) and returns how
- * many; with flagged NULL it only converts. */
+ * at most 16; n below 2^16). narrow stores, for each vector holding a value within about
+ * margin float ULPs of a 16-bit midpoint (see narrow_conversions.c), one entry: the
+ * vector's offset in the low 16 bits, its flagged lanes above (FLAGGED_OFFSET, _LANES),
+ * and returns how many; with flagged NULL it only converts. */
+#define FLAGGED_OFFSET(entry) ((entry)&0xffffu)
+#define FLAGGED_LANES(entry)  ((entry) >> 16)
 typedef void (*widen_kernel)(const uint16_t *in, float *out, size_t n);
 typedef size_t (*narrow_kernel)(const float *in, uint16_t *out, size_t n, uint32_t *flagged,
                                 int margin);
@@ -119,5 +122,7 @@ DECLARE_ISA_KERNELS(neon)
  * AVX-512 table's lookup_bytes, clamp_bytes and 16-bit relu on CPUs that have them. */
 void fill_byte_lookup_avx512vbmi(kernel_table *table);
 void fill_narrow_relu_avx512vbmi(kernel_table *table);
+/* narrow_conversions.c built again with AVX512-BF16: replaces the bf16 narrowing */
+void fill_narrow_conversions_avx512bf16(kernel_table *table);
 
 #endif

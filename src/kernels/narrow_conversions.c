@@ -22,8 +22,45 @@ static inline vf round_to(vf v, enum narrow_format format) {
     return format == F16 ? vf_round_f16(v) : vf_round_bf16(v);
 }
 
+/* The entry of the vector at offset i if any of its lanes is flagged (kernel_table.h). */
+static inline size_t flag(uint32_t *flagged, size_t count, size_t i, mf lanes) {
+    uint32_t bits = (uint32_t)mf_to_bits(lanes);
+    if (bits != 0) flagged[count++] = (uint32_t)i | bits << 16;
+    return count;
+}
+
+/* bf16's suspects: the low 16 bits within margin of 0x8000, or a float subnormal. */
+static inline mf bf16_suspects(vf v, int margin) {
+    vf magnitude = vf_abs(v);
+    mf subnormal = mf_and(vf_gt(magnitude, vf_zero()), vf_lt(magnitude, vf_set1(0x1p-126f)));
+    return mf_or(vf_low_bits_near_half(v, (uint32_t)margin), subnormal);
+}
+
+/* bf16 with the check, two vectors a step: one store of both (one instruction where the
+ * CPU has AVX512-BF16, whose flushed subnormals are suspects anyway) and one test. */
+static inline size_t narrow_bf16_checked(const float *in, uint16_t *out, size_t n,
+                                         uint32_t *flagged, int margin) {
+    size_t count = 0, i = 0;
+    for (; i + 2 * VF_LANES <= n; i += 2 * VF_LANES) {
+        vf a = vf_load(in + i), b = vf_load(in + i + VF_LANES);
+        vf_store_bf16_pair_flushing(out + i, a, b);
+        mf in_a = bf16_suspects(a, margin), in_b = bf16_suspects(b, margin);
+        if (mf_any(mf_or(in_a, in_b))) {
+            count = flag(flagged, count, i, in_a);
+            count = flag(flagged, count, i + VF_LANES, in_b);
+        }
+    }
+    if (i < n) { /* one vector left */
+        vf v = vf_load(in + i);
+        vf_store_bf16(out + i, v);
+        count = flag(flagged, count, i, bf16_suspects(v, margin));
+    }
+    return count;
+}
+
 static inline size_t narrow(const float *in, uint16_t *out, size_t n, uint32_t *flagged, int margin,
                             enum narrow_format format) {
+    if (format == BF16 && flagged != NULL) return narrow_bf16_checked(in, out, n, flagged, margin);
     size_t count = 0;
     const vf down = vf_set1(1 - (float)margin * 0x1p-23f),
              up = vf_set1(1 + (float)margin * 0x1p-23f);
@@ -34,21 +71,17 @@ static inline size_t narrow(const float *in, uint16_t *out, size_t n, uint32_t *
         else
             vf_store_bf16(out + i, v);
         if (flagged == NULL) continue;
-        vf magnitude = vf_abs(v);
-        mf near;
-        if (format == BF16) { /* bf16 keeps the high 16 bits: the low ones say it all */
-            near = vf_low_bits_near_half(magnitude, (uint32_t)margin);
-        } else {
-            vf below = round_to(vf_mul(magnitude, down), format);
-            vf above = round_to(vf_mul(magnitude, up), format);
-            near = vf_lt(below, above);
-        }
+        vf magnitude = vf_abs(v); /* f16 (bf16's check is above) */
+        vf below = round_to(vf_mul(magnitude, down), format);
+        vf above = round_to(vf_mul(magnitude, up), format);
+        mf near = vf_lt(below, above);
         mf subnormal = mf_and(vf_gt(magnitude, vf_zero()), vf_lt(magnitude, vf_set1(0x1p-126f)));
-        if (mf_any(mf_or(near, subnormal))) flagged[count++] = (uint32_t)i;
+        count = flag(flagged, count, i, mf_or(near, subnormal));
     }
     return count;
 }
 
+#if !defined(VEC_HAS_BF16_PAIR)
 static void ISA_FUNCTION(widen_f16)(const uint16_t *in, float *out, size_t n) {
     widen(in, out, n, F16);
 }
@@ -62,11 +95,20 @@ static size_t ISA_FUNCTION(narrow_f16)(const float *in, uint16_t *out, size_t n,
     return narrow(in, out, n, flagged, margin, F16);
 }
 
+#endif
+
 static size_t ISA_FUNCTION(narrow_bf16)(const float *in, uint16_t *out, size_t n, uint32_t *flagged,
                                         int margin) {
     return narrow(in, out, n, flagged, margin, BF16);
 }
 
+#if defined(VEC_HAS_BF16_PAIR)
+/* the AVX512-BF16 build: only its bf16 narrowing differs */
+void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);
+void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table) {
+    table->narrow[NARROW_BF16] = ISA_FUNCTION(narrow_bf16);
+}
+#else
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table) {
     table->widen[NARROW_F16] = ISA_FUNCTION(widen_f16);
@@ -74,3 +116,4 @@ void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table) {
     table->narrow[NARROW_F16] = ISA_FUNCTION(narrow_f16);
     table->narrow[NARROW_BF16] = ISA_FUNCTION(narrow_bf16);
 }
+#endif

@@ -48,6 +48,9 @@ static void detect(void) {
         fill_byte_lookup_avx512vbmi(&tables[ISA_AVX512]);
         fill_narrow_relu_avx512vbmi(&tables[ISA_AVX512]);
     }
+    if (available[ISA_AVX512] && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512bf16"))
+        fill_narrow_conversions_avx512bf16(&tables[ISA_AVX512]);
 #elif defined(__aarch64__) && defined(ACTFN_HAVE_NEON_KERNELS)
     available[ISA_NEON] = true; /* Advanced SIMD is part of every AArch64 CPU */
     fill_kernel_table_neon(&tables[ISA_NEON]);

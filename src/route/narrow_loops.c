@@ -124,12 +124,14 @@ static inline size_t narrow_block(const narrow_type *t, narrow_kernel narrow, co
     bool whole = m % MAX_LANES == 0; /* the usual case: straight into out, no copy */
     size_t vectors = narrow(in, whole ? out : padded, whole_vectors(m), flagged, margin);
     if (!whole) memcpy(out, padded, m * sizeof *out);
-    size_t next = 0; /* flagged vectors are in order; MAX_LANES may span two */
+    /* the kernel's flagged lanes are the suspects (its test is at least as wide as
+     * near_a_midpoint's), in order */
     for (size_t k = 0; k < vectors; k++) {
-        size_t j = flagged[k] > next ? flagged[k] : next;
-        for (; j < flagged[k] + MAX_LANES && j < m; j++)
-            if (near_a_midpoint(t, in[j], margin)) suspects[count++] = (uint32_t)j;
-        next = j;
+        uint32_t lanes = FLAGGED_LANES(flagged[k]);
+        for (; lanes != 0; lanes &= lanes - 1) {
+            size_t j = FLAGGED_OFFSET(flagged[k]) + (size_t)__builtin_ctz(lanes);
+            if (j < m) suspects[count++] = (uint32_t)j;
+        }
     }
     return count;
 }

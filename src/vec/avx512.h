@@ -7,6 +7,10 @@
 #if defined(__AVX512VBMI__) && defined(__AVX512BW__)
 #include "vec/x86_bytes_vbmi.h"
 #define VEC_ISA_SUFFIX avx512vbmi
+#elif defined(__AVX512BF16__) && defined(__AVX512BW__)
+/* a third build, of narrow_conversions.c alone: bf16 rounding in one instruction */
+#include "vec/x86_bytes.h"
+#define VEC_ISA_SUFFIX avx512bf16
 #else
 #include "vec/x86_bytes.h"
 #define VEC_ISA_SUFFIX avx512
@@ -206,6 +210,13 @@ static inline void vf_store_bf16(uint16_t *p, vf v) {
 static inline vf vf_round_bf16(vf v) {
     return _mm512_castsi512_ps(vf_bf16_high_bits(v));
 }
+#if defined(__AVX512BF16__)
+#define VEC_HAS_BF16_PAIR 1
+/* vcvtne2ps2bf16: nearest even, NaN quieted as vf_store_bf16 does; subnormals in as 0 */
+static inline void vf_store_bf16_pair_flushing(uint16_t *p, vf a, vf b) {
+    _mm512_storeu_si512((void *)p, (__m512i)_mm512_cvtne2ps_pbh(b, a));
+}
+#endif
 static inline mf vf_mask_from_bits(unsigned bits) {
     return (mf)bits;
 }

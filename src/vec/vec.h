@@ -69,6 +69,12 @@
  * nearest even, keeping subnormals, NaN staying NaN:
  *   vf_load_f16(p), vf_store_f16(p, v), vf_load_bf16(p), vf_store_bf16(p, v)
  *   vf_round_f16(v), vf_round_bf16(v)  v rounded to the 16-bit type, as floats
+ *   vf_store_bf16_pair_flushing(p, a, b)
+ *                                    a then b (2 VF_LANES values) to bf16, as
+ *                                    vf_store_bf16 except that float subnormals may
+ *                                    give +-0 (AVX512-BF16's one instruction for 32
+ *                                    values treats them as 0): for callers that redo
+ *                                    those lanes
  * For quantized int8 / uint8 (a 256-entry table lookup, BYTE_LANES bytes at a time):
  *   byte_tables_init(&t, table)      prepares the table of 256 bytes for this ISA
  *   bytes_lookup(&t, x, y)           y[i] = table[x[i]] for i < BYTE_LANES
@@ -101,6 +107,14 @@
 #include "vec/cuda_lane.h"
 #else
 #error "compile the kernels with one of ACTFN_VEC_AVX512, _AVX2, _SSE2, _NEON, _CUDA_LANE"
+#endif
+
+/* Where a SIMD layer has no single instruction for it: two ordinary stores. */
+#if !defined(VEC_HAS_BF16_PAIR) && !defined(ACTFN_VEC_CUDA_LANE)
+static inline void vf_store_bf16_pair_flushing(uint16_t *p, vf a, vf b) {
+    vf_store_bf16(p, a);
+    vf_store_bf16(p + VF_LANES, b);
+}
 #endif
 
 /* How the kernel bodies (the src/kernels/ headers ending in _body.h, float_math.h, vector_math.h)
