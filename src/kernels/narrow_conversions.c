@@ -13,10 +13,12 @@
  * f16 and bf16 entry points below are the same code with another load and store. */
 enum narrow_format { F16, BF16 };
 
+#if !defined(VEC_HAS_BF16_PAIR) /* the AVX512-BF16 build has only narrow_bf16 */
 static inline void widen(const uint16_t *in, float *out, size_t n, enum narrow_format format) {
     for (size_t i = 0; i < n; i += VF_LANES)
         vf_store(out + i, format == F16 ? vf_load_f16(in + i) : vf_load_bf16(in + i));
 }
+#endif
 
 static inline vf round_to(vf v, enum narrow_format format) {
     return format == F16 ? vf_round_f16(v) : vf_round_bf16(v);
