@@ -3,7 +3,7 @@
  * kernel bodies (src/kernels/ headers ending in _body.h) compiled for one lane a thread
  * over vec/cuda_lane.h, chosen as the CPU's kernel table chooses them on an ISA with a
  * fused multiply-add (kernels/isa_table.c): float lanes for the exp family, gelu and the
- * hard ops, softplus and logsigmoid and the backward of silu, double lanes (the float
+ * hard ops, softplus and logsigmoid and the backwards of silu and gelu, double lanes (the float
  * widened, rounded once at the end) for softsign, tanhshrink, squareplus, softplus at
  * parameters other than PyTorch's defaults and the backwards the CPU keeps there; the
  * CPU's parameter conditions and fallbacks to the scalar reference kept element by
@@ -114,8 +114,10 @@ __device__ inline float lane_backward_f32(float x, float dy, const op_params *p)
         else
             DERIVATIVE_IN_DOUBLE(softplus_derivative, x, dy, p);
     }
-    if constexpr (K == ACTFN_GELU)
-        if (!gelu_needs_reference(x)) DERIVATIVE_IN_DOUBLE(gelu_derivative, x, dy, p);
+    if constexpr (K == ACTFN_GELU) {
+        const gelu_constants k = make_gelu_constants();
+        if (!mf_any(gelu_gradient_lanes_back(x, dy, &k))) return gelu_gradient_near(x, dy, &k);
+    }
     if constexpr (K == ACTFN_GELU_TANH)
         if (!gelu_tanh_needs_reference(x)) DERIVATIVE_IN_DOUBLE(gelu_tanh_derivative, x, dy, p);
     if constexpr (K == ACTFN_MISH)

@@ -150,4 +150,16 @@ VEC_FUNCTION int fm_any_beyond(vf x, float limit) {
     return mf_any(vf_not_le(vf_abs(x), vf_set1(limit)));
 }
 
+/* dy scaled by a power of two (exact) so that a product or quotient dy f' (the
+ * backwards' |f'| at least 2^-109 where they use it, at most 4) is a normal float wherever
+ * the result is not 0, nor overflows: dy below 2^-10 times 2^100, above 2^100 times 2^-4;
+ * *after undoes it, the one rounding into the subnormals where there is one. */
+VEC_FUNCTION vf dy_scaled(vf dy, vf *after) {
+    vf magnitude = vf_abs(dy), one = vf_set1(1.0f);
+    mf tiny = vf_lt(magnitude, vf_set1(0x1p-10f));
+    mf huge = vf_gt(magnitude, vf_set1(0x1p100f));
+    *after = vf_select(tiny, vf_set1(0x1p-100f), vf_select(huge, vf_set1(16.0f), one));
+    return vf_mul(dy, vf_select(tiny, vf_set1(0x1p100f), vf_select(huge, vf_set1(0x1p-4f), one)));
+}
+
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* gelu's f32 forward in float lanes, to within 1 ULP over all 2^32 inputs (tests/exhaustive,
- * docs/accuracy.md). gelu(x) = x Q(-x) for x < 0 and x - x Q(x) above, where
- * Q(a) = erfc(a / sqrt 2) / 2 = exp(-a^2 / 2) G(a), a = |x|:
+/* gelu's f32 forward and backward in float lanes (the backward: gelu_float_body.h), to within 1 ULP
+ * over all 2^32 inputs (tests/exhaustive, docs/accuracy.md). gelu(x) = x Q(-x) for x < 0 and x - x
+ * Q(x) above, where Q(a) = erfc(a / sqrt 2) / 2 = exp(-a^2 / 2) G(a), a = |x|:
  * - exp(-a^2 / 2) from the table exp of float_math.h, a^2 split exactly (fma) so that
  *   its rounding never reaches the exponential;
  * - G, smooth and slowly varying, a polynomial of degree 6 in h = a - m on 32 intervals
@@ -29,6 +29,8 @@ static inline gelu_constants make_constants_f32(const op_params *p) {
 }
 
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(gelu_forward, gelu_near, gelu_lanes_back, gelu_forward)
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(gelu_backward, gelu_gradient_near, gelu_gradient_lanes_back,
+                                     gelu_backward)
 
 #endif
 
@@ -36,6 +38,7 @@ void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table) {
 #if VEC_HAS_FMA
     table->forward[SLOT_F32][ACTFN_GELU] = KERNEL(gelu_forward);
+    table->backward[SLOT_F32][ACTFN_GELU] = KERNEL(gelu_backward);
 #else
     (void)table;
 #endif

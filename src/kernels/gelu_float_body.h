@@ -7,6 +7,8 @@
 
 #include "kernels/float_math.h"
 
+#include <float.h>
+
 /* Row k: the coefficient of h^k (rows 0 and 1: the constant term's two parts), one
  * column per interval; the column is the low 5 bits of (a + 0.75)'s bits >> 20. */
 VEC_TABLE float gelu_coefficients[8][32] = {
@@ -67,15 +69,90 @@ VEC_TABLE float gelu_coefficients[8][32] = {
      0x1.d23734p-11f, 0x1.658166p-11f}, /* c6 */
 };
 
+/* The backward's: H(a) = G(a) - a / sqrt(2 pi) on the same pieces, rows c0_hi, c0_lo,
+ * c1_hi, c1_lo, c2 .. c6 (relative error 2^-32.9 before the evaluation's roundings); on
+ * the two pieces about its zero a0 (GELU_DERIVATIVE_ZERO, two floats) H / (a - a0)
+ * instead. tools/fits/gelu_derivative_float.py makes it. */
+VEC_TABLE float gelu_derivative_coefficients[9][32] = {
+    {-0x1.52d8fap-2f, -0x1.d022e4p-2f, -0x1.24b942p-1f, -0x1.5fd50ap-1f, -0x1.99b84p-1f,
+     -0x1.d2a16ep-1f, -0x1.056014p+0f, -0x1.211c9p+0f,  -0x1.4a3a5ap+0f, -0x1.805908p+0f,
+     -0x1.b5df3p+0f,  -0x1.eaf46cp+0f, -0x1.0fd9fcp+1f, -0x1.2a188ep+1f, -0x1.443cecp+1f,
+     -0x1.5e4c44p+1f, -0x1.854432p+1f, -0x1.b90d86p+1f, -0x1.ecb22ep+1f, -0x1.101e02p+2f,
+     0x1.e6b6aep-2f,  0x1.b58baep-2f,  0x1.861ad2p-2f,  0x1.583b82p-2f,  0x1.160f34p-2f,
+     0x1.843c08p-3f,  0x1.c95838p-4f,  -0x1.27f0fap-1f, -0x1.228142p-1f, -0x1.a8544p-4f,
+     -0x1.5d7beap-3f, -0x1.e31ba4p-3f}, /* c0_hi */
+    {0x1.bec57cp-27f,  0x1.8b48e4p-30f,  0x1.60f5c4p-26f,  -0x1.a13ab4p-27f, -0x1.d9eb48p-28f,
+     -0x1.c28eeep-26f, -0x1.9831c6p-25f, 0x1.213a9cp-25f,  0x1.8eb136p-25f,  0x1.ee1aeap-26f,
+     -0x1.a2741p-25f,  -0x1.051e38p-26f, 0x1.e1d2cp-28f,   -0x1.3da7cp-26f,  0x1.5e9658p-25f,
+     -0x1.482344p-25f, -0x1.2ca09p-25f,  0x1.606698p-24f,  0x1.f0ee7cp-26f,  -0x1.c219ap-23f,
+     0x1.9a01dcp-28f,  0x1.3e4bfap-27f,  0x1.3ceb3cp-28f,  0x1.2ce05cp-28f,  0x1.8f773ap-29f,
+     -0x1.49abap-30f,  0x1.c35ce6p-29f,  -0x1.8a42eep-27f, -0x1.a8c186p-26f, 0x1.050f7p-33f,
+     -0x1.d7e842p-28f, -0x1.f5588cp-28f}, /* c0_lo */
+    {-0x1.fe98dp-2f,  -0x1.ec83eep-2f, -0x1.de8e26p-2f, -0x1.d39c8ap-2f, -0x1.cae972p-2f,
+     -0x1.c3e86p-2f,  -0x1.be33d6p-2f, -0x1.b9816ap-2f, -0x1.b3e48cp-2f, -0x1.ae53eap-2f,
+     -0x1.aa428p-2f,  -0x1.a734fap-2f, -0x1.a4dd1ep-2f, -0x1.a3079ap-2f, -0x1.a191c8p-2f,
+     -0x1.a063aap-2f, -0x1.9f010ep-2f, -0x1.9da7f6p-2f, -0x1.9caf6ep-2f, -0x1.9bf6c2p-2f,
+     -0x1.90b668p-1f, -0x1.823632p-1f, -0x1.750d9ep-1f, -0x1.6917a6p-1f, -0x1.591f7ep-1f,
+     -0x1.46f518p-1f, -0x1.37bb3p-1f,  0x1.6f2dcap-4f,  0x1.499956p-4f,  -0x1.16b80cp-1f,
+     -0x1.0ec28cp-1f, -0x1.07e73cp-1f}, /* c1_hi */
+    {0x1.5e14d8p-28f,  0x1.f5b5ccp-27f,  -0x1.8355f4p-27f, -0x1.aac5c2p-27f, -0x1.cf326p-31f,
+     0x1.f19d2ep-27f,  0x1.82b738p-28f,  -0x1.113808p-27f, 0x1.98af5cp-30f,  -0x1.dcfbeap-27f,
+     0x1.9eb0eep-28f,  -0x1.316368p-27f, 0x1.91b494p-30f,  0x1.61edc6p-27f,  0x1.7b9c48p-29f,
+     0x1.35a946p-28f,  0x1.c16daep-27f,  0x1.6b5d18p-27f,  -0x1.3b7fc4p-27f, -0x1.5dddbp-28f,
+     0x1.af5f5cp-31f,  -0x1.814b2cp-28f, 0x1.6a1886p-26f,  -0x1.fcc9fap-27f, 0x1.f5e9fep-26f,
+     -0x1.a9d558p-27f, -0x1.23c5bep-29f, -0x1.47f0acp-30f, -0x1.90e0fep-32f, -0x1.3f451p-28f,
+     -0x1.4fbf16p-26f, 0x1.e4027cp-27f}, /* c1_lo */
+    {0x1.4a0338p-5f,  0x1.f9a64cp-6f,  0x1.899966p-6f,  0x1.36dd3p-6f,   0x1.f199cp-7f,
+     0x1.931ddcp-7f,  0x1.4a3854p-7f,  0x1.1145dap-7f,  0x1.a29f02p-8f,  0x1.2dda04p-8f,
+     0x1.bfbaecp-9f,  0x1.542a98p-9f,  0x1.07e3e8p-9f,  0x1.a0eee4p-10f, 0x1.4ea506p-10f,
+     0x1.106374p-10f, 0x1.99522ap-11f, 0x1.21e3e8p-11f, 0x1.a8e536p-12f, 0x1.404cdp-12f,
+     0x1.e7338ep-3f,  0x1.b9ba54p-3f,  0x1.912fecp-3f,  0x1.6cfb0ep-3f,  0x1.3dae3ap-3f,
+     0x1.097b58p-3f,  0x1.be70acp-4f,  -0x1.43616ep-5f, -0x1.1739bp-5f,  0x1.1293eap-4f,
+     0x1.d7f742p-5f,  0x1.979d18p-5f}, /* c2 */
+    {-0x1.e3d46p-7f,   -0x1.5c321ep-7f,  -0x1.fe274ap-8f,  -0x1.7be72cp-8f,  -0x1.1f39bcp-8f,
+     -0x1.b86ebp-9f,   -0x1.561314p-9f,  -0x1.0ce0cep-9f,  -0x1.7e8184p-10f, -0x1.f6a462p-11f,
+     -0x1.55bbb6p-11f, -0x1.dea6dcp-12f, -0x1.57ff5cp-12f, -0x1.f9cc6cp-13f, -0x1.7b5f9cp-13f,
+     -0x1.21a60ap-13f, -0x1.8de6a8p-14f, -0x1.f933d6p-15f, -0x1.4f319p-15f,  -0x1.cd62f6p-16f,
+     -0x1.00dd1ep-3f,  -0x1.c999c6p-4f,  -0x1.985436p-4f,  -0x1.6cff5ap-4f,  -0x1.35748cp-4f,
+     -0x1.f387aap-5f,  -0x1.95c5dcp-5f,  0x1.01802ap-6f,   0x1.adf592p-7f,   -0x1.c305dap-6f,
+     -0x1.770a4ep-6f,  -0x1.39846p-6f}, /* c3 */
+    {0x1.476618p-8f,  0x1.bd7d4cp-9f,  0x1.34ef5p-9f,   0x1.b42b3p-10f,  0x1.390b78p-10f,
+     0x1.c855ep-11f,  0x1.516a28p-11f, 0x1.f9b2aep-12f, 0x1.4fba16p-12f, 0x1.9441a2p-13f,
+     0x1.fa40dap-14f, 0x1.4813ep-14f,  0x1.b6470ap-15f, 0x1.2cab22p-15f, 0x1.a6763cp-16f,
+     0x1.2f224cp-16f, 0x1.7da4fcp-17f, 0x1.b36afap-18f, 0x1.060426p-18f, 0x1.49c5ecp-19f,
+     0x1.df2ca6p-5f,  0x1.a4472p-5f,   0x1.71494ep-5f,  0x1.450f2p-5f,   0x1.0d5498p-5f,
+     0x1.a5b1e4p-6f,  0x1.4c51c2p-6f,  -0x1.796828p-8f, -0x1.31c434p-8f, 0x1.51bd3ap-7f,
+     0x1.10b9aep-7f,  0x1.baecep-8f}, /* c4 */
+    {-0x1.9ef4f8p-10f, -0x1.0c1d32p-10f, -0x1.61872ep-11f, -0x1.db0b78p-12f, -0x1.44dd5p-12f,
+     -0x1.c3ccfcp-13f, -0x1.3f0472p-13f, -0x1.c92da2p-14f, -0x1.1d4e88p-14f, -0x1.3c19b4p-15f,
+     -0x1.6ddb16p-16f, -0x1.b817eep-17f, -0x1.11e664p-17f, -0x1.5f760cp-18f, -0x1.cf5d68p-19f,
+     -0x1.3902dcp-19f, -0x1.6b5ccap-20f, -0x1.74ff6ep-21f, -0x1.979fa6p-22f, -0x1.d56304p-23f,
+     -0x1.951714p-6f,  -0x1.5e678p-6f,   -0x1.2fa68ap-6f,  -0x1.079d46p-6f,  -0x1.ac2784p-7f,
+     -0x1.4615fcp-7f,  -0x1.f41048p-8f,  0x1.01e31p-9f,    0x1.969a74p-10f,  -0x1.d4ad1p-9f,
+     -0x1.707c78p-9f,  -0x1.236af6p-9f}, /* c5 */
+    {0x1.e964dap-12f, 0x1.2d5dc6p-12f, 0x1.7b334cp-13f,  0x1.e6c13p-14f,   0x1.3e4ab2p-14f,
+     0x1.a923dep-15f, 0x1.21d096p-15f, 0x1.8ab594p-16f,  0x1.cae618p-17f,  0x1.d6767cp-18f,
+     0x1.f9bfe8p-19f, 0x1.1b8364p-19f, 0x1.4a0ee6p-20f,  0x1.93021cp-21f,  0x1.ed01f6p-22f,
+     0x1.3be656p-22f, 0x1.4cdbd8p-23f, 0x1.34f0d4p-24f,  0x1.39b188p-25f,  0x1.4559ap-26f,
+     0x1.3b3b66p-7f,  0x1.0d30a8p-7f,  0x1.cd9114p-8f,   0x1.8af2ep-8f,    0x1.379c6ep-8f,
+     0x1.ceb0d4p-9f,  0x1.5993acp-9f,  -0x1.4b32cap-11f, -0x1.fd3a0ap-12f, 0x1.2f7b52p-10f,
+     0x1.d39d9ep-11f, 0x1.68b39ap-11f}, /* c6 */
+};
+#define GELU_DERIVATIVE_ZERO_HI 0x1.80ead2p-1f
+#define GELU_DERIVATIVE_ZERO_LO -0x1.a03fd4p-27f
+
 typedef struct gelu_constants {
-    vf_table32 coefficient[8];
+    vf_table32 coefficient[8], gradient[9]; /* the forward's G, the backward's H */
     exp_tables exp;
 } gelu_constants;
 
+/* (each kernel loads the rows it reads: the others are dead stores the compiler drops) */
 VEC_FUNCTION gelu_constants make_gelu_constants(void) {
     gelu_constants k;
     for (int row = 0; row < 8; row++)
         k.coefficient[row] = vf_table32_load(gelu_coefficients[row]);
+    for (int row = 0; row < 9; row++)
+        k.gradient[row] = vf_table32_load(gelu_derivative_coefficients[row]);
     k.exp = fm_exp_tables();
     return k;
 }
@@ -120,6 +197,67 @@ VEC_FUNCTION vf gelu_near(vf x, const gelu_constants *k) {
 VEC_FUNCTION mf gelu_lanes_back(vf x, const gelu_constants *k) {
     (void)k;
     return vf_not_le(vf_abs(x), vf_set1(11.0f));
+}
+
+/* gelu'(x) = e^(-a^2/2) H(a) below 0 and 1 - e^(-a^2/2) H(a) from 0 up, a = |x|, for
+ * |x| <= 11 (not NaN), times dy finite. H = hi + lo: c0 + c1 h (each two floats, c1 h
+ * split by an fma, summed by Fast2Sum: c1 h is at most 30 % of H) + h^2 (c2 + ...), lo
+ * up to a few % of hi; about the zero a0, times a - a0 = d_hi + d_lo (d_hi exact:
+ * Sterbenz; d_lo times all of hi + lo, since at a = a0_hi d_hi is 0) and renormalized. e^(-a^2/2) = 2^k (t + l) from the table exp with a^2 split, the
+ * products carried as hi + lo: below 0 dy (scaled as dy_scaled, so that the product is
+ * normal) times them rounded once, then 2^k; from 0 up 1 - e H (|e H| <= 1/2) by Fast2Sum
+ * and dy times it in one fma. */
+VEC_FUNCTION __attribute__((always_inline)) vf gelu_gradient_near(vf x, vf dy,
+                                                                  const gelu_constants *k) {
+    vf a = vf_abs(x);
+    vf b = vf_add(a, vf_set1(0.75f));
+    vf column = vf_bits_shift_right(b, 20);
+    vf b_middle = vf_bits_add(vf_bits_shift_left(column, 20), vf_from_bits(UINT32_C(1) << 19));
+    vf h = vf_sub(a, vf_sub(b_middle, vf_set1(0.75f)));
+    vf t = vf_lookup32(k->gradient[8], column);
+    VEC_UNROLL(4)
+    for (int row = 7; row >= 4; row--)
+        t = vf_fma(t, h, vf_lookup32(k->gradient[row], column));
+    vf c0 = vf_lookup32(k->gradient[0], column), c1 = vf_lookup32(k->gradient[2], column);
+    vf p = vf_mul(c1, h);
+    vf small = vf_add(vf_lookup32(k->gradient[1], column), vf_fma(c1, h, fm_neg(p)));
+    small = vf_fma(h, vf_fma(h, t, vf_lookup32(k->gradient[3], column)), small);
+    vf hi = vf_add(c0, p);
+    vf lo = vf_add(vf_add(vf_sub(c0, hi), p), small);
+    /* the two pieces of b = a + 0.75 in [1.375, 1.625) (b as rounded: it picks the column) */
+    mf zero_pieces = mf_and(vf_ge(b, vf_set1(1.375f)), vf_lt(b, vf_set1(1.625f)));
+    if (mf_any(zero_pieces)) {
+        vf d_hi = vf_sub(a, vf_set1(GELU_DERIVATIVE_ZERO_HI)),
+           d_lo = vf_set1(-GELU_DERIVATIVE_ZERO_LO);
+        vf m = vf_mul(d_hi, hi);
+        vf m_lo = vf_fma(d_lo, vf_add(hi, lo), vf_fma(d_hi, lo, vf_fma(d_hi, hi, fm_neg(m))));
+        vf sum = vf_add(m, m_lo), part = vf_sub(sum, m);
+        vf sum_lo = vf_add(vf_sub(m, vf_sub(sum, part)), vf_sub(m_lo, part));
+        hi = vf_select(zero_pieces, sum, hi);
+        lo = vf_select(zero_pieces, sum_lo, lo);
+    }
+    vf square = vf_mul(a, a);
+    vf square_lo = vf_mul(vf_fma(a, a, fm_neg(square)), vf_set1(-0.5f));
+    table_exp e = fm_exp_table_plus(vf_mul(square, vf_set1(-0.5f)), &square_lo, &k->exp);
+    vf n = vf_mul(hi, e.t); /* e H without 2^k: n + n_lo */
+    vf n_lo = vf_fma(lo, e.t, vf_fma(hi, e.l, vf_fma(hi, e.t, fm_neg(n))));
+    /* below 0: dy e H */
+    vf after, g = dy_scaled(dy, &after);
+    vf u = vf_mul(g, n);
+    vf u_lo = vf_fma(g, n_lo, vf_fma(g, n, fm_neg(u)));
+    vf negative = vf_mul(vf_mul(vf_add(u, u_lo), e.scale), after);
+    negative = vf_with_sign_of(negative, u); /* a zero keeps dy H's sign */
+    /* from 0 up: dy (1 - e H) */
+    vf eh = vf_mul(n, e.scale), eh_lo = vf_mul(n_lo, e.scale);
+    vf s = vf_sub(vf_set1(1.0f), eh);
+    vf s_lo = vf_sub(vf_sub(vf_sub(vf_set1(1.0f), s), eh), eh_lo);
+    vf positive = vf_with_sign_of(vf_fma(dy, s, vf_mul(dy, s_lo)), dy); /* f' > 0 */
+    return vf_select(vf_lt(x, vf_zero()), negative, positive);
+}
+
+/* Beyond |x| = 11, NaN, or dy not finite: the reference. */
+VEC_FUNCTION mf gelu_gradient_lanes_back(vf x, vf dy, const gelu_constants *k) {
+    return mf_or(gelu_lanes_back(x, k), vf_not_le(vf_abs(dy), vf_set1(FLT_MAX)));
 }
 
 #endif

@@ -54,11 +54,11 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
         [ACTFN_CELU] = SMOOTH_F32, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_GELU_TANH] = SMOOTH_F32,      \
         [ACTFN_MISH] = SMOOTH_F32, [ACTFN_SOFTPLUS] = SMOOTH_F32
 #define SMOOTH_F32_BACKWARDS                                                                       \
-    DOUBLE_LANE_ONLY, [ACTFN_LOGSIGMOID] = SMOOTH_F32, [ACTFN_SIGMOID] = SMOOTH_F32,               \
-                      [ACTFN_TANH] = SMOOTH_F32, [ACTFN_SILU] = SMOOTH_F32,                        \
-                      [ACTFN_SOFTPLUS] = SMOOTH_F32, [ACTFN_ELU] = SMOOTH_F32,                     \
-                      [ACTFN_SELU] = SMOOTH_F32, [ACTFN_GELU] = DOUBLE, [ACTFN_CELU] = SMOOTH_F32, \
-                      [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
+    DOUBLE_LANE_ONLY,                                                                              \
+        [ACTFN_LOGSIGMOID] = SMOOTH_F32, [ACTFN_SIGMOID] = SMOOTH_F32, [ACTFN_TANH] = SMOOTH_F32,  \
+        [ACTFN_SILU] = SMOOTH_F32, [ACTFN_SOFTPLUS] = SMOOTH_F32, [ACTFN_ELU] = SMOOTH_F32,        \
+        [ACTFN_SELU] = SMOOTH_F32, [ACTFN_GELU] = SMOOTH_F32, [ACTFN_CELU] = SMOOTH_F32,           \
+        [ACTFN_MISH] = DOUBLE, [ACTFN_GELU_TANH] = DOUBLE
 /* The fast tier's own kernels where the fma rounds once; the accurate ones elsewhere. */
 #if VEC_HAS_FMA
 #define FAST FAMILY_FAST_LANES

@@ -430,18 +430,6 @@ VEC_FUNCTION mf logsigmoid_f32_lanes_back(vf x, const float_constants *k) {
     return mf_or(vf_not_le(x, vf_set1(80.0f)), vf_eq(x, vf_set1(-INFINITY)));
 }
 
-/* dy scaled by a power of two (exact) so that a quotient dy f' / D, |f'| in [2^-109, 2]
- * (|x| <= 80), is a normal float wherever the result is not 0, nor overflows: dy below
- * 2^-10 times 2^100, above 2^100 times 2^-4; *after undoes it, the one rounding into the
- * subnormals where there is one. */
-VEC_FUNCTION vf dy_scaled(vf dy, vf *after) {
-    vf magnitude = vf_abs(dy), one = vf_set1(1.0f);
-    mf tiny = vf_lt(magnitude, vf_set1(0x1p-10f));
-    mf huge = vf_gt(magnitude, vf_set1(0x1p100f));
-    *after = vf_select(tiny, vf_set1(0x1p-100f), vf_select(huge, vf_set1(16.0f), one));
-    return vf_mul(dy, vf_select(tiny, vf_set1(0x1p100f), vf_select(huge, vf_set1(0x1p-4f), one)));
-}
-
 /* dy / (1 + e^z) for z in [-80, 80], the logistic of -z times dy: softplus' (z = -x, beta
  * 1) and logsigmoid' (z = x). logistic_table_plus with dy for the numerator, as silu's
  * forward with x: rounded once. */
