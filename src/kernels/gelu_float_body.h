@@ -203,10 +203,11 @@ VEC_FUNCTION mf gelu_lanes_back(vf x, const gelu_constants *k) {
  * |x| <= 11 (not NaN), times dy finite. H = hi + lo: c0 + c1 h (each two floats, c1 h
  * split by an fma, summed by Fast2Sum: c1 h is at most 30 % of H) + h^2 (c2 + ...), lo
  * up to a few % of hi; about the zero a0, times a - a0 = d_hi + d_lo (d_hi exact:
- * Sterbenz; d_lo times all of hi + lo, since at a = a0_hi d_hi is 0) and renormalized. e^(-a^2/2) = 2^k (t + l) from the table exp with a^2 split, the
- * products carried as hi + lo: below 0 dy (scaled as dy_scaled, so that the product is
- * normal) times them rounded once, then 2^k; from 0 up 1 - e H (|e H| <= 1/2) by Fast2Sum
- * and dy times it in one fma. */
+ * Sterbenz; d_lo times all of hi + lo, since at a = a0_hi d_hi is 0) and renormalized.
+ * e^(-a^2/2) = 2^k (t + l) from the table exp with a^2 split, the products carried as
+ * hi + lo: below 0 dy (scaled as dy_scaled, so that the product is normal) times them
+ * rounded once, then 2^k; from 0 up 1 - e H (|e H| <= 1/2) by Fast2Sum and dy times it
+ * in one fma. */
 VEC_FUNCTION __attribute__((always_inline)) vf gelu_gradient_near(vf x, vf dy,
                                                                   const gelu_constants *k) {
     vf a = vf_abs(x);
