@@ -226,6 +226,28 @@ static inline md softplus_outside(vd x, const double_constants *k) {
     return vd_lt(vd_mul(k->beta, x), vd_set1(-700.0));
 }
 
+/* logsigmoid(x) = min(x, 0) - log1p(exp(-|x|)), as the reference (its two branches in
+ * one: both terms <= 0, no cancellation); above 700 (exp subnormal) the reference. */
+static inline vd logsigmoid_body(vd x, const double_constants *k) {
+    (void)k;
+    vd negative_part = vd_select(vd_lt(x, vd_zero()), x, vd_zero());
+    return vd_sub(negative_part, dm_log1p_unit(exp_minus_magnitude(x)));
+}
+
+static inline md above_700_forward(vd x, const double_constants *k) {
+    (void)k;
+    return lanes_outside(x, -INFINITY, 700.0);
+}
+
+/* x / (1 + |x|), the reference's two roundings; |x| clamped to 1e300, where the quotient
+ * is +-1 (inf / inf would be NaN). */
+static inline vd softsign_body(vd x, const double_constants *k) {
+    (void)k;
+    vd clamped = vd_select(vd_lt(x, vd_set1(-1e300)), vd_set1(-1e300), x);
+    clamped = vd_select(vd_gt(clamped, vd_set1(1e300)), vd_set1(1e300), clamped);
+    return vd_div(clamped, vd_add(vd_set1(1.0), vd_abs(clamped)));
+}
+
 /* tanh(softplus(x)) without tanh or log: with n = exp(x), e^softplus = 1 + n, so
  * tanh(softplus) = w / (w + 2), w = n (n + 2), no cancellation for x <= 0; for x > 0 with
  * m = exp(-x), (1 + 2m) / (1 + 2m + 2m^2). Returns it, and through *numerator, *denominator
@@ -273,6 +295,9 @@ DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_forward_unit_beta, softplus_unit_bo
 DEFINE_FORWARD_CHOICE(f64_softplus_forward, p->beta == 1, KERNEL(softplus_forward_unit_beta),
                       KERNEL(softplus_forward_any_beta))
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(mish_forward, mish_body, below_700_forward, mish_forward)
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(logsigmoid_forward, logsigmoid_body, above_700_forward,
+                                    logsigmoid_forward)
+DEFINE_LONG_FORWARD_KERNEL(softsign_forward, softsign_body)
 
 /* celu's kernels serve alpha in (2^-1000, 2^1000), where 1 / alpha is normal; alpha < 0
  * (where x / alpha > 0 and exp may overflow) and the extremes go to the reference. */
@@ -294,6 +319,11 @@ static inline vd logistic_slope(vd x, double scale) {
 static inline vd sigmoid_gradient(vd x, vd dy, const double_constants *k) {
     (void)k;
     return vd_mul(dy, logistic_slope(x, 1.0));
+}
+
+/* logsigmoid'(x) = logistic(-x), the reference's dy times it. */
+static inline vd logsigmoid_gradient(vd x, vd dy, const double_constants *k) {
+    return vd_mul(dy, sigmoid_body(vd_sub(vd_zero(), x), k));
 }
 
 static inline vd tanh_gradient(vd x, vd dy, const double_constants *k) {
@@ -430,6 +460,8 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(gelu_tanh_backward, gelu_tanh_gradient,
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(softplus_backward, softplus_gradient,
                                      softplus_backward_outside, softplus_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(mish_backward, mish_gradient, below_700, mish_backward)
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(logsigmoid_backward, logsigmoid_gradient, beyond_700,
+                                     logsigmoid_backward)
 
 DEFINE_PARTIAL_BACKWARD_KERNEL(f64_celu_backward, celu_backward_positive_alpha,
                                CELU_KERNEL_SERVES(p), celu_backward)
@@ -457,6 +489,9 @@ void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table) {
     table->backward[SLOT_F64][ACTFN_SOFTPLUS] = KERNEL(softplus_backward);
     table->forward[SLOT_F64][ACTFN_MISH] = KERNEL(mish_forward);
     table->backward[SLOT_F64][ACTFN_MISH] = KERNEL(mish_backward);
+    table->forward[SLOT_F64][ACTFN_LOGSIGMOID] = KERNEL(logsigmoid_forward);
+    table->backward[SLOT_F64][ACTFN_LOGSIGMOID] = KERNEL(logsigmoid_backward);
+    table->forward[SLOT_F64][ACTFN_SOFTSIGN] = KERNEL(softsign_forward);
 #else
     (void)table;
 #endif
