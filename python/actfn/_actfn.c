@@ -34,6 +34,13 @@ typedef struct ufunc_spec {
 enum { UFUNCS = 4 * ACTFN_KIND_COUNT }; /* forward, backward; each at both tiers */
 static ufunc_spec specs[UFUNCS];
 
+/* 1 for ACTFN_OK; else 0 with a ValueError carrying the library's message. */
+static int library_ok(actfn_status status) {
+    if (status == ACTFN_OK) return 1;
+    PyErr_SetString(PyExc_ValueError, actfn_last_error());
+    return 0;
+}
+
 /* The op with the parameters of element i; NaN results (and false) if they are invalid:
  * the Python functions validate their scalars first, so only raw ufunc calls with
  * invalid parameter arrays get there. */
@@ -235,15 +242,10 @@ static PyObject *check(PyObject *self, PyObject *args, PyObject *keywords) {
     while (keywords != NULL && PyDict_Next(keywords, &position, &key, &value)) {
         double number = PyFloat_AsDouble(value);
         if (number == -1.0 && PyErr_Occurred()) return NULL;
-        if (actfn_op_set(&op, PyUnicode_AsUTF8(key), number) != ACTFN_OK) {
-            PyErr_SetString(PyExc_ValueError, actfn_last_error());
-            return NULL;
-        }
+        if (!library_ok(actfn_op_set(&op, PyUnicode_AsUTF8(key), number))) return NULL;
     }
-    if (actfn_forward(&op, dtype, NULL, NULL, 0) != ACTFN_OK) { /* as the dtype holds them */
-        PyErr_SetString(PyExc_ValueError, actfn_last_error());
-        return NULL;
-    }
+    /* as the dtype holds them */
+    if (!library_ok(actfn_forward(&op, dtype, NULL, NULL, 0))) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -323,10 +325,7 @@ static int gate_of(const char *name, PyObject *keywords, actfn_op *gate) {
             if (number == -1.0 && PyErr_Occurred()) return 0;
             status = actfn_op_set(gate, parameter, number);
         }
-        if (status != ACTFN_OK) {
-            PyErr_SetString(PyExc_ValueError, actfn_last_error());
-            return 0;
-        }
+        if (!library_ok(status)) return 0;
     }
     return 1;
 }
@@ -381,10 +380,7 @@ static PyObject *glu_rows_call(PyObject *args, PyObject *keywords, int backward)
                       : actfn_glu_forward_rows(&gate, dtype, ACTFN_GLU_VALUE_FIRST, rows, cols,
                                                PyArray_DATA(x), width, PyArray_DATA(out), cols);
     Py_END_ALLOW_THREADS;
-    if (status != ACTFN_OK) {
-        PyErr_SetString(PyExc_ValueError, actfn_last_error());
-        Py_CLEAR(out);
-    }
+    if (!library_ok(status)) Py_CLEAR(out);
 done:
     Py_XDECREF(x);
     Py_XDECREF(dy);
@@ -438,10 +434,7 @@ static PyObject *glu_call(PyObject *args, PyObject *keywords, int backward) {
                       : actfn_glu_forward(&gate, dtype, PyArray_DATA(arrays[0]),
                                           PyArray_DATA(arrays[1]), PyArray_DATA(outputs[0]), n);
     Py_END_ALLOW_THREADS;
-    if (status != ACTFN_OK) {
-        PyErr_SetString(PyExc_ValueError, actfn_last_error());
-        goto done;
-    }
+    if (!library_ok(status)) goto done;
     result = backward ? Py_BuildValue("(OO)", outputs[0], outputs[1]) : (PyObject *)outputs[0];
     if (!backward) outputs[0] = NULL; /* returned: its reference moves to the caller */
 done:
@@ -463,11 +456,9 @@ static PyObject *rrelu_call(PyObject *args, int backward) {
                  : !PyArg_ParseTuple(args, "OKKdd", &objects[0], &seed, &offset, &lower, &upper))
         return NULL;
     actfn_op op = actfn_op_init(ACTFN_RRELU);
-    if (actfn_op_set(&op, "lower", lower) != ACTFN_OK ||
-        actfn_op_set(&op, "upper", upper) != ACTFN_OK) {
-        PyErr_SetString(PyExc_ValueError, actfn_last_error());
+    if (!library_ok(actfn_op_set(&op, "lower", lower)) ||
+        !library_ok(actfn_op_set(&op, "upper", upper)))
         return NULL;
-    }
     PyArrayObject *arrays[2] = {NULL, NULL}, *out = NULL;
     actfn_dtype dtype = ACTFN_F64;
     for (int i = 0; i < (backward ? 2 : 1); i++) {
@@ -491,10 +482,7 @@ static PyObject *rrelu_call(PyObject *args, int backward) {
                  : actfn_rrelu_train_forward(&op, dtype, seed, offset, PyArray_DATA(arrays[0]),
                                              PyArray_DATA(out), n);
     Py_END_ALLOW_THREADS;
-    if (status != ACTFN_OK) {
-        PyErr_SetString(PyExc_ValueError, actfn_last_error());
-        Py_CLEAR(out);
-    }
+    if (!library_ok(status)) Py_CLEAR(out);
 done:
     Py_XDECREF(arrays[0]);
     Py_XDECREF(arrays[1]);
@@ -609,10 +597,7 @@ static PyObject *pointer_call(PyObject *self, PyObject *args, PyObject *keywords
         PyErr_Format(PyExc_ValueError, "actfn: unknown call '%s'", call);
         return NULL;
     }
-    if (status != ACTFN_OK) {
-        PyErr_SetString(PyExc_ValueError, actfn_last_error());
-        return NULL;
-    }
+    if (!library_ok(status)) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -799,10 +784,7 @@ static PyObject *maxout_call(PyObject *args, int backward) {
                                       (size_t)(cols / k));
         Py_END_ALLOW_THREADS;
     }
-    if (status != ACTFN_OK) {
-        PyErr_SetString(PyExc_ValueError, actfn_last_error());
-        Py_CLEAR(out);
-    }
+    if (!library_ok(status)) Py_CLEAR(out);
 done:
     Py_XDECREF(x);
     Py_XDECREF(dy);
@@ -824,10 +806,7 @@ static PyObject *set_num_threads(PyObject *self, PyObject *args) {
     (void)self;
     int count;
     if (!PyArg_ParseTuple(args, "i", &count)) return NULL;
-    if (actfn_set_num_threads(count) != ACTFN_OK) {
-        PyErr_SetString(PyExc_ValueError, actfn_last_error());
-        return NULL;
-    }
+    if (!library_ok(actfn_set_num_threads(count))) return NULL;
     Py_RETURN_NONE;
 }
 

@@ -35,6 +35,14 @@ VEC_FUNCTION vf fm_fast_two_sum(vf a, vf b, vf *error) {
     return sum;
 }
 
+/* Error-free sum of a and b in either order of magnitude (TwoSum): a + b = sum + *error
+ * exactly. */
+VEC_FUNCTION vf fm_two_sum(vf a, vf b, vf *error) {
+    vf sum = vf_add(a, b), b_part = vf_sub(sum, a);
+    *error = vf_add(vf_sub(a, vf_sub(sum, b_part)), vf_sub(b, b_part));
+    return sum;
+}
+
 /* exp(z) for z in [-180, 1] as 2^n (w + wlo). z = n ln2 + r, |r| <= ln2 / 2, with
  * r = r1 + c: r1 exact, c = -n FM_LN2_LO small. The sum r1 + (c + r^2 P) is split
  * by Fast2Sum, exact unless |r1| is below about |c| <= 2^-21, where v is so small that

@@ -157,23 +157,35 @@ VEC_FUNCTION gelu_constants make_gelu_constants(void) {
     return k;
 }
 
+/* a's piece (forward's and backward's tables alike): b = a + 0.75 (*b) by its exponent and
+ * top 3 mantissa bits picks the table column, returned; *h = a - the piece's middle. */
+VEC_FUNCTION vf gelu_piece(vf a, vf *b, vf *h) {
+    *b = vf_add(a, vf_set1(0.75f));
+    vf column = vf_bits_shift_right(*b, 20);
+    vf b_middle = vf_bits_add(vf_bits_shift_left(column, 20), vf_from_bits(UINT32_C(1) << 19));
+    *h = vf_sub(a, vf_sub(b_middle, vf_set1(0.75f)));
+    return column;
+}
+
+/* e^(-a^2/2) = 2^k (t + l), a^2 split exactly (fma) so that its rounding never reaches the
+ * exponential. */
+VEC_FUNCTION table_exp gaussian_exp(vf a, const exp_tables *tables) {
+    vf square = vf_mul(a, a);
+    vf square_lo = vf_mul(vf_fma(a, a, fm_neg(square)), vf_set1(-0.5f));
+    return fm_exp_table_plus(vf_mul(square, vf_set1(-0.5f)), &square_lo, tables);
+}
+
 /* For |x| <= 11 (not NaN). */
 VEC_FUNCTION vf gelu_near(vf x, const gelu_constants *k) {
     vf a = vf_abs(x);
-    /* the interval: b = a + 0.75 by its exponent and top 3 mantissa bits, and its middle */
-    vf b = vf_add(a, vf_set1(0.75f));
-    vf column = vf_bits_shift_right(b, 20);
-    vf b_middle = vf_bits_add(vf_bits_shift_left(column, 20), vf_from_bits(UINT32_C(1) << 19));
-    vf h = vf_sub(a, vf_sub(b_middle, vf_set1(0.75f)));
+    vf b, h, column = gelu_piece(a, &b, &h);
     vf g_lo = vf_lookup32(k->coefficient[7], column);
     VEC_UNROLL(8) /* without it gcc keeps the loop, the tables read from memory */
     for (int row = 6; row >= 1; row--)
         g_lo = vf_fma(g_lo, h, vf_lookup32(k->coefficient[row], column));
     vf g = vf_lookup32(k->coefficient[0], column); /* G = g + g_lo */
 
-    vf square = vf_mul(a, a);
-    vf square_lo = vf_mul(vf_fma(a, a, fm_neg(square)), vf_set1(-0.5f));
-    table_exp e = fm_exp_table_plus(vf_mul(square, vf_set1(-0.5f)), &square_lo, &k->exp);
+    table_exp e = gaussian_exp(a, &k->exp);
 
     /* x G (t + l) = q + q_lo, without 2^k */
     vf w = vf_mul(x, g);
@@ -211,10 +223,7 @@ VEC_FUNCTION mf gelu_lanes_back(vf x, const gelu_constants *k) {
 VEC_FUNCTION __attribute__((always_inline)) vf gelu_gradient_near(vf x, vf dy,
                                                                   const gelu_constants *k) {
     vf a = vf_abs(x);
-    vf b = vf_add(a, vf_set1(0.75f));
-    vf column = vf_bits_shift_right(b, 20);
-    vf b_middle = vf_bits_add(vf_bits_shift_left(column, 20), vf_from_bits(UINT32_C(1) << 19));
-    vf h = vf_sub(a, vf_sub(b_middle, vf_set1(0.75f)));
+    vf b, h, column = gelu_piece(a, &b, &h);
     vf t = vf_lookup32(k->gradient[8], column);
     VEC_UNROLL(4)
     for (int row = 7; row >= 4; row--)
@@ -232,14 +241,11 @@ VEC_FUNCTION __attribute__((always_inline)) vf gelu_gradient_near(vf x, vf dy,
            d_lo = vf_set1(-GELU_DERIVATIVE_ZERO_LO);
         vf m = vf_mul(d_hi, hi);
         vf m_lo = vf_fma(d_lo, vf_add(hi, lo), vf_fma(d_hi, lo, vf_fma(d_hi, hi, fm_neg(m))));
-        vf sum = vf_add(m, m_lo), part = vf_sub(sum, m);
-        vf sum_lo = vf_add(vf_sub(m, vf_sub(sum, part)), vf_sub(m_lo, part));
+        vf sum_lo, sum = fm_two_sum(m, m_lo, &sum_lo);
         hi = vf_select(zero_pieces, sum, hi);
         lo = vf_select(zero_pieces, sum_lo, lo);
     }
-    vf square = vf_mul(a, a);
-    vf square_lo = vf_mul(vf_fma(a, a, fm_neg(square)), vf_set1(-0.5f));
-    table_exp e = fm_exp_table_plus(vf_mul(square, vf_set1(-0.5f)), &square_lo, &k->exp);
+    table_exp e = gaussian_exp(a, &k->exp);
     vf n = vf_mul(hi, e.t); /* e H without 2^k: n + n_lo */
     vf n_lo = vf_fma(lo, e.t, vf_fma(hi, e.l, vf_fma(hi, e.t, fm_neg(n))));
     /* below 0: dy e H */

@@ -22,9 +22,7 @@ VEC_FUNCTION vf gelu_tanh_float_argument(vf xc, vf *v_lo) {
     vf t = vf_mul(c2, square);
     vf t_lo = vf_fma(c2, square_lo,
                      vf_fma(vf_set1(GELU_TANH_C2_LO), square, vf_fma(c2, square, fm_neg(t))));
-    vf w = vf_add(c1, t); /* c1 + t by TwoSum: either may be the larger */
-    vf t_part = vf_sub(w, c1);
-    vf w_lo = vf_add(vf_sub(c1, vf_sub(w, t_part)), vf_sub(t, t_part));
+    vf w_lo, w = fm_two_sum(c1, t, &w_lo); /* either may be the larger */
     w_lo = vf_add(w_lo, vf_add(t_lo, vf_set1(GELU_TANH_C1_LO)));
     vf v = vf_mul(xc, w);
     *v_lo = vf_fma(xc, w_lo, vf_fma(xc, w, fm_neg(v)));

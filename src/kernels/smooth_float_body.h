@@ -256,19 +256,16 @@ VEC_FUNCTION __attribute__((always_inline)) vf mish_f32_body(vf x, const float_c
     vf below_lo = vf_fma(u, s_lo, vf_fma(u_lo, s, vf_fma(u, s, fm_neg(below))));
     /* from 0 up: N = 1 + 2u (Fast2Sum: 2u <= 1 only where u <= 1/2, so TwoSum) */
     vf twice = vf_add(u, u);
-    vf above = vf_add(one, twice);
-    vf part = vf_sub(above, twice);
-    vf above_lo =
-        vf_add(vf_add(vf_sub(one, part), vf_sub(twice, vf_sub(above, part))), vf_add(u_lo, u_lo));
+    vf above_lo, above = fm_two_sum(twice, one, &above_lo);
+    above_lo = vf_add(above_lo, vf_add(u_lo, u_lo));
     vf n = vf_select(negative, below, above), n_lo = vf_select(negative, below_lo, above_lo);
     /* D = N + c: c = 2 below, 2u^2 (hi + lo) above; TwoSum */
     vf square = vf_mul(u, u);
     vf square_lo = vf_fma(vf_add(u, u), u_lo, vf_fma(u, u, fm_neg(square)));
     vf c = vf_select(negative, two, vf_add(square, square));
     vf c_lo = vf_select(negative, vf_zero(), vf_add(square_lo, square_lo));
-    vf d = vf_add(n, c);
-    vf c_part = vf_sub(d, n);
-    vf d_lo = vf_add(vf_add(vf_sub(n, vf_sub(d, c_part)), vf_sub(c, c_part)), vf_add(n_lo, c_lo));
+    vf d_lo, d = fm_two_sum(n, c, &d_lo);
+    d_lo = vf_add(d_lo, vf_add(n_lo, c_lo));
     /* x N / D */
     vf xn = vf_mul(xc, n);
     vf xn_lo = vf_fma(xc, n_lo, vf_fma(xc, n, fm_neg(xn)));
@@ -399,8 +396,7 @@ VEC_FUNCTION vf log1p_exp(vf z, vf *lo, const float_constants *k) {
 
 /* a + (b + b_lo), rounded once (TwoSum of a and b, then the small terms). */
 VEC_FUNCTION vf sum_rounded_once(vf a, vf b, vf b_lo) {
-    vf sum = vf_add(a, b), back = vf_sub(sum, a);
-    vf error = vf_add(vf_sub(a, vf_sub(sum, back)), vf_sub(b, back));
+    vf error, sum = fm_two_sum(a, b, &error);
     return vf_add(sum, vf_add(error, b_lo));
 }
 
@@ -474,9 +470,8 @@ VEC_FUNCTION __attribute__((always_inline)) vf silu_f32_gradient(vf x, vf dy,
     vf n_pos_lo, n_pos = fm_fast_two_sum(one, w, &n_pos_lo);
     n_pos_lo = vf_add(n_pos_lo, w_lo);
     /* below 0: M = u + e by TwoSum, or the expansion about x0 */
-    vf m = vf_add(u, e_hi);
-    vf back = vf_sub(m, u);
-    vf m_lo = vf_add(vf_add(vf_sub(u, vf_sub(m, back)), vf_sub(e_hi, back)), vf_add(u_lo, e_lo));
+    vf m_lo, m = fm_two_sum(u, e_hi, &m_lo);
+    m_lo = vf_add(m_lo, vf_add(u_lo, e_lo));
     vf d_hi = vf_sub(x, vf_set1(SILU_ZERO_HI)), d_lo = vf_set1(-SILU_ZERO_LO);
     mf near = vf_lt(vf_abs(d_hi), vf_set1(0.25f));
     if (mf_any(near)) {
@@ -491,8 +486,7 @@ VEC_FUNCTION __attribute__((always_inline)) vf silu_f32_gradient(vf x, vf dy,
         vf near_lo = vf_fma(d_lo, c_hi, vf_fma(d_hi, c_lo, vf_fma(d_hi, c_hi, fm_neg(near_hi))));
         near_lo = vf_add(near_lo, second);
         /* renormalized (TwoSum): at x = x0_hi, d_hi and near_hi are 0 and near_lo is all */
-        vf sum = vf_add(near_hi, near_lo), part = vf_sub(sum, near_hi);
-        vf sum_lo = vf_add(vf_sub(near_hi, vf_sub(sum, part)), vf_sub(near_lo, part));
+        vf sum_lo, sum = fm_two_sum(near_hi, near_lo, &sum_lo);
         m = vf_select(near, sum, m);
         m_lo = vf_select(near, sum_lo, m_lo);
     }
