@@ -133,6 +133,16 @@ dataset dataset_head(const dataset *d, size_t count) {
     return head;
 }
 
+dataset dataset_slice(const dataset *d, size_t start, size_t count) {
+    dataset slice = *d;
+    if (start > d->count) start = d->count;
+    if (count > d->count - start) count = d->count - start;
+    slice.count = count;
+    slice.x = d->x + start * d->features;
+    slice.label = d->label + start;
+    return slice;
+}
+
 void dataset_free(dataset *d) {
     free(d->x);
     free(d->label);

@@ -32,6 +32,8 @@ void make_checkerboard(size_t count, uint64_t seed, dataset *out);
 
 /* The first count rows (a view: frees nothing). */
 dataset dataset_head(const dataset *d, size_t count);
+/* Rows start .. start + count - 1, clipped to the set (a view: frees nothing). */
+dataset dataset_slice(const dataset *d, size_t start, size_t count);
 void dataset_free(dataset *d);
 
 /* A small fast generator for shuffles, initialisation and the built-in sets. */

@@ -11,18 +11,28 @@
 bool load_fashion(const lab_options *o, fashion *f) {
     char error[512];
     memset(f, 0, sizeof *f);
-    if (!load_fashion_mnist(o->data, true, &f->train, error, sizeof error) ||
+    if (!load_fashion_mnist(o->data, true, &f->all_train, error, sizeof error) ||
         !load_fashion_mnist(o->data, false, &f->test, error, sizeof error)) {
         fprintf(stderr, "actfn lab: %s\n", error);
-        dataset_free(&f->train);
+        dataset_free(&f->all_train);
         return false;
+    }
+    size_t kept = f->all_train.count > 2 * FASHION_VALIDATION
+                      ? f->all_train.count - FASHION_VALIDATION
+                      : f->all_train.count / 2; /* a small --data set: half and half */
+    f->train = dataset_head(&f->all_train, kept);
+    f->validation = dataset_slice(&f->all_train, kept, f->all_train.count - kept);
+    if (o->quick) { /* a smoke test evaluates on a part */
+        f->validation = dataset_head(&f->validation, 2000);
+        f->test = dataset_head(&f->test, 2000);
     }
     return true;
 }
 
 void free_fashion(fashion *f) {
-    dataset_free(&f->train);
+    dataset_free(&f->all_train);
     dataset_free(&f->test);
+    memset(f, 0, sizeof *f);
 }
 
 FILE *open_output(const lab_options *o, const char *name) {
@@ -64,6 +74,15 @@ mlp_config dense(size_t layers, const size_t *sizes, const char *activation, uin
     return c;
 }
 
+mlp_config deep(size_t hidden_layers, size_t width, const char *activation, uint64_t seed) {
+    size_t sizes[MLP_MAX_LAYERS + 1];
+    if (hidden_layers + 1 > MLP_MAX_LAYERS) abort();
+    sizes[0] = 784, sizes[hidden_layers + 1] = 10;
+    for (size_t l = 1; l <= hidden_layers; l++)
+        sizes[l] = width;
+    return dense(hidden_layers + 1, sizes, activation, seed);
+}
+
 bool make_net(mlp *net, const mlp_config *config, size_t capacity) {
     char error[256];
     if (mlp_create(net, config, capacity, error, sizeof error)) return true;
@@ -73,6 +92,133 @@ bool make_net(mlp *net, const mlp_config *config, size_t capacity) {
 
 size_t epochs_or(const lab_options *o, size_t fallback) {
     return o->epochs > 0 ? o->epochs : fallback;
+}
+
+size_t seeds_or(const lab_options *o, size_t fallback) {
+    if (o->seeds > 0) return o->seeds;
+    return o->quick ? 2 : fallback;
+}
+
+size_t chosen_epoch(const epoch_result *r, size_t epochs) {
+    size_t best = 0;
+    for (size_t e = 1; e < epochs; e++)
+        if (!r[e].diverged && r[e].validation_accuracy > r[best].validation_accuracy) best = e;
+    return best;
+}
+
+double chosen_test(const epoch_result *r, size_t epochs) {
+    size_t e = chosen_epoch(r, epochs);
+    return epochs == 0 || r[e].diverged ? NAN : r[e].test_accuracy;
+}
+
+double best_validation(const epoch_result *r, size_t epochs) {
+    size_t e = chosen_epoch(r, epochs);
+    return epochs == 0 || r[e].diverged ? NAN : r[e].validation_accuracy;
+}
+
+typedef struct runs_context {
+    const fashion *f;
+    const run_spec *specs;
+    size_t epochs;
+} runs_context;
+
+static void run_one(size_t k, const void *context, void *result) {
+    const runs_context *c = context;
+    const run_spec *s = &c->specs[k];
+    mlp net;
+    size_t sizes[4] = {784, s->widths[0] ? s->widths[0] : 256, s->widths[1] ? s->widths[1] : 128,
+                       10};
+    mlp_config config = s->hidden_layers > 0
+                            ? deep(s->hidden_layers, s->width, s->activation, s->seed)
+                            : dense(3, sizes, s->activation, s->seed);
+    config.init_gain = s->init_gain;
+    config.maxout = s->maxout;
+    config.centre = s->centre;
+    if (s->output != NULL) config.has_output = true, config.output = op_named(s->output);
+    if (!make_net(&net, &config, 1000)) exit(1);
+    if (s->nudge) /* layer 2: every unit of layer 1 sees every image, not a corner pixel */
+        mlp_set(&net, 1, 0, 0, nextafterf((float)mlp_get(&net, 1, 0, 0), INFINITY));
+    train_config t = {.epochs = c->epochs,
+                      .batch = 128,
+                      .optimizer = s->sgd ? MLP_SGD : MLP_ADAM,
+                      .learning_rate = s->learning_rate,
+                      .momentum = s->sgd ? 0.9 : 0,
+                      .seed = s->seed + 1,
+                      .label = s->activation,
+                      .max_train = s->max_train,
+                      .validation = &c->f->validation,
+                      .quiet = true};
+    train(&net, &c->f->train, &c->f->test, &t, result);
+    mlp_free(&net);
+}
+
+bool train_runs(const fashion *f, const run_spec *specs, size_t count, size_t epochs,
+                epoch_result *results, const char *label) {
+    runs_context context = {f, specs, epochs};
+    return run_jobs(count, epochs * sizeof *results, run_one, &context, results, job_workers(),
+                    label);
+}
+
+bool train_cells(const fashion *f, const run_spec *specs, const char *const *names, size_t cells,
+                 size_t seeds, size_t epochs, double *accuracy, FILE *csv, const char *label) {
+    size_t runs = cells * seeds;
+    epoch_result *r = calloc(runs * epochs, sizeof *r);
+    if (r == NULL) abort();
+    bool ok = train_runs(f, specs, runs, epochs, r, label);
+    for (size_t i = 0; ok && i < runs; i++) {
+        accuracy[i] = chosen_test(&r[i * epochs], epochs);
+        for (size_t e = 0; e < epochs; e++)
+            fprintf(csv, "%s,%llu,%zu,%.6f,%.6f,%.6f\n", names[i / seeds],
+                    (unsigned long long)specs[i].seed, e + 1, r[i * epochs + e].loss,
+                    r[i * epochs + e].validation_accuracy, r[i * epochs + e].test_accuracy);
+    }
+    free(r);
+    return ok;
+}
+
+void report_cells(FILE *md, const char *figure, const char *title, const char *const *names,
+                  const double *accuracy, size_t cells, size_t seeds, size_t *higher,
+                  size_t *lower) {
+    double *value = calloc(cells * 3, sizeof *value);
+    if (value == NULL) abort();
+    size_t up = 0, down = 0;
+    fprintf(md,
+            "| | test accuracy | difference from %s (paired) | against it |\n"
+            "|---|---|---|---|\n",
+            names[0]);
+    for (size_t k = 0; k < cells; k++) {
+        estimate e = estimate_of(&accuracy[k * seeds], seeds);
+        estimate d = paired_difference(&accuracy[k * seeds], accuracy, seeds);
+        comparison c = compare(d);
+        up += k > 0 && c == HIGHER, down += k > 0 && c == LOWER;
+        char a[64], b[64];
+        fprintf(md, "| %s | %s %% | %s | %s |\n", names[k], points(e, a, sizeof a),
+                k == 0 ? "—" : signed_points(d, b, sizeof b), k == 0 ? "—" : comparison_words(c));
+        double h = isnan(e.half_width) ? 0 : e.half_width;
+        value[k] = 100 * e.mean, value[cells + k] = 100 * (e.mean - h),
+        value[2 * cells + k] = 100 * (e.mean + h);
+    }
+    figure_intervals(figure, title, "test accuracy (%)", names, value, value + cells,
+                     value + 2 * cells, cells, NAN);
+    free(value);
+    if (higher != NULL) *higher = up;
+    if (lower != NULL) *lower = down;
+}
+
+const char *points(estimate e, char *buffer, size_t size) {
+    if (isnan(e.half_width))
+        snprintf(buffer, size, "%.2f", 100 * e.mean);
+    else
+        snprintf(buffer, size, "%.2f ± %.2f", 100 * e.mean, 100 * e.half_width);
+    return buffer;
+}
+
+const char *signed_points(estimate e, char *buffer, size_t size) {
+    if (isnan(e.half_width))
+        snprintf(buffer, size, "%+.2f", 100 * e.mean);
+    else
+        snprintf(buffer, size, "%+.2f ± %.2f", 100 * e.mean, 100 * e.half_width);
+    return buffer;
 }
 
 double best_test(const epoch_result *r, size_t epochs) {
@@ -108,7 +254,8 @@ bool train_fashion(const fashion *f, const char *activation, uint64_t seed, size
                       .optimizer = MLP_ADAM,
                       .learning_rate = 1e-3,
                       .seed = seed + 1,
-                      .label = activation};
+                      .label = activation,
+                      .validation = &f->validation};
     train(&net, &f->train, &f->test, &t, results);
     mlp_free(&net);
     return true;

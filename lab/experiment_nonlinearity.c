@@ -71,7 +71,8 @@ int experiment_nonlinearity(const lab_options *o) {
     }
     fclose(csv);
     double *x = epoch_axis(epochs);
-    series lines[2] = {{"identity (a linear model)", x, NULL, epochs}, {"relu", x, NULL, epochs}};
+    series lines[2] = {{"identity (a linear model)", x, NULL, epochs, NULL, NULL},
+                       {"relu", x, NULL, epochs, NULL, NULL}};
     double *acc[2];
     for (int k = 0; k < 2; k++) {
         acc[k] = malloc(epochs * sizeof(double));

@@ -48,9 +48,12 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
         for (size_t i = 0; i < lines[k].n; i++) {
             double y = lines[k].y[i];
             if (!isfinite(y) || (log_y && y <= 0)) continue;
-            y = log_y ? log10(y) : y;
+            double low = lines[k].low != NULL && isfinite(lines[k].low[i]) ? lines[k].low[i] : y;
+            double high =
+                lines[k].high != NULL && isfinite(lines[k].high[i]) ? lines[k].high[i] : y;
+            if (log_y) y = log10(y), low = low > 0 ? log10(low) : y, high = log10(high);
             x0 = fmin(x0, lines[k].x[i]), x1 = fmax(x1, lines[k].x[i]);
-            y0 = fmin(y0, y), y1 = fmax(y1, y);
+            y0 = fmin(y0, fmin(y, low)), y1 = fmax(y1, fmax(y, high));
         }
     if (!(x0 < INFINITY)) x0 = 0, x1 = 1, y0 = 0, y1 = 1;
     if (x1 <= x0) x1 = x0 + 1;
@@ -85,10 +88,58 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
         if (m > 1) plline((PLINT)m, x, y);
         plssym(0, 0.8);
         if (m > 0) plpoin((PLINT)m, x, y, 17);
+        for (size_t i = 0; s->low != NULL && s->high != NULL && i < s->n; i++) {
+            double low = s->low[i], high = s->high[i];
+            if (!isfinite(low) || !isfinite(high) || (log_y && low <= 0)) continue;
+            PLFLT at = s->x[i], from = log_y ? log10(low) : low, to = log_y ? log10(high) : high;
+            plerry(1, &at, &from, &to);
+        }
         free(x), free(y);
         names[k] = s->name;
     }
     figure_legend(names, shown);
+    return figure_close();
+}
+
+bool figure_intervals(const char *path, const char *title, const char *x_label,
+                      const char *const *names, const double *value, const double *low,
+                      const double *high, size_t count, double reference) {
+    double x0 = isnan(reference) ? INFINITY : reference,
+           x1 = isnan(reference) ? -INFINITY : reference;
+    for (size_t k = 0; k < count; k++) {
+        double v[3] = {value[k], low[k], high[k]};
+        for (int i = 0; i < 3; i++)
+            if (isfinite(v[i])) x0 = fmin(x0, v[i]), x1 = fmax(x1, v[i]);
+    }
+    if (!(x0 < INFINITY)) x0 = 0, x1 = 1;
+    if (x1 <= x0) x1 = x0 + 1;
+    double margin = 0.08 * (x1 - x0);
+    x0 -= margin, x1 += margin;
+    double y0 = 0.4, y1 = (double)count + 0.6;
+    if (!figure_open(path, "pngcairo")) return false;
+    plvpor(0.22, 0.95, 0.12, 0.9); /* room on the left for the names */
+    plwind(x0, x1, y0, y1);
+    plcol0(FIGURE_GRID);
+    plbox("g", 0, 0, "", 0, 0);
+    plcol0(1);
+    plbox("bcnst", 0, 0, "bc", 0, 0);
+    pllab(x_label, "", title);
+    if (!isnan(reference)) {
+        pllsty(2);
+        pljoin(reference, y0, reference, y1);
+        pllsty(1);
+    }
+    for (size_t k = 0; k < count; k++) {
+        PLFLT y = (double)(count - k), v = value[k], from = low[k], to = high[k];
+        plmtex("lv", 0.8, (y - y0) / (y1 - y0), 1.0, names[k]);
+        plcol0(2);
+        plwidth(2);
+        if (isfinite(from) && isfinite(to)) plerrx(1, &from, &to, &y);
+        plssym(0, 1.0);
+        if (isfinite(v)) plpoin(1, &v, &y, 17);
+        plwidth(1);
+        plcol0(1);
+    }
     return figure_close();
 }
 

@@ -10,6 +10,8 @@
 typedef struct lab_options {
     size_t epochs; /* 0: the experiment's default */
     uint64_t seed;
+    size_t seeds;          /* repeats per cell, 0: the experiment's default */
+    bool quick;            /* a smoke test: few seeds, one epoch, a small part of the data */
     const char *directory; /* the experiment's output directory (exists) */
     const char *data;      /* Fashion-MNIST directory, NULL for the package's */
 } lab_options;

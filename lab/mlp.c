@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
+#define _POSIX_C_SOURCE 200809L
 #include "mlp.h"
 
 #include "data.h"
 
 #include <cblas.h>
+#include <time.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,22 @@ static void round_through(actfn_dtype narrow, actfn_dtype dtype, void *values, s
     }
 }
 
+/* A monotonic clock in seconds (0 unless the network times its activations). */
+static double clock_if(const mlp *net) {
+    if (!net->time_activations) return 0;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+size_t mlp_units(const mlp_config *c, size_t l) {
+    return c->sizes[l + 1] * (l + 1 < c->layers && c->maxout > 1 ? c->maxout : 1);
+}
+
+static actfn_op output_op(const mlp_config *c) {
+    return c->has_output ? c->output : actfn_op_init(ACTFN_IDENTITY);
+}
+
 #define T         float
 #define SUFFIX(x) x##_f32
 #define GEMM      cblas_sgemm
@@ -34,6 +52,11 @@ static void round_through(actfn_dtype narrow, actfn_dtype dtype, void *values, s
 #define GEMM      cblas_dgemm
 #define DTYPE     ACTFN_F64
 #include "mlp_body.h"
+
+void mlp_update_f32(float *p, const float *g, float *m, float *v, size_t n, mlp_optimizer optimizer,
+                    double learning_rate, double momentum, uint64_t step) {
+    update_f32(p, g, m, v, n, optimizer, learning_rate, momentum, step);
+}
 
 static size_t element_size(const mlp *net) {
     return actfn_dtype_size(net->config.dtype);
@@ -59,16 +82,18 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
         /* the mask holds two derivatives: relu'(0) must be one of them (leaky_relu's
          * default, NaN, means its slope) */
         double inactive = op->kind == ACTFN_LEAKY_RELU ? op->negative_slope : 0;
-        net->uses_mask[l] =
-            mask_op(op->kind) && (op->grad_at_zero == 1 || op->grad_at_zero == inactive ||
-                                  (op->kind == ACTFN_LEAKY_RELU && isnan(op->grad_at_zero)));
+        net->uses_mask[l] = c->maxout <= 1 && mask_op(op->kind) &&
+                            (op->grad_at_zero == 1 || op->grad_at_zero == inactive ||
+                             (op->kind == ACTFN_LEAKY_RELU && isnan(op->grad_at_zero)));
     }
     size_t e = element_size(net), widest = 0;
     bool ok = true;
     for (size_t l = 0; l <= c->layers; l++)
         widest = c->sizes[l] > widest ? c->sizes[l] : widest;
+    for (size_t l = 0; l < c->layers; l++)
+        widest = mlp_units(c, l) > widest ? mlp_units(c, l) : widest;
     for (size_t l = 0; l < c->layers && ok; l++) {
-        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        size_t in = c->sizes[l], out = mlp_units(c, l);
         void **arrays[] = {&net->w[l], &net->dw[l], &net->m_w[l], &net->v_w[l]};
         for (int k = 0; k < 4; k++)
             ok = ok && (*arrays[k] = calloc(in * out, e)) != NULL;
@@ -76,7 +101,7 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
         for (int k = 0; k < 4; k++)
             ok = ok && (*vectors[k] = calloc(out, e)) != NULL;
         ok = ok && (net->z[l] = calloc(capacity * out, e)) != NULL;
-        ok = ok && (net->a[l + 1] = calloc(capacity * out, e)) != NULL;
+        ok = ok && (net->a[l + 1] = calloc(capacity * c->sizes[l + 1], e)) != NULL;
         if (c->emulate) ok = ok && (net->w_round[l] = calloc(in * out, e)) != NULL;
         if (l + 1 < c->layers && net->uses_mask[l]) {
             ok = ok && (net->mask[l] = calloc(capacity, actfn_mask_row_bytes(out))) != NULL;
@@ -96,8 +121,8 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
     else
         initialise_f64(net, &seed);
     for (size_t l = 0; l < c->layers && c->emulate; l++) {
-        memcpy(net->w_round[l], net->w[l], c->sizes[l] * c->sizes[l + 1] * e);
-        round_through(c->emulate, c->dtype, net->w_round[l], c->sizes[l] * c->sizes[l + 1]);
+        memcpy(net->w_round[l], net->w[l], c->sizes[l] * mlp_units(c, l) * e);
+        round_through(c->emulate, c->dtype, net->w_round[l], c->sizes[l] * mlp_units(c, l));
     }
     return true;
 }
@@ -150,8 +175,8 @@ static void *parameter(const mlp *net, size_t layer, int which) {
 }
 
 size_t mlp_count(const mlp *net, size_t layer, int which) {
-    return which == 0 ? net->config.sizes[layer] * net->config.sizes[layer + 1]
-                      : net->config.sizes[layer + 1];
+    size_t units = mlp_units(&net->config, layer);
+    return which == 0 ? net->config.sizes[layer] * units : units;
 }
 
 static double load(const mlp *net, const void *array, size_t i) {

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MLP_MAX_LAYERS 24
+#define MLP_MAX_LAYERS 40
 
 typedef enum mlp_init { MLP_INIT_HE, MLP_INIT_XAVIER } mlp_init;
 typedef enum mlp_optimizer { MLP_SGD, MLP_ADAM } mlp_optimizer;
@@ -26,9 +26,16 @@ typedef struct mlp_config {
     bool per_layer;                   /* activations[l] for hidden layer l instead */
     actfn_op activations[MLP_MAX_LAYERS];
     mlp_init init;
+    double init_gain;   /* > 0: weights N(0, gain^2 / fan_in) instead of init's rule */
     double hidden_bias; /* initial bias of the hidden layers (0 usually) */
     uint64_t seed;
-    actfn_dtype dtype;   /* ACTFN_F32 or ACTFN_F64 */
+    actfn_dtype dtype; /* ACTFN_F32 or ACTFN_F64 */
+    double centre;     /* subtracted from every hidden activation (a centred relu) */
+    bool has_output;   /* the output layer's activation is output, not the identity */
+    actfn_op output;
+    size_t maxout;       /* > 1: hidden layers are Maxout of that many pieces (actfn's
+                            maxout ops; activation unused): sizes[l + 1] units, each the
+                            maximum of maxout affine pieces */
     actfn_dtype emulate; /* 0, or ACTFN_F16 / ACTFN_BF16: the forward's
                             inputs, weights and pre-activations rounded to
                             that type (16-bit training, f32 master weights) */
@@ -46,11 +53,18 @@ typedef struct mlp {
     uint8_t *mask[MLP_MAX_LAYERS];
     actfn_activity activity[MLP_MAX_LAYERS];
     double grad_norm[MLP_MAX_LAYERS];             /* ||dL/dW|| of the last backward, per layer */
+    double activation_grad_norm[MLP_MAX_LAYERS];  /* ||dL/da|| of hidden layer l's output, RMS
+                                                     per element, of the last backward */
     uint64_t zero_preactivations, preactivations; /* hidden z == 0 exactly, and all */
     uint64_t steps;                               /* optimizer steps (Adam's bias correction) */
-    actfn_op act[MLP_MAX_LAYERS];                 /* each hidden layer's activation */
-    bool uses_mask[MLP_MAX_LAYERS];               /* through the mask ops (relu family) */
+    bool time_activations;          /* add the time of the layer ops to activation_seconds */
+    double activation_seconds;      /* the bias + activation layer ops, forward and backward */
+    actfn_op act[MLP_MAX_LAYERS];   /* each hidden layer's activation */
+    bool uses_mask[MLP_MAX_LAYERS]; /* through the mask ops (relu family) */
 } mlp;
+
+/* Columns of layer l's matrix product: sizes[l + 1], times maxout for a hidden layer. */
+size_t mlp_units(const mlp_config *config, size_t layer);
 
 bool mlp_create(mlp *net, const mlp_config *config, size_t batch_capacity, char *error,
                 size_t error_size);
@@ -64,6 +78,10 @@ void mlp_forward(mlp *net, const void *x, size_t rows, bool track);
 double mlp_loss(mlp *net, const uint8_t *labels, size_t rows, size_t *correct, bool backward);
 /* One optimizer step from the gradients. */
 void mlp_step(mlp *net, mlp_optimizer optimizer, double learning_rate, double momentum);
+/* One optimizer step on n f32 parameters p from their gradients g, with the optimizer's
+ * state m, v (the CNN's parameters too); step counts from 1 (Adam's bias correction). */
+void mlp_update_f32(float *p, const float *g, float *m, float *v, size_t n, mlp_optimizer optimizer,
+                    double learning_rate, double momentum, uint64_t step);
 /* The predicted class of each row of the last forward. */
 void mlp_predict(const mlp *net, size_t rows, uint8_t *classes);
 /* Logit k of row r of the last forward. */

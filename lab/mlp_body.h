@@ -5,10 +5,11 @@
 static void SUFFIX(initialise)(mlp *net, uint64_t *seed) {
     const mlp_config *c = &net->config;
     for (size_t l = 0; l < c->layers; l++) {
-        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        size_t in = c->sizes[l], out = mlp_units(c, l);
         /* He: var 2 / fan_in (for relu); Xavier (Glorot): var 2 / (fan_in + fan_out) */
-        double sigma =
-            c->init == MLP_INIT_HE ? sqrt(2.0 / (double)in) : sqrt(2.0 / (double)(in + out));
+        double sigma = c->init_gain > 0         ? c->init_gain / sqrt((double)in)
+                       : c->init == MLP_INIT_HE ? sqrt(2.0 / (double)in)
+                                                : sqrt(2.0 / (double)(in + out));
         T *w = net->w[l], *b = net->b[l];
         for (size_t i = 0; i < in * out; i++)
             w[i] = (T)(sigma * random_normal(seed));
@@ -17,31 +18,50 @@ static void SUFFIX(initialise)(mlp *net, uint64_t *seed) {
     }
 }
 
+static void SUFFIX(column_sums)(const T *dz, size_t rows, size_t cols, T *sums) {
+    for (size_t j = 0; j < cols; j++)
+        sums[j] = 0;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < cols; j++)
+            sums[j] += dz[r * cols + j];
+}
+
 static void SUFFIX(forward)(mlp *net, const T *x, size_t rows, bool track) {
     const mlp_config *c = &net->config;
     net->a[0] = (void *)(uintptr_t)x;
     for (size_t l = 0; l < c->layers; l++) {
-        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        size_t in = c->sizes[l], out = mlp_units(c, l);
         const T *w = net->w_round[l] != NULL ? net->w_round[l] : net->w[l];
         T *z = net->z[l], *a = net->a[l + 1];
         GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)out, (int)in, 1,
              (const T *)net->a[l], (int)in, w, (int)out, 0, z, (int)out);
         actfn_batch batch = {rows, out, out};
         bool hidden = l + 1 < c->layers;
+        double start = clock_if(net);
         if (hidden && net->uses_mask[l]) {
             actfn_op identity = actfn_op_init(ACTFN_IDENTITY);
             actfn_bias_forward(&identity, DTYPE, &batch, z, net->b[l], z);
             if (c->emulate) round_through(c->emulate, DTYPE, z, rows * out);
+            double paused = clock_if(net); /* the count is the lab's, not the op's */
             for (size_t i = 0; i < rows * out; i++)
                 net->zero_preactivations += z[i] == 0;
             net->preactivations += rows * out;
+            start += clock_if(net) - paused;
             actfn_mask_forward(&net->act[l], DTYPE, &batch, z, a, net->mask[l],
                                track ? &net->activity[l] : NULL);
+        } else if (hidden && c->maxout > 1) { /* z + b in place, then the group maxima */
+            actfn_op identity = actfn_op_init(ACTFN_IDENTITY);
+            actfn_bias_forward(&identity, DTYPE, &batch, z, net->b[l], z);
+            actfn_maxout_forward(DTYPE, &batch, c->maxout, z, a, c->sizes[l + 1]);
         } else {
-            actfn_op op = hidden ? net->act[l] : actfn_op_init(ACTFN_IDENTITY);
+            actfn_op op = hidden ? net->act[l] : output_op(c);
             actfn_bias_forward(&op, DTYPE, &batch, z, net->b[l], a);
             if (hidden && c->emulate) round_through(c->emulate, DTYPE, a, rows * out);
         }
+        if (hidden && c->centre != 0)
+            for (size_t i = 0; i < rows * c->sizes[l + 1]; i++)
+                a[i] -= (T)c->centre;
+        if (hidden) net->activation_seconds += clock_if(net) - start;
     }
 }
 
@@ -72,25 +92,25 @@ static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t 
     if (!backward) return total / (double)rows;
     /* backward through the layers: dz of layer l is in net->dz, its da in net->da */
     for (size_t l = c->layers; l-- > 0;) {
-        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        size_t in = c->sizes[l], out = mlp_units(c, l);
         actfn_batch batch = {rows, out, out};
         T *dz = net->dz, *da = net->da;
         bool hidden = l + 1 < c->layers;
+        double start = clock_if(net);
         if (hidden && net->uses_mask[l]) {
             /* dz = mask backward of da; db = the column sums */
             actfn_mask_backward(&net->act[l], DTYPE, &batch, net->mask[l], da, dz);
-            T *db = net->db[l];
-            for (size_t j = 0; j < out; j++)
-                db[j] = 0;
-            for (size_t r = 0; r < rows; r++)
-                for (size_t j = 0; j < out; j++)
-                    db[j] += dz[r * out + j];
+            SUFFIX(column_sums)(dz, rows, out, net->db[l]);
+        } else if (hidden && c->maxout > 1) { /* each group's gradient to its arg-max */
+            actfn_maxout_backward(DTYPE, &batch, c->maxout, net->z[l], da, c->sizes[l + 1], dz);
+            SUFFIX(column_sums)(dz, rows, out, net->db[l]);
         } else {
-            actfn_op op = hidden ? net->act[l] : actfn_op_init(ACTFN_IDENTITY);
-            /* the output layer's dz is already in net->dz: its op is the identity */
+            actfn_op op = hidden ? net->act[l] : output_op(c);
+            /* the output layer's dz holds dL/d(its output) from the loss: in place */
             const T *gradient = hidden ? da : dz;
             actfn_bias_backward(&op, DTYPE, &batch, net->z[l], net->b[l], gradient, dz, net->db[l]);
         }
+        if (hidden) net->activation_seconds += clock_if(net) - start;
         /* dW = a_l^T dz; da_(l-1) = dz W^T */
         GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)out, (int)rows, 1,
              (const T *)net->a[l], (int)in, dz, (int)out, 0, (T *)net->dw[l], (int)out);
@@ -99,10 +119,15 @@ static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t 
         for (size_t i = 0; i < in * out; i++)
             norm += (double)dw[i] * (double)dw[i];
         net->grad_norm[l] = sqrt(norm);
-        if (l > 0)
+        if (l > 0) {
             GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)in, (int)out, 1, dz,
                  (int)out, (const T *)(net->w_round[l] != NULL ? net->w_round[l] : net->w[l]),
                  (int)out, 0, da, (int)in);
+            double squares = 0; /* dL/da of hidden layer l - 1's output */
+            for (size_t i = 0; i < rows * in; i++)
+                squares += (double)da[i] * (double)da[i];
+            net->activation_grad_norm[l - 1] = sqrt(squares / (double)(rows * in));
+        }
     }
     return total / (double)rows;
 }
@@ -129,7 +154,7 @@ static void SUFFIX(step)(mlp *net, mlp_optimizer optimizer, double lr, double mo
     const mlp_config *c = &net->config;
     net->steps++;
     for (size_t l = 0; l < c->layers; l++) {
-        size_t in = c->sizes[l], out = c->sizes[l + 1];
+        size_t in = c->sizes[l], out = mlp_units(c, l);
         SUFFIX(update)
         (net->w[l], net->dw[l], net->m_w[l], net->v_w[l], in * out, optimizer, lr, momentum,
          net->steps);

@@ -52,7 +52,8 @@ double evaluate(mlp *net, const dataset *data) {
     return data->count > 0 ? (double)correct / (double)data->count : 0;
 }
 
-void gradient_norms(mlp *net, const dataset *data, size_t rows, double *norms) {
+void gradient_norms(mlp *net, const dataset *data, size_t rows, double *norms,
+                    double *activation_norms) {
     size_t f = data->features, e = actfn_dtype_size(net->config.dtype), correct;
     if (rows > net->capacity) rows = net->capacity;
     if (rows > data->count) rows = data->count;
@@ -67,6 +68,8 @@ void gradient_norms(mlp *net, const dataset *data, size_t rows, double *norms) {
     mlp_loss(net, labels, rows, &correct, true);
     for (size_t l = 0; l < net->config.layers; l++)
         norms[l] = net->grad_norm[l];
+    for (size_t l = 0; activation_norms != NULL && l + 1 < net->config.layers; l++)
+        activation_norms[l] = net->activation_grad_norm[l];
     free(x), free(labels), free(order);
 }
 
@@ -136,6 +139,8 @@ void train(mlp *net, const dataset *training, const dataset *test, const train_c
         diverged = !isfinite(result->loss);
         result->diverged = diverged;
         result->test_accuracy = test != NULL && !diverged ? evaluate(net, test) : 0;
+        result->validation_accuracy =
+            config->validation != NULL && !diverged ? evaluate(net, config->validation) : 0;
         if (!config->quiet)
             fprintf(stderr, "%s: loss %.4f, train %.2f%%, test %.2f%%, %.2f s\n", label,
                     result->loss, 100 * result->train_accuracy, 100 * result->test_accuracy,

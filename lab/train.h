@@ -12,15 +12,16 @@ typedef struct train_config {
     size_t epochs, batch;
     mlp_optimizer optimizer;
     double learning_rate, momentum;
-    uint64_t seed;       /* the shuffles */
-    bool track_activity; /* dead units per epoch (mask ops only) */
-    const char *label;   /* for the progress lines */
-    size_t max_train;    /* 0: all of the training set */
-    bool quiet;          /* no line per epoch */
+    uint64_t seed;             /* the shuffles */
+    bool track_activity;       /* dead units per epoch (mask ops only) */
+    const char *label;         /* for the progress lines */
+    size_t max_train;          /* 0: all of the training set */
+    const dataset *validation; /* NULL: none; else its accuracy after every epoch */
+    bool quiet;                /* no line per epoch */
 } train_config;
 
 typedef struct epoch_result {
-    double loss, train_accuracy, test_accuracy, seconds;
+    double loss, train_accuracy, validation_accuracy, test_accuracy, seconds;
     double dead[MLP_MAX_LAYERS];      /* fraction of hidden units never active this epoch */
     double grad_norm[MLP_MAX_LAYERS]; /* mean over the epoch's steps of ||dL/dW|| */
     double zero_fraction;             /* hidden pre-activations exactly 0 */
@@ -33,7 +34,10 @@ void train(mlp *net, const dataset *training, const dataset *test, const train_c
            epoch_result *results);
 /* Accuracy of the network on a data set (batches of the network's capacity). */
 double evaluate(mlp *net, const dataset *data);
-/* The gradient norms per layer of one batch (the first rows), without a step. */
-void gradient_norms(mlp *net, const dataset *data, size_t rows, double *norms);
+/* The gradient norms per layer of one batch (the first rows), without a step: ||dL/dW||
+ * per dense layer into norms, and (unless NULL) the RMS of dL/da per hidden layer's
+ * output into activation_norms. */
+void gradient_norms(mlp *net, const dataset *data, size_t rows, double *norms,
+                    double *activation_norms);
 
 #endif

@@ -206,7 +206,7 @@ accepted eval gelu --approximate tanh -- 1
 accepted eval swiglu --gate-first -- 1 2
 accepted plot relu --grad --range -1:1 -o "$work_opts/p.svg"
 accepted bench relu --grad --fast --dtype f32 --threads 1 --max-n 1024
-accepted lab demo --epochs 1 --seed 2 --out "$work_opts/lab" --data "$work_opts/none"
+accepted lab demo --epochs 1 --seed 2 --seeds 2 --quick --out "$work_opts/lab" --data "$work_opts/none"
 accepted info --isa
 for command in eval plot bench lab info list; do
     "$actfn" "$command" --help | grep -o -- '\(^\|[ [(]\)--*[a-z][a-z-]*' | sed 's/^[ [(]*//' |

@@ -15,14 +15,19 @@
 #endif
 
 static void print_lab_usage(FILE *out) {
-    fputs("usage: actfn lab NAME|all [--epochs N] [--seed S] [--out DIR] [--data DIR]\n"
+    fputs("usage: actfn lab NAME|all [--epochs N] [--seed S] [--seeds K] [--quick] [--out DIR]\n"
+          "                           [--data DIR]\n"
           "\n"
           "Runs an experiment on Fashion-MNIST (Debian's dataset-fashion-mnist, or --data\n"
           "DIR with its four .gz files) and writes report.md, results.csv and PNG figures\n"
           "into DIR/NAME (default DIR: lab-results). 'all' runs every experiment but demo\n"
           "and relu (parts of the others).\n"
           "--epochs overrides each experiment's default; --seed (default 1) makes a run\n"
-          "repeatable.\n\nexperiments:\n",
+          "repeatable; --seeds sets the repeats per cell (default: the experiment's, 10 for\n"
+          "most); --quick is a smoke test (2 seeds, 1 epoch, part of the data: numbers\n"
+          "without meaning). Independent runs go side by side, one per CPU\n"
+          "($ACTFN_LAB_JOBS sets how many); the numbers do not depend on it.\n"
+          "\nexperiments:\n",
           out);
 #ifdef ACTFN_HAVE_LAB
     for (const lab_entry *e = lab_experiments; e->name != NULL; e++)
@@ -49,9 +54,15 @@ int command_lab(int argc, char **argv) {
         return argc < 2 ? EXIT_USAGE : 0;
     }
     const char *name = argv[1], *out = "lab-results", *data = NULL;
-    double epochs = 0, seed = 1;
+    double epochs = 0, seed = 1, seeds = 0;
+    bool quick = false;
     for (int i = 2; i < argc; i += 2) { /* options and their values */
         const char *option = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(option, "--quick") == 0) { /* the one flag without a value */
+            quick = true;
+            i--;
+            continue;
+        }
         bool ok = value != NULL;
         if (strcmp(option, "--epochs") == 0)
             ok = ok && parse_double(value, &epochs) && epochs >= 1 && epochs <= 1000 &&
@@ -59,6 +70,9 @@ int command_lab(int argc, char **argv) {
         else if (strcmp(option, "--seed") == 0)
             ok = ok && parse_double(value, &seed) && seed >= 0 && seed < 1e15 &&
                  seed == (double)(long long)seed;
+        else if (strcmp(option, "--seeds") == 0)
+            ok = ok && parse_double(value, &seeds) && seeds >= 1 && seeds <= 1000 &&
+                 seeds == (double)(long)seeds;
         else if (strcmp(option, "--out") == 0)
             out = value;
         else if (strcmp(option, "--data") == 0)
@@ -85,7 +99,12 @@ int command_lab(int argc, char **argv) {
             return EXIT_RUNTIME_FAILURE;
         }
         fprintf(stderr, "== actfn lab %s: %s\n", e->name, e->summary);
-        lab_options options = {(size_t)epochs, (uint64_t)seed, directory, data};
+        lab_options options = {.epochs = (size_t)epochs,
+                               .seed = (uint64_t)seed,
+                               .seeds = (size_t)seeds,
+                               .quick = quick,
+                               .directory = directory,
+                               .data = data};
         if (e->run(&options) != 0) return EXIT_RUNTIME_FAILURE;
         printf("%s/report.md\n", directory);
     }

@@ -18,7 +18,7 @@ static void print_usage(FILE *out) {
           "        draw ops or their derivatives (default: relu over [-10, 10])\n"
           "  bench [OP] [--grad] [--dtype T] [--threads N]\n"
           "        time OP against memcpy of the same bytes, 1K to 16M elements\n"
-          "  lab NAME|all [--epochs N] [--seed S] [--out DIR]\n"
+          "  lab NAME|all [--epochs N] [--seed S] [--seeds K] [--quick] [--out DIR]\n"
           "        train networks on Fashion-MNIST and report on ReLU's claims\n"
           "  list  list the ops with their parameters and defaults\n"
           "  info  print the version, the instruction set in use and the threads\n"

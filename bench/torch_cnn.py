@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The lab's CNN in PyTorch, beside the lab's own runs: conv 3x3 32 -> relu -> max-pool 2
+-> conv 3x3 64 -> relu -> max-pool 2 -> dense 128 -> relu -> dense 10 (He initialisation,
+zero biases), Fashion-MNIST's first 50,000 training images (the last 10,000 validate),
+Adam (lr 1e-3), batches of 128; one thread, as each of the lab's workers. Prints seconds
+per epoch and the test accuracy at the validation-picked epoch, per seed, and the same
+read from the lab's results.csv (`actfn lab cnn`, relu rows).
+
+usage: /usr/bin/python3 bench/torch_cnn.py [--epochs 4] [--seeds 3]
+                                           [--lab docs/lab/cnn/results.csv]
+"""
+import argparse
+import csv
+import gzip
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+
+DATA = os.environ.get("ACTFN_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
+
+
+def idx(path, dims):
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    sizes = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(sizes)
+
+
+def load(part):
+    x = idx(f"{DATA}/{part}-images-idx3-ubyte.gz", 3).astype(np.float32) / 255
+    y = idx(f"{DATA}/{part}-labels-idx1-ubyte.gz", 1).astype(np.int64)
+    return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
+
+
+def network():
+    net = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(3136, 128), torch.nn.ReLU(),
+        torch.nn.Linear(128, 10))
+    for layer in net:
+        if isinstance(layer, (torch.nn.Conv2d, torch.nn.Linear)):
+            torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            torch.nn.init.zeros_(layer.bias)
+    return net
+
+
+def accuracy(net, x, y):
+    with torch.no_grad():
+        return sum((net(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum().item()
+                   for i in range(0, len(x), 1000)) / len(x)
+
+
+def torch_run(epochs, seed, data):
+    (xs, ys), (xv, yv), (xt, yt) = data
+    torch.manual_seed(seed)
+    net = network()
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    rows = []
+    for epoch in range(epochs):
+        order = torch.randperm(len(xs))
+        start = time.perf_counter()
+        for i in range(0, len(xs), 128):
+            batch = order[i:i + 128]
+            opt.zero_grad()
+            loss_fn(net(xs[batch]), ys[batch]).backward()
+            opt.step()
+        seconds = time.perf_counter() - start
+        rows.append((seconds, accuracy(net, xv, yv), accuracy(net, xt, yt)))
+        print(f"pytorch seed {seed} epoch {epoch + 1}: {seconds:.1f} s, validation "
+              f"{100 * rows[-1][1]:.2f} %", file=sys.stderr)
+    return rows
+
+
+def picked(rows):
+    best = max(range(len(rows)), key=lambda e: (rows[e][1], -e))
+    return rows[best][2]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--lab", default="docs/lab/cnn/results.csv")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    xs, ys = load("train")
+    xt, yt = load("t10k")
+    data = ((xs[:50000], ys[:50000]), (xs[50000:], ys[50000:]), (xt, yt))
+    theirs = [torch_run(args.epochs, seed, data) for seed in range(1, args.seeds + 1)]
+    t_seconds = statistics.median(r[0] for run in theirs for r in run)
+    t_acc = [picked(run) for run in theirs]
+    print(f"CNN, relu, {args.epochs} epochs, one thread")
+    print(f"pytorch {torch.__version__}: {t_seconds:.1f} s per epoch (median), test "
+          f"{100 * statistics.mean(t_acc):.2f} % (mean of {len(t_acc)} seeds)")
+    if os.path.exists(args.lab):
+        runs = {}
+        with open(args.lab) as f:
+            for r in csv.DictReader(f):
+                if r["network"] == "cnn" and r["activation"] == "relu":
+                    runs.setdefault(r["seed"], []).append(
+                        (float(r["seconds"]), float(r["validation_accuracy"]),
+                         float(r["test_accuracy"])))
+        mine = list(runs.values())
+        m_seconds = statistics.median(r[0] for run in mine for r in run)
+        m_acc = [picked(run) for run in mine]
+        print(f"actfn lab ({args.lab}): {m_seconds:.1f} s per epoch (median), test "
+              f"{100 * statistics.mean(m_acc):.2f} % (mean of {len(m_acc)} seeds)")
+        print(f"lab epoch time / pytorch's: {m_seconds / t_seconds:.2f}")
+
+
+if __name__ == "__main__":
+    main()
