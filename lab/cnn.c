@@ -194,24 +194,10 @@ static void deactivate(const actfn_op *op, size_t rows, size_t cols, const float
 }
 
 double cnn_loss(cnn *net, const uint8_t *labels, size_t rows, size_t *correct, bool backward) {
-    double total = 0;
     float *d = net->d_small; /* dlogits, rows x 10 */
-    *correct = 0;
-    for (size_t r = 0; r < rows; r++) {
-        const float *row = net->logits + r * CLASSES;
-        size_t best = 0;
-        for (size_t k = 1; k < CLASSES; k++)
-            if (row[k] > row[best]) best = k;
-        *correct += best == labels[r];
-        double top = row[best], sum = 0;
-        for (size_t k = 0; k < CLASSES; k++)
-            sum += exp((double)row[k] - top);
-        total += log(sum) - ((double)row[labels[r]] - top);
-        for (size_t k = 0; backward && k < CLASSES; k++)
-            d[r * CLASSES + k] =
-                (float)((exp((double)row[k] - top) / sum - (k == labels[r])) / (double)rows);
-    }
-    if (!backward) return total / (double)rows;
+    double loss =
+        mlp_softmax_loss_f32(net->logits, rows, CLASSES, labels, correct, backward ? d : NULL);
+    if (!backward) return loss;
     size_t pixels = rows * SIDE * SIDE, pooled = rows * POOLED1 * POOLED1;
     actfn_op identity = actfn_op_init(ACTFN_IDENTITY);
     /* dense 2 */
@@ -237,7 +223,7 @@ double cnn_loss(cnn *net, const uint8_t *labels, size_t rows, size_t *correct, b
     unpool(dp1, net->arg1, pooled * C1, pixels * C1, da1);
     deactivate(&net->act, pixels, C1, net->z1, net->b[0], da1, da1, net->db[0]);
     gemm(true, false, 9, C1, pixels, net->col1, da1, net->dw[0]);
-    return total / (double)rows;
+    return loss;
 }
 
 void cnn_step(cnn *net, double learning_rate) {

@@ -59,8 +59,8 @@ static void cnn_job(size_t index, const void *context, void *out) {
 }
 
 int experiment_cnn(const lab_options *o) {
-    size_t seeds = o->quick ? 1 : o->seeds > 0 ? o->seeds : 5;
-    size_t epochs = o->quick && o->epochs == 0 ? 1 : epochs_or(o, 4);
+    size_t seeds = o->quick ? 1 : o->seeds > 0 ? o->seeds : 3;
+    size_t epochs = o->quick && o->epochs == 0 ? 1 : epochs_or(o, 3);
     size_t max_train = o->quick ? 500 : 0;
     if (epochs > MOST_EPOCHS) epochs = MOST_EPOCHS;
     fashion f;
@@ -147,7 +147,8 @@ int experiment_cnn(const lab_options *o) {
             "| activation | CNN | MLP | CNN - MLP (paired) | s per epoch, CNN | MLP |\n"
             "|---|---|---|---|---|---|\n",
             parameters, o->quick ? " (--quick: 500)" : "", epochs, epochs == 1 ? "" : "s", seeds,
-            o->quick ? "" : " (fewer than 10: a CNN epoch costs about 20 s of one core)");
+            seeds >= 10 ? ""
+                        : " (fewer than 10 for cost: a CNN epoch takes about 30 s of one core)");
     for (size_t k = 0; k < CNN_OPS; k++) {
         char a[64], b[64], d[64];
         fprintf(md, "| %s | %s %% | %s %% | %s | %.1f | %.1f |\n", cnn_ops[k],

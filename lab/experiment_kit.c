@@ -23,8 +23,8 @@ bool load_fashion(const lab_options *o, fashion *f) {
     f->train = dataset_head(&f->all_train, kept);
     f->validation = dataset_slice(&f->all_train, kept, f->all_train.count - kept);
     if (o->quick) { /* a smoke test evaluates on a part */
-        f->validation = dataset_head(&f->validation, 2000);
-        f->test = dataset_head(&f->test, 2000);
+        f->validation = dataset_head(&f->validation, 500);
+        f->test = dataset_head(&f->test, 500);
     }
     return true;
 }
@@ -205,68 +205,24 @@ void report_cells(FILE *md, const char *figure, const char *title, const char *c
     if (lower != NULL) *lower = down;
 }
 
-const char *points(estimate e, char *buffer, size_t size) {
+static const char *format_points(estimate e, bool sign, char *buffer, size_t size) {
     if (isnan(e.half_width))
-        snprintf(buffer, size, "%.2f", 100 * e.mean);
+        snprintf(buffer, size, sign ? "%+.2f" : "%.2f", 100 * e.mean);
     else
-        snprintf(buffer, size, "%.2f ± %.2f", 100 * e.mean, 100 * e.half_width);
+        snprintf(buffer, size, sign ? "%+.2f ± %.2f" : "%.2f ± %.2f", 100 * e.mean,
+                 100 * e.half_width);
     return buffer;
+}
+
+const char *points(estimate e, char *buffer, size_t size) {
+    return format_points(e, false, buffer, size);
 }
 
 const char *signed_points(estimate e, char *buffer, size_t size) {
-    if (isnan(e.half_width))
-        snprintf(buffer, size, "%+.2f", 100 * e.mean);
-    else
-        snprintf(buffer, size, "%+.2f ± %.2f", 100 * e.mean, 100 * e.half_width);
-    return buffer;
-}
-
-double best_test(const epoch_result *r, size_t epochs) {
-    double best = 0;
-    for (size_t e = 0; e < epochs; e++)
-        best = fmax(best, r[e].test_accuracy);
-    return best;
-}
-
-double mean_seconds(const epoch_result *r, size_t epochs) {
-    double total = 0;
-    for (size_t e = 0; e < epochs; e++)
-        total += r[e].seconds;
-    return epochs > 0 ? total / (double)epochs : 0;
-}
-
-int epochs_to(const epoch_result *r, size_t epochs, double accuracy) {
-    for (size_t e = 0; e < epochs; e++)
-        if (r[e].test_accuracy >= accuracy) return (int)e + 1;
-    return -1;
+    return format_points(e, true, buffer, size);
 }
 
 const size_t fashion_sizes[4] = {784, 256, 128, 10};
-
-/* Trains a 784-256-128-10 network with Adam (lr 1e-3, batches of 128). */
-bool train_fashion(const fashion *f, const char *activation, uint64_t seed, size_t epochs,
-                   epoch_result *results) {
-    mlp net;
-    mlp_config config = dense(3, fashion_sizes, activation, seed);
-    if (!make_net(&net, &config, 1000)) return false;
-    train_config t = {.epochs = epochs,
-                      .batch = 128,
-                      .optimizer = MLP_ADAM,
-                      .learning_rate = 1e-3,
-                      .seed = seed + 1,
-                      .label = activation,
-                      .validation = &f->validation};
-    train(&net, &f->train, &f->test, &t, results);
-    mlp_free(&net);
-    return true;
-}
-
-void write_curves_csv(FILE *csv, const char *group, const char *name, const epoch_result *r,
-                      size_t epochs) {
-    for (size_t e = 0; e < epochs; e++)
-        fprintf(csv, "%s,%s,%zu,%.6f,%.6f,%.6f,%.4f\n", group, name, e + 1, r[e].loss,
-                r[e].train_accuracy, r[e].test_accuracy, r[e].seconds);
-}
 
 double *epoch_axis(size_t epochs) {
     double *x = malloc(epochs * sizeof *x + 1);

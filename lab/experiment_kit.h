@@ -56,7 +56,6 @@ mlp_config deep(size_t hidden_layers, size_t width, const char *activation, uint
 bool make_net(mlp *net, const mlp_config *config, size_t capacity);
 size_t epochs_or(const lab_options *o, size_t fallback);
 size_t seeds_or(const lab_options *o, size_t fallback);
-double best_test(const epoch_result *r, size_t epochs);
 /* The epoch the validation set picks (its highest accuracy, the first such), and the
  * test accuracy there (NaN if the run diverged before any epoch). */
 size_t chosen_epoch(const epoch_result *r, size_t epochs);
@@ -81,12 +80,6 @@ void report_cells(FILE *md, const char *figure, const char *title, const char *c
 const char *points(estimate e, char *buffer, size_t size);
 /* the same with the mean's sign always shown: a difference */
 const char *signed_points(estimate e, char *buffer, size_t size);
-double mean_seconds(const epoch_result *r, size_t epochs);
-int epochs_to(const epoch_result *r, size_t epochs, double accuracy);
-bool train_fashion(const fashion *f, const char *activation, uint64_t seed, size_t epochs,
-                   epoch_result *results);
-void write_curves_csv(FILE *csv, const char *group, const char *name, const epoch_result *r,
-                      size_t epochs);
 double *epoch_axis(size_t epochs);
 
 /* The experiments (experiments.c lists them). Each returns 0, or 1 with a message. */

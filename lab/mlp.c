@@ -53,6 +53,13 @@ static actfn_op output_op(const mlp_config *c) {
 #define DTYPE     ACTFN_F64
 #include "mlp_body.h"
 
+double mlp_softmax_loss_f32(const float *logits, size_t rows, size_t classes, const uint8_t *labels,
+                            size_t *correct, float *dlogits) {
+    return rows > 0
+               ? softmax_loss_f32(logits, rows, classes, labels, correct, dlogits) / (double)rows
+               : (*correct = 0, 0);
+}
+
 void mlp_update_f32(float *p, const float *g, float *m, float *v, size_t n, mlp_optimizer optimizer,
                     double learning_rate, double momentum, uint64_t step) {
     update_f32(p, g, m, v, n, optimizer, learning_rate, momentum, step);

@@ -65,13 +65,10 @@ static void SUFFIX(forward)(mlp *net, const T *x, size_t rows, bool track) {
     }
 }
 
-/* Softmax cross-entropy; dlogits = (softmax - one_hot) / rows into net->dz. */
-static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t *correct,
-                           bool backward) {
-    const mlp_config *c = &net->config;
-    size_t classes = c->sizes[c->layers];
-    const T *logits = net->a[c->layers];
-    T *d = net->dz;
+/* Softmax cross-entropy of rows x classes logits: the summed loss, the number right;
+ * unless d is NULL, dL/dlogits of the mean loss, (softmax - one_hot) / rows, into d. */
+static double SUFFIX(softmax_loss)(const T *logits, size_t rows, size_t classes,
+                                   const uint8_t *labels, size_t *correct, T *d) {
     double total = 0;
     *correct = 0;
     for (size_t r = 0; r < rows; r++) {
@@ -84,11 +81,19 @@ static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t 
         for (size_t k = 0; k < classes; k++)
             sum += exp((double)row[k] - top);
         total += log(sum) - ((double)row[labels[r]] - top);
-        if (backward)
-            for (size_t k = 0; k < classes; k++)
-                d[r * classes + k] =
-                    (T)((exp((double)row[k] - top) / sum - (k == labels[r])) / (double)rows);
+        for (size_t k = 0; d != NULL && k < classes; k++)
+            d[r * classes + k] =
+                (T)((exp((double)row[k] - top) / sum - (k == labels[r])) / (double)rows);
     }
+    return total;
+}
+
+/* The loss, and with backward every layer's gradients (dlogits first, into net->dz). */
+static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t *correct,
+                           bool backward) {
+    const mlp_config *c = &net->config;
+    double total = SUFFIX(softmax_loss)(net->a[c->layers], rows, c->sizes[c->layers], labels,
+                                        correct, backward ? net->dz : NULL);
     if (!backward) return total / (double)rows;
     /* backward through the layers: dz of layer l is in net->dz, its da in net->da */
     for (size_t l = c->layers; l-- > 0;) {
