@@ -4,6 +4,7 @@
 #include "common/output_file.h"
 
 #include <plplot.h>
+#include <string.h>
 #include <stdio.h>
 
 /* The page being drawn: PLplot writes the temporary file, figure_close publishes it. */
@@ -41,6 +42,15 @@ void figure_series_style(size_t k, size_t count) {
 
 void figure_viewport(void) {
     plvpor(0.1, 0.78, 0.17, 0.9);
+}
+
+void figure_viewport_for(const char *const *names, size_t count) {
+    size_t longest = 0;
+    for (size_t k = 0; k < count && k < FIGURE_SERIES; k++)
+        longest = strlen(names[k]) > longest ? strlen(names[k]) : longest;
+    /* the legend's line sample and margins take about 7 characters' width */
+    double right = 0.95 - 0.0115 * (double)(longest + 7);
+    plvpor(0.1, right > 0.78 ? 0.78 : right < 0.5 ? 0.5 : right, 0.17, 0.9);
 }
 
 void figure_legend(const char *const *names, size_t count) {

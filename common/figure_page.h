@@ -21,6 +21,8 @@ bool figure_open(const char *path, const char *device);
 void figure_series_style(size_t k, size_t count);
 /* The plot box of a page with a legend: the right part of the page is the legend's. */
 void figure_viewport(void);
+/* The same, narrowed so that a legend of these names fits beside it. */
+void figure_viewport_for(const char *const *names, size_t count);
 /* A boxed legend of count series, outside the plot box on its right. */
 void figure_legend(const char *const *names, size_t count);
 /* Ends the page and puts it at the path: false (nothing left behind) if that fails. */

@@ -24,13 +24,14 @@ static void im2col(const float *in, size_t rows, size_t side, size_t channels, f
                     for (size_t kx = 0; kx < 3; kx++) {
                         float *to = line + (ky * 3 + kx) * channels;
                         long sy = (long)y + (long)ky - 1, sx = (long)x + (long)kx - 1;
-                        bool outside = sy < 0 || sx < 0 || sy >= (long)side || sx >= (long)side;
+                        if (sy < 0 || sx < 0 || sy >= (long)side || sx >= (long)side) {
+                            memset(to, 0, channels * sizeof *to);
+                            continue;
+                        }
                         const float *from =
                             in + ((n * side + (size_t)sy) * side + (size_t)sx) * channels;
                         if (channels == 1) /* the input image: no call per pixel */
-                            *to = outside ? 0 : *from;
-                        else if (outside)
-                            memset(to, 0, channels * sizeof *to);
+                            *to = *from;
                         else
                             memcpy(to, from, channels * sizeof *to);
                     }

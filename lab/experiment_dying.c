@@ -255,6 +255,7 @@ int experiment_dying(const lab_options *o) {
             "| revived (layer 1) | test accuracy | diverged |\n|---|---|---|---|---|---|---|---|\n",
             epochs, epochs == 1 ? "" : "s", o->quick ? ", 2,000 images (--quick)" : "", seeds);
     double relu_dead_high = 0, leaky_dead_high[SLOPES] = {0};
+    size_t diverged_by_slope[SLOPES] = {0};
     for (size_t s = 0; s < SLOPES; s++)
         for (size_t q = 0; q < RATES; q++) {
             double v[5][256];
@@ -271,6 +272,7 @@ int experiment_dying(const lab_options *o) {
             fprintf(md, "| %s | %g | %s %% | %s %% | %s %% | %s %% | %s %% | %zu of %zu |\n",
                     slope_name(slopes[s], name, sizeof name), rates[q], text[0], text[1], text[2],
                     text[3], text[4], diverged, n);
+            diverged_by_slope[s] += diverged;
             double mean_dead = estimate_of(v[1], n).mean;
             if (s == 0) relu_dead_high = fmax(relu_dead_high, mean_dead);
             leaky_dead_high[s] = fmax(leaky_dead_high[s], mean_dead);
@@ -284,7 +286,8 @@ int experiment_dying(const lab_options *o) {
             "layers: width 2 %.0f %% (He) and %.0f %% (asymmetric), width 16 %.0f %% and %.0f %%; "
             "%s %s Trained with plain SGD, relu's layer 1 loses up to %.0f %% of its units "
             "(the worst learning rate); leaky_relu with slope 0.01 %.0f %%, 0.1 %.0f %%, 0.3 "
-            "%.0f %%: %s\n",
+            "%.0f %%: %s Diverged runs (left out of those means), of %zu per activation: relu "
+            "%zu, leaky_relu %zu, %zu, %zu%s\n",
             100 * (double)dead[0][0][DEPTHS - 1] / (double)trials,
             100 * (double)dead[1][0][DEPTHS - 1] / (double)trials,
             100 * (double)dead[0][WIDTHS - 1][DEPTHS - 1] / (double)trials,
@@ -302,7 +305,13 @@ int experiment_dying(const lab_options *o) {
                 ? "a larger negative slope leaves fewer units stuck below 0, and those it "
                   "leaves still pass gradient; the revival column says how many dead relu "
                   "units came back."
-                : "the slope did not reduce the count of units stuck below 0 here.");
+                : "the slope did not reduce the count of units stuck below 0 here.",
+            RATES * seeds, diverged_by_slope[0], diverged_by_slope[1], diverged_by_slope[2],
+            diverged_by_slope[3],
+            diverged_by_slope[1] > diverged_by_slope[0]
+                ? ": where relu's units die, leaky_relu's runs blow up instead — the slope does "
+                  "not cure a learning rate that is too large."
+                : ".");
     fclose(md);
     free(list), free(results);
     free_fashion(&f);

@@ -61,7 +61,11 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
     double margin = 0.06 * (y1 - y0);
     y0 -= margin, y1 += margin;
     if (!figure_open(path, "pngcairo")) return false;
-    figure_viewport();
+    const char *names[FIGURE_SERIES];
+    size_t shown = count < FIGURE_SERIES ? count : FIGURE_SERIES;
+    for (size_t k = 0; k < shown; k++)
+        names[k] = lines[k].name;
+    figure_viewport_for(names, shown);
     plwind(x0, x1, y0, y1);
     plcol0(FIGURE_GRID);
     plbox("g", 0, 0, log_y ? "" : "g", 0, 0);
@@ -74,8 +78,6 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
         snprintf(label, sizeof label, "%s (log scale)", y_label);
         plmtex("l", 1.6 + 0.75 * (double)widest, 0.5, 0.5, label);
     }
-    const char *names[FIGURE_SERIES];
-    size_t shown = count < FIGURE_SERIES ? count : FIGURE_SERIES;
     for (size_t k = 0; k < shown; k++) {
         const series *s = &lines[k];
         PLFLT *x = malloc((s->n + 1) * sizeof *x), *y = malloc((s->n + 1) * sizeof *y);
@@ -95,7 +97,6 @@ bool figure_lines(const char *path, const char *title, const char *x_label, cons
             plerry(1, &at, &from, &to);
         }
         free(x), free(y);
-        names[k] = s->name;
     }
     figure_legend(names, shown);
     return figure_close();
