@@ -80,8 +80,8 @@ double mlp_loss(mlp *net, const uint8_t *labels, size_t rows, size_t *correct, b
 void mlp_step(mlp *net, mlp_optimizer optimizer, double learning_rate, double momentum);
 /* The mean softmax cross-entropy of rows x classes f32 logits and the number right;
  * unless dlogits is NULL, the gradient of the mean loss into it (the CNN's loss too). */
-double mlp_softmax_loss_f32(const float *logits, size_t rows, size_t classes,
-                            const uint8_t *labels, size_t *correct, float *dlogits);
+double mlp_softmax_loss_f32(const float *logits, size_t rows, size_t classes, const uint8_t *labels,
+                            size_t *correct, float *dlogits);
 /* One optimizer step on n f32 parameters p from their gradients g, with the optimizer's
  * state m, v (the CNN's parameters too); step counts from 1 (Adam's bias correction). */
 void mlp_update_f32(float *p, const float *g, float *m, float *v, size_t n, mlp_optimizer optimizer,
