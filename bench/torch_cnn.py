@@ -3,19 +3,22 @@
 """The lab's CNN in PyTorch, beside the lab's own runs: conv 3x3 32 -> relu -> max-pool 2
 -> conv 3x3 64 -> relu -> max-pool 2 -> dense 128 -> relu -> dense 10 (He initialisation,
 zero biases), Fashion-MNIST's first 50,000 training images (the last 10,000 validate),
-Adam (lr 1e-3), batches of 128; one thread, as each of the lab's workers. Prints seconds
-per epoch and the test accuracy at the validation-picked epoch, per seed, and the same
-read from the lab's results.csv (`actfn lab cnn`, relu rows).
+Adam (lr 1e-3), batches of 128; one thread for both, one run at a time. Runs the lab's
+(`actfn lab cnnrelu`, the same seeds) and then PyTorch's in this one run, and prints the
+median seconds per epoch, their ratio, and the test accuracy at the validation-picked
+epoch, mean over the seeds.
 
-usage: /usr/bin/python3 bench/torch_cnn.py [--epochs 4] [--seeds 3]
-                                           [--lab docs/lab/cnn/results.csv]
+usage: /usr/bin/python3 bench/torch_cnn.py [--epochs 3] [--seeds 3]
+                                           [--actfn build/tools/actfn]
 """
 import argparse
 import csv
 import gzip
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -83,36 +86,43 @@ def picked(rows):
     return rows[best][2]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=4)
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--lab", default="docs/lab/cnn/results.csv")
-    args = parser.parse_args()
-    torch.set_num_threads(1)
-    xs, ys = load("train")
-    xt, yt = load("t10k")
-    data = ((xs[:50000], ys[:50000]), (xs[50000:], ys[50000:]), (xt, yt))
-    theirs = [torch_run(args.epochs, seed, data) for seed in range(1, args.seeds + 1)]
-    t_seconds = statistics.median(r[0] for run in theirs for r in run)
-    t_acc = [picked(run) for run in theirs]
-    print(f"CNN, relu, {args.epochs} epochs, one thread")
-    print(f"pytorch {torch.__version__}: {t_seconds:.1f} s per epoch (median), test "
-          f"{100 * statistics.mean(t_acc):.2f} % (mean of {len(t_acc)} seeds)")
-    if os.path.exists(args.lab):
+def lab_runs(actfn, epochs, seeds):
+    env = dict(os.environ, ACTFN_LAB_JOBS="1", OPENBLAS_NUM_THREADS="1", ACTFN_NUM_THREADS="1")
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([actfn, "lab", "cnnrelu", "--epochs", str(epochs), "--seeds", str(seeds),
+                        "--out", out], check=True, stdout=subprocess.DEVNULL, env=env)
         runs = {}
-        with open(args.lab) as f:
+        with open(f"{out}/cnnrelu/results.csv") as f:
             for r in csv.DictReader(f):
-                if r["network"] == "cnn" and r["activation"] == "relu":
+                if r["network"] == "cnn":
                     runs.setdefault(r["seed"], []).append(
                         (float(r["seconds"]), float(r["validation_accuracy"]),
                          float(r["test_accuracy"])))
-        mine = list(runs.values())
-        m_seconds = statistics.median(r[0] for run in mine for r in run)
-        m_acc = [picked(run) for run in mine]
-        print(f"actfn lab ({args.lab}): {m_seconds:.1f} s per epoch (median), test "
-              f"{100 * statistics.mean(m_acc):.2f} % (mean of {len(m_acc)} seeds)")
-        print(f"lab epoch time / pytorch's: {m_seconds / t_seconds:.2f}")
+        return list(runs.values())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--actfn", default="build/tools/actfn")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    mine = lab_runs(args.actfn, args.epochs, args.seeds)
+    xs, ys = load("train")
+    xt, yt = load("t10k")
+    data = ((xs[:50000], ys[:50000]), (xs[50000:], ys[50000:]), (xt, yt))
+    # the lab's seeds are 1 + 100 k; torch's generator is seeded the same way
+    theirs = [torch_run(args.epochs, 1 + 100 * k, data) for k in range(args.seeds)]
+    median = lambda runs: statistics.median(r[0] for run in runs for r in run)
+    accuracy = lambda runs: 100 * statistics.mean(picked(run) for run in runs)
+    print(f"CNN with relu, {args.epochs} epochs, {args.seeds} seeds, one thread, one run at a time")
+    print(f"{'':10} {'s/epoch (median)':>18} {'test accuracy (mean)':>22}")
+    print(f"{'actfn lab':10} {median(mine):18.1f} {accuracy(mine):21.2f}%")
+    print(f"{'pytorch':10} {median(theirs):18.1f} {accuracy(theirs):21.2f}%  (torch "
+          f"{torch.__version__})")
+    print(f"pytorch epoch time / the lab's: {median(theirs) / median(mine):.2f} (> 1: the lab "
+          f"faster)")
 
 
 if __name__ == "__main__":

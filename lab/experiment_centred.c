@@ -153,17 +153,19 @@ int experiment_centred(const lab_options *o) {
             k == 0 ? "—" : signed_points(d1, b, sizeof b), points(et, c, sizeof c),
             k == 0 ? "—" : signed_points(dt, d, sizeof d));
     }
-    fprintf(md,
-            "\n![mean activation](mean-activation.png)\n\n**Verdict.** Removing relu's mean "
-            "(same derivative, same init) makes the first epoch %s and the final test "
-            "accuracy %s (paired on the same seeds). elu, whose negative side pulls its mean "
-            "toward 0: first epoch %s, final %s; tanh: %s, %s. %s\n",
-            comparison_words(speed[1]), comparison_words(final[1]), comparison_words(speed[2]),
-            comparison_words(final[2]), comparison_words(speed[3]), comparison_words(final[3]),
-            speed[1] == HIGHER || final[1] == HIGHER
-                ? "Centring helps here: the non-zero mean does cost relu something."
-                : "Centring alone buys nothing measurable here: relu's positive mean is not "
-                  "what limits it in this net (momentum and He initialisation absorb it).");
+    fprintf(
+        md,
+        "\n![mean activation](mean-activation.png)\n\n**Verdict.** Removing relu's mean "
+        "(same derivative, same init) makes the first epoch %s and the final test "
+        "accuracy %s (paired on the same seeds). elu, whose negative side pulls its mean "
+        "toward 0: first epoch %s, final %s; tanh: %s, %s. %s\n",
+        comparison_words(speed[1]), comparison_words(final[1]), comparison_words(speed[2]),
+        comparison_words(final[2]), comparison_words(speed[3]), comparison_words(final[3]),
+        speed[1] == HIGHER || final[1] == HIGHER
+            ? "Centring helps here: the non-zero mean does cost relu something."
+            : "Centring alone buys nothing measurable here: relu's positive mean is not "
+              "what limits it in this net (with momentum, which averages out a zig-zag; plain SGD "
+              "is not measured here).");
     fclose(md);
     free(r), free(first), free(test);
     free_fashion(&f);

@@ -58,14 +58,15 @@ static void cnn_job(size_t index, const void *context, void *out) {
     cnn_free(&net);
 }
 
-int experiment_cnn(const lab_options *o) {
+/* The first count of cnn_ops (1: relu alone, for bench/torch_cnn.py). */
+static int cnn_of(const lab_options *o, size_t count) {
     size_t seeds = o->quick ? 1 : o->seeds > 0 ? o->seeds : 3;
     size_t epochs = o->quick && o->epochs == 0 ? 1 : epochs_or(o, 3);
     size_t max_train = o->quick ? 500 : 0;
     if (epochs > MOST_EPOCHS) epochs = MOST_EPOCHS;
     fashion f;
     if (!load_fashion(o, &f)) return 1;
-    size_t runs = CNN_OPS * seeds;
+    size_t runs = count * seeds;
     cnn_run *list = calloc(runs, sizeof *list);
     run_spec *specs = calloc(runs, sizeof *specs);
     epoch_result *conv = calloc(runs * epochs, sizeof *conv),
@@ -103,7 +104,7 @@ int experiment_cnn(const lab_options *o) {
     char labels[2 * CNN_OPS][48];
     estimate est[2][CNN_OPS], gain[CNN_OPS];
     double epoch_seconds[2][CNN_OPS];
-    for (size_t k = 0; k < CNN_OPS; k++) {
+    for (size_t k = 0; k < count; k++) {
         for (int net = 0; net < 2; net++) {
             est[net][k] = estimate_of(&acc[net][k * seeds], seeds);
             size_t row = 2 * k + (size_t)net;
@@ -124,7 +125,7 @@ int experiment_cnn(const lab_options *o) {
     char path[1200];
     figure_intervals(path_in(o, "cnn-against-mlp.png", path, sizeof path),
                      "Test accuracy, CNN and MLP on the same seeds (95 % CI)", "test accuracy (%)",
-                     names, value, low, high, 2 * CNN_OPS, NAN);
+                     names, value, low, high, 2 * count, NAN);
     FILE *md = open_output(o, "report.md");
     if (md == NULL) return 1;
     cnn probe;
@@ -149,7 +150,7 @@ int experiment_cnn(const lab_options *o) {
             parameters, o->quick ? " (--quick: 500)" : "", epochs, epochs == 1 ? "" : "s", seeds,
             seeds >= 10 ? ""
                         : " (fewer than 10 for cost: a CNN epoch takes about 30 s of one core)");
-    for (size_t k = 0; k < CNN_OPS; k++) {
+    for (size_t k = 0; k < count; k++) {
         char a[64], b[64], d[64];
         fprintf(md, "| %s | %s %% | %s %% | %s | %.1f | %.1f |\n", cnn_ops[k],
                 points(est[0][k], a, sizeof a), points(est[1][k], b, sizeof b),
@@ -158,7 +159,7 @@ int experiment_cnn(const lab_options *o) {
     /* relu's advantage inside each network: paired differences on the same seeds */
     fprintf(md, "\n| activation | minus relu, CNN | minus relu, MLP |\n|---|---|---|\n");
     size_t relu_ahead[2] = {0, 0};
-    for (size_t k = 1; k < CNN_OPS; k++) {
+    for (size_t k = 1; k < count; k++) {
         char a[64], b[64];
         estimate in_cnn = paired_difference(&acc[0][k * seeds], &acc[0][0], seeds);
         estimate in_mlp = paired_difference(&acc[1][k * seeds], &acc[1][0], seeds);
@@ -168,14 +169,14 @@ int experiment_cnn(const lab_options *o) {
                 comparison_words(compare(in_mlp)));
     }
     size_t better = 0;
-    for (size_t k = 0; k < CNN_OPS; k++)
+    for (size_t k = 0; k < count; k++)
         better += compare(gain[k]) == HIGHER;
     char g[64];
     fprintf(md,
             "\n![CNN against MLP](cnn-against-mlp.png)\n\n**Verdict.** The CNN beats the MLP "
-            "for %zu of %d activations (relu: %s points). relu is ahead of %zu of the other "
-            "%d activations in the CNN and of %zu in the MLP. %s\n",
-            better, CNN_OPS, signed_points(gain[0], g, sizeof g), relu_ahead[0], CNN_OPS - 1,
+            "for %zu of %zu activations (relu: %s points). relu is ahead of %zu of the other "
+            "%zu activations in the CNN and of %zu in the MLP. %s\n",
+            better, count, signed_points(gain[0], g, sizeof g), relu_ahead[0], count - 1,
             relu_ahead[1],
             relu_ahead[0] > relu_ahead[1]
                 ? "Convolutions favour relu more than dense layers do here."
@@ -186,4 +187,12 @@ int experiment_cnn(const lab_options *o) {
     free(list), free(specs), free(conv), free(dense), free(acc[0]), free(acc[1]);
     free_fashion(&f);
     return 0;
+}
+
+int experiment_cnn(const lab_options *o) {
+    return cnn_of(o, CNN_OPS);
+}
+
+int experiment_cnn_relu(const lab_options *o) {
+    return cnn_of(o, 1);
 }

@@ -93,6 +93,7 @@ int experiment_relu0(const lab_options *o);
 int experiment_noise(const lab_options *o);
 int experiment_speed(const lab_options *o);
 int experiment_cnn(const lab_options *o);
+int experiment_cnn_relu(const lab_options *o);
 int experiment_maxout(const lab_options *o);
 int experiment_output(const lab_options *o);
 int experiment_centred(const lab_options *o);

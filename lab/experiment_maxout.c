@@ -55,8 +55,8 @@ int experiment_maxout(const lab_options *o) {
     estimate wide = paired_difference(&accuracy[2 * seeds], accuracy, seeds);
     char a[64], b[64];
     fprintf(md,
-            "\n![maxout](maxout.png)\n\n**Verdict.** At the same parameter count Maxout is %s "
-            "relu (%s points); with twice the parameters it is %s (%s). %s\n",
+            "\n![maxout](maxout.png)\n\n**Verdict.** Maxout against relu at the same parameter "
+            "count: %s (%s points); with twice the parameters: %s (%s). %s\n",
             comparison_words(compare(matched)), signed_points(matched, a, sizeof a),
             comparison_words(compare(wide)), signed_points(wide, b, sizeof b),
             compare(matched) == HIGHER ? "Its learned activation pays for its parameters."

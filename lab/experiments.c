@@ -27,5 +27,6 @@ const lab_entry lab_experiments[] = {
     {"relu0", "relu'(0) = 0 against 1, in f32 and in f16", experiment_relu0},
     {"relu", "relu alone, 784-256-128-10, Adam (bench/torch_mlp.py compares)",
      experiment_relu_alone},
+    {"cnnrelu", "the CNN with relu alone (bench/torch_cnn.py compares)", experiment_cnn_relu},
     {NULL, NULL, NULL},
 };

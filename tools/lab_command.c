@@ -20,8 +20,8 @@ static void print_lab_usage(FILE *out) {
           "\n"
           "Runs an experiment on Fashion-MNIST (Debian's dataset-fashion-mnist, or --data\n"
           "DIR with its four .gz files) and writes report.md, results.csv and PNG figures\n"
-          "into DIR/NAME (default DIR: lab-results). 'all' runs every experiment but demo\n"
-          "and relu (parts of the others).\n"
+          "into DIR/NAME (default DIR: lab-results). 'all' runs every experiment but demo,\n"
+          "relu and cnnrelu (parts of the others).\n"
           "--epochs overrides each experiment's default; --seed (default 1) makes a run\n"
           "repeatable; --seeds sets the repeats per cell (default: the experiment's, 10 for\n"
           "most); --quick is a smoke test (2 seeds, 1 epoch, part of the data: numbers\n"
@@ -89,7 +89,8 @@ int command_lab(int argc, char **argv) {
 #ifdef ACTFN_HAVE_LAB
     bool all = strcmp(name, "all") == 0, found = false;
     for (const lab_entry *e = lab_experiments; e->name != NULL; e++) {
-        bool skipped_by_all = strcmp(e->name, "demo") == 0 || strcmp(e->name, "relu") == 0;
+        bool skipped_by_all = strcmp(e->name, "demo") == 0 || strcmp(e->name, "relu") == 0 ||
+                              strcmp(e->name, "cnnrelu") == 0;
         if (all ? skipped_by_all : strcmp(e->name, name) != 0) continue;
         found = true;
         char directory[1024];
