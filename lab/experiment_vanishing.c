@@ -203,7 +203,7 @@ int experiment_vanishing(const lab_options *o) {
             lines[k] = (series){vanishing_ops[k].name, depth_axis, mean, DEPTHS, lo, hi};
         }
         char title[160];
-        snprintf(title, sizeof title, "Test accuracy against depth, slope-matched init, %s",
+        snprintf(title, sizeof title, "Test accuracy by depth, matched init, %s",
                  sgd ? "SGD (momentum 0.9, lr 0.01)" : "Adam (lr 10^-3)");
         figure_lines(path_in(o, sgd ? "accuracy-sgd.png" : "accuracy-adam.png", path, sizeof path),
                      title, "hidden layers", "test accuracy (%)", lines, OPS, false);
