@@ -238,7 +238,7 @@ static int shootout_of(const lab_options *o, const shootout *s) {
     }
     double chance = 1 - pow(0.95, (double)(count - 1));
     fprintf(md,
-            "(differences in points, 95 %% CI). %s With %zu comparisons at 95 %% each, the "
+            "(differences in points, 95 %% CI). %s With %zu comparison%s at 95 %% each, the "
             "chance that at least one interval excludes 0 by luck alone is %.0f %%: a single "
             "\"higher\" or \"lower\" by a few tenths is a lead to rerun with more seeds, "
             "not a ranking.\n",
@@ -248,7 +248,7 @@ static int shootout_of(const lab_options *o, const shootout *s) {
             : tied > 0   ? "No activation beats relu by more than the seed-to-seed noise: where "
                            "the interval holds 0, the ranking is noise."
                          : "relu is ahead of every other activation.",
-            count - 1, 100 * chance);
+            count - 1, count == 2 ? "" : "s", 100 * chance);
     fclose(md);
     free(rate), free(grid), free(specs), free(r), free(accuracy), free(last), free(test),
         free(versus);
