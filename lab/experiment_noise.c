@@ -56,7 +56,9 @@ int experiment_noise(const lab_options *o) {
         "| activation | mean abs. change from the nudge | largest | sd of the change / "
         "sqrt 2 | seed spread (sd) | runs identical |\n|---|---|---|---|---|---|\n",
         epochs, epochs == 1 ? "" : "s", o->quick ? ", 5,000 images (--quick)" : "", seeds);
-    double chaos[OPS], spread[OPS];
+    double chaos[OPS], spread[OPS], value[2 * OPS], low[2 * OPS], high[2 * OPS];
+    char labels[2 * OPS][48];
+    const char *names[2 * OPS];
     for (size_t k = 0; k < OPS; k++) {
         double total = 0, largest = 0;
         size_t identical = 0;
@@ -71,11 +73,20 @@ int experiment_noise(const lab_options *o) {
         estimate d = paired_difference(&nudged[k * seeds], &plain[k * seeds], seeds);
         estimate p = estimate_of(&plain[k * seeds], seeds);
         chaos[k] = d.sd / sqrt(2.0), spread[k] = p.sd;
+        snprintf(labels[2 * k], sizeof labels[0], "%s: nudge", ops[k]);
+        snprintf(labels[2 * k + 1], sizeof labels[0], "%s: new seed", ops[k]);
+        names[2 * k] = labels[2 * k], names[2 * k + 1] = labels[2 * k + 1];
+        value[2 * k] = 0, low[2 * k] = -100 * chaos[k], high[2 * k] = 100 * chaos[k];
+        value[2 * k + 1] = 0, low[2 * k + 1] = -100 * p.sd, high[2 * k + 1] = 100 * p.sd;
         fprintf(md, "| %s | %.2f points | %.2f | %.2f | %.2f | %zu of %zu |\n", ops[k],
                 100 * total / (double)seeds, 100 * largest, 100 * chaos[k], 100 * spread[k],
                 identical, seeds);
     }
-    fprintf(md, "\n**Verdict.** ");
+    char path[1200];
+    figure_intervals(path_in(o, "noise-floor.png", path, sizeof path),
+                     "What a 1-ULP nudge and a new seed do to a run (+- 1 sd)",
+                     "test accuracy change (points)", names, value, low, high, 2 * OPS, 0);
+    fprintf(md, "\n![noise floor](noise-floor.png)\n\n**Verdict.** ");
     for (size_t k = 0; k < OPS; k++) {
         double share = spread[k] > 0 ? chaos[k] / spread[k] : NAN;
         fprintf(md,
