@@ -111,8 +111,20 @@ int experiment_relu0(const lab_options *o) {
                 points(estimate_of(a1, n), y, sizeof y), signed_points(gap[p], d, sizeof d),
                 comparison_words(compare(gap[p])));
     }
+    double value[2], low[2], high[2];
+    static const char *const rows[2] = {"f32", "f16 (emulated)"};
+    for (int p = 0; p < 2; p++) {
+        double h = isnan(gap[p].half_width) ? 0 : gap[p].half_width;
+        value[p] = 100 * gap[p].mean, low[p] = 100 * (gap[p].mean - h);
+        high[p] = 100 * (gap[p].mean + h);
+    }
+    char path[1200];
+    figure_intervals(path_in(o, "difference.png", path, sizeof path),
+                     "relu'(0) = 0 minus relu'(0) = 1, paired seeds (95 % CI)",
+                     "test accuracy difference (points)", rows, value, low, high, 2, 0);
     fprintf(md,
-            "\n**Verdict.** relu'(0) changed %zu of %zu f32 runs and %zu of %zu f16 runs (a run "
+            "\n![difference](difference.png)\n\n**Verdict.** relu'(0) changed %zu of %zu f32 runs "
+            "and %zu of %zu f16 runs (a run "
             "can only change where some pre-activation is exactly 0). The accuracy difference "
             "(relu'(0) = 0 minus 1) is %s in f32 and %s in f16; the interval's half-width, "
             "%.2f points in f16, is the smallest effect these %zu seeds could have detected. "
