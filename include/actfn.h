@@ -442,7 +442,8 @@ ACTFN_API actfn_status actfn_maxout_backward(actfn_dtype dtype, const actfn_batc
  * g(b) is evaluated in double (the gate's f64 kernel) and a * g(b) rounded once to the
  * dtype: f32 and 16-bit results are within 1 ULP (docs/accuracy.md), f64 within the
  * gate's f64 bound plus 1/2. y may be a or b; other overlaps: ACTFN_ERR_OVERLAP.
- * Errors as actfn_forward, and ACTFN_ERR_UNSUPPORTED for an int8 / uint8 dtype. */
+ * Errors as actfn_forward, and ACTFN_ERR_UNSUPPORTED for an int8 / uint8 dtype (those
+ * take actfn_glu_forward_quantized). */
 ACTFN_API actfn_status actfn_glu_forward(const actfn_op *gate, actfn_dtype dtype, const void *a,
                                          const void *b, void *y, size_t n);
 /* Its backward, recomputing g(b) instead of storing it: da = dy * g(b) and
@@ -471,6 +472,27 @@ ACTFN_API actfn_status actfn_glu_backward_rows(const actfn_op *gate, actfn_dtype
                                                actfn_glu_order order, size_t rows, size_t cols,
                                                const void *x, size_t x_stride, const void *dy,
                                                size_t dy_stride, void *dx, size_t dx_stride);
+/* Quantized GLUs (ACTFN_S8 or ACTFN_U8, forward only): a, b and y each with their own
+ * quantization (actfn_forward_quantized's rules):
+ *   y[i] = clamp(round(A * g(B) / y_q.scale) + y_q.zero_point)
+ * with A = a_q.scale * (a[i] - a_q.zero_point), B likewise from b and b_q, g the gate's
+ * f64 reference (accurate tier), A * g(B) and the quotient in double, round to nearest
+ * with ties to even. y may be a or b. Errors as actfn_glu_forward, ACTFN_ERR_UNKNOWN_DTYPE
+ * for a dtype other than ACTFN_S8 / ACTFN_U8, and ACTFN_ERR_BAD_PARAMETER for a
+ * quantization actfn_forward_quantized refuses. */
+ACTFN_API actfn_status actfn_glu_forward_quantized(const actfn_op *gate, actfn_dtype dtype,
+                                                   const actfn_quantization *a_quantization,
+                                                   const actfn_quantization *b_quantization,
+                                                   const actfn_quantization *y_quantization,
+                                                   const void *a, const void *b, void *y, size_t n);
+/* The same on torch's concatenated rows (actfn_glu_forward_rows' layout), both halves of
+ * x in x_quantization. */
+ACTFN_API actfn_status actfn_glu_forward_rows_quantized(const actfn_op *gate, actfn_dtype dtype,
+                                                        const actfn_quantization *x_quantization,
+                                                        const actfn_quantization *y_quantization,
+                                                        actfn_glu_order order, size_t rows,
+                                                        size_t cols, const void *x, size_t x_stride,
+                                                        void *y, size_t y_stride);
 /* The gate of a named GLU variant, with default parameters: "glu" (sigmoid), "swiglu"
  * (silu), "geglu" (gelu), "geglu_tanh" (gelu_tanh), "reglu" (relu), "squared_reglu"
  * (squared_relu). Errors: ACTFN_ERR_NULL_POINTER, ACTFN_ERR_UNKNOWN_OP (nothing stored). */
@@ -490,6 +512,16 @@ ACTFN_API actfn_status actfn_rrelu_train_forward(const actfn_op *op, actfn_dtype
 ACTFN_API actfn_status actfn_rrelu_train_backward(const actfn_op *op, actfn_dtype dtype,
                                                   uint64_t seed, uint64_t offset, const void *x,
                                                   const void *dy, void *dx, size_t n);
+/* rrelu's training forward on quantized int8 (ACTFN_S8) or uint8 (ACTFN_U8) arrays:
+ *   y[i] = clamp(round(f(X) / output.scale) + output.zero_point),
+ * X = input.scale * (x[i] - input.zero_point), f(X) = X > 0 ? X : slope_i * X with the
+ * double slope_i of actfn_rrelu_slope; rounding and errors as actfn_forward_quantized.
+ * y may be x. */
+ACTFN_API actfn_status actfn_rrelu_train_forward_quantized(const actfn_op *op, actfn_dtype dtype,
+                                                           const actfn_quantization *input,
+                                                           const actfn_quantization *output,
+                                                           uint64_t seed, uint64_t offset,
+                                                           const void *x, void *y, size_t n);
 /* The slope of element index (offset + i) as a double: lower + (upper - lower) u, u in
  * [0, 1) with 53 random bits. A call in another dtype uses lower and upper as that dtype
  * holds them (float for f32, f16, bf16) and rounds the slope to it. NaN for an op that is

@@ -115,6 +115,8 @@ expect "several ops, derivatives, SVG" 0 "$work/g.svg" "$actfn" plot relu leaky_
 expect "an SVG with a legend" 0 "yes" sh -c "grep -q '<svg' '$work/g.svg' && echo yes"
 # curves thinned to what shows: 4 ops' derivatives with dashes once made a 1 MB SVG
 expect "a 4-op SVG under 300 KB" 0 "small" sh -c "'$actfn' plot relu leaky_relu relu6 gelu --grad --range -3:8 -o '$work/g4.svg' >/dev/null && [ \$(wc -c <'$work/g4.svg') -lt 300000 ] && echo small"
+# a GLU, drawn along a = b = x
+expect "a GLU and its slope" 0 "$work/glu.svg" "$actfn" plot swiglu reglu --grad -o "$work/glu.svg"
 expect "a PDF" 0 "%PDF" sh -c "'$actfn' plot gelu -o '$work/g.pdf' >/dev/null && head -c 4 '$work/g.pdf'"
 expect "the default name" 0 "relu-grad.png" sh -c "cd '$work' && '$actfn' plot --grad"
 expect_error "plot: unknown op" 2 "unknown op 'relu9'" "$actfn" plot relu9

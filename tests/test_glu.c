@@ -236,6 +236,61 @@ static void rows_match_the_flat_calls(void **state) {
     }
 }
 
+/* Calls large enough for the threads: one thread and two give the same bits, flat and in
+ * rows (whose parts start inside a row), forward and backward, for an accurate, a fast
+ * and a selecting gate and a 16-bit dtype. */
+static void threads_give_the_same_bits(void **state) {
+    (void)state;
+    enum { ROWS = 97, COLS = 1031, N = ROWS * COLS };
+    struct {
+        actfn_kind gate;
+        actfn_dtype dtype;
+        actfn_accuracy accuracy;
+    } cases[] = {{ACTFN_SILU, ACTFN_F32, ACTFN_ACCURATE},
+                 {ACTFN_GELU, ACTFN_F32, ACTFN_FAST},
+                 {ACTFN_RELU, ACTFN_F32, ACTFN_ACCURATE},
+                 {ACTFN_SIGMOID, ACTFN_BF16, ACTFN_ACCURATE},
+                 {ACTFN_GELU_TANH, ACTFN_F64, ACTFN_ACCURATE}};
+    double *values = malloc(2 * N * sizeof *values), *gradients = malloc(N * sizeof *gradients);
+    char *x = malloc(2 * N * 8), *dy = malloc(N * 8), *out[2][3];
+    assert_non_null(values && gradients && x && dy);
+    for (int t = 0; t < 2; t++)
+        for (int k = 0; k < 3; k++)
+            assert_non_null(out[t][k] = malloc(2 * N * 8));
+    for (size_t i = 0; i < 2 * N; i++)
+        values[i] = gate_input();
+    for (size_t i = 0; i < N; i++)
+        gradients[i] = uniform(-2, 2);
+    int threads = actfn_get_num_threads();
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        actfn_dtype dtype = cases[c].dtype;
+        size_t size = actfn_dtype_size(dtype);
+        actfn_op gate = actfn_op_init(cases[c].gate);
+        gate.accuracy = cases[c].accuracy;
+        assert_int_equal(actfn_convert(values, ACTFN_F64, x, dtype, 2 * N), ACTFN_OK);
+        assert_int_equal(actfn_convert(gradients, ACTFN_F64, dy, dtype, N), ACTFN_OK);
+        for (int t = 0; t < 2; t++) {
+            assert_int_equal(actfn_set_num_threads(t + 1), ACTFN_OK);
+            assert_int_equal(actfn_glu_forward(&gate, dtype, x, x + N * size, out[t][0], N),
+                             ACTFN_OK);
+            assert_int_equal(actfn_glu_backward(&gate, dtype, x, x + N * size, dy, out[t][1],
+                                                out[t][1] + N * size, N),
+                             ACTFN_OK);
+            assert_int_equal(actfn_glu_backward_rows(&gate, dtype, ACTFN_GLU_GATE_FIRST, ROWS, COLS,
+                                                     x, 2 * COLS, dy, COLS, out[t][2], 2 * COLS),
+                             ACTFN_OK);
+        }
+        assert_memory_equal(out[0][0], out[1][0], N * size);
+        assert_memory_equal(out[0][1], out[1][1], 2 * N * size);
+        assert_memory_equal(out[0][2], out[1][2], 2 * N * size);
+    }
+    assert_int_equal(actfn_set_num_threads(threads), ACTFN_OK);
+    for (int t = 0; t < 2; t++)
+        for (int k = 0; k < 3; k++)
+            free(out[t][k]);
+    free(values), free(gradients), free(x), free(dy);
+}
+
 static void argument_errors(void **state) {
     (void)state;
     float a[8] = {1, 2, 3, 4, 5, 6, 7, 8}, b[8] = {0}, y[8];
@@ -283,6 +338,7 @@ int main(void) {
         cmocka_unit_test(within_bounds_against_mpfr),
         cmocka_unit_test(every_length_offset_and_in_place),
         cmocka_unit_test(rows_match_the_flat_calls),
+        cmocka_unit_test(threads_give_the_same_bits),
         cmocka_unit_test(argument_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,14 +32,17 @@ static void print_plot_usage(FILE *out) {
           "(filled dot; the other side's limit open). Several ops get a legend beside\n"
           "the plot, distinct colours and line styles (readable in black and white); a\n"
           "curve another covers is drawn wider beneath it and named in a note. The output\n"
-          "format follows the extension; default OP[-OP...][-grad].png. The file\n"
+          "format follows the extension; default OP[-OP...][-grad].png. A gated linear\n"
+          "unit (glu, swiglu, geglu, geglu_tanh, reglu, squared_reglu: y = a g(b)) is drawn\n"
+          "along a = b = x, as x g(x), with --grad its slope there, da + db. The file\n"
           "appears only once complete.\n"
           "Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error.\n",
           out);
 }
 
 typedef struct curve {
-    actfn_op op;
+    actfn_op op; /* the op, or a GLU's gate */
+    bool glu;    /* a GLU, drawn along a = b = x */
     const char *name;
     double y[SAMPLES];
     size_t jumps;
@@ -48,6 +51,12 @@ typedef struct curve {
 
 static double evaluate(const curve *c, bool gradient, double x) {
     double y, one = 1;
+    if (c->glu) { /* along a = b = x: y = x g(x), dy/dx = da + db */
+        double da, db;
+        if (!gradient) return actfn_glu_forward(&c->op, ACTFN_F64, &x, &x, &y, 1), y;
+        actfn_glu_backward(&c->op, ACTFN_F64, &x, &x, &one, &da, &db, 1);
+        return da + db;
+    }
     if (gradient)
         actfn_backward(&c->op, ACTFN_F64, &x, &one, &y, 1);
     else
@@ -220,8 +229,11 @@ static bool draw(curve *curves, size_t count, bool gradient, const double *x, do
     for (size_t k = 0; k < count; k++)
         snprintf(title + strlen(title), sizeof title - strlen(title), "%s%s", k ? ", " : "",
                  curves[k].name);
-    snprintf(title + strlen(title), sizeof title - strlen(title), "%s",
-             gradient ? ": derivatives" : "");
+    bool any_glu = false;
+    for (size_t k = 0; k < count; k++)
+        any_glu |= curves[k].glu;
+    snprintf(title + strlen(title), sizeof title - strlen(title), "%s%s",
+             gradient ? ": derivatives" : "", any_glu ? " (GLUs at a = b = x)" : "");
     snprintf(ylabel, sizeof ylabel, "%s", gradient ? "f'(x)" : "f(x)");
     pllab("x", ylabel, title);
     const char *names[MAX_OPS];
@@ -280,7 +292,9 @@ int command_plot(int argc, char **argv) {
         } else if (count == MAX_OPS) {
             fprintf(stderr, "actfn plot: at most %d ops in one figure\n", MAX_OPS);
             status = EXIT_USAGE;
-        } else if (actfn_op_from_name(token, &curves[count].op) != ACTFN_OK) {
+        } else if (actfn_op_from_name(token, &curves[count].op) != ACTFN_OK &&
+                   !(curves[count].glu =
+                         actfn_glu_gate_from_name(token, &curves[count].op) == ACTFN_OK)) {
             fprintf(stderr, "actfn plot: unknown op '%s' (see 'actfn list')\n", token);
             status = EXIT_USAGE;
         } else {

@@ -8,6 +8,7 @@
 #include "api/array_checks.h"
 #include "api/errors.h"
 #include "api/op_descriptor.h"
+#include "api/quantization.h"
 #include "route/dispatch.h"
 #include "route/run.h"
 #include "route/threads.h"
@@ -83,15 +84,6 @@ static void run_lookup(const byte_table *table, const void *x, void *y, size_t n
         look_up(&l, 0, n);
 }
 
-/* The range of the quantized type. */
-static int type_min(actfn_dtype dtype) {
-    return dtype == ACTFN_S8 ? INT8_MIN : 0;
-}
-
-static int type_max(actfn_dtype dtype) {
-    return dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
-}
-
 static void mark_clamp_if_possible(byte_table *t, actfn_dtype dtype) {
     uint8_t flip = dtype == ACTFN_S8 ? 0x80 : 0;
     uint8_t low = (uint8_t)(t->table[(uint8_t)(0 ^ flip)] ^ flip);
@@ -105,42 +97,17 @@ static void mark_clamp_if_possible(byte_table *t, actfn_dtype dtype) {
     t->low = low, t->high = high, t->flip = flip;
 }
 
-static actfn_status check_quantization(const char *function, const char *which, actfn_dtype dtype,
-                                       const actfn_quantization *q) {
-    if (q == NULL)
-        return fail(ACTFN_ERR_NULL_POINTER, "%s: %s quantization is NULL", function, which);
-    if (!isfinite(q->scale) || !(q->scale > 0))
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s scale must be finite and > 0, got %g",
-                    function, which, q->scale);
-    int low = type_min(dtype), high = type_max(dtype);
-    if (q->zero_point < low || q->zero_point > high)
-        return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s zero_point must be in [%d, %d], got %d",
-                    function, which, low, high, (int)q->zero_point);
-    return ACTFN_OK;
-}
-
 /* Validates everything but the arrays; on success stores the op's parameters as the f64
  * kernel takes them. */
 static actfn_status check_op(const char *function, const actfn_op *op, actfn_dtype dtype,
                              const actfn_quantization *input, const actfn_quantization *output,
                              op_params *params) {
-    if (dtype != ACTFN_S8 && dtype != ACTFN_U8)
-        return fail(ACTFN_ERR_UNKNOWN_DTYPE, "%s: dtype %d is not ACTFN_S8 or ACTFN_U8", function,
-                    (int)dtype);
     const op_def *def;
-    actfn_status status = op_prepare(op, ACTFN_F64, &def, params);
+    actfn_status status = check_quantized_dtype(function, dtype);
+    if (status == ACTFN_OK) status = op_prepare(op, ACTFN_F64, &def, params);
     if (status == ACTFN_OK) status = check_quantization(function, "input", dtype, input);
     if (status == ACTFN_OK) status = check_quantization(function, "output", dtype, output);
     return status;
-}
-
-/* The requantized integer for one result of the op. */
-static int requantize(actfn_dtype dtype, const actfn_quantization *output, double result) {
-    double scaled = result / output->scale;
-    int low = type_min(dtype), high = type_max(dtype);
-    if (isnan(scaled)) return output->zero_point;            /* cannot happen for finite reals */
-    double rounded = nearbyint(scaled) + output->zero_point; /* ties to even */
-    return rounded < low ? low : rounded > high ? high : (int)rounded;
 }
 
 /* The table of a validated op: the op on the 256 dequantized inputs, through the f64
@@ -151,10 +118,7 @@ static void build_table(actfn_kind kind, const op_params *params, actfn_dtype dt
     op_params accurate = *params;
     accurate.accuracy = ACTFN_ACCURATE;
     double reals[256];
-    for (int byte = 0; byte < 256; byte++) {
-        int q = dtype == ACTFN_S8 ? (int)(int8_t)byte : byte;
-        reals[byte] = input->scale * (q - input->zero_point);
-    }
+    dequantized_bytes(dtype, input, reals);
     run_forward(kind, &accurate, ACTFN_F64, reals, reals, 256);
     memset(t, 0, sizeof *t);
     for (int byte = 0; byte < 256; byte++)
