@@ -87,7 +87,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_SIGMOID] = F64_LANES, [ACTFN_SILU] = F64_LANES, [ACTFN_TANH] = F64_LANES,               \
     [ACTFN_ELU] = F64_LANES, [ACTFN_SELU] = F64_LANES, [ACTFN_CELU] = F64_LANES,                   \
     [ACTFN_GELU_TANH] = F64_LANES, [ACTFN_SOFTPLUS] = F64_LANES, [ACTFN_MISH] = F64_LANES,         \
-    [ACTFN_LOGSIGMOID] = F64_LANES
+    [ACTFN_LOGSIGMOID] = F64_LANES, [ACTFN_SQUAREPLUS] = F64_LANES, [ACTFN_TANHSHRINK] = F64_LANES
 /* softsign's forward too (its backward's correction stays the reference's) */
 #define F64_FORWARDS F64_OPS, [ACTFN_SOFTSIGN] = F64_LANES
 #else

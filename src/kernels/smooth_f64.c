@@ -26,12 +26,12 @@
 #define CONSTANTS double_constants
 
 typedef struct double_constants {
-    vd alpha, inverse_alpha, beta, threshold;
+    vd alpha, inverse_alpha, beta, threshold, b;
 } double_constants;
 
 static inline double_constants make_constants_f64(const op_params *p) {
     double_constants k = {vd_set1(p->alpha), vd_set1(1.0 / p->alpha), vd_set1(p->beta),
-                          vd_set1(p->threshold)};
+                          vd_set1(p->threshold), vd_set1(p->b)};
     return k;
 }
 
@@ -248,6 +248,55 @@ static inline vd softsign_body(vd x, const double_constants *k) {
     return vd_div(clamped, vd_add(vd_set1(1.0), vd_abs(clamped)));
 }
 
+/* squareplus: s = sqrt(x^2 + b) with x^2 + b rounded once (fma), (x + s) / 2 from 0 up
+ * and b / (2 (s + |x|)) below, where x + s would cancel: about 2 ULP (bound 3). Beyond
+ * |x| = 2^500 (x^2 near overflow) the reference. */
+static inline vd squareplus_root_f64(vd x, const double_constants *k) {
+    return vd_sqrt(vd_fma(x, x, k->b));
+}
+
+static inline vd squareplus_body(vd x, const double_constants *k) {
+    vd s = squareplus_root_f64(x, k), half = vd_set1(0.5);
+    vd positive = vd_add(vd_mul(half, x), vd_mul(half, s));
+    vd negative = vd_div(vd_mul(half, k->b), vd_add(s, vd_abs(x)));
+    return vd_select(vd_ge(x, vd_zero()), positive, negative);
+}
+
+static inline md beyond_2_500_forward(vd x, const double_constants *k) {
+    (void)k;
+    return lanes_outside(x, -0x1p500, 0x1p500);
+}
+
+/* tanhshrink, x - tanh(x), over the reference's three ranges: below |x| = 1 its 44-term
+ * series in x^2 (three Estrin blocks of 15, 15 and 14 terms joined by x^30 and x^15);
+ * from 1 to 2 (|x| - 1) + 2 / (expm1(2|x|) + 2), free of cancellation, expm1 as
+ * 2^k s + (2^k - 1) in one fma; beyond, x - tanh(x) (tanh(x) < 0.97 |x|: no
+ * cancellation). NaN and +-inf take the last, as the reference. */
+static const double tanhshrink_series[44] = {TANHSHRINK_SERIES_LEADING, TANHSHRINK_SERIES_TRAILING};
+
+static inline vd tanhshrink_series_sum(vd square) {
+    vd square2 = vd_mul(square, square), square4 = vd_mul(square2, square2);
+    vd square8 = vd_mul(square4, square4);
+    vd square15 = vd_mul(vd_mul(square8, square4), vd_mul(square2, square));
+    vd high = vm_estrin(square, tanhshrink_series + 30, 13);
+    vd middle = vd_fma(square15, high, vm_estrin(square, tanhshrink_series + 15, 14));
+    return vd_fma(square15, middle, vm_estrin(square, tanhshrink_series, 14));
+}
+
+static inline vd tanhshrink_body(vd x, const double_constants *k) {
+    vd magnitude = vd_abs(x), square = vd_mul(x, x);
+    vd small = vd_mul(x, vd_mul(square, tanhshrink_series_sum(square)));
+    vd clamped = vd_select(vd_lt(magnitude, vd_set1(2.0)), magnitude, vd_set1(2.0));
+    vd s, scale = dm_exp_parts(vd_add(clamped, clamped), &s);
+    vd grown = vd_fma(scale, s, vd_sub(scale, vd_set1(1.0))); /* expm1(2|x|) */
+    vd middle =
+        vd_add(vd_sub(magnitude, vd_set1(1.0)), vd_div(vd_set1(2.0), vd_add(grown, vd_set1(2.0))));
+    middle = vd_select(vd_lt(x, vd_zero()), vd_sub(vd_zero(), middle), middle);
+    vd large = vd_sub(x, tanh_body(x, k));
+    vd result = vd_select(vd_lt(magnitude, vd_set1(2.0)), middle, large);
+    return vd_select(vd_lt(magnitude, vd_set1(1.0)), small, result);
+}
+
 /* tanh(softplus(x)) without tanh or log: with n = exp(x), e^softplus = 1 + n, so
  * tanh(softplus) = w / (w + 2), w = n (n + 2), no cancellation for x <= 0; for x > 0 with
  * m = exp(-x), (1 + 2m) / (1 + 2m + 2m^2). Returns it, and through *numerator, *denominator
@@ -298,6 +347,9 @@ DEFINE_FORWARD_KERNEL_WITH_FALLBACK(mish_forward, mish_body, below_700_forward, 
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(logsigmoid_forward, logsigmoid_body, above_700_forward,
                                     logsigmoid_forward)
 DEFINE_LONG_FORWARD_KERNEL(softsign_forward, softsign_body)
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(squareplus_forward, squareplus_body, beyond_2_500_forward,
+                                    squareplus_forward)
+DEFINE_LONG_FORWARD_KERNEL(tanhshrink_forward, tanhshrink_body)
 
 /* celu's kernels serve alpha in (2^-1000, 2^1000), where 1 / alpha is normal; alpha < 0
  * (where x / alpha > 0 and exp may overflow) and the extremes go to the reference. */
@@ -447,6 +499,36 @@ static inline md below_700(vd x, vd dy, const double_constants *k) {
     return lanes_outside(x, -700.0, INFINITY);
 }
 
+/* tanhshrink' = tanh(x)^2; below 2^-26 x^2 (1 - 2^-52), as the reference (which keeps
+ * the result off 16-bit ties there). */
+static inline vd tanhshrink_gradient(vd x, vd dy, const double_constants *k) {
+    vd t = tanh_body(x, k);
+    vd tiny = vd_mul(vd_mul(x, x), vd_set1(1 - 0x1p-52));
+    return vd_mul(dy, vd_select(vd_lt(vd_abs(x), vd_set1(0x1p-26)), tiny, vd_mul(t, t)));
+}
+
+/* squareplus': (1 + x / s) / 2 down to x = -s / 2 (no worse than a bit lost there),
+ * b / (2 s (s + |x|)) below, where it would cancel (bound 4 with dy's product). The reference where
+ * |x| > 2^500 and where the left side's slope falls below 2^-1000: there it forms dy b / (4 x^2) as
+ * one quotient, which a subnormal slope times a large dy would not match. */
+static inline vd squareplus_slope(vd x, const double_constants *k) {
+    vd square = vd_fma(x, x, k->b), s = vd_sqrt(square), half = vd_set1(0.5);
+    vd ratio = vd_div(x, s), near = vd_add(half, vd_mul(half, ratio));
+    /* s (s + |x|) as s^2 + s |x|, with s^2 the rounded x^2 + b: one rounding fewer */
+    vd far = vd_div(vd_mul(half, k->b), vd_fma(s, vd_abs(x), square));
+    return vd_select(vd_ge(ratio, vd_set1(-0.5)), near, far);
+}
+
+static inline vd squareplus_gradient(vd x, vd dy, const double_constants *k) {
+    return vd_mul(dy, squareplus_slope(x, k));
+}
+
+static inline md squareplus_backward_outside(vd x, vd dy, const double_constants *k) {
+    (void)dy;
+    return md_or(lanes_outside(x, -0x1p500, 0x1p500),
+                 vd_lt(squareplus_slope(x, k), vd_set1(0x1p-1000)));
+}
+
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(sigmoid_backward, sigmoid_gradient, beyond_700,
                                      sigmoid_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(tanh_backward, tanh_gradient, beyond_350, tanh_backward)
@@ -462,6 +544,9 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(softplus_backward, softplus_gradient,
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(mish_backward, mish_gradient, below_700, mish_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(logsigmoid_backward, logsigmoid_gradient, beyond_700,
                                      logsigmoid_backward)
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(squareplus_backward, squareplus_gradient,
+                                     squareplus_backward_outside, squareplus_backward)
+DEFINE_BACKWARD_KERNEL(tanhshrink_backward, tanhshrink_gradient)
 
 DEFINE_PARTIAL_BACKWARD_KERNEL(f64_celu_backward, celu_backward_positive_alpha,
                                CELU_KERNEL_SERVES(p), celu_backward)
@@ -492,6 +577,10 @@ void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table) {
     table->forward[SLOT_F64][ACTFN_LOGSIGMOID] = KERNEL(logsigmoid_forward);
     table->backward[SLOT_F64][ACTFN_LOGSIGMOID] = KERNEL(logsigmoid_backward);
     table->forward[SLOT_F64][ACTFN_SOFTSIGN] = KERNEL(softsign_forward);
+    table->forward[SLOT_F64][ACTFN_SQUAREPLUS] = KERNEL(squareplus_forward);
+    table->backward[SLOT_F64][ACTFN_SQUAREPLUS] = KERNEL(squareplus_backward);
+    table->forward[SLOT_F64][ACTFN_TANHSHRINK] = KERNEL(tanhshrink_forward);
+    table->backward[SLOT_F64][ACTFN_TANHSHRINK] = KERNEL(tanhshrink_backward);
 #else
     (void)table;
 #endif

@@ -28,7 +28,8 @@ static uint64_t random_bits(uint64_t seed, uint64_t index) {
 }
 
 static double slope_of(double lower, double upper, uint64_t seed, uint64_t index) {
-    double u = (double)(random_bits(seed, index) >> 11) * 0x1p-53; /* in [0, 1) */
+    /* 53 bits, converted as a signed integer: one instruction, no unsigned fix-up */
+    double u = (double)(int64_t)(random_bits(seed, index) >> 11) * 0x1p-53; /* in [0, 1) */
     return lower + (upper - lower) * u;
 }
 
@@ -84,7 +85,9 @@ static void run(rrelu_call *c, size_t n, void (*range)(void *, size_t, size_t)) 
 }
 
 /* x > 0 and NaN pass; x <= 0 (-0 too: -0 times the slope) scaled, rounded once. In f32
- * the float product is the double one rounded once (24 + 24 bits fit in 53). */
+ * the float product is the double one rounded once (24 + 24 bits fit in 53). The slope
+ * is drawn for every element and then selected, without a branch on the sign (random
+ * signs would mispredict half the time). */
 static void forward_range(void *context, size_t begin, size_t end) {
     const rrelu_call *c = context;
     const op_params *p = &c->params;
@@ -92,24 +95,22 @@ static void forward_range(void *context, size_t begin, size_t end) {
         const float *x = c->x;
         float *y = c->out;
         for (size_t i = begin; i < end; i++) {
-            float v = x[i];
-            y[i] = v > 0 || v != v
-                       ? v
-                       : v * (float)slope_of(p->lower, p->upper, c->seed, c->offset + i);
+            float v = x[i],
+                  scaled = v * (float)slope_of(p->lower, p->upper, c->seed, c->offset + i);
+            y[i] = v > 0 || v != v ? v : scaled;
         }
     } else if (c->dtype == ACTFN_F64) {
         const double *x = c->x;
         double *y = c->out;
         for (size_t i = begin; i < end; i++) {
-            double v = x[i];
-            y[i] = v > 0 || v != v ? v : v * slope_of(p->lower, p->upper, c->seed, c->offset + i);
+            double v = x[i], scaled = v * slope_of(p->lower, p->upper, c->seed, c->offset + i);
+            y[i] = v > 0 || v != v ? v : scaled;
         }
     } else {
         for (size_t i = begin; i < end; i++) {
             double v = element_load(c->dtype, c->x, i);
-            element_store(
-                c->dtype, c->out, i,
-                v > 0 || isnan(v) ? v : v * rounded_slope(c->dtype, p, c->seed, c->offset + i));
+            double scaled = v * rounded_slope(c->dtype, p, c->seed, c->offset + i);
+            element_store(c->dtype, c->out, i, v > 0 || isnan(v) ? v : scaled);
         }
     }
 }
@@ -117,12 +118,21 @@ static void forward_range(void *context, size_t begin, size_t end) {
 /* dx = dy for x > 0, slope * dy for x <= 0, NaN x passed through */
 static void backward_range(void *context, size_t begin, size_t end) {
     const rrelu_call *c = context;
+    const op_params *p = &c->params;
+    if (c->dtype == ACTFN_F32) {
+        const float *x = c->x, *dy = c->dy;
+        float *dx = c->out;
+        for (size_t i = begin; i < end; i++) {
+            float v = x[i], g = dy[i];
+            float scaled = g * (float)slope_of(p->lower, p->upper, c->seed, c->offset + i);
+            dx[i] = v > 0 ? g : v <= 0 ? scaled : v;
+        }
+        return;
+    }
     for (size_t i = begin; i < end; i++) {
         double v = element_load(c->dtype, c->x, i), g = element_load(c->dtype, c->dy, i);
-        double result = v > 0    ? g
-                        : v <= 0 ? g * rounded_slope(c->dtype, &c->params, c->seed, c->offset + i)
-                                 : v;
-        element_store(c->dtype, c->out, i, result);
+        double scaled = g * rounded_slope(c->dtype, p, c->seed, c->offset + i);
+        element_store(c->dtype, c->out, i, v > 0 ? g : v <= 0 ? scaled : v);
     }
 }
 
@@ -134,8 +144,8 @@ static void quantized_range(void *context, size_t begin, size_t end) {
     uint8_t *y = c->out;
     for (size_t i = begin; i < end; i++) {
         double v = reals[x[i]];
-        double result =
-            v > 0 ? v : v * slope_of(c->params.lower, c->params.upper, c->seed, c->offset + i);
+        double scaled = v * slope_of(c->params.lower, c->params.upper, c->seed, c->offset + i);
+        double result = v > 0 ? v : scaled;
         y[i] = (uint8_t)requantize(c->dtype, &c->output, result);
     }
 }
