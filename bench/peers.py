@@ -85,6 +85,7 @@ def main():
             ("tanhshrink forward", "PyTorch", lambda: F.tanhshrink(x)),
             ("threshold forward", "PyTorch", lambda: F.threshold(x, 0.0, 0.0)),
             ("rrelu forward", "PyTorch", lambda: F.rrelu(x)),
+            ("rrelu training forward", "PyTorch", lambda: F.rrelu(x, training=True)),
             ("squareplus forward", "NumPy (naive)",
              lambda: (x_np + np.sqrt(x_np * x_np + 4.0)) * 0.5),
             ("glu forward", "PyTorch", lambda: F.glu(x2, dim=-1)),
@@ -97,6 +98,8 @@ def main():
                       for name in ("softsign", "logsigmoid", "hardshrink", "softshrink",
                                    "tanhshrink", "threshold", "rrelu", "squareplus")]
             cases += [
+                ("rrelu training forward", "actfn (Python)",
+                 lambda: actfn.rrelu(x_np, training=True, seed=1, out=y_np)),
                 ("glu forward", "actfn (Python)", lambda: actfn.glu(x2_np)),
                 ("swiglu forward", "actfn (Python)", lambda: actfn.swiglu(x2_np)),
                 ("geglu forward", "actfn (Python)", lambda: actfn.geglu(x2_np)),
@@ -133,6 +136,9 @@ def main():
             ("mish forward f64", "NumPy (naive)",
              lambda: x64_np * np.tanh(np.log1p(np.exp(x64_np)))),
             ("mish forward f64", "PyTorch", lambda: F.mish(x64)),
+            ("tanhshrink forward f64", "PyTorch", lambda: F.tanhshrink(x64)),
+            ("squareplus forward f64", "NumPy (naive)",
+             lambda: (x64_np + np.sqrt(x64_np * x64_np + 4.0)) * 0.5),
         ]
         if actfn is not None:
             cases += [
@@ -147,6 +153,10 @@ def main():
                 ("softplus forward f64", "actfn (Python)",
                  lambda: actfn.softplus(x64_np, out=y64_np)),
                 ("mish forward f64", "actfn (Python)", lambda: actfn.mish(x64_np, out=y64_np)),
+                ("tanhshrink forward f64", "actfn (Python)",
+                 lambda: actfn.tanhshrink(x64_np, out=y64_np)),
+                ("squareplus forward f64", "actfn (Python)",
+                 lambda: actfn.squareplus(x64_np, out=y64_np)),
             ]
         for op, implementation, run in cases:
             if only not in op:

@@ -288,12 +288,10 @@ size_t glu_rows_span(size_t rows, size_t stride, size_t width, actfn_dtype dtype
     return ((rows - 1) * stride + width) * dtype_size(dtype);
 }
 
-actfn_status actfn_glu_forward_rows(const actfn_op *gate, actfn_dtype dtype, actfn_glu_order order,
+actfn_status check_glu_forward_rows(const char *function, actfn_dtype dtype, actfn_glu_order order,
                                     size_t rows, size_t cols, const void *x, size_t x_stride,
-                                    void *y, size_t y_stride) {
-    static const char function[] = "actfn_glu_forward_rows";
-    glu_call c;
-    CHECK(prepare(function, gate, dtype, &c));
+                                    const void *y, size_t y_stride, bool *empty) {
+    *empty = true;
     CHECK(check_glu_layout(function, dtype, order, rows, cols, x_stride));
     CHECK(check_row_stride(function, rows, y_stride, cols, dtype));
     if (rows == 0 || cols == 0) return ACTFN_OK;
@@ -301,6 +299,20 @@ actfn_status actfn_glu_forward_rows(const actfn_op *gate, actfn_dtype dtype, act
     CHECK(check_pointers(function, 2, arrays));
     CHECK(check_output(function, y, glu_rows_span(rows, y_stride, cols, dtype), x,
                        glu_rows_span(rows, x_stride, 2 * cols, dtype), false));
+    *empty = false;
+    return ACTFN_OK;
+}
+
+actfn_status actfn_glu_forward_rows(const actfn_op *gate, actfn_dtype dtype, actfn_glu_order order,
+                                    size_t rows, size_t cols, const void *x, size_t x_stride,
+                                    void *y, size_t y_stride) {
+    static const char function[] = "actfn_glu_forward_rows";
+    glu_call c;
+    CHECK(prepare(function, gate, dtype, &c));
+    bool empty;
+    CHECK(check_glu_forward_rows(function, dtype, order, rows, cols, x, x_stride, y, y_stride,
+                                 &empty));
+    if (empty) return ACTFN_OK;
     size_t value, gate_half, size = dtype_size(dtype);
     glu_halves(order, cols, &value, &gate_half);
     c.a = (const char *)x + value * size, c.b = (const char *)x + gate_half * size;

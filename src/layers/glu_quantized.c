@@ -99,13 +99,10 @@ actfn_status actfn_glu_forward_rows_quantized(const actfn_op *gate, actfn_dtype 
     static const char function[] = "actfn_glu_forward_rows_quantized";
     quantized_glu q;
     CHECK(prepare(function, gate, dtype, x_quantization, x_quantization, y_quantization, &q));
-    CHECK(check_glu_layout(function, dtype, order, rows, cols, x_stride));
-    CHECK(check_row_stride(function, rows, y_stride, cols, dtype));
-    if (rows == 0 || cols == 0) return ACTFN_OK;
-    const void *arrays[] = {x, y};
-    CHECK(check_pointers(function, 2, arrays));
-    CHECK(check_output(function, y, glu_rows_span(rows, y_stride, cols, dtype), x,
-                       glu_rows_span(rows, x_stride, 2 * cols, dtype), false));
+    bool empty;
+    CHECK(check_glu_forward_rows(function, dtype, order, rows, cols, x, x_stride, y, y_stride,
+                                 &empty));
+    if (empty) return ACTFN_OK;
     size_t value, gate_half;
     glu_halves(order, cols, &value, &gate_half);
     q.a = (const uint8_t *)x + value, q.b = (const uint8_t *)x + gate_half;

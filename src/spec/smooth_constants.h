@@ -19,6 +19,8 @@
 /* x - tanh(x) = sum c_n x^(2n+1), n >= 1: c_1 .. c_16 (the double-lane kernel's series,
  * to |x| = 1/2) and c_17 .. c_44 (the reference's, to |x| = 1), from the Bernoulli
  * numbers by tools/fits/tanhshrink_series.py. */
+/* 1/3 - c_1 (c_1 = 1/3 rounded): the series' first coefficient to twice the precision */
+#define TANHSHRINK_THIRD_LO 0x1.5555555555555p-56
 #define TANHSHRINK_SERIES_LEADING                                                                  \
     0x1.5555555555555p-2, -0x1.1111111111111p-3, 0x1.ba1ba1ba1ba1cp-5, -0x1.664f4882c10fap-6,      \
         0x1.226e355e6c23dp-7, -0x1.d6d3d0e157de0p-9, 0x1.7da36452b75e3p-10,                        \

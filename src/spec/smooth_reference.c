@@ -406,10 +406,18 @@ SPEC_FUNCTION double tanhshrink_forward(double x, const op_params *p) {
     if (magnitude >= 1.0 && magnitude < 2.0) /* (|x| - 1) + (1 - tanh|x|): no cancellation */
         return copysign((magnitude - 1.0) + 2.0 / (expm1(2.0 * magnitude) + 2.0), x);
     if (!(magnitude < 1.0)) return x - tanh(x); /* NaN and +-inf too */
-    double square = x * x, sum = series[43];
-    for (int k = 42; k >= 0; k--)
-        sum = fma(sum, square, series[k]);
-    return x * (square * sum); /* odd: -0 stays -0 */
+    if (x == 0) return x;                       /* -0 stays -0 */
+    /* x^3 (c_1 + x^2 T(x^2)), T Horner's sum of c_2 .. c_44: the terms alternate in sign,
+     * and the plain x (x^2 S(x^2)) lost up to 3.2 ULP to its roundings (x = -0.7518).
+     * c_1 = 1/3, x^2, x^2 T and x^3 carried as two doubles each: it rounds about once. */
+    double square = x * x, square_lo = fma(x, x, -square), tail = series[43];
+    for (int k = 42; k >= 1; k--)
+        tail = fma(tail, square, series[k]);
+    double product = square * tail, product_lo = fma(square, tail, -product);
+    double sum = series[0] + product; /* |product| < c_1 / 2: the fast two-sum holds */
+    double sum_lo = (series[0] - sum) + product + (product_lo + TANHSHRINK_THIRD_LO);
+    double cube = x * square, cube_lo = fma(x, square, -cube) + x * square_lo;
+    return fma(cube, sum, fma(cube, sum_lo, cube_lo * sum));
 }
 
 /* tanh(x)^2; below 2^-26, where it is x^2 (1 - 2 x^2 / 3) and x^2 alone would be exact
