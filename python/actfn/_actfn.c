@@ -41,9 +41,9 @@ static int library_ok(actfn_status status) {
     return 0;
 }
 
-/* The op with the parameters of element i; NaN results (and false) if they are invalid:
- * the Python functions validate their scalars first, so only raw ufunc calls with
- * invalid parameter arrays get there. */
+/* The op with the parameters of element i; false if they are invalid (the loop then
+ * writes NaN and raises the invalid flag: the Python functions validate their scalars
+ * first, so only raw ufunc calls with invalid parameters get there). */
 static int op_at(const ufunc_spec *spec, char **args, const npy_intp *steps, int first_param,
                  npy_intp i, actfn_dtype dtype, actfn_op *op) {
     *op = actfn_op_init(spec->kind);
@@ -148,45 +148,54 @@ static void run(const ufunc_spec *spec, const actfn_op *op, actfn_dtype dtype, c
     free(copy);
 }
 
-static void loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
-                      actfn_dtype dtype);
+static int loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
+                     actfn_dtype dtype);
 
 /* NumPy turns the FP exception flags a loop leaves into RuntimeWarnings; the kernels'
  * intermediate overflows and invalid operations (a wide form's inf, a far lane's garbage
  * that a select discards) say nothing about the results, which docs/semantics.md defines:
- * the flags are left as the loop found them. */
+ * the flags are left as the loop found them. Invalid parameters are the exception: their
+ * elements are NaN and the invalid flag is raised, so that NumPy warns "invalid value
+ * encountered" (an error under np.errstate(invalid="raise")), as for np.sqrt(-1). A
+ * legacy ufunc loop cannot raise a Python exception. */
 static void loop(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
                  actfn_dtype dtype) {
     fexcept_t flags;
     fegetexceptflag(&flags, FE_ALL_EXCEPT);
-    loop_body(args, dimensions, steps, extra, dtype);
+    int invalid = loop_body(args, dimensions, steps, extra, dtype);
     fesetexceptflag(&flags, FE_ALL_EXCEPT);
+    if (invalid) feraiseexcept(FE_INVALID);
 }
 
-static void loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
-                      actfn_dtype dtype) {
+/* Returns whether any element had invalid parameters. */
+static int loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
+                     actfn_dtype dtype) {
     const ufunc_spec *spec = extra;
     int inputs = spec->backward ? 2 : 1;
     npy_intp n = dimensions[0];
     actfn_op op;
     if (!params_vary(spec, steps, inputs)) {
-        if (op_at(spec, args, steps, inputs, 0, dtype, &op))
+        if (op_at(spec, args, steps, inputs, 0, dtype, &op)) {
             run(spec, &op, dtype, args, steps, inputs, n);
-        else
-            fill_nan(dtype, args[inputs + spec->param_count], steps[inputs + spec->param_count], n);
-        return;
+            return 0;
+        }
+        fill_nan(dtype, args[inputs + spec->param_count], steps[inputs + spec->param_count], n);
+        return n > 0;
     }
     /* parameters that vary: one element at a time */
-    int total = inputs + spec->param_count + 1;
+    int total = inputs + spec->param_count + 1, invalid = 0;
     for (npy_intp i = 0; i < n; i++) {
         char *element[2 + MAX_PARAMS + 1];
         for (int a = 0; a < total; a++)
             element[a] = args[a] + i * steps[a];
-        if (op_at(spec, args, steps, inputs, i, dtype, &op))
+        if (op_at(spec, args, steps, inputs, i, dtype, &op)) {
             run(spec, &op, dtype, element, steps, inputs, 1);
-        else
+        } else {
             fill_nan(dtype, element[total - 1], 0, 1);
+            invalid = 1;
+        }
     }
+    return invalid;
 }
 
 static void loop_f16(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra) {

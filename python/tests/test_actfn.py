@@ -315,10 +315,21 @@ def test_parameters_are_checked_as_the_dtype_holds_them():
     with pytest.raises(ValueError, match="is 0 in f16"):
         actfn.celu(np.array([-1.0], dtype=np.float16), alpha=1e-300)
     np.testing.assert_array_equal(actfn.leaky_relu(np.array([-1.0]), 1e300), [-1e300])
-    # the raw ufunc gives NaN for parameters it cannot use, never stale memory
-    with np.errstate(all="ignore"):
-        out = actfn.ufuncs.leaky_relu(np.array([-1.0, 0.0], dtype=np.float32), 1e300)
+    # the raw ufuncs cannot raise from their loop: invalid parameters give NaN there and
+    # NumPy's "invalid value" warning, an error under np.errstate(invalid="raise")
+    x32 = np.array([-1.0, 0.0], dtype=np.float32)
+    with pytest.warns(RuntimeWarning, match="invalid value"):
+        out = actfn.ufuncs.leaky_relu(x32, 1e300)
     assert np.isnan(out).all()
+    with np.errstate(invalid="raise"), pytest.raises(FloatingPointError):
+        actfn.ufuncs.leaky_relu(np.array([-1.0, 1.0]), np.array([[0.1], [np.nan]]))
+    with np.errstate(invalid="raise"), pytest.raises(FloatingPointError):
+        actfn.ufuncs.rrelu(np.ones((2, 2)), np.array([0.1, 0.5]), np.array([[0.3], [0.4]]))
+    with np.errstate(invalid="raise"):  # valid parameters raise nothing, kernels' flags hidden
+        np.testing.assert_array_equal(actfn.ufuncs.leaky_relu(np.array([-1.0]), 1e300), [-1e300])
+        rows = actfn.ufuncs.leaky_relu(np.array([-1.0, 1.0]), np.array([[0.1], [0.2]]))
+        np.testing.assert_array_equal(rows, [[-0.1, 1.0], [-0.2, 1.0]])
+        actfn.ufuncs.gelu(np.linspace(-100, 100, 1001))
 
 
 GATES = {"glu": sigmoid, "swiglu": lambda b: b * sigmoid(b), "reglu": lambda b: np.maximum(b, 0),
