@@ -4,6 +4,8 @@
  * bits), the backward regenerating the forward's slopes, the special values, every
  * floating-point dtype, and the argument errors. */
 #include "actfn.h"
+#include "kernels/kernel_table.h"
+#include "route/dispatch.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -108,6 +110,96 @@ static void every_dtype_rounds_once_with_the_dtype_slope(void **state) {
     }
 }
 
+const kernel_table *kernels_of(isa which);
+
+/* One table's training kernels (f32 and f64, where it has them) against the definition:
+ * every length to 67 at an odd start, the specials, an index past 2^40 (the counter's
+ * high bits), forward and backward; returns how many kernels it checked. */
+static int check_train_kernels(const char *name, const kernel_table *table) {
+    enum { LENGTH = 67 };
+    actfn_op op = rrelu((float)0.07, (float)0.45);
+    const double lower = (float)0.07, upper = (float)0.45;
+    const uint64_t seed = 77, key_index = ((uint64_t)1 << 40) + 3;
+    int checked = 0;
+    for (int slot = 0; slot < DTYPE_SLOTS; slot++) {
+        rrelu_train_kernel kernel = table->rrelu_train[slot];
+        if (kernel == NULL) continue;
+        checked++;
+        /* the key as rrelu.c forms it: actfn_rrelu_slope's bits are those of this key */
+        uint64_t z = seed;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        uint64_t key = z ^ (z >> 31);
+        double values[LENGTH + 1], gradients[LENGTH + 1];
+        for (int i = 0; i <= LENGTH; i++)
+            values[i] = i % 11 == 0 ? -0.0 : (i % 3 ? -1.0 : 1.0) * (i * 0.37 + 0.01),
+            gradients[i] = 1.5 - i * 0.02;
+        values[5] = NAN, values[7] = -INFINITY, values[9] = INFINITY, values[13] = 0.0;
+        for (int n = 0; n <= LENGTH; n++)
+            for (int backward = 0; backward < 2; backward++) {
+                double x64[LENGTH + 1], dy64[LENGTH + 1], out64[LENGTH + 1];
+                float x32[LENGTH + 1], dy32[LENGTH + 1], out32[LENGTH + 1];
+                for (int i = 0; i <= LENGTH; i++)
+                    x64[i] = values[i], dy64[i] = gradients[i], x32[i] = (float)values[i],
+                    dy32[i] = (float)gradients[i];
+                const void *x = slot == SLOT_F32 ? (void *)(x32 + 1) : (void *)(x64 + 1);
+                const void *dy = slot == SLOT_F32 ? (void *)(dy32 + 1) : (void *)(dy64 + 1);
+                void *out = slot == SLOT_F32 ? (void *)(out32 + 1) : (void *)(out64 + 1);
+                kernel(lower, upper, key, key_index, x, backward ? dy : NULL, out, (size_t)n);
+                for (int i = 0; i < n; i++) {
+                    double slope = actfn_rrelu_slope(&op, seed, key_index + (uint64_t)i);
+                    double v = slot == SLOT_F32 ? x32[i + 1] : x64[i + 1];
+                    double g = slot == SLOT_F32 ? dy32[i + 1] : dy64[i + 1];
+                    double want;
+                    if (slot == SLOT_F32) {
+                        float s = (float)slope, fv = (float)v, fg = (float)g;
+                        want = backward ? (fv > 0    ? fg
+                                           : fv <= 0 ? fg * s
+                                                     : fv)
+                                        : (fv > 0 || isnan(fv) ? fv : fv * s);
+                    } else {
+                        want = backward ? (v > 0    ? g
+                                           : v <= 0 ? g * slope
+                                                    : v)
+                                        : (v > 0 || isnan(v) ? v : v * slope);
+                    }
+                    double got = slot == SLOT_F32 ? out32[i + 1] : out64[i + 1];
+                    if (!(got == want && signbit(got) == signbit(want)) &&
+                        !(isnan(got) && isnan(want)))
+                        fail_msg("%s %s %s n %d element %d: got %a, want %a", name,
+                                 slot == SLOT_F32 ? "f32" : "f64",
+                                 backward ? "backward" : "forward", n, i, got, want);
+                }
+            }
+    }
+    return checked;
+}
+
+static void every_kernel_draws_the_defined_slopes(void **state) {
+    (void)state;
+    int checked = 0;
+    for (int which = 0; which < ISA_COUNT; which++) {
+        const kernel_table *k = kernels_of((isa)which);
+        if (k != NULL) checked += check_train_kernels(isa_name((isa)which), k);
+    }
+#if defined(__x86_64__)
+    /* AVX-512's two builds where this CPU runs them: the 64-bit products from 32-bit ones
+     * (what the table holds without DQ) and DQ's, whatever the dispatch chose */
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2")) {
+        static kernel_table plain;
+        fill_kernel_table_avx512(&plain);
+        checked += check_train_kernels("avx512 (no DQ)", &plain);
+        if (__builtin_cpu_supports("avx512dq")) {
+            static kernel_table dq;
+            fill_rrelu_kernels_avx512dq(&dq);
+            checked += check_train_kernels("avx512dq", &dq);
+        }
+    }
+#endif
+    print_message("%d rrelu training kernels checked\n", checked);
+}
+
 static void special_values_and_errors(void **state) {
     (void)state;
     actfn_op op = actfn_op_init(ACTFN_RRELU);
@@ -143,6 +235,7 @@ int main(void) {
         cmocka_unit_test(slopes_lie_in_range_with_the_mean),
         cmocka_unit_test(forward_and_backward_use_the_same_slopes),
         cmocka_unit_test(every_dtype_rounds_once_with_the_dtype_slope),
+        cmocka_unit_test(every_kernel_draws_the_defined_slopes),
         cmocka_unit_test(special_values_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

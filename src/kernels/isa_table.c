@@ -17,6 +17,7 @@ void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_conversions)(kernel_table *table);
 void ISA_FUNCTION(fill_narrow_relu)(kernel_table *table);
 void ISA_FUNCTION(fill_byte_lookup)(kernel_table *table);
+void ISA_FUNCTION(fill_rrelu_kernels)(kernel_table *table);
 void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 
 /* The smooth f32 forwards in float lanes where the fma rounds once (every ISA but SSE2),
@@ -87,17 +88,15 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_SIGMOID] = F64_LANES, [ACTFN_SILU] = F64_LANES, [ACTFN_TANH] = F64_LANES,               \
     [ACTFN_ELU] = F64_LANES, [ACTFN_SELU] = F64_LANES, [ACTFN_CELU] = F64_LANES,                   \
     [ACTFN_GELU_TANH] = F64_LANES, [ACTFN_SOFTPLUS] = F64_LANES, [ACTFN_MISH] = F64_LANES,         \
-    [ACTFN_LOGSIGMOID] = F64_LANES, [ACTFN_SQUAREPLUS] = F64_LANES, [ACTFN_TANHSHRINK] = F64_LANES
-/* softsign's forward too (its backward's correction stays the reference's) */
-#define F64_FORWARDS F64_OPS, [ACTFN_SOFTSIGN] = F64_LANES
+    [ACTFN_LOGSIGMOID] = F64_LANES, [ACTFN_SQUAREPLUS] = F64_LANES,                                \
+    [ACTFN_TANHSHRINK] = F64_LANES, [ACTFN_SOFTSIGN] = F64_LANES
 #else
 #define F64_OPS      /* none: every entry left out is FAMILY_REFERENCE */
-#define F64_FORWARDS /* none */
 #endif
 
 static const kernel_choice choice = {
     .forward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_FORWARDS, HARD_F32_OPS},
-    .forward[SLOT_F64] = {PIECEWISE_OPS, F64_FORWARDS},
+    .forward[SLOT_F64] = {PIECEWISE_OPS, F64_OPS},
     .forward[SLOT_F32_FAST] = {PIECEWISE_OPS, FAST_F32_FORWARDS},
     .backward[SLOT_F32] = {PIECEWISE_OPS, SMOOTH_F32_BACKWARDS, HARD_F32_OPS},
     .backward[SLOT_F64] = {PIECEWISE_OPS, F64_OPS},
@@ -173,5 +172,6 @@ void ISA_FUNCTION(fill_kernel_table)(kernel_table *table) {
     ISA_FUNCTION(fill_narrow_conversions)(table);
     ISA_FUNCTION(fill_narrow_relu)(table);
     ISA_FUNCTION(fill_byte_lookup)(table);
+    ISA_FUNCTION(fill_rrelu_kernels)(table);
     ISA_FUNCTION(fill_mask_kernels)(table);
 }

@@ -59,6 +59,10 @@ typedef void (*lookup_kernel)(const uint8_t table[256], const uint8_t *x, uint8_
 /* y[i] = min(max(x[i] ^ flip, low), high) ^ flip; y may equal x. */
 typedef void (*clamp_kernel)(const uint8_t *x, uint8_t *y, size_t n, uint8_t low, uint8_t high,
                              uint8_t flip);
+/* rrelu's training pass over n elements whose slopes are those of indices index ..
+ * (key: rrelu_mix(seed)); dy NULL: the forward into out, else the backward */
+typedef void (*rrelu_train_kernel)(double lower, double upper, uint64_t key, uint64_t index,
+                                   const void *x, const void *dy, void *out, size_t n);
 
 typedef struct kernel_table {
     forward_kernel forward[KERNEL_SLOTS][ACTFN_KIND_COUNT];
@@ -85,6 +89,7 @@ typedef struct kernel_table {
     backward_kernel glu_forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     prelu_kernel prelu_forward[DTYPE_SLOTS]; /* NULL: element by element */
     prelu_backward_kernel prelu_backward[DTYPE_SLOTS];
+    rrelu_train_kernel rrelu_train[DTYPE_SLOTS]; /* NULL: element by element (rrelu.c) */
 } kernel_table;
 
 /* The families of op kernels, each from its own source: which one serves an op, dtype
@@ -124,5 +129,7 @@ void fill_byte_lookup_avx512vbmi(kernel_table *table);
 void fill_narrow_relu_avx512vbmi(kernel_table *table);
 /* narrow_conversions.c built again with AVX512-BF16: replaces the bf16 narrowing */
 void fill_narrow_conversions_avx512bf16(kernel_table *table);
+/* rrelu_kernels.c built again with AVX512-DQ: replaces the training kernels */
+void fill_rrelu_kernels_avx512dq(kernel_table *table);
 
 #endif

@@ -507,6 +507,26 @@ static inline md below_700(vd x, vd dy, const double_constants *k) {
     return lanes_outside(x, -700.0, INFINITY);
 }
 
+/* softsign' times dy, the reference's way: 1 + |x| = u + e and u^2 = q + f exactly (a
+ * two-sum and an fma), dy / q corrected to first order by -(f / q + 2 e / u) in one fma,
+ * so that about only the division rounds. The reference where u reaches 2^500 (u^2 would
+ * overflow) and where dy / q is not finite (NaN x or dy included). */
+static inline vd softsign_gradient(vd x, vd dy, const double_constants *k) {
+    (void)k;
+    vd one = vd_set1(1.0), magnitude = vd_abs(x), u = vd_add(one, magnitude);
+    vd back = vd_sub(u, one), e = vd_add(vd_sub(one, vd_sub(u, back)), vd_sub(magnitude, back));
+    vd q = vd_mul(u, u), f = vd_fma(u, u, vd_sub(vd_zero(), q)), r = vd_div(dy, q);
+    vd relative = vd_add(vd_div(f, q), vd_div(vd_add(e, e), u));
+    return vd_fma(vd_sub(vd_zero(), r), relative, r);
+}
+
+static inline md softsign_backward_outside(vd x, vd dy, const double_constants *k) {
+    (void)k;
+    vd u = vd_add(vd_set1(1.0), vd_abs(x)), r = vd_div(dy, vd_mul(u, u));
+    md not_finite = md_or(vd_is_nan(r), vd_ge(vd_abs(r), vd_set1(INFINITY)));
+    return md_or(not_finite, md_or(vd_is_nan(u), vd_ge(u, vd_set1(0x1p500))));
+}
+
 /* tanhshrink' = tanh(x)^2: from |x| = 2 on as 1 - 4e / (1 + e)^2, e = exp(-2|x|) (the
  * subtracted part below 0.07: about 0.7 ULP, where squaring a tanh near 1 doubled its
  * error: 5.05 ULP at x = -4.92); below, tanh(x)^2; below 2^-26 x^2 (1 - 2^-52), as the
@@ -564,6 +584,8 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(logsigmoid_backward, logsigmoid_gradient, b
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(squareplus_backward, squareplus_gradient,
                                      squareplus_backward_outside, squareplus_backward)
 DEFINE_BACKWARD_KERNEL(tanhshrink_backward, tanhshrink_gradient)
+DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(softsign_backward, softsign_gradient,
+                                     softsign_backward_outside, softsign_backward)
 
 DEFINE_PARTIAL_BACKWARD_KERNEL(f64_celu_backward, celu_backward_positive_alpha,
                                CELU_KERNEL_SERVES(p), celu_backward)
@@ -594,6 +616,7 @@ void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table) {
     table->forward[SLOT_F64][ACTFN_LOGSIGMOID] = KERNEL(logsigmoid_forward);
     table->backward[SLOT_F64][ACTFN_LOGSIGMOID] = KERNEL(logsigmoid_backward);
     table->forward[SLOT_F64][ACTFN_SOFTSIGN] = KERNEL(softsign_forward);
+    table->backward[SLOT_F64][ACTFN_SOFTSIGN] = KERNEL(softsign_backward);
     table->forward[SLOT_F64][ACTFN_SQUAREPLUS] = KERNEL(squareplus_forward);
     table->backward[SLOT_F64][ACTFN_SQUAREPLUS] = KERNEL(squareplus_backward);
     table->forward[SLOT_F64][ACTFN_TANHSHRINK] = KERNEL(tanhshrink_forward);

@@ -8,29 +8,17 @@
 #include "api/errors.h"
 #include "api/op_descriptor.h"
 #include "api/quantization.h"
+#include "kernels/kernel_table.h"
+#include "route/dispatch.h"
 #include "route/threads.h"
 #include "spec/dtypes.h"
+#include "spec/rrelu_random.h"
 #include "spec/element_access.h"
 
 #include <math.h>
 
-/* 64 random bits of (seed, index): the index as a counter through SplitMix64's
- * finalizer, keyed by the seed, and mixed again (a stateless hash: any element can be
- * drawn alone). */
-static uint64_t mix(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t random_bits(uint64_t seed, uint64_t index) {
-    return mix(mix(seed) ^ (index * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull));
-}
-
 static double slope_of(double lower, double upper, uint64_t seed, uint64_t index) {
-    /* 53 bits, converted as a signed integer: one instruction, no unsigned fix-up */
-    double u = (double)(int64_t)(random_bits(seed, index) >> 11) * 0x1p-53; /* in [0, 1) */
-    return lower + (upper - lower) * u;
+    return rrelu_slope_from_key(lower, upper, rrelu_mix(seed), index);
 }
 
 double actfn_rrelu_slope(const actfn_op *op, uint64_t seed, uint64_t index) {
@@ -57,8 +45,8 @@ static actfn_status prepare(const char *function, const actfn_op *op, actfn_dtyp
 
 /* The slope as the dtype holds it (torch draws it in the tensor's type); the quantized
  * types take the double slope, as their reals are doubles. */
-static double rounded_slope(actfn_dtype dtype, const op_params *p, uint64_t seed, uint64_t index) {
-    double slope = slope_of(p->lower, p->upper, seed, index);
+static double rounded_slope(actfn_dtype dtype, const op_params *p, uint64_t key, uint64_t index) {
+    double slope = rrelu_slope_from_key(p->lower, p->upper, key, index);
     return dtype == ACTFN_F32 || dtype_is_narrow(dtype) ? (double)(float)slope : slope;
 }
 
@@ -67,14 +55,24 @@ static double rounded_slope(actfn_dtype dtype, const op_params *p, uint64_t seed
 typedef struct rrelu_call {
     op_params params;
     actfn_dtype dtype;
-    uint64_t seed, offset;
-    const void *x, *dy;
+    uint64_t key, offset; /* key: rrelu_mix(seed) */
+    const void *x, *dy;   /* dy NULL: the forward */
     void *out;
+    rrelu_train_kernel kernel;        /* f32 and f64 where the ISA has one, else NULL */
     actfn_quantization input, output; /* the quantized forward's */
 } rrelu_call;
 
+static rrelu_call make_call(const op_params *p, actfn_dtype dtype, uint64_t seed, uint64_t offset,
+                            const void *x, const void *dy, void *out) {
+    rrelu_call c = {*p, dtype, rrelu_mix(seed), offset, x, dy, out, NULL, {0, 0}, {0, 0}};
+    if (dtype == ACTFN_F32 || dtype == ACTFN_F64)
+        c.kernel = active_kernels()->rrelu_train[dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
+    return c;
+}
+
 /* Below this many elements a call runs on the calling thread alone: drawing a slope
- * costs about 1.5 ns (two 64-bit hash rounds), so a second thread pays from about 4K. */
+ * costs about 1.5 ns in scalar code (two 64-bit hash rounds), so a second thread pays from
+ * about 4K. */
 #define RRELU_PARALLEL_MIN ((size_t)1 << 12)
 
 static void run(rrelu_call *c, size_t n, void (*range)(void *, size_t, size_t)) {
@@ -84,55 +82,44 @@ static void run(rrelu_call *c, size_t n, void (*range)(void *, size_t, size_t)) 
         range(c, 0, n);
 }
 
-/* x > 0 and NaN pass; x <= 0 (-0 too: -0 times the slope) scaled, rounded once. In f32
- * the float product is the double one rounded once (24 + 24 bits fit in 53). The slope
- * is drawn for every element and then selected, without a branch on the sign (random
- * signs would mispredict half the time). */
-static void forward_range(void *context, size_t begin, size_t end) {
+/* The forward (dy NULL) or backward over elements begin .. end: the ISA's kernel, else
+ * element by element. Forward: x > 0 and NaN pass, x <= 0 (-0 too) times the slope,
+ * rounded once. Backward: dy for x > 0, dy times the slope for x <= 0, a NaN x itself.
+ * The slope is drawn for every element and then selected, without a branch on the sign
+ * (random signs would mispredict half the time). */
+static void train_range(void *context, size_t begin, size_t end) {
     const rrelu_call *c = context;
-    const op_params *p = &c->params;
-    if (c->dtype == ACTFN_F32) {
-        const float *x = c->x;
-        float *y = c->out;
-        for (size_t i = begin; i < end; i++) {
-            float v = x[i],
-                  scaled = v * (float)slope_of(p->lower, p->upper, c->seed, c->offset + i);
-            y[i] = v > 0 || v != v ? v : scaled;
-        }
-    } else if (c->dtype == ACTFN_F64) {
-        const double *x = c->x;
-        double *y = c->out;
-        for (size_t i = begin; i < end; i++) {
-            double v = x[i], scaled = v * slope_of(p->lower, p->upper, c->seed, c->offset + i);
-            y[i] = v > 0 || v != v ? v : scaled;
-        }
-    } else {
-        for (size_t i = begin; i < end; i++) {
-            double v = element_load(c->dtype, c->x, i);
-            double scaled = v * rounded_slope(c->dtype, p, c->seed, c->offset + i);
-            element_store(c->dtype, c->out, i, v > 0 || isnan(v) ? v : scaled);
-        }
+    size_t size = dtype_size(c->dtype);
+    if (c->kernel != NULL) {
+        c->kernel(c->params.lower, c->params.upper, c->key, c->offset + begin,
+                  (const char *)c->x + begin * size,
+                  c->dy == NULL ? NULL : (const char *)c->dy + begin * size,
+                  (char *)c->out + begin * size, end - begin);
+        return;
     }
-}
-
-/* dx = dy for x > 0, slope * dy for x <= 0, NaN x passed through */
-static void backward_range(void *context, size_t begin, size_t end) {
-    const rrelu_call *c = context;
     const op_params *p = &c->params;
-    if (c->dtype == ACTFN_F32) {
+    if (c->dtype == ACTFN_F32) { /* typed: the float product is the double one rounded */
         const float *x = c->x, *dy = c->dy;
-        float *dx = c->out;
+        float *out = c->out;
         for (size_t i = begin; i < end; i++) {
-            float v = x[i], g = dy[i];
-            float scaled = g * (float)slope_of(p->lower, p->upper, c->seed, c->offset + i);
-            dx[i] = v > 0 ? g : v <= 0 ? scaled : v;
+            float v = x[i];
+            float slope = (float)rrelu_slope_from_key(p->lower, p->upper, c->key, c->offset + i);
+            out[i] = dy == NULL ? (v > 0 || v != v ? v : v * slope)
+                                : (v > 0    ? dy[i]
+                                   : v <= 0 ? dy[i] * slope
+                                            : v);
         }
         return;
     }
     for (size_t i = begin; i < end; i++) {
-        double v = element_load(c->dtype, c->x, i), g = element_load(c->dtype, c->dy, i);
-        double scaled = g * rounded_slope(c->dtype, p, c->seed, c->offset + i);
-        element_store(c->dtype, c->out, i, v > 0 ? g : v <= 0 ? scaled : v);
+        double v = element_load(c->dtype, c->x, i);
+        double slope = rounded_slope(c->dtype, p, c->key, c->offset + i);
+        if (c->dy == NULL) {
+            element_store(c->dtype, c->out, i, v > 0 || isnan(v) ? v : v * slope);
+        } else {
+            double g = element_load(c->dtype, c->dy, i);
+            element_store(c->dtype, c->out, i, v > 0 ? g : v <= 0 ? g * slope : v);
+        }
     }
 }
 
@@ -144,7 +131,8 @@ static void quantized_range(void *context, size_t begin, size_t end) {
     uint8_t *y = c->out;
     for (size_t i = begin; i < end; i++) {
         double v = reals[x[i]];
-        double scaled = v * slope_of(c->params.lower, c->params.upper, c->seed, c->offset + i);
+        double scaled =
+            v * rrelu_slope_from_key(c->params.lower, c->params.upper, c->key, c->offset + i);
         double result = v > 0 ? v : scaled;
         y[i] = (uint8_t)requantize(c->dtype, &c->output, result);
     }
@@ -153,14 +141,15 @@ static void quantized_range(void *context, size_t begin, size_t end) {
 actfn_status actfn_rrelu_train_forward(const actfn_op *op, actfn_dtype dtype, uint64_t seed,
                                        uint64_t offset, const void *x, void *y, size_t n) {
     static const char function[] = "actfn_rrelu_train_forward";
-    rrelu_call c = {.dtype = dtype, .seed = seed, .offset = offset, .x = x, .out = y};
-    CHECK(prepare(function, op, dtype, n, false, &c.params));
+    op_params p;
+    CHECK(prepare(function, op, dtype, n, false, &p));
     if (n == 0) return ACTFN_OK;
     const void *arrays[] = {x, y};
     CHECK(check_pointers(function, 2, arrays));
     size_t bytes = n * dtype_size(dtype);
     CHECK(check_output(function, y, bytes, x, bytes, true));
-    run(&c, n, forward_range);
+    rrelu_call c = make_call(&p, dtype, seed, offset, x, NULL, y);
+    run(&c, n, train_range);
     return ACTFN_OK;
 }
 
@@ -168,15 +157,16 @@ actfn_status actfn_rrelu_train_backward(const actfn_op *op, actfn_dtype dtype, u
                                         uint64_t offset, const void *x, const void *dy, void *dx,
                                         size_t n) {
     static const char function[] = "actfn_rrelu_train_backward";
-    rrelu_call c = {.dtype = dtype, .seed = seed, .offset = offset, .x = x, .dy = dy, .out = dx};
-    CHECK(prepare(function, op, dtype, n, false, &c.params));
+    op_params p;
+    CHECK(prepare(function, op, dtype, n, false, &p));
     if (n == 0) return ACTFN_OK;
     const void *arrays[] = {x, dy, dx};
     CHECK(check_pointers(function, 3, arrays));
     size_t bytes = n * dtype_size(dtype);
     CHECK(check_output(function, dx, bytes, x, bytes, true));
     CHECK(check_output(function, dx, bytes, dy, bytes, true));
-    run(&c, n, backward_range);
+    rrelu_call c = make_call(&p, dtype, seed, offset, x, dy, dx);
+    run(&c, n, train_range);
     return ACTFN_OK;
 }
 
@@ -186,14 +176,15 @@ actfn_status actfn_rrelu_train_forward_quantized(const actfn_op *op, actfn_dtype
                                                  uint64_t offset, const void *x, void *y,
                                                  size_t n) {
     static const char function[] = "actfn_rrelu_train_forward_quantized";
-    rrelu_call c = {.dtype = dtype, .seed = seed, .offset = offset, .x = x, .out = y};
-    CHECK(prepare(function, op, dtype, n, true, &c.params));
+    op_params p;
+    CHECK(prepare(function, op, dtype, n, true, &p));
     CHECK(check_quantization(function, "input", dtype, input));
     CHECK(check_quantization(function, "output", dtype, output));
     if (n == 0) return ACTFN_OK;
     const void *arrays[] = {x, y};
     CHECK(check_pointers(function, 2, arrays));
     CHECK(check_output(function, y, n, x, n, true));
+    rrelu_call c = make_call(&p, dtype, seed, offset, x, NULL, y);
     c.input = *input, c.output = *output;
     run(&c, n, quantized_range);
     return ACTFN_OK;

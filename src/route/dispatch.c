@@ -51,6 +51,8 @@ static void detect(void) {
     if (available[ISA_AVX512] && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512bf16"))
         fill_narrow_conversions_avx512bf16(&tables[ISA_AVX512]);
+    if (available[ISA_AVX512] && __builtin_cpu_supports("avx512dq"))
+        fill_rrelu_kernels_avx512dq(&tables[ISA_AVX512]);
 #elif defined(__aarch64__) && defined(ACTFN_HAVE_NEON_KERNELS)
     available[ISA_NEON] = true; /* Advanced SIMD is part of every AArch64 CPU */
     fill_kernel_table_neon(&tables[ISA_NEON]);

@@ -2,6 +2,7 @@
 /* The vector layer on AVX-512F (16 floats, 8 doubles); masks are k-registers, and the
  * tails are masked loads and stores, which do not touch the masked-off lanes. */
 #include <immintrin.h>
+#include <stdint.h>
 /* The byte lookups: 64 at a time where the compiler targets VBMI and BW (a second build
  * of byte_lookup.c and narrow_relu.c, with their own names), else AVX2's 32. */
 #if defined(__AVX512VBMI__) && defined(__AVX512BW__)
@@ -11,6 +12,10 @@
 /* a third build, of narrow_conversions.c alone: bf16 rounding in one instruction */
 #include "vec/x86_bytes.h"
 #define VEC_ISA_SUFFIX avx512bf16
+#elif defined(__AVX512DQ__)
+/* a fourth, of rrelu_kernels.c alone: 64-bit products and conversions in one instruction */
+#include "vec/x86_bytes.h"
+#define VEC_ISA_SUFFIX avx512dq
 #else
 #include "vec/x86_bytes.h"
 #define VEC_ISA_SUFFIX avx512
@@ -345,6 +350,52 @@ static inline vf vf_narrow(vd low, vd high) {
     __m512d low_half = _mm512_castps_pd(_mm512_castps256_ps512(_mm512_cvtpd_ps(low)));
     return _mm512_castpd_ps(
         _mm512_insertf64x4(low_half, _mm256_castps_pd(_mm512_cvtpd_ps(high)), 1));
+}
+
+/* VD_LANES unsigned 64-bit integers, for counter-based random numbers (rrelu's training
+ * slopes): wrapping add, xor, shifts, the low half of a product (from 32 x 32 -> 64-bit
+ * products: no 64-bit multiply below AVX-512DQ), and values below 2^53 to double. */
+#define VEC_HAS_U64_LANES 1
+typedef __m512i vq;
+static inline vq vq_set1(uint64_t a) {
+    return _mm512_set1_epi64((long long)a);
+}
+static inline vq vq_counter(uint64_t first) { /* first, first + 1, ... */
+    return _mm512_add_epi64(_mm512_set1_epi64((long long)first),
+                            _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+}
+static inline vq vq_add(vq a, vq b) {
+    return _mm512_add_epi64(a, b);
+}
+static inline vq vq_xor(vq a, vq b) {
+    return _mm512_xor_si512(a, b);
+}
+static inline vq vq_shift_right(vq a, int bits) {
+    return _mm512_srli_epi64(a, (unsigned)bits);
+}
+static inline vq vq_mul(vq a, vq b) {
+#ifdef __AVX512DQ__
+    return _mm512_mullo_epi64(a, b);
+#else
+    vq cross = _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(a, 32), b),
+                                _mm512_mul_epu32(a, _mm512_srli_epi64(b, 32)));
+    return _mm512_add_epi64(_mm512_mul_epu32(a, b), _mm512_slli_epi64(cross, 32));
+#endif
+}
+static inline vd vq_to_double(vq a) { /* exact for a < 2^53 */
+#ifdef __AVX512DQ__
+    return _mm512_cvtepi64_pd(a);
+#else
+    const vq exponent =
+        _mm512_set1_epi64(0x4330000000000000ll); /* 2^52: integers in the mantissa */
+    const vd offset = vd_set1(0x1p52);
+    vd low = vd_sub(_mm512_castsi512_pd(_mm512_or_si512(
+                        _mm512_and_si512(a, _mm512_set1_epi64(0xffffffffll)), exponent)),
+                    offset);
+    vd high =
+        vd_sub(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(a, 32), exponent)), offset);
+    return vd_add(vd_mul(high, vd_set1(0x1p32)), low); /* both exact: the sum too */
+#endif
 }
 
 #define VEC_BYTES 64
