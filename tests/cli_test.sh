@@ -68,6 +68,15 @@ expect_error "eval needs an op" 2 "usage" "$actfn" eval
 # Files: .npy (shape and dtype kept) and text in, text and .npy out, against golden files.
 data=$(cd "$(dirname "$0")/data" && pwd)
 work=$(mktemp -d)
+# two files: x holds a, --gate FILE b; the same results as the rows [a | b]
+printf '1 2 3\n' >"$work/glu_a.txt"
+printf -- '-1 0 0.5\n' >"$work/glu_b.txt"
+expect "swiglu from two files" 0 "-0.26894143 0 0.933689" "$actfn" eval swiglu --gate "$work/glu_b.txt" "$work/glu_a.txt"
+expect "glu --grad from two files: rows [da | db]" 0 "0.95257413 0.98201376 0.04517666 0.03532541" sh -c "printf '3 4' >'$work/glu_gb.txt'; printf '1 2' | '$actfn' eval glu --grad --gate '$work/glu_gb.txt'"
+printf '1 2 3 4\n' >"$work/glu_long.txt"
+expect_error "a gate file with fewer values" 1 "fewer values than x" "$actfn" eval swiglu --gate "$work/glu_a.txt" "$work/glu_long.txt"
+expect_error "a gate file with more values" 1 "more values than x" "$actfn" eval swiglu --gate "$work/glu_long.txt" "$work/glu_a.txt"
+expect_error "--gate on a plain op" 2 "for a gated linear unit" "$actfn" eval relu --gate "$work/glu_a.txt" -- 1
 input=
 expect "npy in, text out: a row per line" 0 "0 0 0
 1 2 3" "$actfn" eval relu "$data/npy/matrix_f32.npy"
@@ -206,6 +215,7 @@ accepted eval elu --alpha 1 -- 1
 accepted eval relu --grad --grad-at-zero 1 -- 0
 accepted eval gelu --approximate tanh -- 1
 accepted eval swiglu --gate-first -- 1 2
+accepted eval swiglu --gate "$work_opts/x.txt" -i "$work_opts/x.txt"
 accepted plot relu --grad --range -1:1 -o "$work_opts/p.svg"
 accepted bench relu --grad --fast --dtype f32 --threads 1 --max-n 1024
 accepted lab demo --epochs 1 --seed 2 --seeds 2 --quick --out "$work_opts/lab" --data "$work_opts/none"

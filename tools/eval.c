@@ -21,6 +21,7 @@ typedef struct eval_request {
     bool dtype_given, gradient;
     bool glu;              /* a gated linear unit: op is its gate */
     actfn_glu_order order; /* and its rows hold [a | b] or [b | a] */
+    const char *gate;      /* or x holds a, this file b (--gate) */
     const char *input, *output, *dy;
 } eval_request;
 
@@ -51,6 +52,9 @@ static void print_eval_usage(FILE *out) {
           "a * g(b) (with --grad: dx in x's layout, dy holding c values a row). Parameters\n"
           "are the gate's (geglu --approximate tanh).\n"
           "  --gate-first   rows hold [b | a]\n"
+          "  --gate FILE    x holds the value half a alone, FILE the gate half b (as many\n"
+          "                 values): the output is a * g(b) in x's layout (with --grad:\n"
+          "                 rows [da | db], as for x = [a | b])\n"
           "Exit status: 0 on success, 1 on a runtime failure (a file that cannot be read\n"
           "or is malformed), 2 on a usage error (unknown op or parameter, a value out of\n"
           "range, a number that does not parse). Errors name the file, line and token.\n",
@@ -206,10 +210,11 @@ static int run_eval(const eval_request *request, value_source *x, value_source *
 
 /* A gated linear unit, row by row: text lines (a line of one chunk at most), .npy rows
  * of the last axis (row_length values), or the arguments as one row. */
-static int run_glu(const eval_request *request, value_source *x, value_source *dy, value_sink *sink,
-                   size_t row_length) {
-    value_buffer values = {0}, gradients = {0}, out = {0};
+static int run_glu(const eval_request *request, value_source *x, value_source *gate,
+                   value_source *dy, value_sink *sink, size_t row_length) {
+    value_buffer values = {0}, gates = {0}, gradients = {0}, out = {0};
     int status = 0;
+    size_t size = actfn_dtype_size(request->dtype);
     for (;;) {
         bool line_end = true;
         int got = row_length > 0 ? source_take(x, &values, row_length)
@@ -218,6 +223,22 @@ static int run_glu(const eval_request *request, value_source *x, value_source *d
         if (got != SOURCE_DATA) {
             status = fail_with(x->error, status_of(got));
             break;
+        }
+        if (gate != NULL) { /* [a | b]: a row of x, then as many values of the gate file */
+            size_t c = values.count;
+            int taken = source_take(gate, &gates, c);
+            if (taken != SOURCE_DATA) {
+                status = taken == SOURCE_END ? fail_with("the gate file has fewer values than x",
+                                                         EXIT_RUNTIME_FAILURE)
+                                             : fail_with(gate->error, status_of(taken));
+                break;
+            }
+            if (!buffer_reserve(&values, 2 * c, request->dtype)) {
+                status = fail_with("out of memory", EXIT_RUNTIME_FAILURE);
+                break;
+            }
+            memcpy((char *)values.data + c * size, gates.data, c * size);
+            values.count = 2 * c;
         }
         size_t n = values.count, cols = n / 2;
         if (!line_end || n % 2 != 0) {
@@ -262,7 +283,9 @@ static int run_glu(const eval_request *request, value_source *x, value_source *d
     }
     if (status == 0 && dy != NULL && source_take(dy, &gradients, 1) == SOURCE_DATA)
         status = fail_with("dy has more values than the rows", EXIT_RUNTIME_FAILURE);
-    free(values.data), free(gradients.data), free(out.data);
+    if (status == 0 && gate != NULL && source_take(gate, &gates, 1) == SOURCE_DATA)
+        status = fail_with("the gate file has more values than x", EXIT_RUNTIME_FAILURE);
+    free(values.data), free(gates.data), free(gradients.data), free(out.data);
     return status;
 }
 
@@ -294,13 +317,35 @@ static int eval_with(eval_request *request, char **numbers, size_t count) {
         return fail_with(dy.error, EXIT_RUNTIME_FAILURE);
     }
     if (has_dy && dy.dtype != request->dtype) source_set_dtype(&dy, request->dtype);
+    bool has_gate = request->gate != NULL;
+    value_source gate;
+    if (has_gate && request->order == ACTFN_GLU_GATE_FIRST) {
+        source_close(&x);
+        if (has_dy) source_close(&dy);
+        return fail_with("--gate-first is for rows [b | a]; with --gate, x holds a alone",
+                         EXIT_USAGE);
+    }
+    if (has_gate && !request->glu) {
+        source_close(&x);
+        if (has_dy) source_close(&dy);
+        return fail_with("--gate is for a gated linear unit (glu, swiglu, ...)", EXIT_USAGE);
+    }
+    if (has_gate && !source_open_file(&gate, request->gate, request->dtype)) {
+        source_close(&x);
+        if (has_dy) source_close(&dy);
+        return fail_with(gate.error, EXIT_RUNTIME_FAILURE);
+    }
+    if (has_gate && gate.dtype != request->dtype) source_set_dtype(&gate, request->dtype);
     value_sink sink;
     int status = 0;
     npy_header shape = x.header; /* a GLU forward halves the last axis */
     size_t row_length = 0;
     if (request->glu && x.npy) {
         row_length = shape.dims > 0 ? (size_t)shape.shape[shape.dims - 1] : 1;
-        if (!request->gradient && row_length % 2 == 0 && shape.dims > 0) {
+        if (has_gate && request->gradient && shape.dims > 0) { /* [da | db] rows */
+            shape.shape[shape.dims - 1] *= 2;
+            shape.count *= 2;
+        } else if (!has_gate && !request->gradient && row_length % 2 == 0 && shape.dims > 0) {
             shape.shape[shape.dims - 1] /= 2;
             shape.count /= 2;
         }
@@ -308,7 +353,8 @@ static int eval_with(eval_request *request, char **numbers, size_t count) {
     if (!sink_open(&sink, request->output, request->dtype, x.npy ? &shape : NULL)) {
         status = fail_with(sink.error, EXIT_RUNTIME_FAILURE);
     } else {
-        status = request->glu ? run_glu(request, &x, has_dy ? &dy : NULL, &sink, row_length)
+        status = request->glu ? run_glu(request, &x, has_gate ? &gate : NULL, has_dy ? &dy : NULL,
+                                        &sink, row_length)
                               : run_eval(request, &x, has_dy ? &dy : NULL, &sink);
         if (status == 0 && !sink_commit(&sink))
             status = fail_with(sink.error, EXIT_RUNTIME_FAILURE);
@@ -316,6 +362,7 @@ static int eval_with(eval_request *request, char **numbers, size_t count) {
     }
     source_close(&x);
     if (has_dy) source_close(&dy);
+    if (has_gate) source_close(&gate);
     return status;
 }
 
@@ -359,7 +406,7 @@ int command_eval(int argc, char **argv) {
             return 0;
         } else if (strcmp(token, "-o") == 0 || strcmp(token, "--output") == 0 ||
                    strcmp(token, "-i") == 0 || strcmp(token, "--input") == 0 ||
-                   strcmp(token, "--dy") == 0) {
+                   strcmp(token, "--dy") == 0 || strcmp(token, "--gate") == 0) {
             if (value == NULL) {
                 fprintf(stderr, "actfn eval: %s needs a file\n", token);
                 status = EXIT_USAGE;
@@ -367,6 +414,8 @@ int command_eval(int argc, char **argv) {
                 request.output = value;
             else if (token[1] == 'i' || token[2] == 'i')
                 request.input = value;
+            else if (strcmp(token, "--gate") == 0)
+                request.gate = value;
             else
                 request.dy = value;
             i++;
