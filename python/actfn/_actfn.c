@@ -42,8 +42,7 @@ static int library_ok(actfn_status status) {
 }
 
 /* The op with the parameters of element i; false if they are invalid (the loop then
- * writes NaN and raises the invalid flag: the Python functions validate their scalars
- * first, so only raw ufunc calls with invalid parameters get there). */
+ * writes NaN and raises ValueError: see loop). */
 static int op_at(const ufunc_spec *spec, char **args, const npy_intp *steps, int first_param,
                  npy_intp i, actfn_dtype dtype, actfn_op *op) {
     *op = actfn_op_init(spec->kind);
@@ -149,27 +148,33 @@ static void run(const ufunc_spec *spec, const actfn_op *op, actfn_dtype dtype, c
 }
 
 static int loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
-                     actfn_dtype dtype);
+                     actfn_dtype dtype, char *message, size_t size);
 
 /* NumPy turns the FP exception flags a loop leaves into RuntimeWarnings; the kernels'
  * intermediate overflows and invalid operations (a wide form's inf, a far lane's garbage
  * that a select discards) say nothing about the results, which docs/semantics.md defines:
- * the flags are left as the loop found them. Invalid parameters are the exception: their
- * elements are NaN and the invalid flag is raised, so that NumPy warns "invalid value
- * encountered" (an error under np.errstate(invalid="raise")), as for np.sqrt(-1). A
- * legacy ufunc loop cannot raise a Python exception. */
+ * the flags are left as the loop found them. Invalid parameters (which only a raw ufunc
+ * call with parameter arrays or unchecked scalars reaches: the Python functions validate
+ * first) raise ValueError with the library's message: the loop takes the GIL to set it,
+ * and NumPy raises it when the loop returns (the elements concerned hold NaN meanwhile). */
 static void loop(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
                  actfn_dtype dtype) {
     fexcept_t flags;
+    char message[512] = "";
     fegetexceptflag(&flags, FE_ALL_EXCEPT);
-    int invalid = loop_body(args, dimensions, steps, extra, dtype);
+    int invalid = loop_body(args, dimensions, steps, extra, dtype, message, sizeof message);
     fesetexceptflag(&flags, FE_ALL_EXCEPT);
-    if (invalid) feraiseexcept(FE_INVALID);
+    if (invalid) {
+        PyGILState_STATE gil = PyGILState_Ensure();
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, message);
+        PyGILState_Release(gil);
+    }
 }
 
-/* Returns whether any element had invalid parameters. */
+/* Returns whether any element had invalid parameters; the first one's message into
+ * message. */
 static int loop_body(char **args, const npy_intp *dimensions, const npy_intp *steps, void *extra,
-                     actfn_dtype dtype) {
+                     actfn_dtype dtype, char *message, size_t size) {
     const ufunc_spec *spec = extra;
     int inputs = spec->backward ? 2 : 1;
     npy_intp n = dimensions[0];
@@ -180,6 +185,7 @@ static int loop_body(char **args, const npy_intp *dimensions, const npy_intp *st
             return 0;
         }
         fill_nan(dtype, args[inputs + spec->param_count], steps[inputs + spec->param_count], n);
+        snprintf(message, size, "%s", actfn_last_error());
         return n > 0;
     }
     /* parameters that vary: one element at a time */
@@ -192,6 +198,7 @@ static int loop_body(char **args, const npy_intp *dimensions, const npy_intp *st
             run(spec, &op, dtype, element, steps, inputs, 1);
         } else {
             fill_nan(dtype, element[total - 1], 0, 1);
+            if (!invalid) snprintf(message, size, "%s", actfn_last_error());
             invalid = 1;
         }
     }

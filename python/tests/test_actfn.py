@@ -315,21 +315,24 @@ def test_parameters_are_checked_as_the_dtype_holds_them():
     with pytest.raises(ValueError, match="is 0 in f16"):
         actfn.celu(np.array([-1.0], dtype=np.float16), alpha=1e-300)
     np.testing.assert_array_equal(actfn.leaky_relu(np.array([-1.0]), 1e300), [-1e300])
-    # the raw ufuncs cannot raise from their loop: invalid parameters give NaN there and
-    # NumPy's "invalid value" warning, an error under np.errstate(invalid="raise")
+    # the raw ufuncs check their parameters too, scalars and broadcast arrays: ValueError
+    # with actfn's message, raised when the loop returns
     x32 = np.array([-1.0, 0.0], dtype=np.float32)
-    with pytest.warns(RuntimeWarning, match="invalid value"):
-        out = actfn.ufuncs.leaky_relu(x32, 1e300)
-    assert np.isnan(out).all()
-    with np.errstate(invalid="raise"), pytest.raises(FloatingPointError):
+    with pytest.raises(ValueError, match="is inf in f32"):
+        actfn.ufuncs.leaky_relu(x32, 1e300)
+    with pytest.raises(ValueError, match="negative_slope must be finite"):
         actfn.ufuncs.leaky_relu(np.array([-1.0, 1.0]), np.array([[0.1], [np.nan]]))
-    with np.errstate(invalid="raise"), pytest.raises(FloatingPointError):
+    with pytest.raises(ValueError, match="lower"):  # lower > upper in one broadcast pair
         actfn.ufuncs.rrelu(np.ones((2, 2)), np.array([0.1, 0.5]), np.array([[0.3], [0.4]]))
-    with np.errstate(invalid="raise"):  # valid parameters raise nothing, kernels' flags hidden
+    with pytest.raises(ValueError, match="alpha"):  # strided, through NumPy's buffers
+        actfn.ufuncs.celu_backward(np.ones(3003)[::3], np.ones(1001, np.float32),
+                                   np.linspace(-1.0, 1.0, 1001))  # alpha 0 at 500
+    with np.errstate(all="raise"):  # valid parameters raise nothing, kernels' flags hidden
         np.testing.assert_array_equal(actfn.ufuncs.leaky_relu(np.array([-1.0]), 1e300), [-1e300])
         rows = actfn.ufuncs.leaky_relu(np.array([-1.0, 1.0]), np.array([[0.1], [0.2]]))
         np.testing.assert_array_equal(rows, [[-0.1, 1.0], [-0.2, 1.0]])
         actfn.ufuncs.gelu(np.linspace(-100, 100, 1001))
+    np.testing.assert_array_equal(actfn.ufuncs.leaky_relu(np.array([-1.0, 1.0]), 0.2), [-0.2, 1.0])
 
 
 GATES = {"glu": sigmoid, "swiglu": lambda b: b * sigmoid(b), "reglu": lambda b: np.maximum(b, 0),
