@@ -30,70 +30,56 @@ static inline vf float_slopes(vd lower, vd width, vq key, uint64_t index) {
 }
 
 /* y = x for x > 0 and NaN, else x times the slope (-0 too) */
-static inline vf forward_f32(vf x, vf slope) {
+static inline vf forward_float(vf x, vf slope) {
     return vf_select(mf_or(vf_gt(x, vf_zero()), vf_is_nan(x)), x, vf_mul(x, slope));
 }
-static inline vd forward_f64(vd x, vd slope) {
+static inline vd forward_double(vd x, vd slope) {
     return vd_select(md_or(vd_gt(x, vd_zero()), vd_is_nan(x)), x, vd_mul(x, slope));
 }
 
 /* dx = dy for x > 0, dy times the slope for x <= 0, a NaN x itself */
-static inline vf backward_f32(vf x, vf dy, vf slope) {
+static inline vf backward_float(vf x, vf dy, vf slope) {
     vf result = vf_select(vf_le(x, vf_zero()), vf_mul(dy, slope), x);
     return vf_select(vf_gt(x, vf_zero()), dy, result);
 }
-static inline vd backward_f64(vd x, vd dy, vd slope) {
+static inline vd backward_double(vd x, vd dy, vd slope) {
     vd result = vd_select(vd_le(x, vd_zero()), vd_mul(dy, slope), x);
     return vd_select(vd_gt(x, vd_zero()), dy, result);
 }
 
-/* x[i] and (dy NULL: the forward into out; else the backward) for elements i < n, whose
- * slopes are those of indices index + i. */
-static void ISA_FUNCTION(rrelu_train_f32)(double lower, double upper, uint64_t key, uint64_t index,
-                                          const void *input, const void *gradient, void *output,
-                                          size_t n) {
-    const float *x = input, *dy = gradient;
-    float *out = output;
-    vd low = vd_set1(lower), width = vd_set1(upper - lower);
-    vq k = vq_set1(key);
-    size_t i = 0;
-    for (; i + VF_LANES <= n; i += VF_LANES) {
-        vf slope = float_slopes(low, width, k, index + i), v = vf_load(x + i);
-        vf_store(out + i,
-                 dy == NULL ? forward_f32(v, slope) : backward_f32(v, vf_load(dy + i), slope));
-    }
-    if (i < n) {
-        size_t m = n - i;
-        vf slope = float_slopes(low, width, k, index + i), v = vf_load_tail(x + i, m);
-        vf_store_tail(out + i,
-                      dy == NULL ? forward_f32(v, slope)
-                                 : backward_f32(v, vf_load_tail(dy + i, m), slope),
-                      m);
-    }
+static inline vd double_slopes(vd lower, vd width, vq key, uint64_t index) {
+    return slopes(lower, width, key, index);
 }
 
-static void ISA_FUNCTION(rrelu_train_f64)(double lower, double upper, uint64_t key, uint64_t index,
-                                          const void *input, const void *gradient, void *output,
-                                          size_t n) {
-    const double *x = input, *dy = gradient;
-    double *out = output;
-    vd low = vd_set1(lower), width = vd_set1(upper - lower);
-    vq k = vq_set1(key);
-    size_t i = 0;
-    for (; i + VD_LANES <= n; i += VD_LANES) {
-        vd slope = slopes(low, width, k, index + i), v = vd_load(x + i);
-        vd_store(out + i,
-                 dy == NULL ? forward_f64(v, slope) : backward_f64(v, vd_load(dy + i), slope));
+/* x[i] and (dy NULL: the forward into out; else the backward) for elements i < n, whose
+ * slopes are those of indices index + i: one definition for f32 (float vectors, slopes
+ * rounded to float) and f64. */
+#define DEFINE_RRELU_TRAIN(name, T, V, P, LANES, make_slopes)                                      \
+    static void ISA_FUNCTION(name)(double lower, double upper, uint64_t key, uint64_t index,       \
+                                   const void *input, const void *gradient, void *output,          \
+                                   size_t n) {                                                     \
+        const T *x = input, *dy = gradient;                                                        \
+        T *out = output;                                                                           \
+        vd low = vd_set1(lower), width = vd_set1(upper - lower);                                   \
+        vq k = vq_set1(key);                                                                       \
+        size_t i = 0;                                                                              \
+        for (; i + LANES <= n; i += LANES) {                                                       \
+            V slope = make_slopes(low, width, k, index + i), v = P##_load(x + i);                  \
+            P##_store(out + i, dy == NULL ? forward_##T(v, slope)                                  \
+                                          : backward_##T(v, P##_load(dy + i), slope));             \
+        }                                                                                          \
+        if (i < n) {                                                                               \
+            size_t m = n - i;                                                                      \
+            V slope = make_slopes(low, width, k, index + i), v = P##_load_tail(x + i, m);          \
+            P##_store_tail(out + i,                                                                \
+                           dy == NULL ? forward_##T(v, slope)                                      \
+                                      : backward_##T(v, P##_load_tail(dy + i, m), slope),          \
+                           m);                                                                     \
+        }                                                                                          \
     }
-    if (i < n) {
-        size_t m = n - i;
-        vd slope = slopes(low, width, k, index + i), v = vd_load_tail(x + i, m);
-        vd_store_tail(out + i,
-                      dy == NULL ? forward_f64(v, slope)
-                                 : backward_f64(v, vd_load_tail(dy + i, m), slope),
-                      m);
-    }
-}
+
+DEFINE_RRELU_TRAIN(rrelu_train_f32, float, vf, vf, VF_LANES, float_slopes)
+DEFINE_RRELU_TRAIN(rrelu_train_f64, double, vd, vd, VD_LANES, double_slopes)
 
 #endif /* VEC_HAS_U64_LANES */
 
