@@ -91,7 +91,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_LOGSIGMOID] = F64_LANES, [ACTFN_SQUAREPLUS] = F64_LANES,                                \
     [ACTFN_TANHSHRINK] = F64_LANES, [ACTFN_SOFTSIGN] = F64_LANES
 #else
-#define F64_OPS      /* none: every entry left out is FAMILY_REFERENCE */
+#define F64_OPS /* none: every entry left out is FAMILY_REFERENCE */
 #endif
 
 static const kernel_choice choice = {
