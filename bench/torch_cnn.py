@@ -13,44 +13,23 @@ usage: /usr/bin/python3 bench/torch_cnn.py [--epochs 3] [--seeds 3]
 """
 import argparse
 import csv
-import gzip
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-import numpy as np
 import torch
 
-DATA = os.environ.get("ACTFN_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
-
-
-def idx(path, dims):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    sizes = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(sizes)
-
-
-def load(part):
-    x = idx(f"{DATA}/{part}-images-idx3-ubyte.gz", 3).astype(np.float32) / 255
-    y = idx(f"{DATA}/{part}-labels-idx1-ubyte.gz", 1).astype(np.int64)
-    return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
+from fashion_torch import he_initialised, load, train_epoch
 
 
 def network():
-    net = torch.nn.Sequential(
+    return he_initialised(torch.nn.Sequential(
         torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
         torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
         torch.nn.Flatten(), torch.nn.Linear(3136, 128), torch.nn.ReLU(),
-        torch.nn.Linear(128, 10))
-    for layer in net:
-        if isinstance(layer, (torch.nn.Conv2d, torch.nn.Linear)):
-            torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
-            torch.nn.init.zeros_(layer.bias)
-    return net
+        torch.nn.Linear(128, 10)))
 
 
 def accuracy(net, x, y):
@@ -64,17 +43,9 @@ def torch_run(epochs, seed, data):
     torch.manual_seed(seed)
     net = network()
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    loss_fn = torch.nn.CrossEntropyLoss()
     rows = []
     for epoch in range(epochs):
-        order = torch.randperm(len(xs))
-        start = time.perf_counter()
-        for i in range(0, len(xs), 128):
-            batch = order[i:i + 128]
-            opt.zero_grad()
-            loss_fn(net(xs[batch]), ys[batch]).backward()
-            opt.step()
-        seconds = time.perf_counter() - start
+        seconds = train_epoch(net, opt, xs, ys)
         rows.append((seconds, accuracy(net, xv, yv), accuracy(net, xt, yt)))
         print(f"pytorch seed {seed} epoch {epoch + 1}: {seconds:.1f} s, validation "
               f"{100 * rows[-1][1]:.2f} %", file=sys.stderr)
@@ -109,8 +80,8 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(1)
     mine = lab_runs(args.actfn, args.epochs, args.seeds)
-    xs, ys = load("train")
-    xt, yt = load("t10k")
+    xs, ys = load("train", flat=False)
+    xt, yt = load("t10k", flat=False)
     data = ((xs[:50000], ys[:50000]), (xs[50000:], ys[50000:]), (xt, yt))
     # the lab's seeds are 1 + 100 k; torch's generator is seeded the same way
     theirs = [torch_run(args.epochs, 1 + 100 * k, data) for k in range(args.seeds)]

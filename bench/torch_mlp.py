@@ -10,59 +10,29 @@ usage: /usr/bin/python3 bench/torch_mlp.py [--epochs N] [--actfn build/tools/act
 """
 import argparse
 import csv
-import gzip
 import os
 import subprocess
 import sys
 import tempfile
-import time
 
-import numpy as np
 import torch
 
-DATA = os.environ.get("ACTFN_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
-
-
-def idx(path, dims):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    sizes = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims)
-    return data.reshape(sizes)
-
-
-def load(part):
-    x = idx(f"{DATA}/{part}-images-idx3-ubyte.gz", 3).reshape(-1, 784).astype(np.float32) / 255
-    y = idx(f"{DATA}/{part}-labels-idx1-ubyte.gz", 1).astype(np.int64)
-    return torch.from_numpy(x), torch.from_numpy(y)
+from fashion_torch import he_initialised, load, train_epoch
 
 
 def torch_run(epochs, seed):
     torch.manual_seed(seed)
     torch.set_num_threads(os.cpu_count())
-    xs, ys = load("train")
+    xs, ys = load("train", flat=True)
     xs, ys = xs[:50000], ys[:50000]
-    xt, yt = load("t10k")
-    net = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(),
-                              torch.nn.Linear(256, 128), torch.nn.ReLU(),
-                              torch.nn.Linear(128, 10))
-    for layer in net:
-        if isinstance(layer, torch.nn.Linear):
-            torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
-            torch.nn.init.zeros_(layer.bias)
+    xt, yt = load("t10k", flat=True)
+    net = he_initialised(torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(),
+                                             torch.nn.Linear(256, 128), torch.nn.ReLU(),
+                                             torch.nn.Linear(128, 10)))
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    loss_fn = torch.nn.CrossEntropyLoss()
     rows = []
     for epoch in range(epochs):
-        order = torch.randperm(len(xs))
-        start = time.perf_counter()
-        for i in range(0, len(xs), 128):
-            batch = order[i:i + 128]
-            opt.zero_grad()
-            loss = loss_fn(net(xs[batch]), ys[batch])
-            loss.backward()
-            opt.step()
-        seconds = time.perf_counter() - start
+        seconds = train_epoch(net, opt, xs, ys)
         with torch.no_grad():
             accuracy = (net(xt).argmax(1) == yt).float().mean().item()
         rows.append((seconds, accuracy))

@@ -20,12 +20,6 @@ typedef struct cnn_run {
     uint64_t seed;
 } cnn_run;
 
-typedef struct cnn_context {
-    const fashion *f;
-    const cnn_run *runs;
-    size_t epochs, max_train;
-} cnn_context;
-
 static double seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -35,8 +29,8 @@ static double seconds(void) {
 /* One CNN run: epochs of Adam (lr 10^-3, batches of 128), validation and test accuracy
  * after each (epoch_result's loss, validation, test, seconds filled). */
 static void cnn_job(size_t index, const void *context, void *out) {
-    const cnn_context *c = context;
-    const cnn_run *run = &c->runs[index];
+    const run_list *c = context;
+    const cnn_run *run = (const cnn_run *)c->runs + index;
     epoch_result *r = out;
     actfn_op op = op_named(run->activation);
     cnn net;
@@ -81,7 +75,7 @@ static int cnn_of(const lab_options *o, size_t count) {
                               .seed = list[i].seed,
                               .max_train = max_train};
     }
-    cnn_context context = {&f, list, epochs, max_train};
+    run_list context = {&f, list, epochs, max_train};
     if (!run_jobs(runs, epochs * sizeof *conv, cnn_job, &context, conv, job_workers(),
                   "cnn: training") ||
         !train_runs(&f, specs, runs, epochs, dense, "cnn: the MLP on the same seeds"))

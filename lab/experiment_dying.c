@@ -59,17 +59,11 @@ typedef struct dying_run {
     uint64_t seed;
 } dying_run;
 
-typedef struct dying_context {
-    const fashion *f;
-    const dying_run *runs;
-    size_t epochs, max_train;
-} dying_context;
-
 /* One run, an epoch at a time, so that each unit's state after the first epoch can be
  * compared with its state in the last (revival). */
 static void dying_job(size_t index, const void *context, void *out) {
-    const dying_context *c = context;
-    const dying_run *run = &c->runs[index];
+    const run_list *c = context;
+    const dying_run *run = (const dying_run *)c->runs + index;
     dying_result *result = out;
     mlp net;
     mlp_config config = dense(3, fashion_sizes, run->slope > 0 ? "leaky_relu" : "relu", run->seed);
@@ -155,7 +149,7 @@ int experiment_dying(const lab_options *o) {
     for (size_t i = 0; i < runs; i++)
         list[i] = (dying_run){slopes[i / (RATES * seeds)], rates[i / seeds % RATES],
                               o->seed + 100 * (i % seeds)};
-    dying_context context = {&f, list, epochs, max_train};
+    run_list context = {&f, list, epochs, max_train};
     if (!run_jobs(runs, sizeof *results, dying_job, &context, results, job_workers(),
                   "dying: training"))
         return 1;

@@ -176,6 +176,30 @@ bool train_cells(const fashion *f, const run_spec *specs, const char *const *nam
     return ok;
 }
 
+double *train_cell_grid(const lab_options *o, const fashion *f, const run_spec *cell,
+                        const char *const *names, size_t cells, size_t seeds, size_t epochs,
+                        const char *first_column, const char *label) {
+    run_spec *specs = calloc(cells * seeds, sizeof *specs);
+    double *accuracy = calloc(cells * seeds, sizeof *accuracy);
+    if (specs == NULL || accuracy == NULL) abort();
+    for (size_t k = 0; k < cells; k++)
+        for (size_t g = 0; g < seeds; g++) {
+            specs[k * seeds + g] = cell[k];
+            specs[k * seeds + g].seed = o->seed + 100 * g;
+            specs[k * seeds + g].max_train = o->quick ? 2000 : 0;
+        }
+    FILE *csv = open_output(o, "results.csv");
+    bool ok = csv != NULL;
+    if (ok) {
+        fprintf(csv, "%s,seed,epoch,loss,validation_accuracy,test_accuracy\n", first_column);
+        ok = train_cells(f, specs, names, cells, seeds, epochs, accuracy, csv, label);
+        fclose(csv);
+    }
+    free(specs);
+    if (!ok) free(accuracy);
+    return ok ? accuracy : NULL;
+}
+
 void report_cells(FILE *md, const char *figure, const char *title, const char *const *names,
                   const double *accuracy, size_t cells, size_t seeds, size_t *higher,
                   size_t *lower) {

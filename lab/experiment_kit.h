@@ -61,6 +61,13 @@ size_t seeds_or(const lab_options *o, size_t fallback);
 size_t chosen_epoch(const epoch_result *r, size_t epochs);
 double chosen_test(const epoch_result *r, size_t epochs);
 double best_validation(const epoch_result *r, size_t epochs);
+/* What an experiment's own run_jobs job reads (jobs.h): the data, its list of runs (of
+ * the experiment's own type), the epochs and the cap on training images (0: all). */
+typedef struct run_list {
+    const fashion *f;
+    const void *runs;
+    size_t epochs, max_train;
+} run_list;
 /* count runs side by side (jobs.h), epochs each, into results[k * epochs ...]. */
 bool train_runs(const fashion *f, const run_spec *specs, size_t count, size_t epochs,
                 epoch_result *results, const char *label);
@@ -70,6 +77,13 @@ bool train_runs(const fashion *f, const run_spec *specs, size_t count, size_t ep
  * diverged) into accuracy[k * seeds + g]. */
 bool train_cells(const fashion *f, const run_spec *specs, const char *const *names, size_t cells,
                  size_t seeds, size_t epochs, double *accuracy, FILE *csv, const char *label);
+/* The whole of a cells x seeds experiment's training: cell k's runs are cell[k] with the
+ * seeds o->seed + 100 g (g < seeds) and, under --quick, 2,000 training images; results.csv
+ * gets first_column (what the cells differ in) and train_cells' columns. Returns the
+ * accuracies (cells * seeds, as train_cells; the caller frees them), NULL on failure. */
+double *train_cell_grid(const lab_options *o, const fashion *f, const run_spec *cell,
+                        const char *const *names, size_t cells, size_t seeds, size_t epochs,
+                        const char *first_column, const char *label);
 /* The report's table of cells: test accuracy with its interval, and the paired
  * difference from cell 0 with its verdict; and the same as a figure at path. Returns
  * how many cells are HIGHER / LOWER than cell 0 through higher, lower (may be NULL). */

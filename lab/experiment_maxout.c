@@ -14,25 +14,17 @@ int experiment_maxout(const lab_options *o) {
         "relu 256-128 (235,146 parameters)", "maxout k=2 136-68 (232,842, matched)",
         "maxout k=2 256-128 (469,002)", "leaky_relu 256-128 (235,146)"};
     size_t seeds = seeds_or(o, 10), epochs = o->quick && o->epochs == 0 ? 1 : epochs_or(o, 8);
-    size_t max_train = o->quick ? 2000 : 0;
     fashion f;
     if (!load_fashion(o, &f)) return 1;
-    run_spec *specs = calloc(CELLS * seeds, sizeof *specs);
-    double *accuracy = calloc(CELLS * seeds, sizeof *accuracy);
-    if (specs == NULL || accuracy == NULL) abort();
+    run_spec cell[CELLS];
     for (size_t k = 0; k < CELLS; k++)
-        for (size_t g = 0; g < seeds; g++)
-            specs[k * seeds + g] = (run_spec){.activation = k == 3 ? "leaky_relu" : "relu",
-                                              .learning_rate = 1e-3,
-                                              .seed = o->seed + 100 * g,
-                                              .max_train = max_train,
-                                              .widths = {k == 1 ? 136 : 256, k == 1 ? 68 : 128},
-                                              .maxout = k == 1 || k == 2 ? 2 : 0};
-    FILE *csv = open_output(o, "results.csv");
-    if (csv == NULL) return 1;
-    fprintf(csv, "network,seed,epoch,loss,validation_accuracy,test_accuracy\n");
-    if (!train_cells(&f, specs, names, CELLS, seeds, epochs, accuracy, csv, "maxout")) return 1;
-    fclose(csv);
+        cell[k] = (run_spec){.activation = k == 3 ? "leaky_relu" : "relu",
+                             .learning_rate = 1e-3,
+                             .widths = {k == 1 ? 136 : 256, k == 1 ? 68 : 128},
+                             .maxout = k == 1 || k == 2 ? 2 : 0};
+    double *accuracy =
+        train_cell_grid(o, &f, cell, names, CELLS, seeds, epochs, "network", "maxout");
+    if (accuracy == NULL) return 1;
     FILE *md = open_output(o, "report.md");
     if (md == NULL) return 1;
     fprintf(md,
@@ -65,7 +57,7 @@ int experiment_maxout(const lab_options *o) {
                 : "On this task the learned piecewise-linear activation buys nothing over "
                   "relu's fixed one.");
     fclose(md);
-    free(specs), free(accuracy);
+    free(accuracy);
     free_fashion(&f);
     return 0;
 }

@@ -14,25 +14,14 @@ int experiment_output(const lab_options *o) {
     static const char *const names[CELLS] = {"identity (logits)", "relu", "sigmoid", "tanh"};
     static const char *const ops[CELLS] = {NULL, "relu", "sigmoid", "tanh"};
     size_t seeds = seeds_or(o, 10), epochs = o->quick && o->epochs == 0 ? 1 : epochs_or(o, 6);
-    size_t max_train = o->quick ? 2000 : 0;
     fashion f;
     if (!load_fashion(o, &f)) return 1;
-    run_spec *specs = calloc(CELLS * seeds, sizeof *specs);
-    double *accuracy = calloc(CELLS * seeds, sizeof *accuracy);
-    if (specs == NULL || accuracy == NULL) abort();
+    run_spec cell[CELLS];
     for (size_t k = 0; k < CELLS; k++)
-        for (size_t g = 0; g < seeds; g++)
-            specs[k * seeds + g] = (run_spec){.activation = "relu",
-                                              .learning_rate = 1e-3,
-                                              .seed = o->seed + 100 * g,
-                                              .max_train = max_train,
-                                              .output = ops[k]};
-    FILE *csv = open_output(o, "results.csv");
-    if (csv == NULL) return 1;
-    fprintf(csv, "output,seed,epoch,loss,validation_accuracy,test_accuracy\n");
-    if (!train_cells(&f, specs, names, CELLS, seeds, epochs, accuracy, csv, "output layer"))
-        return 1;
-    fclose(csv);
+        cell[k] = (run_spec){.activation = "relu", .learning_rate = 1e-3, .output = ops[k]};
+    double *accuracy =
+        train_cell_grid(o, &f, cell, names, CELLS, seeds, epochs, "output", "output layer");
+    if (accuracy == NULL) return 1;
     FILE *md = open_output(o, "report.md");
     if (md == NULL) return 1;
     fprintf(md,
@@ -66,7 +55,7 @@ int experiment_output(const lab_options *o) {
     fprintf(md, "\nNot measured here: a regression head (\"tanh for regression\") — the lab's "
                 "networks have only the softmax cross-entropy loss.\n");
     fclose(md);
-    free(specs), free(accuracy);
+    free(accuracy);
     free_fashion(&f);
     return 0;
 }
