@@ -7,14 +7,6 @@
 #include <math.h>
 #include <stdint.h>
 
-static int type_min(actfn_dtype dtype) {
-    return dtype == ACTFN_S8 ? INT8_MIN : 0;
-}
-
-static int type_max(actfn_dtype dtype) {
-    return dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
-}
-
 actfn_status check_quantized_dtype(const char *function, actfn_dtype dtype) {
     if (dtype != ACTFN_S8 && dtype != ACTFN_U8)
         return fail(ACTFN_ERR_UNKNOWN_DTYPE, "%s: dtype %d is not ACTFN_S8 or ACTFN_U8", function,
@@ -29,7 +21,7 @@ actfn_status check_quantization(const char *function, const char *which, actfn_d
     if (!isfinite(q->scale) || !(q->scale > 0))
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s scale must be finite and > 0, got %g",
                     function, which, q->scale);
-    int low = type_min(dtype), high = type_max(dtype);
+    int low = quantized_min(dtype), high = quantized_max(dtype);
     if (q->zero_point < low || q->zero_point > high)
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %s zero_point must be in [%d, %d], got %d",
                     function, which, low, high, (int)q->zero_point);

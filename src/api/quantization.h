@@ -10,6 +10,14 @@
 
 #include <stdint.h>
 
+/* The integer range of ACTFN_S8 (-128 .. 127) or ACTFN_U8 (0 .. 255). */
+static inline int quantized_min(actfn_dtype dtype) {
+    return dtype == ACTFN_S8 ? INT8_MIN : 0;
+}
+static inline int quantized_max(actfn_dtype dtype) {
+    return dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
+}
+
 /* ACTFN_ERR_UNKNOWN_DTYPE (recorded) unless dtype is ACTFN_S8 or ACTFN_U8. */
 actfn_status check_quantized_dtype(const char *function, actfn_dtype dtype);
 
@@ -29,7 +37,7 @@ void dequantized_bytes(actfn_dtype dtype, const actfn_quantization *q, double re
  * nearbyint does, without a call. */
 static inline int requantize(actfn_dtype dtype, const actfn_quantization *output, double result) {
     double scaled = result / output->scale;
-    int low = dtype == ACTFN_S8 ? INT8_MIN : 0, high = dtype == ACTFN_S8 ? INT8_MAX : UINT8_MAX;
+    int low = quantized_min(dtype), high = quantized_max(dtype);
     double below = low - output->zero_point - 1.0, above = high - output->zero_point + 1.0;
     /* without branches, so that the loops around it vectorize: NaN becomes 0 (the zero
      * point), then the clamp */

@@ -47,10 +47,6 @@ static inline vd backward_double(vd x, vd dy, vd slope) {
     return vd_select(vd_gt(x, vd_zero()), dy, result);
 }
 
-static inline vd double_slopes(vd lower, vd width, vq key, uint64_t index) {
-    return slopes(lower, width, key, index);
-}
-
 /* x[i] and (dy NULL: the forward into out; else the backward) for elements i < n, whose
  * slopes are those of indices index + i: one definition for f32 (float vectors, slopes
  * rounded to float) and f64. */
@@ -79,7 +75,7 @@ static inline vd double_slopes(vd lower, vd width, vq key, uint64_t index) {
     }
 
 DEFINE_RRELU_TRAIN(rrelu_train_f32, float, vf, vf, VF_LANES, float_slopes)
-DEFINE_RRELU_TRAIN(rrelu_train_f64, double, vd, vd, VD_LANES, double_slopes)
+DEFINE_RRELU_TRAIN(rrelu_train_f64, double, vd, vd, VD_LANES, slopes)
 
 #endif /* VEC_HAS_U64_LANES */
 
