@@ -376,12 +376,69 @@ static void each_isa_gets_the_kernels_its_choice_declares(void **state) {
     printf("  %d SIMD ISA(s) checked\n", checked);
 }
 
+/* hardsigmoid and hardswish f64 (hard.c), bit for bit against the reference on every ISA:
+ * random inputs over [-4, 4] and near 0, and inputs whose exact result is a double
+ * midpoint or lies within 2^-100 relative of one (where the kernels' settling test hands
+ * the lane to the reference): hardsigmoid at x = 3 (2t + 1) 2^-53, (x + 3) / 6 = 1/2 +
+ * (2t + 1) 2^-54; hardswish at x = 3 j 2^-k, x (x + 3) / 6 = 3 j (j + 2^k) 2^-(2k + 1),
+ * 54 or 55 bits for j near 2^26; and x = 1 - 2^-53, whose result lies 2^-107 above a
+ * midpoint. */
+static void hard_ops_f64_are_correctly_rounded_on_every_isa(void **state) {
+    (void)state;
+    enum { COUNT = 200000 };
+    static double x[COUNT], y[COUNT];
+    size_t n = 0;
+    x[n++] = 1 - 0x1p-53;
+    x[n++] = -(1 - 0x1p-53);
+    for (int t = 0; t < 2000; t++) {
+        x[n++] = 3.0 * (2 * t + 1) * 0x1p-53;
+        x[n++] = -3.0 * (2 * t + 1) * 0x1p-54;
+    }
+    for (int k = 20; k <= 30 && n < COUNT / 2; k++)
+        for (int j = 0; j < 3000; j++) {
+            double mantissa = (double)((1u << 26) + ((next_random() >> 11) & ((1u << 27) - 1)));
+            x[n++] = ldexp(3.0 * mantissa, -k - 27 + 2);
+            x[n++] = -ldexp(3.0 * mantissa, -k - 27 + 1);
+        }
+    while (n < COUNT) {
+        double unit = (double)(next_random() >> 11) * 0x1p-53; /* [0, 1) */
+        double v = n % 3 == 0 ? 8 * unit - 4 : ldexp(unit, -(int)((next_random() >> 11) % 1100));
+        x[n] = n % 2 ? v : -v;
+        n++;
+    }
+    static const actfn_kind ops[] = {ACTFN_HARDSIGMOID, ACTFN_HARDSWISH};
+    int checked = 0;
+    for (int which = ISA_SCALAR + 1; which < ISA_COUNT; which++) {
+        const kernel_table *table = kernels_of((isa)which);
+        if (table == NULL) continue;
+        for (size_t o = 0; o < sizeof ops / sizeof *ops; o++) {
+            forward_kernel kernel = table->forward[SLOT_F64][ops[o]];
+            if (kernel == NULL) continue; /* SSE2: the reference itself */
+            const op_def *def = &actfn_op_table[ops[o]];
+            actfn_op op = actfn_op_init(ops[o]);
+            op_params p = params_as_applied(&op, 0);
+            kernel(&p, x, y, COUNT);
+            for (size_t i = 0; i < COUNT; i++) {
+                double expected = def->forward(x[i], &p);
+                if (memcmp(&y[i], &expected, sizeof expected) != 0) {
+                    print_error("%s f64 %s x=%a: %a, reference %a\n", def->name,
+                                isa_name((isa)which), x[i], y[i], expected);
+                    fail();
+                }
+            }
+            checked++;
+        }
+    }
+    printf("  %d kernel(s) checked on %d inputs\n", checked, COUNT);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_length_offset_and_in_place_matches_the_reference),
         cmocka_unit_test(the_isa_is_named_and_can_be_capped),
         cmocka_unit_test(each_isa_gets_the_kernels_its_choice_declares),
         cmocka_unit_test(far_tails_with_an_infinite_dy_match_the_reference),
+        cmocka_unit_test(hard_ops_f64_are_correctly_rounded_on_every_isa),
     };
     return cmocka_run_group_tests_name("kernels", tests, NULL, NULL);
 }

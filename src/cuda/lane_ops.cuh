@@ -60,8 +60,9 @@ template <actfn_kind K> __device__ inline float lane_forward_f32(float x, const 
         if (!mf_any(gelu_lanes_back(x, &k))) return gelu_near(x, &k);
     }
     if constexpr (K == ACTFN_HARDSIGMOID || K == ACTFN_HARDSWISH) {
-        const hard_constants k = make_hard_constants(p);
-        return K == ACTFN_HARDSIGMOID ? hardsigmoid_body(x, &k) : hardswish_body(x, &k);
+        const hard_constants_f32 k = make_hard_constants_f32(p);
+        return K == ACTFN_HARDSIGMOID ? hardsigmoid_body_f32(x, &k, NULL)
+                                      : hardswish_body_f32(x, &k, NULL);
     }
     if constexpr (K == ACTFN_SOFTPLUS) {
         if (!softplus_f32_serves(p)) IN_DOUBLE(softplus_body, x, p);
@@ -79,7 +80,7 @@ template <actfn_kind K> __device__ inline float lane_forward_f32(float x, const 
 #define DERIVATIVE_IN_DOUBLE(derivative, x, dy, p)                                                 \
     do {                                                                                           \
         const smooth_constants k = make_smooth_constants(p);                                       \
-        return (float)((double)(dy) * derivative((double)(x), &k));                                \
+        return (float)((double)(dy)*derivative((double)(x), &k));                                  \
     } while (0)
 /* A float-lane gradient unless the body header's lanes_back flags the lane for the
  * reference (the SIMD kernels' policy). */
@@ -93,19 +94,22 @@ template <actfn_kind K>
 __device__ inline float lane_backward_f32(float x, float dy, const op_params *p) {
     if constexpr (K == ACTFN_SIGMOID)
         GRADIENT_IN_FLOAT(sigmoid_f32_gradient, sigmoid_f32_lanes_back, x, dy, p);
-    if constexpr (K == ACTFN_TANH) GRADIENT_IN_FLOAT(tanh_f32_gradient, tanh_f32_lanes_back, x, dy, p);
-    if constexpr (K == ACTFN_SELU) GRADIENT_IN_FLOAT(selu_f32_gradient, selu_f32_lanes_back, x, dy, p);
+    if constexpr (K == ACTFN_TANH)
+        GRADIENT_IN_FLOAT(tanh_f32_gradient, tanh_f32_lanes_back, x, dy, p);
+    if constexpr (K == ACTFN_SELU)
+        GRADIENT_IN_FLOAT(selu_f32_gradient, selu_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_ELU)
         if (elu_f32_backward_serves(p))
             GRADIENT_IN_FLOAT(elu_f32_gradient, elu_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_CELU)
         if (celu_f32_serves(p)) GRADIENT_IN_FLOAT(celu_f32_gradient, celu_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_HARDSIGMOID) {
-        const hard_constants k = make_hard_constants(p);
-        return hardsigmoid_backward_body(x, dy, &k);
+        const hard_constants_f32 k = make_hard_constants_f32(p);
+        return hardsigmoid_backward_body_f32(x, dy, &k);
     }
     if constexpr (K == ACTFN_HARDSWISH) return (float)hardswish_backward_double(x, dy);
-    if constexpr (K == ACTFN_SILU) GRADIENT_IN_FLOAT(silu_f32_gradient, logistic_f32_lanes_back, x, dy, p);
+    if constexpr (K == ACTFN_SILU)
+        GRADIENT_IN_FLOAT(silu_f32_gradient, logistic_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_LOGSIGMOID)
         GRADIENT_IN_FLOAT(logsigmoid_f32_gradient, logistic_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_SOFTPLUS) {
@@ -173,8 +177,7 @@ __device__ inline bool lane_forward_16(uint16_t x, const op_params *p, uint16_t 
 }
 
 template <actfn_kind K, bool BF16>
-__device__ inline bool lane_backward_16(uint16_t x, uint16_t dy, const op_params *p,
-                                                 uint16_t *dx) {
+__device__ inline bool lane_backward_16(uint16_t x, uint16_t dy, const op_params *p, uint16_t *dx) {
     if constexpr (!has_lane_body<K>()) return false;
     return settled_16<BF16>(lane_backward_f32<K>(widen_of<BF16>(x), widen_of<BF16>(dy), p), dx);
 }

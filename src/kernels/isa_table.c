@@ -11,6 +11,7 @@ void ISA_FUNCTION(fill_double_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_hard_float_lane_family)(kernel_table *table);
+void ISA_FUNCTION(fill_hard_f64_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_gelu_family)(kernel_table *table);
 void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table);
@@ -30,8 +31,8 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #define PIECEWISE FAMILY_PIECEWISE
 #define DOUBLE    FAMILY_DOUBLE_LANES
 /* hardsigmoid and hardswish, f32, correctly rounded in float lanes where the fma rounds
- * once (hard_f32.c); the reference on SSE2. Left out: the reference (the f64 ops that
- * F64_OPS does not list, hardsigmoid and hardswish f64). */
+ * once (hard.c; its f64 kernels are in F64_OPS); the reference on SSE2. Left out: the
+ * reference (the f64 ops that F64_OPS does not list). */
 #if VEC_HAS_FMA
 #define HARD_F32 FAMILY_FLOAT_LANES
 #else
@@ -89,7 +90,8 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_ELU] = F64_LANES, [ACTFN_SELU] = F64_LANES, [ACTFN_CELU] = F64_LANES,                   \
     [ACTFN_GELU_TANH] = F64_LANES, [ACTFN_SOFTPLUS] = F64_LANES, [ACTFN_MISH] = F64_LANES,         \
     [ACTFN_LOGSIGMOID] = F64_LANES, [ACTFN_SQUAREPLUS] = F64_LANES,                                \
-    [ACTFN_TANHSHRINK] = F64_LANES, [ACTFN_SOFTSIGN] = F64_LANES
+    [ACTFN_TANHSHRINK] = F64_LANES, [ACTFN_SOFTSIGN] = F64_LANES, [ACTFN_HARDSIGMOID] = F64_LANES, \
+    [ACTFN_HARDSWISH] = F64_LANES
 #else
 #define F64_OPS /* none: every entry left out is FAMILY_REFERENCE */
 #endif
@@ -130,6 +132,7 @@ void ISA_FUNCTION(fill_kernel_family)(kernel_family family, kernel_table *table)
         break;
     case FAMILY_F64_LANES:
         ISA_FUNCTION(fill_f64_lane_family)(table);
+        ISA_FUNCTION(fill_hard_f64_family)(table);
         break;
     }
 }

@@ -190,6 +190,42 @@
         if (i < n) name##_one_vector(p, &k, y + i, VOP(load_tail)(x + i, n - i), n - i);           \
     }
 
+/* A forward whose body(V x, const CONSTANTS *k, M *unsettled) also returns the lanes it
+ * could not settle (rare: a result within its error of a rounding boundary), which the
+ * scalar reference computes instead, lane by lane (so a result depends on its own input
+ * alone, however the array is split). */
+#define DEFINE_FORWARD_KERNEL_SETTLING(name, body, reference)                                      \
+    static inline void name##_settled(const op_params *p, const CONSTANTS *k, T *y, V v,           \
+                                      size_t m) {                                                  \
+        M unsettled;                                                                               \
+        V result = body(v, k, &unsettled);                                                         \
+        unsigned flagged = (unsigned)MOP(to_bits)(unsettled);                                      \
+        if (m < LANES) flagged &= (1u << m) - 1;                                                   \
+        if (flagged != 0) {                                                                        \
+            T xs[LANES], rs[LANES]; /* y may be x */                                               \
+            VOP(store)(xs, v);                                                                     \
+            VOP(store)(rs, result);                                                                \
+            for (; flagged != 0; flagged &= flagged - 1) {                                         \
+                int j = __builtin_ctz(flagged);                                                    \
+                rs[j] = (T)reference(xs[j], p);                                                    \
+            }                                                                                      \
+            result = VOP(load)(rs);                                                                \
+        }                                                                                          \
+        if (m < LANES)                                                                             \
+            VOP(store_tail)(y, result, m);                                                         \
+        else                                                                                       \
+            VOP(store)(y, result);                                                                 \
+    }                                                                                              \
+    static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
+        const T *x = input;                                                                        \
+        T *y = output;                                                                             \
+        const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
+        size_t i = 0;                                                                              \
+        for (; i + LANES <= n; i += LANES)                                                         \
+            name##_settled(p, &k, y + i, VOP(load)(x + i), LANES);                                 \
+        if (i < n) name##_settled(p, &k, y + i, VOP(load_tail)(x + i, n - i), n - i);              \
+    }
+
 /* A kernel (of element type T) that serves only part of its op's parameter range
  * (serves, an expression of p), and the scalar reference for the rest. */
 #define DEFINE_PARTIAL_KERNEL(name, kernel, serves, reference)                                     \
