@@ -12,6 +12,7 @@ void ISA_FUNCTION(fill_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_gelu_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_hard_float_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_hard_f64_family)(kernel_table *table);
+void ISA_FUNCTION(fill_gelu_f64_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_lane_family)(kernel_table *table);
 void ISA_FUNCTION(fill_fast_gelu_family)(kernel_table *table);
 void ISA_FUNCTION(fill_f64_lane_family)(kernel_table *table);
@@ -81,8 +82,8 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 #define FAST_F32_BACKWARDS SMOOTH_F32_BACKWARDS, HARD_F32_OPS
 #endif
 
-/* The f64 smooth ops in double lanes (smooth_f64.c) where the fma rounds once; the
- * reference elsewhere, and for the f64 ops not listed. */
+/* The f64 smooth ops in double lanes (smooth_f64.c, gelu_f64.c, hard.c) where the fma
+ * rounds once; the reference elsewhere, and for the f64 ops not listed. */
 #if VEC_HAS_FMA
 #define F64_LANES FAMILY_F64_LANES
 #define F64_OPS                                                                                    \
@@ -91,7 +92,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
     [ACTFN_GELU_TANH] = F64_LANES, [ACTFN_SOFTPLUS] = F64_LANES, [ACTFN_MISH] = F64_LANES,         \
     [ACTFN_LOGSIGMOID] = F64_LANES, [ACTFN_SQUAREPLUS] = F64_LANES,                                \
     [ACTFN_TANHSHRINK] = F64_LANES, [ACTFN_SOFTSIGN] = F64_LANES, [ACTFN_HARDSIGMOID] = F64_LANES, \
-    [ACTFN_HARDSWISH] = F64_LANES
+    [ACTFN_HARDSWISH] = F64_LANES, [ACTFN_GELU] = F64_LANES
 #else
 #define F64_OPS /* none: every entry left out is FAMILY_REFERENCE */
 #endif
@@ -133,6 +134,7 @@ void ISA_FUNCTION(fill_kernel_family)(kernel_family family, kernel_table *table)
     case FAMILY_F64_LANES:
         ISA_FUNCTION(fill_f64_lane_family)(table);
         ISA_FUNCTION(fill_hard_f64_family)(table);
+        ISA_FUNCTION(fill_gelu_f64_family)(table);
         break;
     }
 }

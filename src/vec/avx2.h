@@ -329,6 +329,16 @@ static inline vd vd_exp2_integer(vd k) {
     return _mm256_castsi256_pd(
         _mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52));
 }
+
+/* 32-double tables (the f64 gelu's coefficients): a lane's column, and the gather. */
+typedef __m256i vd_column;
+static inline vd_column vd_column_of(vd a, int shift) {
+    return _mm256_and_si256(_mm256_srli_epi64(_mm256_castpd_si256(a), shift),
+                            _mm256_set1_epi64x(31));
+}
+static inline vd vd_lookup32(const double *row, vd_column column) {
+    return _mm256_i64gather_pd(row, column, 8);
+}
 static inline vd vf_widen_low(vf v) {
     return _mm256_cvtps_pd(_mm256_castps256_ps128(v));
 }

@@ -326,6 +326,16 @@ static inline vd vd_exp2_integer(vd k) {
     bits = vsubq_s64(bits, vreinterpretq_s64_f64(magic));
     return vreinterpretq_f64_s64(vshlq_n_s64(vaddq_s64(bits, vdupq_n_s64(1023)), 52));
 }
+
+/* 32-double tables (the f64 gelu's coefficients): a lane's column, and the lookup. */
+typedef uint64x2_t vd_column;
+static inline vd_column vd_column_of(vd a, int shift) {
+    return vandq_u64(vshlq_u64(vreinterpretq_u64_f64(a), vdupq_n_s64(-shift)), vdupq_n_u64(31));
+}
+static inline vd vd_lookup32(const double *row, vd_column column) {
+    vd r = vdupq_n_f64(row[vgetq_lane_u64(column, 0)]);
+    return vsetq_lane_f64(row[vgetq_lane_u64(column, 1)], r, 1);
+}
 static inline vd vf_widen_low(vf v) {
     return vcvt_f64_f32(vget_low_f32(v));
 }

@@ -317,6 +317,17 @@ static inline vd vd_exp2_integer(vd k) {
     bits = _mm_sub_epi64(bits, _mm_castpd_si128(magic));
     return _mm_castsi128_pd(_mm_slli_epi64(_mm_add_epi64(bits, _mm_set1_epi64x(1023)), 52));
 }
+
+/* 32-double tables (the f64 gelu's coefficients): a lane's column, and the lookup. */
+typedef __m128i vd_column;
+static inline vd_column vd_column_of(vd a, int shift) {
+    return _mm_and_si128(_mm_srli_epi64(_mm_castpd_si128(a), shift), _mm_set1_epi64x(31));
+}
+static inline vd vd_lookup32(const double *row, vd_column column) {
+    uint64_t c[2];
+    _mm_storeu_si128((__m128i *)c, column);
+    return _mm_set_pd(row[c[1]], row[c[0]]);
+}
 static inline vd vf_widen_low(vf v) {
     return _mm_cvtps_pd(v);
 }

@@ -86,6 +86,9 @@
  *   vf_widen_low(v), vf_widen_high(v)
  *                                    the first / last VD_LANES floats of v, as doubles
  *   vf_narrow(low, high)             the inverse: the doubles rounded to nearest floats
+ * For the f64 ops' 32-entry tables (not in cuda_lane.h):
+ *   vd_column_of(a, shift)           per lane, a's bit pattern >> shift, mod 32 (vd_column)
+ *   vd_lookup32(row, column)         row[column] per lane, row 32 doubles
  * No primitive has an unstated NaN or signed-zero behaviour: there is deliberately no
  * general max/min, whose NaN result differs between x86 (the second operand) and NEON
  * (NaN); vf_at_least and vf_at_most take the bound second, where both agree. */
