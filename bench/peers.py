@@ -139,6 +139,14 @@ def main():
             ("tanhshrink forward f64", "PyTorch", lambda: F.tanhshrink(x64)),
             ("squareplus forward f64", "NumPy (naive)",
              lambda: (x64_np + np.sqrt(x64_np * x64_np + 4.0)) * 0.5),
+            # NumPy has no erf: gelu against PyTorch only
+            ("gelu forward f64", "PyTorch", lambda: F.gelu(x64)),
+            ("hardsigmoid forward f64", "NumPy (naive)",
+             lambda: np.clip(x64_np / 6.0 + 0.5, 0.0, 1.0)),
+            ("hardsigmoid forward f64", "PyTorch", lambda: F.hardsigmoid(x64)),
+            ("hardswish forward f64", "NumPy (naive)",
+             lambda: x64_np * np.clip(x64_np + 3.0, 0.0, 6.0) / 6.0),
+            ("hardswish forward f64", "PyTorch", lambda: F.hardswish(x64)),
         ]
         if actfn is not None:
             cases += [
@@ -157,6 +165,11 @@ def main():
                  lambda: actfn.tanhshrink(x64_np, out=y64_np)),
                 ("squareplus forward f64", "actfn (Python)",
                  lambda: actfn.squareplus(x64_np, out=y64_np)),
+                ("gelu forward f64", "actfn (Python)", lambda: actfn.gelu(x64_np, out=y64_np)),
+                ("hardsigmoid forward f64", "actfn (Python)",
+                 lambda: actfn.hardsigmoid(x64_np, out=y64_np)),
+                ("hardswish forward f64", "actfn (Python)",
+                 lambda: actfn.hardswish(x64_np, out=y64_np)),
             ]
         for op, implementation, run in cases:
             if only not in op:

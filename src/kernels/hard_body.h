@@ -95,10 +95,14 @@ VEC_FUNCTION V HARD_NAME(hardswish_body)(V x, const HARD_NAME(hard_constants) * 
     y = VOP(select)(VOP(le)(x, k->minus_three), VOP(zero)(), y); /* +0, and NaN through */
     y = VOP(select)(VOP(ge)(x, k->three), x, y);
     M tiny = VOP(lt)(VOP(abs)(x), k->tiny);
-    if (MOP(to_bits)(tiny) != 0) {
-        y = VOP(select)(tiny, HARD_NAME(half_tie_up)(x, k), y);
-        if (unsettled != NULL) *unsettled = MOP(andnot)(*unsettled, tiny);
+    if (unsettled != NULL) {
+        /* f64: tiny nonzero lanes (|x| < 2^-60, rare) to the reference, and zeros keep
+         * their sign: branch-free, which keeps the loop's registers */
+        M zero = VOP(eq)(x, VOP(zero)());
+        *unsettled = MOP(or)(*unsettled, MOP(andnot)(tiny, zero));
+        return VOP(select)(zero, x, y);
     }
+    if (MOP(to_bits)(tiny) != 0) y = VOP(select)(tiny, HARD_NAME(half_tie_up)(x, k), y);
     return y;
 }
 

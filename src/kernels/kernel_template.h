@@ -195,35 +195,45 @@
  * scalar reference computes instead, lane by lane (so a result depends on its own input
  * alone, however the array is split). */
 #define DEFINE_FORWARD_KERNEL_SETTLING(name, body, reference)                                      \
-    static inline void name##_settled(const op_params *p, const CONSTANTS *k, T *y, V v,           \
-                                      size_t m) {                                                  \
-        M unsettled;                                                                               \
-        V result = body(v, k, &unsettled);                                                         \
-        unsigned flagged = (unsigned)MOP(to_bits)(unsettled);                                      \
-        if (m < LANES) flagged &= (1u << m) - 1;                                                   \
-        if (flagged != 0) {                                                                        \
-            T xs[LANES], rs[LANES]; /* y may be x */                                               \
-            VOP(store)(xs, v);                                                                     \
-            VOP(store)(rs, result);                                                                \
-            for (; flagged != 0; flagged &= flagged - 1) {                                         \
-                int j = __builtin_ctz(flagged);                                                    \
-                rs[j] = (T)reference(xs[j], p);                                                    \
-            }                                                                                      \
-            result = VOP(load)(rs);                                                                \
+    /* the rare path, out of line: the loop below keeps its registers */                           \
+    static __attribute__((noinline))                                                               \
+    V name##_settle(const op_params *p, const T *x, V result, unsigned flagged) {                  \
+        T rs[LANES];                                                                               \
+        VOP(store)(rs, result);                                                                    \
+        for (; flagged != 0; flagged &= flagged - 1) {                                             \
+            int j = __builtin_ctz(flagged);                                                        \
+            rs[j] = (T)reference(x[j], p);                                                         \
         }                                                                                          \
-        if (m < LANES)                                                                             \
-            VOP(store_tail)(y, result, m);                                                         \
-        else                                                                                       \
-            VOP(store)(y, result);                                                                 \
+        return VOP(load)(rs);                                                                      \
     }                                                                                              \
     static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
         const T *x = input;                                                                        \
         T *y = output;                                                                             \
         const CONSTANTS k = CONCAT(make_constants, SUFFIX)(p);                                     \
         size_t i = 0;                                                                              \
-        for (; i + LANES <= n; i += LANES)                                                         \
-            name##_settled(p, &k, y + i, VOP(load)(x + i), LANES);                                 \
-        if (i < n) name##_settled(p, &k, y + i, VOP(load_tail)(x + i, n - i), n - i);              \
+        /* two vectors a step, one test for both (y may be x: results stored after) */             \
+        for (; i + 2 * LANES <= n; i += 2 * LANES) {                                               \
+            M ua, ub;                                                                              \
+            V a = body(VOP(load)(x + i), &k, &ua), b = body(VOP(load)(x + i + LANES), &k, &ub);    \
+            if (MOP(to_bits)(MOP(or)(ua, ub)) != 0) {                                              \
+                a = name##_settle(p, x + i, a, (unsigned)MOP(to_bits)(ua));                        \
+                b = name##_settle(p, x + i + LANES, b, (unsigned)MOP(to_bits)(ub));                \
+            }                                                                                      \
+            VOP(store)(y + i, a);                                                                  \
+            VOP(store)(y + i + LANES, b);                                                          \
+        }                                                                                          \
+        for (; i < n; i += LANES) {                                                                \
+            size_t m = n - i < LANES ? n - i : LANES;                                              \
+            M u;                                                                                   \
+            V a = body(m < LANES ? VOP(load_tail)(x + i, m) : VOP(load)(x + i), &k, &u);           \
+            unsigned flagged = (unsigned)MOP(to_bits)(u);                                          \
+            if (m < LANES) flagged &= (1u << m) - 1;                                               \
+            if (flagged != 0) a = name##_settle(p, x + i, a, flagged);                             \
+            if (m < LANES)                                                                         \
+                VOP(store_tail)(y + i, a, m);                                                      \
+            else                                                                                   \
+                VOP(store)(y + i, a);                                                              \
+        }                                                                                          \
     }
 
 /* A kernel (of element type T) that serves only part of its op's parameter range
