@@ -282,6 +282,78 @@ static void one_pass_bias_kernels_match_the_add_and_the_op(void **state) {
 #endif
 }
 
+/* Maxout's pair kernels (k = 2) of every ISA against the scalar rule (the first NaN of a
+ * pair, else the first maximum; the backward's dy to that element, +0 to the other), bit
+ * for bit: pairs of special values in every combination (NaN with two payloads, +-0, +-inf,
+ * equal values), every count of groups 0..67 at offsets 0..2, f32 and f64. */
+static int same_bits(const void *a, const void *b, size_t size) {
+    return memcmp(a, b, size) == 0;
+}
+
+static void check_pairs(const char *isa_label, actfn_dtype dtype, maxout_pairs_kernel forward,
+                        maxout_pairs_backward_kernel backward) {
+    static const double specials[] = {NAN, -NAN, 0.0, -0.0, 1.0, -1.0, INFINITY, -INFINITY, 2.5};
+    enum { SPECIALS = sizeof specials / sizeof *specials, MAX = 67, PAD = 3 };
+    size_t size = actfn_dtype_size(dtype);
+    double xs[2 * (MAX + PAD)], dys[MAX + PAD];
+    for (size_t i = 0; i < 2 * (MAX + PAD); i++) {
+        size_t pair = i / 2; /* all SPECIALS^2 combinations, then a ramp */
+        size_t first = pair % SPECIALS, second = (pair / SPECIALS) % SPECIALS;
+        xs[i] = pair < SPECIALS * SPECIALS / 2 ? specials[i % 2 ? second : first]
+                                               : (double)((i * 7) % 5) - 2;
+    }
+    for (size_t i = 0; i < MAX + PAD; i++)
+        dys[i] = (double)i + 0.5;
+    char x[2 * (MAX + PAD) * 8], dy[(MAX + PAD) * 8], y[(MAX + PAD) * 8], dx[2 * (MAX + PAD) * 8];
+    assert_int_equal(actfn_convert(xs, ACTFN_F64, x, dtype, 2 * (MAX + PAD)), ACTFN_OK);
+    assert_int_equal(actfn_convert(dys, ACTFN_F64, dy, dtype, MAX + PAD), ACTFN_OK);
+    for (size_t offset = 0; offset < PAD; offset++)
+        for (size_t groups = 0; groups <= MAX; groups++) {
+            const char *xo = x + 2 * offset * size, *dyo = dy + offset * size;
+            forward(xo, y, groups);
+            backward(xo, dyo, dx, groups);
+            for (size_t g = 0; g < groups; g++) {
+                double a, b;
+                assert_int_equal(actfn_convert(xo + 2 * g * size, dtype, &a, ACTFN_F64, 1),
+                                 ACTFN_OK);
+                assert_int_equal(actfn_convert(xo + (2 * g + 1) * size, dtype, &b, ACTFN_F64, 1),
+                                 ACTFN_OK);
+                int second = a == a && (b != b || b > a);
+                const char *want = xo + (2 * g + second) * size;
+                static const char zero[8] = {0};
+                if (!same_bits(y + g * size, want, size) ||
+                    !same_bits(dx + (2 * g + second) * size, dyo + g * size, size) ||
+                    !same_bits(dx + (2 * g + !second) * size, zero, size)) {
+                    print_error("maxout pairs %s %s: groups %zu offset %zu, group %zu (%g, %g)\n",
+                                isa_label, dtype == ACTFN_F32 ? "f32" : "f64", groups, offset, g, a,
+                                b);
+                    fail();
+                }
+            }
+        }
+}
+
+static void maxout_pair_kernels_match_the_scalar_rule(void **state) {
+    (void)state;
+    int checked = 0;
+    for (int which = 0; which < ISA_COUNT; which++) {
+        const kernel_table *table = kernels_of((isa)which);
+        if (table == NULL) continue;
+        for (int d = 0; d < 2; d++) {
+            int slot = d == 0 ? SLOT_F32 : SLOT_F64;
+            if (table->maxout_pairs_forward[slot] == NULL) continue;
+            assert_non_null(table->maxout_pairs_backward[slot]);
+            check_pairs(isa_name((isa)which), d == 0 ? ACTFN_F32 : ACTFN_F64,
+                        table->maxout_pairs_forward[slot], table->maxout_pairs_backward[slot]);
+            checked++;
+        }
+    }
+    print_message("%d maxout pair kernel sets checked\n", checked);
+#if defined(__x86_64__) || defined(__aarch64__)
+    assert_true(checked > 0);
+#endif
+}
+
 /* Through the API at the size where y is streamed (4M elements and more, out of place),
  * y one element off a vector boundary: the plain forward's y, the bits of the
  * definition, the counts. */
@@ -600,6 +672,7 @@ int main(void) {
         cmocka_unit_test(bias_forward_and_backward),
         cmocka_unit_test(prelu_forward_and_backward),
         cmocka_unit_test(maxout_routes_to_the_first_maximum),
+        cmocka_unit_test(maxout_pair_kernels_match_the_scalar_rule),
         cmocka_unit_test(threads_give_the_results_of_one_thread),
         cmocka_unit_test(large_mask_backward_streams_the_same_values),
         cmocka_unit_test(bad_arguments_are_rejected),

@@ -21,6 +21,7 @@ void ISA_FUNCTION(fill_narrow_relu)(kernel_table *table);
 void ISA_FUNCTION(fill_byte_lookup)(kernel_table *table);
 void ISA_FUNCTION(fill_rrelu_kernels)(kernel_table *table);
 void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
+void ISA_FUNCTION(fill_maxout_kernels)(kernel_table *table);
 
 /* The smooth f32 forwards in float lanes where the fma rounds once (every ISA but SSE2),
  * 2-3x faster than the double-lane ones at the same 1-ULP bound (docs/accuracy.md). */
@@ -179,4 +180,5 @@ void ISA_FUNCTION(fill_kernel_table)(kernel_table *table) {
     ISA_FUNCTION(fill_byte_lookup)(table);
     ISA_FUNCTION(fill_rrelu_kernels)(table);
     ISA_FUNCTION(fill_mask_kernels)(table);
+    ISA_FUNCTION(fill_maxout_kernels)(table);
 }

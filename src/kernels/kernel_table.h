@@ -64,6 +64,12 @@ typedef void (*clamp_kernel)(const uint8_t *x, uint8_t *y, size_t n, uint8_t low
 typedef void (*rrelu_train_kernel)(double lower, double upper, uint64_t key, uint64_t index,
                                    const void *x, const void *dy, void *out, size_t n);
 
+/* Maxout over pairs (k = 2) on one row of groups pairs: y[g] from x[2g], x[2g + 1]; the
+ * backward dx from x and dy (layers/maxout_rows.h's rule; no overlap). */
+typedef void (*maxout_pairs_kernel)(const void *x, void *y, size_t groups);
+typedef void (*maxout_pairs_backward_kernel)(const void *x, const void *dy, void *dx,
+                                             size_t groups);
+
 typedef struct kernel_table {
     forward_kernel forward[KERNEL_SLOTS][ACTFN_KIND_COUNT];
     /* The forward with non-temporal stores, for out-of-place calls on large arrays. */
@@ -89,7 +95,9 @@ typedef struct kernel_table {
     backward_kernel glu_forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     prelu_kernel prelu_forward[DTYPE_SLOTS]; /* NULL: element by element */
     prelu_backward_kernel prelu_backward[DTYPE_SLOTS];
-    rrelu_train_kernel rrelu_train[DTYPE_SLOTS]; /* NULL: element by element (rrelu.c) */
+    rrelu_train_kernel rrelu_train[DTYPE_SLOTS];           /* NULL: element by element (rrelu.c) */
+    maxout_pairs_kernel maxout_pairs_forward[DTYPE_SLOTS]; /* NULL: the scalar rows */
+    maxout_pairs_backward_kernel maxout_pairs_backward[DTYPE_SLOTS];
 } kernel_table;
 
 /* The families of op kernels, each from its own source: which one serves an op, dtype

@@ -31,12 +31,27 @@ static size_t grouped_span(const actfn_batch *batch, size_t k, size_t stride, si
     return is_empty(batch) ? 0 : ((batch->rows - 1) * stride + batch->cols / k) * size;
 }
 
+/* The ISA's kernels for pairs (k = 2, f32 and f64), NULL where the scalar rows serve. */
+static maxout_pairs_kernel pairs_forward_kernel(const layer_call *c) {
+    if (c->k != 2 || dtype_is_narrow(c->dtype)) return NULL;
+    return active_kernels()->maxout_pairs_forward[c->dtype == ACTFN_F64 ? SLOT_F64 : SLOT_F32];
+}
+
+static maxout_pairs_backward_kernel pairs_backward_kernel(const layer_call *c) {
+    if (c->k != 2 || dtype_is_narrow(c->dtype)) return NULL;
+    return active_kernels()->maxout_pairs_backward[c->dtype == ACTFN_F64 ? SLOT_F64 : SLOT_F32];
+}
+
 static void maxout_forward_rows(void *context, size_t r0, size_t r1) {
     layer_call *c = context;
     actfn_batch part = {r1 - r0, c->batch.cols, c->batch.stride};
     const char *x = row_of(c, c->x, r0);
     char *y = c->y + r0 * c->grouped_stride * c->size;
-    if (c->dtype == ACTFN_F32)
+    maxout_pairs_kernel pairs = pairs_forward_kernel(c);
+    if (pairs != NULL)
+        for (size_t r = 0; r < part.rows; r++)
+            pairs(row_of(c, x, r), y + r * c->grouped_stride * c->size, part.cols / 2);
+    else if (c->dtype == ACTFN_F32)
         maxout_forward_f32(&part, c->k, (const float *)x, (float *)y, c->grouped_stride);
     else if (c->dtype == ACTFN_F64)
         maxout_forward_f64(&part, c->k, (const double *)x, (double *)y, c->grouped_stride);
@@ -81,7 +96,12 @@ static void maxout_backward_rows(void *context, size_t r0, size_t r1) {
     actfn_batch part = {r1 - r0, c->batch.cols, c->batch.stride};
     const char *x = row_of(c, c->x, r0), *dy = c->dy + r0 * c->grouped_stride * c->size;
     char *dx = mutable_row_of(c, c->dx, r0);
-    if (c->dtype == ACTFN_F32)
+    maxout_pairs_backward_kernel pairs = pairs_backward_kernel(c);
+    if (pairs != NULL)
+        for (size_t r = 0; r < part.rows; r++)
+            pairs(row_of(c, x, r), dy + r * c->grouped_stride * c->size, mutable_row_of(c, dx, r),
+                  part.cols / 2);
+    else if (c->dtype == ACTFN_F32)
         maxout_backward_f32(&part, c->k, (const float *)x, (const float *)dy, c->grouped_stride,
                             (float *)dx);
     else if (c->dtype == ACTFN_F64)

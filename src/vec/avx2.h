@@ -330,6 +330,29 @@ static inline vd vd_exp2_integer(vd k) {
         _mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52));
 }
 
+/* Pairs (Maxout with k = 2): the even and odd elements of a then b, and the inverse. */
+static inline void vf_deinterleave(vf a, vf b, vf *even, vf *odd) {
+    /* per 128-bit half [a0 a2 b0 b2 | a4 a6 b4 b6], then the 64-bit quarters reordered */
+    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(
+        _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0))), 0xd8));
+    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(
+        _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))), 0xd8));
+}
+static inline void vf_interleave(vf even, vf odd, vf *low, vf *high) {
+    vf l = _mm256_unpacklo_ps(even, odd), h = _mm256_unpackhi_ps(even, odd);
+    *low = _mm256_permute2f128_ps(l, h, 0x20);
+    *high = _mm256_permute2f128_ps(l, h, 0x31);
+}
+static inline void vd_deinterleave(vd a, vd b, vd *even, vd *odd) {
+    *even = _mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), 0xd8);
+    *odd = _mm256_permute4x64_pd(_mm256_unpackhi_pd(a, b), 0xd8);
+}
+static inline void vd_interleave(vd even, vd odd, vd *low, vd *high) {
+    vd l = _mm256_unpacklo_pd(even, odd), h = _mm256_unpackhi_pd(even, odd);
+    *low = _mm256_permute2f128_pd(l, h, 0x20);
+    *high = _mm256_permute2f128_pd(l, h, 0x31);
+}
+
 /* 32-double tables (the f64 gelu's coefficients): a lane's column, and the gather. */
 typedef __m256i vd_column;
 static inline vd_column vd_column_of(vd a, int shift) {

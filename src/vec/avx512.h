@@ -341,6 +341,29 @@ static inline vd vd_exp2_integer(vd k) {
         _mm512_slli_epi64(_mm512_add_epi64(bits, _mm512_set1_epi64(1023)), 52));
 }
 
+/* Pairs (Maxout with k = 2): the even and odd elements of a then b, and the inverse. */
+static inline void vf_deinterleave(vf a, vf b, vf *even, vf *odd) {
+    const __m512i e = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i o = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+    *even = _mm512_permutex2var_ps(a, e, b);
+    *odd = _mm512_permutex2var_ps(a, o, b);
+}
+static inline void vf_interleave(vf even, vf odd, vf *low, vf *high) {
+    const __m512i l = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    const __m512i h =
+        _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    *low = _mm512_permutex2var_ps(even, l, odd);
+    *high = _mm512_permutex2var_ps(even, h, odd);
+}
+static inline void vd_deinterleave(vd a, vd b, vd *even, vd *odd) {
+    *even = _mm512_permutex2var_pd(a, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), b);
+    *odd = _mm512_permutex2var_pd(a, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), b);
+}
+static inline void vd_interleave(vd even, vd odd, vd *low, vd *high) {
+    *low = _mm512_permutex2var_pd(even, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), odd);
+    *high = _mm512_permutex2var_pd(even, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), odd);
+}
+
 /* 32-double tables (the f64 gelu's coefficients): a lane's column, and the lookup, by two
  * two-register permutes and a blend (a gather is 5x slower on AMD's Zen 4 and 5). */
 typedef __m512i vd_column;

@@ -327,6 +327,24 @@ static inline vd vd_exp2_integer(vd k) {
     return vreinterpretq_f64_s64(vshlq_n_s64(vaddq_s64(bits, vdupq_n_s64(1023)), 52));
 }
 
+/* Pairs (Maxout with k = 2): the even and odd elements of a then b, and the inverse. */
+static inline void vf_deinterleave(vf a, vf b, vf *even, vf *odd) {
+    *even = vuzp1q_f32(a, b);
+    *odd = vuzp2q_f32(a, b);
+}
+static inline void vf_interleave(vf even, vf odd, vf *low, vf *high) {
+    *low = vzip1q_f32(even, odd);
+    *high = vzip2q_f32(even, odd);
+}
+static inline void vd_deinterleave(vd a, vd b, vd *even, vd *odd) {
+    *even = vuzp1q_f64(a, b);
+    *odd = vuzp2q_f64(a, b);
+}
+static inline void vd_interleave(vd even, vd odd, vd *low, vd *high) {
+    *low = vzip1q_f64(even, odd);
+    *high = vzip2q_f64(even, odd);
+}
+
 /* 32-double tables (the f64 gelu's coefficients): a lane's column, and the lookup. */
 typedef uint64x2_t vd_column;
 static inline vd_column vd_column_of(vd a, int shift) {

@@ -318,6 +318,24 @@ static inline vd vd_exp2_integer(vd k) {
     return _mm_castsi128_pd(_mm_slli_epi64(_mm_add_epi64(bits, _mm_set1_epi64x(1023)), 52));
 }
 
+/* Pairs (Maxout with k = 2): the even and odd elements of a then b, and the inverse. */
+static inline void vf_deinterleave(vf a, vf b, vf *even, vf *odd) {
+    *even = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    *odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+}
+static inline void vf_interleave(vf even, vf odd, vf *low, vf *high) {
+    *low = _mm_unpacklo_ps(even, odd);
+    *high = _mm_unpackhi_ps(even, odd);
+}
+static inline void vd_deinterleave(vd a, vd b, vd *even, vd *odd) {
+    *even = _mm_unpacklo_pd(a, b);
+    *odd = _mm_unpackhi_pd(a, b);
+}
+static inline void vd_interleave(vd even, vd odd, vd *low, vd *high) {
+    *low = _mm_unpacklo_pd(even, odd);
+    *high = _mm_unpackhi_pd(even, odd);
+}
+
 /* 32-double tables (the f64 gelu's coefficients): a lane's column, and the lookup. */
 typedef __m128i vd_column;
 static inline vd_column vd_column_of(vd a, int shift) {

@@ -86,6 +86,10 @@
  *   vf_widen_low(v), vf_widen_high(v)
  *                                    the first / last VD_LANES floats of v, as doubles
  *   vf_narrow(low, high)             the inverse: the doubles rounded to nearest floats
+ * For Maxout's pairs (vf_ and vd_; not in cuda_lane.h):
+ *   deinterleave(a, b, &even, &odd) the even- and odd-indexed elements of a then b
+ *   interleave(even, odd, &low, &high)
+ *                                    the inverse: low then high hold even[0], odd[0], ...
  * For the f64 ops' 32-entry tables (not in cuda_lane.h):
  *   vd_column_of(a, shift)           per lane, a's bit pattern >> shift, mod 32 (vd_column)
  *   vd_lookup32(row, column)         row[column] per lane, row 32 doubles
