@@ -7,7 +7,7 @@
  * Prints the tab-separated lines of bench_peers (threads, op,
  * implementation, n, ns per element), with the limits memcpy and a + b.
  *
- * usage: bench_layers THREADS MAX_N */
+ * usage: bench_layers THREADS MAX_N [MIN_N] (MIN_N: 1M unless given; a multiple of 1024) */
 #include "actfn.h"
 #include "timing.h"
 
@@ -83,6 +83,8 @@ static void run_bias_separate(void *p) {
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 1;
     size_t max_n = argc > 2 ? strtoull(argv[2], NULL, 10) : (size_t)64 << 20;
+    size_t min_n = argc > 3 ? strtoull(argv[3], NULL, 10) : (size_t)1 << 20;
+    if (min_n < COLS) min_n = COLS;
     actfn_set_num_threads(threads);
     size_t max_rows = max_n / COLS;
     state s = {0};
@@ -104,7 +106,7 @@ int main(int argc, char **argv) {
         s.bias[j] = (float)j / COLS - 0.5f;
     s.relu = actfn_op_init(ACTFN_RELU);
     if (actfn_activity_init(&s.activity, COLS) != ACTFN_OK) return 1;
-    for (size_t n = (size_t)1 << 20; n <= max_rows * COLS; n *= 4) {
+    for (size_t n = min_n / COLS * COLS; n <= max_rows * COLS; n *= 4) {
         s.batch = (actfn_batch){n / COLS, COLS, COLS};
         actfn_mask_forward(&s.relu, ACTFN_F32, &s.batch, s.x, s.y, s.mask, NULL);
         report_measurement(threads, "limit", "memcpy", n, median_ns_per_element(run_memcpy, &s, n));

@@ -71,13 +71,15 @@ actfn_status check_pointers(const char *function, int count, const void *const *
     return ACTFN_OK;
 }
 
-/* Below this many elements a layer op runs on the calling thread alone. Measured with
- * 1 against 2 threads on 256 features (2-core Zen): at 2^18 elements f32 mask forward
- * and bias + relu are slower on two threads (0.70x, 0.38x: waking a worker costs more
- * than the row work), at 2^20 1.7-1.9x faster; the 16-bit types, computed in double,
- * win from 2^18 (1.3x). */
-#define LAYER_PARALLEL_MIN        ((size_t)1 << 20)
-#define LAYER_PARALLEL_MIN_NARROW ((size_t)1 << 18)
+/* Below this many elements a layer op runs on the calling thread alone (a call can ask
+ * for more: parallel_min). Measured with 1 against 2 threads on 1024 features (2-core
+ * Zen 5, bench_layers with the threshold lowered, medians of 3), the pool's workers
+ * spinning between calls (route/threads.c): 2 threads against 1 at 16K / 64K / 256K / 1M
+ * elements, f32: mask forward 0.94 / 1.32 / 1.70 / 1.91, bias + relu 1.02 / 1.61 / 1.82 /
+ * 1.93, mask backward 1.15 / 1.63 / 1.87 / 1.95 (before the spinning pool, at 256K: 0.70,
+ * 0.38). The 16-bit types, computed in double, won from 2^18 then (1.3x): kept. */
+#define LAYER_PARALLEL_MIN        ((size_t)1 << 16)
+#define LAYER_PARALLEL_MIN_NARROW ((size_t)1 << 16)
 
 bool layer_streams(const layer_call *c, const void *input, const void *output) {
     return c->batch.rows * c->batch.cols >= LAYER_STREAMING_MIN && input != output &&
@@ -110,7 +112,9 @@ actfn_status split(const char *function, layer_call *c, bool by_columns,
     size_t units = by_columns ? c->batch.cols : c->batch.rows;
     size_t granule = by_columns ? 64 / c->size : 1; /* whole cache lines per thread */
     size_t threshold = dtype_is_narrow(c->dtype) ? LAYER_PARALLEL_MIN_NARROW : LAYER_PARALLEL_MIN;
+    if (c->parallel_min > threshold) threshold = c->parallel_min;
     bool parallel = c->batch.rows * c->batch.cols >= threshold && units > granule;
+    c->parallel = parallel;
     int slots = parallel ? thread_count() : 1;
     c->arena = NULL;
     atomic_init(&c->free_slots, slots >= 64 ? UINT64_MAX : ((uint64_t)1 << slots) - 1);

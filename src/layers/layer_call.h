@@ -63,6 +63,8 @@ typedef struct layer_call {
     size_t k, grouped_stride;    /* maxout */
     double *sums;                /* per-feature reductions, cols entries */
     size_t scratch_bytes;        /* the scratch one part needs, set before split */
+    size_t parallel_min;         /* 0, or the elements from which split uses threads */
+    bool parallel;               /* split's: the parts may run at once */
     char *arena;                 /* split's: scratch_bytes for each part that can run at once */
     _Atomic uint64_t free_slots; /* the arena's slots not held by a running part */
 } layer_call;
