@@ -11,42 +11,18 @@
 
 #define DTYPE_NAME(name) CONCAT(name, SUFFIX)
 
-#define T         float
-#define V         vf
-#define M         mf
-#define LANES     VF_LANES
-#define VOP(name) vf_##name
-#define MOP(name) mf_##name
-#define SUFFIX    f32
+#include "kernels/dtype_f32.h"
 #ifdef BODY_CONSTANTS
 #define CONSTANTS CONCAT(BODY_CONSTANTS, f32)
 #endif
 #include BODY_FILE
-#undef T
-#undef V
-#undef M
-#undef LANES
-#undef VOP
-#undef MOP
-#undef SUFFIX
+#include "kernels/dtype_end.h"
 #undef CONSTANTS
 
-#define T         double
-#define V         vd
-#define M         md
-#define LANES     VD_LANES
-#define VOP(name) vd_##name
-#define MOP(name) md_##name
-#define SUFFIX    f64
+#include "kernels/dtype_f64.h"
 #ifdef BODY_CONSTANTS
 #define CONSTANTS CONCAT(BODY_CONSTANTS, f64)
 #endif
 #include BODY_FILE
-#undef T
-#undef V
-#undef M
-#undef LANES
-#undef VOP
-#undef MOP
-#undef SUFFIX
+#include "kernels/dtype_end.h"
 #undef CONSTANTS

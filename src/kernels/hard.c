@@ -20,19 +20,9 @@
 #if VEC_HAS_FMA
 
 /* the f64 bodies: hard_body.h for double */
-#define T         double
-#define V         vd
-#define M         md
-#define VOP(name) vd_##name
-#define MOP(name) md_##name
-#define SUFFIX    f64
+#include "kernels/dtype_f64.h"
 #include "kernels/hard_body.h"
-#undef T
-#undef V
-#undef M
-#undef VOP
-#undef MOP
-#undef SUFFIX
+#include "kernels/dtype_end.h"
 
 /* f32: the bodies without the settling test; f64: with it (hard_body.h) */
 static inline vf hardsigmoid_f32(vf x, const hard_constants_f32 *k) {
@@ -68,40 +58,20 @@ static inline hard_constants_f64 make_constants_f64(const op_params *p) {
     DEFINE_BACKWARD_KERNEL(hardsigmoid_backward, CONCAT(hardsigmoid_backward_body, SUFFIX))        \
     DEFINE_BACKWARD_KERNEL(hardswish_backward, CONCAT(hardswish_backward_body, SUFFIX))
 
-#define T         float
-#define V         vf
-#define LANES     VF_LANES
-#define VOP(name) vf_##name
-#define SUFFIX    f32
+#include "kernels/dtype_f32.h"
 #define CONSTANTS hard_constants_f32
 DEFINE_FORWARD_KERNEL(hardsigmoid_forward, hardsigmoid_f32)
 DEFINE_FORWARD_KERNEL(hardswish_forward, hardswish_f32)
 HARD_BACKWARD_KERNELS
-#undef T
-#undef V
-#undef LANES
-#undef VOP
-#undef SUFFIX
+#include "kernels/dtype_end.h"
 #undef CONSTANTS
 
-#define T         double
-#define V         vd
-#define M         md
-#define MOP(name) md_##name
-#define LANES     VD_LANES
-#define VOP(name) vd_##name
-#define SUFFIX    f64
+#include "kernels/dtype_f64.h"
 #define CONSTANTS hard_constants_f64
 DEFINE_FORWARD_KERNEL_SETTLING(hardsigmoid_forward, hardsigmoid_body_f64, hardsigmoid_forward)
 DEFINE_FORWARD_KERNEL_SETTLING(hardswish_forward, hardswish_body_f64, hardswish_forward)
 HARD_BACKWARD_KERNELS
-#undef T
-#undef V
-#undef M
-#undef LANES
-#undef VOP
-#undef MOP
-#undef SUFFIX
+#include "kernels/dtype_end.h"
 #undef CONSTANTS
 
 #endif

@@ -6,18 +6,8 @@
 
 #include "kernels/float_math.h"
 
-#define T         float
-#define V         vf
-#define M         mf
-#define VOP(name) vf_##name
-#define MOP(name) mf_##name
-#define SUFFIX    f32
+#include "kernels/dtype_f32.h"
 #include "kernels/hard_body.h"
-#undef T
-#undef V
-#undef M
-#undef VOP
-#undef MOP
-#undef SUFFIX
+#include "kernels/dtype_end.h"
 
 #endif

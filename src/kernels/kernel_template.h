@@ -148,22 +148,33 @@
                               VOP(load_tail)(dy + i, n - i), n - i);                               \
     }
 
+/* name_settle(p, x, result, flagged): result with its flagged lanes (rare) replaced by
+ * the scalar reference of x's, out of line, so that the loops around keep their
+ * registers. */
+#define DEFINE_LANE_SETTLER(name, reference)                                                       \
+    static __attribute__((noinline))                                                               \
+    V name##_settle(const op_params *p, const T *x, V result, unsigned flagged) {                  \
+        T rs[LANES];                                                                               \
+        VOP(store)(rs, result);                                                                    \
+        for (; flagged != 0; flagged &= flagged - 1) {                                             \
+            int j = __builtin_ctz(flagged);                                                        \
+            rs[j] = (T)reference(x[j], p);                                                         \
+        }                                                                                          \
+        return VOP(load)(rs);                                                                      \
+    }
+
 /* The same for a forward: body(V x, const CONSTANTS *k), and lanes_back(x, &k). */
 #define DEFINE_FORWARD_KERNEL_WITH_FALLBACK(name, body, lanes_back, reference)                     \
+    DEFINE_LANE_SETTLER(name, reference)                                                           \
     static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, T *y, V v,        \
                                          size_t m) {                                               \
         unsigned flagged = (unsigned)MOP(to_bits)(lanes_back(v, k));                               \
         if (m < LANES) flagged &= (1u << m) - 1;                                                   \
         V result = body(v, k);                                                                     \
         if (flagged != 0) {                                                                        \
-            T xs[LANES], rs[LANES]; /* y may be x */                                               \
+            T xs[LANES]; /* y may be x */                                                          \
             VOP(store)(xs, v);                                                                     \
-            VOP(store)(rs, result);                                                                \
-            for (; flagged != 0; flagged &= flagged - 1) {                                         \
-                int j = __builtin_ctz(flagged);                                                    \
-                rs[j] = (T)reference(xs[j], p);                                                    \
-            }                                                                                      \
-            result = VOP(load)(rs);                                                                \
+            result = name##_settle(p, xs, result, flagged);                                        \
         }                                                                                          \
         if (m < LANES)                                                                             \
             VOP(store_tail)(y, result, m);                                                         \
@@ -195,17 +206,7 @@
  * scalar reference computes instead, lane by lane (so a result depends on its own input
  * alone, however the array is split). */
 #define DEFINE_FORWARD_KERNEL_SETTLING(name, body, reference)                                      \
-    /* the rare path, out of line: the loop below keeps its registers */                           \
-    static __attribute__((noinline))                                                               \
-    V name##_settle(const op_params *p, const T *x, V result, unsigned flagged) {                  \
-        T rs[LANES];                                                                               \
-        VOP(store)(rs, result);                                                                    \
-        for (; flagged != 0; flagged &= flagged - 1) {                                             \
-            int j = __builtin_ctz(flagged);                                                        \
-            rs[j] = (T)reference(x[j], p);                                                         \
-        }                                                                                          \
-        return VOP(load)(rs);                                                                      \
-    }                                                                                              \
+    DEFINE_LANE_SETTLER(name, reference)                                                           \
     static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
         const T *x = input;                                                                        \
         T *y = output;                                                                             \

@@ -16,13 +16,7 @@
 
 #if VEC_HAS_FMA
 
-#define T         double
-#define V         vd
-#define M         md
-#define MOP(name) md_##name
-#define LANES     VD_LANES
-#define VOP(name) vd_##name
-#define SUFFIX    f64
+#include "kernels/dtype_f64.h"
 #define CONSTANTS double_constants
 
 typedef struct double_constants {
