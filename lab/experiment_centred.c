@@ -88,8 +88,10 @@ int experiment_centred(const lab_options *o) {
                     r[i].mean_end[l]);
     }
     fclose(csv);
-    /* figure: mean activation per layer at initialisation and after training */
-    double x[HIDDEN], curves[2 * CELLS][HIDDEN], values[256];
+    /* figure: mean activation per layer at initialisation and after training, with the
+     * 95 % interval over the seeds */
+    double x[HIDDEN], curves[2 * CELLS][HIDDEN], lows[2 * CELLS][HIDDEN], highs[2 * CELLS][HIDDEN];
+    double values[256];
     series lines[2 * CELLS];
     char labels[2 * CELLS][64];
     for (size_t l = 0; l < HIDDEN; l++)
@@ -100,18 +102,21 @@ int experiment_centred(const lab_options *o) {
                 size_t n = seeds < 256 ? seeds : 256;
                 for (size_t g = 0; g < n; g++)
                     values[g] = when ? r[k * seeds + g].mean_end[l] : r[k * seeds + g].mean_init[l];
-                curves[2 * k + (size_t)when][l] = estimate_of(values, n).mean;
+                estimate e = estimate_of(values, n);
+                curves[2 * k + (size_t)when][l] = e.mean;
+                lows[2 * k + (size_t)when][l] = e.mean - e.half_width; /* NaN for one seed */
+                highs[2 * k + (size_t)when][l] = e.mean + e.half_width;
             }
             snprintf(labels[2 * k + (size_t)when], sizeof labels[0], "%s, %s",
                      ops[k] == ops[1] && k == 1 ? "centred relu" : ops[k],
                      when ? "trained" : "init");
-            lines[2 * k + (size_t)when] = (series){
-                labels[2 * k + (size_t)when], x, curves[2 * k + (size_t)when], HIDDEN, NULL, NULL};
+            size_t c = 2 * k + (size_t)when;
+            lines[c] = (series){labels[c], x, curves[c], HIDDEN, lows[c], highs[c]};
         }
     char path[1200];
     figure_lines(path_in(o, "mean-activation.png", path, sizeof path),
-                 "Mean activation per hidden layer (8 x 128, no normalisation)", "hidden layer",
-                 "mean activation", lines, 2 * CELLS, false);
+                 "Mean activation per hidden layer (8 x 128, no normalisation; 95 % intervals)",
+                 "hidden layer", "mean activation", lines, 2 * CELLS, false);
     FILE *md = open_output(o, "report.md");
     if (md == NULL) return 1;
     fprintf(md,
