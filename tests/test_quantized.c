@@ -169,7 +169,8 @@ static void bad_quantizations_are_rejected(void **state) {
 }
 
 /* Every ISA's byte kernels (the lookup, and the clamp that replaces it) against the
- * table read byte by byte: lengths 0..300 at four offsets, in place, a table of
+ * table read byte by byte: lengths 0..300 at four offsets, with ordinary and non-temporal
+ * stores (the head before y's first vector boundary byte by byte), in place, a table of
  * pseudo-random bytes so that each of the 256 entries is told apart. On a CPU with
  * AVX-512 VBMI the AVX-512 table holds the 64-byte vpermi2b kernels. */
 static void check_byte_kernels(const char *name, const kernel_table *k) {
@@ -185,34 +186,38 @@ static void check_byte_kernels(const char *name, const kernel_table *k) {
             state = state * 1664525u + 1013904223u;
             x[offset + i] = (uint8_t)(state >> 24);
         }
-        memset(y, 0xA5, sizeof y);
-        k->lookup_bytes(table, x + offset, y + offset, n);
-        for (size_t i = 0; i < sizeof y; i++) {
-            int inside = i >= offset && i < offset + n;
-            int want = inside ? table[x[i]] : 0xA5;
-            if (y[i] != want) {
-                print_error("%s lookup n=%zu i=%zu: got %d, want %d\n", name, n, i, y[i], want);
-                fail();
-            }
-        }
-        memcpy(z, x, sizeof z);
-        k->lookup_bytes(table, z + offset, z + offset, n);
-        assert_memory_equal(z + offset, y + offset, n);
-        for (int flip = 0; flip <= 0x80; flip += 0x80) {
-            const uint8_t low = 17, high = 200;
+        for (int stream = 1; stream >= 0; stream--) { /* out of place: both kinds of stores */
             memset(y, 0xA5, sizeof y);
-            k->clamp_bytes(x + offset, y + offset, n, low, high, (uint8_t)flip);
+            k->lookup_bytes(table, x + offset, y + offset, n, stream);
             for (size_t i = 0; i < sizeof y; i++) {
-                int v = x[i] ^ flip;
-                int clamped = (v < low ? low : v > high ? high : v) ^ flip;
-                int want = i >= offset && i < offset + n ? clamped : 0xA5;
+                int inside = i >= offset && i < offset + n;
+                int want = inside ? table[x[i]] : 0xA5;
                 if (y[i] != want) {
-                    print_error("%s clamp n=%zu i=%zu flip=%d: got %d, want %d\n", name, n, i, flip,
-                                y[i], want);
+                    print_error("%s lookup n=%zu i=%zu stream=%d: got %d, want %d\n", name, n, i,
+                                stream, y[i], want);
                     fail();
                 }
             }
         }
+        memcpy(z, x, sizeof z); /* in place (y holds the out-of-place result) */
+        k->lookup_bytes(table, z + offset, z + offset, n, 0);
+        assert_memory_equal(z + offset, y + offset, n);
+        for (int stream = 0; stream <= 1; stream++)
+            for (int flip = 0; flip <= 0x80; flip += 0x80) {
+                const uint8_t low = 17, high = 200;
+                memset(y, 0xA5, sizeof y);
+                k->clamp_bytes(x + offset, y + offset, n, low, high, (uint8_t)flip, stream);
+                for (size_t i = 0; i < sizeof y; i++) {
+                    int v = x[i] ^ flip;
+                    int clamped = (v < low ? low : v > high ? high : v) ^ flip;
+                    int want = i >= offset && i < offset + n ? clamped : 0xA5;
+                    if (y[i] != want) {
+                        print_error("%s clamp n=%zu i=%zu flip=%d: got %d, want %d\n", name, n, i,
+                                    flip, y[i], want);
+                        fail();
+                    }
+                }
+            }
     }
 }
 

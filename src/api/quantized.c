@@ -57,26 +57,36 @@ typedef struct lookup {
     clamp_kernel clamp;
     const uint8_t *x;
     uint8_t *y;
+    int stream; /* y by non-temporal stores */
 } lookup;
 
 static void look_up(void *context, size_t begin, size_t end) {
     const lookup *l = context;
     const byte_table *t = l->table;
     if (t->is_clamp && l->clamp != NULL) {
-        l->clamp(l->x + begin, l->y + begin, end - begin, t->low, t->high, t->flip);
+        l->clamp(l->x + begin, l->y + begin, end - begin, t->low, t->high, t->flip, l->stream);
         return;
     }
     if (l->kernel != NULL) {
-        l->kernel(t->table, l->x + begin, l->y + begin, end - begin);
+        l->kernel(t->table, l->x + begin, l->y + begin, end - begin, l->stream);
         return;
     }
     for (size_t i = begin; i < end; i++)
         l->y[i] = t->table[l->x[i]];
 }
 
+#define BYTE_STREAMING_MIN ((size_t)1 << 24)
+
 static void run_lookup(const byte_table *table, const void *x, void *y, size_t n) {
     const kernel_table *kernels = active_kernels();
-    lookup l = {table, kernels->lookup_bytes, kernels->clamp_bytes, x, y};
+    /* y past the caches from 16 MB, out of place, as the f32 ops from 4M elements (route/run.c):
+     * bench_narrow, one thread, relu s8 at 64M: 0.074 ns a byte with ordinary stores */
+    lookup l = {table,
+                kernels->lookup_bytes,
+                kernels->clamp_bytes,
+                x,
+                y,
+                n >= BYTE_STREAMING_MIN && x != y};
     /* a second thread from 64 KB, as the memory-bound f32 ops (route/run.c: 16K floats) */
     if (n >= (size_t)1 << 16)
         parallel_for(n, 64, look_up, &l);

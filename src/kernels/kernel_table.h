@@ -54,11 +54,13 @@ typedef void (*bias_forward_kernel)(const op_params *p, const void *x, const voi
                                     size_t n, int stream);
 /* out = a + b elementwise (the bias add of the fused bias + activation). */
 typedef void (*add_kernel)(const void *a, const void *b, void *out, size_t n);
-/* y[i] = table[x[i]] (the quantized ops); y may equal x. */
-typedef void (*lookup_kernel)(const uint8_t table[256], const uint8_t *x, uint8_t *y, size_t n);
-/* y[i] = min(max(x[i] ^ flip, low), high) ^ flip; y may equal x. */
+/* y[i] = table[x[i]] (the quantized ops); y may equal x; stream (out of place only): y by
+ * non-temporal stores, fenced before the return. */
+typedef void (*lookup_kernel)(const uint8_t table[256], const uint8_t *x, uint8_t *y, size_t n,
+                              int stream);
+/* y[i] = min(max(x[i] ^ flip, low), high) ^ flip; y may equal x; stream as lookup_kernel's. */
 typedef void (*clamp_kernel)(const uint8_t *x, uint8_t *y, size_t n, uint8_t low, uint8_t high,
-                             uint8_t flip);
+                             uint8_t flip, int stream);
 /* rrelu's training pass over n elements whose slopes are those of indices index ..
  * (key: rrelu_mix(seed)); dy NULL: the forward into out, else the backward */
 typedef void (*rrelu_train_kernel)(double lower, double upper, uint64_t key, uint64_t index,

@@ -191,7 +191,8 @@ static inline void byte_tables_init(byte_tables *t, const uint8_t table[256]) {
     for (int q = 0; q < 4; q++)
         t->quarter[q] = vld1q_u8_x4(table + 64 * q);
 }
-static inline void bytes_lookup(const byte_tables *t, const uint8_t *x, uint8_t *y) {
+static inline void bytes_lookup(const byte_tables *t, const uint8_t *x, uint8_t *y, int stream) {
+    (void)stream; /* ordinary stores on NEON, as vf_store_stream */
     uint8x16_t index = vld1q_u8(x), sixty_four = vdupq_n_u8(64);
     uint8x16_t result = vqtbl4q_u8(t->quarter[0], index);
     for (int q = 1; q < 4; q++) {
@@ -220,7 +221,8 @@ static inline unsigned md_to_bits(md m) {
 /* y[i] = min(max(x[i] ^ flip, low), high) ^ flip for BYTE_LANES bytes (unsigned order;
  * flip = 0x80 turns signed bytes into it). */
 static inline void bytes_clamp(const uint8_t *x, uint8_t *y, uint8_t low, uint8_t high,
-                               uint8_t flip) {
+                               uint8_t flip, int stream) {
+    (void)stream;
     uint8x16_t f = vdupq_n_u8(flip);
     uint8x16_t v = veorq_u8(vld1q_u8(x), f);
     v = vminq_u8(vmaxq_u8(v, vdupq_n_u8(low)), vdupq_n_u8(high));

@@ -191,7 +191,8 @@ typedef struct byte_tables {
 static inline void byte_tables_init(byte_tables *t, const uint8_t table[256]) {
     memcpy(t->table, table, sizeof t->table);
 }
-static inline void bytes_lookup(const byte_tables *t, const uint8_t *x, uint8_t *y) {
+static inline void bytes_lookup(const byte_tables *t, const uint8_t *x, uint8_t *y, int stream) {
+    (void)stream; /* byte stores: the caches' */
     for (int i = 0; i < 16; i++)
         y[i] = t->table[x[i]];
 }
@@ -216,11 +217,14 @@ static inline unsigned md_to_bits(md m) {
 /* y[i] = min(max(x[i] ^ flip, low), high) ^ flip for BYTE_LANES bytes (unsigned order;
  * flip = 0x80 turns signed bytes into it). */
 static inline void bytes_clamp(const uint8_t *x, uint8_t *y, uint8_t low, uint8_t high,
-                               uint8_t flip) {
+                               uint8_t flip, int stream) {
     __m128i f = _mm_set1_epi8((char)flip);
     __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)x), f);
     v = _mm_min_epu8(_mm_max_epu8(v, _mm_set1_epi8((char)low)), _mm_set1_epi8((char)high));
-    _mm_storeu_si128((__m128i *)y, _mm_xor_si128(v, f));
+    if (stream)
+        _mm_stream_si128((__m128i *)y, _mm_xor_si128(v, f));
+    else
+        _mm_storeu_si128((__m128i *)y, _mm_xor_si128(v, f));
 }
 static inline int mf_any(mf a) {
     return _mm_movemask_ps(a) != 0;

@@ -77,8 +77,10 @@
  *                                    those lanes
  * For quantized int8 / uint8 (a 256-entry table lookup, BYTE_LANES bytes at a time):
  *   byte_tables_init(&t, table)      prepares the table of 256 bytes for this ISA
- *   bytes_lookup(&t, x, y)           y[i] = table[x[i]] for i < BYTE_LANES
- *   bytes_clamp(x, y, low, high, flip)
+ *   bytes_lookup(&t, x, y, stream)   y[i] = table[x[i]] for i < BYTE_LANES; stream: y by a
+ *                                    non-temporal store, y aligned to BYTE_LANES (where
+ *                                    the ISA has one; then stream_fence after the last)
+ *   bytes_clamp(x, y, low, high, flip, stream)
  *                                    y[i] = min(max(x[i] ^ flip, low), high) ^ flip
  * For the f32 ops computed in double:
  *   vd_abs(a)                        |a|, the sign bit cleared (NaN stays NaN)

@@ -35,23 +35,30 @@ static inline __m256i byte_lookup_half(const __m256i rows[8], __m256i index) {
     }
     return result;
 }
-static inline void bytes_lookup(const byte_tables *t, const uint8_t *x, uint8_t *y) {
+static inline void bytes_lookup(const byte_tables *t, const uint8_t *x, uint8_t *y, int stream) {
     __m256i index = _mm256_loadu_si256((const __m256i *)x);
     __m256i low_index = index, high_index = _mm256_xor_si256(index, _mm256_set1_epi8((char)0x80));
     __m256i low = byte_lookup_half(t->low, low_index), high = byte_lookup_half(t->high, high_index);
-    _mm256_storeu_si256((__m256i *)y, _mm256_blendv_epi8(low, high, index));
+    __m256i result = _mm256_blendv_epi8(low, high, index);
+    if (stream)
+        _mm256_stream_si256((__m256i *)y, result);
+    else
+        _mm256_storeu_si256((__m256i *)y, result);
 }
 #define BYTE_LANES 32
 
 /* y[i] = min(max(x[i] ^ flip, low), high) ^ flip for BYTE_LANES bytes (unsigned order;
  * flip = 0x80 turns signed bytes into it). */
 static inline void bytes_clamp(const uint8_t *x, uint8_t *y, uint8_t low, uint8_t high,
-                               uint8_t flip) {
+                               uint8_t flip, int stream) {
     __m256i f = _mm256_set1_epi8((char)flip);
     __m256i v = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)x), f);
     v = _mm256_min_epu8(_mm256_max_epu8(v, _mm256_set1_epi8((char)low)),
                         _mm256_set1_epi8((char)high));
-    _mm256_storeu_si256((__m256i *)y, _mm256_xor_si256(v, f));
+    if (stream)
+        _mm256_stream_si256((__m256i *)y, _mm256_xor_si256(v, f));
+    else
+        _mm256_storeu_si256((__m256i *)y, _mm256_xor_si256(v, f));
 }
 
 #endif
