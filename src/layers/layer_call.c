@@ -77,7 +77,9 @@ actfn_status check_pointers(const char *function, int count, const void *const *
  * spinning between calls (route/threads.c): 2 threads against 1 at 16K / 64K / 256K / 1M
  * elements, f32: mask forward 0.94 / 1.32 / 1.70 / 1.91, bias + relu 1.02 / 1.61 / 1.82 /
  * 1.93, mask backward 1.15 / 1.63 / 1.87 / 1.95 (before the spinning pool, at 256K: 0.70,
- * 0.38). The 16-bit types, computed in double, won from 2^18 then (1.3x): kept. */
+ * 0.38). bf16 (computed in double) at 64K / 256K / 1M, two runs: bias + relu 1.93 and
+ * 1.75 / 1.84 and 2.04 / 1.55 and 1.82, mask forward 1.64 and 1.51 / 1.93 and 2.00 / 1.71
+ * and 1.86 (before: from 2^18). */
 #define LAYER_PARALLEL_MIN        ((size_t)1 << 16)
 #define LAYER_PARALLEL_MIN_NARROW ((size_t)1 << 16)
 
