@@ -87,8 +87,10 @@ static void run_lookup(const byte_table *table, const void *x, void *y, size_t n
                 x,
                 y,
                 n >= BYTE_STREAMING_MIN && x != y};
-    /* a second thread from 64 KB, as the memory-bound f32 ops (route/run.c: 16K floats) */
-    if (n >= (size_t)1 << 16)
+    /* a second thread from 256 KB: bench_narrow, relu s8, 1 thread against both cores, ns
+     * a byte, at 64K 0.018-0.019 against 0.019-0.051 (no gain), at 256K 0.019-0.021
+     * against 0.012 (was from 64 KB, as the memory-bound f32 ops' 16K floats) */
+    if (n >= (size_t)1 << 18)
         parallel_for(n, 64, look_up, &l);
     else
         look_up(&l, 0, n);
