@@ -13,6 +13,20 @@
 
 #include "kernels/vector_math.h"
 
+/* a b = product + *error exactly (the fma's remainder; no underflow). */
+static inline vd dm_two_product(vd a, vd b, vd *error) {
+    vd product = vd_mul(a, b);
+    *error = vd_fma(a, b, vd_sub(vd_zero(), product));
+    return product;
+}
+
+/* a + b = sum + *error exactly, whatever their magnitudes (TwoSum). */
+static inline vd dm_two_sum(vd a, vd b, vd *error) {
+    vd sum = vd_add(a, b), a_part = vd_sub(sum, b);
+    *error = vd_add(vd_sub(a, a_part), vd_sub(b, vd_sub(sum, a_part)));
+    return sum;
+}
+
 /* expm1(r + r_lo) for |r| <= 0.35 and r_lo below r's last bit: r + (r_lo + r^2 q(r)),
  * rounded once where the small terms meet r; expm1(+-0) = +0 (callers that need -0 keep
  * x). */

@@ -61,8 +61,8 @@ static inline vd gelu_g(vd a, vd *lo, const gelu_f64_constants *k) {
  * exp(-x^2 / 2) = exp(-square / 2) (1 + d), d = -e / 2 (below 2^-43, so d^2 is far below
  * an ULP), folded into s as s + d (1 + s). */
 static inline vd gaussian_parts(vd x, vd *s) {
-    vd square = vd_mul(x, x);
-    vd d = vd_mul(vd_fma(x, x, vd_sub(vd_zero(), square)), vd_set1(-0.5));
+    vd square_error, square = dm_two_product(x, x, &square_error);
+    vd d = vd_mul(square_error, vd_set1(-0.5));
     vd r, r_lo, k = dm_reduce(vd_mul(square, vd_set1(-0.5)), &r, &r_lo);
     vd e = dm_expm1_reduced(r, r_lo);
     *s = vd_fma(d, vd_add(vd_set1(1.0), e), e);
@@ -91,11 +91,8 @@ static inline vd gelu_gradient(vd x, vd dy, const gelu_f64_constants *k) {
     vd a = vd_abs(x), g_lo, g_hi = gelu_g(a, &g_lo, k);
     /* H = g_hi - a / sqrt(2 pi) + g_lo: the product exact as p + p_error, the leading
      * difference exact as t + t_error (TwoSum) */
-    vd p = vd_mul(a, vd_set1(INV_SQRT_2PI));
-    vd p_error = vd_fma(a, vd_set1(INV_SQRT_2PI), vd_sub(vd_zero(), p));
-    vd t = vd_sub(g_hi, p);
-    vd g_part = vd_sub(t, vd_sub(vd_zero(), p));
-    vd t_error = vd_add(vd_sub(g_hi, g_part), vd_sub(vd_sub(vd_zero(), p), vd_sub(t, g_part)));
+    vd p_error, p = dm_two_product(a, vd_set1(INV_SQRT_2PI), &p_error);
+    vd t_error, t = dm_two_sum(g_hi, vd_sub(vd_zero(), p), &t_error);
     vd rest = vd_sub(vd_add(t_error, g_lo), vd_fma(a, vd_set1(INV_SQRT_2PI_LO), p_error));
     vd s, scale = gaussian_parts(x, &s);
     vd eh = times_gaussian(vd_add(t, rest), scale, s); /* E H(a) */

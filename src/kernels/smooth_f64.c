@@ -117,8 +117,7 @@ static inline vd celu_body(vd x, const double_constants *k) {
 /* 2u = 2 sqrt(2/pi) x (1 + 0.044715 x^2) = two_u + *error, as gelu_tanh_argument: the
  * constants and x^2 as double-double, every product's error from an fma. du/dx too. */
 static inline vd gelu_tanh_argument_lanes(vd x, vd *error, vd *du_dx) {
-    vd square = vd_mul(x, x);
-    vd square_error = vd_fma(x, x, vd_sub(vd_zero(), square));
+    vd square_error, square = dm_two_product(x, x, &square_error);
     vd cubic_hi = vd_set1(GELU_TANH_CUBIC_HI);
     vd cubic = vd_mul(cubic_hi, square);
     vd cubic_error = vd_add(
@@ -271,7 +270,7 @@ static const double tanhshrink_coefficients[44] = {TANHSHRINK_SERIES_LEADING,
                                                    TANHSHRINK_SERIES_TRAILING};
 
 static inline vd tanhshrink_series(vd x) {
-    vd square = vd_mul(x, x), square_lo = vd_fma(x, x, vd_sub(vd_zero(), square));
+    vd square_lo, square = dm_two_product(x, x, &square_lo);
     vd tail = vd_set1(tanhshrink_coefficients[43]);
     for (int k = 42; k >= 1; k--)
         tail = vd_fma(tail, square, vd_set1(tanhshrink_coefficients[k]));

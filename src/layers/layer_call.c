@@ -80,8 +80,7 @@ actfn_status check_pointers(const char *function, int count, const void *const *
  * 0.38). bf16 (computed in double) at 64K / 256K / 1M, two runs: bias + relu 1.93 and
  * 1.75 / 1.84 and 2.04 / 1.55 and 1.82, mask forward 1.64 and 1.51 / 1.93 and 2.00 / 1.71
  * and 1.86 (before: from 2^18). */
-#define LAYER_PARALLEL_MIN        ((size_t)1 << 16)
-#define LAYER_PARALLEL_MIN_NARROW ((size_t)1 << 16)
+#define LAYER_PARALLEL_MIN ((size_t)1 << 16) /* every dtype */
 
 bool layer_streams(const layer_call *c, const void *input, const void *output) {
     return c->batch.rows * c->batch.cols >= LAYER_STREAMING_MIN && input != output &&
@@ -113,8 +112,7 @@ actfn_status split(const char *function, layer_call *c, bool by_columns,
                    void (*range)(void *context, size_t begin, size_t end)) {
     size_t units = by_columns ? c->batch.cols : c->batch.rows;
     size_t granule = by_columns ? 64 / c->size : 1; /* whole cache lines per thread */
-    size_t threshold = dtype_is_narrow(c->dtype) ? LAYER_PARALLEL_MIN_NARROW : LAYER_PARALLEL_MIN;
-    if (c->parallel_min > threshold) threshold = c->parallel_min;
+    size_t threshold = c->parallel_min > LAYER_PARALLEL_MIN ? c->parallel_min : LAYER_PARALLEL_MIN;
     bool parallel = c->batch.rows * c->batch.cols >= threshold && units > granule;
     c->parallel = parallel;
     int slots = parallel ? thread_count() : 1;
