@@ -46,9 +46,9 @@ static void report(const char *what, const char *op, actfn_dtype dtype, int whic
     const actfn_op *o = op_under_test;
     fprintf(stderr,
             "negative_slope %a cap %a min_val %a max_val %a alpha %a beta %a threshold %a "
-            "grad_at_zero %a\n",
+            "grad_at_zero %a value %a lambd %a b %a lower %a upper %a\n",
             o->negative_slope, o->cap, o->min_val, o->max_val, o->alpha, o->beta, o->threshold,
-            o->grad_at_zero);
+            o->grad_at_zero, o->value, o->lambd, o->b, o->lower, o->upper);
     fprintf(stderr, "n %zu, in place %d, offset %d\n", n_under_test, in_place_under_test,
             offset_under_test);
     fprintf(stderr, "%s: %s%s dtype %d %s i=%zu x=%a: %a, reference %a\n", what, op,

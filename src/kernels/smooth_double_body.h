@@ -163,7 +163,8 @@ VEC_FUNCTION vd tanhshrink_body(vd x, const smooth_constants *k) {
 }
 
 /* s = sqrt(x^2 + b) (x^2 of a float is exact and finite); (x + s) / 2 from 0 up, and
- * b / (2 (s + |x|)) below, where x + s would cancel. */
+ * b / (2 (s + |x|)) below, where x + s would cancel (b over a doubled sum: half of a
+ * subnormal b would round). */
 VEC_FUNCTION vd squareplus_root(vd x, const smooth_constants *k) {
     return vd_sqrt(vd_fma(x, x, k->b));
 }
@@ -171,7 +172,7 @@ VEC_FUNCTION vd squareplus_root(vd x, const smooth_constants *k) {
 VEC_FUNCTION vd squareplus_body(vd x, const smooth_constants *k) {
     vd s = squareplus_root(x, k), half = vd_set1(0.5);
     vd positive = vd_add(vd_mul(half, x), vd_mul(half, s));
-    vd negative = vd_div(vd_mul(half, k->b), vd_add(s, vd_abs(x)));
+    vd sum = vd_add(s, vd_abs(x)), negative = vd_div(k->b, vd_add(sum, sum));
     return keep_nan(x, vd_select(vd_ge(x, vd_zero()), positive, negative));
 }
 
@@ -307,7 +308,7 @@ VEC_FUNCTION vd squareplus_derivative(vd x, const smooth_constants *k) {
     vd s = squareplus_root(x, k), half = vd_set1(0.5);
     vd positive = vd_add(half, vd_mul(half, vd_div(x, s)));
     positive = vd_select(vd_gt(x, vd_set1(1e300)), vd_set1(1.0), positive);
-    vd negative = vd_div(vd_div(vd_mul(half, k->b), s), vd_add(s, vd_abs(x)));
+    vd sum = vd_add(s, vd_abs(x)), negative = vd_div(vd_div(k->b, s), vd_add(sum, sum));
     return keep_nan(x, vd_select(vd_ge(x, vd_zero()), positive, negative));
 }
 

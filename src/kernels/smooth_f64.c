@@ -242,8 +242,10 @@ static inline vd softsign_body(vd x, const double_constants *k) {
 }
 
 /* squareplus: s = sqrt(x^2 + b) with x^2 + b rounded once (fma), (x + s) / 2 from 0 up
- * and b / (2 (s + |x|)) below, where x + s would cancel: about 2 ULP (bound 3). Beyond
- * |x| = 2^500 (x^2 near overflow) the reference. */
+ * and b / (2 (s + |x|)) below, where x + s would cancel: about 2 ULP (bound 3). b is
+ * divided by a doubled sum, never halved: half of a subnormal b would round. The
+ * reference beyond |x| = 2^500 (x^2 near overflow) and where x^2 + b is below 2^-1022
+ * (a tiny x with a subnormal b), where the fma would round to the subnormals' grid. */
 static inline vd squareplus_root_f64(vd x, const double_constants *k) {
     return vd_sqrt(vd_fma(x, x, k->b));
 }
@@ -251,13 +253,16 @@ static inline vd squareplus_root_f64(vd x, const double_constants *k) {
 static inline vd squareplus_body(vd x, const double_constants *k) {
     vd s = squareplus_root_f64(x, k), half = vd_set1(0.5);
     vd positive = vd_add(vd_mul(half, x), vd_mul(half, s));
-    vd negative = vd_div(vd_mul(half, k->b), vd_add(s, vd_abs(x)));
+    vd sum = vd_add(s, vd_abs(x)), negative = vd_div(k->b, vd_add(sum, sum));
     return vd_select(vd_ge(x, vd_zero()), positive, negative);
 }
 
-static inline md beyond_2_500_forward(vd x, const double_constants *k) {
-    (void)k;
-    return lanes_outside(x, -0x1p500, 0x1p500);
+static inline md squareplus_coarse_root(vd x, const double_constants *k) {
+    return vd_lt(vd_fma(x, x, k->b), vd_set1(0x1p-1022));
+}
+
+static inline md squareplus_forward_outside(vd x, const double_constants *k) {
+    return md_or(lanes_outside(x, -0x1p500, 0x1p500), squareplus_coarse_root(x, k));
 }
 
 /* tanhshrink, x - tanh(x), over the reference's three ranges: below |x| = 1 its series,
@@ -348,7 +353,7 @@ DEFINE_FORWARD_KERNEL_WITH_FALLBACK(mish_forward, mish_body, below_700_forward, 
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(logsigmoid_forward, logsigmoid_body, above_700_forward,
                                     logsigmoid_forward)
 DEFINE_LONG_FORWARD_KERNEL(softsign_forward, softsign_body)
-DEFINE_FORWARD_KERNEL_WITH_FALLBACK(squareplus_forward, squareplus_body, beyond_2_500_forward,
+DEFINE_FORWARD_KERNEL_WITH_FALLBACK(squareplus_forward, squareplus_body, squareplus_forward_outside,
                                     squareplus_forward)
 DEFINE_LONG_FORWARD_KERNEL(tanhshrink_forward, tanhshrink_body)
 
@@ -539,13 +544,15 @@ static inline vd tanhshrink_gradient(vd x, vd dy, const double_constants *k) {
 
 /* squareplus': (1 + x / s) / 2 down to x = -s / 2 (no worse than a bit lost there),
  * b / (2 s (s + |x|)) below, where it would cancel (bound 4 with dy's product). The reference where
- * |x| > 2^500 and where the left side's slope falls below 2^-1000: there it forms dy b / (4 x^2) as
- * one quotient, which a subnormal slope times a large dy would not match. */
+ * |x| > 2^500, where x^2 + b is below 2^-1022 (as in the forward) and where the left side's slope
+ * falls below 2^-1000: there it forms dy b / (4 x^2) as one quotient, which a subnormal slope times
+ * a large dy would not match. */
 static inline vd squareplus_slope(vd x, const double_constants *k) {
     vd square = vd_fma(x, x, k->b), s = vd_sqrt(square), half = vd_set1(0.5);
     vd ratio = vd_div(x, s), near = vd_add(half, vd_mul(half, ratio));
-    /* s (s + |x|) as s^2 + s |x|, with s^2 the rounded x^2 + b: one rounding fewer */
-    vd far = vd_div(vd_mul(half, k->b), vd_fma(s, vd_abs(x), square));
+    /* s (s + |x|) as s^2 + s |x|, with s^2 the rounded x^2 + b: one rounding fewer; b
+     * over that doubled, not half of b (which rounds where b is subnormal) */
+    vd product = vd_fma(s, vd_abs(x), square), far = vd_div(k->b, vd_add(product, product));
     return vd_select(vd_ge(ratio, vd_set1(-0.5)), near, far);
 }
 
@@ -555,7 +562,7 @@ static inline vd squareplus_gradient(vd x, vd dy, const double_constants *k) {
 
 static inline md squareplus_backward_outside(vd x, vd dy, const double_constants *k) {
     (void)dy;
-    return md_or(lanes_outside(x, -0x1p500, 0x1p500),
+    return md_or(md_or(lanes_outside(x, -0x1p500, 0x1p500), squareplus_coarse_root(x, k)),
                  vd_lt(squareplus_slope(x, k), vd_set1(0x1p-1000)));
 }
 

@@ -433,27 +433,31 @@ SPEC_FUNCTION double tanhshrink_backward(double x, double dy, const op_params *p
 /* s = sqrt(x^2 + b) as hypot(x, sqrt b), which neither overflows nor underflows; then
  * (x + s) / 2 for x >= 0 and, for x < 0, the same as b / (2 (s - x)), free of the
  * cancellation x + s suffers there. Beyond |x| = 2^600, b / x^2 < 2^-176 of 1 for any
- * finite b: s = |x| to double precision. */
+ * finite b: s = |x| to double precision. b is divided, never first halved or quartered:
+ * a fraction of a subnormal b would round. */
 SPEC_FUNCTION double squareplus_forward(double x, const op_params *p) {
     if (isnan(x)) return x;
     double b = p->b, magnitude = fabs(x);
-    if (magnitude > 0x1p600) return x > 0 ? x : 0.25 * b / magnitude;
+    if (magnitude > 0x1p600) return x > 0 ? x : 0.25 * (b / magnitude);
     double s = hypot(x, sqrt(b));
     if (x >= 0) return 0.5 * x + 0.5 * s;
     if (s == magnitude) { /* b / x^2 below 2^-53: f = b / (4|x|) (1 - b / (4 x^2)) */
-        double r = 0.25 * b / magnitude;
-        return toward(r, -r * (0.25 * b / magnitude / magnitude));
+        double r = b / (4 * magnitude);
+        return toward(r, -r * (r / magnitude));
     }
-    return 0.5 * b / (s + magnitude);
+    return b / (2 * (s + magnitude));
 }
 
-/* (1 + x / s) / 2, for x < 0 as b / (2 s (s - x)); 1 (x > 0) or b / (4 x^2) beyond 2^600. */
+/* (1 + x / s) / 2, for x < 0 as b / (2 s (s - x)); 1 (x > 0) or b / (4 x^2) beyond 2^600.
+ * f'(x; b) = f'(t x; t^2 b): a b below 2^-1000 is scaled up by 2^128 (x by 2^64, both
+ * exactly) so that its quarter does not round. */
 SPEC_FUNCTION double squareplus_backward(double x, double dy, const op_params *p) {
     if (isnan(x)) return x;
     double b = p->b, magnitude = fabs(x), derivative;
     if (magnitude > 0x1p600)
         derivative = x > 0 ? 1.0 : 0.25 * b / magnitude / magnitude;
     else {
+        if (b < 0x1p-1000) b *= 0x1p128, x *= 0x1p64, magnitude *= 0x1p64;
         double s = hypot(x, sqrt(b));
         if (x < 0 && s == magnitude && magnitude < 0x1p500) {
             /* b / x^2 below 2^-53: f' = b / (4 x^2) (1 - 3 b / (4 x^2)), the product with dy
@@ -470,5 +474,5 @@ SPEC_FUNCTION double squareplus_backward(double x, double dy, const op_params *p
 SPEC_FUNCTION double squareplus_backward_from_output(double y, double dy, const op_params *p) {
     if (isnan(y)) return y;
     if (isinf(y)) return dy;
-    return dy * (y / (y + 0.25 * p->b / y));
+    return dy * (y / (y + 0.25 * (p->b / y)));
 }
