@@ -409,8 +409,10 @@ static inline vd silu_gradient(vd x, vd dy, const double_constants *k) {
 static inline vd exp_side_gradient(vd x, vd dy, vd c, vd positive) {
     vd s, scale = dm_exp_parts(vd_select(vd_gt(x, vd_zero()), vd_zero(), x), &s);
     vd scaled = vd_mul(c, scale);
-    /* c = +-0 (elu's alpha): c exp(x) is c itself, the fma would give it s's sign */
-    vd slope = vd_select(vd_eq(scaled, vd_zero()), scaled, vd_fma(scaled, s, scaled));
+    /* c = +-0 (elu's alpha): c exp(x) is c itself, the fma would give it s's sign; a NaN
+     * x keeps the fma's NaN (its scale may be a number times a zero c) */
+    md zero = md_and(vd_eq(scaled, vd_zero()), vd_eq(x, x));
+    vd slope = vd_select(zero, scaled, vd_fma(scaled, s, scaled));
     vd negative = vd_mul(dy, slope);
     return vd_select(vd_gt(x, vd_zero()), positive, negative);
 }
