@@ -95,6 +95,7 @@ bool load_fashion_mnist(const char *directory, bool train, dataset *out, char *e
 }
 
 static void allocate(dataset *out, size_t count) {
+    memset(out, 0, sizeof *out);
     out->count = count;
     out->features = 2;
     out->classes = 2;
@@ -127,6 +128,25 @@ void make_checkerboard(size_t count, uint64_t seed, dataset *out) {
     }
 }
 
+void make_lower_half_task(const dataset *images, const double *shift, const double *gain,
+                          dataset *out) {
+    size_t half = FASHION_MNIST_SIDE * FASHION_MNIST_SIDE / 2, n = images->count;
+    if (images->features != 2 * half) abort();
+    memset(out, 0, sizeof *out);
+    out->count = n, out->features = half, out->classes = images->classes, out->targets = half;
+    out->x = malloc(n * half * sizeof *out->x + 1);
+    out->target = malloc(n * half * sizeof *out->target + 1);
+    out->label = malloc(n + 1);
+    if (out->x == NULL || out->target == NULL || out->label == NULL) abort();
+    for (size_t i = 0; i < n; i++) {
+        const float *image = images->x + i * 2 * half;
+        memcpy(out->x + i * half, image, half * sizeof *image);
+        for (size_t j = 0; j < half; j++)
+            out->target[i * half + j] = (float)(((double)image[half + j] - shift[j]) * gain[j]);
+        out->label[i] = images->label[i];
+    }
+}
+
 dataset dataset_head(const dataset *d, size_t count) {
     dataset head = *d;
     if (count < d->count) head.count = count;
@@ -140,11 +160,13 @@ dataset dataset_slice(const dataset *d, size_t start, size_t count) {
     slice.count = count;
     slice.x = d->x + start * d->features;
     slice.label = d->label + start;
+    if (d->target != NULL) slice.target = d->target + start * d->targets;
     return slice;
 }
 
 void dataset_free(dataset *d) {
     free(d->x);
     free(d->label);
+    free(d->target);
     memset(d, 0, sizeof *d);
 }

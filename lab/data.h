@@ -12,6 +12,9 @@ typedef struct dataset {
     size_t count, features, classes;
     float *x;       /* count x features, row-major */
     uint8_t *label; /* count */
+    size_t targets; /* > 0: a regression set, whose target (count x targets) the
+                       network's outputs are fitted to; label then unused */
+    float *target;
 } dataset;
 
 #define FASHION_MNIST_DIR  "/usr/share/datasets/fashion-mnist"
@@ -29,6 +32,12 @@ bool load_idx_pair(const char *images, const char *labels, dataset *out, char *e
 /* Two interleaved spirals (2 classes) and a 4 x 4 checkerboard (2 classes) in [-1, 1]^2. */
 void make_spirals(size_t count, uint64_t seed, dataset *out);
 void make_checkerboard(size_t count, uint64_t seed, dataset *out);
+
+/* A regression task from 28 x 28 images: the top half's 392 pixels as inputs, the
+ * bottom half's 392 as targets, each target (pixel - shift[j]) * gain[j] for pixel j of
+ * the bottom half (a scaling); the labels are kept. */
+void make_lower_half_task(const dataset *images, const double *shift, const double *gain,
+                          dataset *out);
 
 /* The first count rows (a view: frees nothing). */
 dataset dataset_head(const dataset *d, size_t count);

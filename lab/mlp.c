@@ -160,6 +160,11 @@ double mlp_loss(mlp *net, const uint8_t *labels, size_t rows, size_t *correct, b
                                           : loss_f64(net, labels, rows, correct, backward);
 }
 
+double mlp_squared_loss(mlp *net, const float *targets, size_t rows, bool backward) {
+    return net->config.dtype == ACTFN_F32 ? squared_loss_f32(net, targets, rows, backward)
+                                          : squared_loss_f64(net, targets, rows, backward);
+}
+
 void mlp_step(mlp *net, mlp_optimizer optimizer, double learning_rate, double momentum) {
     if (net->config.dtype == ACTFN_F32)
         step_f32(net, optimizer, learning_rate, momentum);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* A small multilayer perceptron for the lab: dense layers (GEMM through OpenBLAS's
  * cblas_sgemm / cblas_dgemm), one actfn activation for the hidden layers, softmax
- * cross-entropy, SGD with momentum or Adam, He or Xavier initialisation. f32 for
- * training, f64 for the finite-difference gradient check. The activations run through
- * actfn's public layer ops: relu, leaky_relu and relu6 by the 1-bit mask forward and
+ * cross-entropy (or a squared error for regression), SGD with momentum or Adam, He or Xavier
+ * initialisation. f32 for training, f64 for the finite-difference gradient check. The activations
+ * run through actfn's public layer ops: relu, leaky_relu and relu6 by the 1-bit mask forward and
  * backward with the dead-unit counts, every other op by the fused bias + activation. */
 #ifndef ACTFN_LAB_MLP_H
 #define ACTFN_LAB_MLP_H
@@ -76,6 +76,9 @@ void mlp_forward(mlp *net, const void *x, size_t rows, bool track);
 /* Softmax cross-entropy of the last forward's logits: the mean loss, the number of
  * correct predictions; with backward, the gradients dw, db of every layer. */
 double mlp_loss(mlp *net, const uint8_t *labels, size_t rows, size_t *correct, bool backward);
+/* The mean squared error of the last forward's outputs against rows x outputs targets
+ * (a regression head); with backward, the gradients of every layer. */
+double mlp_squared_loss(mlp *net, const float *targets, size_t rows, bool backward);
 /* One optimizer step from the gradients. */
 void mlp_step(mlp *net, mlp_optimizer optimizer, double learning_rate, double momentum);
 /* The mean softmax cross-entropy of rows x classes f32 logits and the number right;

@@ -88,13 +88,9 @@ static double SUFFIX(softmax_loss)(const T *logits, size_t rows, size_t classes,
     return total;
 }
 
-/* The loss, and with backward every layer's gradients (dlogits first, into net->dz). */
-static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t *correct,
-                           bool backward) {
+/* Every layer's gradients from dL/d(output) in net->dz. */
+static void SUFFIX(backpropagate)(mlp *net, size_t rows) {
     const mlp_config *c = &net->config;
-    double total = SUFFIX(softmax_loss)(net->a[c->layers], rows, c->sizes[c->layers], labels,
-                                        correct, backward ? net->dz : NULL);
-    if (!backward) return total / (double)rows;
     /* backward through the layers: dz of layer l is in net->dz, its da in net->da */
     for (size_t l = c->layers; l-- > 0;) {
         size_t in = c->sizes[l], out = mlp_units(c, l);
@@ -134,7 +130,33 @@ static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t 
             net->activation_grad_norm[l - 1] = sqrt(squares / (double)(rows * in));
         }
     }
+}
+
+/* The softmax cross-entropy, and with backward every layer's gradients. */
+static double SUFFIX(loss)(mlp *net, const uint8_t *labels, size_t rows, size_t *correct,
+                           bool backward) {
+    const mlp_config *c = &net->config;
+    double total = SUFFIX(softmax_loss)(net->a[c->layers], rows, c->sizes[c->layers], labels,
+                                        correct, backward ? net->dz : NULL);
+    if (backward) SUFFIX(backpropagate)(net, rows);
     return total / (double)rows;
+}
+
+/* The mean squared error over rows x outputs, and with backward every layer's gradients
+ * (dL/dy = 2 (y - t) / (rows outputs)). */
+static double SUFFIX(squared_loss)(mlp *net, const float *targets, size_t rows, bool backward) {
+    const mlp_config *c = &net->config;
+    size_t n = rows * c->sizes[c->layers];
+    const T *y = net->a[c->layers];
+    T *d = net->dz;
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        double error = (double)y[i] - (double)targets[i];
+        total += error * error;
+        if (backward) d[i] = (T)(2 * error / (double)n);
+    }
+    if (backward) SUFFIX(backpropagate)(net, rows);
+    return n > 0 ? total / (double)n : 0;
 }
 
 static void SUFFIX(update)(T *p, const T *g, T *m, T *v, size_t n, mlp_optimizer optimizer,

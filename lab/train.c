@@ -17,9 +17,10 @@ static double seconds_now(void) {
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-/* The rows of a batch gathered into contiguous memory, in the network's dtype. */
+/* The rows of a batch gathered into contiguous memory, in the network's dtype (targets,
+ * of a regression set, in f32). */
 static void gather(const mlp *net, const dataset *data, const size_t *order, size_t start,
-                   size_t rows, void *x, uint8_t *labels) {
+                   size_t rows, void *x, uint8_t *labels, float *targets) {
     size_t f = data->features;
     for (size_t r = 0; r < rows; r++) {
         const float *row = data->x + order[start + r] * f;
@@ -29,26 +30,47 @@ static void gather(const mlp *net, const dataset *data, const size_t *order, siz
             for (size_t j = 0; j < f; j++)
                 ((double *)x)[r * f + j] = row[j];
         labels[r] = data->label[order[start + r]];
+        if (data->target != NULL)
+            memcpy(targets + r * data->targets, data->target + order[start + r] * data->targets,
+                   data->targets * sizeof *targets);
     }
 }
 
-double evaluate(mlp *net, const dataset *data) {
+/* A batch's loss (the squared error where the set has targets), and with backward the
+ * gradients; *correct counts the right classes (0 for regression). */
+static double batch_loss(mlp *net, const dataset *data, const uint8_t *labels, const float *targets,
+                         size_t rows, size_t *correct, bool backward) {
+    if (data->target == NULL) return mlp_loss(net, labels, rows, correct, backward);
+    *correct = 0;
+    return mlp_squared_loss(net, targets, rows, backward);
+}
+
+static float *target_buffer(const dataset *data, size_t rows) {
+    float *targets = malloc(rows * (data->target != NULL ? data->targets : 0) * sizeof(float) + 1);
+    if (targets == NULL) abort();
+    return targets;
+}
+
+double evaluate(mlp *net, const dataset *data, double *loss) {
     size_t f = data->features, capacity = net->capacity, correct = 0;
     size_t e = actfn_dtype_size(net->config.dtype);
     void *x = malloc(capacity * f * e);
     uint8_t *labels = malloc(capacity);
+    float *targets = target_buffer(data, capacity);
+    double total = 0;
     size_t *order = malloc(data->count * sizeof *order + 1);
     if (x == NULL || labels == NULL || order == NULL) abort();
     for (size_t i = 0; i < data->count; i++)
         order[i] = i;
     for (size_t start = 0; start < data->count; start += capacity) {
         size_t rows = data->count - start < capacity ? data->count - start : capacity, ok;
-        gather(net, data, order, start, rows, x, labels);
+        gather(net, data, order, start, rows, x, labels, targets);
         mlp_forward(net, x, rows, false);
-        mlp_loss(net, labels, rows, &ok, false);
+        total += batch_loss(net, data, labels, targets, rows, &ok, false) * (double)rows;
         correct += ok;
     }
-    free(x), free(labels), free(order);
+    free(x), free(labels), free(order), free(targets);
+    if (loss != NULL) *loss = data->count > 0 ? total / (double)data->count : 0;
     return data->count > 0 ? (double)correct / (double)data->count : 0;
 }
 
@@ -59,18 +81,19 @@ void gradient_norms(mlp *net, const dataset *data, size_t rows, double *norms,
     if (rows > data->count) rows = data->count;
     void *x = malloc(rows * f * e);
     uint8_t *labels = malloc(rows);
+    float *targets = target_buffer(data, rows);
     size_t *order = malloc(rows * sizeof *order);
     if (x == NULL || labels == NULL || order == NULL) abort();
     for (size_t i = 0; i < rows; i++)
         order[i] = i;
-    gather(net, data, order, 0, rows, x, labels);
+    gather(net, data, order, 0, rows, x, labels, targets);
     mlp_forward(net, x, rows, false);
-    mlp_loss(net, labels, rows, &correct, true);
+    batch_loss(net, data, labels, targets, rows, &correct, true);
     for (size_t l = 0; l < net->config.layers; l++)
         norms[l] = net->grad_norm[l];
     for (size_t l = 0; activation_norms != NULL && l + 1 < net->config.layers; l++)
         activation_norms[l] = net->activation_grad_norm[l];
-    free(x), free(labels), free(order);
+    free(x), free(labels), free(order), free(targets);
 }
 
 void train(mlp *net, const dataset *training, const dataset *test, const train_config *config,
@@ -82,6 +105,7 @@ void train(mlp *net, const dataset *training, const dataset *test, const train_c
     size_t e = actfn_dtype_size(net->config.dtype), layers = net->config.layers;
     void *x = malloc(batch * f * e);
     uint8_t *labels = malloc(batch);
+    float *targets = target_buffer(training, batch);
     size_t *order = malloc(count * sizeof *order + 1);
     if (x == NULL || labels == NULL || order == NULL) abort();
     for (size_t i = 0; i < count; i++)
@@ -115,9 +139,9 @@ void train(mlp *net, const dataset *training, const dataset *test, const train_c
         bar.terminal = bar.terminal && !config->quiet;
         for (size_t at = 0; at < count; at += batch) {
             size_t rows = count - at < batch ? count - at : batch, ok;
-            gather(net, training, order, at, rows, x, labels);
+            gather(net, training, order, at, rows, x, labels, targets);
             mlp_forward(net, x, rows, config->track_activity);
-            loss += mlp_loss(net, labels, rows, &ok, true) * (double)rows;
+            loss += batch_loss(net, training, labels, targets, rows, &ok, true) * (double)rows;
             correct += ok;
             for (size_t l = 0; l < layers; l++)
                 result->grad_norm[l] += net->grad_norm[l];
@@ -138,13 +162,16 @@ void train(mlp *net, const dataset *training, const dataset *test, const train_c
                                     : 0;
         diverged = !isfinite(result->loss);
         result->diverged = diverged;
-        result->test_accuracy = test != NULL && !diverged ? evaluate(net, test) : 0;
+        result->test_accuracy =
+            test != NULL && !diverged ? evaluate(net, test, &result->test_loss) : 0;
         result->validation_accuracy =
-            config->validation != NULL && !diverged ? evaluate(net, config->validation) : 0;
+            config->validation != NULL && !diverged
+                ? evaluate(net, config->validation, &result->validation_loss)
+                : 0;
         if (!config->quiet)
-            fprintf(stderr, "%s: loss %.4f, train %.2f%%, test %.2f%%, %.2f s\n", label,
+            fprintf(stderr, "%s: loss %.4f, train %.2f%%, test %.2f%% (loss %.4f), %.2f s\n", label,
                     result->loss, 100 * result->train_accuracy, 100 * result->test_accuracy,
-                    result->seconds);
+                    result->test_loss, result->seconds);
     }
-    free(x), free(labels), free(order);
+    free(x), free(labels), free(order), free(targets);
 }

@@ -22,18 +22,21 @@ typedef struct train_config {
 
 typedef struct epoch_result {
     double loss, train_accuracy, validation_accuracy, test_accuracy, seconds;
-    double dead[MLP_MAX_LAYERS];      /* fraction of hidden units never active this epoch */
-    double grad_norm[MLP_MAX_LAYERS]; /* mean over the epoch's steps of ||dL/dW|| */
-    double zero_fraction;             /* hidden pre-activations exactly 0 */
-    bool diverged;                    /* the loss became NaN or inf */
+    double validation_loss, test_loss; /* mean loss over each set (0 where it has none) */
+    double dead[MLP_MAX_LAYERS];       /* fraction of hidden units never active this epoch */
+    double grad_norm[MLP_MAX_LAYERS];  /* mean over the epoch's steps of ||dL/dW|| */
+    double zero_fraction;              /* hidden pre-activations exactly 0 */
+    bool diverged;                     /* the loss became NaN or inf */
 } epoch_result;
 
 /* Trains for config->epochs, filling results[0 .. epochs - 1]; stops early (the rest
  * marked diverged) if the loss stops being finite. */
 void train(mlp *net, const dataset *training, const dataset *test, const train_config *config,
            epoch_result *results);
-/* Accuracy of the network on a data set (batches of the network's capacity). */
-double evaluate(mlp *net, const dataset *data);
+/* Accuracy of the network on a data set (batches of the network's capacity; 0 for a
+ * regression set), and unless NULL its mean loss into *loss: the softmax cross-entropy,
+ * or the squared error where the set has targets. */
+double evaluate(mlp *net, const dataset *data, double *loss);
 /* The gradient norms per layer of one batch (the first rows), without a step: ||dL/dW||
  * per dense layer into norms, and (unless NULL) the RMS of dL/da per hidden layer's
  * output into activation_norms. */

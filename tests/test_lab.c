@@ -26,10 +26,20 @@
 
 enum { ROWS = 6 };
 
-static double loss_at(mlp *net, const double *x, const uint8_t *labels) {
+/* NULL: the softmax cross-entropy of labels; else the squared error against these
+ * ROWS x 3 targets (a regression head) */
+static const float *targets_under_test;
+
+static double loss_of(mlp *net, const uint8_t *labels, bool backward) {
     size_t correct;
+    if (targets_under_test != NULL)
+        return mlp_squared_loss(net, targets_under_test, ROWS, backward);
+    return mlp_loss(net, labels, ROWS, &correct, backward);
+}
+
+static double loss_at(mlp *net, const double *x, const uint8_t *labels) {
     mlp_forward(net, x, ROWS, false);
-    return mlp_loss(net, labels, ROWS, &correct, false);
+    return loss_of(net, labels, false);
 }
 
 /* second NULL: every hidden layer has the first activation; else layer 2 the second */
@@ -59,9 +69,8 @@ static void check_gradients(const char *activation, double grad_at_zero, const c
         x[i] = random_normal(&seed);
     for (size_t r = 0; r < ROWS; r++)
         labels[r] = (uint8_t)(r % 3);
-    size_t correct;
     mlp_forward(&net, x, ROWS, false);
-    mlp_loss(&net, labels, ROWS, &correct, true);
+    loss_of(&net, labels, true);
     double worst = 0;
     for (size_t l = 0; l < 3; l++)
         for (int which = 0; which < 2; which++)
@@ -110,6 +119,13 @@ static void gradients_match_finite_differences(void **state) {
     check_gradients("relu", 0, NULL, maxout_pieces);  /* Maxout layers, k = 3 */
     check_gradients("relu", 0, NULL, centred);        /* relu - c */
     check_gradients("tanh", 0, NULL, sigmoid_output); /* an activated output layer */
+    static const float targets[ROWS * 3] = {0.1f,  -0.7f, 1.3f, 0.0f, 0.4f, -0.2f,
+                                            -1.1f, 0.9f,  0.3f, 0.6f, 0.2f, -0.5f,
+                                            0.8f,  -0.3f, 0.0f, 0.5f, 1.0f, -0.9f};
+    targets_under_test = targets; /* the squared error of a regression head */
+    check_gradients("relu", 0, NULL, NULL);
+    check_gradients("relu", 0, NULL, sigmoid_output);
+    targets_under_test = NULL;
 }
 
 static double spirals_accuracy(const char *activation, uint64_t seed, epoch_result *last) {
