@@ -18,6 +18,7 @@ static const char *const scaling_names[SCALINGS] = {"[0, 1]", "[-1, 1]", "standa
 static const char *const scaling_phrases[SCALINGS] = {"targets in [0, 1]", "targets in [-1, 1]",
                                                       "standardised targets"};
 static const char *const scaling_keys[SCALINGS] = {"unit", "symmetric", "standardised"}; /* csv */
+static const char *const scaling_labels[SCALINGS] = {"[0, 1]", "[-1, 1]", "z-score"}; /* figure */
 static const char *const output_names[OUTPUTS] = {"identity", "relu", "sigmoid", "tanh"};
 static const char *const output_ops[OUTPUTS] = {NULL, "relu", "sigmoid", "tanh"};
 /* standardised pixels: (p - mean) / max(sd, SD_FLOOR), so that a corner pixel that is
@@ -152,7 +153,8 @@ static bool regression_head(const lab_options *o, const fashion *f, size_t seeds
                 "the lowest validation loss, %zu seeds per cell), with a squared-error loss on "
                 "the output layer passed through each activation. The targets in three "
                 "scalings: the pixels as they are, in [0, 1] (sigmoid's range); mapped to "
-                "[-1, 1] (tanh's); and standardised per pixel with the training images' mean "
+                "[-1, 1] (tanh's); and standardised per pixel (z-scores) with the training images' "
+                "mean "
                 "and standard deviation (floored at %.1f), unbounded on both sides. The error "
                 "is the test MSE as a percentage of the test targets' variance (100 %%: no "
                 "better than predicting each pixel's mean), so the scalings compare.\n\n"
@@ -179,7 +181,7 @@ static bool regression_head(const lab_options *o, const fashion *f, size_t seeds
             double h = isnan(e.half_width) ? 0 : e.half_width;
             value[cell] = 100 * e.mean, value[cells + cell] = 100 * (e.mean - h),
             value[2 * cells + cell] = 100 * (e.mean + h);
-            snprintf(labels[cell], sizeof labels[cell], "%s %s", scaling_names[k],
+            snprintf(labels[cell], sizeof labels[cell], "%s %s", scaling_labels[k],
                      output_names[cell % OUTPUTS]);
             names[cell] = labels[cell];
         }

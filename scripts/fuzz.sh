@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: MIT
 # Runs each libFuzzer harness for SECONDS, from the seed corpus in fuzz/corpus/, and
 # prints its executions. A crash, leak or sanitizer finding fails the run (the input is
-# left as crash-* in the build directory).
-# usage: fuzz.sh BUILD_DIR SECONDS
+# left as crash-* in the build directory). SEED 0 (the default): libFuzzer picks one;
+# else its mutations follow that seed.
+# usage: fuzz.sh BUILD_DIR SECONDS [SEED]
 set -eu
-build=${1:?usage: fuzz.sh BUILD_DIR SECONDS}
-seconds=${2:?usage: fuzz.sh BUILD_DIR SECONDS}
+build=${1:?usage: fuzz.sh BUILD_DIR SECONDS [SEED]}
+seconds=${2:?usage: fuzz.sh BUILD_DIR SECONDS [SEED]}
+seed=${3:-0}
 build=$(cd "$build" && pwd)
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 for pair in fuzz_number:number fuzz_text:text fuzz_npy:npy fuzz_api:api fuzz_layers:layers; do
@@ -14,9 +16,10 @@ for pair in fuzz_number:number fuzz_text:text fuzz_npy:npy fuzz_api:api fuzz_lay
     corpus="$build/corpus/$seeds"
     mkdir -p "$corpus"
     log="$build/$harness.log"
-    if ! (cd "$build" && "./fuzz/$harness" -max_total_time="$seconds" -print_final_stats=1 \
+    if ! (cd "$build" && "./fuzz/$harness" -max_total_time="$seconds" -seed="$seed" -print_final_stats=1 \
         -max_len=4096 -timeout=10 "corpus/$seeds" "$source_dir/fuzz/corpus/$seeds" >"$log" 2>&1); then
-        tail -40 "$log"
+        # the finding's own lines, not the stack's frames (which pushed them out of view)
+        grep -v '^ *#[0-9]' "$log" | tail -40
         echo "$harness: a finding (see $log)" >&2
         exit 1
     fi
