@@ -250,6 +250,51 @@ static void the_isa_is_named_and_can_be_capped(void **state) {
     if (cap != NULL && strcmp(cap, "scalar") == 0) assert_string_equal(active, "scalar");
 }
 
+/* Runs the f32 backward of each op on x, dy (n elements) on every ISA and both tiers and
+ * holds each result to `accepts` (result, reference, the tier's steps: 1 accurate, the
+ * fast bound + 1 fast). Returns the op, ISA and tier combinations checked. */
+typedef int (*result_check)(float got, float expected, int steps);
+
+static int backwards_everywhere(const actfn_kind *kinds, size_t count, const float *x,
+                                const float *dy, float *out, size_t n, result_check accepts) {
+    int checked = 0;
+    for (fast_under_test = 0; fast_under_test < 2; fast_under_test++)
+        for (int which = 0; which < ISA_COUNT; which++) {
+            if (!isa_available((isa)which)) continue;
+            table_under_test = kernels_of((isa)which);
+            for (size_t k = 0; k < count; k++) {
+                actfn_op op = actfn_op_init(kinds[k]);
+                const op_def *def = &actfn_op_table[op.kind];
+                const actfn_op_info *info = actfn_op_describe(op.kind);
+                op_params p = params_as_applied(&op, 1);
+                int steps =
+                    fast_under_test ? (int)ceil(info->max_ulp_fast_backward_f32 + 0.5) + 1 : 1;
+                assert_int_equal(call(&op, ACTFN_F32, 1, x, dy, out, n), ACTFN_OK);
+                for (size_t i = 0; i < n; i++) {
+                    float expected = (float)reference_f64(def, &p, 1, x[i], dy[i]);
+                    if (!accepts(out[i], expected, steps)) {
+                        print_error("%s backward%s on %s: x = %a, dy = %a: %a, reference %a\n",
+                                    def->name, fast_under_test ? " fast" : "", isa_name((isa)which),
+                                    (double)x[i], (double)dy[i], (double)out[i], (double)expected);
+                        fail();
+                    }
+                }
+                checked++;
+            }
+        }
+    fast_under_test = 0;
+    table_under_test = NULL;
+    return checked;
+}
+
+/* zero, inf or NaN on either side: the same bits */
+static int same_specials(float got, float expected, int steps) {
+    (void)steps;
+    int special =
+        isnan(expected) || isinf(expected) || expected == 0 || isnan(got) || isinf(got) || got == 0;
+    return !special || same_bits_f32(got, expected);
+}
+
 /* The far tails of the smooth backwards, where f'(x) is a tiny double that the float
  * result can only show times a huge or infinite dy: every ISA, both tiers, gives the
  * reference's zero (its sign), inf or NaN there, as (float)(dy f'(x)) in double has it
@@ -269,33 +314,8 @@ static void far_tails_with_an_infinite_dy_match_the_reference(void **state) {
     static const actfn_kind kinds[] = {ACTFN_SIGMOID, ACTFN_TANH,    ACTFN_SILU, ACTFN_ELU,
                                        ACTFN_SELU,    ACTFN_CELU,    ACTFN_GELU, ACTFN_GELU_TANH,
                                        ACTFN_MISH,    ACTFN_SOFTPLUS};
-    int checked = 0;
-    for (fast_under_test = 0; fast_under_test < 2; fast_under_test++) {
-        for (int which = 0; which < ISA_COUNT; which++) {
-            if (!isa_available((isa)which)) continue;
-            table_under_test = kernels_of((isa)which);
-            for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-                actfn_op op = actfn_op_init(kinds[k]);
-                const op_def *def = &actfn_op_table[op.kind];
-                op_params p = params_as_applied(&op, 1);
-                assert_int_equal(call(&op, ACTFN_F32, 1, x, dy, out, COUNT), ACTFN_OK);
-                for (size_t i = 0; i < COUNT; i++) {
-                    float expected = (float)reference_f64(def, &p, 1, x[i], dy[i]);
-                    if (isnan(expected) || isinf(expected) || expected == 0 || isnan(out[i]) ||
-                        isinf(out[i]) || out[i] == 0) {
-                        if (!same_bits_f32(out[i], expected))
-                            printf("%s backward%s on %s: x = %g, dy = %g: %g, reference %g\n",
-                                   def->name, fast_under_test ? " fast" : "", isa_name((isa)which),
-                                   (double)x[i], (double)dy[i], (double)out[i], (double)expected);
-                        assert_true(same_bits_f32(out[i], expected));
-                    }
-                }
-                checked++;
-            }
-        }
-    }
-    fast_under_test = 0;
-    table_under_test = NULL;
+    int checked =
+        backwards_everywhere(kinds, sizeof kinds / sizeof *kinds, x, dy, out, COUNT, same_specials);
     printf("  %d op, ISA and tier combinations checked\n", checked);
 }
 
@@ -432,6 +452,10 @@ static void hard_ops_f64_are_correctly_rounded_on_every_isa(void **state) {
     printf("  %d kernel(s) checked on %d inputs\n", checked, COUNT);
 }
 
+static int within_steps(float got, float expected, int steps) {
+    return within_ulps_f32(got, expected, steps);
+}
+
 /* The backwards keep their bound where dy f'(x) is subnormal: a small f' (far tails) times
  * a small dy, where a product rounded into the subnormals and then scaled up would be
  * steps off (AVX2's fast tanh backward at x = 39.8, dy = 2^-30: 6 steps, found by
@@ -448,33 +472,8 @@ static void subnormal_products_keep_the_bound(void **state) {
     static const actfn_kind kinds[] = {ACTFN_SIGMOID, ACTFN_TANH,    ACTFN_SILU, ACTFN_ELU,
                                        ACTFN_SELU,    ACTFN_CELU,    ACTFN_GELU, ACTFN_GELU_TANH,
                                        ACTFN_MISH,    ACTFN_SOFTPLUS};
-    int checked = 0;
-    for (fast_under_test = 0; fast_under_test < 2; fast_under_test++)
-        for (int which = 0; which < ISA_COUNT; which++) {
-            if (!isa_available((isa)which)) continue;
-            table_under_test = kernels_of((isa)which);
-            for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-                actfn_op op = actfn_op_init(kinds[k]);
-                const op_def *def = &actfn_op_table[op.kind];
-                const actfn_op_info *info = actfn_op_describe(op.kind);
-                op_params p = params_as_applied(&op, 1);
-                int steps =
-                    fast_under_test ? (int)ceil(info->max_ulp_fast_backward_f32 + 0.5) + 1 : 1;
-                assert_int_equal(call(&op, ACTFN_F32, 1, x, dy, out, COUNT), ACTFN_OK);
-                for (size_t i = 0; i < COUNT; i++) {
-                    float expected = reference_f32(def, &p, 1, x[i], dy[i]);
-                    if (!within_ulps_f32(out[i], expected, steps)) {
-                        print_error("%s backward%s on %s: x = %a, dy = %a: %a, reference %a\n",
-                                    def->name, fast_under_test ? " fast" : "", isa_name((isa)which),
-                                    (double)x[i], (double)dy[i], (double)out[i], (double)expected);
-                        fail();
-                    }
-                }
-                checked++;
-            }
-        }
-    fast_under_test = 0;
-    table_under_test = NULL;
+    int checked =
+        backwards_everywhere(kinds, sizeof kinds / sizeof *kinds, x, dy, out, COUNT, within_steps);
     printf("  %d op, ISA and tier combinations checked\n", checked);
 }
 
