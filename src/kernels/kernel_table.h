@@ -17,6 +17,11 @@ typedef void (*backward_kernel)(const op_params *p, const void *v, const void *d
  * f32 at ACTFN_FAST; the layer kernels one per dtype. */
 enum { SLOT_F32 = 0, SLOT_F64 = 1, DTYPE_SLOTS = 2, SLOT_F32_FAST = 2, KERNEL_SLOTS = 3 };
 
+/* The slot of f32 or f64 (the callers' 16-bit types take other paths before a slot). */
+static inline int slot_of_wide_dtype(actfn_dtype dtype) {
+    return dtype == ACTFN_F64 ? SLOT_F64 : SLOT_F32;
+}
+
 /* f16 / bf16 to and from float, on whole vectors (n a multiple of the ISA's float lanes;
  * at most 16; n below 2^16). narrow stores, for each vector holding a value within about
  * margin float ULPs of a 16-bit midpoint (see narrow_conversions.c), one entry: the

@@ -26,7 +26,7 @@ static void add_bias_row(const layer_call *c, size_t r, size_t c0, size_t width,
                           element_load(c->dtype, row, j) + element_load(c->dtype, bias, j));
         return;
     }
-    add_kernel add = active_kernels()->add_rows[c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
+    add_kernel add = active_kernels()->add_rows[slot_of_wide_dtype(c->dtype)];
     actfn_batch one = {1, width, width};
     if (add != NULL)
         add(row, bias, z, width);
@@ -41,7 +41,7 @@ static void bias_forward_rows(void *context, size_t r0, size_t r1) {
     bias_forward_kernel fused =
         dtype_is_narrow(c->dtype)
             ? NULL
-            : active_kernels()->bias_forward[c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64][c->kind];
+            : active_kernels()->bias_forward[slot_of_wide_dtype(c->dtype)][c->kind];
     if (fused != NULL) { /* the piecewise ops: x + b and the op in one pass */
         for (size_t r = r0; r < r1; r++)
             fused(&c->params, row_of(c, c->x, r), c->vector, mutable_row_of(c, c->y, r),

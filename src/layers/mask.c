@@ -103,7 +103,7 @@ static void mask_bits_rows(layer_call *c, size_t r0, size_t r1, uint64_t *local,
  * has 2^24 rows or more. */
 static bool one_pass_rows(layer_call *c, size_t r0, size_t r1, uint64_t *local, char *work) {
     if (dtype_is_narrow(c->dtype) || r1 - r0 >= ((size_t)1 << 24)) return false;
-    int slot = c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64;
+    int slot = slot_of_wide_dtype(c->dtype);
     mask_forward_kernel kernel = active_kernels()->mask_forward[slot][c->kind];
     if (kernel == NULL) return false;
     size_t cols = c->batch.cols, row_bytes = actfn_mask_row_bytes(cols);
@@ -177,8 +177,7 @@ static void x_of_bits(actfn_dtype dtype, const uint8_t *bits, uint16_t *x, size_
 static void mask_backward_rows(void *context, size_t r0, size_t r1) {
     layer_call *c = context;
     size_t cols = c->batch.cols, row_bytes = actfn_mask_row_bytes(cols);
-    mask_kernel kernel =
-        active_kernels()->mask_backward[c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
+    mask_kernel kernel = active_kernels()->mask_backward[slot_of_wide_dtype(c->dtype)];
     uint16_t *signs = (uint16_t *)scratch_take(c); /* NULL unless 16-bit */
     double slope = c->kind == ACTFN_LEAKY_RELU ? c->params.negative_slope : 0;
     /* streaming stores start at a vector boundary, which a byte-misaligned dx never reaches */

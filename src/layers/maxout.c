@@ -34,12 +34,12 @@ static size_t grouped_span(const actfn_batch *batch, size_t k, size_t stride, si
 /* The ISA's kernels for pairs (k = 2, f32 and f64), NULL where the scalar rows serve. */
 static maxout_pairs_kernel pairs_forward_kernel(const layer_call *c) {
     if (c->k != 2 || dtype_is_narrow(c->dtype)) return NULL;
-    return active_kernels()->maxout_pairs_forward[c->dtype == ACTFN_F64 ? SLOT_F64 : SLOT_F32];
+    return active_kernels()->maxout_pairs_forward[slot_of_wide_dtype(c->dtype)];
 }
 
 static maxout_pairs_backward_kernel pairs_backward_kernel(const layer_call *c) {
     if (c->k != 2 || dtype_is_narrow(c->dtype)) return NULL;
-    return active_kernels()->maxout_pairs_backward[c->dtype == ACTFN_F64 ? SLOT_F64 : SLOT_F32];
+    return active_kernels()->maxout_pairs_backward[slot_of_wide_dtype(c->dtype)];
 }
 
 static void maxout_forward_rows(void *context, size_t r0, size_t r1) {

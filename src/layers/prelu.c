@@ -21,10 +21,9 @@ static void prelu_forward_rows(void *context, size_t r0, size_t r1) {
     actfn_batch part = {r1 - r0, c->batch.cols, c->batch.stride};
     const char *x = row_of(c, c->x, r0);
     char *y = mutable_row_of(c, c->y, r0);
-    prelu_kernel kernel =
-        dtype_is_narrow(c->dtype)
-            ? NULL
-            : active_kernels()->prelu_forward[c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
+    prelu_kernel kernel = dtype_is_narrow(c->dtype)
+                              ? NULL
+                              : active_kernels()->prelu_forward[slot_of_wide_dtype(c->dtype)];
     if (kernel != NULL)
         for (size_t r = r0; r < r1; r++)
             kernel(row_of(c, c->x, r), c->vector, mutable_row_of(c, c->y, r), c->batch.cols);
@@ -71,9 +70,8 @@ static void prelu_backward_columns(void *context, size_t c0, size_t c1) {
     const char *x = c->x + offset, *slopes = c->vector + offset, *dy = c->dy + offset;
     char *dx = c->dx + offset;
     prelu_backward_kernel kernel =
-        dtype_is_narrow(c->dtype)
-            ? NULL
-            : active_kernels()->prelu_backward[c->dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
+        dtype_is_narrow(c->dtype) ? NULL
+                                  : active_kernels()->prelu_backward[slot_of_wide_dtype(c->dtype)];
     if (kernel != NULL)
         for (size_t r = 0; r < part.rows; r++)
             kernel(row_of(c, x, r), slopes, row_of(c, dy, r), mutable_row_of(c, dx, r),

@@ -66,7 +66,7 @@ static rrelu_call make_call(const op_params *p, actfn_dtype dtype, uint64_t seed
                             const void *x, const void *dy, void *out) {
     rrelu_call c = {*p, dtype, rrelu_mix(seed), offset, x, dy, out, NULL, {0, 0}, {0, 0}};
     if (dtype == ACTFN_F32 || dtype == ACTFN_F64)
-        c.kernel = active_kernels()->rrelu_train[dtype == ACTFN_F32 ? SLOT_F32 : SLOT_F64];
+        c.kernel = active_kernels()->rrelu_train[slot_of_wide_dtype(dtype)];
     return c;
 }
 
