@@ -595,9 +595,10 @@ DEFINE_FORWARD_KERNEL(hardswish_forward, hardswish_fast)
  * and beta != 1: v = beta x rounded to float can fall on the other side of the threshold
  * than the exact product the reference compares, and below 20 the two sides differ by
  * more than the bound (at threshold 0, x against log(2) / beta: fuzz_api). */
-DEFINE_PARTIAL_KERNEL(fast_celu_forward, celu_positive_alpha_forward, p->alpha > 0, celu_forward)
-DEFINE_PARTIAL_BACKWARD_KERNEL(fast_celu_backward, celu_positive_alpha_backward, p->alpha > 0,
-                               celu_backward)
+DEFINE_PARTIAL_KERNEL(fast_celu_forward, celu_positive_alpha_forward,
+                      fm_positive_with_safe_reciprocal(p->alpha), celu_forward)
+DEFINE_PARTIAL_BACKWARD_KERNEL(fast_celu_backward, celu_positive_alpha_backward,
+                               fm_positive_with_safe_reciprocal(p->alpha), celu_backward)
 DEFINE_PARTIAL_KERNEL(fast_softplus_any_beta_forward, softplus_usual_beta_forward,
                       p->beta >= 0x1p-20 && p->threshold >= 20, softplus_forward)
 DEFINE_PARTIAL_BACKWARD_KERNEL(fast_softplus_backward, softplus_backward,

@@ -18,6 +18,13 @@
 #define FM_LN2_HI     0x1.62e430p-1f
 #define FM_LN2_LO_NEG 0x1.05c610p-29f
 
+/* A positive parameter a whose x / a the float lanes take as x (1 / a): a in [2^-100,
+ * 2^100], where 1 / a is a normal float with room (celu's alpha = 2^-149 made it inf, and
+ * 0 x inf NaN: fuzz_api); the kernels leave other values to the reference. */
+VEC_FUNCTION int fm_positive_with_safe_reciprocal(double a) {
+    return a >= 0x1p-100 && a <= 0x1p100;
+}
+
 /* exp(z) = 2^n (w + wlo), with w = 1 + v rounded and wlo its remainder; exp(r) - 1 =
  * v + vlo, kept too for expm1 near 0, where w has rounded most of v away. */
 typedef struct float_exp {

@@ -567,9 +567,10 @@ VEC_FUNCTION int elu_f32_backward_serves(const op_params *p) {
 }
 
 /* negative_expm1 takes z <= 0: alpha < 0 (torch allows it, nobody trains with it) makes
- * x / alpha positive below 0, and goes to the reference */
+ * x / alpha positive below 0, and goes to the reference, as do an alpha so small or large
+ * that 1 / alpha is not a normal float */
 VEC_FUNCTION int celu_f32_serves(const op_params *p) {
-    return p->alpha > 0;
+    return fm_positive_with_safe_reciprocal(p->alpha);
 }
 
 #endif
