@@ -251,9 +251,9 @@ static void the_isa_is_named_and_can_be_capped(void **state) {
 }
 
 /* The smooth ops whose backwards meet exp's tails. */
-static const actfn_kind tail_kinds[] = {ACTFN_SIGMOID, ACTFN_TANH,    ACTFN_SILU, ACTFN_ELU,
-                                        ACTFN_SELU,    ACTFN_CELU,    ACTFN_GELU, ACTFN_GELU_TANH,
-                                        ACTFN_MISH,    ACTFN_SOFTPLUS};
+static const actfn_kind tail_kinds[] = {
+    ACTFN_SIGMOID, ACTFN_TANH,      ACTFN_SILU, ACTFN_ELU,      ACTFN_SELU,      ACTFN_CELU,
+    ACTFN_GELU,    ACTFN_GELU_TANH, ACTFN_MISH, ACTFN_SOFTPLUS, ACTFN_LOGSIGMOID};
 
 /* Runs the f32 backward of each of tail_kinds on x, dy (n elements) on every ISA and both
  * tiers and holds each result to `accepts` (result, reference, the tier's steps: 1

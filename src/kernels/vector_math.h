@@ -83,13 +83,17 @@ VEC_FUNCTION vd vm_log1p_unit(vd e) {
 }
 
 /* 1 / (1 + exp(-v)), any v (|v| is clamped to 708, where the result is 0 or 1 in any
- * format the kernels round to). */
+ * format the kernels round to), and 0 below ln 2^-1075, where the reference's exp(v)
+ * is 0: there an infinite dy times it is NaN, as the reference's (fuzz_api found inf). */
+#define VM_EXP_ZERO_BELOW (-745.1332191019412)
+
 VEC_FUNCTION vd vm_logistic(vd v) {
     vd magnitude = vd_abs(v);
     magnitude = vd_select(vd_gt(magnitude, vd_set1(708)), vd_set1(708), magnitude);
     vd e = vm_exp(vd_sub(vd_zero(), magnitude));
     vd positive = vd_div(vd_set1(1.0), vd_add(vd_set1(1.0), e));
-    return vd_select(vd_ge(v, vd_zero()), positive, vd_mul(e, positive));
+    vd negative = vd_select(vd_lt(v, vd_set1(VM_EXP_ZERO_BELOW)), vd_zero(), vd_mul(e, positive));
+    return vd_select(vd_ge(v, vd_zero()), positive, negative);
 }
 
 /* erfc(t) for t in [0, 10.5]: exp(-t^2) G(t), G a polynomial of degree 14 in
