@@ -121,7 +121,11 @@ bool figure_intervals(const char *path, const char *title, const char *x_label,
     x0 -= margin, x1 += margin;
     double y0 = 0.4, y1 = (double)count + 0.6;
     if (!figure_open(path, "pngcairo")) return false;
-    plvpor(0.22, 0.95, 0.12, 0.9); /* room on the left for the names */
+    size_t longest = 0;
+    for (size_t k = 0; k < count; k++)
+        longest = strlen(names[k]) > longest ? strlen(names[k]) : longest;
+    /* room on the left for the names: about 0.0145 of the width per character */
+    plvpor(fmin(0.5, fmax(0.22, 0.02 + 0.0145 * (double)longest)), 0.95, 0.12, 0.9);
     plwind(x0, x1, y0, y1);
     plcol0(FIGURE_GRID);
     plbox("g", 0, 0, "", 0, 0);

@@ -3,6 +3,7 @@
 #include "mlp.h"
 
 #include "data.h"
+#include "narrow.h"
 
 #include <cblas.h>
 #include <time.h>
@@ -11,15 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rounds n values of dtype to the 16-bit type and back, in place (16-bit training). */
-static void round_through(actfn_dtype narrow, actfn_dtype dtype, void *values, size_t n) {
-    uint16_t buffer[1024];
-    size_t size = actfn_dtype_size(dtype);
-    for (size_t i = 0; i < n; i += 1024) {
-        size_t m = n - i < 1024 ? n - i : 1024;
-        actfn_convert((char *)values + i * size, dtype, buffer, narrow, m);
-        actfn_convert(buffer, narrow, (char *)values + i * size, dtype, m);
-    }
+/* In 16-bit precision, n values rounded to f16 in place (they are f32: mlp_create
+ * refuses the 16-bit modes for f64); else nothing. */
+static bool is_f16(const mlp_config *c) {
+    return c->precision == MLP_F16 || c->precision == MLP_F16_SUMS;
+}
+
+static void round_narrow(const mlp *net, void *values, size_t n) {
+    if (is_f16(&net->config)) narrow_round_all_f16(values, n);
 }
 
 /* A monotonic clock in seconds (0 unless the network times its activations). */
@@ -83,6 +83,16 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
         snprintf(error, size, "a network needs 1 to %d layers, f32 or f64", MLP_MAX_LAYERS);
         return false;
     }
+    if (c->precision != MLP_WIDE && c->dtype != ACTFN_F32) { /* the 16-bit modes, int8's grid */
+        snprintf(error, size, "16-bit precision and the 8-bit grid are for f32 networks");
+        return false;
+    }
+    for (size_t l = 0; c->batch_norm && l + 1 < c->layers; l++)
+        if (c->maxout > 1 || mlp_units(c, l) > BATCH_NORM_MAX_COLUMNS) {
+            snprintf(error, size, "batch norm is for layers of up to %d units, not Maxout",
+                     BATCH_NORM_MAX_COLUMNS);
+            return false;
+        }
     for (size_t l = 0; l + 1 < c->layers; l++) {
         const actfn_op *op = c->per_layer ? &c->activations[l] : &c->activation;
         net->act[l] = *op;
@@ -109,7 +119,15 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
             ok = ok && (*vectors[k] = calloc(out, e)) != NULL;
         ok = ok && (net->z[l] = calloc(capacity * out, e)) != NULL;
         ok = ok && (net->a[l + 1] = calloc(capacity * c->sizes[l + 1], e)) != NULL;
-        if (c->emulate) ok = ok && (net->w_round[l] = calloc(in * out, e)) != NULL;
+        if (is_f16(c)) ok = ok && (net->w_round[l] = calloc(in * out, e)) != NULL;
+        if (c->batch_norm && l + 1 < c->layers) {
+            void **norm[] = {&net->gamma[l],     &net->dgamma[l],       &net->m_g[l],
+                             &net->v_g[l],       &net->running_mean[l], &net->running_var[l],
+                             &net->inverse_sd[l]};
+            for (size_t k = 0; k < sizeof norm / sizeof norm[0]; k++)
+                ok = ok && (*norm[k] = calloc(out, e)) != NULL;
+            ok = ok && (net->normalised[l] = calloc(capacity * out, e)) != NULL;
+        }
         if (l + 1 < c->layers && net->uses_mask[l]) {
             ok = ok && (net->mask[l] = calloc(capacity, actfn_mask_row_bytes(out))) != NULL;
             ok = ok && actfn_activity_init(&net->activity[l], out) == ACTFN_OK;
@@ -127,18 +145,35 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
         initialise_f32(net, &seed);
     else
         initialise_f64(net, &seed);
-    for (size_t l = 0; l < c->layers && c->emulate; l++) {
+    for (size_t l = 0; l < c->layers && is_f16(c); l++) {
         memcpy(net->w_round[l], net->w[l], c->sizes[l] * mlp_units(c, l) * e);
-        round_through(c->emulate, c->dtype, net->w_round[l], c->sizes[l] * mlp_units(c, l));
+        round_narrow(net, net->w_round[l], c->sizes[l] * mlp_units(c, l));
     }
     return true;
 }
 
 void mlp_free(mlp *net) {
     for (size_t l = 0; l < MLP_MAX_LAYERS; l++) {
-        void *arrays[] = {net->w[l],       net->b[l],   net->dw[l],    net->db[l],
-                          net->m_w[l],     net->v_w[l], net->m_b[l],   net->v_b[l],
-                          net->w_round[l], net->z[l],   net->a[l + 1], net->mask[l]};
+        void *arrays[] = {net->w[l],
+                          net->b[l],
+                          net->dw[l],
+                          net->db[l],
+                          net->m_w[l],
+                          net->v_w[l],
+                          net->m_b[l],
+                          net->v_b[l],
+                          net->w_round[l],
+                          net->z[l],
+                          net->a[l + 1],
+                          net->mask[l],
+                          net->gamma[l],
+                          net->dgamma[l],
+                          net->m_g[l],
+                          net->v_g[l],
+                          net->running_mean[l],
+                          net->running_var[l],
+                          net->normalised[l],
+                          net->inverse_sd[l]};
         for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
             free(arrays[k]);
         actfn_activity_free(&net->activity[l]);
@@ -183,12 +218,14 @@ void mlp_predict(const mlp *net, size_t rows, uint8_t *classes) {
 }
 
 static void *parameter(const mlp *net, size_t layer, int which) {
-    return which == 0 ? net->w[layer] : net->b[layer];
+    return which == 0 ? net->w[layer] : which == 1 ? net->b[layer] : net->gamma[layer];
 }
 
 size_t mlp_count(const mlp *net, size_t layer, int which) {
     size_t units = mlp_units(&net->config, layer);
-    return which == 0 ? net->config.sizes[layer] * units : units;
+    return which == 0                                ? net->config.sizes[layer] * units
+           : which == 1 || net->gamma[layer] != NULL ? units
+                                                     : 0;
 }
 
 static double load(const mlp *net, const void *array, size_t i) {
@@ -208,7 +245,11 @@ void mlp_set(mlp *net, size_t layer, int which, size_t i, double value) {
 }
 
 double mlp_gradient(const mlp *net, size_t layer, int which, size_t i) {
-    return load(net, which == 0 ? net->dw[layer] : net->db[layer], i);
+    return load(net,
+                which == 0   ? net->dw[layer]
+                : which == 1 ? net->db[layer]
+                             : net->dgamma[layer],
+                i);
 }
 
 double mlp_get_logit(const mlp *net, size_t row, size_t k) {

@@ -19,6 +19,19 @@
 typedef enum mlp_init { MLP_INIT_HE, MLP_INIT_XAVIER } mlp_init;
 typedef enum mlp_optimizer { MLP_SGD, MLP_ADAM } mlp_optimizer;
 
+/* The arithmetic of an f32 network's training. Both 16-bit modes round every tensor of
+ * the forward and the backward to f16 (inputs, weights, pre-activations, activations,
+ * logits, each gradient), as a 16-bit unit stores them, and update f32 master weights
+ * (mixed-precision practice; no loss scaling). */
+typedef enum mlp_precision {
+    MLP_WIDE,      /* the dtype's own arithmetic */
+    MLP_F16,       /* matrix products summed in f32 and rounded once (tensor-core style) */
+    MLP_F16_SUMS,  /* as MLP_F16, but the forward's products summed in f16 (narrow.h) */
+    MLP_INT8_GRID, /* f32, with the hidden activations' inputs on a symmetric 8-bit grid
+                      (per batch and layer, step max |z| / 127: the fake quantisation of
+                      quantisation-aware training, its gradient passed straight through) */
+} mlp_precision;
+
 typedef struct mlp_config {
     size_t layers;                    /* dense layers; layers - 1 hidden activations */
     size_t sizes[MLP_MAX_LAYERS + 1]; /* sizes[0] inputs ... sizes[layers] classes */
@@ -33,12 +46,13 @@ typedef struct mlp_config {
     double centre;     /* subtracted from every hidden activation (a centred relu) */
     bool has_output;   /* the output layer's activation is output, not the identity */
     actfn_op output;
-    size_t maxout;       /* > 1: hidden layers are Maxout of that many pieces (actfn's
-                            maxout ops; activation unused): sizes[l + 1] units, each the
-                            maximum of maxout affine pieces */
-    actfn_dtype emulate; /* 0, or ACTFN_F16 / ACTFN_BF16: the forward's
-                            inputs, weights and pre-activations rounded to
-                            that type (16-bit training, f32 master weights) */
+    size_t maxout;           /* > 1: hidden layers are Maxout of that many pieces (actfn's
+                                maxout ops; activation unused): sizes[l + 1] units, each the
+                                maximum of maxout affine pieces */
+    mlp_precision precision; /* MLP_F16*: f32 networks only */
+    bool batch_norm;         /* hidden layers: the product, then batch normalisation (scale gamma,
+                                shift the layer's bias), then the activation; batch statistics
+                                while training, running averages (momentum 0.1) otherwise */
 } mlp_config;
 
 typedef struct mlp {
@@ -46,17 +60,25 @@ typedef struct mlp {
     size_t capacity; /* rows of the work buffers */
     void *w[MLP_MAX_LAYERS], *b[MLP_MAX_LAYERS], *dw[MLP_MAX_LAYERS], *db[MLP_MAX_LAYERS];
     void *m_w[MLP_MAX_LAYERS], *v_w[MLP_MAX_LAYERS], *m_b[MLP_MAX_LAYERS], *v_b[MLP_MAX_LAYERS];
-    void *w_round[MLP_MAX_LAYERS]; /* emulate: the rounded weights */
-    void *a[MLP_MAX_LAYERS + 1];   /* a[0] the input, a[l + 1] layer l's output */
-    void *z[MLP_MAX_LAYERS];       /* pre-activations */
-    void *da, *dz;                 /* backward scratch, capacity x widest */
+    void *w_round[MLP_MAX_LAYERS]; /* 16-bit precision: the rounded weights */
+    /* batch norm of hidden layer l: the scale, its gradient and optimizer state, the
+     * running mean and variance, and the last forward's normalised values and 1 / sd */
+    void *gamma[MLP_MAX_LAYERS], *dgamma[MLP_MAX_LAYERS], *m_g[MLP_MAX_LAYERS],
+        *v_g[MLP_MAX_LAYERS];
+    void *running_mean[MLP_MAX_LAYERS], *running_var[MLP_MAX_LAYERS];
+    void *normalised[MLP_MAX_LAYERS], *inverse_sd[MLP_MAX_LAYERS];
+    bool training;               /* batch norm: batch statistics (and update the running ones) */
+    void *a[MLP_MAX_LAYERS + 1]; /* a[0] the input, a[l + 1] layer l's output */
+    void *z[MLP_MAX_LAYERS];     /* pre-activations */
+    void *da, *dz;               /* backward scratch, capacity x widest */
     uint8_t *mask[MLP_MAX_LAYERS];
     actfn_activity activity[MLP_MAX_LAYERS];
-    double grad_norm[MLP_MAX_LAYERS];             /* ||dL/dW|| of the last backward, per layer */
-    double activation_grad_norm[MLP_MAX_LAYERS];  /* ||dL/da|| of hidden layer l's output, RMS
-                                                     per element, of the last backward */
-    uint64_t zero_preactivations, preactivations; /* hidden z == 0 exactly, and all */
-    uint64_t steps;                               /* optimizer steps (Adam's bias correction) */
+    double grad_norm[MLP_MAX_LAYERS];            /* ||dL/dW|| of the last backward, per layer */
+    double activation_grad_norm[MLP_MAX_LAYERS]; /* ||dL/da|| of hidden layer l's output, RMS
+                                                    per element, of the last backward */
+    uint64_t zeros[MLP_MAX_LAYERS];              /* hidden layer l's activation inputs exactly 0 */
+    uint64_t preactivations[MLP_MAX_LAYERS];     /* and all of them (mask ops only) */
+    uint64_t steps;                              /* optimizer steps (Adam's bias correction) */
     bool time_activations;          /* add the time of the layer ops to activation_seconds */
     double activation_seconds;      /* the bias + activation layer ops, forward and backward */
     actfn_op act[MLP_MAX_LAYERS];   /* each hidden layer's activation */
@@ -94,7 +116,8 @@ void mlp_predict(const mlp *net, size_t rows, uint8_t *classes);
 /* Logit k of row r of the last forward. */
 double mlp_get_logit(const mlp *net, size_t row, size_t k);
 
-/* Parameter access for the gradient check: layer, which (0 weights, 1 biases), index. */
+/* Parameter access for the gradient check: layer, which (0 weights, 1 biases, 2 batch
+ * norm's scales, none where the layer has no batch norm), index. */
 double mlp_get(const mlp *net, size_t layer, int which, size_t i);
 void mlp_set(mlp *net, size_t layer, int which, size_t i, double value);
 double mlp_gradient(const mlp *net, size_t layer, int which, size_t i);

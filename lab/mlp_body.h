@@ -2,6 +2,8 @@
 /* The arithmetic of mlp.c for one element type: included with T = float (cblas_s*) and
  * T = double (cblas_d*); SUFFIX names the functions, GEMM is the type's cblas_?gemm. */
 
+#include "batch_norm_body.h"
+
 static void SUFFIX(initialise)(mlp *net, uint64_t *seed) {
     const mlp_config *c = &net->config;
     for (size_t l = 0; l < c->layers; l++) {
@@ -15,7 +17,20 @@ static void SUFFIX(initialise)(mlp *net, uint64_t *seed) {
             w[i] = (T)(sigma * random_normal(seed));
         for (size_t j = 0; j < out; j++)
             b[j] = (T)(l + 1 < c->layers ? c->hidden_bias : 0);
+        for (size_t j = 0; net->gamma[l] != NULL && j < out; j++)
+            ((T *)net->gamma[l])[j] = 1, ((T *)net->running_var[l])[j] = 1;
     }
+}
+
+/* z on the symmetric 8-bit grid of step max |z| / 127, in place (MLP_INT8_GRID). */
+static void SUFFIX(fake_quantise)(T *z, size_t n) {
+    double largest = 0;
+    for (size_t i = 0; i < n; i++)
+        largest = fabs((double)z[i]) > largest ? fabs((double)z[i]) : largest;
+    if (!(largest > 0) || !isfinite(largest)) return;
+    double step = largest / 127;
+    for (size_t i = 0; i < n; i++)
+        z[i] = (T)(nearbyint(z[i] / step) * step);
 }
 
 static void SUFFIX(column_sums)(const T *dz, size_t rows, size_t cols, T *sums) {
@@ -33,22 +48,35 @@ static void SUFFIX(forward)(mlp *net, const T *x, size_t rows, bool track) {
         size_t in = c->sizes[l], out = mlp_units(c, l);
         const T *w = net->w_round[l] != NULL ? net->w_round[l] : net->w[l];
         T *z = net->z[l], *a = net->a[l + 1];
-        GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)out, (int)in, 1,
-             (const T *)net->a[l], (int)in, w, (int)out, 0, z, (int)out);
+        if (c->precision == MLP_F16_SUMS)
+            narrow_gemm_f16(rows, out, in, (const float *)net->a[l], in, (const float *)w, out,
+                            (float *)z, out);
+        else
+            GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)out, (int)in, 1,
+                 (const T *)net->a[l], (int)in, w, (int)out, 0, z, (int)out);
         actfn_batch batch = {rows, out, out};
         bool hidden = l + 1 < c->layers;
+        /* batch norm's output is rounded once, with its shift (the bias) added */
+        if (hidden && c->batch_norm)
+            SUFFIX(batch_norm_forward)(net, l, z, rows, out);
+        else
+            round_narrow(net, z, rows * out);
         double start = clock_if(net);
         if (hidden && net->uses_mask[l]) {
             actfn_op identity = actfn_op_init(ACTFN_IDENTITY);
             actfn_bias_forward(&identity, DTYPE, &batch, z, net->b[l], z);
-            if (c->emulate) round_through(c->emulate, DTYPE, z, rows * out);
+            round_narrow(net, z, rows * out);
+            if (c->precision == MLP_INT8_GRID) SUFFIX(fake_quantise)(z, rows * out);
             double paused = clock_if(net); /* the count is the lab's, not the op's */
+            uint64_t zeros = 0;
             for (size_t i = 0; i < rows * out; i++)
-                net->zero_preactivations += z[i] == 0;
-            net->preactivations += rows * out;
+                zeros += z[i] == 0;
+            net->zeros[l] += zeros;
+            net->preactivations[l] += rows * out;
             start += clock_if(net) - paused;
             actfn_mask_forward(&net->act[l], DTYPE, &batch, z, a, net->mask[l],
                                track ? &net->activity[l] : NULL);
+            round_narrow(net, a, rows * out); /* leaky_relu's slope rounds */
         } else if (hidden && c->maxout > 1) { /* z + b in place, then the group maxima */
             actfn_op identity = actfn_op_init(ACTFN_IDENTITY);
             actfn_bias_forward(&identity, DTYPE, &batch, z, net->b[l], z);
@@ -56,7 +84,7 @@ static void SUFFIX(forward)(mlp *net, const T *x, size_t rows, bool track) {
         } else {
             actfn_op op = hidden ? net->act[l] : output_op(c);
             actfn_bias_forward(&op, DTYPE, &batch, z, net->b[l], a);
-            if (hidden && c->emulate) round_through(c->emulate, DTYPE, a, rows * out);
+            round_narrow(net, a, rows * out);
         }
         if (hidden && c->centre != 0)
             for (size_t i = 0; i < rows * c->sizes[l + 1]; i++)
@@ -91,6 +119,7 @@ static double SUFFIX(softmax_loss)(const T *logits, size_t rows, size_t classes,
 /* Every layer's gradients from dL/d(output) in net->dz. */
 static void SUFFIX(backpropagate)(mlp *net, size_t rows) {
     const mlp_config *c = &net->config;
+    round_narrow(net, net->dz, rows * c->sizes[c->layers]); /* dL/d(output) */
     /* backward through the layers: dz of layer l is in net->dz, its da in net->da */
     for (size_t l = c->layers; l-- > 0;) {
         size_t in = c->sizes[l], out = mlp_units(c, l);
@@ -112,9 +141,17 @@ static void SUFFIX(backpropagate)(mlp *net, size_t rows) {
             actfn_bias_backward(&op, DTYPE, &batch, net->z[l], net->b[l], gradient, dz, net->db[l]);
         }
         if (hidden) net->activation_seconds += clock_if(net) - start;
+        round_narrow(net, dz, rows * out);
+        round_narrow(net, net->db[l], out);
+        if (hidden && c->batch_norm) {
+            SUFFIX(batch_norm_backward)(net, l, dz, rows, out);
+            round_narrow(net, dz, rows * out);
+            round_narrow(net, net->dgamma[l], out);
+        }
         /* dW = a_l^T dz; da_(l-1) = dz W^T */
         GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)out, (int)rows, 1,
              (const T *)net->a[l], (int)in, dz, (int)out, 0, (T *)net->dw[l], (int)out);
+        round_narrow(net, net->dw[l], in * out);
         double norm = 0;
         const T *dw = net->dw[l];
         for (size_t i = 0; i < in * out; i++)
@@ -124,6 +161,7 @@ static void SUFFIX(backpropagate)(mlp *net, size_t rows) {
             GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)in, (int)out, 1, dz,
                  (int)out, (const T *)(net->w_round[l] != NULL ? net->w_round[l] : net->w[l]),
                  (int)out, 0, da, (int)in);
+            round_narrow(net, da, rows * in);
             double squares = 0; /* dL/da of hidden layer l - 1's output */
             for (size_t i = 0; i < rows * in; i++)
                 squares += (double)da[i] * (double)da[i];
@@ -187,9 +225,15 @@ static void SUFFIX(step)(mlp *net, mlp_optimizer optimizer, double lr, double mo
          net->steps);
         SUFFIX(update)
         (net->b[l], net->db[l], net->m_b[l], net->v_b[l], out, optimizer, lr, momentum, net->steps);
+        if (net->gamma[l] != NULL) { /* batch norm's scale */
+            T *gamma = net->gamma[l];
+            SUFFIX(update)
+            (gamma, net->dgamma[l], net->m_g[l], net->v_g[l], out, optimizer, lr, momentum,
+             net->steps);
+        }
         if (net->w_round[l] != NULL) {
             memcpy(net->w_round[l], net->w[l], in * out * sizeof(T));
-            round_through(c->emulate, DTYPE, net->w_round[l], in * out);
+            round_narrow(net, net->w_round[l], in * out);
         }
     }
 }

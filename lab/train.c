@@ -53,6 +53,8 @@ static float *target_buffer(const dataset *data, size_t rows) {
 
 double evaluate(mlp *net, const dataset *data, double *loss) {
     size_t f = data->features, capacity = net->capacity, correct = 0;
+    bool training = net->training;
+    net->training = false; /* batch norm: the running statistics */
     size_t e = actfn_dtype_size(net->config.dtype);
     void *x = malloc(capacity * f * e);
     uint8_t *labels = malloc(capacity);
@@ -70,6 +72,7 @@ double evaluate(mlp *net, const dataset *data, double *loss) {
         correct += ok;
     }
     free(x), free(labels), free(order), free(targets);
+    net->training = training;
     if (loss != NULL) *loss = data->count > 0 ? total / (double)data->count : 0;
     return data->count > 0 ? (double)correct / (double)data->count : 0;
 }
@@ -87,8 +90,11 @@ void gradient_norms(mlp *net, const dataset *data, size_t rows, double *norms,
     for (size_t i = 0; i < rows; i++)
         order[i] = i;
     gather(net, data, order, 0, rows, x, labels, targets);
+    bool training = net->training;
+    net->training = true; /* batch norm: the gradient of the batch statistics */
     mlp_forward(net, x, rows, false);
     batch_loss(net, data, labels, targets, rows, &correct, true);
+    net->training = training;
     for (size_t l = 0; l < net->config.layers; l++)
         norms[l] = net->grad_norm[l];
     for (size_t l = 0; activation_norms != NULL && l + 1 < net->config.layers; l++)
@@ -129,7 +135,9 @@ void train(mlp *net, const dataset *training, const dataset *test, const train_c
                 memset(net->activity[l].active, 0, net->activity[l].cols * sizeof(uint64_t));
                 net->activity[l].rows = 0;
             }
-        net->zero_preactivations = net->preactivations = 0;
+        memset(net->zeros, 0, sizeof net->zeros);
+        memset(net->preactivations, 0, sizeof net->preactivations);
+        net->training = true;
         double start = seconds_now(), loss = 0;
         size_t correct = 0, steps = 0;
         progress bar;
@@ -150,6 +158,7 @@ void train(mlp *net, const dataset *training, const dataset *test, const train_c
             progress_update(&bar, at + rows);
         }
         progress_finish(&bar);
+        net->training = false;
         result->seconds = seconds_now() - start;
         result->loss = loss / (double)count;
         result->train_accuracy = (double)correct / (double)count;
@@ -157,9 +166,14 @@ void train(mlp *net, const dataset *training, const dataset *test, const train_c
             result->grad_norm[l] /= (double)steps;
         for (size_t l = 0; l + 1 < layers; l++)
             result->dead[l] = actfn_activity_dead_fraction(&net->activity[l]);
-        result->zero_fraction = net->preactivations > 0
-                                    ? (double)net->zero_preactivations / (double)net->preactivations
-                                    : 0;
+        uint64_t zeros = 0, all = 0;
+        for (size_t l = 0; l + 1 < layers; l++) {
+            zeros += net->zeros[l], all += net->preactivations[l];
+            result->zero_layer[l] = net->preactivations[l] > 0
+                                        ? (double)net->zeros[l] / (double)net->preactivations[l]
+                                        : 0;
+        }
+        result->zero_fraction = all > 0 ? (double)zeros / (double)all : 0;
         diverged = !isfinite(result->loss);
         result->diverged = diverged;
         result->test_accuracy =

@@ -25,7 +25,8 @@ typedef struct epoch_result {
     double validation_loss, test_loss; /* mean loss over each set (0 where it has none) */
     double dead[MLP_MAX_LAYERS];       /* fraction of hidden units never active this epoch */
     double grad_norm[MLP_MAX_LAYERS];  /* mean over the epoch's steps of ||dL/dW|| */
-    double zero_fraction;              /* hidden pre-activations exactly 0 */
+    double zero_fraction;              /* hidden pre-activations exactly 0 (mask ops) */
+    double zero_layer[MLP_MAX_LAYERS]; /* that share per hidden layer */
     bool diverged;                     /* the loss became NaN or inf */
 } epoch_result;
 

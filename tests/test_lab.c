@@ -9,6 +9,7 @@
 #include "data.h"
 #include "idx.h"
 #include "mlp.h"
+#include "narrow.h"
 #include "train.h"
 
 #include <math.h>
@@ -60,6 +61,7 @@ static void check_gradients(const char *activation, double grad_at_zero, const c
     mlp net;
     char error[128];
     assert_true(mlp_create(&net, &config, ROWS, error, sizeof error));
+    net.training = true; /* batch norm from the batch's statistics, as in training */
     bool relu_family = strstr(activation, "relu") != NULL && config.maxout <= 1;
     assert_true(net.uses_mask[0] == relu_family); /* leaky_relu's default too */
     uint64_t seed = 7;
@@ -73,7 +75,7 @@ static void check_gradients(const char *activation, double grad_at_zero, const c
     loss_of(&net, labels, true);
     double worst = 0;
     for (size_t l = 0; l < 3; l++)
-        for (int which = 0; which < 2; which++)
+        for (int which = 0; which < 3; which++)
             for (size_t i = 0; i < mlp_count(&net, l, which); i++) {
                 double analytic = mlp_gradient(&net, l, which, i);
                 double saved = mlp_get(&net, l, which, i), h = 1e-6;
@@ -101,6 +103,10 @@ static void centred(mlp_config *c) {
     c->centre = 0.4;
 }
 
+static void batch_normed(mlp_config *c) {
+    c->batch_norm = true;
+}
+
 static void sigmoid_output(mlp_config *c) {
     c->has_output = true;
     c->output = actfn_op_init(ACTFN_SIGMOID);
@@ -119,6 +125,8 @@ static void gradients_match_finite_differences(void **state) {
     check_gradients("relu", 0, NULL, maxout_pieces);  /* Maxout layers, k = 3 */
     check_gradients("relu", 0, NULL, centred);        /* relu - c */
     check_gradients("tanh", 0, NULL, sigmoid_output); /* an activated output layer */
+    check_gradients("relu", 1, NULL, batch_normed);   /* batch norm: gamma and beta too */
+    check_gradients("tanh", 0, NULL, batch_normed);
     static const float targets[ROWS * 3] = {0.1f,  -0.7f, 1.3f, 0.0f, 0.4f, -0.2f,
                                             -1.1f, 0.9f,  0.3f, 0.6f, 0.2f, -0.5f,
                                             0.8f,  -0.3f, 0.0f, 0.5f, 1.0f, -0.9f};
@@ -274,7 +282,7 @@ static void cnn_gradients_match_finite_differences(void **state) {
         cnn_forward(&net, x, IMAGES);
         cnn_loss(&net, labels, IMAGES, &correct, true);
         for (size_t l = 0; l < CNN_LAYERS; l++)
-            for (int which = 0; which < 2; which++) {
+            for (int which = 0; which < 3; which++) {
                 float *p = which ? net.b[l] : net.w[l];
                 const float *g = which ? net.db[l] : net.dw[l];
                 size_t n = which ? net.b_count[l] : net.w_count[l];
@@ -307,12 +315,141 @@ static void cnn_gradients_match_finite_differences(void **state) {
     }
 }
 
+/* v rounded to f16 and back by the library's conversion: the lab's rounding's reference. */
+static float through_f16(float v) {
+    uint16_t h;
+    float back;
+    actfn_convert(&v, ACTFN_F32, &h, ACTFN_F16, 1);
+    actfn_convert(&h, ACTFN_F16, &back, ACTFN_F32, 1);
+    return back;
+}
+
+static void same_float(float got, float want, float input) {
+    uint32_t g, w;
+    memcpy(&g, &got, sizeof g), memcpy(&w, &want, sizeof w);
+    if (isnan(got) && isnan(want)) return;
+    if (g != w) {
+        print_error("rounding %a to f16: %a, the conversion gives %a\n", (double)input, (double)got,
+                    (double)want);
+        fail();
+    }
+}
+
+/* narrow_round_f16 against actfn_convert: every f32 bit pattern in steps of 251 (17
+ * million, both signs, every exponent), and each f16 value, tie and neighbour. */
+static void f16_rounding_matches_the_conversion(void **state) {
+    (void)state;
+    for (uint64_t u = 0; u <= 0xffffffffu; u += 251) {
+        uint32_t bits = (uint32_t)u;
+        float v;
+        memcpy(&v, &bits, sizeof v);
+        same_float(narrow_round_f16(v), through_f16(v), v);
+    }
+    for (uint32_t h = 0; h < 0x7c00; h++) { /* f16's finite magnitudes: ties at 2^12 */
+        uint16_t half = (uint16_t)h;
+        float value;
+        actfn_convert(&half, ACTFN_F16, &value, ACTFN_F32, 1);
+        uint32_t bits;
+        memcpy(&bits, &value, sizeof bits);
+        uint32_t probes[] = {bits, bits + 0x1000u, bits + 0xfffu, bits + 0x1001u, bits - 1};
+        for (size_t k = 0; k < sizeof probes / sizeof probes[0]; k++)
+            for (int negative = 0; negative < 2; negative++) {
+                uint32_t b = probes[k] | (negative ? 0x80000000u : 0);
+                float v;
+                memcpy(&v, &b, sizeof v);
+                same_float(narrow_round_f16(v), through_f16(v), v);
+            }
+    }
+}
+
+/* The f16-accumulating product against a plain triple loop that rounds each step with
+ * the library's conversion: sizes with vector tails, zeros among a's values (skipped by
+ * the product), a row stride wider than the row. */
+static void f16_sums_product_rounds_every_step(void **state) {
+    (void)state;
+    enum { M = 5, N = 37, K = 70, LDA = 73, LDC = 41 };
+    static float a[M * LDA], b[K * N], c[M * LDC];
+    uint64_t seed = 11;
+    for (size_t i = 0; i < M * LDA; i++)
+        a[i] = i % 3 == 0 ? 0 : through_f16((float)random_normal(&seed));
+    for (size_t i = 0; i < K * N; i++)
+        b[i] = through_f16((float)(0.1 * random_normal(&seed)));
+    narrow_gemm_f16(M, N, K, a, LDA, b, N, c, LDC);
+    size_t inexact = 0;
+    for (size_t i = 0; i < M; i++)
+        for (size_t j = 0; j < N; j++) {
+            float sum = 0;
+            double exact = 0;
+            for (size_t p = 0; p < K; p++) {
+                sum = through_f16(sum + through_f16(a[i * LDA + p] * b[p * N + j]));
+                exact += (double)a[i * LDA + p] * b[p * N + j];
+            }
+            inexact += (double)sum != exact;
+            same_float(c[i * LDC + j], sum, (float)exact);
+        }
+    assert_true(inexact > M * N / 2); /* the sums did round */
+}
+
+/* Training in both 16-bit modes: every stored tensor holds f16 values (the logits, the
+ * hidden activations, the gradients, the rounded weights), and the loss falls. */
+static void sixteen_bit_training_stays_in_f16(void **state) {
+    (void)state;
+    dataset all;
+    make_spirals(512, 3, &all);
+    static const size_t sizes[4] = {2, 32, 32, 2};
+    mlp_precision modes[2] = {MLP_F16, MLP_F16_SUMS};
+    for (int m = 0; m < 2; m++)
+        for (int norm = 0; norm < 2; norm++) {
+            mlp_config config = {.layers = 3,
+                                 .init = MLP_INIT_HE,
+                                 .seed = 5,
+                                 .dtype = ACTFN_F32,
+                                 .precision = modes[m],
+                                 .batch_norm = norm == 1};
+            memcpy(config.sizes, sizes, sizeof sizes);
+            config.activation = actfn_op_init(ACTFN_RELU);
+            mlp net;
+            char error[128];
+            assert_true(mlp_create(&net, &config, 128, error, sizeof error));
+            enum { EPOCHS = 20 };
+            epoch_result r[EPOCHS];
+            train_config t = {.epochs = EPOCHS,
+                              .batch = 64,
+                              .optimizer = MLP_ADAM,
+                              .learning_rate = 1e-2,
+                              .seed = 3,
+                              .label = "f16",
+                              .quiet = true};
+            train(&net, &all, NULL, &t, r);
+            assert_true(r[EPOCHS - 1].loss < 0.8 * r[0].loss);
+            net.training = true;
+            mlp_forward(&net, all.x, 128, false);
+            size_t correct;
+            mlp_loss(&net, all.label, 128, &correct, true);
+            const float *tensors[] = {net.a[1],  net.a[2],  net.a[3],       net.dw[0],
+                                      net.dw[1], net.db[2], net.w_round[0], net.dz};
+            size_t counts[] = {128 * 32, 128 * 32, 128 * 2, 2 * 32, 32 * 32, 2, 2 * 32, 128 * 32};
+            for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
+                for (size_t i = 0; i < counts[k]; i++)
+                    same_float(tensors[k][i], through_f16(tensors[k][i]), tensors[k][i]);
+            mlp_free(&net);
+        }
+    mlp_config f64 = {.layers = 1, .sizes = {2, 2}, .dtype = ACTFN_F64, .precision = MLP_F16};
+    mlp refused;
+    char error[128];
+    assert_false(mlp_create(&refused, &f64, 4, error, sizeof error));
+    dataset_free(&all);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gradients_match_finite_differences),
         cmocka_unit_test(relu_learns_the_spirals_and_a_linear_model_cannot),
         cmocka_unit_test(cnn_gradients_match_finite_differences),
         cmocka_unit_test(idx_reader_refuses_malformed_files),
+        cmocka_unit_test(f16_rounding_matches_the_conversion),
+        cmocka_unit_test(f16_sums_product_rounds_every_step),
+        cmocka_unit_test(sixteen_bit_training_stays_in_f16),
     };
     return cmocka_run_group_tests_name("lab", tests, NULL, NULL);
 }
