@@ -441,6 +441,44 @@ static void sixteen_bit_training_stays_in_f16(void **state) {
     dataset_free(&all);
 }
 
+/* The 8-bit grid: every hidden relu input is a multiple of max |z| / 127 (at most 127 of
+ * them), some of them exactly 0, and the f32 network without the grid has no zeros. */
+static void int8_grid_puts_relu_inputs_on_the_grid(void **state) {
+    (void)state;
+    dataset all;
+    make_spirals(256, 9, &all);
+    static const size_t sizes[4] = {2, 64, 64, 2};
+    size_t zeros[2] = {0, 0};
+    for (int grid = 0; grid < 2; grid++) {
+        mlp_config config = {.layers = 3,
+                             .init = MLP_INIT_HE,
+                             .seed = 4,
+                             .dtype = ACTFN_F32,
+                             .precision = grid ? MLP_INT8_GRID : MLP_WIDE};
+        memcpy(config.sizes, sizes, sizeof sizes);
+        config.activation = actfn_op_init(ACTFN_RELU);
+        mlp net;
+        char error[128];
+        assert_true(mlp_create(&net, &config, 256, error, sizeof error));
+        mlp_forward(&net, all.x, 256, false);
+        for (size_t l = 0; l < 2; l++) {
+            const float *z = net.z[l];
+            double largest = 0;
+            for (size_t i = 0; i < 256 * 64; i++)
+                largest = fmax(largest, fabs(z[i]));
+            for (size_t i = 0; i < 256 * 64; i++) {
+                double steps = z[i] / (largest / 127);
+                if (grid) assert_true(fabs(steps - nearbyint(steps)) < 1e-4);
+            }
+            zeros[grid] += net.zeros[l];
+        }
+        mlp_free(&net);
+    }
+    assert_int_equal(zeros[0], 0);
+    assert_true(zeros[1] > 0);
+    dataset_free(&all);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gradients_match_finite_differences),
@@ -450,6 +488,7 @@ int main(void) {
         cmocka_unit_test(f16_rounding_matches_the_conversion),
         cmocka_unit_test(f16_sums_product_rounds_every_step),
         cmocka_unit_test(sixteen_bit_training_stays_in_f16),
+        cmocka_unit_test(int8_grid_puts_relu_inputs_on_the_grid),
     };
     return cmocka_run_group_tests_name("lab", tests, NULL, NULL);
 }
