@@ -99,11 +99,30 @@ size_t seeds_or(const lab_options *o, size_t fallback) {
     return o->quick ? 2 : fallback;
 }
 
-size_t chosen_epoch(const epoch_result *r, size_t epochs) {
+/* The first epoch of the highest score among those that did not diverge (0 if all did:
+ * a run that diverges stays diverged). */
+static size_t best_epoch(const epoch_result *r, size_t epochs,
+                         double (*score)(const epoch_result *)) {
     size_t best = 0;
     for (size_t e = 1; e < epochs; e++)
-        if (!r[e].diverged && r[e].validation_accuracy > r[best].validation_accuracy) best = e;
+        if (!r[e].diverged && (r[best].diverged || score(&r[e]) > score(&r[best]))) best = e;
     return best;
+}
+
+static double validation_accuracy(const epoch_result *r) {
+    return r->validation_accuracy;
+}
+
+static double minus_validation_loss(const epoch_result *r) {
+    return -r->validation_loss;
+}
+
+size_t chosen_epoch(const epoch_result *r, size_t epochs) {
+    return best_epoch(r, epochs, validation_accuracy);
+}
+
+size_t lowest_loss_epoch(const epoch_result *r, size_t epochs) {
+    return best_epoch(r, epochs, minus_validation_loss);
 }
 
 double chosen_test(const epoch_result *r, size_t epochs) {

@@ -59,6 +59,8 @@ size_t seeds_or(const lab_options *o, size_t fallback);
 /* The epoch the validation set picks (its highest accuracy, the first such), and the
  * test accuracy there (NaN if the run diverged before any epoch). */
 size_t chosen_epoch(const epoch_result *r, size_t epochs);
+/* The epoch of the lowest validation loss (the first such; a regression's choice). */
+size_t lowest_loss_epoch(const epoch_result *r, size_t epochs);
 double chosen_test(const epoch_result *r, size_t epochs);
 double best_validation(const epoch_result *r, size_t epochs);
 /* What an experiment's own run_jobs job reads (jobs.h): the data, its list of runs (of

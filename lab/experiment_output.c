@@ -100,15 +100,6 @@ static void make_tasks(const fashion *f, regression_task *tasks) {
     }
 }
 
-/* The epoch of the lowest validation loss. */
-static size_t lowest_validation_loss(const epoch_result *r, size_t epochs) {
-    size_t best = 0;
-    for (size_t e = 1; e < epochs; e++)
-        if (!r[e].diverged && (r[best].diverged || r[e].validation_loss < r[best].validation_loss))
-            best = e;
-    return best;
-}
-
 static const char *better_or_worse(comparison c) {
     return c == HIGHER ? "worse" : c == LOWER ? "better" : comparison_words(c);
 }
@@ -133,7 +124,7 @@ static bool regression_head(const lab_options *o, const fashion *f, size_t seeds
         for (size_t i = 0; i < runs; i++) {
             size_t cell = i / seeds;
             const epoch_result *run = &r[i * epochs];
-            size_t e = lowest_validation_loss(run, epochs);
+            size_t e = lowest_loss_epoch(run, epochs);
             error[i] =
                 run[e].diverged ? NAN : run[e].test_loss / tasks[cell / OUTPUTS].test_variance;
             for (size_t k = 0; k < epochs; k++)

@@ -5,6 +5,7 @@
  * exact zeros are common), under plain SGD, Adam and SGD with batch norm. */
 #define _POSIX_C_SOURCE 200809L
 #include "experiment_kit.h"
+#include "narrow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ static void relu0_job(size_t index, const void *context, void *out) {
                              .seed = c->seed + 100 * (uint64_t)s + 1,
                              .label = "relu0",
                              .quiet = true};
-    size_t data = precisions[p] == MLP_F16 || precisions[p] == MLP_F16_SUMS;
+    size_t data = mlp_is_f16(&config);
     train(&net, c->train[data], c->test[data], &training, r);
     const epoch_result *last = &r[c->epochs - 1];
     result->accuracy = last->diverged ? NAN : last->test_accuracy;
@@ -65,11 +66,9 @@ static void relu0_job(size_t index, const void *context, void *out) {
 /* The data rounded to f16 (as a 16-bit network stores its inputs), in a new array. */
 static float *rounded_to_f16(const float *x, size_t n) {
     float *rounded = malloc(n * sizeof *rounded + 1);
-    uint16_t *scratch = malloc(n * sizeof *scratch + 1);
-    if (rounded == NULL || scratch == NULL) abort();
-    actfn_convert(x, ACTFN_F32, scratch, ACTFN_F16, n);
-    actfn_convert(scratch, ACTFN_F16, rounded, ACTFN_F32, n);
-    free(scratch);
+    if (rounded == NULL) abort();
+    memcpy(rounded, x, n * sizeof *rounded);
+    narrow_round_all_f16(rounded, n);
     return rounded;
 }
 

@@ -14,12 +14,12 @@
 
 /* In 16-bit precision, n values rounded to f16 in place (they are f32: mlp_create
  * refuses the 16-bit modes for f64); else nothing. */
-static bool is_f16(const mlp_config *c) {
+bool mlp_is_f16(const mlp_config *c) {
     return c->precision == MLP_F16 || c->precision == MLP_F16_SUMS;
 }
 
 static void round_narrow(const mlp *net, void *values, size_t n) {
-    if (is_f16(&net->config)) narrow_round_all_f16(values, n);
+    if (mlp_is_f16(&net->config)) narrow_round_all_f16(values, n);
 }
 
 /* A monotonic clock in seconds (0 unless the network times its activations). */
@@ -119,14 +119,15 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
             ok = ok && (*vectors[k] = calloc(out, e)) != NULL;
         ok = ok && (net->z[l] = calloc(capacity * out, e)) != NULL;
         ok = ok && (net->a[l + 1] = calloc(capacity * c->sizes[l + 1], e)) != NULL;
-        if (is_f16(c)) ok = ok && (net->w_round[l] = calloc(in * out, e)) != NULL;
-        if (c->batch_norm && l + 1 < c->layers) {
-            void **norm[] = {&net->gamma[l],     &net->dgamma[l],       &net->m_g[l],
-                             &net->v_g[l],       &net->running_mean[l], &net->running_var[l],
-                             &net->inverse_sd[l]};
-            for (size_t k = 0; k < sizeof norm / sizeof norm[0]; k++)
-                ok = ok && (*norm[k] = calloc(out, e)) != NULL;
-            ok = ok && (net->normalised[l] = calloc(capacity * out, e)) != NULL;
+        if (mlp_is_f16(c)) ok = ok && (net->w_round[l] = calloc(in * out, e)) != NULL;
+        if (c->batch_norm && l + 1 < c->layers) { /* seven vectors of out, then capacity x out */
+            char *block = calloc((7 + capacity) * out, e);
+            ok = ok && (net->batch_norm_block[l] = block) != NULL;
+            void **parts[] = {&net->gamma[l],      &net->dgamma[l],       &net->m_g[l],
+                              &net->v_g[l],        &net->running_mean[l], &net->running_var[l],
+                              &net->inverse_sd[l], &net->normalised[l]};
+            for (size_t k = 0; block != NULL && k < sizeof parts / sizeof parts[0]; k++)
+                *parts[k] = block + k * out * e;
         }
         if (l + 1 < c->layers && net->uses_mask[l]) {
             ok = ok && (net->mask[l] = calloc(capacity, actfn_mask_row_bytes(out))) != NULL;
@@ -145,7 +146,7 @@ bool mlp_create(mlp *net, const mlp_config *config, size_t capacity, char *error
         initialise_f32(net, &seed);
     else
         initialise_f64(net, &seed);
-    for (size_t l = 0; l < c->layers && is_f16(c); l++) {
+    for (size_t l = 0; l < c->layers && mlp_is_f16(c); l++) {
         memcpy(net->w_round[l], net->w[l], c->sizes[l] * mlp_units(c, l) * e);
         round_narrow(net, net->w_round[l], c->sizes[l] * mlp_units(c, l));
     }
@@ -162,18 +163,11 @@ void mlp_free(mlp *net) {
                           net->v_w[l],
                           net->m_b[l],
                           net->v_b[l],
-                          net->w_round[l],
                           net->z[l],
                           net->a[l + 1],
                           net->mask[l],
-                          net->gamma[l],
-                          net->dgamma[l],
-                          net->m_g[l],
-                          net->v_g[l],
-                          net->running_mean[l],
-                          net->running_var[l],
-                          net->normalised[l],
-                          net->inverse_sd[l]};
+                          net->w_round[l],
+                          net->batch_norm_block[l]};
         for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
             free(arrays[k]);
         actfn_activity_free(&net->activity[l]);

@@ -67,6 +67,7 @@ typedef struct mlp {
         *v_g[MLP_MAX_LAYERS];
     void *running_mean[MLP_MAX_LAYERS], *running_var[MLP_MAX_LAYERS];
     void *normalised[MLP_MAX_LAYERS], *inverse_sd[MLP_MAX_LAYERS];
+    void *batch_norm_block[MLP_MAX_LAYERS]; /* the one allocation those point into */
     bool training;               /* batch norm: batch statistics (and update the running ones) */
     void *a[MLP_MAX_LAYERS + 1]; /* a[0] the input, a[l + 1] layer l's output */
     void *z[MLP_MAX_LAYERS];     /* pre-activations */
@@ -84,6 +85,9 @@ typedef struct mlp {
     actfn_op act[MLP_MAX_LAYERS];   /* each hidden layer's activation */
     bool uses_mask[MLP_MAX_LAYERS]; /* through the mask ops (relu family) */
 } mlp;
+
+/* Whether the config rounds its tensors to f16 (MLP_F16, MLP_F16_SUMS). */
+bool mlp_is_f16(const mlp_config *config);
 
 /* Columns of layer l's matrix product: sizes[l + 1], times maxout for a hidden layer. */
 size_t mlp_units(const mlp_config *config, size_t layer);
