@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "cnn.h"
 
+#include "cnn_loops.h"
 #include "mlp.h"
 
 #include <cblas.h>
@@ -11,84 +12,6 @@
 
 enum { SIDE = 28, POOLED1 = 14, POOLED2 = 7, C1 = 32, C2 = 64, HIDDEN = 128, CLASSES = 10 };
 enum { FLAT = POOLED2 * POOLED2 * C2 }; /* 3136 */
-
-/* rows images of side x side x channels (NHWC) into rows * side^2 lines of 9 * channels:
- * each output pixel's 3 x 3 neighbourhood, zeros beyond the border (padding 1). */
-static void im2col(const float *in, size_t rows, size_t side, size_t channels, float *col) {
-    size_t k = 9 * channels;
-    for (size_t n = 0; n < rows; n++)
-        for (size_t y = 0; y < side; y++)
-            for (size_t x = 0; x < side; x++) {
-                float *line = col + ((n * side + y) * side + x) * k;
-                for (size_t ky = 0; ky < 3; ky++)
-                    for (size_t kx = 0; kx < 3; kx++) {
-                        float *to = line + (ky * 3 + kx) * channels;
-                        long sy = (long)y + (long)ky - 1, sx = (long)x + (long)kx - 1;
-                        if (sy < 0 || sx < 0 || sy >= (long)side || sx >= (long)side) {
-                            memset(to, 0, channels * sizeof *to);
-                            continue;
-                        }
-                        const float *from =
-                            in + ((n * side + (size_t)sy) * side + (size_t)sx) * channels;
-                        if (channels == 1) /* the input image: no call per pixel */
-                            *to = *from;
-                        else
-                            memcpy(to, from, channels * sizeof *to);
-                    }
-            }
-}
-
-/* The adjoint of im2col: each line's entries added back onto the image (out zeroed). */
-static void col2im(const float *col, size_t rows, size_t side, size_t channels, float *out) {
-    size_t k = 9 * channels;
-    memset(out, 0, rows * side * side * channels * sizeof *out);
-    for (size_t n = 0; n < rows; n++)
-        for (size_t y = 0; y < side; y++)
-            for (size_t x = 0; x < side; x++) {
-                const float *line = col + ((n * side + y) * side + x) * k;
-                for (size_t ky = 0; ky < 3; ky++)
-                    for (size_t kx = 0; kx < 3; kx++) {
-                        long sy = (long)y + (long)ky - 1, sx = (long)x + (long)kx - 1;
-                        if (sy < 0 || sx < 0 || sy >= (long)side || sx >= (long)side) continue;
-                        float *to = out + ((n * side + (size_t)sy) * side + (size_t)sx) * channels;
-                        const float *from = line + (ky * 3 + kx) * channels;
-                        for (size_t c = 0; c < channels; c++)
-                            to[c] += from[c];
-                    }
-            }
-}
-
-/* 2 x 2 max-pooling, stride 2; arg[i] = the index in `in` of out[i]'s maximum (the first
- * of equal ones; a NaN wins, so that it propagates). The channels, contiguous, innermost. */
-static void pool(const float *in, size_t rows, size_t side, size_t channels, float *out,
-                 uint32_t *arg) {
-    size_t half = side / 2, row = side * channels;
-    for (size_t n = 0; n < rows; n++)
-        for (size_t y = 0; y < half; y++)
-            for (size_t x = 0; x < half; x++) {
-                size_t first = ((n * side + 2 * y) * side + 2 * x) * channels;
-                size_t at[4] = {first, first + channels, first + row, first + row + channels};
-                size_t o = ((n * half + y) * half + x) * channels;
-                for (size_t c = 0; c < channels; c++) { /* selects, not branches */
-                    float best = in[at[0] + c];
-                    uint32_t where = (uint32_t)(at[0] + c);
-                    for (int k = 1; k < 4; k++) {
-                        float v = in[at[k] + c];
-                        bool take = (best == best) & !(v <= best); /* v larger or NaN */
-                        best = take ? v : best;
-                        where = take ? (uint32_t)(at[k] + c) : where;
-                    }
-                    out[o + c] = best, arg[o + c] = where;
-                }
-            }
-}
-
-static void unpool(const float *d_out, const uint32_t *arg, size_t count, size_t in_count,
-                   float *d_in) {
-    memset(d_in, 0, in_count * sizeof *d_in);
-    for (size_t o = 0; o < count; o++)
-        d_in[arg[o]] += d_out[o];
-}
 
 /* c = a (m x k) b (k x n), row-major; the flags transpose a or b as stored. */
 static void gemm(bool ta, bool tb, size_t m, size_t n, size_t k, const float *a, const float *b,
@@ -124,9 +47,9 @@ bool cnn_create(cnn *net, const actfn_op *activation, bool he, uint64_t seed, si
                        n * CLASSES, pixels * C1, pooled * 9 * C1, pooled * C1};
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
         ok = ok && (*arrays[k] = malloc(counts[k] * sizeof(float) + 1)) != NULL;
-    ok = ok && (net->arg1 = malloc(pooled * C1 * sizeof(uint32_t))) != NULL;
-    ok = ok && (net->arg2 = malloc(n * FLAT * sizeof(uint32_t))) != NULL;
-    if (!ok || pixels * C1 > UINT32_MAX) {
+    ok = ok && (net->from1 = malloc(pooled * C1)) != NULL;
+    ok = ok && (net->from2 = malloc(n * FLAT)) != NULL;
+    if (!ok) {
         cnn_free(net);
         snprintf(error, size, "out of memory for a CNN of %zu rows", capacity);
         return false;
@@ -152,7 +75,7 @@ void cnn_free(cnn *net) {
                        net->logits, net->d_large, net->d_col, net->d_small};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         free(arrays[k]);
-    free(net->arg1), free(net->arg2);
+    free(net->from1), free(net->from2);
     memset(net, 0, sizeof *net);
 }
 
@@ -173,14 +96,14 @@ void cnn_forward(cnn *net, const float *x, size_t rows) {
     size_t pixels = rows * SIDE * SIDE, pooled = rows * POOLED1 * POOLED1;
     actfn_op identity = actfn_op_init(ACTFN_IDENTITY);
     net->x = x;
-    im2col(x, rows, SIDE, 1, net->col1);
+    cnn_im2col(x, rows, SIDE, 1, net->col1);
     gemm(false, false, pixels, C1, 9, net->col1, net->w[0], net->z1);
     activate(&net->act, pixels, C1, net->z1, net->b[0], net->a1);
-    pool(net->a1, rows, SIDE, C1, net->p1, net->arg1);
-    im2col(net->p1, rows, POOLED1, C1, net->col2);
+    cnn_max_pool(net->a1, rows, SIDE, C1, net->p1, net->from1);
+    cnn_im2col(net->p1, rows, POOLED1, C1, net->col2);
     gemm(false, false, pooled, C2, 9 * C1, net->col2, net->w[1], net->z2);
     activate(&net->act, pooled, C2, net->z2, net->b[1], net->a2);
-    pool(net->a2, rows, POOLED1, C2, net->p2, net->arg2);
+    cnn_max_pool(net->a2, rows, POOLED1, C2, net->p2, net->from2);
     gemm(false, false, rows, HIDDEN, FLAT, net->p2, net->w[2], net->z3);
     activate(&net->act, rows, HIDDEN, net->z3, net->b[2], net->a3);
     gemm(false, false, rows, CLASSES, HIDDEN, net->a3, net->w[3], net->logits);
@@ -213,15 +136,15 @@ double cnn_loss(cnn *net, const uint8_t *labels, size_t rows, size_t *correct, b
     gemm(false, true, rows, FLAT, HIDDEN, da3, net->w[2], dp2);
     /* conv 2 */
     float *da2 = net->d_large; /* pooled x 64 */
-    unpool(dp2, net->arg2, rows * FLAT, pooled * C2, da2);
+    cnn_max_unpool(dp2, net->from2, rows, POOLED1, C2, da2);
     deactivate(&net->act, pooled, C2, net->z2, net->b[1], da2, da2, net->db[1]);
     gemm(true, false, 9 * C1, C2, pooled, net->col2, da2, net->dw[1]);
     gemm(false, true, pooled, 9 * C1, C2, da2, net->w[1], net->d_col);
     float *dp1 = net->d_small; /* pooled x 32, the scratch's size */
-    col2im(net->d_col, rows, POOLED1, C1, dp1);
+    cnn_col2im(net->d_col, rows, POOLED1, C1, dp1);
     /* conv 1 */
     float *da1 = net->d_large;
-    unpool(dp1, net->arg1, pooled * C1, pixels * C1, da1);
+    cnn_max_unpool(dp1, net->from1, rows, SIDE, C1, da1);
     deactivate(&net->act, pixels, C1, net->z1, net->b[0], da1, da1, net->db[0]);
     gemm(true, false, 9, C1, pixels, net->col1, da1, net->dw[0]);
     return loss;

@@ -22,11 +22,11 @@ typedef struct cnn {
     float *w[CNN_LAYERS], *b[CNN_LAYERS], *dw[CNN_LAYERS], *db[CNN_LAYERS];
     float *m_w[CNN_LAYERS], *v_w[CNN_LAYERS], *m_b[CNN_LAYERS], *v_b[CNN_LAYERS];
     size_t w_count[CNN_LAYERS], b_count[CNN_LAYERS];
-    const float *x;                   /* the last forward's input */
-    float *col1, *z1, *a1, *p1;       /* im2col of x; conv 1 before bias, after act; pooled */
-    float *col2, *z2, *a2, *p2;       /* the same for conv 2 (p2: rows x 3136) */
-    float *z3, *a3, *logits;          /* dense 1 before bias, after act; dense 2's output */
-    uint32_t *arg1, *arg2;            /* each pooled value's source in a1 / a2 */
+    const float *x;             /* the last forward's input */
+    float *col1, *z1, *a1, *p1; /* im2col of x; conv 1 before bias, after act; pooled */
+    float *col2, *z2, *a2, *p2; /* the same for conv 2 (p2: rows x 3136) */
+    float *z3, *a3, *logits;    /* dense 1 before bias, after act; dense 2's output */
+    uint8_t *from1, *from2;     /* which of its 2 x 2 window each pooled value of a1 / a2 is */
     float *d_large, *d_col, *d_small; /* backward scratch */
     uint64_t steps;
 } cnn;

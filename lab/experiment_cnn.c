@@ -54,7 +54,7 @@ static void cnn_job(size_t index, const void *context, void *out) {
 
 /* The first count of cnn_ops (1: relu alone, for bench/torch_cnn.py). */
 static int cnn_of(const lab_options *o, size_t count) {
-    size_t seeds = o->quick ? 1 : o->seeds > 0 ? o->seeds : 3;
+    size_t seeds = o->quick ? 1 : o->seeds > 0 ? o->seeds : 10;
     size_t epochs = o->quick && o->epochs == 0 ? 1 : epochs_or(o, 3);
     size_t max_train = o->quick ? 500 : 0;
     if (epochs > MOST_EPOCHS) epochs = MOST_EPOCHS;
@@ -143,7 +143,7 @@ static int cnn_of(const lab_options *o, size_t count) {
             "|---|---|---|---|---|---|\n",
             parameters, o->quick ? " (--quick: 500)" : "", epochs, epochs == 1 ? "" : "s", seeds,
             seeds >= 10 ? ""
-                        : " (fewer than 10 for cost: a CNN epoch takes about 30 s of one core)");
+                        : " (fewer than 10: a CNN epoch takes about 25 s of one core)");
     for (size_t k = 0; k < count; k++) {
         char a[64], b[64], d[64];
         fprintf(md, "| %s | %s %% | %s %% | %s | %.1f | %.1f |\n", cnn_ops[k],

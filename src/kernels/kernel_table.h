@@ -57,8 +57,13 @@ typedef void (*prelu_backward_kernel)(const void *x, const void *slopes, const v
  * the dtype first (y may equal x); stream as mask_forward_kernel's. */
 typedef void (*bias_forward_kernel)(const op_params *p, const void *x, const void *bias, void *y,
                                     size_t n, int stream);
-/* out = a + b elementwise (the bias add of the fused bias + activation). */
-typedef void (*add_kernel)(const void *a, const void *b, void *out, size_t n);
+/* out[r] = a[r] + b elementwise for count rows, a's a_stride elements apart, out's
+ * out_stride (the bias add of the fused bias + activation). */
+typedef void (*add_kernel)(const void *a, size_t a_stride, const void *b, void *out,
+                           size_t out_stride, size_t count, size_t n);
+/* sums[j] += rows[r][j] for each of count rows (stride elements apart) in turn, in double
+ * (the bias gradient's column sums). */
+typedef void (*sum_kernel)(const void *rows, size_t stride, size_t count, double *sums, size_t n);
 /* y[i] = table[x[i]] (the quantized ops); y may equal x; stream (out of place only): y by
  * non-temporal stores, fenced before the return. */
 typedef void (*lookup_kernel)(const uint8_t table[256], const uint8_t *x, uint8_t *y, size_t n,
@@ -91,6 +96,7 @@ typedef struct kernel_table {
     clamp_kernel clamp_bytes;               /* NULL: the lookup */
     mask_kernel mask_backward[DTYPE_SLOTS]; /* NULL: bit by bit */
     add_kernel add_rows[DTYPE_SLOTS];       /* NULL: element by element */
+    sum_kernel add_to_sums[DTYPE_SLOTS];    /* NULL: element by element */
     /* the piecewise ops (piecewise.c); NULL: the add, then the op's forward on the row */
     bias_forward_kernel bias_forward[DTYPE_SLOTS][ACTFN_KIND_COUNT];
     /* relu, leaky_relu, relu6 (piecewise.c); NULL: the bits, then the forward */

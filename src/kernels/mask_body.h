@@ -34,15 +34,38 @@ static void KERNEL(mask_backward)(const uint8_t *bits, const void *gradient, voi
     }
 }
 
-/* out = a + b; out may equal a, and overlaps b nowhere else. */
-static void KERNEL(add_rows)(const void *first, const void *second, void *output, size_t n) {
-    const T *a = first, *b = second;
-    T *out = output;
-    size_t i = 0;
-    for (; i + LANES <= n; i += LANES)
-        VOP(store)(out + i, VOP(add)(VOP(load)(a + i), VOP(load)(b + i)));
-    if (i < n) VOP(store_tail)
-    (out + i, VOP(add)(VOP(load_tail)(a + i, n - i), VOP(load_tail)(b + i, n - i)), n - i);
+/* out[r] = a[r] + b for count rows (a's rows first_stride elements apart, out's
+ * out_stride); out may equal a with the same stride, and overlaps b nowhere. */
+static void KERNEL(add_rows)(const void *first, size_t first_stride, const void *second,
+                             void *output, size_t out_stride, size_t count, size_t n) {
+    const T *b = second;
+    for (size_t r = 0; r < count; r++) {
+        const T *a = (const T *)first + r * first_stride;
+        T *out = (T *)output + r * out_stride;
+        size_t i = 0;
+        for (; i + LANES <= n; i += LANES)
+            VOP(store)(out + i, VOP(add)(VOP(load)(a + i), VOP(load)(b + i)));
+        if (i < n) VOP(store_tail)
+        (out + i, VOP(add)(VOP(load_tail)(a + i, n - i), VOP(load_tail)(b + i, n - i)), n - i);
+    }
+}
+
+/* sums[j] += rows[r][j] for r = 0 .. count - 1 in turn (rows stride elements apart), in
+ * double, a float widened exactly: the bias gradient's column sums. Each column is added
+ * in the scalar loop's order, so the sums are the same; they stay in registers down the
+ * rows. */
+static void KERNEL(add_to_sums)(const void *input, size_t stride, size_t count, double *sums,
+                                size_t n) {
+    const T *rows = input;
+    size_t j = 0;
+    for (; j + LANES <= n; j += LANES)
+        DTYPE_NAME(add_down_columns)(rows + j, stride, count, sums + j);
+    for (; j < n; j++) {
+        double sum = sums[j];
+        for (size_t r = 0; r < count; r++)
+            sum += (double)rows[r * stride + j];
+        sums[j] = sum;
+    }
 }
 
 /* PReLU rows: the scalar loops of layers/prelu_rows.h, a vector at a time. */

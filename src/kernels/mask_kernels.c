@@ -3,8 +3,8 @@
  * backward (actfn_mask_backward): each vector of dy takes LANES bits of the mask as a
  * lane mask, and selects dy or the inactive value (+0, or dy * slope for leaky_relu),
  * reading 1/8 of a byte per element instead of the element x. The row add of the fused
- * bias + activation, the PReLU rows. (The mask forward is piecewise.c's: it applies the
- * op's own body.) */
+ * bias + activation and its gradient's column sums, the PReLU rows. (The mask forward is
+ * piecewise.c's: it applies the op's own body.) */
 #include "kernels/kernel_template.h"
 
 /* LANES bits of a byte-aligned bit row, from bit i (any i with i + lanes <= the row's
@@ -29,6 +29,28 @@ static inline void add_inactive_products_f32(vf x, vf g, double *sums) {
     add_inactive_products_f64(vf_widen_high(x), vf_widen_high(g), sums + VD_LANES);
 }
 
+/* sums[0 .. lanes) += each of count rows in turn, in double lanes. */
+static inline void add_down_columns_f64(const double *rows, size_t stride, size_t count,
+                                        double *sums) {
+    vd sum = vd_load(sums);
+    for (size_t r = 0; r < count; r++)
+        sum = vd_add(sum, vd_load(rows + r * stride));
+    vd_store(sums, sum);
+}
+
+/* The same for a vector of floats, each half widened exactly to double. */
+static inline void add_down_columns_f32(const float *rows, size_t stride, size_t count,
+                                        double *sums) {
+    vd low = vd_load(sums), high = vd_load(sums + VD_LANES);
+    for (size_t r = 0; r < count; r++) {
+        vf v = vf_load(rows + r * stride);
+        low = vd_add(low, vf_widen_low(v));
+        high = vd_add(high, vf_widen_high(v));
+    }
+    vd_store(sums, low);
+    vd_store(sums + VD_LANES, high);
+}
+
 #define BODY_FILE "kernels/mask_body.h"
 #include "kernels/for_each_dtype.h"
 
@@ -42,6 +64,7 @@ void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table);
 void ISA_FUNCTION(fill_mask_kernels)(kernel_table *table) {
     REGISTER_BOTH(mask_backward, mask_backward);
     REGISTER_BOTH(add_rows, add_rows);
+    REGISTER_BOTH(add_to_sums, add_to_sums);
     REGISTER_BOTH(prelu_forward, prelu_forward);
     REGISTER_BOTH(prelu_backward, prelu_backward);
 }
