@@ -3,9 +3,10 @@
 /* The lab's network and data: the analytic gradients of the whole network against
  * central finite differences in f64 (mask path and fused bias path, every layer), a short
  * training run on the built-in spirals that must reach a stated accuracy (and a linear
- * model that must not), a fixed seed giving the same run twice, and the IDX reader
- * against malformed files. */
+ * model that must not), a fixed seed giving the same run twice, the IDX reader
+ * against malformed files, the CNN's gradients and loops, the 16-bit arithmetic. */
 #include "cnn.h"
+#include "cnn_loops.h"
 #include "data.h"
 #include "idx.h"
 #include "mlp.h"
@@ -315,6 +316,83 @@ static void cnn_gradients_match_finite_differences(void **state) {
     }
 }
 
+/* The CNN's loops against their definitions: im2col tap by tap with zero padding, col2im
+ * as its adjoint (<im2col x, y> = <x, col2im y>, exact on small integers), max-pooling
+ * taking the first of equal values and a NaN, its backward putting each gradient back
+ * where the maximum was. Odd channel counts, so that the vector loops have tails. */
+static void cnn_loops_match_their_definitions(void **state) {
+    (void)state;
+    enum { IMAGES = 2, SIDE = 6, MOST = 19 * 9 };
+    static const size_t channel_counts[] = {1, 3, 19};
+    uint64_t seed = 3;
+    for (size_t t = 0; t < 3; t++) {
+        size_t ch = channel_counts[t], pixels = IMAGES * SIDE * SIDE, k = 9 * ch;
+        float *in = malloc(pixels * ch * sizeof *in), *col = malloc(pixels * k * sizeof *col);
+        float *y = malloc(pixels * k * sizeof *y), *back = malloc(pixels * ch * sizeof *back);
+        assert_true(in && col && y && back && k <= MOST);
+        for (size_t i = 0; i < pixels * ch; i++)
+            in[i] = (float)(random_next(&seed) % 7) - 3;
+        for (size_t i = 0; i < pixels * k; i++)
+            y[i] = (float)(random_next(&seed) % 5) - 2;
+        cnn_im2col(in, IMAGES, SIDE, ch, col);
+        for (size_t n = 0; n < IMAGES; n++)
+            for (size_t py = 0; py < SIDE; py++)
+                for (size_t px = 0; px < SIDE; px++)
+                    for (size_t tap = 0; tap < 9; tap++)
+                        for (size_t c = 0; c < ch; c++) {
+                            long sy = (long)py + (long)(tap / 3) - 1;
+                            long sx = (long)px + (long)(tap % 3) - 1;
+                            bool inside = sy >= 0 && sx >= 0 && sy < SIDE && sx < SIDE;
+                            float want =
+                                inside ? in[((n * SIDE + (size_t)sy) * SIDE + (size_t)sx) * ch + c]
+                                       : 0.0f;
+                            size_t line = (n * SIDE + py) * SIDE + px;
+                            assert_true(col[line * k + tap * ch + c] == want);
+                        }
+        cnn_col2im(y, IMAGES, SIDE, ch, back);
+        double forward = 0, adjoint = 0;
+        for (size_t i = 0; i < pixels * k; i++)
+            forward += (double)col[i] * y[i];
+        for (size_t i = 0; i < pixels * ch; i++)
+            adjoint += (double)in[i] * back[i];
+        assert_true(forward == adjoint);
+
+        /* pooling: few distinct values, so that windows hold ties; then NaNs */
+        size_t pooled = IMAGES * (SIDE / 2) * (SIDE / 2) * ch;
+        float *out = malloc(pooled * sizeof *out), *g = malloc(pooled * sizeof *g);
+        uint8_t *from = malloc(pooled);
+        assert_true(out && g && from);
+        for (int round = 0; round < 2; round++) {
+            if (round == 1)
+                for (size_t i = 0; i < pixels * ch; i += 5)
+                    in[i] = NAN;
+            cnn_max_pool(in, IMAGES, SIDE, ch, out, from);
+            for (size_t i = 0; i < pooled; i++)
+                g[i] = (float)(i + 1);
+            cnn_max_unpool(g, from, IMAGES, SIDE, ch, back);
+            size_t half = SIDE / 2;
+            for (size_t n = 0; n < IMAGES; n++)
+                for (size_t py = 0; py < half; py++)
+                    for (size_t px = 0; px < half; px++)
+                        for (size_t c = 0; c < ch; c++) {
+                            size_t at[4], best = 0, o = ((n * half + py) * half + px) * ch + c;
+                            for (size_t q = 0; q < 4; q++)
+                                at[q] =
+                                    ((n * SIDE + 2 * py + q / 2) * SIDE + 2 * px + q % 2) * ch + c;
+                            for (size_t q = 1; q < 4; q++) {
+                                float v = in[at[q]], b = in[at[best]];
+                                if (!isnan(b) && (isnan(v) || v > b)) best = q;
+                            }
+                            assert_int_equal(from[o], best);
+                            assert_memory_equal(&out[o], &in[at[best]], sizeof(float));
+                            for (size_t q = 0; q < 4; q++)
+                                assert_true(back[at[q]] == (q == best ? g[o] : 0.0f));
+                        }
+        }
+        free(in), free(col), free(y), free(back), free(out), free(g), free(from);
+    }
+}
+
 /* v rounded to f16 and back by the library's conversion: the lab's rounding's reference. */
 static float through_f16(float v) {
     uint16_t h;
@@ -484,6 +562,7 @@ int main(void) {
         cmocka_unit_test(gradients_match_finite_differences),
         cmocka_unit_test(relu_learns_the_spirals_and_a_linear_model_cannot),
         cmocka_unit_test(cnn_gradients_match_finite_differences),
+        cmocka_unit_test(cnn_loops_match_their_definitions),
         cmocka_unit_test(idx_reader_refuses_malformed_files),
         cmocka_unit_test(f16_rounding_matches_the_conversion),
         cmocka_unit_test(f16_sums_product_rounds_every_step),
