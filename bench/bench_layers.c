@@ -2,8 +2,9 @@
 /* The layer-level ops against what they replace, on batches of rows x 1024 features, f32:
  * the relu backward from a 1-bit mask against the backward from x (4 + 4 + 4 bytes moved
  * per element against 1/8 + 4 + 4), and the fused bias + relu against a separate bias add
- * and relu (two passes), and the relu forward that writes a mask (and counts the active
- * units) against the plain one.
+ * and relu (two passes), its backward (dx and the bias gradient's column sums) against
+ * the three passes it replaces and on rows of 32 features, and the relu forward that writes
+ * a mask (and counts the active units) against the plain one.
  * Prints the tab-separated lines of bench_peers (threads, op,
  * implementation, n, ns per element), with the limits memcpy and a + b.
  *
@@ -18,7 +19,8 @@
 enum { COLS = 1024 };
 
 typedef struct state {
-    float *x, *dy, *dx, *y, *bias;
+    float *x, *dy, *dx, *y, *bias, *dbias;
+    double *sums;
     uint8_t *mask;
     actfn_batch batch;
     actfn_op relu;
@@ -69,15 +71,50 @@ static void run_bias_fused(void *p) {
     actfn_bias_forward(&s->relu, ACTFN_F32, &s->batch, s->x, s->bias, s->y);
 }
 
-static void run_bias_separate(void *p) {
-    state *s = p;
+/* out = x + bias, row by row. */
+static void run_bias_separate_add(const state *s, float *out_rows) {
     for (size_t r = 0; r < s->batch.rows; r++) {
         const float *restrict row = s->x + r * COLS;
-        float *restrict out = s->y + r * COLS;
+        float *restrict out = out_rows + r * COLS;
         for (size_t j = 0; j < COLS; j++)
             out[j] = row[j] + s->bias[j];
     }
+}
+
+static void run_bias_separate(void *p) {
+    state *s = p;
+    run_bias_separate_add(s, s->y);
     actfn_forward(&s->relu, ACTFN_F32, s->y, s->y, s->batch.rows * COLS);
+}
+
+static void run_bias_backward_fused(void *p) {
+    state *s = p;
+    actfn_bias_backward(&s->relu, ACTFN_F32, &s->batch, s->x, s->bias, s->dy, s->dx, s->dbias);
+}
+
+/* The same batch as rows of 32 features (a convolution's channels): many short rows. */
+static void run_bias_backward_narrow(void *p) {
+    state *s = p;
+    actfn_batch narrow = {s->batch.rows * COLS / 32, 32, 32};
+    actfn_bias_backward(&s->relu, ACTFN_F32, &narrow, s->x, s->bias, s->dy, s->dx, s->dbias);
+}
+
+/* What the fused backward replaces: x + b into dx, relu's backward in place, and the
+ * column sums of dx in double. */
+static void run_bias_backward_separate(void *p) {
+    state *s = p;
+    size_t n = s->batch.rows * COLS;
+    run_bias_separate_add(s, s->dx);
+    actfn_backward(&s->relu, ACTFN_F32, s->dx, s->dy, s->dx, n);
+    memset(s->sums, 0, COLS * sizeof *s->sums);
+    for (size_t r = 0; r < s->batch.rows; r++) {
+        const float *restrict row = s->dx + r * COLS;
+        double *restrict sums = s->sums;
+        for (size_t j = 0; j < COLS; j++)
+            sums[j] += row[j];
+    }
+    for (size_t j = 0; j < COLS; j++)
+        s->dbias[j] = (float)s->sums[j];
 }
 
 int main(int argc, char **argv) {
@@ -93,8 +130,10 @@ int main(int argc, char **argv) {
     s.dx = aligned_alloc(64, max_rows * COLS * sizeof(float));
     s.y = aligned_alloc(64, max_rows * COLS * sizeof(float));
     s.bias = aligned_alloc(64, COLS * sizeof(float));
+    s.dbias = malloc(COLS * sizeof(float));
+    s.sums = malloc(COLS * sizeof(double));
     s.mask = malloc(max_rows * actfn_mask_row_bytes(COLS));
-    if (!s.x || !s.dy || !s.dx || !s.y || !s.bias || !s.mask) {
+    if (!s.x || !s.dy || !s.dx || !s.y || !s.bias || !s.dbias || !s.sums || !s.mask) {
         fprintf(stderr, "bench_layers: out of memory for n = %zu\n", max_n);
         return 1;
     }
@@ -125,6 +164,12 @@ int main(int argc, char **argv) {
                            median_ns_per_element(run_bias_fused, &s, n));
         report_measurement(threads, "bias + relu forward, bias add then relu", "actfn", n,
                            median_ns_per_element(run_bias_separate, &s, n));
+        report_measurement(threads, "bias + relu backward, fused (dx and dbias)", "actfn", n,
+                           median_ns_per_element(run_bias_backward_fused, &s, n));
+        report_measurement(threads, "bias + relu backward, fused, rows of 32", "actfn", n,
+                           median_ns_per_element(run_bias_backward_narrow, &s, n));
+        report_measurement(threads, "bias + relu backward, add, backward, then column sums",
+                           "actfn", n, median_ns_per_element(run_bias_backward_separate, &s, n));
     }
     return 0;
 }

@@ -142,8 +142,7 @@ static int cnn_of(const lab_options *o, size_t count) {
             "| activation | CNN | MLP | CNN - MLP (paired) | s per epoch, CNN | MLP |\n"
             "|---|---|---|---|---|---|\n",
             parameters, o->quick ? " (--quick: 500)" : "", epochs, epochs == 1 ? "" : "s", seeds,
-            seeds >= 10 ? ""
-                        : " (fewer than 10: a CNN epoch takes about 25 s of one core)");
+            seeds >= 10 ? "" : " (fewer than 10: a CNN epoch takes about 25 s of one core)");
     for (size_t k = 0; k < count; k++) {
         char a[64], b[64], d[64];
         fprintf(md, "| %s | %s %% | %s %% | %s | %.1f | %.1f |\n", cnn_ops[k],

@@ -120,7 +120,7 @@ static const char *slope_name(double slope, char *buffer, size_t size) {
 }
 
 int experiment_dying(const lab_options *o) {
-    size_t trials = o->quick ? 20 : 200, seeds = o->quick ? 1 : o->seeds > 0 ? o->seeds : 5;
+    size_t trials = o->quick ? 20 : 200, seeds = o->quick ? 1 : o->seeds > 0 ? o->seeds : 10;
     size_t epochs = o->quick && o->epochs == 0 ? 1 : epochs_or(o, 3);
     size_t max_train = o->quick ? 2000 : 0;
     if (epochs > MOST_EPOCHS) epochs = MOST_EPOCHS;
