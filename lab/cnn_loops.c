@@ -1,24 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 #include "cnn_loops.h"
 
+#include "wide_clones.h"
+
 #include <stdbool.h>
 #include <string.h>
 
-/* The loops are the CNN's whole time outside OpenBLAS: compiled for the wide vector
- * units as well, picked at load time (clang 14 emits no dispatcher for a clone set its
- * own file does not call, so clang builds the plain loops, as narrow.c's). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define WIDE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define WIDE_CLONES
-#endif
+/* Padding 1: tap row ky of output row y reads source row y + ky - 1, inside the image or
+ * not; tap column kx reads inside the image for the output pixels [first, end). */
+static inline bool row_inside(size_t y, size_t ky, size_t side) {
+    return y + ky >= 1 && y + ky - 1 < side;
+}
+
+static inline size_t first_inside(size_t kx) {
+    return kx == 0 ? 1 : 0;
+}
+
+static inline size_t end_inside(size_t kx, size_t side) {
+    return kx == 2 ? side - 1 : side;
+}
 
 /* Tap (ky, kx) of every pixel of image row y: source row y + ky - 1 shifted by kx - 1,
  * the pixels whose source lies beyond the border zeroed. `line` is the row's first
  * pixel's line, `source` the source row (NULL beyond the border). */
 static inline void gather_tap(float *line, const float *source, size_t side, size_t channels,
                               size_t kx, size_t tap) {
-    size_t k = 9 * channels, first = kx == 0 ? 1 : 0, end = kx == 2 ? side - 1 : side;
+    size_t k = 9 * channels, first = first_inside(kx), end = end_inside(kx, side);
     if (source == NULL) first = end = side;
     for (size_t x = 0; x < side; x++)
         if (x < first || x >= end) memset(line + x * k + tap, 0, channels * sizeof *line);
@@ -42,9 +49,9 @@ void cnn_im2col(const float *in, size_t rows, size_t side, size_t channels, floa
         for (size_t y = 0; y < side; y++) {
             float *line = col + (n * side + y) * side * k;
             for (size_t ky = 0; ky < 3; ky++) {
-                bool inside = y + ky >= 1 && y + ky - 1 < side;
-                const float *source =
-                    inside ? in + n * image + (y + ky - 1) * side * channels : NULL;
+                const float *source = row_inside(y, ky, side)
+                                          ? in + n * image + (y + ky - 1) * side * channels
+                                          : NULL;
                 for (size_t kx = 0; kx < 3; kx++)
                     gather_tap(line, source, side, channels, kx, (ky * 3 + kx) * channels);
             }
@@ -59,11 +66,10 @@ void cnn_col2im(const float *col, size_t rows, size_t side, size_t channels, flo
         for (size_t y = 0; y < side; y++) {
             const float *line = col + (n * side + y) * side * k;
             for (size_t ky = 0; ky < 3; ky++) {
-                if (y + ky < 1 || y + ky - 1 >= side) continue;
+                if (!row_inside(y, ky, side)) continue;
                 float *target = out + n * image + (y + ky - 1) * side * channels;
                 for (size_t kx = 0; kx < 3; kx++) {
-                    size_t first = kx == 0 ? 1 : 0, end = kx == 2 ? side - 1 : side;
-                    for (size_t x = first; x < end; x++) {
+                    for (size_t x = first_inside(kx); x < end_inside(kx, side); x++) {
                         float *to = target + (x + kx - 1) * channels;
                         const float *from = line + x * k + (ky * 3 + kx) * channels;
                         for (size_t c = 0; c < channels; c++)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "narrow.h"
 
+#include "wide_clones.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -49,12 +51,8 @@ static inline void product_row(size_t n, size_t k, const float *a_row, const flo
     }
 }
 
-/* The product is the lab's hot loop in 16-bit-sum runs: compiled for the wide vector
- * units as well, picked at load time (GCC's function multi-versioning; clang 14 emits no
- * dispatcher for a clone set its own file does not call, so clang builds the plain loop). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+/* The product is the lab's hot loop in 16-bit-sum runs. */
+WIDE_CLONES
 void narrow_gemm_f16(size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b,
                      size_t ldb, float *c, size_t ldc) {
     for (size_t i = 0; i < m; i++)

@@ -137,18 +137,30 @@ static void gradients_match_finite_differences(void **state) {
     targets_under_test = NULL;
 }
 
+/* A 2 - width - width - 2 f32 network with He initialisation, for the spirals. */
+static void create_spiral_net(mlp *net, size_t width, actfn_op activation, uint64_t seed,
+                              mlp_precision precision, bool batch_norm, size_t capacity) {
+    mlp_config config = {.layers = 3,
+                         .sizes = {2, width, width, 2},
+                         .init = MLP_INIT_HE,
+                         .seed = seed,
+                         .dtype = ACTFN_F32,
+                         .precision = precision,
+                         .batch_norm = batch_norm,
+                         .activation = activation};
+    char error[128];
+    assert_true(mlp_create(net, &config, capacity, error, sizeof error));
+}
+
 static double spirals_accuracy(const char *activation, uint64_t seed, epoch_result *last) {
     dataset all;
     make_spirals(1200, 3, &all);
     dataset training = dataset_head(&all, 900), test = all;
     test.x += 900 * 2, test.label += 900, test.count = 300;
-    static const size_t sizes[4] = {2, 64, 64, 2};
-    mlp_config config = {.layers = 3, .init = MLP_INIT_HE, .seed = seed, .dtype = ACTFN_F32};
-    memcpy(config.sizes, sizes, sizeof sizes);
-    assert_int_equal(actfn_op_from_name(activation, &config.activation), ACTFN_OK);
+    actfn_op op;
+    assert_int_equal(actfn_op_from_name(activation, &op), ACTFN_OK);
     mlp net;
-    char error[128];
-    assert_true(mlp_create(&net, &config, 256, error, sizeof error));
+    create_spiral_net(&net, 64, op, seed, MLP_WIDE, false, 256);
     enum { EPOCHS = 120 };
     epoch_result results[EPOCHS];
     train_config t = {.epochs = EPOCHS,
@@ -474,21 +486,11 @@ static void sixteen_bit_training_stays_in_f16(void **state) {
     (void)state;
     dataset all;
     make_spirals(512, 3, &all);
-    static const size_t sizes[4] = {2, 32, 32, 2};
     mlp_precision modes[2] = {MLP_F16, MLP_F16_SUMS};
     for (int m = 0; m < 2; m++)
         for (int norm = 0; norm < 2; norm++) {
-            mlp_config config = {.layers = 3,
-                                 .init = MLP_INIT_HE,
-                                 .seed = 5,
-                                 .dtype = ACTFN_F32,
-                                 .precision = modes[m],
-                                 .batch_norm = norm == 1};
-            memcpy(config.sizes, sizes, sizeof sizes);
-            config.activation = actfn_op_init(ACTFN_RELU);
             mlp net;
-            char error[128];
-            assert_true(mlp_create(&net, &config, 128, error, sizeof error));
+            create_spiral_net(&net, 32, actfn_op_init(ACTFN_RELU), 5, modes[m], norm == 1, 128);
             enum { EPOCHS = 20 };
             epoch_result r[EPOCHS];
             train_config t = {.epochs = EPOCHS,
@@ -525,19 +527,11 @@ static void int8_grid_puts_relu_inputs_on_the_grid(void **state) {
     (void)state;
     dataset all;
     make_spirals(256, 9, &all);
-    static const size_t sizes[4] = {2, 64, 64, 2};
     size_t zeros[2] = {0, 0};
     for (int grid = 0; grid < 2; grid++) {
-        mlp_config config = {.layers = 3,
-                             .init = MLP_INIT_HE,
-                             .seed = 4,
-                             .dtype = ACTFN_F32,
-                             .precision = grid ? MLP_INT8_GRID : MLP_WIDE};
-        memcpy(config.sizes, sizes, sizeof sizes);
-        config.activation = actfn_op_init(ACTFN_RELU);
         mlp net;
-        char error[128];
-        assert_true(mlp_create(&net, &config, 256, error, sizeof error));
+        create_spiral_net(&net, 64, actfn_op_init(ACTFN_RELU), 4, grid ? MLP_INT8_GRID : MLP_WIDE,
+                          false, 256);
         mlp_forward(&net, all.x, 256, false);
         for (size_t l = 0; l < 2; l++) {
             const float *z = net.z[l];
