@@ -160,6 +160,17 @@ VEC_FUNCTION vf fm_divide_by(vf inverse, vf n, const vf *n_lo, vf d, vf d_lo) {
     return vf_fma(residual, inverse, q0);
 }
 
+/* The piece of a (>= 0) in a table of 32 polynomials: b = a + offset (*b, as rounded) cut by
+ * its exponent and top 3 mantissa bits, the table column the low 5 bits of b's bits >> 20
+ * (returned); *h = a - the piece's middle. gelu's and tanh's tables. */
+VEC_FUNCTION vf fm_piece(vf a, float offset, vf *b, vf *h) {
+    *b = vf_add(a, vf_set1(offset));
+    vf column = vf_bits_shift_right(*b, 20);
+    vf b_middle = vf_bits_add(vf_bits_shift_left(column, 20), vf_from_bits(UINT32_C(1) << 19));
+    *h = vf_sub(a, vf_sub(b_middle, vf_set1(offset)));
+    return column;
+}
+
 /* Whether any lane has |x| > limit, or is NaN. */
 VEC_FUNCTION int fm_any_beyond(vf x, float limit) {
     return mf_any(vf_not_le(vf_abs(x), vf_set1(limit)));

@@ -157,14 +157,9 @@ VEC_FUNCTION gelu_constants make_gelu_constants(void) {
     return k;
 }
 
-/* a's piece (forward's and backward's tables alike): b = a + 0.75 (*b) by its exponent and
- * top 3 mantissa bits picks the table column, returned; *h = a - the piece's middle. */
+/* a's piece (forward's and backward's tables alike), of b = a + 0.75 (fm_piece). */
 VEC_FUNCTION vf gelu_piece(vf a, vf *b, vf *h) {
-    *b = vf_add(a, vf_set1(0.75f));
-    vf column = vf_bits_shift_right(*b, 20);
-    vf b_middle = vf_bits_add(vf_bits_shift_left(column, 20), vf_from_bits(UINT32_C(1) << 19));
-    *h = vf_sub(a, vf_sub(b_middle, vf_set1(0.75f)));
-    return column;
+    return fm_piece(a, 0.75f, b, h);
 }
 
 /* e^(-a^2/2) = 2^k (t + l), a^2 split exactly (fma) so that its rounding never reaches the

@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* The exp-based smooth ops in f32 evaluated in float lanes, forward and backward bodies:
- * sigmoid, silu, tanh, elu, selu, celu, gelu_tanh, mish. float_math.h carries exp with its
- * rounding error, and each op keeps its sums exact until one last rounding, so every
- * result is within 0.81 ULP of the exact value over all 2^32 inputs (tests/exhaustive,
- * docs/accuracy.md). Needs a fused multiply-add that rounds once (VEC_HAS_FMA). Written
- * against the vector layer once: smooth_f32.c makes the SIMD kernels of them,
- * src/cuda/lane_ops.cuh the GPU's. */
+ * sigmoid, silu, tanh (its forward from a table of polynomials), elu, selu, celu,
+ * gelu_tanh, mish. float_math.h carries exp with its rounding error, and each op keeps
+ * its sums exact until one last rounding, so every result is within 0.81 ULP of the exact
+ * value over all 2^32 inputs (tests/exhaustive, docs/accuracy.md). Needs a fused
+ * multiply-add that rounds once (VEC_HAS_FMA). Written against the vector layer once:
+ * smooth_f32.c makes the SIMD kernels of them, src/cuda/lane_ops.cuh the GPU's. */
 #ifndef ACTFN_SMOOTH_FLOAT_BODY_H
 #define ACTFN_SMOOTH_FLOAT_BODY_H
 
 #include "kernels/float_math.h"
 #include "kernels/gelu_tanh_argument.h"
 #include "kernels/silu_root.h"
+#include "kernels/tanh_float_table.h"
 
 #include <float.h>
 #include <math.h>
@@ -27,11 +28,18 @@
 typedef struct float_constants {
     vf alpha, inverse_alpha, threshold;
     exp_tables exp;
+    vf_table32 tanh[8]; /* tanh_float_table.h */
 } float_constants;
 
+/* (each kernel reads the members it needs: the others are dead stores the compiler drops) */
 VEC_FUNCTION float_constants make_float_constants(const op_params *p) {
-    float_constants k = {vf_set1((float)p->alpha), vf_set1(1.0f / (float)p->alpha),
-                         vf_set1((float)p->threshold), fm_exp_tables()};
+    float_constants k;
+    k.alpha = vf_set1((float)p->alpha);
+    k.inverse_alpha = vf_set1(1.0f / (float)p->alpha);
+    k.threshold = vf_set1((float)p->threshold);
+    k.exp = fm_exp_tables();
+    for (int row = 0; row < 8; row++)
+        k.tanh[row] = vf_table32_load(tanh_coefficients[row]);
     return k;
 }
 
@@ -141,7 +149,7 @@ VEC_FUNCTION vf scaled_sum(vf scale_hi, vf scale_lo, vf m, vf m_lo) {
 
 /* expm1 for the negative side of the elu family, its argument clamped to -30, below
  * which expm1 is -1 in float: 2^k (t + l) - 1 = (2^k t - 1) + l 2^k + 2^k t p_lo as
- * hi + *lo, by Fast2Sum twice as in tanh (|2^k t - 1| >= |l 2^k| unless it is 0). Lanes
+ * hi + *lo, by Fast2Sum twice (|2^k t - 1| >= |l 2^k| unless it is 0). Lanes
  * with z > 0 give garbage, which the callers do not use. */
 VEC_FUNCTION vf negative_expm1(vf z, const exp_tables *tables, vf *lo) {
     table_exp e = fm_exp_table(vf_select(vf_lt(z, vf_set1(-30.0f)), vf_set1(-30.0f), z), tables);
@@ -154,19 +162,24 @@ VEC_FUNCTION vf negative_expm1(vf z, const exp_tables *tables, vf *lo) {
     return hi;
 }
 
-/* tanh(a) = -expm1(-2a) / (2 + expm1(-2a)), a = |x|: both sides exact sums until the
- * division (2 + expm1 by Fast2Sum); expm1's clamp at -30 covers large |x| and inf, where
- * tanh is 1. */
+/* From a = 9.02 up tanh rounds to 1 (1 - tanh(a) < 2^-25 from 9.011): a is clamped there. */
+#define TANH_ONE_FROM 9.02f
+
+/* tanh(x) = a T(a) with x's sign, a = |x|: T = c0_hi + (c0_lo + h (c1 + h (...))) from the
+ * table (tanh_float_table.h), the parenthesis at most 12 % of T, so its roundings stay
+ * below 2^-27 of the result; then a c0_hi + a (...) in one fma, the one rounding that
+ * matters. No exp, no division: 8 table lookups and 9 multiply-adds a vector. */
 VEC_FUNCTION vf tanh_f32_body(vf x, const float_constants *k) {
-    vf m_lo;
-    vf m = negative_expm1(vf_mul(vf_abs(x), vf_set1(-2.0f)), &k->exp, &m_lo);
-    vf d_lo;
-    vf d = fm_fast_two_sum(vf_set1(2.0f), m, &d_lo);
-    d_lo = vf_add(d_lo, m_lo);
-    vf numerator_lo = fm_neg(m_lo);
-    vf t = fm_divide_by(vf_reciprocal_estimate(d), fm_neg(m), &numerator_lo, d, d_lo);
-    /* t >= +0 (+0 at x = 0), x's sign makes tanh(-0) = -0; a NaN x made every step NaN */
-    return vf_with_sign_of(t, x);
+    vf a = vf_at_most(vf_abs(x), vf_set1(TANH_ONE_FROM)); /* NaN stays */
+    vf b, h, column = fm_piece(a, 1.0f, &b, &h);
+    vf q = vf_lookup32(k->tanh[7], column);
+    VEC_UNROLL(8) /* without it the loop stays, the tables read from memory */
+    for (int row = 6; row >= 1; row--)
+        q = vf_fma(q, h, vf_lookup32(k->tanh[row], column));
+    vf y = vf_fma(a, vf_lookup32(k->tanh[0], column), vf_mul(a, q));
+    y = vf_at_most(y, a); /* tanh(a) <= a: a subnormal a q's rounding would overshoot */
+    /* y >= +0 (+0 at x = 0), x's sign makes tanh(-0) = -0; a NaN x made every step NaN */
+    return vf_with_sign_of(y, x);
 }
 
 VEC_FUNCTION vf elu_f32_body(vf x, const float_constants *k) {
