@@ -12,6 +12,7 @@
 #include "kernels/float_math.h"
 #include "kernels/gelu_tanh_argument.h"
 #include "kernels/silu_root.h"
+#include "kernels/elu_float_table.h"
 #include "kernels/tanh_float_table.h"
 
 #include <float.h>
@@ -29,6 +30,7 @@ typedef struct float_constants {
     vf alpha, inverse_alpha, threshold;
     exp_tables exp;
     vf_table32 tanh[8]; /* tanh_float_table.h */
+    vf_table32 elu[7];  /* elu_float_table.h */
 } float_constants;
 
 /* (each kernel reads the members it needs: the others are dead stores the compiler drops) */
@@ -38,8 +40,10 @@ VEC_FUNCTION float_constants make_float_constants(const op_params *p) {
     k.inverse_alpha = vf_set1(1.0f / (float)p->alpha);
     k.threshold = vf_set1((float)p->threshold);
     k.exp = fm_exp_tables();
-    for (int row = 0; row < 8; row++)
+    for (int row = 0; row < 8; row++) {
         k.tanh[row] = vf_table32_load(tanh_coefficients[row]);
+        if (row < 7) k.elu[row] = vf_table32_load(elu_coefficients[row]);
+    }
     return k;
 }
 
@@ -147,21 +151,6 @@ VEC_FUNCTION vf scaled_sum(vf scale_hi, vf scale_lo, vf m, vf m_lo) {
     return vf_fma(scale_hi, m, vf_fma(scale_hi, m_lo, vf_mul(scale_lo, m)));
 }
 
-/* expm1 for the negative side of the elu family, its argument clamped to -30, below
- * which expm1 is -1 in float: 2^k (t + l) - 1 = (2^k t - 1) + l 2^k + 2^k t p_lo as
- * hi + *lo, by Fast2Sum twice (|2^k t - 1| >= |l 2^k| unless it is 0). Lanes
- * with z > 0 give garbage, which the callers do not use. */
-VEC_FUNCTION vf negative_expm1(vf z, const exp_tables *tables, vf *lo) {
-    table_exp e = fm_exp_table(vf_select(vf_lt(z, vf_set1(-30.0f)), vf_set1(-30.0f), z), tables);
-    vf minus_one = vf_set1(-1.0f);
-    vf s = vf_mul(e.t, e.scale);
-    vf u = vf_add(minus_one, s);
-    vf u_lo = vf_add(vf_sub(minus_one, u), s);
-    vf hi = vf_fma(e.l, e.scale, u);
-    *lo = vf_fma(s, e.p_lo, vf_add(vf_fma(e.l, e.scale, vf_sub(u, hi)), u_lo));
-    return hi;
-}
-
 /* From a = 9.02 up tanh rounds to 1 (1 - tanh(a) < 2^-25 from 9.011): a is clamped there. */
 #define TANH_ONE_FROM 9.02f
 
@@ -182,39 +171,68 @@ VEC_FUNCTION vf tanh_f32_body(vf x, const float_constants *k) {
     return vf_with_sign_of(y, x);
 }
 
+/* From a = 17.5 up c expm1(-a) rounds to -c (1 - e^-a > 1 - 2^-25 from 17.33): a is
+ * clamped there. */
+#define EXPM1_MINUS_ONE_FROM 17.5f
+
+/* Above x = -2^-25 c expm1(x) rounds as c x (or within a quarter ULP of it): where x c0_hi
+ * would be subnormal, its remainder is not a float. */
+#define EXPM1_LINEAR_ABOVE -0x1p-25f
+
+/* expm1(x) = x E(-x) for x in [-17.5, -2^-25] (clamped below), as hi - *minus_lo (the
+ * error term negated, which the callers' fnma take as it is), from the table without exp
+ * (elu_float_table.h): E = c0_hi + q, q = c0_lo + h (c1 + h (...)) at most 7 % of E;
+ * x c0_hi split exactly by an fma, x q added to its remainder. Lanes above -2^-25 give
+ * garbage, which the callers do not use. */
+VEC_FUNCTION vf expm1_of_negative(vf x, const float_constants *k, vf *minus_lo) {
+    vf xc = vf_at_least(x, vf_set1(-EXPM1_MINUS_ONE_FROM)); /* NaN stays */
+    vf b, h, column = fm_piece(fm_neg(xc), 2.0f, &b, &h);
+    vf q = vf_lookup32(k->elu[6], column);
+    VEC_UNROLL(8) /* without it the loop stays, the tables read from memory */
+    for (int row = 5; row >= 1; row--)
+        q = vf_fma(q, h, vf_lookup32(k->elu[row], column));
+    vf c0 = vf_lookup32(k->elu[0], column);
+    vf hi = vf_mul(xc, c0);
+    *minus_lo = vf_fnma(xc, q, vf_fnma(xc, c0, hi));
+    return hi;
+}
+
+/* linear where expm1(z) rounds as z (z above -2^-25, +-0 included), positive above x = 0,
+ * negative elsewhere */
+VEC_FUNCTION vf elu_family_result(vf z, vf x, vf negative, vf linear, vf positive) {
+    negative = vf_select(vf_gt(z, vf_set1(EXPM1_LINEAR_ABOVE)), linear, negative);
+    return vf_select(vf_gt(x, vf_zero()), positive, negative); /* NaN x: NaN through */
+}
+
 VEC_FUNCTION vf elu_f32_body(vf x, const float_constants *k) {
-    vf m_lo;
-    vf m = negative_expm1(x, &k->exp, &m_lo);
-    vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
-    /* elu(+-0) = alpha (+-0), as the reference: -0 and +0 for alpha > 0, flipped below */
-    negative = vf_select(vf_eq(x, vf_zero()), vf_mul(k->alpha, x), negative);
-    return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN x: NaN through expm1 */
+    vf minus_lo, m = expm1_of_negative(x, k, &minus_lo);
+    vf negative = vf_fma(k->alpha, m, vf_mul(fm_neg(k->alpha), minus_lo));
+    /* elu(+-0) = alpha (+-0), as the reference */
+    return elu_family_result(x, x, negative, vf_mul(k->alpha, x), x);
 }
 
 VEC_FUNCTION vf selu_f32_body(vf x, const float_constants *k) {
-    vf m_lo;
-    vf m = negative_expm1(x, &k->exp, &m_lo);
-    vf negative = scaled_sum(vf_set1(SELU_SCALE_ALPHA_HI), vf_set1(SELU_SCALE_ALPHA_LO), m, m_lo);
-    negative = vf_with_sign_of(negative, x); /* <= 0, and selu(-0) = -0 */
+    vf hi = vf_set1(SELU_SCALE_ALPHA_HI), lo = vf_set1(SELU_SCALE_ALPHA_LO);
+    vf minus_lo, m = expm1_of_negative(x, k, &minus_lo);
+    vf negative = vf_fma(hi, m, vf_fnma(hi, minus_lo, vf_mul(lo, m)));
     vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
     positive = vf_select(vf_eq(x, vf_set1(INFINITY)), x, positive); /* not inf - inf */
-    return vf_select(vf_gt(x, vf_zero()), positive, negative);      /* NaN x: NaN through expm1 */
+    return elu_family_result(x, x, negative, vf_fma(x, hi, vf_mul(x, lo)), positive);
 }
 
-/* alpha expm1(x / alpha): the quotient's rounding error z_lo enters expm1 as
- * z_lo e^z, with e^z = m + 1. Where |z| < 2^-26 the result x (1 + z/2 + ...) rounds to x,
- * and x is taken as it is (z and z_lo may be subnormal there, and inexact). */
+/* alpha expm1(x / alpha): the quotient's rounding error z_lo enters expm1 as z_lo e^z,
+ * with e^z = 1 + expm1(z) (where z is not clamped). Where z > -2^-25 the result x (1 + z/2 + ...)
+ * rounds to x, and x is taken as it is (z and z_lo may be subnormal there, and inexact). */
 VEC_FUNCTION vf celu_f32_body(vf x, const float_constants *k) {
     vf z = vf_div(x, k->alpha);
     vf z_lo = vf_mul(vf_fma(fm_neg(z), k->alpha, x), k->inverse_alpha);
-    vf m_lo;
-    vf m = negative_expm1(z, &k->exp, &m_lo);
-    mf in_range = vf_ge(z, vf_set1(-30.0f));
-    m_lo = vf_select(in_range, vf_fma(z_lo, vf_add(m, vf_set1(1.0f)), m_lo), m_lo);
-    vf negative = scaled_sum(k->alpha, vf_zero(), m, m_lo);
+    vf minus_lo, m = expm1_of_negative(z, k, &minus_lo);
+    mf in_range = vf_ge(z, vf_set1(-EXPM1_MINUS_ONE_FROM));
+    vf exp_z = vf_sub(vf_add(m, vf_set1(1.0f)), minus_lo); /* m alone is only within 7 % */
+    minus_lo = vf_select(in_range, vf_fnma(z_lo, exp_z, minus_lo), minus_lo);
+    vf negative = vf_fma(k->alpha, m, vf_mul(fm_neg(k->alpha), minus_lo));
     /* + 0: celu(-0) = +0, as the reference (and PyTorch) has it */
-    negative = vf_select(vf_lt(vf_abs(z), vf_set1(0x1p-26f)), vf_add(x, vf_zero()), negative);
-    return vf_select(vf_gt(x, vf_zero()), x, negative); /* NaN x: NaN through expm1 */
+    return elu_family_result(z, x, negative, vf_add(x, vf_zero()), x);
 }
 
 /* u e^(z + z_lo) for z in [-130, -64], where e^z leaves the normal floats: e^z =
@@ -579,7 +597,7 @@ VEC_FUNCTION int elu_f32_backward_serves(const op_params *p) {
     return fabs(p->alpha) >= 0x1p-100;
 }
 
-/* negative_expm1 takes z <= 0: alpha < 0 (torch allows it, nobody trains with it) makes
+/* expm1_of_negative takes z <= 0: alpha < 0 (torch allows it, nobody trains with it) makes
  * x / alpha positive below 0, and goes to the reference, as do an alpha so small or large
  * that 1 / alpha is not a normal float */
 VEC_FUNCTION int celu_f32_serves(const op_params *p) {
