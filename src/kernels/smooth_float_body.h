@@ -13,6 +13,7 @@
 #include "kernels/gelu_tanh_argument.h"
 #include "kernels/silu_root.h"
 #include "kernels/elu_float_table.h"
+#include "kernels/log1p_exp_float_table.h"
 #include "kernels/tanh_float_table.h"
 
 #include <float.h>
@@ -29,8 +30,9 @@
 typedef struct float_constants {
     vf alpha, inverse_alpha, threshold;
     exp_tables exp;
-    vf_table32 tanh[8]; /* tanh_float_table.h */
-    vf_table32 elu[7];  /* elu_float_table.h */
+    vf_table32 tanh[8];       /* tanh_float_table.h */
+    vf_table32 elu[7];        /* elu_float_table.h */
+    vf_table32 log1p_exp[10]; /* log1p_exp_float_table.h */
 } float_constants;
 
 /* (each kernel reads the members it needs: the others are dead stores the compiler drops) */
@@ -44,6 +46,8 @@ VEC_FUNCTION float_constants make_float_constants(const op_params *p) {
         k.tanh[row] = vf_table32_load(tanh_coefficients[row]);
         if (row < 7) k.elu[row] = vf_table32_load(elu_coefficients[row]);
     }
+    for (int row = 0; row < 10; row++)
+        k.log1p_exp[row] = vf_table32_load(log1p_exp_coefficients[row]);
     return k;
 }
 
@@ -431,11 +435,49 @@ VEC_FUNCTION vf sum_rounded_once(vf a, vf b, vf b_lo) {
     return vf_add(sum, vf_add(error, b_lo));
 }
 
+/* The last a the table of log(1 + e^-a) takes, the float below 15: beyond, the exp form
+ * (log1p_exp). */
+#define LOG1P_EXP_TABLE_LAST 0x1.dffffep3f
+
+/* log(1 + e^-a) for a in [0, 15) as hi + *lo, from the table without exp or log
+ * (log1p_exp_float_table.h): c0 + c1 h with both in two floats (c1 h reaches half of c0
+ * on the widest pieces, so that a rounded c1 would cost a quarter ULP): c1_hi h split by
+ * an fma and c0_hi + c1_hi h by Fast2Sum, their errors, c0_lo and h (c1_lo + h (c2 +
+ * ...)) into *lo. */
+VEC_FUNCTION vf log1p_exp_table(vf a, const float_constants *k, vf *lo) {
+    vf b, h, column = fm_piece(a, 1.0f, &b, &h);
+    vf q = vf_lookup32(k->log1p_exp[9], column);
+    VEC_UNROLL(8) /* without it the loop stays, the tables read from memory */
+    for (int row = 8; row >= 4; row--)
+        q = vf_fma(q, h, vf_lookup32(k->log1p_exp[row], column));
+    vf t = vf_fma(h, q, vf_lookup32(k->log1p_exp[3], column)); /* c1_lo + h (c2 + ...) */
+    vf c0 = vf_lookup32(k->log1p_exp[0], column), c1 = vf_lookup32(k->log1p_exp[2], column);
+    vf p = vf_mul(c1, h);
+    vf p_lo = vf_fma(c1, h, fm_neg(p));
+    vf sum_lo, sum = fm_fast_two_sum(c0, p, &sum_lo);
+    *lo = vf_fma(h, t, vf_add(vf_add(vf_lookup32(k->log1p_exp[1], column), p_lo), sum_lo));
+    return sum;
+}
+
+/* log(1 + e^-|x|) as hi + *lo: the table below |x| = 15, the exp form for the rare
+ * vectors with a lane beyond (or NaN), e^-|x| clamped at e^-80 there. */
+VEC_FUNCTION vf log1p_exp_of_abs(vf x, const float_constants *k, vf *lo) {
+    vf a = vf_abs(x);
+    vf hi = log1p_exp_table(vf_at_most(a, vf_set1(LOG1P_EXP_TABLE_LAST)), k, lo);
+    if (fm_any_beyond(x, LOG1P_EXP_TABLE_LAST)) {
+        vf far_lo, far = log1p_exp(vf_at_least(fm_neg(a), vf_set1(-80.0f)), &far_lo, k);
+        mf beyond = vf_not_le(a, vf_set1(LOG1P_EXP_TABLE_LAST));
+        hi = vf_select(beyond, far, hi);
+        *lo = vf_select(beyond, far_lo, *lo);
+    }
+    return hi;
+}
+
 /* softplus(x) = max(x, 0) + log(1 + e^-|x|) at beta 1 (softplus_f32_serves), x itself
- * above the threshold; e^-|x| clamped at e^-80, below which the sum rounds to x (x >= 80).
- * Lanes below -80 (subnormal results), +inf and NaN go to the reference. */
+ * above the threshold; beyond |x| = 80 the sum rounds to x (x >= 80). Lanes below -80
+ * (subnormal results), +inf and NaN go to the reference. */
 VEC_FUNCTION vf softplus_f32_body(vf x, const float_constants *k) {
-    vf lo, hi = log1p_exp(vf_at_least(vf_minus_abs(x), vf_set1(-80.0f)), &lo, k);
+    vf lo, hi = log1p_exp_of_abs(x, k, &lo);
     vf y = sum_rounded_once(vf_at_least(x, vf_zero()), hi, lo);
     return vf_select(vf_gt(x, k->threshold), x, y);
 }
@@ -443,7 +485,7 @@ VEC_FUNCTION vf softplus_f32_body(vf x, const float_constants *k) {
 /* logsigmoid(x) = min(x, 0) - log(1 + e^-|x|), as softplus; lanes above 80 (subnormal
  * results), -inf and NaN to the reference. */
 VEC_FUNCTION vf logsigmoid_f32_body(vf x, const float_constants *k) {
-    vf lo, hi = log1p_exp(vf_at_least(vf_minus_abs(x), vf_set1(-80.0f)), &lo, k);
+    vf lo, hi = log1p_exp_of_abs(x, k, &lo);
     return sum_rounded_once(vf_at_most(x, vf_zero()), fm_neg(hi), fm_neg(lo));
 }
 
