@@ -54,7 +54,8 @@ static inline V CONCAT(identity_backward_body, SUFFIX)(V x, V dy, const CONSTANT
 
 /* x where x > 0 or x is NaN, +0 elsewhere (-0 included). */
 static inline V CONCAT(relu_forward_body, SUFFIX)(V x, const CONSTANTS *k) {
-    return VOP(select)(VOP(not_le)(x, k->zero), x, k->zero);
+    (void)k;
+    return VOP(positive_part)(x); /* x > 0 or NaN ? x : +0 */
 }
 
 static inline V CONCAT(relu_backward_body, SUFFIX)(V x, V dy, const CONSTANTS *k) {
@@ -82,10 +83,12 @@ static inline V CONCAT(leaky_relu_backward_body, SUFFIX)(V x, V dy, const CONSTA
     return KEEP_NAN(x, result);
 }
 
-/* min(max(0, x), cap) keeping NaN and with clamp(-0) = +0, as clamp_below_at_zero: the
- * max keeps NaN, and + 0 turns the -0 it may keep (x86) into +0. cap > 0. */
+/* min(max(0, x), cap) keeping NaN and with clamp(-0) = +0, as clamp_below_at_zero: relu's
+ * positive part (one instruction on AVX-512, as XNNPACK's clamp's max), then the min,
+ * which keeps NaN. cap > 0. */
 static inline V CONCAT(clamp_at_zero, SUFFIX)(V x, V cap, V zero) {
-    return VOP(at_most)(VOP(add)(VOP(at_least)(x, zero), zero), cap);
+    (void)zero;
+    return VOP(at_most)(VOP(positive_part)(x), cap);
 }
 
 static inline V CONCAT(clamp_backward, SUFFIX)(V x, V dy, V cap, const CONSTANTS *k) {

@@ -85,6 +85,9 @@ static inline vf vf_mul_or_zero(mf m, vf a, vf b) { /* a b where m, +0 elsewhere
 static inline vf vf_select(mf m, vf a, vf b) {
     return _mm256_blendv_ps(b, a, m);
 }
+static inline vf vf_positive_part(vf a) {
+    return vf_select(vf_not_le(a, vf_zero()), a, vf_zero());
+}
 static inline mf mf_or(mf a, mf b) {
     return _mm256_or_ps(a, b);
 }
@@ -154,6 +157,9 @@ static inline md vd_is_nan(vd a) {
 }
 static inline vd vd_select(md m, vd a, vd b) {
     return _mm256_blendv_pd(b, a, m);
+}
+static inline vd vd_positive_part(vd a) {
+    return vd_select(vd_not_le(a, vd_zero()), a, vd_zero());
 }
 static inline md md_or(md a, md b) {
     return _mm256_or_pd(a, b);

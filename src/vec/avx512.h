@@ -98,6 +98,12 @@ static inline mf vf_is_nan(vf a) {
 static inline vf vf_mul_or_zero(mf m, vf a, vf b) { /* a b where m, +0 elsewhere */
     return _mm512_maskz_mul_ps(m, a, b);
 }
+/* vfixupimm by a's class (4 bits a class, classes QNaN, SNaN, +-0, +1, -inf, +inf,
+ * negative, positive): a itself (response 1) or +0 (response 8); one instruction. */
+#define VEC_POSITIVE_PART_CLASSES 0x18181811
+static inline vf vf_positive_part(vf a) {
+    return _mm512_fixupimm_ps(a, a, _mm512_set1_epi32(VEC_POSITIVE_PART_CLASSES), 0);
+}
 static inline vf vf_select(mf m, vf a, vf b) {
     return _mm512_mask_blend_ps(m, b, a);
 }
@@ -167,6 +173,9 @@ static inline md vd_not_le(vd a, vd b) {
 }
 static inline md vd_is_nan(vd a) {
     return _mm512_cmp_pd_mask(a, a, _CMP_UNORD_Q);
+}
+static inline vd vd_positive_part(vd a) {
+    return _mm512_fixupimm_pd(a, a, _mm512_set1_epi64(VEC_POSITIVE_PART_CLASSES), 0);
 }
 static inline vd vd_select(md m, vd a, vd b) {
     return _mm512_mask_blend_pd(m, b, a);

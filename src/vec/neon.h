@@ -74,6 +74,9 @@ static inline vf vf_mul_or_zero(mf m, vf a, vf b) { /* a b where m, +0 elsewhere
 static inline vf vf_select(mf m, vf a, vf b) {
     return vbslq_f32(m, a, b);
 }
+static inline vf vf_positive_part(vf a) {
+    return vf_select(vf_not_le(a, vf_zero()), a, vf_zero());
+}
 static inline mf mf_or(mf a, mf b) {
     return vorrq_u32(a, b);
 }
@@ -142,6 +145,9 @@ static inline md vd_is_nan(vd a) {
 }
 static inline vd vd_select(md m, vd a, vd b) {
     return vbslq_f64(m, a, b);
+}
+static inline vd vd_positive_part(vd a) {
+    return vd_select(vd_not_le(a, vd_zero()), a, vd_zero());
 }
 static inline md md_or(md a, md b) {
     return vorrq_u64(a, b);

@@ -26,6 +26,8 @@
  *   is_nan(a)
  *   select(m, a, b)                  m ? a : b, lane by lane; a and b pass unchanged,
  *                                    NaN payloads and the sign of zero included
+ *   positive_part(a)                 a where a > 0 or NaN (unchanged, payload and all),
+ *                                    else +0: relu, -0 to +0 (one instruction on AVX-512)
  * and for masks (mf_ / md_): or, and, andnot(a, b) = a & !b.
  * For large arrays (vf_ / vd_):
  *   store_stream(p, v)               a non-temporal store, bypassing the caches; p must be
