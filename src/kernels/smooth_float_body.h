@@ -221,7 +221,20 @@ VEC_FUNCTION vf selu_f32_body(vf x, const float_constants *k) {
     vf negative = vf_fma(hi, m, vf_fnma(hi, minus_lo, vf_mul(lo, m)));
     vf positive = vf_fma(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
     positive = vf_select(vf_eq(x, vf_set1(INFINITY)), x, positive); /* not inf - inf */
-    return elu_family_result(x, x, negative, vf_fma(x, hi, vf_mul(x, lo)), positive);
+    vf y = elu_family_result(x, x, negative, vf_fma(x, hi, vf_mul(x, lo)), positive);
+    /* below 2^-100, where x times either constant's low part would fall below the
+     * subnormals: x 2^64 (exact) times the constant, rounded, then 2^-64, the one rounding
+     * into the subnormals (0.5 ULP where it was 1.0) */
+    mf tiny = vf_lt(vf_abs(x), vf_set1(0x1p-100f));
+    if (mf_any(tiny)) {
+        mf above = vf_gt(x, vf_zero());
+        vf c_hi = vf_select(above, vf_set1(SELU_SCALE_HI), hi);
+        vf c_lo = vf_select(above, vf_set1(SELU_SCALE_LO), lo);
+        vf scaled = vf_mul(x, vf_set1(0x1p64f));
+        vf small = vf_mul(vf_fma(scaled, c_hi, vf_mul(scaled, c_lo)), vf_set1(0x1p-64f));
+        y = vf_select(tiny, small, y);
+    }
+    return y;
 }
 
 /* alpha expm1(x / alpha): the quotient's rounding error z_lo enters expm1 as z_lo e^z,
