@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* SIMD kernels of the exp-based smooth ops in f32, evaluated in float lanes: sigmoid,
  * silu, tanh, elu, selu and celu (the forwards of the last four from tables of
- * polynomials, without exp). float_math.h carries exp with its rounding error, and each
- * op keeps its sums exact until one last rounding, so every result is within 0.81 ULP of
- * the exact value over all 2^32 inputs (selu 1.0 at its positive subnormals;
- * tests/exhaustive, docs/accuracy.md) at twice the lanes of the double-lane kernels in
- * smooth.c, which these replace where the ISA has a fused multiply-add (not SSE2). */
+ * polynomials, without exp), softplus, logsigmoid and three backwards more. float_math.h
+ * carries exp with its rounding error, and each op keeps its sums exact until one last
+ * rounding, so every result is within 1 ULP of the exact value over all 2^32 inputs
+ * (smooth_float_body.h; tests/exhaustive, docs/accuracy.md) at twice the lanes of the
+ * double-lane kernels in smooth.c, which these replace where the ISA has a fused
+ * multiply-add (not SSE2). */
 #include "spec/scalar_reference.h"
 #include "kernels/smooth_float_body.h"
 #include "kernels/float_kernels.h"

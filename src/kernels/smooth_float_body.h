@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The exp-based smooth ops in f32 evaluated in float lanes, forward and backward bodies:
- * sigmoid, silu, tanh (its forward from a table of polynomials), elu, selu, celu,
- * gelu_tanh, mish. float_math.h carries exp with its rounding error, and each op keeps
- * its sums exact until one last rounding, so every result is within 0.81 ULP of the exact
- * value over all 2^32 inputs (tests/exhaustive, docs/accuracy.md). Needs a fused
+ * sigmoid, silu, tanh, elu, selu, celu, gelu_tanh, mish, softplus, logsigmoid (the
+ * forwards of tanh, the elu family, and softplus's and logsigmoid's log(1 + e^-|x|) below
+ * |x| = 15 from tables of polynomials, without exp). float_math.h carries exp with its
+ * rounding error, and each op keeps its sums exact until one last rounding, so every
+ * result is within 1 ULP of the exact value over all 2^32 inputs (0.81 at most but for
+ * softplus and logsigmoid, 0.97; tests/exhaustive, docs/accuracy.md). Needs a fused
  * multiply-add that rounds once (VEC_HAS_FMA). Written against the vector layer once:
  * smooth_f32.c makes the SIMD kernels of them, src/cuda/lane_ops.cuh the GPU's. */
 #ifndef ACTFN_SMOOTH_FLOAT_BODY_H
