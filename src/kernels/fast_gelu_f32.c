@@ -213,11 +213,7 @@ static gelu_fast_constants make_gelu_fast_constants(void) {
 static inline vf gelu_g(vf a, const gelu_fast_constants *k) {
     vf column = vf_bits_shift_right(vf_add(a, vf_set1(2.0f)), 20);
     vf h = vf_sub(a, vf_lookup32(k->row[0], column));
-    vf g = vf_lookup32(k->row[6], column);
-#pragma GCC unroll 8 /* without it gcc keeps the loop, the tables read from memory */
-    for (int r = 5; r >= 1; r--)
-        g = vf_fma(g, h, vf_lookup32(k->row[r], column));
-    return g;
+    return fm_table_horner(k->row, 6, 1, column, h);
 }
 
 /* e^(-a^2 / 2), a^2 / 2 split exactly (fma): e^z amplifies z's rounding by |z|. */

@@ -171,6 +171,17 @@ VEC_FUNCTION vf fm_piece(vf a, float offset, vf *b, vf *h) {
     return column;
 }
 
+/* Horner's rule down a table of polynomials' rows, each read at the piece's column:
+ * row[last] h^(last - first) + ... + row[first]. Inlined with constant rows, the loop
+ * unrolls and the tables stay in registers (left as a loop, gcc read them from memory). */
+VEC_FUNCTION vf fm_table_horner(const vf_table32 *row, int last, int first, vf column, vf h) {
+    vf q = vf_lookup32(row[last], column);
+    VEC_UNROLL(16)
+    for (int r = last - 1; r >= first; r--)
+        q = vf_fma(q, h, vf_lookup32(row[r], column));
+    return q;
+}
+
 /* Whether any lane has |x| > limit, or is NaN. */
 VEC_FUNCTION int fm_any_beyond(vf x, float limit) {
     return mf_any(vf_not_le(vf_abs(x), vf_set1(limit)));

@@ -174,10 +174,7 @@ VEC_FUNCTION table_exp gaussian_exp(vf a, const exp_tables *tables) {
 VEC_FUNCTION vf gelu_near(vf x, const gelu_constants *k) {
     vf a = vf_abs(x);
     vf b, h, column = gelu_piece(a, &b, &h);
-    vf g_lo = vf_lookup32(k->coefficient[7], column);
-    VEC_UNROLL(8) /* without it gcc keeps the loop, the tables read from memory */
-    for (int row = 6; row >= 1; row--)
-        g_lo = vf_fma(g_lo, h, vf_lookup32(k->coefficient[row], column));
+    vf g_lo = fm_table_horner(k->coefficient, 7, 1, column, h);
     vf g = vf_lookup32(k->coefficient[0], column); /* G = g + g_lo */
 
     table_exp e = gaussian_exp(a, &k->exp);
@@ -219,10 +216,7 @@ VEC_FUNCTION __attribute__((always_inline)) vf gelu_gradient_near(vf x, vf dy,
                                                                   const gelu_constants *k) {
     vf a = vf_abs(x);
     vf b, h, column = gelu_piece(a, &b, &h);
-    vf t = vf_lookup32(k->gradient[8], column);
-    VEC_UNROLL(4)
-    for (int row = 7; row >= 4; row--)
-        t = vf_fma(t, h, vf_lookup32(k->gradient[row], column));
+    vf t = fm_table_horner(k->gradient, 8, 4, column, h);
     vf c0 = vf_lookup32(k->gradient[0], column), c1 = vf_lookup32(k->gradient[2], column);
     vf p = vf_mul(c1, h);
     vf small = vf_add(vf_lookup32(k->gradient[1], column), vf_fma(c1, h, fm_neg(p)));

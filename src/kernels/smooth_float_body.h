@@ -167,10 +167,7 @@ VEC_FUNCTION vf scaled_sum(vf scale_hi, vf scale_lo, vf m, vf m_lo) {
 VEC_FUNCTION vf tanh_f32_body(vf x, const float_constants *k) {
     vf a = vf_at_most(vf_abs(x), vf_set1(TANH_ONE_FROM)); /* NaN stays */
     vf b, h, column = fm_piece(a, 1.0f, &b, &h);
-    vf q = vf_lookup32(k->tanh[7], column);
-    VEC_UNROLL(8) /* without it the loop stays, the tables read from memory */
-    for (int row = 6; row >= 1; row--)
-        q = vf_fma(q, h, vf_lookup32(k->tanh[row], column));
+    vf q = fm_table_horner(k->tanh, 7, 1, column, h);
     vf y = vf_fma(a, vf_lookup32(k->tanh[0], column), vf_mul(a, q));
     y = vf_at_most(y, a); /* tanh(a) <= a: a subnormal a q's rounding would overshoot */
     /* y >= +0 (+0 at x = 0), x's sign makes tanh(-0) = -0; a NaN x made every step NaN */
@@ -193,10 +190,7 @@ VEC_FUNCTION vf tanh_f32_body(vf x, const float_constants *k) {
 VEC_FUNCTION vf expm1_of_negative(vf x, const float_constants *k, vf *minus_lo) {
     vf xc = vf_at_least(x, vf_set1(-EXPM1_MINUS_ONE_FROM)); /* NaN stays */
     vf b, h, column = fm_piece(fm_neg(xc), 2.0f, &b, &h);
-    vf q = vf_lookup32(k->elu[6], column);
-    VEC_UNROLL(8) /* without it the loop stays, the tables read from memory */
-    for (int row = 5; row >= 1; row--)
-        q = vf_fma(q, h, vf_lookup32(k->elu[row], column));
+    vf q = fm_table_horner(k->elu, 6, 1, column, h);
     vf c0 = vf_lookup32(k->elu[0], column);
     vf hi = vf_mul(xc, c0);
     *minus_lo = vf_fnma(xc, q, vf_fnma(xc, c0, hi));
@@ -461,11 +455,7 @@ VEC_FUNCTION vf sum_rounded_once(vf a, vf b, vf b_lo) {
  * ...)) into *lo. */
 VEC_FUNCTION vf log1p_exp_table(vf a, const float_constants *k, vf *lo) {
     vf b, h, column = fm_piece(a, 1.0f, &b, &h);
-    vf q = vf_lookup32(k->log1p_exp[9], column);
-    VEC_UNROLL(8) /* without it the loop stays, the tables read from memory */
-    for (int row = 8; row >= 4; row--)
-        q = vf_fma(q, h, vf_lookup32(k->log1p_exp[row], column));
-    vf t = vf_fma(h, q, vf_lookup32(k->log1p_exp[3], column)); /* c1_lo + h (c2 + ...) */
+    vf t = fm_table_horner(k->log1p_exp, 9, 3, column, h); /* c1_lo + h (c2 + ...) */
     vf c0 = vf_lookup32(k->log1p_exp[0], column), c1 = vf_lookup32(k->log1p_exp[2], column);
     vf p = vf_mul(c1, h);
     vf p_lo = vf_fma(c1, h, fm_neg(p));
