@@ -182,21 +182,6 @@ static void every_kernel_draws_the_defined_slopes(void **state) {
         const kernel_table *k = kernels_of((isa)which);
         if (k != NULL) checked += check_train_kernels(isa_name((isa)which), k);
     }
-#if defined(__x86_64__)
-    /* AVX-512's two builds where this CPU runs them: the 64-bit products from 32-bit ones
-     * (what the table holds without DQ) and DQ's, whatever the dispatch chose */
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2")) {
-        static kernel_table plain;
-        fill_kernel_table_avx512(&plain);
-        checked += check_train_kernels("avx512 (no DQ)", &plain);
-        if (__builtin_cpu_supports("avx512dq")) {
-            static kernel_table dq;
-            fill_rrelu_kernels_avx512dq(&dq);
-            checked += check_train_kernels("avx512dq", &dq);
-        }
-    }
-#endif
     print_message("%d rrelu training kernels checked\n", checked);
 }
 

@@ -218,7 +218,8 @@ static actfn_status check_rounded(const actfn_op *op, const op_def *def, actfn_d
 
 actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **def,
                         op_params *params) {
-    actfn_status status = is_default_op(op) ? ACTFN_OK : actfn_op_validate(op);
+    const bool is_default = is_default_op(op); /* once: the memcmp is a small call's cost */
+    actfn_status status = is_default ? ACTFN_OK : actfn_op_validate(op);
     if (status != ACTFN_OK) return status;
     if (dtype_is_quantized(dtype))
         return fail(ACTFN_ERR_UNSUPPORTED,
@@ -230,7 +231,7 @@ actfn_status op_prepare(const actfn_op *op, actfn_dtype dtype, const op_def **de
 #define ROUND_FIELD(name) params->name = round_for(dtype, op->name);
     OP_PARAMETER_FIELDS(ROUND_FIELD)
 #undef ROUND_FIELD
-    if (dtype != ACTFN_F64 && !is_default_op(op)) {
+    if (dtype != ACTFN_F64 && !is_default) {
         status = check_rounded(op, *def, dtype);
         if (status != ACTFN_OK) return status;
     }

@@ -27,10 +27,8 @@
 /* e / (1 + e) below 0 and 1 / (1 + e) above, e = e^-|x|: one division, no
  * cancellation; where e is subnormal, the quotient is e itself. */
 static inline vf sigmoid_fast(vf x, const fast_constants *k, int wide) {
-    split_exp e = exp_of_negative(vf_minus_abs(x), &k->exp, 0, wide);
-    vf ev = exp_value(e, wide);
-    vf numerator = vf_select(vf_lt(x, vf_zero()), ev, vf_set1(1.0f));
-    return vf_div(numerator, vf_add(vf_set1(1.0f), ev)); /* NaN: through e */
+    vf e = exp_value(exp_of_minus_abs(x, k, wide), wide);
+    return vf_div(logistic_numerator(x, e), vf_add(vf_set1(1.0f), e)); /* NaN: numerator */
 }
 WITH_WIDE_FORM(sigmoid_fast, NORMAL_EXP_LIMIT)
 

@@ -19,12 +19,22 @@
 typedef struct fast_constants {
     vf alpha, inverse_alpha, beta, inverse_beta, threshold;
     exp_tables exp;
+#if VEC_HAS_SCALE_EXP2
+    vf_table32 exp_short; /* fast_exp_short_parts' table */
+#endif
 } fast_constants;
 
 static inline fast_constants make_constants_f32(const op_params *p) {
-    fast_constants k = {vf_set1((float)p->alpha),     vf_set1(1.0f / (float)p->alpha),
-                        vf_set1((float)p->beta),      vf_set1(1.0f / (float)p->beta),
-                        vf_set1((float)p->threshold), fm_exp_tables()};
+    fast_constants k = {.alpha = vf_set1((float)p->alpha),
+                        .inverse_alpha = vf_set1(1.0f / (float)p->alpha),
+                        .beta = vf_set1((float)p->beta),
+                        .inverse_beta = vf_set1(1.0f / (float)p->beta),
+                        .threshold = vf_set1((float)p->threshold),
+                        .exp = fm_exp_tables(),
+#if VEC_HAS_SCALE_EXP2
+                        .exp_short = vf_table32_load(fast_exp2_thirty_seconds)
+#endif
+    };
     return k;
 }
 
@@ -74,6 +84,21 @@ static inline vf times_exp(vf u, split_exp e, int wide) {
 static inline split_exp over(split_exp e, vf d) {
     e.a = vf_div(e.a, d);
     return e;
+}
+
+/* e^-|x| for the logistic's quotient (sigmoid), where the short exp's 0.4 ULP more fits
+ * the bound: |x| clamped to 130 and the sign set in one instruction, which takes a NaN
+ * x to 130 too; logistic_numerator takes the NaN from x itself. */
+static inline split_exp exp_of_minus_abs(vf x, const fast_constants *k, int wide) {
+    (void)wide;
+    split_exp e;
+    e.a = fast_exp_short_parts(vf_minus_abs_at_least(x, -130.0f), k->exp_short, &e.n);
+    return e;
+}
+
+/* e where x < 0, else 1; NaN where x is NaN: one instruction. */
+static inline vf logistic_numerator(vf x, vf e) {
+    return vf_where_negative_else_one(x, e);
 }
 
 /* u c e^z 2^shift (c and shift constants, shift an integer), rounded once at the end: u
@@ -198,6 +223,20 @@ static inline vf left_of_derivative_zero(vf x, vf dy, split_exp e, vf q, float c
 static inline split_exp exp_of_negative(vf z, const exp_tables *tables, int precise, int wide) {
     return exp_of_negative_plus(z, NULL, tables, precise, wide);
 }
+
+#if !VEC_HAS_SCALE_EXP2
+/* e^-|x| for the logistic's quotient: the table of 16 here (a table of 32 costs more
+ * than the multiply-add it saves), and a NaN x gives a NaN e. */
+static inline split_exp exp_of_minus_abs(vf x, const fast_constants *k, int wide) {
+    return exp_of_negative(vf_minus_abs(x), &k->exp, 0, wide);
+}
+
+/* e where x < 0, else 1; a NaN x's NaN comes through e (AVX2: the select with x's NaN
+ * taken in cost 2 more instructions, 3-4 % of sigmoid). */
+static inline vf logistic_numerator(vf x, vf e) {
+    return vf_select(vf_lt(x, vf_zero()), e, vf_set1(1.0f));
+}
+#endif
 
 /* A body with a wide form, picked per lane: the wide one where the lane is beyond limit (or
  * NaN), computed only for the rare vectors with such a lane; the narrow one elsewhere, so

@@ -67,6 +67,30 @@ static inline vf fast_exp_parts(vf z, const vf *z_lo, const exp_tables *tables, 
     *exponent = vf_sub(m, vf_set1(0x1.8p19f));
     return fast_exp_times(s, p, m, tables, precise);
 }
+
+/* 2^(j/32), j = 0..31, rounded to float (tools/fits/fast_float.py) */
+VEC_TABLE float fast_exp2_thirty_seconds[32] = {
+    0x1.000000p+0f, 0x1.059b0ep+0f, 0x1.0b5586p+0f, 0x1.11301ep+0f, 0x1.172b84p+0f, 0x1.1d4874p+0f,
+    0x1.2387a6p+0f, 0x1.29e9e0p+0f, 0x1.306fe0p+0f, 0x1.371a74p+0f, 0x1.3dea64p+0f, 0x1.44e086p+0f,
+    0x1.4bfdaep+0f, 0x1.5342b6p+0f, 0x1.5ab07ep+0f, 0x1.6247ecp+0f, 0x1.6a09e6p+0f, 0x1.71f75ep+0f,
+    0x1.7a1148p+0f, 0x1.82589ap+0f, 0x1.8ace54p+0f, 0x1.93737cp+0f, 0x1.9c4918p+0f, 0x1.a5503cp+0f,
+    0x1.ae89fap+0f, 0x1.b7f770p+0f, 0x1.c199bep+0f, 0x1.cb720ep+0f, 0x1.d5818ep+0f, 0x1.dfc974p+0f,
+    0x1.ea4afap+0f, 0x1.f50766p+0f};
+
+/* fast_exp_parts' short form, for z in [-150, 0] and no z_lo: n = k + j/32, |r| <=
+ * ln2/64, exp(r) = 1 + r (c1 + c2 r) (2^-24.2 relative), t_j (1 + p) as s + (s r) q. One
+ * multiply-add fewer than the table of 16 and its degree-3 polynomial, at about 0.4 ULP
+ * more error (the polynomial's; the table's rounding and the last one are the same). */
+static inline vf fast_exp_short_parts(vf z, vf_table32 table, vf *exponent) {
+    vf m = vf_fma(z, vf_set1(0x1.715476p+0f), vf_set1(0x1.8p18f)); /* low bits: 32 n */
+    vf s = vf_lookup32(table, m);
+    vf n = vf_sub(m, vf_set1(0x1.8p18f));
+    vf r = vf_fma(n, vf_set1(-0x1.62e430p-1f), z); /* ln2 in two parts */
+    r = vf_fma(n, vf_set1(0x1.05c610p-29f), r);
+    vf q = vf_fma(r, vf_set1(0x1.000028p-1f), vf_set1(0x1.0000f6p+0f));
+    *exponent = n;
+    return vf_fma(vf_mul(s, r), q, s);
+}
 #endif
 
 /* c expm1(z) for z in [-30, 0] (above 0 the lanes' results are the callers' to drop):

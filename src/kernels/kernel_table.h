@@ -150,7 +150,5 @@ void fill_byte_lookup_avx512vbmi(kernel_table *table);
 void fill_narrow_relu_avx512vbmi(kernel_table *table);
 /* narrow_conversions.c built again with AVX512-BF16: replaces the bf16 narrowing */
 void fill_narrow_conversions_avx512bf16(kernel_table *table);
-/* rrelu_kernels.c built again with AVX512-DQ: replaces the training kernels */
-void fill_rrelu_kernels_avx512dq(kernel_table *table);
 
 #endif

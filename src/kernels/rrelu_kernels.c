@@ -3,8 +3,7 @@
  * ISA through the vector layer: each lane draws its slope from the counter-based hash of
  * spec/rrelu_random.h, the same operations as the scalar definition, so every result is
  * bit for bit the one layers/rrelu.c's loop gives. Only where the layer has 64-bit integer
- * lanes (AVX-512: a build with DQ's vpmullq, chosen at run time, and one that forms the
- * 64-bit products from 32-bit ones); elsewhere the table entry stays NULL and rrelu.c
+ * lanes (AVX-512, with DQ's vpmullq); elsewhere the table entry stays NULL and rrelu.c
  * loops (AVX2's four lanes of emulated products were slower than that loop: 1.84 against
  * 1.45 ns an element). */
 #include "kernels/kernel_template.h"

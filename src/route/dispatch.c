@@ -37,7 +37,9 @@ static void detect(void) {
     /* __builtin_cpu_supports also checks that the OS saves the wider registers. */
     available[ISA_AVX2] =
         __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c();
-    available[ISA_AVX512] = available[ISA_AVX2] && __builtin_cpu_supports("avx512f");
+    /* AVX-512 F and DQ: every AVX-512 CPU but the Xeon Phi, which takes the AVX2 kernels */
+    available[ISA_AVX512] = available[ISA_AVX2] && __builtin_cpu_supports("avx512f") &&
+                            __builtin_cpu_supports("avx512dq");
     fill_kernel_table_sse2(&tables[ISA_SSE2]);
     if (available[ISA_AVX2]) fill_kernel_table_avx2(&tables[ISA_AVX2]);
     if (available[ISA_AVX512]) fill_kernel_table_avx512(&tables[ISA_AVX512]);
@@ -51,8 +53,6 @@ static void detect(void) {
     if (available[ISA_AVX512] && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512bf16"))
         fill_narrow_conversions_avx512bf16(&tables[ISA_AVX512]);
-    if (available[ISA_AVX512] && __builtin_cpu_supports("avx512dq"))
-        fill_rrelu_kernels_avx512dq(&tables[ISA_AVX512]);
 #elif defined(__aarch64__) && defined(ACTFN_HAVE_NEON_KERNELS)
     available[ISA_NEON] = true; /* Advanced SIMD is part of every AArch64 CPU */
     fill_kernel_table_neon(&tables[ISA_NEON]);

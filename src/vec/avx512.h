@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The vector layer on AVX-512F (16 floats, 8 doubles); masks are k-registers, and the
- * tails are masked loads and stores, which do not touch the masked-off lanes. */
+/* The vector layer on AVX-512 F and DQ (16 floats, 8 doubles); masks are k-registers, and
+ * the tails are masked loads and stores, which do not touch the masked-off lanes. */
 #include <immintrin.h>
 #include <stdint.h>
 /* The byte lookups: 64 at a time where the compiler targets VBMI and BW (a second build
@@ -12,10 +12,6 @@
 /* a third build, of narrow_conversions.c alone: bf16 rounding in one instruction */
 #include "vec/x86_bytes.h"
 #define VEC_ISA_SUFFIX avx512bf16
-#elif defined(__AVX512DQ__)
-/* a fourth, of rrelu_kernels.c alone: 64-bit products and conversions in one instruction */
-#include "vec/x86_bytes.h"
-#define VEC_ISA_SUFFIX avx512dq
 #else
 #include "vec/x86_bytes.h"
 #define VEC_ISA_SUFFIX avx512
@@ -253,6 +249,17 @@ static inline vf vf_minus_abs(vf a) {
     return _mm512_castsi512_ps(
         _mm512_or_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN)));
 }
+/* vrangeps: the operand of smaller magnitude, its sign bit set (imm 0b1110); a quiet NaN
+ * operand loses to the other, as in IEEE minimumNumber. One instruction. */
+static inline vf vf_minus_abs_at_least(vf a, float low) {
+    return _mm512_range_ps(a, _mm512_set1_ps(-low), 0x0e);
+}
+/* vfixupimm by a's class (classes QNaN, SNaN, +-0, +1, -inf, +inf, negative, positive):
+ * a quiet a (response 2), v (0) or +1 (10); one instruction. */
+#define VEC_NEGATIVE_OR_ONE_CLASSES 0xa0a0aa22
+static inline vf vf_where_negative_else_one(vf a, vf v) {
+    return _mm512_fixupimm_ps(v, a, _mm512_set1_epi32((int)VEC_NEGATIVE_OR_ONE_CLASSES), 0);
+}
 /* A 16-float table held in one register; vpermps reads the low 4 bits of each index. */
 typedef __m512 vf_table16;
 static inline vf_table16 vf_table16_load(const float *table) {
@@ -398,8 +405,8 @@ static inline vf vf_narrow(vd low, vd high) {
 }
 
 /* VD_LANES unsigned 64-bit integers, for counter-based random numbers (rrelu's training
- * slopes): wrapping add, xor, shifts, the low half of a product (from 32 x 32 -> 64-bit
- * products: no 64-bit multiply below AVX-512DQ), and values below 2^53 to double. */
+ * slopes): wrapping add, xor, shifts, the low half of a product (DQ's vpmullq), and
+ * values below 2^53 to double (DQ's vcvtqq2pd). */
 #define VEC_HAS_U64_LANES 1
 typedef __m512i vq;
 static inline vq vq_set1(uint64_t a) {
@@ -419,28 +426,10 @@ static inline vq vq_shift_right(vq a, int bits) {
     return _mm512_srli_epi64(a, (unsigned)bits);
 }
 static inline vq vq_mul(vq a, vq b) {
-#ifdef __AVX512DQ__
     return _mm512_mullo_epi64(a, b);
-#else
-    vq cross = _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(a, 32), b),
-                                _mm512_mul_epu32(a, _mm512_srli_epi64(b, 32)));
-    return _mm512_add_epi64(_mm512_mul_epu32(a, b), _mm512_slli_epi64(cross, 32));
-#endif
 }
 static inline vd vq_to_double(vq a) { /* exact for a < 2^53 */
-#ifdef __AVX512DQ__
     return _mm512_cvtepi64_pd(a);
-#else
-    const vq exponent =
-        _mm512_set1_epi64(0x4330000000000000ll); /* 2^52: integers in the mantissa */
-    const vd offset = vd_set1(0x1p52);
-    vd low = vd_sub(_mm512_castsi512_pd(_mm512_or_si512(
-                        _mm512_and_si512(a, _mm512_set1_epi64(0xffffffffll)), exponent)),
-                    offset);
-    vd high =
-        vd_sub(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(a, 32), exponent)), offset);
-    return vd_add(vd_mul(high, vd_set1(0x1p32)), low); /* both exact: the sum too */
-#endif
 }
 
 #define VEC_BYTES 64

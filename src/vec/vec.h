@@ -67,6 +67,13 @@
  *   vf_mantissa(a), vf_exponent(a)   a as m 2^e (m in [1, 2) with a's sign, +-1 at +-0
  *                                    and +-inf; e -inf at 0, +inf at inf), subnormals
  *                                    normalized: vf_scale_exp2(m, e) is a again
+ *   vf_minus_abs_at_least(a, low)    max(-|a|, low) for a float low < 0, and low where a
+ *                                    is NaN (vrangeps)
+ *   vf_where_negative_else_one(a, v) v where a < 0 (-inf included), +1 where a >= 0
+ *                                    (either zero, +inf), a NaN where a is NaN
+ *                                    (vfixupimmps); each one instruction there, and two
+ *                                    to four elsewhere, where the kernels compose them
+ *                                    otherwise
  * For f16 and bf16 (VF_LANES 16-bit values, whole vectors only), both rounding to
  * nearest even, keeping subnormals, NaN staying NaN:
  *   vf_load_f16(p), vf_store_f16(p, v), vf_load_bf16(p), vf_store_bf16(p, v)
