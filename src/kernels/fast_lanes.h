@@ -30,11 +30,10 @@ static inline fast_constants make_constants_f32(const op_params *p) {
                         .beta = vf_set1((float)p->beta),
                         .inverse_beta = vf_set1(1.0f / (float)p->beta),
                         .threshold = vf_set1((float)p->threshold),
-                        .exp = fm_exp_tables(),
+                        .exp = fm_exp_tables()};
 #if VEC_HAS_SCALE_EXP2
-                        .exp_short = vf_table32_load(fast_exp2_thirty_seconds)
+    k.exp_short = vf_table32_load(fast_exp2_thirty_seconds);
 #endif
-    };
     return k;
 }
 
