@@ -91,16 +91,19 @@ static inline vf celu_fast(vf x, const fast_constants *k) {
     return vf_select(vf_gt(x, vf_zero()), x, negative);
 }
 
-/* hardswish(x) = x h, h = (x + 3) / 6 clamped to [0, 1]: x + 3 first (exact near -3,
- * where x / 6 + 1/2 would cancel to an unbounded relative error, as XNNPACK's fma form
- * does), three roundings and 1/6's own. At and above 3, h is 1 and the result x itself;
- * at and below -3, +0 (x h there would be -0, and NaN at -inf); NaN through x h. Near 0
- * x / 2 is rounded to even, where the accurate kernel breaks the tie upward. */
+/* hardswish(x) = x h, h = (x + 3) / 6 clamped to [0, 1], in four instructions: x
+ * clamped to -3 (then h needs no clamp at 0; -inf gives -3), -h = fma(x, -c, -3c) = -c (x
+ * + 3) rounded once, c = 1/6 less 2^-24 relative so that 3c is a float (x / 6 + 1/2 with
+ * 1/6 rounded cancels near -3 to an unbounded relative error, as XNNPACK's form does),
+ * -h clamped to -1, and x h = -(-h x) - 0 in one fnmadd: +0 at and below -3 (where -h
+ * is +0), -0 at x = -0, x itself from about 3 up. NaN through every step. Near 0 x / 2 is
+ * rounded to even, where the accurate kernel breaks the tie upward. */
 static inline vf hardswish_fast(vf x, const fast_constants *k) {
     (void)k;
-    vf h = vf_mul(vf_add(x, vf_set1(3.0f)), vf_set1(0x1.555556p-3f));
-    h = vf_at_most(vf_at_least(h, vf_zero()), vf_set1(1.0f)); /* a NaN h stays */
-    return vf_mul_or_zero(vf_not_le(x, vf_set1(-3.0f)), x, h);
+    vf clamped = vf_at_least(x, vf_set1(-3.0f)); /* a NaN x stays */
+    vf minus_h = vf_fma(clamped, vf_set1(-0x1.555554p-3f), vf_set1(-0x1.fffffep-2f));
+    minus_h = vf_at_least(minus_h, vf_set1(-1.0f));
+    return vf_fnma(minus_h, clamped, vf_set1(-0.0f));
 }
 
 /* x tanh(softplus(x)) = x e g, g = (e + 2) / (e (e + 2) + 2), e = e^x; x above 20 (where
