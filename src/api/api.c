@@ -27,11 +27,10 @@ actfn_status check_arrays(const char *function, actfn_dtype dtype, size_t n, con
         return fail(ACTFN_ERR_NULL_POINTER, "%s: NULL array with n = %zu", function, n);
     /* an object spans at most PTRDIFF_MAX bytes and cannot wrap the address space: larger
      * n is no array, and the pool's split and the pointer arithmetic would overflow */
-    size_t size = dtype_size(dtype);
-    if (n > PTRDIFF_MAX / size)
+    size_t bytes; /* n size > PTRDIFF_MAX, without a division (a small call's cost) */
+    if (__builtin_mul_overflow(n, dtype_size(dtype), &bytes) || bytes > PTRDIFF_MAX)
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: n = %zu elements do not fit in memory", function,
                     n);
-    size_t bytes = n * size;
     if (wraps(input, bytes) || wraps(second_input, bytes) || wraps(output, bytes))
         return fail(ACTFN_ERR_BAD_PARAMETER, "%s: %zu bytes from the array pass the end of memory",
                     function, bytes);
