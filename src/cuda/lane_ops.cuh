@@ -107,7 +107,7 @@ __device__ inline float lane_backward_f32(float x, float dy, const op_params *p)
         const hard_constants_f32 k = make_hard_constants_f32(p);
         return hardsigmoid_backward_body_f32(x, dy, &k);
     }
-    if constexpr (K == ACTFN_HARDSWISH) return (float)hardswish_backward_double(x, dy);
+    if constexpr (K == ACTFN_HARDSWISH) return (float)hardswish_backward_widened(x, dy);
     if constexpr (K == ACTFN_SILU)
         GRADIENT_IN_FLOAT(silu_f32_gradient, logistic_f32_lanes_back, x, dy, p);
     if constexpr (K == ACTFN_LOGSIGMOID)

@@ -35,8 +35,8 @@ static inline vf hardswish_f32(vf x, const hard_constants_f32 *k) {
 
 static inline vf hardswish_backward_body_f32(vf x, vf dy, const hard_constants_f32 *k) {
     (void)k;
-    vd low = hardswish_backward_double(vf_widen_low(x), vf_widen_low(dy));
-    vd high = hardswish_backward_double(vf_widen_high(x), vf_widen_high(dy));
+    vd low = hardswish_backward_widened(vf_widen_low(x), vf_widen_low(dy));
+    vd high = hardswish_backward_widened(vf_widen_high(x), vf_widen_high(dy));
     return vf_narrow(low, high);
 }
 
