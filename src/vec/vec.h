@@ -71,9 +71,9 @@
  *                                    is NaN (vrangeps)
  *   vf_where_negative_else_one(a, v) v where a < 0 (-inf included), +1 where a >= 0
  *                                    (either zero, +inf), a NaN where a is NaN
- *                                    (vfixupimmps); each one instruction there, and two
- *                                    to four elsewhere, where the kernels compose them
- *                                    otherwise
+ *                                    (vfixupimmps): each one instruction, and AVX-512
+ *                                    only (elsewhere they would take two to four, and
+ *                                    the kernels compose what they need otherwise)
  * For f16 and bf16 (VF_LANES 16-bit values, whole vectors only), both rounding to
  * nearest even, keeping subnormals, NaN staying NaN:
  *   vf_load_f16(p), vf_store_f16(p, v), vf_load_bf16(p), vf_store_bf16(p, v)
