@@ -16,15 +16,22 @@
 
 /* The tables of 2^(j/16) in two parts are float_math.h's (exp_tables, fm_exp_tables). */
 
+/* z = n ln2 + r with n a multiple of 1/16 (magic 1.5 * 2^19) or 1/32 (1.5 * 2^18): m = z /
+ * ln2 + magic rounds there, its low bits holding 16 n or 32 n (*m), *n = m - magic, and
+ * r = z - n ln2 with ln2 in two parts. Returns r. */
+static inline vf fast_reduce(vf z, float magic, vf *m, vf *n) {
+    *m = vf_fma(z, vf_set1(0x1.715476p+0f), vf_set1(magic)); /* 1 / ln2 */
+    *n = vf_sub(*m, vf_set1(magic));
+    vf r = vf_fma(*n, vf_set1(-0x1.62e430p-1f), z);
+    return vf_fma(*n, vf_set1(0x1.05c610p-29f), r);
+}
+
 /* The reduction of exp(z + *z_lo) (z_lo NULL: 0; else below ulp(z), for an argument
  * known to more bits than a float holds): z = n ln2 + r, n = k + j/16, |r| <= ln2/32,
  * exp(z) = 2^k 2^(j/16) (1 + p), p = r + r^2 (c2 + c3 r). Returns p, leaves 2^(j/16) in
  * *s and m = n + 1.5 * 2^19 (its low bits hold 16 n) in *m. */
 static inline vf fast_exp_reduce(vf z, const vf *z_lo, const exp_tables *tables, vf *s, vf *m) {
-    *m = vf_fma(z, vf_set1(0x1.715476p+0f), vf_set1(0x1.8p19f)); /* 1 / ln2 */
-    vf n = vf_sub(*m, vf_set1(0x1.8p19f));
-    vf r = vf_fma(n, vf_set1(-0x1.62e430p-1f), z); /* ln2 in two parts */
-    r = vf_fma(n, vf_set1(0x1.05c610p-29f), r);
+    vf n, r = fast_reduce(z, 0x1.8p19f, m, &n);
     if (z_lo != NULL) r = vf_add(r, *z_lo);
     vf q = vf_fma(vf_set1(0x1.55572p-3f), r, vf_set1(0x1.000222p-1f));
     *s = vf_lookup16(tables->hi, *m);
@@ -82,13 +89,9 @@ VEC_TABLE float fast_exp2_thirty_seconds[32] = {
  * multiply-add fewer than the table of 16 and its degree-3 polynomial, at about 0.4 ULP
  * more error (the polynomial's; the table's rounding and the last one are the same). */
 static inline vf fast_exp_short_parts(vf z, vf_table32 table, vf *exponent) {
-    vf m = vf_fma(z, vf_set1(0x1.715476p+0f), vf_set1(0x1.8p18f)); /* low bits: 32 n */
+    vf m, r = fast_reduce(z, 0x1.8p18f, &m, exponent);
     vf s = vf_lookup32(table, m);
-    vf n = vf_sub(m, vf_set1(0x1.8p18f));
-    vf r = vf_fma(n, vf_set1(-0x1.62e430p-1f), z); /* ln2 in two parts */
-    r = vf_fma(n, vf_set1(0x1.05c610p-29f), r);
     vf q = vf_fma(r, vf_set1(0x1.000028p-1f), vf_set1(0x1.0000f6p+0f));
-    *exponent = n;
     return vf_fma(vf_mul(s, r), q, s);
 }
 #endif

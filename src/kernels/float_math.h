@@ -42,6 +42,14 @@ VEC_FUNCTION vf fm_fast_two_sum(vf a, vf b, vf *error) {
     return sum;
 }
 
+/* (a + a_lo) (b + b_lo) as product + *error, to about 2^-46 relative: the product's
+ * rounding error (an fma) and the cross terms, a_lo b_lo dropped. */
+VEC_FUNCTION vf fm_pair_product(vf a, vf a_lo, vf b, vf b_lo, vf *error) {
+    vf product = vf_mul(a, b);
+    *error = vf_fma(a_lo, b, vf_fma(a, b_lo, vf_fma(a, b, fm_neg(product))));
+    return product;
+}
+
 /* Error-free sum of a and b in either order of magnitude (TwoSum): a + b = sum + *error
  * exactly. */
 VEC_FUNCTION vf fm_two_sum(vf a, vf b, vf *error) {

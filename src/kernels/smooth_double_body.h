@@ -250,9 +250,8 @@ VEC_FUNCTION vd celu_derivative(vd x, const smooth_constants *k) {
  * n = e (e + 2) = (1 + e)^2 - 1: tanh(sp) = n / (n + 2), sech^2(sp) = 4 (1 + e)^2 /
  * (n + 2)^2, so mish' = (n (n + 2) + 4 x e (1 + e)) / (n + 2)^2, one division (two
  * until 2026-12-06: 1.11x faster with one; vrcp14pd and two Newton steps in its place
- * were slower than the division); 1
- * above 50 (as the reference; (n + 2)^2 stays below 2^300 up to there). For x from -700
- * up (the kernel leaves the rest to the reference). */
+ * were slower than the division); 1 above 50 (as the reference; (n + 2)^2 stays below
+ * 2^300 up to there). For x from -700 up (the kernel leaves the rest to the reference). */
 VEC_FUNCTION vd mish_derivative(vd x, const smooth_constants *k) {
     (void)k;
     vd e = vm_exp(at_most(at_least(x, -700), 50)); /* NaN stays */

@@ -296,8 +296,7 @@ VEC_FUNCTION __attribute__((always_inline)) vf mish_f32_body(vf x, const float_c
     mf negative = vf_lt(xc, vf_zero());
     /* below 0: N = u s, s = 2 + u (Fast2Sum); D = 2 + N */
     vf s = vf_add(two, u), s_lo = vf_sub(u, vf_sub(s, two));
-    vf below = vf_mul(u, s);
-    vf below_lo = vf_fma(u, s_lo, vf_fma(u_lo, s, vf_fma(u, s, fm_neg(below))));
+    vf below_lo, below = fm_pair_product(s, s_lo, u, u_lo, &below_lo);
     /* from 0 up: N = 1 + 2u (Fast2Sum: 2u <= 1 only where u <= 1/2, so TwoSum) */
     vf twice = vf_add(u, u);
     vf above_lo, above = fm_two_sum(twice, one, &above_lo);
@@ -546,8 +545,7 @@ VEC_FUNCTION __attribute__((always_inline)) vf silu_f32_gradient(vf x, vf dy,
     /* w = e (1 + x), and N = a + w by TwoSum: a = 1 from 0 up (w <= 1), a = e^2 below
      * (N = e (1 + x + e), whose cancellation, outside the band about x0, is at most
      * 1.1x); one sum for both sides (two, 5-8 % more time, until 2026-12-06) */
-    vf w = vf_mul(e_hi, u);
-    vf w_lo = vf_fma(e_lo, u, vf_fma(e_hi, u_lo, vf_fma(e_hi, u, fm_neg(w))));
+    vf w_lo, w = fm_pair_product(e_hi, e_lo, u, u_lo, &w_lo);
     mf positive = vf_ge(x, vf_zero());
     vf e_square = vf_mul(e_hi, e_hi);
     vf e_square_lo = vf_fma(vf_add(e_hi, e_hi), e_lo, vf_fma(e_hi, e_hi, fm_neg(e_square)));
@@ -566,13 +564,11 @@ VEC_FUNCTION __attribute__((always_inline)) vf silu_f32_gradient(vf x, vf dy,
         s = vf_fma(s, d, vf_set1(1.0f / 6));
         s = vf_fma(s, d, vf_set1(0.5f));
         vf second = vf_mul(vf_mul(vf_set1(SILU_ZERO_EXP), vf_mul(d, d)), s);
-        vf near_hi = vf_mul(d_hi, c_hi);
-        vf near_lo = vf_fma(d_lo, c_hi, vf_fma(d_hi, c_lo, vf_fma(d_hi, c_hi, fm_neg(near_hi))));
+        vf near_lo, near_hi = fm_pair_product(d_hi, d_lo, c_hi, c_lo, &near_lo);
         near_lo = vf_add(near_lo, second);
         /* renormalized (TwoSum): at x = x0_hi, d_hi and near_hi are 0 and near_lo is all */
         vf m_lo, m = fm_two_sum(near_hi, near_lo, &m_lo);
-        vf n_near = vf_mul(e_hi, m);
-        vf n_near_lo = vf_fma(e_lo, m, vf_fma(e_hi, m_lo, vf_fma(e_hi, m, fm_neg(n_near))));
+        vf n_near_lo, n_near = fm_pair_product(e_hi, e_lo, m, m_lo, &n_near_lo);
         n = vf_select(near, n_near, n);
         n_lo = vf_select(near, n_near_lo, n_lo);
     }
