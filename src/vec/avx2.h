@@ -79,9 +79,6 @@ static inline mf vf_not_le(vf a, vf b) {
 static inline mf vf_is_nan(vf a) {
     return _mm256_cmp_ps(a, a, _CMP_UNORD_Q);
 }
-static inline vf vf_mul_or_zero(mf m, vf a, vf b) { /* a b where m, +0 elsewhere */
-    return _mm256_and_ps(m, _mm256_mul_ps(a, b));
-}
 static inline vf vf_select(mf m, vf a, vf b) {
     return _mm256_blendv_ps(b, a, m);
 }

@@ -91,9 +91,6 @@ static inline mf vf_not_le(vf a, vf b) {
 static inline mf vf_is_nan(vf a) {
     return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q);
 }
-static inline vf vf_mul_or_zero(mf m, vf a, vf b) { /* a b where m, +0 elsewhere */
-    return _mm512_maskz_mul_ps(m, a, b);
-}
 /* vfixupimm by a's class (4 bits a class, classes QNaN, SNaN, +-0, +1, -inf, +inf,
  * negative, positive): a itself (response 1) or +0 (response 8); one instruction. */
 #define VEC_POSITIVE_PART_CLASSES 0x18181811

@@ -68,9 +68,6 @@ static inline mf vf_not_le(vf a, vf b) {
 static inline mf vf_is_nan(vf a) {
     return vmvnq_u32(vceqq_f32(a, a));
 }
-static inline vf vf_mul_or_zero(mf m, vf a, vf b) { /* a b where m, +0 elsewhere */
-    return vreinterpretq_f32_u32(vandq_u32(m, vreinterpretq_u32_f32(vmulq_f32(a, b))));
-}
 static inline vf vf_select(mf m, vf a, vf b) {
     return vbslq_f32(m, a, b);
 }

@@ -71,9 +71,6 @@ static inline mf vf_not_le(vf a, vf b) {
 static inline mf vf_is_nan(vf a) {
     return _mm_cmpunord_ps(a, a);
 }
-static inline vf vf_mul_or_zero(mf m, vf a, vf b) { /* a b where m, +0 elsewhere */
-    return _mm_and_ps(m, _mm_mul_ps(a, b));
-}
 static inline vf vf_select(mf m, vf a, vf b) {
     return _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b));
 }
