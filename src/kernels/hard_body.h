@@ -12,17 +12,20 @@
 #define HARD_IS_FLOAT     (sizeof(T) == sizeof(float))
 
 typedef struct HARD_NAME(hard_constants) {
-    V sixth_up, sixth_down, six, three, minus_three; /* 1/6 rounded up and down */
-    V sixth_wide_up, sixth_wide_down; /* (1 +- 2^-40) / 6: the settling test's window */
-    V tiny;                           /* below it x (x + 3) / 6 rounds as x / 2 (half_tie_up) */
-    V quantum;                        /* the smallest subnormal */
+    V sixth_up, six, three, minus_three; /* 1/6 rounded up */
+    V twelfth_up, twelfth_down, twelve;  /* 1/12 rounded up and down */
+    V sixth_wide_up, sixth_wide_down;    /* (1 +- 2^-40) / 6: the settling test's window */
+    V tiny;                              /* below it x (x + 3) / 6 rounds as x / 2 (half_tie_up) */
+    V quantum;                           /* the smallest subnormal */
 } HARD_NAME(hard_constants);
 
 VEC_FUNCTION HARD_NAME(hard_constants) HARD_NAME(make_hard_constants)(const op_params *p) {
     (void)p;
     HARD_NAME(hard_constants) k;
     k.sixth_up = VOP(set1)(HARD_IS_FLOAT ? (T)0x1.555556p-3f : (T)0x1.5555555555556p-3);
-    k.sixth_down = VOP(set1)(HARD_IS_FLOAT ? (T)0x1.555554p-3f : (T)0x1.5555555555555p-3);
+    k.twelfth_up = VOP(set1)(HARD_IS_FLOAT ? (T)0x1.555556p-4f : (T)0x1.5555555555556p-4);
+    k.twelfth_down = VOP(set1)(HARD_IS_FLOAT ? (T)0x1.555554p-4f : (T)0x1.5555555555555p-4);
+    k.twelve = VOP(set1)((T)12);
     k.six = VOP(set1)((T)6);
     k.three = VOP(set1)((T)3);
     k.minus_three = VOP(set1)((T)-3);
@@ -35,44 +38,48 @@ VEC_FUNCTION HARD_NAME(hard_constants) HARD_NAME(make_hard_constants)(const op_p
 }
 
 /* (hi + lo) / 6 rounded to nearest, ties to even, for |lo| far below ulp(hi) and hi not
- * subnormal: q0 = hi / 6 to about an ULP, r = hi + lo - 6 q0 (the fma's remainder is
- * exact; the sum rounds once), and q0 + r / 6 rounded once, twice.
+ * subnormal, from hi and minus_lo = -lo (so that the remainder subtracts it: no negation
+ * anywhere): q0 = hi / 6 to about an ULP, r = hi + lo - 6 q0 (the fnma's remainder is
+ * exact; the difference rounds once), and q0 + r / 6 rounded once, twice.
  * - unsettled NULL (f32, proven over all 2^32 inputs): with 1/6 rounded up and rounded
  *   down. Away from a tie both give the correctly rounded quotient; at a tie they fall
- *   on either side of it, and their sum, 2 (the tie), rounds to twice the even one.
+ *   on either side of it, and their sum, 2 (the tie), rounds to twice the even one. Both
+ *   are computed halved (q0 / 2 + r / 12, exact for the normal results that reach here:
+ *   hardswish's subnormal ones are half_tie_up's), so that one addition ends it.
  * - else (f64, where hi + lo can hold twice a double's bits and r's rounding can hide
  *   which side of a midpoint the quotient lies): with 1/6 times 1 +- 2^-40, two values
  *   that lie on either side of the exact quotient (the window is far wider than r's
  *   error). Where they round alike, so does the quotient between them; where they do
- *   not (about 2^-40 of the results), the lane is unsettled: the reference decides. */
-VEC_FUNCTION V HARD_NAME(divided_by_six)(V hi, V lo, const HARD_NAME(hard_constants) * k,
+ *   not (about 2^-40 of the results), the lane is unsettled: the reference decides.
+ * A zero numerator (hi -0 or +0, minus_lo +0) gives +0: the flat side's sign. */
+VEC_FUNCTION V HARD_NAME(divided_by_six)(V hi, V minus_lo, const HARD_NAME(hard_constants) * k,
                                          M *unsettled) {
-    V q0 = VOP(mul)(hi, k->sixth_up);
-    V r = VOP(add)(VOP(fma)(VOP(sub)(VOP(zero)(), q0), k->six, hi), lo);
     if (unsettled != NULL) {
+        V q0 = VOP(mul)(hi, k->sixth_up);
+        V r = VOP(sub)(VOP(fnma)(q0, k->six, hi), minus_lo);
         V above = VOP(fma)(r, k->sixth_wide_up, q0), below = VOP(fma)(r, k->sixth_wide_down, q0);
         *unsettled = MOP(or)(VOP(lt)(above, below), VOP(gt)(above, below));
         return above;
     }
-    V above = VOP(fma)(r, k->sixth_up, q0), below = VOP(fma)(r, k->sixth_down, q0);
-    return VOP(mul)(VOP(add)(above, below), VOP(set1)((T)0.5));
+    /* halves of both (exact: the results that reach here are normal), summed */
+    V half_q0 = VOP(mul)(hi, k->twelfth_up);
+    V r = VOP(sub)(VOP(fnma)(half_q0, k->twelve, hi), minus_lo);
+    return VOP(add)(VOP(fma)(r, k->twelfth_up, half_q0), VOP(fma)(r, k->twelfth_down, half_q0));
 }
 
-/* xc = x clamped to [-3, 3] (NaN stays), and xc + 3 = s + s_lo exactly (Fast2Sum). */
-VEC_FUNCTION V HARD_NAME(clamped_plus_three)(V x, V *xc, V *s_lo,
-                                             const HARD_NAME(hard_constants) * k) {
-    *xc = VOP(at_most)(VOP(at_least)(x, k->minus_three), k->three);
-    V s = VOP(add)(*xc, k->three);
-    *s_lo = VOP(sub)(*xc, VOP(sub)(s, k->three));
+/* xc + 3 = s - minus_s_lo exactly (Fast2Sum, for |xc| <= 3). */
+VEC_FUNCTION V HARD_NAME(plus_three)(V xc, V *minus_s_lo, const HARD_NAME(hard_constants) * k) {
+    V s = VOP(add)(xc, k->three);
+    *minus_s_lo = VOP(sub)(VOP(sub)(s, k->three), xc);
     return s;
 }
 
 /* The forwards: unsettled as divided_by_six's (NULL in f32). */
 VEC_FUNCTION V HARD_NAME(hardsigmoid_body)(V x, const HARD_NAME(hard_constants) * k, M *unsettled) {
-    V xc, s_lo;
-    V s = HARD_NAME(clamped_plus_three)(x, &xc, &s_lo, k);
+    V xc = VOP(at_most)(VOP(at_least)(x, k->minus_three), k->three); /* NaN stays */
+    V minus_s_lo, s = HARD_NAME(plus_three)(xc, &minus_s_lo, k);
     /* +0 at x <= -3, 1 at x >= 3, NaN through */
-    return HARD_NAME(divided_by_six)(s, s_lo, k, unsettled);
+    return HARD_NAME(divided_by_six)(s, minus_s_lo, k, unsettled);
 }
 
 /* x / 2 (where x is tiny): where it is not representable (x an odd multiple of the
@@ -86,13 +93,15 @@ VEC_FUNCTION V HARD_NAME(half_tie_up)(V x, const HARD_NAME(hard_constants) * k) 
     return VOP(select)(VOP(eq)(VOP(add)(half, half), x), half, up);
 }
 
+/* x clamped below only: from 3 up the select returns x (the lanes' arithmetic, inf or NaN
+ * there, is dropped); at -3 the numerator is -3 (+0), and the quotient +0. */
 VEC_FUNCTION V HARD_NAME(hardswish_body)(V x, const HARD_NAME(hard_constants) * k, M *unsettled) {
-    V xc, s_lo;
-    V s = HARD_NAME(clamped_plus_three)(x, &xc, &s_lo, k);
+    V xc = VOP(at_least)(x, k->minus_three); /* NaN stays */
+    V minus_s_lo, s = HARD_NAME(plus_three)(xc, &minus_s_lo, k);
+    /* x (s - minus_s_lo) = product - minus_lo: the product's error by an fnma, exact */
     V product = VOP(mul)(xc, s);
-    V product_lo = VOP(fma)(xc, s_lo, VOP(fma)(xc, s, VOP(sub)(VOP(zero)(), product)));
-    V y = HARD_NAME(divided_by_six)(product, product_lo, k, unsettled);
-    y = VOP(select)(VOP(le)(x, k->minus_three), VOP(zero)(), y); /* +0, and NaN through */
+    V minus_lo = VOP(fma)(xc, minus_s_lo, VOP(fnma)(xc, s, product));
+    V y = HARD_NAME(divided_by_six)(product, minus_lo, k, unsettled);
     y = VOP(select)(VOP(ge)(x, k->three), x, y);
     M tiny = VOP(lt)(VOP(abs)(x), k->tiny);
     if (unsettled != NULL) {

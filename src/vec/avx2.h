@@ -131,6 +131,9 @@ static inline vd vd_sqrt(vd a) {
 static inline vd vd_fma(vd a, vd b, vd c) {
     return _mm256_fmadd_pd(a, b, c);
 }
+static inline vd vd_fnma(vd a, vd b, vd c) {
+    return _mm256_fnmadd_pd(a, b, c);
+}
 static inline md vd_gt(vd a, vd b) {
     return _mm256_cmp_pd(a, b, _CMP_GT_OQ);
 }

@@ -146,6 +146,9 @@ static inline vd vd_sqrt(vd a) {
 static inline vd vd_fma(vd a, vd b, vd c) {
     return _mm512_fmadd_pd(a, b, c);
 }
+static inline vd vd_fnma(vd a, vd b, vd c) {
+    return _mm512_fnmadd_pd(a, b, c);
+}
 static inline md vd_gt(vd a, vd b) {
     return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ);
 }

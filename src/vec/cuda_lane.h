@@ -124,6 +124,9 @@ LANE vd vd_sqrt(vd a) {
 LANE vd vd_fma(vd a, vd b, vd c) {
     return __fma_rn(a, b, c);
 }
+LANE vd vd_fnma(vd a, vd b, vd c) {
+    return __fma_rn(-a, b, c);
+}
 LANE md vd_gt(vd a, vd b) {
     return a > b;
 }

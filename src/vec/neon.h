@@ -119,6 +119,9 @@ static inline vd vd_sqrt(vd a) {
 static inline vd vd_fma(vd a, vd b, vd c) {
     return vfmaq_f64(c, a, b);
 }
+static inline vd vd_fnma(vd a, vd b, vd c) {
+    return vfmsq_f64(c, a, b);
+}
 static inline md vd_gt(vd a, vd b) {
     return vcgtq_f64(a, b);
 }

@@ -118,6 +118,9 @@ static inline vd vd_sqrt(vd a) {
 static inline vd vd_fma(vd a, vd b, vd c) {
     return _mm_add_pd(_mm_mul_pd(a, b), c);
 }
+static inline vd vd_fnma(vd a, vd b, vd c) {
+    return _mm_sub_pd(c, _mm_mul_pd(a, b));
+}
 static inline md vd_gt(vd a, vd b) {
     return _mm_cmpgt_pd(a, b);
 }

@@ -20,7 +20,7 @@
  *   fma(a, b, c)                     a * b + c rounded once; on SSE2, which has no fused
  *                                    multiply-add, rounded twice (kernels that must be
  *                                    bit-exact do not use it)
- *   vf_fnma(a, b, c)                 c - a * b, rounded as fma (floats only)
+ *   fnma(a, b, c)                    c - a * b, rounded as fma
  *   gt, lt, eq, ge, le (a, b)        the ordered comparison: false where either is NaN
  *   not_le(a, b)                     !(a <= b): a > b, or either is NaN
  *   is_nan(a)
