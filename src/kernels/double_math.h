@@ -16,7 +16,7 @@
 /* a b = product + *error exactly (the fma's remainder; no underflow). */
 static inline vd dm_two_product(vd a, vd b, vd *error) {
     vd product = vd_mul(a, b);
-    *error = vd_fma(a, b, vd_sub(vd_zero(), product));
+    *error = vd_fma(a, b, vd_neg(product));
     return product;
 }
 

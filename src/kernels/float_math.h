@@ -32,7 +32,7 @@ typedef struct float_exp {
 } float_exp;
 
 VEC_FUNCTION vf fm_neg(vf x) {
-    return vf_sub(vf_zero(), x);
+    return vf_neg(x);
 }
 
 /* Error-free sum of a and b with |a| >= |b| (Fast2Sum): a + b = sum + *error exactly. */

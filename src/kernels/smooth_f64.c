@@ -93,7 +93,7 @@ static inline vd selu_body(vd x, const double_constants *k) {
  * |q| >= 2^10, as the reference's. */
 static inline vd quotient_and_error(vd x, vd alpha, vd inverse, vd *error) {
     vd q = vd_mul(x, inverse);
-    vd e = vd_mul(vd_fma(vd_sub(vd_zero(), q), alpha, x), inverse);
+    vd e = vd_mul(vd_fnma(q, alpha, x), inverse);
     *error = vd_select(vd_lt(vd_abs(q), vd_set1(0x1p10)), e, vd_zero());
     return q;
 }
@@ -120,9 +120,9 @@ static inline vd gelu_tanh_argument_lanes(vd x, vd *error, vd *du_dx) {
     vd square_error, square = dm_two_product(x, x, &square_error);
     vd cubic_hi = vd_set1(GELU_TANH_CUBIC_HI);
     vd cubic = vd_mul(cubic_hi, square);
-    vd cubic_error = vd_add(
-        vd_add(vd_fma(cubic_hi, square, vd_sub(vd_zero(), cubic)), vd_mul(cubic_hi, square_error)),
-        vd_mul(vd_set1(GELU_TANH_CUBIC_LO), square));
+    vd cubic_error =
+        vd_add(vd_add(vd_fma(cubic_hi, square, vd_neg(cubic)), vd_mul(cubic_hi, square_error)),
+               vd_mul(vd_set1(GELU_TANH_CUBIC_LO), square));
     vd one = vd_set1(1.0);
     vd inner = vd_add(one, cubic); /* two-sum: 1 + cubic = inner + inner_error */
     vd cubic_part = vd_sub(inner, one);
@@ -131,11 +131,10 @@ static inline vd gelu_tanh_argument_lanes(vd x, vd *error, vd *du_dx) {
     vd c_hi = vd_set1(SQRT_2_OVER_PI_HI);
     vd scaled = vd_mul(c_hi, x);
     vd scaled_error =
-        vd_add(vd_fma(c_hi, x, vd_sub(vd_zero(), scaled)), vd_mul(vd_set1(SQRT_2_OVER_PI_LO), x));
+        vd_add(vd_fma(c_hi, x, vd_neg(scaled)), vd_mul(vd_set1(SQRT_2_OVER_PI_LO), x));
     vd u = vd_mul(scaled, inner);
-    vd u_error =
-        vd_add(vd_add(vd_fma(scaled, inner, vd_sub(vd_zero(), u)), vd_mul(scaled, inner_error)),
-               vd_mul(scaled_error, inner));
+    vd u_error = vd_add(vd_add(vd_fma(scaled, inner, vd_neg(u)), vd_mul(scaled, inner_error)),
+                        vd_mul(scaled_error, inner));
     if (du_dx != NULL)
         *du_dx = vd_mul(c_hi, vd_fma(vd_set1(3.0 * GELU_TANH_CUBIC_HI), square, one));
     *error = vd_add(u_error, u_error);
@@ -180,7 +179,7 @@ static inline md gelu_tanh_outside(vd x, const double_constants *k) {
 /* beta x = v + error exactly, error 0 where v is not finite (product_error). */
 static inline vd scaled_input(vd x, const double_constants *k, vd *error) {
     vd v = vd_mul(k->beta, x);
-    vd e = vd_fma(k->beta, x, vd_sub(vd_zero(), v));
+    vd e = vd_fma(k->beta, x, vd_neg(v));
     *error = vd_select(vd_lt(vd_abs(v), vd_set1(INFINITY)), e, vd_zero());
     return v;
 }
@@ -280,12 +279,12 @@ static inline vd tanhshrink_series(vd x) {
     for (int k = 42; k >= 1; k--)
         tail = vd_fma(tail, square, vd_set1(tanhshrink_coefficients[k]));
     vd product = vd_mul(square, tail);
-    vd product_lo = vd_fma(square, tail, vd_sub(vd_zero(), product));
+    vd product_lo = vd_fma(square, tail, vd_neg(product));
     vd first = vd_set1(tanhshrink_coefficients[0]), sum = vd_add(first, product);
     vd sum_lo = vd_add(vd_add(vd_sub(first, sum), product),
                        vd_add(product_lo, vd_set1(TANHSHRINK_THIRD_LO)));
     vd cube = vd_mul(x, square);
-    vd cube_lo = vd_add(vd_fma(x, square, vd_sub(vd_zero(), cube)), vd_mul(x, square_lo));
+    vd cube_lo = vd_add(vd_fma(x, square, vd_neg(cube)), vd_mul(x, square_lo));
     vd result = vd_fma(cube, sum, vd_fma(cube, sum_lo, vd_mul(cube_lo, sum)));
     return vd_select(vd_eq(x, vd_zero()), x, result); /* -0 stays -0 */
 }
@@ -451,7 +450,7 @@ static inline vd gelu_tanh_gradient(vd x, vd dy, const double_constants *k) {
     vd slope = vd_div(e, vd_mul(one_plus, one_plus));
     vd half_tanh = vd_div(vd_sub(vd_set1(1.0), e), one_plus);
     half_tanh = vd_select(vd_lt(two_u, vd_zero()), vd_sub(vd_zero(), half_tanh), half_tanh);
-    vd factor = vd_fma(vd_sub(vd_zero(), error), half_tanh, vd_set1(1.0));
+    vd factor = vd_fnma(error, half_tanh, vd_set1(1.0));
     vd second = vd_mul(vd_mul(vd_mul(vd_add(x, x), slope), factor), du_dx);
     return vd_mul(dy, vd_add(corrected, second));
 }
@@ -515,9 +514,9 @@ static inline vd softsign_gradient(vd x, vd dy, const double_constants *k) {
     (void)k;
     vd one = vd_set1(1.0), magnitude = vd_abs(x), u = vd_add(one, magnitude);
     vd back = vd_sub(u, one), e = vd_add(vd_sub(one, vd_sub(u, back)), vd_sub(magnitude, back));
-    vd q = vd_mul(u, u), f = vd_fma(u, u, vd_sub(vd_zero(), q)), r = vd_div(dy, q);
+    vd q = vd_mul(u, u), f = vd_fma(u, u, vd_neg(q)), r = vd_div(dy, q);
     vd relative = vd_add(vd_div(f, q), vd_div(vd_add(e, e), u));
-    return vd_fma(vd_sub(vd_zero(), r), relative, r);
+    return vd_fnma(r, relative, r);
 }
 
 static inline md softsign_backward_outside(vd x, vd dy, const double_constants *k) {

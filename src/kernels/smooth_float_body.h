@@ -104,8 +104,8 @@ VEC_FUNCTION vf logistic_table_plus(vf z, const vf *z_lo, vf numerator, const ex
     vf one = vf_set1(1.0f);
     vf s = vf_mul(e.t, e.scale);
     vf d = vf_add(one, s);
-    mf large = vf_gt(s, one);
-    vf sum_error = vf_add(vf_sub(vf_select(large, s, one), d), vf_select(large, one, s));
+    /* Fast2Sum with the larger first (a NaN s: d is NaN already) */
+    vf sum_error = vf_add(vf_sub(vf_at_least(s, one), d), vf_at_most(s, one));
     return fm_divide_by(vf_reciprocal_estimate(d), numerator, NULL, d,
                         vf_fma(e.l, e.scale, sum_error));
 }
@@ -269,24 +269,25 @@ VEC_FUNCTION vf times_tiny_exp(vf u, vf z, vf z_lo, const exp_tables *tables) {
  * is 1 to 2^-109), x e^v below -9 (v in [-113, -76]; x clamped to -11, where the result
  * is -0). */
 VEC_FUNCTION vf gelu_tanh_f32_body(vf x, const float_constants *k) {
-    vf xc = vf_at_least(x, vf_set1(-11.0f)); /* NaN stays */
-    vf v_lo;
-    vf v = gelu_tanh_float_argument(xc, &v_lo);
-    vf z_lo = fm_neg(v_lo);
-    vf y = logistic_table_plus(fm_neg(v), &z_lo, xc, &k->exp);
+    vf xc = vf_at_least(x, vf_set1(-11.0f));                        /* NaN stays */
+    vf z_lo, z = gelu_tanh_float_argument_signed(xc, -1.0f, &z_lo); /* -v */
+    vf y = logistic_table_plus(z, &z_lo, xc, &k->exp);
     if (fm_any_beyond(x, 9.0f)) {
+        vf v = fm_neg(z), v_lo = fm_neg(z_lo);
         y = vf_select(vf_lt(x, vf_set1(-9.0f)), times_tiny_exp(xc, v, v_lo, &k->exp), y);
         y = vf_select(vf_gt(x, vf_set1(9.0f)), x, y);
     }
     return vf_with_sign_of(y, x); /* gelu_tanh(-0) = -0; NaN: through every step */
 }
 
-/* mish(x) = x N / D, from u = e^-|x| (table exp, t + l): below 0 N = u (u + 2) and D =
+/* mish(x) = x N / D, from u = e^-|x| (table exp, t + l): below 0 N = u^2 + 2u and D =
  * N + 2 (tanh(log(1 + e^x)) with e^x = u), from 0 up N = 1 + 2u and D = N + 2u^2 (the same
- * divided by e^2x); N, D and x N carried as hi + lo into one corrected division, the one
- * rounding that matters. x is clamped to 20 above (the result is x from there, the factor
- * 1 to 2^-57) and to -80 for the quotient; below -80 (rare vectors) mish is x e^x to
- * 2^-115, times_tiny_exp's, with x clamped at -110 (-0 from there). */
+ * divided by e^2x): one form, N = A + 2u and D = N + B, (A, B) = (u^2, 2) or (1, 2u^2), each
+ * sum of two terms >= 0 by Fast2Sum with the larger (max) first. N, D and x N carried as
+ * hi + lo into one corrected division, the one rounding that matters. x is clamped to 20
+ * above (the result is x from there, the factor 1 to 2^-57) and to -80 for the quotient;
+ * below -80 (rare vectors) mish is x e^x to 2^-115, times_tiny_exp's, with x clamped at
+ * -110 (-0 from there). */
 /* always inlined: out of line (its size), gcc reloaded its constants per vector, 5 % */
 VEC_FUNCTION __attribute__((always_inline)) vf mish_f32_body(vf x, const float_constants *k) {
     vf one = vf_set1(1.0f), two = vf_set1(2.0f);
@@ -294,21 +295,17 @@ VEC_FUNCTION __attribute__((always_inline)) vf mish_f32_body(vf x, const float_c
     table_exp e = fm_exp_table(vf_minus_abs(xc), &k->exp);
     vf u = vf_mul(e.t, e.scale), u_lo = vf_mul(e.l, e.scale);
     mf negative = vf_lt(xc, vf_zero());
-    /* below 0: N = u s, s = 2 + u (Fast2Sum); D = 2 + N */
-    vf s = vf_add(two, u), s_lo = vf_sub(u, vf_sub(s, two));
-    vf below_lo, below = fm_pair_product(s, s_lo, u, u_lo, &below_lo);
-    /* from 0 up: N = 1 + 2u (Fast2Sum: 2u <= 1 only where u <= 1/2, so TwoSum) */
-    vf twice = vf_add(u, u);
-    vf above_lo, above = fm_two_sum(twice, one, &above_lo);
-    above_lo = vf_add(above_lo, vf_add(u_lo, u_lo));
-    vf n = vf_select(negative, below, above), n_lo = vf_select(negative, below_lo, above_lo);
-    /* D = N + c: c = 2 below, 2u^2 (hi + lo) above; TwoSum */
+    vf twice = vf_add(u, u), twice_lo = vf_add(u_lo, u_lo);
     vf square = vf_mul(u, u);
-    vf square_lo = vf_fma(vf_add(u, u), u_lo, vf_fma(u, u, fm_neg(square)));
-    vf c = vf_select(negative, two, vf_add(square, square));
-    vf c_lo = vf_select(negative, vf_zero(), vf_add(square_lo, square_lo));
-    vf d_lo, d = fm_two_sum(n, c, &d_lo);
-    d_lo = vf_add(d_lo, vf_add(n_lo, c_lo));
+    vf square_lo = vf_fma(twice, u_lo, vf_fma(u, u, fm_neg(square)));
+    vf a = vf_select(negative, square, one), a_lo = vf_select(negative, square_lo, vf_zero());
+    vf n = vf_add(a, twice);
+    vf n_lo = vf_add(vf_add(vf_sub(vf_at_least(a, twice), n), vf_at_most(a, twice)),
+                     vf_add(a_lo, twice_lo));
+    vf b = vf_select(negative, two, vf_add(square, square));
+    vf b_lo = vf_select(negative, vf_zero(), vf_add(square_lo, square_lo));
+    vf d = vf_add(n, b);
+    vf d_lo = vf_add(vf_add(vf_sub(vf_at_least(n, b), d), vf_at_most(n, b)), vf_add(n_lo, b_lo));
     /* x N / D */
     vf xn = vf_mul(xc, n);
     vf xn_lo = vf_fma(xc, n_lo, vf_fma(xc, n, fm_neg(xn)));

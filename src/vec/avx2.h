@@ -226,6 +226,9 @@ static inline unsigned md_to_bits(md m) {
 static inline int mf_any(mf a) {
     return _mm256_movemask_ps(a) != 0;
 }
+static inline vf vf_neg(vf a) {
+    return -a;
+}
 static inline vf vf_abs(vf a) {
     return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a);
 }
@@ -323,6 +326,9 @@ static inline vf vf_exp2_integer(vf k) {
         _mm256_sub_epi32(_mm256_castps_si256(_mm256_add_ps(k, magic)), _mm256_castps_si256(magic));
     return _mm256_castsi256_ps(
         _mm256_slli_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(127)), 23));
+}
+static inline vd vd_neg(vd a) {
+    return -a;
 }
 static inline vd vd_abs(vd a) {
     return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a);

@@ -242,6 +242,9 @@ static inline unsigned md_to_bits(md m) {
 static inline int mf_any(mf a) {
     return a != 0;
 }
+static inline vf vf_neg(vf a) {
+    return -a;
+}
 static inline vf vf_abs(vf a) {
     return _mm512_abs_ps(a);
 }
@@ -344,6 +347,9 @@ static inline vf vf_exp2_integer(vf k) {
         _mm512_sub_epi32(_mm512_castps_si512(_mm512_add_ps(k, magic)), _mm512_castps_si512(magic));
     return _mm512_castsi512_ps(
         _mm512_slli_epi32(_mm512_add_epi32(bits, _mm512_set1_epi32(127)), 23));
+}
+static inline vd vd_neg(vd a) {
+    return -a;
 }
 static inline vd vd_abs(vd a) {
     return _mm512_abs_pd(a);

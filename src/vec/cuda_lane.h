@@ -162,6 +162,9 @@ LANE md md_andnot(md a, md b) {
 }
 
 /* ---- bit patterns ---- */
+LANE vf vf_neg(vf a) {
+    return -a;
+}
 LANE vf vf_abs(vf a) {
     return __uint_as_float(__float_as_uint(a) & 0x7fffffffu);
 }
@@ -185,6 +188,9 @@ LANE vf vf_with_sign_of(vf a, vf s) {
 }
 LANE vf vf_reciprocal_estimate(vf a) {
     return __frcp_rn(a);
+}
+LANE vd vd_neg(vd a) {
+    return -a;
 }
 LANE vd vd_abs(vd a) {
     return __longlong_as_double(__double_as_longlong(a) & 0x7fffffffffffffffLL);

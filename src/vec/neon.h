@@ -237,6 +237,9 @@ static inline void bytes_clamp(const uint8_t *x, uint8_t *y, uint8_t low, uint8_
 static inline int mf_any(mf a) {
     return vmaxvq_u32(a) != 0;
 }
+static inline vf vf_neg(vf a) {
+    return vnegq_f32(a);
+}
 static inline vf vf_abs(vf a) {
     return vabsq_f32(a);
 }
@@ -323,6 +326,9 @@ static inline vf vf_exp2_integer(vf k) {
     int32x4_t bits =
         vsubq_s32(vreinterpretq_s32_f32(vaddq_f32(k, magic)), vreinterpretq_s32_f32(magic));
     return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(bits, vdupq_n_s32(127)), 23));
+}
+static inline vd vd_neg(vd a) {
+    return vnegq_f64(a);
 }
 static inline vd vd_abs(vd a) {
     return vabsq_f64(a);

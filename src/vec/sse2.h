@@ -235,6 +235,9 @@ static inline void bytes_clamp(const uint8_t *x, uint8_t *y, uint8_t low, uint8_
 static inline int mf_any(mf a) {
     return _mm_movemask_ps(a) != 0;
 }
+static inline vf vf_neg(vf a) {
+    return -a;
+}
 static inline vf vf_abs(vf a) {
     return _mm_andnot_ps(_mm_set1_ps(-0.0f), a);
 }
@@ -316,6 +319,9 @@ static inline vf vf_exp2_integer(vf k) {
     const __m128 magic = _mm_set1_ps(0x1.8p23f);
     __m128i bits = _mm_sub_epi32(_mm_castps_si128(_mm_add_ps(k, magic)), _mm_castps_si128(magic));
     return _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(bits, _mm_set1_epi32(127)), 23));
+}
+static inline vd vd_neg(vd a) {
+    return -a;
 }
 static inline vd vd_abs(vd a) {
     return _mm_andnot_pd(_mm_set1_pd(-0.0), a);

@@ -40,6 +40,8 @@
  *   mf_to_bits(m), md_to_bits(m)     bit i set where lane i of m is
  *   vf_mask_from_bits(b), vd_mask_from_bits(b)
  *                                    the mask whose lane i is set where bit i of b is
+ *   vf_neg(a)                        -a, the sign bit flipped (-0 from +0; a compiler's
+ *                                    negation, which it folds into an fma as fms/fnma)
  *   vf_abs(a)                        |a|, the sign bit cleared
  *   vf_minus_abs(a)                  -|a|, the sign bit set
  *   vf_exp2_integer(k)               2^k exactly, for k integer-valued in [-126, 127]
@@ -92,6 +94,7 @@
  *   bytes_clamp(x, y, low, high, flip, stream)
  *                                    y[i] = min(max(x[i] ^ flip, low), high) ^ flip
  * For the f32 ops computed in double:
+ *   vd_neg(a)                        -a, as vf_neg
  *   vd_abs(a)                        |a|, the sign bit cleared (NaN stays NaN)
  *   vd_exp2_integer(k)               2^k exactly, for k integer-valued in [-1022, 1023]
  *   vf_widen_low(v), vf_widen_high(v)
