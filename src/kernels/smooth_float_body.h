@@ -273,7 +273,8 @@ VEC_FUNCTION vf gelu_tanh_f32_body(vf x, const float_constants *k) {
     vf z_lo, z = gelu_tanh_float_argument_signed(xc, -1.0f, &z_lo); /* -v */
     vf y = logistic_table_plus(z, &z_lo, xc, &k->exp);
     if (fm_any_beyond(x, 9.0f)) {
-        vf v = fm_neg(z), v_lo = fm_neg(z_lo);
+        /* v afresh (rare vectors): -z here would share the argument's own -v, unfused */
+        vf v_lo, v = gelu_tanh_float_argument(xc, &v_lo);
         y = vf_select(vf_lt(x, vf_set1(-9.0f)), times_tiny_exp(xc, v, v_lo, &k->exp), y);
         y = vf_select(vf_gt(x, vf_set1(9.0f)), x, y);
     }
@@ -537,8 +538,8 @@ VEC_FUNCTION __attribute__((always_inline)) vf silu_f32_gradient(vf x, vf dy,
     vf one = vf_set1(1.0f);
     table_exp e = fm_exp_table(vf_minus_abs(x), &k->exp);
     vf e_hi = vf_mul(e.t, e.scale), e_lo = vf_mul(e.l, e.scale);
-    mf big = vf_gt(vf_abs(x), one);
-    vf u_lo, u = fm_fast_two_sum(vf_select(big, x, one), vf_select(big, one, x), &u_lo);
+    /* 1 + x by TwoSum: six instructions, an ordered Fast2Sum took seven */
+    vf u_lo, u = fm_two_sum(one, x, &u_lo);
     /* w = e (1 + x), and N = a + w by TwoSum: a = 1 from 0 up (w <= 1), a = e^2 below
      * (N = e (1 + x + e), whose cancellation, outside the band about x0, is at most
      * 1.1x); one sum for both sides (two, 5-8 % more time, until 2026-12-06) */
