@@ -42,6 +42,14 @@ VEC_FUNCTION vf fm_fast_two_sum(vf a, vf b, vf *error) {
     return sum;
 }
 
+/* Error-free sum of a and b, both >= 0, in either order of magnitude: Fast2Sum with the
+ * larger, max(a, b), first (four instructions, TwoSum's five). A NaN passes to the sum. */
+VEC_FUNCTION vf fm_two_sum_nonnegative(vf a, vf b, vf *error) {
+    vf sum = vf_add(a, b);
+    *error = vf_add(vf_sub(vf_at_least(a, b), sum), vf_at_most(a, b));
+    return sum;
+}
+
 /* (a + a_lo) (b + b_lo) as product + *error, to about 2^-46 relative: the product's
  * rounding error (an fma) and the cross terms, a_lo b_lo dropped. */
 VEC_FUNCTION vf fm_pair_product(vf a, vf a_lo, vf b, vf b_lo, vf *error) {

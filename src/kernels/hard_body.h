@@ -94,7 +94,7 @@ VEC_FUNCTION V HARD_NAME(half_tie_up)(V x, const HARD_NAME(hard_constants) * k) 
 }
 
 /* x clamped below only: from 3 up the select returns x (the lanes' arithmetic, inf or NaN
- * there, is dropped); at -3 the numerator is -3 (+0), and the quotient +0. */
+ * there, is dropped); at x <= -3 the numerator is -3 times +0, and the quotient +0. */
 VEC_FUNCTION V HARD_NAME(hardswish_body)(V x, const HARD_NAME(hard_constants) * k, M *unsettled) {
     V xc = VOP(at_least)(x, k->minus_three); /* NaN stays */
     V minus_s_lo, s = HARD_NAME(plus_three)(xc, &minus_s_lo, k);

@@ -103,9 +103,7 @@ VEC_FUNCTION vf logistic_table_plus(vf z, const vf *z_lo, vf numerator, const ex
     table_exp e = fm_exp_table_plus(z, z_lo, tables);
     vf one = vf_set1(1.0f);
     vf s = vf_mul(e.t, e.scale);
-    vf d = vf_add(one, s);
-    /* Fast2Sum with the larger first (a NaN s: d is NaN already) */
-    vf sum_error = vf_add(vf_sub(vf_at_least(s, one), d), vf_at_most(s, one));
+    vf sum_error, d = fm_two_sum_nonnegative(s, one, &sum_error);
     return fm_divide_by(vf_reciprocal_estimate(d), numerator, NULL, d,
                         vf_fma(e.l, e.scale, sum_error));
 }
@@ -284,7 +282,7 @@ VEC_FUNCTION vf gelu_tanh_f32_body(vf x, const float_constants *k) {
 /* mish(x) = x N / D, from u = e^-|x| (table exp, t + l): below 0 N = u^2 + 2u and D =
  * N + 2 (tanh(log(1 + e^x)) with e^x = u), from 0 up N = 1 + 2u and D = N + 2u^2 (the same
  * divided by e^2x): one form, N = A + 2u and D = N + B, (A, B) = (u^2, 2) or (1, 2u^2), each
- * sum of two terms >= 0 by Fast2Sum with the larger (max) first. N, D and x N carried as
+ * a sum of two terms >= 0 (fm_two_sum_nonnegative). N, D and x N carried as
  * hi + lo into one corrected division, the one rounding that matters. x is clamped to 20
  * above (the result is x from there, the factor 1 to 2^-57) and to -80 for the quotient;
  * below -80 (rare vectors) mish is x e^x to 2^-115, times_tiny_exp's, with x clamped at
@@ -300,13 +298,12 @@ VEC_FUNCTION __attribute__((always_inline)) vf mish_f32_body(vf x, const float_c
     vf square = vf_mul(u, u);
     vf square_lo = vf_fma(twice, u_lo, vf_fma(u, u, fm_neg(square)));
     vf a = vf_select(negative, square, one), a_lo = vf_select(negative, square_lo, vf_zero());
-    vf n = vf_add(a, twice);
-    vf n_lo = vf_add(vf_add(vf_sub(vf_at_least(a, twice), n), vf_at_most(a, twice)),
-                     vf_add(a_lo, twice_lo));
+    vf n_lo, n = fm_two_sum_nonnegative(a, twice, &n_lo);
+    n_lo = vf_add(n_lo, vf_add(a_lo, twice_lo));
     vf b = vf_select(negative, two, vf_add(square, square));
     vf b_lo = vf_select(negative, vf_zero(), vf_add(square_lo, square_lo));
-    vf d = vf_add(n, b);
-    vf d_lo = vf_add(vf_add(vf_sub(vf_at_least(n, b), d), vf_at_most(n, b)), vf_add(n_lo, b_lo));
+    vf d_lo, d = fm_two_sum_nonnegative(n, b, &d_lo);
+    d_lo = vf_add(d_lo, vf_add(n_lo, b_lo));
     /* x N / D */
     vf xn = vf_mul(xc, n);
     vf xn_lo = vf_fma(xc, n_lo, vf_fma(xc, n, fm_neg(xn)));
