@@ -23,9 +23,11 @@ VEC_FUNCTION vf gelu_tanh_float_argument_signed(vf xc, float sign, vf *v_lo) {
     vf square_lo = vf_fma(xc, xc, fm_neg(square));
     vf c2 = vf_set1(sign * GELU_TANH_C2_HI), c1 = vf_set1(sign * GELU_TANH_C1_HI);
     vf t = vf_mul(c2, square);
-    vf t_lo =
-        vf_fma(c2, square_lo,
-               vf_fma(vf_set1(sign * GELU_TANH_C2_LO), square, vf_fma(c2, square, fm_neg(t))));
+    /* t's rounding error, c2 x^2 - t, enters as -(t - c2 x^2): gcc left fma(c2, x^2, -t)
+     * unfused for the negated constants */
+    vf minus_t_error = vf_fnma(c2, square, t);
+    vf t_lo = vf_fma(c2, square_lo,
+                     vf_fma(vf_set1(sign * GELU_TANH_C2_LO), square, fm_neg(minus_t_error)));
     vf larger = sign > 0 ? vf_at_least(t, c1) : vf_at_most(t, c1);
     vf smaller = sign > 0 ? vf_at_most(t, c1) : vf_at_least(t, c1);
     vf w = vf_add(c1, t);
