@@ -119,7 +119,7 @@ __device__ inline float lane_backward_f32(float x, float dy, const op_params *p)
             DERIVATIVE_IN_DOUBLE(softplus_derivative, x, dy, p);
     }
     if constexpr (K == ACTFN_GELU) {
-        const gelu_constants k = make_gelu_constants();
+        const gelu_gradient_constants k = make_gelu_gradient_constants();
         if (!mf_any(gelu_gradient_lanes_back(x, dy, &k))) return gelu_gradient_near(x, dy, &k);
     }
     if constexpr (K == ACTFN_GELU_TANH)

@@ -197,14 +197,13 @@ static const float gelu_fast_table[7][32] = {
 };
 
 typedef struct gelu_fast_constants {
-    vf_table32 row[7];
+    vf_table32_rows rows; /* the 7 rows, read together */
     exp_tables exp;
 } gelu_fast_constants;
 
 static gelu_fast_constants make_gelu_fast_constants(void) {
     gelu_fast_constants k;
-    for (int r = 0; r < 7; r++)
-        k.row[r] = vf_table32_load(gelu_fast_table[r]);
+    k.rows = vf_table32_rows_load(gelu_fast_table, 7);
     k.exp = fm_exp_tables();
     return k;
 }
@@ -212,8 +211,10 @@ static gelu_fast_constants make_gelu_fast_constants(void) {
 /* G(a), a in [0, 14.5], from the table. */
 static inline vf gelu_g(vf a, const gelu_fast_constants *k) {
     vf column = vf_bits_shift_right(vf_add(a, vf_set1(2.0f)), 20);
-    vf h = vf_sub(a, vf_lookup32(k->row[0], column));
-    return fm_table_horner(k->row, 6, 1, column, h);
+    vf c[7];
+    vf_lookup32_rows(&k->rows, 7, column, c);
+    vf h = vf_sub(a, c[0]);
+    return fm_horner(c, 6, 1, h);
 }
 
 /* e^(-a^2 / 2), a^2 / 2 split exactly (fma): e^z amplifies z's rounding by |z|. */

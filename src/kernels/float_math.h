@@ -187,14 +187,13 @@ VEC_FUNCTION vf fm_piece(vf a, float offset, vf *b, vf *h) {
     return column;
 }
 
-/* Horner's rule down a table of polynomials' rows, each read at the piece's column:
- * row[last] h^(last - first) + ... + row[first]. Inlined with constant rows, the loop
- * unrolls and the tables stay in registers (left as a loop, gcc read them from memory). */
-VEC_FUNCTION vf fm_table_horner(const vf_table32 *row, int last, int first, vf column, vf h) {
-    vf q = vf_lookup32(row[last], column);
+/* Horner's rule down coefficients read from a table's rows at the piece's column
+ * (vf_lookup32_rows): c[last] h^(last - first) + ... + c[first]. */
+VEC_FUNCTION vf fm_horner(const vf *c, int last, int first, vf h) {
+    vf q = c[last];
     VEC_UNROLL(16)
     for (int r = last - 1; r >= first; r--)
-        q = vf_fma(q, h, vf_lookup32(row[r], column));
+        q = vf_fma(q, h, c[r]);
     return q;
 }
 

@@ -20,7 +20,8 @@
 
 #if VEC_HAS_FMA /* without a single-rounding fma (SSE2) the double-lane kernel stays */
 
-/* the kernel's constants, from no parameter (kernel_template.h's CONSTANTS) */
+/* the kernels' constants, from no parameter (kernel_template.h's CONSTANTS and
+ * make_constants_f32): the forward's, then the backward's */
 #define CONSTANTS gelu_constants
 
 static inline gelu_constants make_constants_f32(const op_params *p) {
@@ -29,6 +30,16 @@ static inline gelu_constants make_constants_f32(const op_params *p) {
 }
 
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(gelu_forward, gelu_near, gelu_lanes_back, gelu_forward)
+
+#undef CONSTANTS
+#define CONSTANTS          gelu_gradient_constants
+#define make_constants_f32 make_gradient_constants_f32
+
+static inline gelu_gradient_constants make_gradient_constants_f32(const op_params *p) {
+    (void)p;
+    return make_gelu_gradient_constants();
+}
+
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(gelu_backward, gelu_gradient_near, gelu_gradient_lanes_back,
                                      gelu_backward)
 

@@ -141,18 +141,31 @@ VEC_TABLE float gelu_derivative_coefficients[9][32] = {
 #define GELU_DERIVATIVE_ZERO_HI 0x1.80ead2p-1f
 #define GELU_DERIVATIVE_ZERO_LO -0x1.a03fd4p-27f
 
+/* The forward's constants (G) and the backward's (H), apart: a kernel's constants are
+ * copied onto the stack at each call (the rare lanes' out-of-line path takes their
+ * address), so each kernel carries only the tables it reads. */
 typedef struct gelu_constants {
-    vf_table32 coefficient[8], gradient[9]; /* the forward's G, the backward's H */
+    vf_table32_rows coefficient; /* rows 0-7 */
     exp_tables exp;
 } gelu_constants;
 
-/* (each kernel loads the rows it reads: the others are dead stores the compiler drops) */
+typedef struct gelu_gradient_constants {
+    vf_table32_rows gradient;     /* rows 0-7 */
+    vf_table32 gradient_last_row; /* row 8 */
+    exp_tables exp;
+} gelu_gradient_constants;
+
 VEC_FUNCTION gelu_constants make_gelu_constants(void) {
     gelu_constants k;
-    for (int row = 0; row < 8; row++)
-        k.coefficient[row] = vf_table32_load(gelu_coefficients[row]);
-    for (int row = 0; row < 9; row++)
-        k.gradient[row] = vf_table32_load(gelu_derivative_coefficients[row]);
+    k.coefficient = vf_table32_rows_load(gelu_coefficients, 8);
+    k.exp = fm_exp_tables();
+    return k;
+}
+
+VEC_FUNCTION gelu_gradient_constants make_gelu_gradient_constants(void) {
+    gelu_gradient_constants k;
+    k.gradient = vf_table32_rows_load(gelu_derivative_coefficients, 8);
+    k.gradient_last_row = vf_table32_load(gelu_derivative_coefficients[8]);
     k.exp = fm_exp_tables();
     return k;
 }
@@ -171,11 +184,13 @@ VEC_FUNCTION table_exp gaussian_exp(vf a, const exp_tables *tables) {
 }
 
 /* For |x| <= 11 (not NaN). */
-VEC_FUNCTION vf gelu_near(vf x, const gelu_constants *k) {
+VEC_FUNCTION __attribute__((always_inline)) vf gelu_near(vf x, const gelu_constants *k) {
     vf a = vf_abs(x);
     vf b, h, column = gelu_piece(a, &b, &h);
-    vf g_lo = fm_table_horner(k->coefficient, 7, 1, column, h);
-    vf g = vf_lookup32(k->coefficient[0], column); /* G = g + g_lo */
+    vf c[8];
+    vf_lookup32_rows(&k->coefficient, 8, column, c);
+    vf g_lo = fm_horner(c, 7, 1, h);
+    vf g = c[0]; /* G = g + g_lo */
 
     table_exp e = gaussian_exp(a, &k->exp);
 
@@ -198,9 +213,13 @@ VEC_FUNCTION vf gelu_near(vf x, const gelu_constants *k) {
 
 /* Beyond |x| = 11, or NaN: the reference, lane by lane (the SIMD kernel's and the GPU's
  * policy alike). */
+VEC_FUNCTION mf gelu_beyond_near(vf x) {
+    return vf_not_le(vf_abs(x), vf_set1(11.0f));
+}
+
 VEC_FUNCTION mf gelu_lanes_back(vf x, const gelu_constants *k) {
     (void)k;
-    return vf_not_le(vf_abs(x), vf_set1(11.0f));
+    return gelu_beyond_near(x);
 }
 
 /* gelu'(x) = e^(-a^2/2) H(a) below 0 and 1 - e^(-a^2/2) H(a) from 0 up, a = |x|, for
@@ -212,15 +231,18 @@ VEC_FUNCTION mf gelu_lanes_back(vf x, const gelu_constants *k) {
  * hi + lo: below 0 dy (scaled as dy_scaled, so that the product is normal) times them
  * rounded once, then 2^k; from 0 up 1 - e H (|e H| <= 1/2) by Fast2Sum and dy times it
  * in one fma. */
-VEC_FUNCTION __attribute__((always_inline)) vf gelu_gradient_near(vf x, vf dy,
-                                                                  const gelu_constants *k) {
+VEC_FUNCTION __attribute__((always_inline)) vf
+gelu_gradient_near(vf x, vf dy, const gelu_gradient_constants *k) {
     vf a = vf_abs(x);
     vf b, h, column = gelu_piece(a, &b, &h);
-    vf t = fm_table_horner(k->gradient, 8, 4, column, h);
-    vf c0 = vf_lookup32(k->gradient[0], column), c1 = vf_lookup32(k->gradient[2], column);
+    vf c[9];
+    vf_lookup32_rows(&k->gradient, 8, column, c);
+    c[8] = vf_lookup32(k->gradient_last_row, column);
+    vf t = fm_horner(c, 8, 4, h);
+    vf c0 = c[0], c1 = c[2];
     vf p = vf_mul(c1, h);
-    vf small = vf_add(vf_lookup32(k->gradient[1], column), vf_fma(c1, h, fm_neg(p)));
-    small = vf_fma(h, vf_fma(h, t, vf_lookup32(k->gradient[3], column)), small);
+    vf small = vf_add(c[1], vf_fma(c1, h, fm_neg(p)));
+    small = vf_fma(h, vf_fma(h, t, c[3]), small);
     vf hi = vf_add(c0, p);
     vf lo = vf_add(vf_add(vf_sub(c0, hi), p), small);
     /* the two pieces of b = a + 0.75 in [1.375, 1.625) (b as rounded: it picks the column) */
@@ -252,8 +274,9 @@ VEC_FUNCTION __attribute__((always_inline)) vf gelu_gradient_near(vf x, vf dy,
 }
 
 /* Beyond |x| = 11, NaN, or dy not finite: the reference. */
-VEC_FUNCTION mf gelu_gradient_lanes_back(vf x, vf dy, const gelu_constants *k) {
-    return mf_or(gelu_lanes_back(x, k), vf_not_le(vf_abs(dy), vf_set1(FLT_MAX)));
+VEC_FUNCTION mf gelu_gradient_lanes_back(vf x, vf dy, const gelu_gradient_constants *k) {
+    (void)k;
+    return mf_or(gelu_beyond_near(x), vf_not_le(vf_abs(dy), vf_set1(FLT_MAX)));
 }
 
 #endif

@@ -15,21 +15,28 @@
 
 #define CONSTANTS float_constants
 
-static inline float_constants make_constants_f32(const op_params *p) {
-    return make_float_constants(p);
-}
+/* kernel_template.h's make_constants_f32, with the tables the kernels below it read
+ * (FLOAT_TABLES, redefined before each group) */
+#define make_constants_f32(p) make_float_constants_with(p, FLOAT_TABLES)
+#define FLOAT_TABLES          FLOAT_TABLES_NONE
 
 DEFINE_LONG_FORWARD_KERNEL(sigmoid_forward, sigmoid_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(gelu_tanh_forward, gelu_tanh_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(mish_forward, mish_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(silu_forward, silu_f32_body)
+#undef FLOAT_TABLES
+#define FLOAT_TABLES FLOAT_TABLES_TANH
 DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_f32_body)
+#undef FLOAT_TABLES
+#define FLOAT_TABLES FLOAT_TABLES_ELU
 DEFINE_LONG_FORWARD_KERNEL(elu_nonzero_alpha_forward, elu_f32_body)
 DEFINE_PARTIAL_KERNEL(elu_forward, elu_nonzero_alpha_forward, elu_f32_forward_serves(p),
                       elu_forward)
 DEFINE_LONG_FORWARD_KERNEL(selu_forward, selu_f32_body)
 DEFINE_LONG_FORWARD_KERNEL(celu_positive_alpha_forward, celu_f32_body)
 DEFINE_PARTIAL_KERNEL(celu_forward, celu_positive_alpha_forward, celu_f32_serves(p), celu_forward)
+#undef FLOAT_TABLES
+#define FLOAT_TABLES FLOAT_TABLES_NONE
 
 /* ---- backwards: the lanes smooth_float_body.h's *_lanes_back flag from the reference ---- */
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(sigmoid_backward, sigmoid_f32_gradient, sigmoid_f32_lanes_back,
@@ -47,6 +54,8 @@ DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(celu_positive_alpha_backward, celu_f32_grad
 DEFINE_PARTIAL_BACKWARD_KERNEL(celu_backward, celu_positive_alpha_backward, celu_f32_serves(p),
                                celu_backward)
 
+#undef FLOAT_TABLES
+#define FLOAT_TABLES FLOAT_TABLES_LOG1P_EXP
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(softplus_unit_forward, softplus_f32_body,
                                     softplus_f32_lanes_back, softplus_forward)
 void ISA_FUNCTION(softplus_forward_in_double_lanes)(const op_params *p, const void *x, void *y,
@@ -55,6 +64,8 @@ DEFINE_FORWARD_CHOICE(softplus_forward, softplus_f32_serves(p), KERNEL(softplus_
                       ISA_FUNCTION(softplus_forward_in_double_lanes))
 DEFINE_FORWARD_KERNEL_WITH_FALLBACK(logsigmoid_forward, logsigmoid_f32_body,
                                     logsigmoid_f32_lanes_back, logsigmoid_forward)
+#undef FLOAT_TABLES
+#define FLOAT_TABLES FLOAT_TABLES_NONE
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(silu_backward, silu_f32_gradient, logistic_f32_lanes_back,
                                      silu_backward)
 DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(logsigmoid_backward, logsigmoid_f32_gradient,

@@ -32,25 +32,39 @@
 typedef struct float_constants {
     vf alpha, inverse_alpha, threshold;
     exp_tables exp;
-    vf_table32 tanh[8];       /* tanh_float_table.h */
-    vf_table32 elu[7];        /* elu_float_table.h */
-    vf_table32 log1p_exp[10]; /* log1p_exp_float_table.h */
+    vf_table32_rows tanh;              /* tanh_float_table.h, rows 0-7 */
+    vf_table32_rows elu;               /* elu_float_table.h, rows 0-6 */
+    vf_table32_rows log1p_exp;         /* log1p_exp_float_table.h, rows 0-7 */
+    vf_table32 log1p_exp_last_rows[2]; /* and its rows 8 and 9 */
 } float_constants;
 
-/* (each kernel reads the members it needs: the others are dead stores the compiler drops) */
-VEC_FUNCTION float_constants make_float_constants(const op_params *p) {
+/* Which tables make_float_constants_with loads: a kernel's constants are copied onto the
+ * stack at each call (the rare lanes' out-of-line path takes their address), so each
+ * loads only the tables its body reads; the others stay unset. */
+#define FLOAT_TABLES_NONE      0u
+#define FLOAT_TABLES_TANH      1u
+#define FLOAT_TABLES_ELU       2u
+#define FLOAT_TABLES_LOG1P_EXP 4u
+#define FLOAT_TABLES_ALL       7u
+
+VEC_FUNCTION float_constants make_float_constants_with(const op_params *p, unsigned tables) {
     float_constants k;
     k.alpha = vf_set1((float)p->alpha);
     k.inverse_alpha = vf_set1(1.0f / (float)p->alpha);
     k.threshold = vf_set1((float)p->threshold);
     k.exp = fm_exp_tables();
-    for (int row = 0; row < 8; row++) {
-        k.tanh[row] = vf_table32_load(tanh_coefficients[row]);
-        if (row < 7) k.elu[row] = vf_table32_load(elu_coefficients[row]);
+    if (tables & FLOAT_TABLES_TANH) k.tanh = vf_table32_rows_load(tanh_coefficients, 8);
+    if (tables & FLOAT_TABLES_ELU) k.elu = vf_table32_rows_load(elu_coefficients, 7);
+    if (tables & FLOAT_TABLES_LOG1P_EXP) {
+        k.log1p_exp = vf_table32_rows_load(log1p_exp_coefficients, 8);
+        for (int row = 0; row < 2; row++)
+            k.log1p_exp_last_rows[row] = vf_table32_load(log1p_exp_coefficients[8 + row]);
     }
-    for (int row = 0; row < 10; row++)
-        k.log1p_exp[row] = vf_table32_load(log1p_exp_coefficients[row]);
     return k;
+}
+
+VEC_FUNCTION float_constants make_float_constants(const op_params *p) {
+    return make_float_constants_with(p, FLOAT_TABLES_ALL);
 }
 
 VEC_FUNCTION vf fm_keep_nan(vf x, vf result) {
@@ -165,8 +179,10 @@ VEC_FUNCTION vf scaled_sum(vf scale_hi, vf scale_lo, vf m, vf m_lo) {
 VEC_FUNCTION vf tanh_f32_body(vf x, const float_constants *k) {
     vf a = vf_at_most(vf_abs(x), vf_set1(TANH_ONE_FROM)); /* NaN stays */
     vf b, h, column = fm_piece(a, 1.0f, &b, &h);
-    vf q = fm_table_horner(k->tanh, 7, 1, column, h);
-    vf y = vf_fma(a, vf_lookup32(k->tanh[0], column), vf_mul(a, q));
+    vf c[8];
+    vf_lookup32_rows(&k->tanh, 8, column, c);
+    vf q = fm_horner(c, 7, 1, h);
+    vf y = vf_fma(a, c[0], vf_mul(a, q));
     y = vf_at_most(y, a); /* tanh(a) <= a: a subnormal a q's rounding would overshoot */
     /* y >= +0 (+0 at x = 0), x's sign makes tanh(-0) = -0; a NaN x made every step NaN */
     return vf_with_sign_of(y, x);
@@ -188,8 +204,10 @@ VEC_FUNCTION vf tanh_f32_body(vf x, const float_constants *k) {
 VEC_FUNCTION vf expm1_of_negative(vf x, const float_constants *k, vf *minus_lo) {
     vf xc = vf_at_least(x, vf_set1(-EXPM1_MINUS_ONE_FROM)); /* NaN stays */
     vf b, h, column = fm_piece(fm_neg(xc), 2.0f, &b, &h);
-    vf q = fm_table_horner(k->elu, 6, 1, column, h);
-    vf c0 = vf_lookup32(k->elu[0], column);
+    vf c[7];
+    vf_lookup32_rows(&k->elu, 7, column, c);
+    vf q = fm_horner(c, 6, 1, h);
+    vf c0 = c[0];
     vf hi = vf_mul(xc, c0);
     *minus_lo = vf_fnma(xc, q, vf_fnma(xc, c0, hi));
     return hi;
@@ -449,12 +467,16 @@ VEC_FUNCTION vf sum_rounded_once(vf a, vf b, vf b_lo) {
  * ...)) into *lo. */
 VEC_FUNCTION vf log1p_exp_table(vf a, const float_constants *k, vf *lo) {
     vf b, h, column = fm_piece(a, 1.0f, &b, &h);
-    vf t = fm_table_horner(k->log1p_exp, 9, 3, column, h); /* c1_lo + h (c2 + ...) */
-    vf c0 = vf_lookup32(k->log1p_exp[0], column), c1 = vf_lookup32(k->log1p_exp[2], column);
+    vf c[10];
+    vf_lookup32_rows(&k->log1p_exp, 8, column, c);
+    c[8] = vf_lookup32(k->log1p_exp_last_rows[0], column);
+    c[9] = vf_lookup32(k->log1p_exp_last_rows[1], column);
+    vf t = fm_horner(c, 9, 3, h); /* c1_lo + h (c2 + ...) */
+    vf c0 = c[0], c1 = c[2];
     vf p = vf_mul(c1, h);
     vf p_lo = vf_fma(c1, h, fm_neg(p));
     vf sum_lo, sum = fm_fast_two_sum(c0, p, &sum_lo);
-    *lo = vf_fma(h, t, vf_add(vf_add(vf_lookup32(k->log1p_exp[1], column), p_lo), sum_lo));
+    *lo = vf_fma(h, t, vf_add(vf_add(c[1], p_lo), sum_lo));
     return sum;
 }
 

@@ -286,6 +286,72 @@ static inline vf vf_lookup32(vf_table32 table, vf index) {
                                    _mm256_permutevar8x32_ps(table.quarter[3], i), bit3);
     return _mm256_blendv_ps(low, high, _mm256_castsi256_ps(_mm256_slli_epi32(i, 27)));
 }
+/* Up to 8 rows of 32-float tables read at one index (vec.h): stored by column, the 8 rows
+ * of a column in 32 bytes, so that a lane's row values are one load and 8 lanes' a
+ * transpose: 16 loads and 16 in-lane shuffles for 8 rows, where 8 vf_lookup32's take 32
+ * lane-crossing permutes and 24 blends. */
+#define VEC_HAS_TABLE32_ROWS 1
+typedef struct vf_table32_rows {
+    _Alignas(32) float column[32][8];
+} vf_table32_rows;
+static inline vf_table32_rows vf_table32_rows_load(const float (*rows)[32], int count) {
+    vf_table32_rows t;
+    for (int block = 0; block < 4; block++) {
+        __m256 r[8];
+        for (int row = 0; row < 8; row++)
+            r[row] = row < count ? _mm256_loadu_ps(rows[row] + 8 * block) : _mm256_setzero_ps();
+        /* an 8 x 8 transpose: rows in, the block's 8 columns out */
+        __m256 p[8], u[8];
+        for (int i = 0; i < 4; i++) {
+            p[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+            p[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+        }
+        for (int i = 0; i < 2; i++) {
+            u[4 * i] = _mm256_shuffle_ps(p[4 * i], p[4 * i + 2], 0x44);
+            u[4 * i + 1] = _mm256_shuffle_ps(p[4 * i], p[4 * i + 2], 0xee);
+            u[4 * i + 2] = _mm256_shuffle_ps(p[4 * i + 1], p[4 * i + 3], 0x44);
+            u[4 * i + 3] = _mm256_shuffle_ps(p[4 * i + 1], p[4 * i + 3], 0xee);
+        }
+        for (int i = 0; i < 4; i++) {
+            _mm256_store_ps(t.column[8 * block + i], _mm256_permute2f128_ps(u[i], u[4 + i], 0x20));
+            _mm256_store_ps(t.column[8 * block + 4 + i],
+                            _mm256_permute2f128_ps(u[i], u[4 + i], 0x31));
+        }
+    }
+    return t;
+}
+static inline void vf_lookup32_rows(const vf_table32_rows *t, int count, vf index, vf *out) {
+    _Alignas(32) uint32_t offset[8];
+    __m256i column = _mm256_and_si256(_mm256_castps_si256(index), _mm256_set1_epi32(31));
+    _mm256_store_si256((__m256i *)offset, _mm256_slli_epi32(column, 5)); /* bytes */
+    const char *base = (const char *)t->column;
+    /* a[i]: rows 0-3 of lane i, then of lane i + 4; b[i] rows 4-7 */
+    __m256 a[4], b[4];
+    for (int i = 0; i < 4; i++) {
+        const float *low = (const float *)(base + offset[i]);
+        const float *high = (const float *)(base + offset[i + 4]);
+        a[i] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_load_ps(low)), _mm_load_ps(high), 1);
+        b[i] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_load_ps(low + 4)),
+                                    _mm_load_ps(high + 4), 1);
+    }
+    /* two 4 x 4 transposes in each 128-bit half (the rows a caller does not take are dead
+     * code) */
+    __m256 row[8];
+    __m256 a01 = _mm256_unpacklo_ps(a[0], a[1]), a23 = _mm256_unpacklo_ps(a[2], a[3]);
+    __m256 a01h = _mm256_unpackhi_ps(a[0], a[1]), a23h = _mm256_unpackhi_ps(a[2], a[3]);
+    row[0] = _mm256_shuffle_ps(a01, a23, 0x44);
+    row[1] = _mm256_shuffle_ps(a01, a23, 0xee);
+    row[2] = _mm256_shuffle_ps(a01h, a23h, 0x44);
+    row[3] = _mm256_shuffle_ps(a01h, a23h, 0xee);
+    __m256 b01 = _mm256_unpacklo_ps(b[0], b[1]), b23 = _mm256_unpacklo_ps(b[2], b[3]);
+    __m256 b01h = _mm256_unpackhi_ps(b[0], b[1]), b23h = _mm256_unpackhi_ps(b[2], b[3]);
+    row[4] = _mm256_shuffle_ps(b01, b23, 0x44);
+    row[5] = _mm256_shuffle_ps(b01, b23, 0xee);
+    row[6] = _mm256_shuffle_ps(b01h, b23h, 0x44);
+    row[7] = _mm256_shuffle_ps(b01h, b23h, 0xee);
+    for (int r = 0; r < count; r++)
+        out[r] = row[r];
+}
 static inline vf vf_from_bits(uint32_t bits) {
     return _mm256_castsi256_ps(_mm256_set1_epi32((int)bits));
 }

@@ -50,6 +50,11 @@
  *                                    the index lane's bit pattern
  *   vf_table32_load(t), vf_lookup32(table, index)
  *                                    the same with 32 floats and bits & 31
+ *   vf_table32_rows_load(rows, count), vf_lookup32_rows(&table, count, index, out)
+ *                                    up to 8 rows of 32-float tables read at one index:
+ *                                    out[r] = rows[r][bits & 31] for r < count (defined
+ *                                    at the end of this file from vf_lookup32, where a
+ *                                    layer has no faster way: avx2.h has)
  *   vf_from_bits(bits)               every lane with the bit pattern bits
  *   vf_bits_shift_left(a, count), vf_bits_shift_right(a, count), vf_bits_add(a, b)
  *                                    the lanes' bit patterns as 32-bit unsigned integers:
@@ -146,6 +151,23 @@ static inline void vf_store_bf16_pair_flushing(uint16_t *p, vf a, vf b) {
 #endif
 #ifndef VEC_TABLE
 #define VEC_TABLE static const
+#endif
+/* Up to 8 rows of 32-float tables read at one index, where a layer has no faster way
+ * (avx2.h has): a vf_lookup32 a row. */
+#if !defined(VEC_HAS_TABLE32_ROWS)
+typedef struct vf_table32_rows {
+    vf_table32 row[8];
+} vf_table32_rows;
+VEC_FUNCTION vf_table32_rows vf_table32_rows_load(const float (*rows)[32], int count) {
+    vf_table32_rows t;
+    for (int r = 0; r < count; r++)
+        t.row[r] = vf_table32_load(rows[r]);
+    return t;
+}
+VEC_FUNCTION void vf_lookup32_rows(const vf_table32_rows *t, int count, vf index, vf *out) {
+    for (int r = 0; r < count; r++)
+        out[r] = vf_lookup32(t->row[r], index);
+}
 #endif
 /* A loop unrolled n times (GCC's and clang's pragma here, nvcc's in cuda_lane.h). */
 #define VEC_PRAGMA(text) _Pragma(#text)
