@@ -340,6 +340,7 @@ static inline vf quotient_over_square(mf negative, vf a, vf m, vf n, vf root, vf
 #define GELU_TANH_ZERO_HI       (-0x1.8142ap-1f)
 #define GELU_TANH_ZERO_LO       0x1.85a06cp-27f
 #define GELU_TANH_GRADIENT_ZERO (-0x1.597bdcp+4f)
+#define GELU_TANH_ONE_ABOVE     8.5f
 
 static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
     static const float r[9] = {0x1.b8bacep-2f,  0x1.8cd1a2p-2f,  -0x1.02954ap-6f,
@@ -365,7 +366,11 @@ static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, i
                                        GELU_TANH_ZERO_LO, r, wide);
     below =
         vf_select(vf_le(x, vf_set1(GELU_TANH_GRADIENT_ZERO)), vf_mul(dy, vf_set1(-0.0f)), below);
-    return vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */
+    vf dx = vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */
+    /* from 8.5 up f' rounds to 1 (1 - f' < e^-115): dy itself, which the narrow form's
+     * e^-|v| (out of the floats from x = 10.4) does not give; its left tail goes to the
+     * reference (beyond_gelu_tanh_limit) */
+    return wide ? dx : vf_select(vf_gt(x, vf_set1(GELU_TANH_ONE_ABOVE)), dy, dx);
 }
 
 /* mish'(x) from e = e^-|x|, without cancellation but at its zero: below 0, e M / w^2
@@ -524,12 +529,12 @@ static inline mf beyond_celu_limit(vf x, const fast_constants *k) {
     return vf_not_le(vf_abs(vf_mul(x, k->inverse_alpha)), vf_set1(NORMAL_EXP_LIMIT / 2));
 }
 
-/* |v| > 58 (|v(8.5)| = 57.7): e^-|v| times M / (1 + e)^2 times 2^-14 stays a normal
- * float with 24 bits to spare (at the forward's 86.2 it rounded into the subnormals: 18
- * ULP) */
+/* x < -8.5, |v| > 58 (|v(8.5)| = 57.7): e^-|v| times M / (1 + e)^2 times 2^-14 stays a
+ * normal float with 24 bits to spare (at the forward's 86.2 it rounded into the
+ * subnormals: 18 ULP); or NaN. Above 8.5 the body gives dy. */
 static inline mf beyond_gelu_tanh_limit(vf x, const fast_constants *k) {
     (void)k;
-    return vf_not_le(vf_abs(x), vf_set1(8.5f));
+    return vf_not_le(vf_set1(-GELU_TANH_ONE_ABOVE), x);
 }
 
 /* x < -40 (e^x times M / w^2 times 2^-10 stays normal with bits to spare), or NaN */
