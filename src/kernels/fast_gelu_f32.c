@@ -209,7 +209,7 @@ static gelu_fast_constants make_gelu_fast_constants(void) {
 }
 
 /* G(a), a in [0, 14.5], from the table. */
-static inline vf gelu_g(vf a, const gelu_fast_constants *k) {
+static inline __attribute__((always_inline)) vf gelu_g(vf a, const gelu_fast_constants *k) {
     vf column = vf_bits_shift_right(vf_add(a, vf_set1(2.0f)), 20);
     vf c[7];
     vf_lookup32_rows(&k->rows, 7, column, c);
