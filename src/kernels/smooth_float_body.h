@@ -482,7 +482,8 @@ VEC_FUNCTION vf log1p_exp_table(vf a, const float_constants *k, vf *lo) {
 
 /* log(1 + e^-|x|) as hi + *lo: the table below |x| = 15, the exp form for the rare
  * vectors with a lane beyond (or NaN), e^-|x| clamped at e^-80 there. */
-VEC_FUNCTION vf log1p_exp_of_abs(vf x, const float_constants *k, vf *lo) {
+VEC_FUNCTION __attribute__((always_inline)) vf log1p_exp_of_abs(vf x, const float_constants *k,
+                                                                vf *lo) {
     vf a = vf_abs(x);
     vf hi = log1p_exp_table(vf_at_most(a, vf_set1(LOG1P_EXP_TABLE_LAST)), k, lo);
     if (fm_any_beyond(x, LOG1P_EXP_TABLE_LAST)) {
