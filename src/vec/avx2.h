@@ -288,8 +288,9 @@ static inline vf vf_lookup32(vf_table32 table, vf index) {
 }
 /* Up to 8 rows of 32-float tables read at one index (vec.h): stored by column, the 8 rows
  * of a column in 32 bytes, so that a lane's row values are one load and 8 lanes' a
- * transpose: 16 loads and 16 in-lane shuffles for 8 rows, where 8 vf_lookup32's take 32
- * lane-crossing permutes and 24 blends. */
+ * transpose: 16 loads (8 into upper halves) and 16 in-lane shuffles for 8 rows, where 8
+ * vf_lookup32's take 32 lane-crossing permutes and 24 blends. The columns are made at each
+ * kernel call (an 8 x 8 transpose a block of 8 columns). At most 8 rows. */
 #define VEC_HAS_TABLE32_ROWS 1
 typedef struct vf_table32_rows {
     _Alignas(32) float column[32][8];
