@@ -176,7 +176,7 @@ VEC_FUNCTION vf scaled_sum(vf scale_hi, vf scale_lo, vf m, vf m_lo) {
  * table (tanh_float_table.h), the parenthesis at most 12 % of T, so its roundings stay
  * below 2^-27 of the result; then a c0_hi + a (...) in one fma, the one rounding that
  * matters. No exp, no division: 8 table lookups and 9 multiply-adds a vector. */
-VEC_FUNCTION vf tanh_f32_body(vf x, const float_constants *k) {
+VEC_FUNCTION __attribute__((always_inline)) vf tanh_f32_body(vf x, const float_constants *k) {
     vf a = vf_at_most(vf_abs(x), vf_set1(TANH_ONE_FROM)); /* NaN stays */
     vf b, h, column = fm_piece(a, 1.0f, &b, &h);
     vf c[8];
@@ -201,7 +201,8 @@ VEC_FUNCTION vf tanh_f32_body(vf x, const float_constants *k) {
  * (elu_float_table.h): E = c0_hi + q, q = c0_lo + h (c1 + h (...)) at most 7 % of E;
  * x c0_hi split exactly by an fma, x q added to its remainder. Lanes above -2^-25 give
  * garbage, which the callers do not use. */
-VEC_FUNCTION vf expm1_of_negative(vf x, const float_constants *k, vf *minus_lo) {
+VEC_FUNCTION __attribute__((always_inline)) vf expm1_of_negative(vf x, const float_constants *k,
+                                                                 vf *minus_lo) {
     vf xc = vf_at_least(x, vf_set1(-EXPM1_MINUS_ONE_FROM)); /* NaN stays */
     vf b, h, column = fm_piece(fm_neg(xc), 2.0f, &b, &h);
     vf c[7];
@@ -220,14 +221,14 @@ VEC_FUNCTION vf elu_family_result(vf z, vf x, vf negative, vf linear, vf positiv
     return vf_select(vf_gt(x, vf_zero()), positive, negative); /* NaN x: NaN through */
 }
 
-VEC_FUNCTION vf elu_f32_body(vf x, const float_constants *k) {
+VEC_FUNCTION __attribute__((always_inline)) vf elu_f32_body(vf x, const float_constants *k) {
     vf minus_lo, m = expm1_of_negative(x, k, &minus_lo);
     vf negative = vf_fma(k->alpha, m, vf_mul(fm_neg(k->alpha), minus_lo));
     /* elu(+-0) = alpha (+-0), as the reference */
     return elu_family_result(x, x, negative, vf_mul(k->alpha, x), x);
 }
 
-VEC_FUNCTION vf selu_f32_body(vf x, const float_constants *k) {
+VEC_FUNCTION __attribute__((always_inline)) vf selu_f32_body(vf x, const float_constants *k) {
     vf hi = vf_set1(SELU_SCALE_ALPHA_HI), lo = vf_set1(SELU_SCALE_ALPHA_LO);
     vf minus_lo, m = expm1_of_negative(x, k, &minus_lo);
     vf negative = vf_fma(hi, m, vf_fnma(hi, minus_lo, vf_mul(lo, m)));
@@ -252,7 +253,7 @@ VEC_FUNCTION vf selu_f32_body(vf x, const float_constants *k) {
 /* alpha expm1(x / alpha): the quotient's rounding error z_lo enters expm1 as z_lo e^z,
  * with e^z = 1 + expm1(z) (where z is not clamped). Where z > -2^-25 the result x (1 + z/2 + ...)
  * rounds to x, and x is taken as it is (z and z_lo may be subnormal there, and inexact). */
-VEC_FUNCTION vf celu_f32_body(vf x, const float_constants *k) {
+VEC_FUNCTION __attribute__((always_inline)) vf celu_f32_body(vf x, const float_constants *k) {
     vf z = vf_div(x, k->alpha);
     vf z_lo = vf_mul(vf_fma(fm_neg(z), k->alpha, x), k->inverse_alpha);
     vf minus_lo, m = expm1_of_negative(z, k, &minus_lo);
@@ -465,7 +466,8 @@ VEC_FUNCTION vf sum_rounded_once(vf a, vf b, vf b_lo) {
  * on the widest pieces, so that a rounded c1 would cost a quarter ULP): c1_hi h split by
  * an fma and c0_hi + c1_hi h by Fast2Sum, their errors, c0_lo and h (c1_lo + h (c2 +
  * ...)) into *lo. */
-VEC_FUNCTION vf log1p_exp_table(vf a, const float_constants *k, vf *lo) {
+VEC_FUNCTION __attribute__((always_inline)) vf log1p_exp_table(vf a, const float_constants *k,
+                                                               vf *lo) {
     vf b, h, column = fm_piece(a, 1.0f, &b, &h);
     vf c[10];
     vf_lookup32_rows(&k->log1p_exp, 8, column, c);
@@ -498,7 +500,7 @@ VEC_FUNCTION __attribute__((always_inline)) vf log1p_exp_of_abs(vf x, const floa
 /* softplus(x) = max(x, 0) + log(1 + e^-|x|) at beta 1 (softplus_f32_serves), x itself
  * above the threshold; beyond |x| = 80 the sum rounds to x (x >= 80). Lanes below -80
  * (subnormal results), +inf and NaN go to the reference. */
-VEC_FUNCTION vf softplus_f32_body(vf x, const float_constants *k) {
+VEC_FUNCTION __attribute__((always_inline)) vf softplus_f32_body(vf x, const float_constants *k) {
     vf lo, hi = log1p_exp_of_abs(x, k, &lo);
     vf y = sum_rounded_once(vf_at_least(x, vf_zero()), hi, lo);
     return vf_select(vf_gt(x, k->threshold), x, y);
@@ -506,7 +508,7 @@ VEC_FUNCTION vf softplus_f32_body(vf x, const float_constants *k) {
 
 /* logsigmoid(x) = min(x, 0) - log(1 + e^-|x|), as softplus; lanes above 80 (subnormal
  * results), -inf and NaN to the reference. */
-VEC_FUNCTION vf logsigmoid_f32_body(vf x, const float_constants *k) {
+VEC_FUNCTION __attribute__((always_inline)) vf logsigmoid_f32_body(vf x, const float_constants *k) {
     vf lo, hi = log1p_exp_of_abs(x, k, &lo);
     return sum_rounded_once(vf_at_most(x, vf_zero()), fm_neg(hi), fm_neg(lo));
 }

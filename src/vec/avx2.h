@@ -321,20 +321,25 @@ static inline vf_table32_rows vf_table32_rows_load(const float (*rows)[32], int 
     }
     return t;
 }
-static inline void vf_lookup32_rows(const vf_table32_rows *t, int count, vf index, vf *out) {
+/* 4 floats at low in the low half, 4 at high in the high half (both 16-byte aligned) */
+static inline __m256 vf_halves_load(const float *low, const float *high) {
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_load_ps(low)), _mm_load_ps(high), 1);
+}
+static inline __attribute__((always_inline)) void vf_lookup32_rows(const vf_table32_rows *t,
+                                                                   int count, vf index, vf *out) {
     _Alignas(32) uint32_t offset[8];
     __m256i column = _mm256_and_si256(_mm256_castps_si256(index), _mm256_set1_epi32(31));
-    _mm256_store_si256((__m256i *)offset, _mm256_slli_epi32(column, 5)); /* bytes */
-    const char *base = (const char *)t->column;
-    /* a[i]: rows 0-3 of lane i, then of lane i + 4; b[i] rows 4-7 */
-    __m256 a[4], b[4];
-    for (int i = 0; i < 4; i++) {
-        const float *low = (const float *)(base + offset[i]);
-        const float *high = (const float *)(base + offset[i + 4]);
-        a[i] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_load_ps(low)), _mm_load_ps(high), 1);
-        b[i] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_load_ps(low + 4)),
-                                    _mm_load_ps(high + 4), 1);
-    }
+    _mm256_store_si256((__m256i *)offset, _mm256_slli_epi32(column, 3)); /* floats */
+    const float *c = t->column[0];
+    /* a[i]: rows 0-3 of lane i, then of lane i + 4; b[i] rows 4-7 (written out: gcc kept
+     * a loop of them in memory) */
+    __m256 a[4] = {
+        vf_halves_load(c + offset[0], c + offset[4]), vf_halves_load(c + offset[1], c + offset[5]),
+        vf_halves_load(c + offset[2], c + offset[6]), vf_halves_load(c + offset[3], c + offset[7])};
+    __m256 b[4] = {vf_halves_load(c + offset[0] + 4, c + offset[4] + 4),
+                   vf_halves_load(c + offset[1] + 4, c + offset[5] + 4),
+                   vf_halves_load(c + offset[2] + 4, c + offset[6] + 4),
+                   vf_halves_load(c + offset[3] + 4, c + offset[7] + 4)};
     /* two 4 x 4 transposes in each 128-bit half (the rows a caller does not take are dead
      * code) */
     __m256 row[8];
