@@ -225,7 +225,8 @@ static inline split_exp gelu_exp(vf a, const gelu_fast_constants *k, int wide) {
     return exp_of_negative_plus(z, &z_lo, &k->exp, 1, wide);
 }
 
-static inline vf gelu_fast(vf x, const gelu_fast_constants *k, int wide) {
+static inline __attribute__((always_inline)) vf gelu_fast(vf x, const gelu_fast_constants *k,
+                                                          int wide) {
     vf xc = at_most(at_least(x, -GELU_FAST_LIMIT), GELU_FAST_LIMIT); /* NaN stays */
     vf a = vf_abs(xc);
     vf g = gelu_g(a, k);
