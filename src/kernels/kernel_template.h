@@ -90,6 +90,38 @@
         (dx + i, body(VOP(load_tail)(v + i, n - i), VOP(load_tail)(dy + i, n - i), &k), n - i);    \
     }
 
+/* name_settle_backward(p, x, dy, result, flagged): result with its flagged lanes (rare)
+ * replaced by the scalar reference of x's and dy's, lane by lane, out of line. */
+#define DEFINE_BACKWARD_LANE_SETTLER(name, reference)                                              \
+    static __attribute__((noinline)) V name##_settle_backward(                                     \
+        const op_params *p, const T *x, const T *dy, V result, unsigned flagged) {                 \
+        T rs[LANES];                                                                               \
+        VOP(store)(rs, result);                                                                    \
+        for (; flagged != 0; flagged &= flagged - 1) {                                             \
+            int j = __builtin_ctz(flagged);                                                        \
+            rs[j] = (T)reference(x[j], dy[j], p);                                                  \
+        }                                                                                          \
+        return VOP(load)(rs);                                                                      \
+    }
+
+/* The same from another backward kernel of this ISA (a full function name: the accurate
+ * tier's, for a fast body that cannot take a far tail in its lanes): run on the whole
+ * vector, its results taken in the flagged lanes alone, so that each element's result
+ * still depends on its own input alone. A vector of calls, where the reference is one a
+ * lane. */
+#define DEFINE_BACKWARD_KERNEL_SETTLER(name, kernel)                                               \
+    static __attribute__((noinline)) V name##_settle_backward(                                     \
+        const op_params *p, const T *x, const T *dy, V result, unsigned flagged) {                 \
+        T rs[LANES], fs[LANES];                                                                    \
+        VOP(store)(rs, result);                                                                    \
+        kernel(p, x, dy, fs, LANES);                                                               \
+        for (; flagged != 0; flagged &= flagged - 1) {                                             \
+            int j = __builtin_ctz(flagged);                                                        \
+            rs[j] = fs[j];                                                                         \
+        }                                                                                          \
+        return VOP(load)(rs);                                                                      \
+    }
+
 /* A backward kernel from body(V v, V dy, const CONSTANTS *k) where the lanes that
  * lanes_back(v, dy, &k) flags (M, a lane mask: a far tail, a NaN, a non-finite dy: rare)
  * are computed by the scalar reference instead, lane by lane: every element's result
@@ -97,21 +129,27 @@
  * same however an array is split (chunks, threads, offsets). The body must be harmless
  * (no trap, any value) on the flagged lanes, whose results it overwrites. */
 #define DEFINE_BACKWARD_KERNEL_WITH_FALLBACK(name, body, lanes_back, reference)                    \
+    DEFINE_BACKWARD_LANE_SETTLER(name, reference)                                                  \
+    DEFINE_SETTLED_BACKWARD_KERNEL(name, body, lanes_back)
+
+/* The same with the flagged lanes from another kernel (DEFINE_BACKWARD_KERNEL_SETTLER). */
+#define DEFINE_BACKWARD_KERNEL_WITH_KERNEL_FALLBACK(name, body, lanes_back, kernel)                \
+    DEFINE_BACKWARD_KERNEL_SETTLER(name, kernel)                                                   \
+    DEFINE_SETTLED_BACKWARD_KERNEL(name, body, lanes_back)
+
+/* A backward kernel from body and lanes_back as above, its flagged lanes from
+ * name_settle_backward. */
+#define DEFINE_SETTLED_BACKWARD_KERNEL(name, body, lanes_back)                                     \
     static inline void name##_one_vector(const op_params *p, const CONSTANTS *k, T *dx, V v, V g,  \
                                          size_t m) {                                               \
         unsigned flagged = (unsigned)MOP(to_bits)(lanes_back(v, g, k));                            \
         if (m < LANES) flagged &= (1u << m) - 1;                                                   \
         V result = body(v, g, k);                                                                  \
         if (flagged != 0) {                                                                        \
-            T xs[LANES], dys[LANES], rs[LANES]; /* dx may be x or dy */                            \
+            T xs[LANES], dys[LANES]; /* dx may be x or dy */                                       \
             VOP(store)(xs, v);                                                                     \
             VOP(store)(dys, g);                                                                    \
-            VOP(store)(rs, result);                                                                \
-            for (; flagged != 0; flagged &= flagged - 1) {                                         \
-                int j = __builtin_ctz(flagged);                                                    \
-                rs[j] = (T)reference(xs[j], dys[j], p);                                            \
-            }                                                                                      \
-            result = VOP(load)(rs);                                                                \
+            result = name##_settle_backward(p, xs, dys, result, flagged);                          \
         }                                                                                          \
         if (m < LANES)                                                                             \
             VOP(store_tail)(dx, result, m);                                                        \

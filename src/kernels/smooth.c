@@ -120,6 +120,14 @@ DEFINE_GUARDED_BACKWARD_KERNEL(gelu_backward_f32, gelu_derivative, gelu_needs_re
                                gelu_backward)
 DEFINE_GUARDED_BACKWARD_KERNEL(gelu_tanh_backward_f32, gelu_tanh_derivative,
                                gelu_tanh_needs_reference, gelu_tanh_backward)
+/* The same kernel by a name other sources see: the fast gelu_tanh backward
+ * (fast_f32.c) takes it for the far left tail its narrow form cannot. */
+void ISA_FUNCTION(accurate_gelu_tanh_backward_f32)(const op_params *p, const void *x,
+                                                   const void *dy, void *dx, size_t n);
+void ISA_FUNCTION(accurate_gelu_tanh_backward_f32)(const op_params *p, const void *x,
+                                                   const void *dy, void *dx, size_t n) {
+    ISA_FUNCTION(gelu_tanh_backward_f32)(p, x, dy, dx, n);
+}
 DEFINE_GUARDED_BACKWARD_KERNEL(mish_backward_f32, mish_derivative, mish_needs_reference,
                                mish_backward)
 DEFINE_GUARDED_BACKWARD_KERNEL(silu_backward_f32, silu_derivative, silu_needs_reference,
