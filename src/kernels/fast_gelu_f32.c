@@ -19,6 +19,18 @@
 
 #define GELU_FAST_LIMIT 14.5f
 
+/* G's pieces in one of two shapes (tools/fits/fast_gelu_float.py), by what a lookup
+ * costs: where a 32-entry one is one instruction, 25 pieces of degree 5; elsewhere (AVX2:
+ * seven instructions for 32 entries, one permute for 8) 8 pieces of degree 8, at the same
+ * error of G (2^-24.2 with float coefficients, 2^-23.2 evaluated in floats; the 25:
+ * 2^-24.0 and 2^-23.0). Tried on AVX2 too: 4 pieces of degree 10 through the in-lane
+ * vpermilps, 2.5 % slower (the fma pipes, not the permutes, bound the kernel there). */
+#if VEC_HAS_CHEAP_LOOKUP32
+
+#define GELU_G_ROWS   7    /* m, c0 .. c5 */
+#define GELU_G_OFFSET 2.0f /* the pieces are those of a + 2 */
+#define GELU_G_SHIFT  20   /* its exponent and top 3 mantissa bits */
+
 /* Row 0: the middle m of each interval; rows 1-6: the coefficient of h^0 .. h^5. The
  * column is the low 5 bits of (a + 2)'s bits >> 20 (its exponent and 3 mantissa bits). */
 static const float gelu_fast_table[7][32] = {
@@ -196,25 +208,86 @@ static const float gelu_fast_table[7][32] = {
      0.0f}, /* c5 */
 };
 
+typedef vf_table32_rows gelu_g_table;
+
+static gelu_g_table gelu_g_table_load(void) {
+    return vf_table32_rows_load(gelu_fast_table, GELU_G_ROWS);
+}
+
+static inline __attribute__((always_inline)) void gelu_g_lookup(const gelu_g_table *t, vf column,
+                                                                vf *c) {
+    vf_lookup32_rows(t, GELU_G_ROWS, column, c);
+}
+
+#else
+
+#define GELU_G_ROWS   10   /* m, c0 .. c8 */
+#define GELU_G_OFFSET 1.0f /* the pieces are those of a + 1 */
+#define GELU_G_SHIFT  22   /* its exponent and top mantissa bit */
+
+/* Row 0: the middle m of each interval; rows 1-9: the coefficient of h^0 .. h^8. The
+ * column is the low 3 bits of (a + 1)'s bits >> 22. */
+static const float gelu_fast_table8[10][8] = {
+    {0x1.8p+0f, 0x1.4p+1f, 0x1p+2f, 0x1.8p+2f, 0x1.2p+3f, 0x1.ap+3f, 0x1p-2f, 0x1.8p-1f}, /* m */
+    {0x1.a57056p-3f, 0x1.217252p-3f, 0x1.82b4bcp-4f, 0x1.095608p-4f, 0x1.66ccb8p-5f, 0x1.f3ddc2p-6f,
+     0x1.a7f808p-2f, 0x1.337024p-2f}, /* c0 */
+    {-0x1.71c04cp-4f, -0x1.75ab64p-5f, -0x1.5cf97ap-6f, -0x1.5068c2p-7f, -0x1.378122p-8f,
+     -0x1.3012a8p-9f, -0x1.2e8652p-2f, -0x1.63e072p-3f}, /* c1 */
+    {0x1.20403cp-5f, 0x1.bf399ep-7f, 0x1.2dda16p-8f, 0x1.a0eee6p-10f, 0x1.0b6e22p-11f,
+     0x1.6fdc44p-13f, 0x1.5c5674p-3f, 0x1.5bf7f2p-4f}, /* c2 */
+    {-0x1.9980b4p-7f, -0x1.f62784p-9f, -0x1.f6a73ap-11f, -0x1.f9cd0ep-13f, -0x1.c63d3ap-15f,
+     -0x1.ba91cap-17f, -0x1.594f5ep-4f, -0x1.2c84ap-5f}, /* c3 */
+    {0x1.0d5e5ep-8f, 0x1.0ac14ep-10f, 0x1.9431dp-13f, 0x1.2ca974p-15f, 0x1.7da534p-18f,
+     0x1.08c41ep-20f, 0x1.312c52p-5f, 0x1.d68c3ap-7f}, /* c4 */
+    {-0x1.4bc6bcp-10f, -0x1.0ddb6ep-12f, -0x1.3a5ad6p-15f, -0x1.5e7938p-18f, -0x1.3c9d72p-21f,
+     -0x1.3ae0ecp-24f, -0x1.eb6bfcp-7f, -0x1.53a53p-8f}, /* c5 */
+    {0x1.830a7ep-12f, 0x1.05bc96p-14f, 0x1.de295p-18f, 0x1.9257cap-21f, 0x1.06b82p-24f,
+     0x1.75c6dcp-28f, 0x1.6e1b3ep-8f, 0x1.c9b80ep-10f}, /* c6 */
+    {-0x1.bb5aacp-14f, -0x1.f3feaap-17f, -0x1.776f26p-20f, -0x1.d71ed6p-24f, -0x1.d219eap-28f,
+     -0x1.cc603ep-32f, -0x1.023d6p-9f, -0x1.258d6cp-11f}, /* c7 */
+    {0x1.b87602p-16f, 0x1.aae4a6p-19f, 0x1.f00d56p-23f, 0x1.ead826p-27f, 0x1.586e1cp-31f,
+     0x1.fa70fcp-36f, 0x1.46262p-11f, 0x1.552804p-13f}, /* c8 */
+};
+
+typedef struct gelu_g_table {
+    vf_table8 row[GELU_G_ROWS];
+} gelu_g_table;
+
+static gelu_g_table gelu_g_table_load(void) {
+    gelu_g_table t;
+    for (int r = 0; r < GELU_G_ROWS; r++)
+        t.row[r] = vf_table8_load(gelu_fast_table8[r]);
+    return t;
+}
+
+static inline __attribute__((always_inline)) void gelu_g_lookup(const gelu_g_table *t, vf column,
+                                                                vf *c) {
+    VEC_UNROLL(10)
+    for (int r = 0; r < GELU_G_ROWS; r++)
+        c[r] = vf_lookup8(t->row[r], column);
+}
+
+#endif
+
 typedef struct gelu_fast_constants {
-    vf_table32_rows rows; /* the 7 rows, read together */
+    gelu_g_table rows;
     exp_tables exp;
 } gelu_fast_constants;
 
 static gelu_fast_constants make_gelu_fast_constants(void) {
     gelu_fast_constants k;
-    k.rows = vf_table32_rows_load(gelu_fast_table, 7);
+    k.rows = gelu_g_table_load();
     k.exp = fm_exp_tables();
     return k;
 }
 
 /* G(a), a in [0, 14.5], from the table. */
 static inline __attribute__((always_inline)) vf gelu_g(vf a, const gelu_fast_constants *k) {
-    vf column = vf_bits_shift_right(vf_add(a, vf_set1(2.0f)), 20);
-    vf c[7];
-    vf_lookup32_rows(&k->rows, 7, column, c);
+    vf column = vf_bits_shift_right(vf_add(a, vf_set1(GELU_G_OFFSET)), GELU_G_SHIFT);
+    vf c[GELU_G_ROWS];
+    gelu_g_lookup(&k->rows, column, c);
     vf h = vf_sub(a, c[0]);
-    return fm_horner(c, 6, 1, h);
+    return fm_horner(c, GELU_G_ROWS - 1, 1, h);
 }
 
 /* e^(-a^2 / 2), a^2 / 2 split exactly (fma): e^z amplifies z's rounding by |z|. */
@@ -236,37 +309,15 @@ static inline __attribute__((always_inline)) vf gelu_fast(vf x, const gelu_fast_
     return vf_select(vf_gt(x, vf_set1(GELU_FAST_LIMIT)), x, y);
 }
 
-#if ALWAYS_WIDE
-
-static inline vf gelu_fast_wide(vf x, const gelu_fast_constants *k) {
-    return gelu_fast(x, k, 1);
-}
-
-#else
-
 /* e^z leaves the normal floats from a = 13.2 on: there, and for NaN, the wide form. */
-static inline vf gelu_fast_picked(vf x, const gelu_fast_constants *k) {
-    return gelu_fast(x, k, mf_any(vf_not_le(vf_abs(x), vf_set1(13.0f))));
-}
+WITH_WIDE_FORM_OF(gelu_fast, 13.0f, gelu_fast_constants)
 
-#endif
-
-static void KERNEL(gelu_forward)(const op_params *p, const void *input, void *output, size_t n) {
+static inline gelu_fast_constants gelu_fast_constants_of(const op_params *p) {
     (void)p;
-    const float *x = input;
-    float *y = output;
-    const gelu_fast_constants k = make_gelu_fast_constants();
-    size_t i = 0;
-#if ALWAYS_WIDE
-    for (; i + VF_LANES <= n; i += VF_LANES)
-        vf_store(y + i, gelu_fast_wide(vf_load(x + i), &k));
-    if (i < n) vf_store_tail(y + i, gelu_fast_wide(vf_load_tail(x + i, n - i), &k), n - i);
-#else
-    for (; i + VF_LANES <= n; i += VF_LANES)
-        vf_store(y + i, gelu_fast_picked(vf_load(x + i), &k));
-    if (i < n) vf_store_tail(y + i, gelu_fast_picked(vf_load_tail(x + i, n - i), &k), n - i);
-#endif
+    return make_gelu_fast_constants();
 }
+
+DEFINE_WIDE_FORM_KERNEL_OF(gelu_forward, gelu_fast, gelu_fast_constants, gelu_fast_constants_of)
 
 /* gelu'(x) = Phi(x) + x phi(x) = e^z M below 0 and 1 - e^z M above, z = -a^2/2, M =
  * G(a) - a / sqrt(2 pi), a = |x|. Below 0, M is 0 at x0 = -0.7518 (gelu's minimum),

@@ -241,39 +241,60 @@ static inline vf logistic_numerator(vf x, vf e) {
  * NaN), computed only for the rare vectors with such a lane; the narrow one elsewhere, so
  * that no result depends on its neighbours. Where every vector takes the wide form,
  * nothing to pick. */
+#define WITH_WIDE_FORM(body, limit) WITH_WIDE_FORM_OF(body, limit, fast_constants)
 #if ALWAYS_WIDE
-#define WITH_WIDE_FORM(body, limit)
+#define WITH_WIDE_FORM_OF(body, limit, constants)
 #else
-#define WITH_WIDE_FORM(body, limit)                                                                \
-    static inline mf body##_beyond(vf x, const fast_constants *k) {                                \
+/* The same for a body whose constants are of another type. */
+#define WITH_WIDE_FORM_OF(body, limit, constants)                                                  \
+    static inline mf body##_beyond(vf x, const constants *k) {                                     \
         (void)k;                                                                                   \
         return vf_not_le(vf_abs(x), vf_set1(limit));                                               \
     }                                                                                              \
-    static inline vf body##_picked(vf x, const fast_constants *k) {                                \
+    static inline vf body##_picked(vf x, const constants *k) {                                     \
         vf y = body(x, k, 0);                                                                      \
         mf far = body##_beyond(x, k);                                                              \
         return mf_any(far) ? vf_select(far, body(x, k, 1), y) : y;                                 \
     }
 #endif
 
+/* The forward kernel of such a body, its constants fast_constants from the op's
+ * parameters (DEFINE_WIDE_FORM_KERNEL), or of the type constants, made by make(p)
+ * (DEFINE_WIDE_FORM_KERNEL_OF). */
 #if ALWAYS_WIDE
 
-/* The forward of such a body where the wide form costs no more: always that one. */
+/* Where the wide form costs no more: always that one. */
 #define DEFINE_WIDE_FORM_KERNEL(name, body)                                                        \
     static inline vf body##_wide(vf x, const fast_constants *k) {                                  \
         return body(x, k, 1);                                                                      \
     }                                                                                              \
     DEFINE_FORWARD_KERNEL(name, body##_wide)
-
-#else
-
-/* The forward of such a body, four vectors at a time: one test for all four, so that the
- * common case runs four narrow bodies the compiler can interleave. */
-#define DEFINE_WIDE_FORM_KERNEL(name, body)                                                        \
+#define DEFINE_WIDE_FORM_KERNEL_OF(name, body, constants, make)                                    \
     static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
         const float *x = input;                                                                    \
         float *y = output;                                                                         \
-        const fast_constants k = make_constants_f32(p);                                            \
+        const constants k = make(p);                                                               \
+        size_t i = 0;                                                                              \
+        for (; i + 2 * VF_LANES <= n; i += 2 * VF_LANES) {                                         \
+            vf_store(y + i, body(vf_load(x + i), &k, 1));                                          \
+            vf_store(y + i + VF_LANES, body(vf_load(x + i + VF_LANES), &k, 1));                    \
+        }                                                                                          \
+        for (; i + VF_LANES <= n; i += VF_LANES)                                                   \
+            vf_store(y + i, body(vf_load(x + i), &k, 1));                                          \
+        if (i < n) vf_store_tail(y + i, body(vf_load_tail(x + i, n - i), &k, 1), n - i);           \
+    }
+
+#else
+
+/* Elsewhere four vectors at a time: one test for all four, so that the common case runs
+ * four narrow bodies the compiler can interleave. */
+#define DEFINE_WIDE_FORM_KERNEL(name, body)                                                        \
+    DEFINE_WIDE_FORM_KERNEL_OF(name, body, fast_constants, make_constants_f32)
+#define DEFINE_WIDE_FORM_KERNEL_OF(name, body, constants, make)                                    \
+    static void KERNEL(name)(const op_params *p, const void *input, void *output, size_t n) {      \
+        const float *x = input;                                                                    \
+        float *y = output;                                                                         \
+        const constants k = make(p);                                                               \
         size_t i = 0;                                                                              \
         for (; i + 4 * VF_LANES <= n; i += 4 * VF_LANES) {                                         \
             vf a = vf_load(x + i), b = vf_load(x + i + VF_LANES);                                  \

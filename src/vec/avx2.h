@@ -235,6 +235,14 @@ static inline vf vf_abs(vf a) {
 static inline vf vf_minus_abs(vf a) {
     return _mm256_or_ps(a, _mm256_set1_ps(-0.0f));
 }
+/* An 8-float table in one register: vpermps reads the low 3 bits of the index. */
+typedef __m256 vf_table8;
+static inline vf_table8 vf_table8_load(const float *table) {
+    return _mm256_loadu_ps(table);
+}
+static inline vf vf_lookup8(vf_table8 table, vf index) {
+    return _mm256_permutevar8x32_ps(table, _mm256_castps_si256(index));
+}
 /* A 16-float table in two registers: vpermps on each half (it reads the low 3 bits of
  * the index), then bit 3, moved to the sign, picks the half. */
 typedef struct vf_table16 {

@@ -263,6 +263,16 @@ static inline vf vf_minus_abs_at_least(vf a, float low) {
 static inline vf vf_where_negative_else_one(vf a, vf v) {
     return _mm512_fixupimm_ps(v, a, _mm512_set1_epi32((int)VEC_NEGATIVE_OR_ONE_CLASSES), 0);
 }
+/* An 8-float table held twice in one register (vpermps reads the low 4 bits of each
+ * index, bit 3 then picks between the copies). */
+typedef __m512 vf_table8;
+static inline vf_table8 vf_table8_load(const float *table) {
+    __m256 eight = _mm256_loadu_ps(table);
+    return _mm512_insertf32x8(_mm512_castps256_ps512(eight), eight, 1);
+}
+static inline vf vf_lookup8(vf_table8 table, vf index) {
+    return _mm512_permutexvar_ps(_mm512_castps_si512(index), table);
+}
 /* A 16-float table held in one register; vpermps reads the low 4 bits of each index. */
 typedef __m512 vf_table16;
 static inline vf_table16 vf_table16_load(const float *table) {
@@ -285,7 +295,9 @@ static inline mf vf_low_bits_near_half(vf a, uint32_t margin) {
 static inline vf vf_bits_add(vf a, vf b) {
     return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(a), _mm512_castps_si512(b)));
 }
-/* 32 floats in two registers: vpermt2ps reads the low 5 bits of each index. */
+/* 32 floats in two registers: vpermt2ps reads the low 5 bits of each index, one
+ * instruction. */
+#define VEC_HAS_CHEAP_LOOKUP32 1
 typedef struct vf_table32 {
     __m512 low, high;
 } vf_table32;

@@ -224,8 +224,15 @@ LANE vd vd_exp2_integer(vd k) {
 
 /* Tables stay in global memory (VEC_TABLE is __device__), read through the read-only
  * cache: a warp's lanes reading one 64- or 128-byte table are served together. */
+typedef const float *vf_table8;
 typedef const float *vf_table16;
 typedef const float *vf_table32;
+LANE vf_table8 vf_table8_load(const float *table) {
+    return table;
+}
+LANE vf vf_lookup8(vf_table8 table, vf index) {
+    return __ldg(table + (__float_as_uint(index) & 7u));
+}
 LANE vf_table16 vf_table16_load(const float *table) {
     return table;
 }

@@ -246,6 +246,18 @@ static inline vf vf_abs(vf a) {
 static inline vf vf_minus_abs(vf a) {
     return vreinterpretq_f32_u32(vorrq_u32(vreinterpretq_u32_f32(a), vdupq_n_u32(0x80000000u)));
 }
+/* An 8-float table as 32 bytes for tbl: lane index j reads bytes 4j .. 4j + 3. */
+typedef uint8x16x2_t vf_table8;
+static inline vf_table8 vf_table8_load(const float *table) {
+    const uint8_t *bytes = (const uint8_t *)table;
+    vf_table8 t = {{vld1q_u8(bytes), vld1q_u8(bytes + 16)}};
+    return t;
+}
+static inline vf vf_lookup8(vf_table8 table, vf index) {
+    uint32x4_t j = vandq_u32(vreinterpretq_u32_f32(index), vdupq_n_u32(7));
+    uint32x4_t bytes = vmlaq_u32(vdupq_n_u32(0x03020100u), j, vdupq_n_u32(0x04040404u));
+    return vreinterpretq_f32_u8(vqtbl2q_u8(table, vreinterpretq_u8_u32(bytes)));
+}
 /* A 16-float table as 64 bytes for tbl: lane index j reads bytes 4j .. 4j + 3. */
 typedef uint8x16x4_t vf_table16;
 static inline vf_table16 vf_table16_load(const float *table) {

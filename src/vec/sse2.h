@@ -245,6 +245,7 @@ static inline vf vf_minus_abs(vf a) {
     return _mm_or_ps(a, _mm_set1_ps(-0.0f));
 }
 /* SSE2 has no lane permute: a table is the caller's array, read lane by lane. */
+typedef const float *vf_table8;
 typedef const float *vf_table16;
 typedef const float *vf_table32;
 static inline vf lookup_through_memory(const float *table, uint32_t mask, vf index) {
@@ -254,6 +255,12 @@ static inline vf lookup_through_memory(const float *table, uint32_t mask, vf ind
     for (int j = 0; j < 4; j++)
         out[j] = table[bits[j] & mask];
     return _mm_loadu_ps(out);
+}
+static inline vf_table8 vf_table8_load(const float *table) {
+    return table;
+}
+static inline vf vf_lookup8(vf_table8 table, vf index) {
+    return lookup_through_memory(table, 7, index);
 }
 static inline vf_table16 vf_table16_load(const float *table) {
     return table;

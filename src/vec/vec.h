@@ -45,11 +45,19 @@
  *   vf_abs(a)                        |a|, the sign bit cleared
  *   vf_minus_abs(a)                  -|a|, the sign bit set
  *   vf_exp2_integer(k)               2^k exactly, for k integer-valued in [-126, 127]
+ *   vf_table8_load(t), vf_lookup8(table, index)
+ *                                    an 8-float table, and t[bits & 7] per lane, bits
+ *                                    the index lane's bit pattern (one permute on AVX2
+ *                                    and AVX-512)
  *   vf_table16_load(t), vf_lookup16(table, index)
  *                                    a 16-float table, and t[bits & 15] per lane, bits
  *                                    the index lane's bit pattern
  *   vf_table32_load(t), vf_lookup32(table, index)
  *                                    the same with 32 floats and bits & 31
+ *   VEC_HAS_CHEAP_LOOKUP32           1 where vf_lookup32 is one instruction (AVX-512's
+ *                                    vpermt2ps), as cheap as vf_lookup8: a kernel may
+ *                                    then prefer more table pieces to a longer polynomial
+ *                                    (on AVX2 it is seven, four vpermps and three blends)
  *   vf_table32_rows_load(rows, count), vf_lookup32_rows(&table, count, index, out)
  *                                    up to 8 rows of 32-float tables read at one index:
  *                                    out[r] = rows[r][bits & 31] for r < count (defined

@@ -29,13 +29,15 @@ def f32(v):
     return float(np.float32(v))
 
 
-def pieces(offset, top):
-    """(table slot, low, high, middle, half width) for each piece of a in [0, top)."""
+def pieces(offset, top, mantissa_bits=3, slots=32):
+    """(table slot, low, high, middle, half width) for each piece of a in [0, top): b = a +
+    offset cut by its exponent and top mantissa_bits bits, the slot those bits mod slots."""
+    shift = 23 - mantissa_bits
     b = bits(offset)
     while from_bits(b) - offset < top:
-        low, high, middle = (from_bits(b + d) - offset for d in (0, 1 << 20, 1 << 19))
-        yield (b >> 20) % 32, low, high, middle, max(middle - low, high - middle)
-        b += 1 << 20
+        low, high, middle = (from_bits(b + d) - offset for d in (0, 1 << shift, 1 << (shift - 1)))
+        yield (b >> shift) % slots, low, high, middle, max(middle - low, high - middle)
+        b += 1 << shift
 
 
 def fit(middle, half, degree, nodes, function=g, trim=0.0):
