@@ -2,8 +2,9 @@
 /* gelu (erf) at ACTFN_FAST, f32, in float lanes. As the accurate kernel (gelu_f32.c):
  * gelu(x) = x Q(-x) for x < 0 and x - x Q(x) above, Q(a) = exp(-a^2 / 2) G(a), a = |x|,
  * but each step rounded as it goes:
- * - G a polynomial of degree 5 in h = a - m on 25 intervals of a (relative error 2^-24
- *   with float coefficients; tools/fits/fast_gelu_float.py makes the table);
+ * - G a polynomial in h = a - m on pieces of a: degree 5 on 25 where a 32-entry lookup
+ *   is one instruction, degree 8 on 8 elsewhere (relative error 2^-24 with float
+ *   coefficients; tools/fits/fast_gelu_float.py makes both tables);
  * - exp(-a^2 / 2) from fast_lanes.h, a^2 / 2 split exactly (fma), since e^z amplifies
  *   z's rounding by |z| (up to 105 here);
  * - q = x G e^z in one product chain, scaled at the end (fast_lanes.h), so that the
