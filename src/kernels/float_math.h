@@ -94,23 +94,22 @@ VEC_FUNCTION float_exp fm_exp(vf z) {
     return e;
 }
 
-/* exp(z) for z in [-87, 88] (2^k normal) by a table of 2^(j/16): z = (16 k + j) ln2/16 + r with
- * |r| <= ln2/32, and exp(z) = 2^k (t + l): with t_j = 2^(j/16) rounded to float (exactly
- * 1 for j = 0) and p = exp(r) - 1 = r + r^2 Q(r), Q of degree 2 (a weighted least-squares
- * fit, relative error 2^-34.7 in exp(r)), t = t_j (1 + p) rounded and l its exact
- * remainder plus 2^(j/16) - t_j: a normalised pair, |l| <= ulp(t). The reduction is
- * exact up to the rounding of r (below 2^-30 relative in exp(r)), so t + l is exp(z) / 2^k
- * to about 2^-29: each result's own last rounding is what matters. p_lo is the rounding
- * error of p = r + r^2 Q: where j = 0 and k = 0 (|z| < ln2/32) expm1(z) is p + p_lo,
- * whose relative accuracy t + l alone would lose. Half the operations of fm_exp: the
- * table replaces the error-free sums that keep exp(r) for |r| <= ln2/2 exact. */
+/* exp(z) for z in [-87, 88] (2^k normal) by a table of 2^(j/N), N = 16 (EXP_TABLE_SIZE; 8
+ * where the vector layer prefers 8-entry lookups, VEC_PREFERS_LOOKUP8: AVX2, where a
+ * 16-entry one is two lane-crossing permutes and a blend): z = (N k + j) ln2/N + r with
+ * |r| <= ln2/2N, and exp(z) = 2^k (t + l): with t_j = 2^(j/N) rounded to float (exactly
+ * 1 for j = 0) and p = exp(r) - 1 = r + r^2 Q(r), Q of degree 2 (least-squares fits,
+ * relative error in exp(r) 2^-34.7 for N = 16, 2^-31.5 for N = 8), t = t_j (1 + p)
+ * rounded and l its exact remainder plus 2^(j/N) - t_j: a normalised pair, |l| <= ulp(t).
+ * The reduction is exact up to the rounding of r (below 2^-30 relative in exp(r)), so t +
+ * l is exp(z) / 2^k to about 2^-29: each result's own last rounding is what matters. p_lo
+ * is the rounding error of p = r + r^2 Q: where j = 0 and k = 0 (|z| < ln2/2N) expm1(z)
+ * is p + p_lo, whose relative accuracy t + l alone would lose. Half the operations of
+ * fm_exp: the table replaces the error-free sums that keep exp(r) for |r| <= ln2/2
+ * exact. */
 typedef struct table_exp {
     vf t, l, p_lo, scale; /* scale = 2^k */
 } table_exp;
-
-typedef struct exp_tables {
-    vf_table16 hi, lo;
-} exp_tables;
 
 VEC_TABLE float fm_exp2_sixteenths_hi[16] = {
     0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f, 0x1.306fe0p+0f, 0x1.3dea64p+0f,
@@ -133,31 +132,80 @@ VEC_TABLE float fm_exp2_sixteenths_lo[16] = {0.0f,
                                              -0x1.822dbcp-27f,
                                              0x1.52486cp-27f};
 
+#if VEC_PREFERS_LOOKUP8
+
+#define EXP_TABLE_BITS 3
+typedef struct exp_tables {
+    vf_table8 hi, lo;
+} exp_tables;
+
+/* 2^(j/8) is 2^(2j/16): the even entries of the tables above */
+VEC_FUNCTION exp_tables fm_exp_tables(void) {
+    float hi[8], lo[8];
+    for (int j = 0; j < 8; j++) {
+        hi[j] = fm_exp2_sixteenths_hi[2 * j];
+        lo[j] = fm_exp2_sixteenths_lo[2 * j];
+    }
+    exp_tables t = {vf_table8_load(hi), vf_table8_load(lo)};
+    return t;
+}
+
+VEC_FUNCTION vf fm_exp_table_lookup(vf_table8 table, vf index) {
+    return vf_lookup8(table, index);
+}
+
+/* N / ln2, ln2 / N in two parts, Q's coefficients (tools/fits/exp_table_float.py) */
+#define EXP_TABLE_N_OVER_LN2 0x1.715476p+3f
+#define EXP_TABLE_LN2_HI     (-0x1.62e430p-4f)
+#define EXP_TABLE_LN2_LO     0x1.05c610p-32f
+#define EXP_TABLE_Q1         0x1.555b7cp-3f
+#define EXP_TABLE_Q2         0x1.555acep-5f
+
+#else
+
+#define EXP_TABLE_BITS 4
+typedef struct exp_tables {
+    vf_table16 hi, lo;
+} exp_tables;
+
 VEC_FUNCTION exp_tables fm_exp_tables(void) {
     exp_tables t = {vf_table16_load(fm_exp2_sixteenths_hi), vf_table16_load(fm_exp2_sixteenths_lo)};
     return t;
 }
+
+VEC_FUNCTION vf fm_exp_table_lookup(vf_table16 table, vf index) {
+    return vf_lookup16(table, index);
+}
+
+#define EXP_TABLE_N_OVER_LN2 0x1.715476p+4f
+#define EXP_TABLE_LN2_HI     (-0x1.62e430p-5f)
+#define EXP_TABLE_LN2_LO     0x1.05c610p-33f
+#define EXP_TABLE_Q1         0x1.5556a8p-3f
+#define EXP_TABLE_Q2         0x1.549afap-5f
+
+#endif
 
 /* exp(z + *z_lo) with *z_lo below ulp(z) (z_lo NULL: 0), z_lo entering the reduced
  * argument r. */
 VEC_FUNCTION table_exp fm_exp_table_plus(vf z, const vf *z_lo, const exp_tables *tables) {
     const vf magic = vf_set1(0x1.8p23f);
     table_exp e;
-    /* m holds n = round(16 z / ln2) in its low mantissa bits: j = n mod 16 in the lowest 4
-     * (the table index), k = floor(n / 16) above them */
-    vf m = vf_fma(z, vf_set1(0x1.715476p+4f), magic);
+    /* m holds n = round(N z / ln2) in its low mantissa bits: j = n mod N in the lowest
+     * EXP_TABLE_BITS (the table index), k = floor(n / N) above them */
+    vf m = vf_fma(z, vf_set1(EXP_TABLE_N_OVER_LN2), magic);
     vf n = vf_sub(m, magic);
-    vf r = vf_fma(n, vf_set1(-0x1.62e430p-5f), z); /* ln2/16 to 24 bits: exact */
-    r = vf_fma(n, vf_set1(0x1.05c610p-33f), r);    /* and the rest of ln2/16 */
+    vf r = vf_fma(n, vf_set1(EXP_TABLE_LN2_HI), z); /* ln2/N to 24 bits: exact */
+    r = vf_fma(n, vf_set1(EXP_TABLE_LN2_LO), r);    /* and the rest of ln2/N */
     if (z_lo != NULL) r = vf_add(r, *z_lo);
-    vf q = vf_fma(vf_fma(vf_set1(0x1.549afap-5f), r, vf_set1(0x1.5556a8p-3f)), r, vf_set1(0.5f));
+    vf q = vf_fma(vf_fma(vf_set1(EXP_TABLE_Q2), r, vf_set1(EXP_TABLE_Q1)), r, vf_set1(0.5f));
     vf r2 = vf_mul(r, r);
     vf p = vf_fma(r2, q, r);
-    e.p_lo = vf_fma(r2, q, vf_sub(r, p)); /* r - p is exact: p is within 2% of r */
-    vf t = vf_lookup16(tables->hi, m);
+    e.p_lo = vf_fma(r2, q, vf_sub(r, p)); /* r - p is exact: p is within 3% of r */
+    vf t = fm_exp_table_lookup(tables->hi, m);
     e.t = vf_fma(t, p, t);
-    e.l = vf_add(vf_fma(t, p, vf_sub(t, e.t)), vf_lookup16(tables->lo, m));
-    e.scale = vf_bits_add(vf_set1(1.0f), vf_bits_shift_left(vf_bits_shift_right(m, 4), 23));
+    e.l = vf_add(vf_fma(t, p, vf_sub(t, e.t)), fm_exp_table_lookup(tables->lo, m));
+    e.scale =
+        vf_bits_add(vf_set1(1.0f), vf_bits_shift_left(vf_bits_shift_right(m, EXP_TABLE_BITS), 23));
     return e;
 }
 

@@ -54,6 +54,9 @@
  *                                    the index lane's bit pattern
  *   vf_table32_load(t), vf_lookup32(table, index)
  *                                    the same with 32 floats and bits & 31
+ *   VEC_PREFERS_LOOKUP8              1 where vf_lookup8 is one instruction and
+ *                                    vf_lookup16 three (AVX2): a kernel may halve its
+ *                                    table there (float_math.h's exp)
  *   VEC_HAS_CHEAP_LOOKUP32           1 where vf_lookup32 is one instruction (AVX-512's
  *                                    vpermt2ps), as cheap as vf_lookup8: a kernel may
  *                                    then prefer more table pieces to a longer polynomial

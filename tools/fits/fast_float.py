@@ -3,7 +3,8 @@
 """The constants of the fast tier's exp and expm1 (src/kernels/fast_math.h), in float:
 - the table of 2^(j/16), j = 0..15, as bit patterns less j << 19 (the index bits that
   the exponent shift leaves in the mantissa), and Q of exp(r) = 1 + r + r^2 Q(r),
-  degree 1, on |r| <= ln2/32;
+  degree 1, on |r| <= ln2/32; for the table of 2^(j/8) (AVX2), Q of degree 2 on
+  |r| <= ln2/16;
 - P of expm1(r) = r + r^2 P(r), degree 4, on |r| <= ln2/2 (no table: expm1 near 0 needs
   the relative accuracy a rounded table entry would cost);
 - the short exp: a table of 2^(j/32) and exp(r) = 1 + r (c1 + c2 r) on |r| <= ln2/64.
@@ -37,6 +38,10 @@ q = fit(ln2 / 32, 1, lambda r: r**2)
 r = np.linspace(-ln2 / 32, ln2 / 32, 200001)
 error = np.max(np.abs((1 + r + r**2 * poly(q, r)) / np.exp(r) - 1))
 print("exp Q:", [float(c).hex() for c in q], "error %.4f * 2^-24" % (error / 2**-24))
+q8 = fit(ln2 / 16, 2, lambda r: r**2)
+r = np.linspace(-ln2 / 16, ln2 / 16, 200001)
+error = np.max(np.abs((1 + r + r**2 * poly(q8, r)) / np.exp(r) - 1))
+print("exp Q, table of 8:", [float(c).hex() for c in q8], "error %.4f * 2^-24" % (error / 2**-24))
 p = fit(ln2 / 2, 4, lambda r: np.abs(r))
 r = np.linspace(-ln2 / 2, ln2 / 2, 200001)
 r = r[r != 0]
