@@ -154,7 +154,7 @@ VEC_FUNCTION vf fm_exp_table_lookup(vf_table8 table, vf index) {
     return vf_lookup8(table, index);
 }
 
-/* N / ln2, ln2 / N in two parts, Q's coefficients (tools/fits/exp_table_float.py) */
+/* N / ln2, ln2 / N in two parts, Q's coefficients (tools/fits/exp_float.py) */
 #define EXP_TABLE_N_OVER_LN2 0x1.715476p+3f
 #define EXP_TABLE_LN2_HI     (-0x1.62e430p-4f)
 #define EXP_TABLE_LN2_LO     0x1.05c610p-32f
