@@ -272,13 +272,13 @@ static inline __attribute__((always_inline)) void gelu_g_lookup(const gelu_g_tab
 
 typedef struct gelu_fast_constants {
     gelu_g_table rows;
-    fast_exp_tables exp;
+    exp_tables exp;
 } gelu_fast_constants;
 
 static gelu_fast_constants make_gelu_fast_constants(void) {
     gelu_fast_constants k;
     k.rows = gelu_g_table_load();
-    k.exp = fast_exp_tables_load();
+    k.exp = fm_exp_tables();
     return k;
 }
 

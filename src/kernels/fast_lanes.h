@@ -18,7 +18,7 @@
 
 typedef struct fast_constants {
     vf alpha, inverse_alpha, beta, inverse_beta, threshold;
-    fast_exp_tables exp;
+    exp_tables exp;
 #if VEC_HAS_SCALE_EXP2
     vf_table32 exp_short; /* fast_exp_short_parts' table */
 #endif
@@ -30,7 +30,7 @@ static inline fast_constants make_constants_f32(const op_params *p) {
                         .beta = vf_set1((float)p->beta),
                         .inverse_beta = vf_set1(1.0f / (float)p->beta),
                         .threshold = vf_set1((float)p->threshold),
-                        .exp = fast_exp_tables_load()};
+                        .exp = fm_exp_tables()};
 #if VEC_HAS_SCALE_EXP2
     k.exp_short = vf_table32_load(fast_exp2_thirty_seconds);
 #endif
@@ -60,7 +60,7 @@ typedef struct split_exp {
 } split_exp;
 
 /* e^(z + *z_lo), z_lo as in fast_exp_reduce, precise as in fast_exp_times. */
-static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const fast_exp_tables *tables,
+static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const exp_tables *tables,
                                              int precise, int wide) {
     (void)wide;
     split_exp e;
@@ -141,7 +141,7 @@ typedef struct split_exp {
 } split_exp;
 
 /* e^(z + *z_lo), z_lo as in fast_exp_reduce, precise as in fast_exp_times. */
-static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const fast_exp_tables *tables,
+static inline split_exp exp_of_negative_plus(vf z, const vf *z_lo, const exp_tables *tables,
                                              int precise, int wide) {
     split_exp e;
     if (!wide) {
@@ -219,8 +219,7 @@ static inline vf left_of_derivative_zero(vf x, vf dy, split_exp e, vf q, float c
     return near_derivative_zero(x, dy, hi, lo, r, times_exp_scaled(dy, scaled, c, shift, wide));
 }
 
-static inline split_exp exp_of_negative(vf z, const fast_exp_tables *tables, int precise,
-                                        int wide) {
+static inline split_exp exp_of_negative(vf z, const exp_tables *tables, int precise, int wide) {
     return exp_of_negative_plus(z, NULL, tables, precise, wide);
 }
 

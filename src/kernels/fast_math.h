@@ -14,65 +14,22 @@
 
 #define FAST_MAGIC 0x1.8p23f /* adding it rounds to an integer, held in the low bits */
 
-/* The tables of 2^(j/N) in two parts (float_math.h's numbers), N = FAST_EXP_N: 16, or 8
- * where the vector layer prefers 8-entry lookups and has no one-instruction scaling
- * (AVX2: one vpermps where 16 entries take two and a blend), with Q one degree longer
- * for the reduced argument twice as wide (tools/fits/fast_float.py: 0.0029 * 2^-24, the
- * 16's 0.0269). */
-#if VEC_PREFERS_LOOKUP8 && !VEC_HAS_SCALE_EXP2
+/* The tables are float_math.h's (exp_tables, fm_exp_tables, fm_exp_table_lookup): 2^(j/N)
+ * in two parts, N = 16, or 8 where the vector layer prefers 8-entry lookups (AVX2: one
+ * vpermps where 16 entries take two and a blend). With N = 8 the reduced argument is twice
+ * as wide and Q one degree longer (tools/fits/fast_float.py: 0.0029 * 2^-24, the 16's
+ * 0.0269). */
+#define FAST_EXP_MAGIC (0x1.8p23f / (1 << EXP_TABLE_BITS)) /* 1.5 * 2^23 / N: m holds N n */
 
-#define FAST_EXP_N     8
-#define FAST_EXP_BITS  3
-#define FAST_EXP_MAGIC 0x1.8p20f /* 1.5 * 2^20: m's low bits hold 8 n */
-typedef struct fast_exp_tables {
-    vf_table8 hi, lo;
-} fast_exp_tables;
-
-static inline fast_exp_tables fast_exp_tables_load(void) {
-    float hi[8], lo[8];
-    for (int j = 0; j < 8; j++) { /* 2^(j/8) = 2^(2j/16) */
-        hi[j] = fm_exp2_sixteenths_hi[2 * j];
-        lo[j] = fm_exp2_sixteenths_lo[2 * j];
-    }
-    fast_exp_tables t = {vf_table8_load(hi), vf_table8_load(lo)};
-    return t;
-}
-
-static inline vf fast_exp_lookup(vf_table8 table, vf m) {
-    return vf_lookup8(table, m);
-}
-
-/* exp(r) = 1 + r + r^2 Q(r), |r| <= ln2/16 */
+/* exp(r) = 1 + r + r^2 Q(r), |r| <= ln2/2N */
 static inline vf fast_exp_q(vf r) {
+#if EXP_TABLE_BITS == 3
     vf q = vf_fma(vf_set1(0x1.555cfcp-5f), r, vf_set1(0x1.555c82p-3f));
     return vf_fma(q, r, vf_set1(0.5f));
-}
-
 #else
-
-#define FAST_EXP_N     16
-#define FAST_EXP_BITS  4
-#define FAST_EXP_MAGIC 0x1.8p19f /* 1.5 * 2^19: m's low bits hold 16 n */
-typedef struct fast_exp_tables {
-    vf_table16 hi, lo;
-} fast_exp_tables;
-
-static inline fast_exp_tables fast_exp_tables_load(void) {
-    fast_exp_tables t = {vf_table16_load(fm_exp2_sixteenths_hi),
-                         vf_table16_load(fm_exp2_sixteenths_lo)};
-    return t;
-}
-
-static inline vf fast_exp_lookup(vf_table16 table, vf m) {
-    return vf_lookup16(table, m);
-}
-
-/* exp(r) = 1 + r + r^2 Q(r), |r| <= ln2/32 */
-static inline vf fast_exp_q(vf r) {
     return vf_fma(vf_set1(0x1.55572p-3f), r, vf_set1(0x1.000222p-1f));
-}
-
 #endif
+}
 
 /* z = n ln2 + r with n a multiple of 1/N (magic FAST_EXP_MAGIC) or 1/32 (1.5 * 2^18): m =
  * z / ln2 + magic rounds there, its low bits holding N n or 32 n (*m), *n = m - magic,
@@ -88,19 +45,18 @@ static inline vf fast_reduce(vf z, float magic, vf *m, vf *n) {
  * known to more bits than a float holds): z = n ln2 + r, n = k + j/N, |r| <= ln2/2N,
  * exp(z) = 2^k 2^(j/N) (1 + p), p = r + r^2 Q(r). Returns p, leaves 2^(j/N) in *s and m
  * = n + FAST_EXP_MAGIC (its low bits hold N n) in *m. */
-static inline vf fast_exp_reduce(vf z, const vf *z_lo, const fast_exp_tables *tables, vf *s,
-                                 vf *m) {
+static inline vf fast_exp_reduce(vf z, const vf *z_lo, const exp_tables *tables, vf *s, vf *m) {
     vf n, r = fast_reduce(z, FAST_EXP_MAGIC, m, &n);
     if (z_lo != NULL) r = vf_add(r, *z_lo);
     vf q = fast_exp_q(r);
-    *s = fast_exp_lookup(tables->hi, *m);
+    *s = fm_exp_table_lookup(tables->hi, *m);
     return vf_fma(vf_mul(r, r), q, r);
 }
 
 /* 2^(j/N) (1 + p), in about [0.96, 2.09]. precise: 2^(j/N) in two parts, which takes
  * the table's rounding (up to half an ULP) out of the result at two more operations. */
-static inline vf fast_exp_times(vf s, vf p, vf m, const fast_exp_tables *tables, int precise) {
-    if (precise) return vf_add(s, vf_fma(s, p, fast_exp_lookup(tables->lo, m)));
+static inline vf fast_exp_times(vf s, vf p, vf m, const exp_tables *tables, int precise) {
+    if (precise) return vf_add(s, vf_fma(s, p, fm_exp_table_lookup(tables->lo, m)));
     return vf_fma(s, p, s);
 }
 
@@ -108,14 +64,14 @@ static inline vf fast_exp_times(vf s, vf p, vf m, const fast_exp_tables *tables,
  * but the lanes whose 2^k i brings back into the normal floats), for z in [-87.3, 88.7]
  * where 2^k 2^i stays a normal float: 2^k enters the exponent bits, of 2^(j/N) before
  * the product with (1 + p) (which a NaN p then makes NaN), or, precise, as a factor. */
-static inline vf fast_exp_shifted(vf z, const vf *z_lo, const fast_exp_tables *tables, int precise,
+static inline vf fast_exp_shifted(vf z, const vf *z_lo, const exp_tables *tables, int precise,
                                   vf shift_bits) {
     vf s, m;
     vf p = fast_exp_reduce(z, z_lo, tables, &s, &m);
     /* m's bits, less those of the magic, are N n = N k + j: k << 23 is (bits >>
-     * FAST_EXP_BITS) << 23, the magic's bits shifting out */
+     * EXP_TABLE_BITS) << 23, the magic's bits shifting out */
     vf scale =
-        vf_bits_add(vf_bits_shift_left(vf_bits_shift_right(m, FAST_EXP_BITS), 23), shift_bits);
+        vf_bits_add(vf_bits_shift_left(vf_bits_shift_right(m, EXP_TABLE_BITS), 23), shift_bits);
     if (precise)
         return vf_mul(fast_exp_times(s, p, m, tables, 1), vf_bits_add(vf_set1(1.0f), scale));
     s = vf_bits_add(s, scale);
@@ -127,7 +83,7 @@ static inline vf fast_exp_shifted(vf z, const vf *z_lo, const fast_exp_tables *t
  * mantissa 2^floor(*exponent), *exponent = n = k + j/N. For z in [-150, 88.7]: the
  * caller multiplies the mantissa by what it needs and scales once at the end
  * (vf_scale_exp2), which rounds once, into the subnormals too. */
-static inline vf fast_exp_parts(vf z, const vf *z_lo, const fast_exp_tables *tables, int precise,
+static inline vf fast_exp_parts(vf z, const vf *z_lo, const exp_tables *tables, int precise,
                                 vf *exponent) {
     vf s, m;
     vf p = fast_exp_reduce(z, z_lo, tables, &s, &m);
