@@ -150,8 +150,8 @@ typedef struct gelu_constants {
 } gelu_constants;
 
 typedef struct gelu_gradient_constants {
-    vf_table32_rows gradient;     /* rows 0-7 */
-    vf_table32 gradient_last_row; /* row 8 */
+    vf_table32_rows gradient;          /* rows 0-7 */
+    vf_table32_rows gradient_last_row; /* row 8 */
     exp_tables exp;
 } gelu_gradient_constants;
 
@@ -165,7 +165,7 @@ VEC_FUNCTION gelu_constants make_gelu_constants(void) {
 VEC_FUNCTION gelu_gradient_constants make_gelu_gradient_constants(void) {
     gelu_gradient_constants k;
     k.gradient = vf_table32_rows_load(gelu_derivative_coefficients, 8);
-    k.gradient_last_row = vf_table32_load(gelu_derivative_coefficients[8]);
+    k.gradient_last_row = vf_table32_rows_load(gelu_derivative_coefficients + 8, 1);
     k.exp = fm_exp_tables();
     return k;
 }
@@ -237,7 +237,7 @@ gelu_gradient_near(vf x, vf dy, const gelu_gradient_constants *k) {
     vf b, h, column = gelu_piece(a, &b, &h);
     vf c[9];
     vf_lookup32_rows(&k->gradient, 8, column, c);
-    c[8] = vf_lookup32(k->gradient_last_row, column);
+    vf_lookup32_rows(&k->gradient_last_row, 1, column, c + 8);
     vf t = fm_horner(c, 8, 4, h);
     vf c0 = c[0], c1 = c[2];
     vf p = vf_mul(c1, h);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* SIMD kernels of the exp-based smooth ops in f32, evaluated in float lanes: sigmoid,
  * silu, tanh, elu, selu and celu (the forwards of the last four from tables of
- * polynomials, without exp), softplus, logsigmoid and three backwards more. float_math.h
+ * polynomials, without exp; the elu family's from the exp table where a 32-entry lookup
+ * is not one instruction), softplus, logsigmoid and three backwards more. float_math.h
  * carries exp with its rounding error, and each op keeps its sums exact until one last
  * rounding, so every result is within 1 ULP of the exact value over all 2^32 inputs
  * (smooth_float_body.h; tests/exhaustive, docs/accuracy.md) at twice the lanes of the
@@ -28,7 +29,7 @@ DEFINE_LONG_FORWARD_KERNEL(silu_forward, silu_f32_body)
 #define FLOAT_TABLES FLOAT_TABLES_TANH
 DEFINE_LONG_FORWARD_KERNEL(tanh_forward, tanh_f32_body)
 #undef FLOAT_TABLES
-#define FLOAT_TABLES FLOAT_TABLES_ELU
+#define FLOAT_TABLES EXPM1_TABLES
 DEFINE_LONG_FORWARD_KERNEL(elu_nonzero_alpha_forward, elu_f32_body)
 DEFINE_PARTIAL_KERNEL(elu_forward, elu_nonzero_alpha_forward, elu_f32_forward_serves(p),
                       elu_forward)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The exp-based smooth ops in f32 evaluated in float lanes, forward and backward bodies:
  * sigmoid, silu, tanh, elu, selu, celu, gelu_tanh, mish, softplus, logsigmoid (the
- * forwards of tanh, the elu family, and softplus's and logsigmoid's log(1 + e^-|x|) below
- * |x| = 15 from tables of polynomials, without exp). float_math.h carries exp with its
+ * forwards of tanh, the elu family (AVX-512; elsewhere expm1 from the exp table), and
+ * softplus's and logsigmoid's log(1 + e^-|x|) below |x| = 15 from tables of polynomials,
+ * without exp). float_math.h carries exp with its
  * rounding error, and each op keeps its sums exact until one last rounding, so every
  * result is within 1 ULP of the exact value over all 2^32 inputs (0.81 at most but for
  * softplus and logsigmoid, 0.97; tests/exhaustive, docs/accuracy.md). Needs a fused
@@ -32,10 +33,10 @@
 typedef struct float_constants {
     vf alpha, inverse_alpha, threshold;
     exp_tables exp;
-    vf_table32_rows tanh;              /* tanh_float_table.h, rows 0-7 */
-    vf_table32_rows elu;               /* elu_float_table.h, rows 0-6 */
-    vf_table32_rows log1p_exp;         /* log1p_exp_float_table.h, rows 0-7 */
-    vf_table32 log1p_exp_last_rows[2]; /* and its rows 8 and 9 */
+    vf_table32_rows tanh;                /* tanh_float_table.h, rows 0-7 */
+    vf_table32_rows elu;                 /* elu_float_table.h, rows 0-6 */
+    vf_table32_rows log1p_exp;           /* log1p_exp_float_table.h, rows 0-7 */
+    vf_table32_rows log1p_exp_last_rows; /* and its rows 8 and 9 */
 } float_constants;
 
 /* Which tables make_float_constants_with loads: a kernel's constants are copied onto the
@@ -57,8 +58,7 @@ VEC_FUNCTION float_constants make_float_constants_with(const op_params *p, unsig
     if (tables & FLOAT_TABLES_ELU) k.elu = vf_table32_rows_load(elu_coefficients, 7);
     if (tables & FLOAT_TABLES_LOG1P_EXP) {
         k.log1p_exp = vf_table32_rows_load(log1p_exp_coefficients, 8);
-        for (int row = 0; row < 2; row++)
-            k.log1p_exp_last_rows[row] = vf_table32_load(log1p_exp_coefficients[8 + row]);
+        k.log1p_exp_last_rows = vf_table32_rows_load(log1p_exp_coefficients + 8, 2);
     }
     return k;
 }
@@ -196,6 +196,8 @@ VEC_FUNCTION __attribute__((always_inline)) vf tanh_f32_body(vf x, const float_c
  * would be subnormal, its remainder is not a float. */
 #define EXPM1_LINEAR_ABOVE -0x1p-25f
 
+#if VEC_HAS_CHEAP_LOOKUP32
+#define EXPM1_TABLES FLOAT_TABLES_ELU /* what expm1_of_negative reads */
 /* expm1(x) = x E(-x) for x in [-17.5, -2^-25] (clamped below), as hi - *minus_lo (the
  * error term negated, which the callers' fnma take as it is), from the table without exp
  * (elu_float_table.h): E = c0_hi + q, q = c0_lo + h (c1 + h (...)) at most 7 % of E;
@@ -213,6 +215,28 @@ VEC_FUNCTION __attribute__((always_inline)) vf expm1_of_negative(vf x, const flo
     *minus_lo = vf_fnma(xc, q, vf_fnma(xc, c0, hi));
     return hi;
 }
+#else
+#define EXPM1_TABLES FLOAT_TABLES_NONE
+/* The same from the table exp where a 32-entry lookup is not one instruction (AVX2: the
+ * table's 7 rows cost 8 index extractions, 16 loads and 16 shuffles a vector, the exp's two
+ * 8-entry tables two vpermps): e^x = 2^k (t + l) (fm_exp_table), expm1(x) = (2^k t - 1) +
+ * 2^k l + 2^k t p_lo, 2^k t - 1 split exactly by Fast2Sum (|-1| >= 2^k t), and the sum
+ * with 2^k l by Fast2Sum again (|2^k t - 1| >= |2^k l| unless it is 0, where k = 0 and
+ * j = 0 and the sum is p's own, exact). */
+VEC_FUNCTION __attribute__((always_inline)) vf expm1_of_negative(vf x, const float_constants *k,
+                                                                 vf *minus_lo) {
+    vf xc = vf_at_least(x, vf_set1(-EXPM1_MINUS_ONE_FROM)); /* NaN stays */
+    table_exp e = fm_exp_table(xc, &k->exp);
+    vf minus_one = vf_set1(-1.0f);
+    vf s = vf_mul(e.t, e.scale); /* exact: 2^k */
+    vf u = vf_add(minus_one, s);
+    vf u_lo = vf_add(vf_sub(minus_one, u), s);
+    vf hi = vf_fma(e.l, e.scale, u);
+    /* -(s p_lo + (2^k l - (hi - u)) + u_lo) */
+    *minus_lo = vf_fnma(s, e.p_lo, vf_sub(vf_fnma(e.l, e.scale, vf_sub(hi, u)), u_lo));
+    return hi;
+}
+#endif
 
 /* linear where expm1(z) rounds as z (z above -2^-25, +-0 included), positive above x = 0,
  * negative elsewhere */
@@ -471,8 +495,7 @@ VEC_FUNCTION __attribute__((always_inline)) vf log1p_exp_table(vf a, const float
     vf b, h, column = fm_piece(a, 1.0f, &b, &h);
     vf c[10];
     vf_lookup32_rows(&k->log1p_exp, 8, column, c);
-    c[8] = vf_lookup32(k->log1p_exp_last_rows[0], column);
-    c[9] = vf_lookup32(k->log1p_exp_last_rows[1], column);
+    vf_lookup32_rows(&k->log1p_exp_last_rows, 2, column, c + 8);
     vf t = fm_horner(c, 9, 3, h); /* c1_lo + h (c2 + ...) */
     vf c0 = c[0], c1 = c[2];
     vf p = vf_mul(c1, h);
