@@ -24,9 +24,22 @@
 #define SELU_SCALE_LO    0x1.6a9114p-24f
 #define SELU_SCALE_ALPHA 0x1.c212ccp+0f
 
+#if !ALWAYS_WIDE
+/* u / (1 + e^-x) for |x| <= 87, where e^-x is a normal float on both sides: the narrow
+ * form of sigmoid (u = 1) and silu (u = x) where e^z is one float (AVX2), four
+ * instructions fewer than e^-|x| with a select by x's sign; one division either way. */
+static inline vf logistic_quotient(vf x, vf u, const fast_constants *k) {
+    vf e = fast_exp_shifted(fm_neg(x), NULL, &k->exp, 0, vf_zero());
+    return vf_div(u, vf_add(vf_set1(1.0f), e)); /* NaN x: NaN e */
+}
+#endif
+
 /* e / (1 + e) below 0 and 1 / (1 + e) above, e = e^-|x|: one division, no
  * cancellation; where e is subnormal, the quotient is e itself. */
 static inline vf sigmoid_fast(vf x, const fast_constants *k, int wide) {
+#if !ALWAYS_WIDE
+    if (!wide) return logistic_quotient(x, vf_set1(1.0f), k);
+#endif
     vf e = exp_value(exp_of_minus_abs(x, k, wide), wide);
     return vf_div(logistic_numerator(x, e), vf_add(vf_set1(1.0f), e)); /* NaN: numerator */
 }
@@ -36,6 +49,9 @@ WITH_WIDE_FORM(sigmoid_fast, NORMAL_EXP_LIMIT)
  * x (e q) scaled at the end, so that silu(-90) does not pass through a subnormal; x
  * clamped to -170 there (silu(-inf) = -0, as the reference). */
 static inline vf silu_fast(vf x, const fast_constants *k, int wide) {
+#if !ALWAYS_WIDE
+    if (!wide) return logistic_quotient(x, x, k); /* silu(-0) = -0 / 2 */
+#endif
     split_exp e = exp_of_negative(vf_minus_abs(x), &k->exp, 0, wide);
     split_exp f = over(e, vf_add(vf_set1(1.0f), exp_value(e, wide)));
     vf negative = times_exp(wide ? at_least(x, -170.0f) : x, f, wide);
