@@ -177,6 +177,9 @@ static inline split_exp over(split_exp e, vf d) {
  * a dy of 2^-30, found by fuzz_api) u times a c 2^shift, which cannot overflow there,
  * then b. */
 static inline vf times_exp_scaled(vf u, split_exp e, float c, float shift, int wide) {
+    /* c = 1, shift = 0: u a, which both sides below come to (a / 4 and the factor 4 are
+     * exact, a being normal) */
+    if (c == 1.0f && shift == 0.0f) return times_exp(u, e, wide);
     vf product = vf_mul(u, vf_mul(e.a, vf_set1(c / 4)));
     vf small = vf_mul(u, vf_mul(e.a, vf_set1(ldexpf(c, (int)shift))));
     vf power = vf_set1(ldexpf(1.0f, (int)shift + 2));
