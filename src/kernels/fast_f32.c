@@ -315,7 +315,11 @@ static inline vf tanh_backward_fast(vf x, vf dy, const fast_constants *k, int wi
 
 static inline vf silu_backward_fast(vf x, vf dy, const fast_constants *k, int wide) {
     vf one = vf_set1(1.0f);
+#if ALWAYS_WIDE
     vf xc = at_most(x, 50.0f); /* NaN stays */
+#else
+    vf xc = x; /* the narrow form's |x| is at most 43.5: beyond, the reference */
+#endif
     split_exp e = exp_for_gradient(vf_minus_abs(xc), NULL, k, 1, wide);
     vf ev = exp_value(e, wide);
     vf one_plus_x = vf_add(one, xc);
@@ -333,8 +337,10 @@ static inline vf silu_backward_fast(vf x, vf dy, const fast_constants *k, int wi
     split_exp scaled = e;
     scaled.a = vf_mul(e.a, g);
     vf negative = times_exp_scaled(dy, scaled, 0x1p-9f, 9.0f, wide);
+#if ALWAYS_WIDE
     negative = vf_select(vf_lt(x, vf_set1(SILU_GRADIENT_ZERO_BELOW)), vf_mul(dy, vf_set1(-0.0f)),
                          negative);
+#endif
     /* above 50, f' = 1 + 51 e^-50 rounds to 1: dy, with no test */
     return vf_select(positive, vf_mul(dy, g), negative); /* NaN: through e */
 }
@@ -387,8 +393,10 @@ static inline vf gelu_tanh_backward_fast(vf x, vf dy, const fast_constants *k, i
     /* g: f' from 0 up, f' / 2^floor(n) below */
     vf below = left_of_derivative_zero(xc, dy, e, g, 0x1p-12f, 12.0f, GELU_TANH_ZERO_HI,
                                        GELU_TANH_ZERO_LO, r, wide);
+#if ALWAYS_WIDE /* else those lanes, below -8.5, go to the accurate kernel */
     below =
         vf_select(vf_le(x, vf_set1(GELU_TANH_GRADIENT_ZERO)), vf_mul(dy, vf_set1(-0.0f)), below);
+#endif
     vf dx = vf_select(negative, below, vf_mul(dy, g)); /* NaN: through e */
     /* from 8.5 up f' rounds to 1 (1 - f' < e^-115): dy itself, which the narrow form's
      * e^-|v| (out of the floats from x = 10.4) does not give; its left tail goes to the
