@@ -167,8 +167,12 @@
             V a = VOP(load)(x + i), b = VOP(load)(x + i + LANES);                                  \
             V da = VOP(load)(dy + i), db = VOP(load)(dy + i + LANES);                              \
             if (MOP(to_bits)(MOP(or)(lanes_back(a, da, &k), lanes_back(b, db, &k))) != 0) {        \
-                name##_one_vector(p, &k, dx + i, a, da, LANES);                                    \
-                name##_one_vector(p, &k, dx + i + LANES, b, db, LANES);                            \
+                /* loaded afresh behind a barrier, so that nothing of the rare step is             \
+                 * computed ahead of the test (or kept for it) */                                  \
+                __asm__ volatile("" ::: "memory");                                                 \
+                name##_one_vector(p, &k, dx + i, VOP(load)(x + i), VOP(load)(dy + i), LANES);      \
+                name##_one_vector(p, &k, dx + i + LANES, VOP(load)(x + i + LANES),                 \
+                                  VOP(load)(dy + i + LANES), LANES);                               \
                 continue;                                                                          \
             }                                                                                      \
             VOP(store)(dx + i, body(a, da, &k));                                                   \
