@@ -83,7 +83,9 @@ static inline vf vf_select(mf m, vf a, vf b) {
     return _mm256_blendv_ps(b, a, m);
 }
 static inline vf vf_positive_part(vf a) {
-    return vf_select(vf_not_le(a, vf_zero()), a, vf_zero());
+    /* vmaxps returns its second operand, a, where a is NaN (kept) or both are zeros
+     * (-0 kept, which adding +0 turns to +0) */
+    return _mm256_add_ps(_mm256_max_ps(_mm256_setzero_ps(), a), _mm256_setzero_ps());
 }
 static inline mf mf_or(mf a, mf b) {
     return _mm256_or_ps(a, b);
