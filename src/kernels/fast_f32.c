@@ -35,7 +35,8 @@ static inline vf logistic_quotient(vf x, vf u, const fast_constants *k) {
 #endif
 
 /* e / (1 + e) below 0 and 1 / (1 + e) above, e = e^-|x|: one division, no
- * cancellation; where e is subnormal, the quotient is e itself. */
+ * cancellation; where e is subnormal, the quotient is e itself (the wide form; the
+ * narrow one, where e^z is one float, logistic_quotient's). */
 static inline vf sigmoid_fast(vf x, const fast_constants *k, int wide) {
 #if !ALWAYS_WIDE
     if (!wide) return logistic_quotient(x, vf_set1(1.0f), k);

@@ -177,9 +177,10 @@ static inline split_exp over(split_exp e, vf d) {
  * a dy of 2^-30, found by fuzz_api) u times a c 2^shift, which cannot overflow there,
  * then b. */
 static inline vf times_exp_scaled(vf u, split_exp e, float c, float shift, int wide) {
-    /* c = 1, shift = 0: u a, which both sides below come to (a / 4 and the factor 4 are
-     * exact, a being normal) */
-    if (c == 1.0f && shift == 0.0f) return times_exp(u, e, wide);
+    /* c 2^shift = 1: u a, which both sides below come to (a c / 4 and the factor
+     * 2^(shift + 2) are exact, a c / 4 being normal; where u a overflows, so does the
+     * product times the factor) */
+    if (ldexpf(c, (int)shift) == 1.0f) return times_exp(u, e, wide);
     vf product = vf_mul(u, vf_mul(e.a, vf_set1(c / 4)));
     vf small = vf_mul(u, vf_mul(e.a, vf_set1(ldexpf(c, (int)shift))));
     vf power = vf_set1(ldexpf(1.0f, (int)shift + 2));
