@@ -368,16 +368,26 @@ VEC_FUNCTION __attribute__((always_inline)) vf mish_f32_body(vf x, const float_c
  * |u| >= 2^-102: below 2^-100, dy enters times 2^100 and the result leaves times 2^-100,
  * its one rounding into the subnormals (2 steps off before: fuzz_api). c_hi >= 2^-102
  * (elu's alpha >= 2^-100), so that dy 2^100 cannot overflow there. */
-VEC_FUNCTION vf dy_times_exp(vf dy, vf c_hi, vf c_lo, table_exp e) {
-    mf tiny = vf_lt(vf_abs(vf_mul(dy, c_hi)), vf_set1(0x1p-100f));
-    vf g = vf_mul(dy, vf_select(tiny, vf_set1(0x1p100f), vf_set1(1.0f)));
+VEC_FUNCTION __attribute__((always_inline)) vf
+dy_times_exp_scaled(vf dy, vf c_hi, vf c_lo, table_exp e, vf before, vf after) {
+    vf g = vf_mul(dy, before);
     vf u = vf_mul(g, c_hi);
     vf u_lo = vf_fma(g, c_lo, vf_fma(g, c_hi, fm_neg(u)));
     vf p = vf_mul(u, e.t);
     vf small = vf_fma(u, e.l, vf_fma(u_lo, e.t, vf_fma(u, e.t, fm_neg(p))));
-    vf result = vf_mul(vf_add(p, small), vf_mul(e.scale, vf_set1(4.0f)));
-    result = vf_mul(result, vf_select(tiny, vf_set1(0x1p-100f), vf_set1(1.0f)));
+    vf result = vf_mul(vf_mul(vf_add(p, small), vf_mul(e.scale, vf_set1(4.0f))), after);
     return vf_with_sign_of(result, u); /* an underflow to 0 keeps dy c's sign */
+}
+
+/* (such a dy is rare: the vectors with one alone take the scaling; dy = 0, common in
+ * gradients, needs none) */
+VEC_FUNCTION vf dy_times_exp(vf dy, vf c_hi, vf c_lo, table_exp e) {
+    mf tiny = vf_lt(vf_abs(vf_mul(dy, c_hi)), vf_set1(0x1p-100f));
+    vf one = vf_set1(1.0f);
+    if (!mf_any(tiny) || !mf_any(tiny = mf_andnot(tiny, vf_eq(dy, vf_zero()))))
+        return dy_times_exp_scaled(dy, c_hi, c_lo, e, one, one);
+    return dy_times_exp_scaled(dy, c_hi, c_lo, e, vf_select(tiny, vf_set1(0x1p100f), one),
+                               vf_select(tiny, vf_set1(0x1p-100f), one));
 }
 
 /* elu'(x) = alpha e^x below 0 (and at +-0), 1 above. */
