@@ -306,10 +306,7 @@ static inline vf logistic_numerator(vf x, vf e) {
             mf far = mf_or(mf_or(body##_beyond(a, &k), body##_beyond(b, &k)),                      \
                            mf_or(body##_beyond(c, &k), body##_beyond(d, &k)));                     \
             if (mf_any(far)) {                                                                     \
-                /* the rare step loads its vectors afresh (the barrier hides that they are         \
-                 * a, b, c, d), so that the compiler computes nothing of it ahead of the           \
-                 * test, nor keeps the masks and the common step's results in memory for it */     \
-                __asm__ volatile("" ::: "memory");                                                 \
+                RARE_STEP_BARRIER(); /* kernel_template.h */                                       \
                 for (int v = 0; v < 4; v++)                                                        \
                     vf_store(y + i + v * VF_LANES,                                                 \
                              body##_picked(vf_load(x + i + v * VF_LANES), &k));                    \

@@ -17,6 +17,12 @@
 #define KERNEL(name)       CONCAT(CONCAT(name, SUFFIX), VEC_ISA_SUFFIX)
 #define ISA_FUNCTION(name) CONCAT(name, VEC_ISA_SUFFIX)
 
+/* A compiler barrier: memory may have changed, so a rare step behind it loads its vectors
+ * afresh, and the compiler computes nothing of that step ahead of the test that picks it
+ * (gcc had computed the common step for both paths, keeping masks, inputs and results
+ * in memory for the rare one). */
+#define RARE_STEP_BARRIER() __asm__ volatile("" ::: "memory")
+
 /* A forward kernel from body(V x, const CONSTANTS *k): four vectors per iteration,
  * then whole vectors, then one masked tail. Each vector is loaded, computed and stored
  * in turn: with the four loads first (as until 2026-12-06) a short body ran 13-40 %
@@ -172,9 +178,7 @@
             V a = VOP(load)(x + i), b = VOP(load)(x + i + LANES);                                  \
             V da = VOP(load)(dy + i), db = VOP(load)(dy + i + LANES);                              \
             if (MOP(to_bits)(MOP(or)(lanes_back(a, da, &k), lanes_back(b, db, &k))) != 0) {        \
-                /* loaded afresh behind a barrier, so that nothing of the rare step is             \
-                 * computed ahead of the test (or kept for it) */                                  \
-                __asm__ volatile("" ::: "memory");                                                 \
+                RARE_STEP_BARRIER();                                                               \
                 name##_one_vector(p, &k, dx + i, VOP(load)(x + i), VOP(load)(dy + i), LANES);      \
                 name##_one_vector(p, &k, dx + i + LANES, VOP(load)(x + i + LANES),                 \
                                   VOP(load)(dy + i + LANES), LANES);                               \
