@@ -161,7 +161,8 @@ static inline vd vd_select(md m, vd a, vd b) {
     return _mm256_blendv_pd(b, a, m);
 }
 static inline vd vd_positive_part(vd a) {
-    return vd_select(vd_not_le(a, vd_zero()), a, vd_zero());
+    /* as vf_positive_part */
+    return _mm256_add_pd(_mm256_max_pd(_mm256_setzero_pd(), a), _mm256_setzero_pd());
 }
 static inline md md_or(md a, md b) {
     return _mm256_or_pd(a, b);

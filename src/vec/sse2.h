@@ -75,7 +75,9 @@ static inline vf vf_select(mf m, vf a, vf b) {
     return _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b));
 }
 static inline vf vf_positive_part(vf a) {
-    return vf_select(vf_not_le(a, vf_zero()), a, vf_zero());
+    /* maxps returns its second operand, a, where a is NaN (kept) or both are zeros (-0
+     * kept, which adding +0 turns to +0): two instructions for a compare and three */
+    return _mm_add_ps(_mm_max_ps(_mm_setzero_ps(), a), _mm_setzero_ps());
 }
 static inline mf mf_or(mf a, mf b) {
     return _mm_or_ps(a, b);
@@ -146,7 +148,7 @@ static inline vd vd_select(md m, vd a, vd b) {
     return _mm_or_pd(_mm_and_pd(m, a), _mm_andnot_pd(m, b));
 }
 static inline vd vd_positive_part(vd a) {
-    return vd_select(vd_not_le(a, vd_zero()), a, vd_zero());
+    return _mm_add_pd(_mm_max_pd(_mm_setzero_pd(), a), _mm_setzero_pd()); /* as above */
 }
 static inline md md_or(md a, md b) {
     return _mm_or_pd(a, b);
